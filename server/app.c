@@ -1,0 +1,2 @@
+/* app.c: not written yet. */
+extern int hl_stub_app;

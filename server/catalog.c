@@ -1,0 +1,2 @@
+/* catalog.c: not written yet. */
+extern int hl_stub_catalog;

@@ -1,0 +1,73 @@
+/*
+ * catalog.h: sectors and their targets (schema/sectors.ini), the unit tree
+ * (schema/units.csv) and the procedure catalogue (schema/procedures.csv),
+ * loaded and validated once at start. Lookups are binary searches over
+ * arrays sorted by code; nothing here changes after catalog_load().
+ *
+ * Units form a tree of any depth (province -> commune today, province ->
+ * district -> commune before 2025): nothing may assume a number of levels.
+ */
+#ifndef CATALOG_H
+#define CATALOG_H
+
+#include <stddef.h>
+
+#include "hl.h"
+
+#define CATALOG_SECTORS_MAX	32
+#define UNIT_KIND_MAX		15
+
+struct target {
+	int	 year;
+	double	 percent;	/* 0..100 */
+};
+
+#define TARGETS_MAX	4
+
+struct sector {
+	char		 code[SECTOR_CODE_MAX + 1];
+	struct text	 name;
+	size_t		 ntargets;
+	struct target	 targets[TARGETS_MAX];	/* by year, ascending */
+};
+
+struct unit {
+	char		 code[UNIT_CODE_MAX + 1];
+	char		 parent[UNIT_CODE_MAX + 1];	/* "" for the root */
+	char		 kind[UNIT_KIND_MAX + 1];	/* province, commune, ward, ... */
+	int		 depth;				/* root = 0 */
+	struct text	 name;
+};
+
+struct procedure {
+	char		 code[PROC_CODE_MAX + 1];
+	char		 sector[SECTOR_CODE_MAX + 1];
+	struct text	 name;
+};
+
+struct catalog {
+	size_t		  nsectors;
+	struct sector	  sectors[CATALOG_SECTORS_MAX];	/* file order */
+	struct sector	  overall;	/* "all sectors" targets ([overall]) */
+	size_t		  nunits;
+	struct unit	 *units;	/* sorted by code */
+	size_t		  nprocs;
+	struct procedure *procs;	/* sorted by code */
+};
+
+/*
+ * Loads sectors.ini, units.csv and procedures.csv from dir. Returns 0, or
+ * -1 with "file:line: reason" in why (duplicate codes, unknown parent or
+ * sector, a cycle, a missing language, a bad target...).
+ */
+int	 catalog_load(const char *dir, struct catalog **cp,
+	    char *why, size_t whylen);
+void	 catalog_free(struct catalog *);
+const struct sector *catalog_sector(const struct catalog *,
+	    const char *code, size_t len);
+const struct unit *catalog_unit(const struct catalog *,
+	    const char *code, size_t len);
+const struct procedure *catalog_procedure(const struct catalog *,
+	    const char *code, size_t len);
+
+#endif

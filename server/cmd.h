@@ -1,0 +1,3 @@
+#ifndef CMD_H
+#define CMD_H
+#endif

@@ -1,0 +1,2 @@
+/* config.c: not written yet. */
+extern int hl_stub_config;

@@ -1,0 +1,2 @@
+/* crypto.c: not written yet. */
+extern int hl_stub_crypto;

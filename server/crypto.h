@@ -1,0 +1,30 @@
+/*
+ * crypto.h: the only door to mbedTLS. A CTR-DRBG seeded from the OS,
+ * SHA-256, HMAC-SHA256, PBKDF2 and a constant-time compare.
+ * Every function is thread-safe once crypto_init() has returned.
+ */
+#ifndef CRYPTO_H
+#define CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPTO_HASH_LEN	32
+
+/* Seeds the DRBG from the OS; -1 when it cannot (the caller fatal()s). */
+int	 crypto_init(void);
+/* Fills buf with len random bytes; aborts if the DRBG fails. */
+void	 crypto_random(void *buf, size_t len);
+void	 crypto_sha256(const void *msg, size_t len,
+	    uint8_t out[CRYPTO_HASH_LEN]);
+void	 crypto_hmac_sha256(const uint8_t *key, size_t keylen,
+	    const void *msg, size_t len, uint8_t out[CRYPTO_HASH_LEN]);
+/* PBKDF2-HMAC-SHA256; returns 0 or -1. */
+int	 crypto_pbkdf2(const char *pw, size_t pwlen, const uint8_t *salt,
+	    size_t saltlen, unsigned iterations, uint8_t *out, size_t outlen);
+/* 1 when equal; time depends on len only. */
+int	 crypto_equal(const void *a, const void *b, size_t len);
+/* Overwrites buf with zeros in a way the compiler keeps. */
+void	 crypto_zero(void *buf, size_t len);
+
+#endif

@@ -1,0 +1,2 @@
+/* form.c: not written yet. */
+extern int hl_stub_form;

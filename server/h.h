@@ -1,0 +1,3 @@
+#ifndef H_H
+#define H_H
+#endif

@@ -1,0 +1,2 @@
+/* h_meta.c: not written yet. */
+extern int hl_stub_h_meta;

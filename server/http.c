@@ -1,0 +1,2 @@
+/* http.c: not written yet. */
+extern int hl_stub_http;

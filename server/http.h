@@ -1,0 +1,3 @@
+#ifndef HTTP_H
+#define HTTP_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef JSON_IN_H
+#define JSON_IN_H
+#endif

@@ -1,0 +1,2 @@
+/* page.c: not written yet. */
+extern int hl_stub_page;

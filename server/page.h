@@ -1,0 +1,67 @@
+/*
+ * page.h: the HTML pages a citizen or a clerk sees, rendered from
+ * templates/ with texts from the survey, the catalogue and
+ * templates/strings.ini (the interface words in vi, en, km).
+ * Every page is one self-contained document (CSS inline, no script
+ * needed, no external asset).
+ */
+#ifndef PAGE_H
+#define PAGE_H
+
+#include "buf.h"
+#include "catalog.h"
+#include "hl.h"
+#include "store.h"
+#include "survey.h"
+
+#define PAGE_MAX	(256u * 1024)
+
+struct pages;
+
+/* Loads templates from tpl_dir and its strings.ini; 0 or -1 with why. */
+int	 page_init(struct pages **, const char *tpl_dir,
+	    const struct survey *, const struct catalog *,
+	    char *why, size_t whylen);
+void	 page_free(struct pages *);
+
+/*
+ * Language of a page: ?lang= when given and known, else the first known
+ * language of an Accept-Language header (q-values respected), else
+ * Vietnamese. Both arguments untrusted, may be NULL.
+ */
+enum lang page_lang(const char *query_lang, const char *accept_language);
+
+/*
+ * The survey of ticket t reached through token, in lang. action is the
+ * form's target path. error, when not NULL, is shown above the form
+ * (a reason from survey_check(), already in lang) and prev, when not
+ * NULL, pre-fills the answers given.
+ */
+int	 page_survey(const struct pages *, struct buf *out,
+	    const struct ticket *t, const char *token, enum lang lang,
+	    const char *error, const struct answer *prev, size_t nprev,
+	    const char *comment);
+
+enum page_msg {
+	MSG_THANKS,		/* 200 after an answer */
+	MSG_ANSWERED,		/* 409 */
+	MSG_EXPIRED,		/* 410 */
+	MSG_NOT_FOUND,		/* 404: unknown or forged token */
+	MSG_BAD_REQUEST,	/* 400/413/415/422 on a form */
+	MSG_UNAVAILABLE,	/* 503 */
+	MSG_ERROR		/* 500 */
+};
+int	 page_message(const struct pages *, struct buf *out, enum lang,
+	    enum page_msg);
+
+/* The receipt slip for 58 and 80 mm paper: QR (inline SVG), short code,
+ * procedure, unit, one line of instructions in Vietnamese. */
+int	 page_slip(const struct pages *, struct buf *out,
+	    const struct ticket *t, const char *url, const char *code,
+	    const char *qr_svg);
+
+/* The start page: what hailong is and a box to type a receipt's code. */
+int	 page_home(const struct pages *, struct buf *out, enum lang,
+	    const char *error);
+
+#endif

@@ -1,0 +1,2 @@
+/* qr.c: not written yet. */
+extern int hl_stub_qr;

@@ -1,0 +1,2 @@
+/* route.c: not written yet. */
+extern int hl_stub_route;

@@ -1,0 +1,3 @@
+#ifndef ROUTE_H
+#define ROUTE_H
+#endif

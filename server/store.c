@@ -1,0 +1,2 @@
+/* store.c: not written yet. */
+extern int hl_stub_store;

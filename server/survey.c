@@ -1,0 +1,2 @@
+/* survey.c: not written yet. */
+extern int hl_stub_survey;

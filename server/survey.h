@@ -1,0 +1,88 @@
+/*
+ * survey.h: survey definitions (schema/survey*.ini, read with inih) and
+ * the check of a response's answers against one.
+ *
+ * Every question's answer is stored as a level: the 1-based index of the
+ * chosen option (for the overall question, 1 = rất không hài lòng ...
+ * 5 = rất hài lòng). Options are therefore append-only across versions.
+ * The reasons question is multi-choice and asked when the overall answer
+ * is at most SURVEY_LOW_LEVEL; every chosen reason is one answer.
+ */
+#ifndef SURVEY_H
+#define SURVEY_H
+
+#include <stddef.h>
+
+#include "hl.h"
+
+#define SURVEY_QUESTIONS_MAX	12
+#define SURVEY_OPTIONS_MAX	12
+#define SURVEY_LEVELS		5	/* the overall scale */
+#define SURVEY_LOW_LEVEL	2	/* at or below: ask for reasons */
+#define SURVEY_OVERALL		"overall"
+#define SURVEY_REASONS		"reasons"
+#define SURVEY_COMMENT		"comment"
+
+enum question_kind {
+	QK_SCALE,	/* the overall 5-level question */
+	QK_CHOICE,	/* one option */
+	QK_MULTI	/* several options (reasons) */
+};
+
+struct survey_option {
+	char		 id[QUESTION_ID_MAX + 1];
+	struct text	 label;
+};
+
+struct survey_question {
+	char			 id[QUESTION_ID_MAX + 1];
+	enum question_kind	 kind;
+	int			 required;
+	struct text		 text;
+	size_t			 noptions;
+	struct survey_option	 options[SURVEY_OPTIONS_MAX];
+};
+
+struct survey {
+	char			 id[SURVEY_ID_MAX + 1];
+	unsigned		 version;
+	struct text		 title;
+	struct text		 intro;
+	struct text		 comment_prompt;
+	struct text		 thanks;
+	size_t			 nquestions;	/* [0] is the overall question */
+	struct survey_question	 questions[SURVEY_QUESTIONS_MAX];
+	const struct survey_question *overall;
+	const struct survey_question *reasons;	/* NULL when none */
+};
+
+/* One answer: question id and level (1-based option index). */
+struct answer {
+	char	 q[QUESTION_ID_MAX + 1];
+	uint8_t	 level;
+};
+
+#define RESPONSE_ANSWERS_MAX	32
+
+/*
+ * Loads and validates path. Returns 0, or -1 with "file:line: reason" in
+ * why. The caller owns *sp and frees it with survey_free().
+ */
+int	 survey_load(const char *path, struct survey **sp,
+	    char *why, size_t whylen);
+void	 survey_free(struct survey *);
+const struct survey_question *survey_question(const struct survey *,
+	    const char *id, size_t idlen);
+/* Option level (1-based) of option id in q, or 0 when unknown. */
+int	 survey_option_level(const struct survey_question *q,
+	    const char *id, size_t idlen);
+/*
+ * Checks answers against s: overall present and 1..5, every question
+ * known, levels in range, a single-choice question answered at most once,
+ * reasons only when overall is low. Returns HL_OK or HL_INVALID with a
+ * reason naming the question in why.
+ */
+enum hl_rc survey_check(const struct survey *s, const struct answer *a,
+	    size_t n, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,2 @@
+/* token.c: not written yet. */
+extern int hl_stub_token;

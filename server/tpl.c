@@ -1,0 +1,2 @@
+/* tpl.c: not written yet. */
+extern int hl_stub_tpl;

@@ -1,0 +1,314 @@
+/*
+ * util.c: allocation that aborts, start-up fatals, logging, bounded
+ * number parsing, UTF-8 checks, times in the province's zone.
+ * Trap: month_of() depends on the process's TZ, set once by
+ * util_set_tz() before any thread starts; localtime_r() reads it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "util.h"
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
+		abort();
+	return (p);
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
+		abort();
+	return (p);
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n == 0 ? 1 : n)) == NULL)
+		abort();
+	return (p);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return (xstrndup(s, strlen(s)));
+}
+
+char *
+xstrndup(const char *s, size_t len)
+{
+	char	*p;
+
+	p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return (p);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("hailong: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void
+log_line(const char *level, const char *fmt, va_list ap)
+{
+	char		 stamp[32], line[1024];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(stderr, "%s %s %s\n", stamp, level, line);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_line("info", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_line("warn", fmt, ap);
+	va_end(ap);
+}
+
+int
+parse_num(const char *s, size_t len, long long min, long long max,
+    long long *v)
+{
+	unsigned long long	 acc = 0, lim;
+	size_t			 i = 0;
+	int			 neg = 0;
+
+	if (s == NULL || len == 0 || len > 20)
+		return (-1);
+	if (s[0] == '-') {
+		if (min >= 0)
+			return (-1);
+		neg = 1;
+		i = 1;
+	}
+	if (i == len)
+		return (-1);
+	lim = neg ? (unsigned long long)(-(min + 1)) + 1 :
+	    (unsigned long long)max;
+	if (!neg && max < 0)
+		return (-1);
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		if (acc > (lim - (unsigned long long)(s[i] - '0')) / 10)
+			return (-1);
+		acc = acc * 10 + (unsigned long long)(s[i] - '0');
+	}
+	if (neg) {
+		long long r = acc == 0 ? 0 : -(long long)(acc - 1) - 1;
+
+		if (r < min || r > max)
+			return (-1);
+		*v = r;
+	} else {
+		if ((long long)acc < min)
+			return (-1);
+		*v = (long long)acc;
+	}
+	return (0);
+}
+
+int
+utf8_valid(const char *str, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i = 0, n, k;
+	uint32_t		 cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
+			    s[i] != '\r') || s[i] == 0x7f)
+				return (0);
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			n = 1;
+			cp = s[i] & 0x1f;
+		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			n = 2;
+			cp = s[i] & 0x0f;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			n = 3;
+			cp = s[i] & 0x07;
+		} else
+			return (0);
+		if (len - i <= n)
+			return (0);
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return (0);
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (cp >= 0x80 && cp < 0xa0))
+			return (0);
+		i += n + 1;
+	}
+	return (1);
+}
+
+size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return (n);
+}
+
+int64_t
+now_sec(void)
+{
+	return ((int64_t)time(NULL));
+}
+
+uint64_t
+now_usec(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return ((uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec);
+}
+
+int
+util_set_tz(const char *tz)
+{
+	char	 path[256];
+	FILE	*f;
+	int	 n;
+
+	/* An unknown zone would silently mean UTC: check the zone file. */
+	if (tz == NULL || *tz == '\0' || strstr(tz, "..") != NULL ||
+	    tz[0] == '/')
+		return (-1);
+	n = snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-1);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	fclose(f);
+	if (setenv("TZ", tz, 1) == -1)
+		return (-1);
+	tzset();
+	return (0);
+}
+
+uint32_t
+month_of(int64_t t)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return (0);
+	return ((uint32_t)(tm.tm_year + 1900) * 100u + (uint32_t)(tm.tm_mon + 1));
+}
+
+int
+parse_date(const char *s, int64_t *t)
+{
+	long long	 y, m, d;
+	struct tm	 tm;
+	time_t		 r;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return (-1);
+	if (parse_num(s, 4, 1970, 9999, &y) == -1 ||
+	    parse_num(s + 5, 2, 1, 12, &m) == -1 ||
+	    parse_num(s + 8, 2, 1, 31, &d) == -1)
+		return (-1);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_isdst = -1;
+	if ((r = mktime(&tm)) == (time_t)-1 || tm.tm_mday != (int)d)
+		return (-1);
+	*t = (int64_t)r;
+	return (0);
+}
+
+void
+format_time(int64_t t, char out[32])
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+	char		 z[8];
+	size_t		 n;
+
+	if (localtime_r(&tt, &tm) == NULL) {
+		snprintf(out, 32, "%lld", (long long)t);
+		return;
+	}
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* ISO 8601 wants +07:00, strftime gives +0700. */
+	strftime(z, sizeof(z), "%z", &tm);
+	if (n + 6 < 32 && strlen(z) == 5)
+		snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+}
+
+static const char *const lang_codes[LANG_COUNT] = { "vi", "en", "km" };
+
+int
+lang_parse(const char *s, size_t len)
+{
+	int	 i;
+
+	if (s == NULL)
+		return (-1);
+	for (i = 0; i < LANG_COUNT; i++)
+		if (len == 2 && strncasecmp(s, lang_codes[i], 2) == 0)
+			return (i);
+	return (-1);
+}
+
+const char *
+lang_code(enum lang l)
+{
+	return ((unsigned)l < LANG_COUNT ? lang_codes[l] : "vi");
+}

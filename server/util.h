@@ -1,0 +1,63 @@
+/*
+ * util.h: memory that never fails (it aborts), fatal start-up errors,
+ * bounded number parsing, UTF-8 checks, time and month arithmetic, logging.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hl.h"
+
+/* Allocation aborts the process when memory runs out. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+
+/* Before serving only: prints "hailong: <message>" to stderr, exits 1. */
+void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* One line to stderr with a UTC time stamp; never fails. */
+void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parses the decimal integer s[0..len) (no sign unless min < 0, no
+ * spaces, no leading '+') into *v. Returns 0, or -1 when it is not a
+ * number or lies outside [min, max]; *v is untouched then.
+ */
+int	 parse_num(const char *s, size_t len, long long min, long long max,
+	    long long *v);
+
+/* 1 when s[0..len) is valid UTF-8 without NUL bytes or C0 controls other
+ * than tab, CR and LF; 0 otherwise. */
+int	 utf8_valid(const char *s, size_t len);
+/* Number of code points of valid UTF-8 s[0..len). */
+size_t	 utf8_chars(const char *s, size_t len);
+
+/* Wall-clock now in seconds and in microseconds since the epoch (UTC). */
+int64_t	 now_sec(void);
+uint64_t now_usec(void);
+
+/*
+ * Month (YYYY*100 + MM) of t in the province's time zone; util_set_tz()
+ * must have been called once before (store_open() does it).
+ * Returns 0 when the time cannot be converted.
+ */
+uint32_t month_of(int64_t t);
+/* Sets the process's time zone (an IANA name); -1 when unknown. */
+int	 util_set_tz(const char *tz);
+/* Parses YYYY-MM-DD as midnight in the province's zone; -1 on error. */
+int	 parse_date(const char *s, int64_t *t);
+/* Formats t as ISO 8601 with the province's offset into out[32]. */
+void	 format_time(int64_t t, char out[32]);
+
+/* Language code ("vi", "en", "km") to enum lang; -1 when unknown. */
+int	 lang_parse(const char *s, size_t len);
+const char *lang_code(enum lang);
+
+#endif

@@ -1,0 +1,2 @@
+/* writer.c: not written yet. */
+extern int hl_stub_writer;
