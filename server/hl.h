@@ -14,7 +14,8 @@ enum hl_rc {
 	HL_NOT_FOUND,		/* 404 */
 	HL_CONFLICT,		/* 409 */
 	HL_GONE,		/* 410 */
-	HL_INVALID,		/* 400 / 422 */
+	HL_MALFORMED,		/* 400: not parseable at all */
+	HL_INVALID,		/* 422: parsed, values wrong */
 	HL_TOO_BIG,		/* 413 */
 	HL_FULL,		/* 503: disk full, try later */
 	HL_ERROR		/* 500 */
