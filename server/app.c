@@ -1,2 +1,203 @@
-/* app.c: not written yet. */
-extern int hl_stub_app;
+/*
+ * app.c: opening the parts of hailong in order, finding its data files,
+ * and the ticket issuing step shared by the API and the command line.
+ * Trap: the share directory is the source tree when the binary runs from
+ * its build tree, the installed data directory otherwise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "util.h"
+
+static int
+app_is_share(const char *dir)
+{
+	char		 p[PATH_MAX];
+	struct stat	 sb;
+
+	if (snprintf(p, sizeof(p), "%s/schema/survey.ini", dir) >=
+	    (int)sizeof(p))
+		return (0);
+	return (stat(p, &sb) == 0);
+}
+
+static int
+app_find_share(struct app *a, char *why, size_t whylen)
+{
+	char	 exe[PATH_MAX], dir[PATH_MAX];
+	ssize_t	 n;
+
+	if (a->cfg.share[0] != '\0') {
+		if (!app_is_share(a->cfg.share)) {
+			snprintf(why, whylen, "%s: no schema/survey.ini there",
+			    a->cfg.share);
+			return (-1);
+		}
+		strlcpy(a->share, a->cfg.share, sizeof(a->share));
+		return (0);
+	}
+	/* Run from the build tree: use the source tree's files. */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if (realpath(HL_BUILDDIR "/server", dir) != NULL &&
+		    strncmp(exe, dir, strlen(dir)) == 0 &&
+		    exe[strlen(dir)] == '/' && app_is_share(HL_SRCDIR)) {
+			strlcpy(a->share, HL_SRCDIR, sizeof(a->share));
+			return (0);
+		}
+	}
+	if (app_is_share(HL_DATADIR)) {
+		strlcpy(a->share, HL_DATADIR, sizeof(a->share));
+		return (0);
+	}
+	snprintf(why, whylen, "cannot find templates and schema (looked in "
+	    "%s); set share = DIR in the config", HL_DATADIR);
+	return (-1);
+}
+
+int
+app_open(struct app *a, const struct config *cfg, int parts, char *why,
+    size_t whylen)
+{
+	char	 p[PATH_MAX + 32], sub[256];
+
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	if (crypto_init() == -1) {
+		snprintf(why, whylen, "cannot seed the random generator");
+		return (-1);
+	}
+	if ((parts & (APP_SCHEMA | APP_PAGES)) &&
+	    app_find_share(a, why, whylen) == -1)
+		return (-1);
+	if (parts & (APP_SCHEMA | APP_PAGES)) {
+		snprintf(p, sizeof(p), "%s/schema/survey.ini", a->share);
+		if (survey_load(p, &a->sv, why, whylen) == -1)
+			return (-1);
+		snprintf(p, sizeof(p), "%s/schema", a->share);
+		if (catalog_load(p, &a->cat, why, whylen) == -1)
+			return (-1);
+	}
+	if (parts & APP_PAGES) {
+		snprintf(p, sizeof(p), "%s/templates", a->share);
+		if (page_init(&a->pg, p, a->sv, a->cat, why, whylen) == -1)
+			return (-1);
+	}
+	if (parts & (APP_STORE | APP_WRITER)) {
+		if (store_open(&a->st, a->cfg.data, (parts & APP_CREATE) != 0,
+		    NULL, sub, sizeof(sub)) == -1) {
+			snprintf(why, whylen, "%s", sub);
+			return (-1);
+		}
+	}
+	if (parts & APP_WRITER) {
+		if (writer_start(&a->w, a->st, a->cfg.max_batch) == -1) {
+			snprintf(why, whylen, "cannot start the writer");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+void
+app_close(struct app *a)
+{
+	if (a->w != NULL)
+		writer_stop(a->w);
+	if (a->st != NULL)
+		store_close(a->st);
+	if (a->pg != NULL)
+		page_free(a->pg);
+	if (a->cat != NULL)
+		catalog_free(a->cat);
+	if (a->sv != NULL)
+		survey_free(a->sv);
+	memset(a, 0, sizeof(*a));
+}
+
+enum hl_rc
+app_ticket_prepare(struct app *a, const struct ticket_req *rq,
+    struct wop *op, char *why, size_t whylen)
+{
+	const struct procedure	*pr;
+	const struct keyring	*kr = store_keyring(a->st);
+	struct ticket		*t = &op->u.ticket.t;
+	const char		*sector;
+
+	if (catalog_unit(a->cat, rq->unit, strlen(rq->unit)) == NULL) {
+		snprintf(why, whylen, "unit: not in the unit list");
+		return (HL_INVALID);
+	}
+	if (rq->handling_unit[0] != '\0' && catalog_unit(a->cat,
+	    rq->handling_unit, strlen(rq->handling_unit)) == NULL) {
+		snprintf(why, whylen, "handling_unit: not in the unit list");
+		return (HL_INVALID);
+	}
+	pr = catalog_procedure(a->cat, rq->procedure, strlen(rq->procedure));
+	if (rq->sector[0] != '\0') {
+		if (catalog_sector(a->cat, rq->sector,
+		    strlen(rq->sector)) == NULL) {
+			snprintf(why, whylen, "sector: unknown sector");
+			return (HL_INVALID);
+		}
+		sector = rq->sector;
+	} else if (pr != NULL)
+		sector = pr->sector;
+	else {
+		snprintf(why, whylen, "sector: required, the procedure is "
+		    "not in the catalogue");
+		return (HL_INVALID);
+	}
+
+	memset(op, 0, sizeof(*op));
+	op->kind = WOP_TICKET;
+	crypto_random(t->id, sizeof(t->id));
+	t->kid = kr->kid[kr->current];
+	t->state = TICKET_OPEN;
+	t->issued = now_sec();
+	t->expires = t->issued + a->cfg.ticket_ttl;
+	strlcpy(t->procedure, rq->procedure, sizeof(t->procedure));
+	strlcpy(t->sector, sector, sizeof(t->sector));
+	strlcpy(t->unit, rq->unit, sizeof(t->unit));
+	if (strcmp(rq->handling_unit, rq->unit) != 0)
+		strlcpy(t->handling_unit, rq->handling_unit,
+		    sizeof(t->handling_unit));
+	strlcpy(t->counter, rq->counter, sizeof(t->counter));
+	if (rq->has_case) {
+		op->u.ticket.has_case = 1;
+		token_case_hash(kr, rq->unit, rq->caseref, rq->case_len,
+		    op->u.ticket.case_hash);
+	}
+	return (HL_OK);
+}
+
+void
+app_base_url(const struct app *a, char *out, size_t outlen)
+{
+	if (a->cfg.base_url[0] != '\0')
+		snprintf(out, outlen, "%s", a->cfg.base_url);
+	else if (strchr(a->cfg.host, ':') != NULL)
+		snprintf(out, outlen, "http://[%s]:%u", a->cfg.host,
+		    a->cfg.port);
+	else
+		snprintf(out, outlen, "http://%s:%u", a->cfg.host,
+		    a->cfg.port);
+}
+
+void
+app_ticket_refs(const struct app *a, const struct ticket *t,
+    char token[TOKEN_LEN + 1], char code[CODE_LEN + 1],
+    char url[APP_URL_MAX + 1])
+{
+	char	 base[CONFIG_URL_MAX + 1];
+
+	token_encode(store_keyring(a->st), t->kid, t->id, token);
+	token_code(t->id, code);
+	app_base_url(a, base, sizeof(base));
+	snprintf(url, APP_URL_MAX + 1, "%s/s/%s", base, token);
+}

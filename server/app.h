@@ -1,3 +1,62 @@
+/*
+ * app.h: everything a running server or a command works with, opened
+ * once: settings, the store and its writer, the survey, the catalogue,
+ * the pages. And the domain steps the HTTP API and the commands share,
+ * so that both take the same path (checks, then one writer op).
+ */
 #ifndef APP_H
 #define APP_H
+
+#include <limits.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "json_in.h"
+#include "page.h"
+#include "store.h"
+#include "survey.h"
+#include "writer.h"
+
+#define APP_URL_MAX	(CONFIG_URL_MAX + 4 + TOKEN_LEN)
+
+struct app {
+	struct config	 cfg;
+	char		 share[PATH_MAX];	/* templates/, schema/ */
+	struct store	*st;
+	struct writer	*w;
+	struct survey	*sv;
+	struct catalog	*cat;
+	struct pages	*pg;
+};
+
+enum app_parts {
+	APP_STORE = 1,		/* the data directory, read */
+	APP_WRITER = 2,		/* and its writer */
+	APP_SCHEMA = 4,		/* survey and catalogue */
+	APP_PAGES = 8,		/* templates */
+	APP_CREATE = 16		/* create the data directory */
+};
+
+/*
+ * Opens the parts asked for. Returns 0, or -1 with a reason for people
+ * in why (file, line, what). app_close() is safe on a half-open app.
+ */
+int	 app_open(struct app *, const struct config *, int parts,
+	    char *why, size_t whylen);
+void	 app_close(struct app *);
+
+/*
+ * Checks a ticket request against the catalogue and fills op with a new
+ * ticket (random id, current key, issue and expiry times). Returns HL_OK
+ * or HL_INVALID with why.
+ */
+enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
+	    struct wop *op, char *why, size_t whylen);
+/* Token, short code and survey URL of a stored ticket. */
+void	 app_ticket_refs(const struct app *, const struct ticket *,
+	    char token[TOKEN_LEN + 1], char code[CODE_LEN + 1],
+	    char url[APP_URL_MAX + 1]);
+/* The public base URL: the configured one, or http://host:port. */
+void	 app_base_url(const struct app *, char *out, size_t outlen);
+
 #endif

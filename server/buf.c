@@ -105,8 +105,9 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 buf_add_html(struct buf *b, const char *s, size_t len)
 {
-	size_t		 i, start = 0;
+	size_t		 i, start = 0, len0 = b->len;
 	const char	*rep;
+	int		 rc = -1;
 
 	for (i = 0; i < len; i++) {
 		switch (s[i]) {
@@ -130,10 +131,17 @@ buf_add_html(struct buf *b, const char *s, size_t len)
 		}
 		if (buf_add(b, s + start, i - start) == -1 ||
 		    buf_addstr(b, rep) == -1)
-			return (-1);
+			goto out;
 		start = i + 1;
 	}
-	return (buf_add(b, s + start, len - start));
+	rc = buf_add(b, s + start, len - start);
+out:
+	/* Like the other appends, a failure adds nothing. */
+	if (rc == -1 && b->data != NULL) {
+		b->len = len0;
+		b->data[b->len] = '\0';
+	}
+	return (rc);
 }
 
 char *

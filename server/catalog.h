@@ -16,6 +16,10 @@
 
 #define CATALOG_SECTORS_MAX	32
 #define UNIT_KIND_MAX		15
+#define CATALOG_UNITS_MAX	100000
+#define CATALOG_PROCS_MAX	100000
+#define CATALOG_NAME_MAX	512		/* bytes, one language */
+#define CATALOG_FILE_MAX	(16 * 1024 * 1024)	/* one CSV file */
 
 struct target {
 	int	 year;
@@ -31,6 +35,12 @@ struct sector {
 	struct target	 targets[TARGETS_MAX];	/* by year, ascending */
 };
 
+/*
+ * Names: the Vietnamese and English names are required. An empty Khmer
+ * name in units.csv or procedures.csv falls back to the Vietnamese one:
+ * name.s[LANG_KM] then holds a copy of name.s[LANG_VI], so every pointer
+ * is set and callers need no fallback of their own.
+ */
 struct unit {
 	char		 code[UNIT_CODE_MAX + 1];
 	char		 parent[UNIT_CODE_MAX + 1];	/* "" for the root */
@@ -48,7 +58,8 @@ struct procedure {
 struct catalog {
 	size_t		  nsectors;
 	struct sector	  sectors[CATALOG_SECTORS_MAX];	/* file order */
-	struct sector	  overall;	/* "all sectors" targets ([overall]) */
+	struct sector	  overall;	/* "all sectors" targets ([overall]),
+					   code "overall" */
 	size_t		  nunits;
 	struct unit	 *units;	/* sorted by code */
 	size_t		  nprocs;

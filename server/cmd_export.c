@@ -1,2 +1,246 @@
-/* cmd_export.c: not written yet. */
-extern int hl_stub_cmd_export;
+/*
+ * cmd_export.c: hailong export — every stored response, one row each,
+ * as CSV for Excel (UTF-8 with a BOM, CRLF) or as JSON.
+ * Traps: answers are stored as levels and shown as the survey's option
+ * ids; a CSV cell that starts with = + - @ is prefixed with ' so that a
+ * spreadsheet shows it as text and never runs it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "util.h"
+
+/* Queued kiosk answers may be stored up to this long after they were
+ * given, so a date range reads this much further on. */
+#define EXPORT_LAG_SEC	(8 * 86400)
+
+static int export_run(int, char **);
+
+const struct cmd cmd_export = {
+	"export", "write the raw responses as CSV or JSON",
+	"usage: hailong export --data DIR --format csv|json "
+	    "[--from YYYY-MM-DD --to YYYY-MM-DD] [-o FILE]\n"
+	    "\n"
+	    "Writes one row per response: when, month, channel, ticket code,\n"
+	    "procedure, sector, unit, survey and version, language, the\n"
+	    "overall level (1-5), each question's answer (option id), the\n"
+	    "reasons (ids joined by ';'), the comment, the suspect flag.\n"
+	    "--from and --to are days in the province's time zone, both\n"
+	    "included. CSV is UTF-8 with a BOM, so Excel shows Vietnamese.\n"
+	    "Safe while the server runs on DIR.\n",
+	export_run
+};
+
+struct export {
+	const struct survey	*sv;
+	FILE			*out;
+	int			 json;
+	json_t			*rows;
+	int64_t			 from, to;	/* answered in [from, to) */
+	long			 n;
+};
+
+/* Option id of level in question q, or "" when out of range. */
+static const char *
+export_option(const struct survey_question *q, uint8_t level)
+{
+	if (q == NULL || level < 1 || level > q->noptions)
+		return ("");
+	return (q->options[level - 1].id);
+}
+
+static void
+export_csv_cell(FILE *f, const char *s)
+{
+	int	 quote = strpbrk(s, ",\"\r\n;") != NULL;
+
+	if (quote)
+		fputc('"', f);
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		fputc('\'', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+static int
+export_row(const struct response *r, void *arg)
+{
+	struct export			*e = arg;
+	const struct survey		*sv = e->sv;
+	const struct survey_question	*q;
+	char				 when[32], month[16], code[CODE_LEN + 1];
+	char				 reasons[512];
+	size_t				 i, k;
+	json_t				*o, *ra;
+	int				 overall = 0;
+
+	if (r->answered < e->from || r->answered >= e->to)
+		return (0);
+	format_time(r->answered, when);
+	snprintf(month, sizeof(month), "%04u-%02u", r->month / 100,
+	    r->month % 100);
+	code[0] = '\0';
+	if (r->has_ticket)
+		token_code(r->ticket, code);
+	reasons[0] = '\0';
+	ra = json_array();
+	for (i = 0; i < r->nanswers; i++) {
+		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0)
+			overall = r->answers[i].level;
+		else if (strcmp(r->answers[i].q, SURVEY_REASONS) == 0) {
+			const char *id = export_option(sv->reasons,
+			    r->answers[i].level);
+
+			if (reasons[0] != '\0')
+				strlcat(reasons, ";", sizeof(reasons));
+			strlcat(reasons, id, sizeof(reasons));
+			json_array_append_new(ra, json_string(id));
+		}
+	}
+	if (e->json) {
+		o = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:i,"
+		    " s:s, s:i, s:o, s:s, s:b}",
+		    "answered_at", when, "month", month,
+		    "channel", channel_name(r->channel),
+		    "ticket_code", r->has_ticket ? code : NULL,
+		    "procedure", r->procedure, "sector", r->sector,
+		    "unit", r->unit, "survey", r->survey,
+		    "survey_version", (int)r->survey_version, "lang", r->lang,
+		    "overall", overall, "reasons", ra,
+		    "comment", r->comment,
+		    "suspect", (r->flags & RESPONSE_SUSPECT) != 0);
+		for (k = 1; k < sv->nquestions; k++) {
+			q = &sv->questions[k];
+			if (q == sv->reasons)
+				continue;
+			json_object_set_new(o, q->id, json_null());
+			for (i = 0; i < r->nanswers; i++)
+				if (strcmp(r->answers[i].q, q->id) == 0)
+					json_object_set_new(o, q->id,
+					    json_string(export_option(q,
+					    r->answers[i].level)));
+		}
+		json_array_append_new(e->rows, o);
+		e->n++;
+		return (0);
+	}
+	json_decref(ra);
+	fprintf(e->out, "%s,%s,%s,%s,", when, month, channel_name(r->channel),
+	    code);
+	export_csv_cell(e->out, r->procedure);
+	fputc(',', e->out);
+	export_csv_cell(e->out, r->sector);
+	fputc(',', e->out);
+	export_csv_cell(e->out, r->unit);
+	fputc(',', e->out);
+	export_csv_cell(e->out, r->survey);
+	fprintf(e->out, ",%u,%s,%d", r->survey_version, r->lang, overall);
+	for (k = 1; k < sv->nquestions; k++) {
+		q = &sv->questions[k];
+		if (q == sv->reasons)
+			continue;
+		fputc(',', e->out);
+		for (i = 0; i < r->nanswers; i++)
+			if (strcmp(r->answers[i].q, q->id) == 0)
+				fputs(export_option(q, r->answers[i].level),
+				    e->out);
+	}
+	fputc(',', e->out);
+	export_csv_cell(e->out, reasons);
+	fputc(',', e->out);
+	export_csv_cell(e->out, r->comment);
+	fprintf(e->out, ",%d\r\n", (r->flags & RESPONSE_SUSPECT) != 0);
+	e->n++;
+	return (0);
+}
+
+static int
+export_run(int argc, char **argv)
+{
+	const char	*data = NULL, *format = NULL, *from = NULL, *to = NULL;
+	const char	*outpath = NULL, *file = NULL;
+	const struct flag flags[] = {
+		{ "data", &data }, { "format", &format }, { "from", &from },
+		{ "to", &to }, { "o", &outpath }, { "config", &file },
+		{ NULL, NULL }
+	};
+	struct config	 cfg;
+	struct app	 a;
+	struct export	 e;
+	uint64_t	 lo = 0, hi = UINT64_MAX;
+	char		 why[512], *s;
+	size_t		 k;
+	int		 rc = 1;
+
+	cmd_flags(&cmd_export, argc, argv, flags);
+	if (format == NULL || (strcmp(format, "csv") != 0 &&
+	    strcmp(format, "json") != 0))
+		cmd_usage_error(&cmd_export, "--format: want csv or json");
+	cmd_config(&cmd_export, &cfg, file, data, NULL, NULL);
+	if (app_open(&a, &cfg, APP_STORE | APP_SCHEMA, why, sizeof(why)) == -1)
+		fatal("%s", why);
+
+	memset(&e, 0, sizeof(e));
+	e.sv = a.sv;
+	e.json = strcmp(format, "json") == 0;
+	e.from = INT64_MIN;
+	e.to = INT64_MAX;
+	if ((from != NULL && parse_date(from, &e.from) == -1) ||
+	    (to != NULL && parse_date(to, &e.to) == -1)) {
+		app_close(&a);
+		cmd_usage_error(&cmd_export, "--from/--to: want YYYY-MM-DD");
+	}
+	if (to != NULL)
+		e.to += 86400;	/* the whole last day */
+	if (from != NULL && e.from > 0)
+		lo = (uint64_t)e.from * 1000000u;
+	if (to != NULL && e.to > 0)
+		hi = (uint64_t)(e.to + EXPORT_LAG_SEC) * 1000000u;
+	e.out = stdout;
+	if (outpath != NULL && (e.out = fopen(outpath, "w")) == NULL) {
+		app_close(&a);
+		fatal("%s: cannot write", outpath);
+	}
+	if (e.json)
+		e.rows = json_array();
+	else {
+		fputs("\xef\xbb\xbf" "answered_at,month,channel,ticket_code,"
+		    "procedure,sector,unit,survey,survey_version,lang,overall",
+		    e.out);
+		for (k = 1; k < a.sv->nquestions; k++)
+			if (&a.sv->questions[k] != a.sv->reasons)
+				fprintf(e.out, ",%s", a.sv->questions[k].id);
+		fputs(",reasons,comment,suspect\r\n", e.out);
+	}
+	if (store_each_response(a.st, lo, hi, export_row, &e) != 0) {
+		fprintf(stderr, "hailong: export: cannot read the responses\n");
+		goto out;
+	}
+	if (e.json) {
+		if ((s = json_dumps(e.rows, JSON_INDENT(1))) == NULL)
+			goto out;
+		fprintf(e.out, "%s\n", s);
+		free(s);
+	}
+	rc = 0;
+out:
+	json_decref(e.rows);
+	if (fflush(e.out) != 0 || ferror(e.out)) {
+		fprintf(stderr, "hailong: export: write error\n");
+		rc = 1;
+	}
+	if (e.out != stdout)
+		fclose(e.out);
+	app_close(&a);
+	return (rc);
+}

@@ -1,2 +1,90 @@
-/* cmd_serve.c: not written yet. */
-extern int hl_stub_cmd_serve;
+/*
+ * cmd_serve.c: hailong serve — open everything, listen, wait for a
+ * signal, stop cleanly.
+ * Trap: SIGTERM and SIGINT are blocked before any thread starts, so
+ * that only sigwait() here receives them.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "http.h"
+#include "util.h"
+
+static int serve_run(int, char **);
+
+const struct cmd cmd_serve = {
+	"serve", "run the HTTP server",
+	"usage: hailong serve [--listen ADDR:PORT] [--data DIR] "
+	    "[--base-url URL] [--config FILE] [--max-batch N]\n"
+	    "\n"
+	    "Serves the survey, the ticket API and the kiosk on ADDR:PORT\n"
+	    "(default 127.0.0.1:8080; port 0 picks a free one) with its data\n"
+	    "in DIR (default ./var/hailong, created when missing).\n"
+	    "--base-url is the public address printed in QR codes (default\n"
+	    "http://ADDR:PORT). The config file (INI) may set the same:\n"
+	    "  [server] listen, data, base_url, max_batch, threads, share\n"
+	    "  [tickets] ttl = 30d\n"
+	    "Flags win over the file. When ready it prints\n"
+	    "  hailong: listening on http://ADDR:PORT\n"
+	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n",
+	serve_run
+};
+
+static int
+serve_run(int argc, char **argv)
+{
+	const char	*listen = NULL, *data = NULL, *base = NULL;
+	const char	*file = NULL, *batch = NULL;
+	const struct flag flags[] = {
+		{ "listen", &listen }, { "data", &data },
+		{ "base-url", &base }, { "config", &file },
+		{ "max-batch", &batch }, { NULL, NULL }
+	};
+	struct config	 cfg;
+	struct app	 a;
+	struct http	*h = NULL;
+	sigset_t	 set;
+	unsigned	 port;
+	char		 why[512], url[CONFIG_URL_MAX + 1];
+	int		 sig;
+
+	cmd_flags(&cmd_serve, argc, argv, flags);
+	cmd_config(&cmd_serve, &cfg, file, data, listen, base);
+	if (batch != NULL && config_set(&cfg, "max_batch", batch, why,
+	    sizeof(why)) == -1)
+		cmd_usage_error(&cmd_serve, "%s", why);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (app_open(&a, &cfg, APP_STORE | APP_WRITER | APP_SCHEMA |
+	    APP_PAGES | APP_CREATE, why, sizeof(why)) == -1)
+		fatal("%s", why);
+	if (http_start(&h, &a, &port, why, sizeof(why)) == -1) {
+		app_close(&a);
+		fatal("%s", why);
+	}
+	a.cfg.port = port;
+	app_base_url(&a, url, sizeof(url));
+	log_info("data %s, schema and templates from %s, public URL %s",
+	    cfg.data, a.share, url);
+	if (strchr(cfg.host, ':') != NULL)
+		printf("hailong: listening on http://[%s]:%u\n", cfg.host, port);
+	else
+		printf("hailong: listening on http://%s:%u\n", cfg.host, port);
+	fflush(stdout);
+
+	if (sigwait(&set, &sig) != 0)
+		sig = SIGTERM;
+	log_info("signal %d: stopping", sig);
+	http_stop(h);
+	app_close(&a);
+	log_info("stopped");
+	return (0);
+}

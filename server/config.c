@@ -1,2 +1,192 @@
-/* config.c: not written yet. */
-extern int hl_stub_config;
+/*
+ * config.c: defaults < INI file < flags. Every value is checked where it
+ * is set, so a bad file stops the start with its line.
+ * Trap: inih reports only the line of the first error; the handler keeps
+ * the reason, ini_parse() returns the line.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "util.h"
+#include "writer.h"
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	strlcpy(c->host, CONFIG_HOST_DEFAULT, sizeof(c->host));
+	c->port = CONFIG_PORT_DEFAULT;
+	strlcpy(c->data, CONFIG_DATA_DEFAULT, sizeof(c->data));
+	c->ticket_ttl = CONFIG_TTL_DEFAULT;
+	c->max_batch = WRITER_BATCH_DEFAULT;
+}
+
+static int
+config_listen(struct config *c, const char *v, char *why, size_t whylen)
+{
+	const char	*colon;
+	long long	 port;
+	size_t		 hlen;
+
+	if ((colon = strrchr(v, ':')) == NULL ||
+	    parse_num(colon + 1, strlen(colon + 1), 0, 65535, &port) == -1) {
+		snprintf(why, whylen, "listen: want ADDRESS:PORT, "
+		    "e.g. 127.0.0.1:8080");
+		return (-1);
+	}
+	hlen = (size_t)(colon - v);
+	if (hlen == 0 || hlen > CONFIG_HOST_MAX) {
+		snprintf(why, whylen, "listen: the address is empty or "
+		    "too long");
+		return (-1);
+	}
+	memcpy(c->host, v, hlen);
+	c->host[hlen] = '\0';
+	c->port = (unsigned)port;
+	return (0);
+}
+
+static int
+config_ttl(struct config *c, const char *v, char *why, size_t whylen)
+{
+	size_t		 n = strlen(v);
+	long long	 num, unit = 1;
+
+	if (n > 1) {
+		switch (v[n - 1]) {
+		case 's':
+			unit = 1;
+			n--;
+			break;
+		case 'm':
+			unit = 60;
+			n--;
+			break;
+		case 'h':
+			unit = 3600;
+			n--;
+			break;
+		case 'd':
+			unit = 86400;
+			n--;
+			break;
+		}
+	}
+	if (parse_num(v, n, 1, CONFIG_TTL_MAX, &num) == -1 ||
+	    num * unit > CONFIG_TTL_MAX) {
+		snprintf(why, whylen, "ttl: want a duration such as 30d, "
+		    "12h or 90s, at most 366d");
+		return (-1);
+	}
+	c->ticket_ttl = num * unit;
+	return (0);
+}
+
+int
+config_set(struct config *c, const char *name, const char *v, char *why,
+    size_t whylen)
+{
+	long long	 num;
+
+	if (strcmp(name, "listen") == 0)
+		return (config_listen(c, v, why, whylen));
+	if (strcmp(name, "ticket_ttl") == 0 || strcmp(name, "ttl") == 0)
+		return (config_ttl(c, v, why, whylen));
+	if (strcmp(name, "data") == 0 || strcmp(name, "share") == 0) {
+		char	*dst = name[0] == 'd' ? c->data : c->share;
+
+		if (*v == '\0' || strlen(v) >= PATH_MAX) {
+			snprintf(why, whylen, "%s: empty or too long", name);
+			return (-1);
+		}
+		strlcpy(dst, v, PATH_MAX);
+		return (0);
+	}
+	if (strcmp(name, "base_url") == 0) {
+		size_t	 n = strlen(v);
+
+		if (n > CONFIG_URL_MAX || (strncmp(v, "http://", 7) != 0 &&
+		    strncmp(v, "https://", 8) != 0) ||
+		    !utf8_valid(v, n) || strpbrk(v, " \t\r\n\"'<>") != NULL) {
+			snprintf(why, whylen, "base_url: want http://HOST[:PORT]"
+			    " or https://..., at most %d bytes",
+			    CONFIG_URL_MAX);
+			return (-1);
+		}
+		/* No trailing slash: paths are appended as "/s/...". */
+		while (n > 0 && v[n - 1] == '/')
+			n--;
+		memcpy(c->base_url, v, n);
+		c->base_url[n] = '\0';
+		return (0);
+	}
+	if (strcmp(name, "max_batch") == 0) {
+		if (parse_num(v, strlen(v), 1, WRITER_BATCH_MAX, &num) == -1) {
+			snprintf(why, whylen, "max_batch: want 1..%d",
+			    WRITER_BATCH_MAX);
+			return (-1);
+		}
+		c->max_batch = (size_t)num;
+		return (0);
+	}
+	if (strcmp(name, "threads") == 0) {
+		if (parse_num(v, strlen(v), 0, CONFIG_THREADS_MAX, &num) == -1) {
+			snprintf(why, whylen, "threads: want 0..%d (0: one per"
+			    " core)", CONFIG_THREADS_MAX);
+			return (-1);
+		}
+		c->threads = (unsigned)num;
+		return (0);
+	}
+	snprintf(why, whylen, "unknown setting");
+	return (-1);
+}
+
+struct config_ctx {
+	struct config	*c;
+	char		 why[256];
+};
+
+static int
+config_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct config_ctx	*cx = arg;
+	char			 why[200];
+
+	if (strcmp(section, "server") == 0 && strcmp(name, "ttl") != 0 &&
+	    strcmp(name, "ticket_ttl") != 0) {
+		if (config_set(cx->c, name, value, why, sizeof(why)) == 0)
+			return (1);
+	} else if (strcmp(section, "tickets") == 0 &&
+	    strcmp(name, "ttl") == 0) {
+		if (config_set(cx->c, name, value, why, sizeof(why)) == 0)
+			return (1);
+	} else
+		snprintf(why, sizeof(why), "unknown setting [%.40s] %.40s",
+		    section, name);
+	snprintf(cx->why, sizeof(cx->why), "%s", why);
+	return (0);
+}
+
+int
+config_load(struct config *c, const char *path, char *why, size_t whylen)
+{
+	struct config_ctx	 cx;
+	int			 line;
+
+	memset(&cx, 0, sizeof(cx));
+	cx.c = c;
+	if ((line = ini_parse(path, config_handler, &cx)) == 0)
+		return (0);
+	if (line == -1)
+		snprintf(why, whylen, "%s: cannot open", path);
+	else if (cx.why[0] != '\0')
+		snprintf(why, whylen, "%s:%d: %s", path, line, cx.why);
+	else
+		snprintf(why, whylen, "%s:%d: not INI syntax", path, line);
+	return (-1);
+}

@@ -1,3 +1,45 @@
+/*
+ * config.h: settings of the server and the commands: defaults, then an
+ * INI file (inih), then command-line flags, each checked as it is set.
+ */
 #ifndef CONFIG_H
 #define CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_HOST_MAX		63
+#define CONFIG_URL_MAX		200
+#define CONFIG_PORT_DEFAULT	8080
+#define CONFIG_HOST_DEFAULT	"127.0.0.1"
+#define CONFIG_DATA_DEFAULT	"./var/hailong"
+#define CONFIG_TTL_DEFAULT	(30 * 86400)
+#define CONFIG_TTL_MAX		(366LL * 86400)
+#define CONFIG_THREADS_MAX	64
+
+struct config {
+	char		 host[CONFIG_HOST_MAX + 1];
+	unsigned	 port;
+	char		 data[PATH_MAX];
+	char		 base_url[CONFIG_URL_MAX + 1];	/* "" = from listen */
+	char		 share[PATH_MAX];	/* "" = found at start */
+	int64_t		 ticket_ttl;		/* seconds */
+	size_t		 max_batch;
+	unsigned	 threads;		/* 0 = one per core */
+};
+
+void	 config_defaults(struct config *);
+/*
+ * Sets one setting by its INI name ("listen", "data", "base_url",
+ * "share", "ticket_ttl", "max_batch", "threads"); flags use the same
+ * names. Returns 0, or -1 with the reason in why.
+ */
+int	 config_set(struct config *, const char *name, const char *value,
+	    char *why, size_t whylen);
+/* Reads an INI file: [server] listen, data, base_url, share, threads,
+ * max_batch; [tickets] ttl. -1 with "file:line: reason". */
+int	 config_load(struct config *, const char *path, char *why,
+	    size_t whylen);
+
 #endif

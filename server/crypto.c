@@ -1,2 +1,136 @@
-/* crypto.c: not written yet. */
-extern int hl_stub_crypto;
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/md.h>
+#include <mbedtls/pkcs5.h>
+#include <mbedtls/platform_util.h>
+
+#include "crypto.h"
+
+/*
+ * crypto.c: the process's one CTR-DRBG and the hash primitives; the only
+ * file that includes mbedTLS.
+ * Trap: the DRBG is not thread-safe by itself, every use holds crypto_mtx;
+ * a DRBG that fails aborts the process rather than hand out weak bytes.
+ */
+
+static pthread_mutex_t		 crypto_mtx = PTHREAD_MUTEX_INITIALIZER;
+static mbedtls_entropy_context	 crypto_entropy;
+static mbedtls_ctr_drbg_context	 crypto_drbg;
+static int			 crypto_ready;
+
+/* Called with crypto_mtx held. */
+static int
+crypto_seed(void)
+{
+	static const unsigned char	 pers[] = "hailong drbg";
+
+	if (crypto_ready)
+		return (0);
+	mbedtls_entropy_init(&crypto_entropy);
+	mbedtls_ctr_drbg_init(&crypto_drbg);
+	if (mbedtls_ctr_drbg_seed(&crypto_drbg, mbedtls_entropy_func,
+	    &crypto_entropy, pers, sizeof(pers) - 1) != 0) {
+		mbedtls_ctr_drbg_free(&crypto_drbg);
+		mbedtls_entropy_free(&crypto_entropy);
+		return (-1);
+	}
+	crypto_ready = 1;
+	return (0);
+}
+
+int
+crypto_init(void)
+{
+	int	 rc;
+
+	pthread_mutex_lock(&crypto_mtx);
+	rc = crypto_seed();
+	pthread_mutex_unlock(&crypto_mtx);
+	return (rc);
+}
+
+void
+crypto_random(void *buf, size_t len)
+{
+	unsigned char	*p = buf;
+	size_t		 n;
+
+	pthread_mutex_lock(&crypto_mtx);
+	if (crypto_seed() != 0)
+		abort();
+	while (len > 0) {
+		n = len < MBEDTLS_CTR_DRBG_MAX_REQUEST ?
+		    len : MBEDTLS_CTR_DRBG_MAX_REQUEST;
+		if (mbedtls_ctr_drbg_random(&crypto_drbg, p, n) != 0)
+			abort();
+		p += n;
+		len -= n;
+	}
+	pthread_mutex_unlock(&crypto_mtx);
+}
+
+void
+crypto_sha256(const void *msg, size_t len, uint8_t out[CRYPTO_HASH_LEN])
+{
+	const mbedtls_md_info_t	*md;
+
+	md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	if (md == NULL || mbedtls_md(md, msg, len, out) != 0)
+		abort();
+}
+
+void
+crypto_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg,
+    size_t len, uint8_t out[CRYPTO_HASH_LEN])
+{
+	const mbedtls_md_info_t	*md;
+
+	md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	if (md == NULL || mbedtls_md_hmac(md, key, keylen, msg, len, out) != 0)
+		abort();
+}
+
+int
+crypto_pbkdf2(const char *pw, size_t pwlen, const uint8_t *salt,
+    size_t saltlen, unsigned iterations, uint8_t *out, size_t outlen)
+{
+	mbedtls_md_context_t	 ctx;
+	const mbedtls_md_info_t	*md;
+	int			 rc = -1;
+
+	mbedtls_md_init(&ctx);
+	if (iterations == 0 || outlen == 0 || outlen > UINT32_MAX)
+		goto out;
+	md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	if (md == NULL || mbedtls_md_setup(&ctx, md, 1) != 0)
+		goto out;
+	if (mbedtls_pkcs5_pbkdf2_hmac(&ctx, (const unsigned char *)pw, pwlen,
+	    salt, saltlen, iterations, (uint32_t)outlen, out) != 0)
+		goto out;
+	rc = 0;
+out:
+	mbedtls_md_free(&ctx);	/* zeroizes the HMAC state */
+	return (rc);
+}
+
+int
+crypto_equal(const void *a, const void *b, size_t len)
+{
+	const volatile unsigned char	*x = a, *y = b;
+	volatile unsigned char		 d = 0;
+	size_t				 i;
+
+	for (i = 0; i < len; i++)
+		d |= x[i] ^ y[i];
+	return (d == 0);
+}
+
+void
+crypto_zero(void *buf, size_t len)
+{
+	mbedtls_platform_zeroize(buf, len);
+}

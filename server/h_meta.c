@@ -1,2 +1,94 @@
-/* h_meta.c: not written yet. */
-extern int hl_stub_h_meta;
+/*
+ * h_meta.c: the unit tree and the procedure catalogue as JSON, for the
+ * one-stop software and the counter page; the health check.
+ * Trap: both lists are fixed after start, so each is rendered once and
+ * served from memory.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "h.h"
+#include "util.h"
+
+static pthread_once_t	 meta_once = PTHREAD_ONCE_INIT;
+static char		*meta_units;
+static char		*meta_procs;
+static struct catalog	*meta_cat;
+
+static json_t *
+meta_names(const struct text *t)
+{
+	json_t	*o = json_object();
+	int	 l;
+
+	for (l = 0; l < LANG_COUNT; l++)
+		json_object_set_new(o, lang_code(l),
+		    json_string(t->s[l] != NULL ? t->s[l] : ""));
+	return (o);
+}
+
+static void
+meta_render(void)
+{
+	json_t	*a;
+	size_t	 i;
+
+	a = json_array();
+	for (i = 0; i < meta_cat->nunits; i++) {
+		const struct unit *u = &meta_cat->units[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:i, s:o}",
+		    "code", u->code, "parent", u->parent[0] != '\0' ?
+		    u->parent : NULL, "kind", u->kind, "depth", u->depth,
+		    "name", meta_names(&u->name)));
+	}
+	meta_units = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	a = json_array();
+	for (i = 0; i < meta_cat->nprocs; i++) {
+		const struct procedure *p = &meta_cat->procs[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o}",
+		    "code", p->code, "sector", p->sector,
+		    "name", meta_names(&p->name)));
+	}
+	meta_procs = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+}
+
+static void
+meta_reply(struct req *r, char **which)
+{
+	meta_cat = r->app->cat;
+	pthread_once(&meta_once, meta_render);
+	if (*which == NULL) {
+		http_fail(r, 500, "internal error");
+		return;
+	}
+	http_reply_json(r, 200, *which);
+}
+
+void
+h_units(struct req *r)
+{
+	meta_reply(r, &meta_units);
+}
+
+void
+h_procedures(struct req *r)
+{
+	meta_reply(r, &meta_procs);
+}
+
+void
+h_healthz(struct req *r)
+{
+	if (store_check(r->app->st) != 0) {
+		http_fail(r, 503, "database not writable");
+		return;
+	}
+	http_reply_json(r, 200, "{\"status\":\"ok\"}");
+}

@@ -1,2 +1,227 @@
-/* h_survey.c: not written yet. */
-extern int hl_stub_h_survey;
+/*
+ * h_survey.c: what the citizen sees: the survey of a ticket and its
+ * answer, the short code typed from a receipt, the start page.
+ * Trap: a forged or unknown token gets the same 404 and no write; the
+ * state checks before the write are for the page only, the writer checks
+ * again inside the transaction (two phones, one ticket).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "form.h"
+#include "h.h"
+#include "util.h"
+
+/* Shown above the form when an answer cannot be taken as sent. */
+static const char *const form_error[LANG_COUNT] = {
+	"Vui lòng chọn mức độ hài lòng chung (từ 1 đến 5) rồi gửi lại.",
+	"Please choose your overall satisfaction (1 to 5) and send again.",
+	"សូមជ្រើសរើសកម្រិតពេញចិត្តទូទៅ (ពី ១ ដល់ ៥) ហើយផ្ញើម្តងទៀត។"
+};
+
+/* Shown on the start page when a typed code is not a receipt code. */
+static const char *const code_error[LANG_COUNT] = {
+	"Mã không đúng. Mã gồm 10 chữ và số in dưới mã QR, ví dụ 7K2QM-9XD4T.",
+	"That code is not right. It has 10 letters and digits, printed under "
+	    "the QR code, e.g. 7K2QM-9XD4T.",
+	"លេខកូដមិនត្រឹមត្រូវ។ លេខកូដមាន ១០ តួអក្សរ និងលេខ "
+	    "ដែលបោះពុម្ពនៅក្រោមកូដ QR ឧ. 7K2QM-9XD4T។"
+};
+
+static void
+h_survey_lang(struct req *r)
+{
+	r->lang = page_lang(http_arg(r, "lang"),
+	    http_header(r, "Accept-Language"));
+}
+
+/* 1 when the ticket may be answered; otherwise the reply is set. */
+static int
+h_survey_open(struct req *r, struct ticket *t)
+{
+	switch (h_ticket_lookup(r, t)) {
+	case HL_OK:
+		break;
+	case HL_NOT_FOUND:
+		http_fail(r, 404, "no such survey");
+		return (0);
+	default:
+		http_fail(r, 500, "cannot read the ticket");
+		return (0);
+	}
+	if (t->state == TICKET_ANSWERED) {
+		http_fail(r, 409, "already answered");
+		return (0);
+	}
+	if (t->state != TICKET_OPEN || now_sec() > t->expires) {
+		http_fail(r, 410, "this survey has expired");
+		return (0);
+	}
+	return (1);
+}
+
+void
+h_survey_show(struct req *r)
+{
+	struct ticket	 t;
+	char		 token[TOKEN_LEN + 1];
+
+	h_survey_lang(r);
+	if (!h_survey_open(r, &t))
+		return;
+	token_encode(store_keyring(r->app->st), t.kid, t.id, token);
+	buf_reset(&r->out);
+	if (page_survey(r->app->pg, &r->out, &t, token, r->lang, NULL, NULL,
+	    0, NULL) == -1) {
+		http_fail(r, 500, "cannot render the survey");
+		return;
+	}
+	r->no_store = 1;
+	http_reply(r, 200, "text/html; charset=utf-8");
+}
+
+static void
+h_survey_stored(struct req *r)
+{
+	switch (r->op.rc) {
+	case HL_OK:
+		break;
+	case HL_CONFLICT:
+		http_fail(r, 409, "already answered");
+		return;
+	case HL_GONE:
+		http_fail(r, 410, "this survey has expired");
+		return;
+	case HL_NOT_FOUND:
+		http_fail(r, 404, "no such survey");
+		return;
+	case HL_FULL:
+		http_fail(r, 503, "storage full; try again later");
+		return;
+	default:
+		http_fail(r, 500, "cannot store the answer");
+		return;
+	}
+	buf_reset(&r->out);
+	if (page_message(r->app->pg, &r->out, r->lang, MSG_THANKS) == -1) {
+		http_fail(r, 500, "cannot render the page");
+		return;
+	}
+	r->no_store = 1;
+	http_reply(r, 200, "text/html; charset=utf-8");
+}
+
+/* The form again, with what was sent and a reason, as 422. */
+static void
+h_survey_again(struct req *r, const struct ticket *t)
+{
+	char	 token[TOKEN_LEN + 1];
+
+	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
+	buf_reset(&r->out);
+	if (page_survey(r->app->pg, &r->out, t, token, r->lang,
+	    form_error[r->lang], r->sf.answers, r->sf.nanswers,
+	    r->sf.comment) == -1) {
+		http_fail(r, 500, "cannot render the survey");
+		return;
+	}
+	r->no_store = 1;
+	http_reply(r, 422, "text/html; charset=utf-8");
+}
+
+void
+h_survey_answer(struct req *r)
+{
+	struct ticket		 t;
+	struct form		 f;
+	struct response		*rs = &r->op.u.answer.r;
+	const struct survey	*sv = r->app->sv;
+	char			 why[200];
+	enum hl_rc		 rc;
+
+	h_survey_lang(r);
+	if (!h_survey_open(r, &t))
+		return;
+	rc = form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
+	    &f, why, sizeof(why));
+	if (rc == HL_TOO_BIG) {
+		http_fail(r, 413, why);
+		return;
+	}
+	if (rc != HL_OK) {
+		http_fail(r, 400, why);
+		return;
+	}
+	rc = form_survey(&f, sv, &r->sf, why, sizeof(why));
+	form_clear(&f);
+	if (rc == HL_TOO_BIG) {
+		http_fail(r, 413, why);
+		return;
+	}
+	if (r->sf.lang >= 0 && http_arg(r, "lang") == NULL)
+		r->lang = (enum lang)r->sf.lang;
+	if (rc != HL_OK || survey_check(sv, r->sf.answers, r->sf.nanswers,
+	    why, sizeof(why)) != HL_OK) {
+		h_survey_again(r, &t);
+		return;
+	}
+
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_ANSWER;
+	rs->has_ticket = 1;
+	memcpy(rs->ticket, t.id, sizeof(rs->ticket));
+	rs->channel = CHANNEL_QR;
+	rs->answered = now_sec();
+	strlcpy(rs->survey, sv->id, sizeof(rs->survey));
+	rs->survey_version = sv->version;
+	strlcpy(rs->lang, lang_code(r->lang), sizeof(rs->lang));
+	rs->nanswers = r->sf.nanswers;
+	memcpy(rs->answers, r->sf.answers,
+	    r->sf.nanswers * sizeof(rs->answers[0]));
+	rs->comment_len = r->sf.comment_len;
+	memcpy(rs->comment, r->sf.comment, r->sf.comment_len);
+	rs->comment[rs->comment_len] = '\0';
+	http_submit(r, h_survey_stored);
+}
+
+void
+h_code(struct req *r)
+{
+	const char	*code = http_arg(r, "code");
+	uint8_t		 prefix[CODE_PREFIX_LEN];
+	struct ticket	 t;
+	char		 token[TOKEN_LEN + 1], loc[TOKEN_LEN + 8];
+	enum hl_rc	 rc;
+
+	h_survey_lang(r);
+	if (code == NULL || strlen(code) > 2 * CODE_LEN ||
+	    token_code_parse(code, strlen(code), prefix) == -1) {
+		buf_reset(&r->out);
+		if (page_home(r->app->pg, &r->out, r->lang,
+		    code_error[r->lang]) == -1) {
+			http_fail(r, 500, "cannot render the page");
+			return;
+		}
+		http_reply(r, 400, "text/html; charset=utf-8");
+		return;
+	}
+	if ((rc = store_ticket_by_code(r->app->st, prefix, &t)) != HL_OK) {
+		http_fail(r, rc == HL_NOT_FOUND ? 404 : 500, "no such code");
+		return;
+	}
+	token_encode(store_keyring(r->app->st), t.kid, t.id, token);
+	snprintf(loc, sizeof(loc), "/s/%s", token);
+	http_redirect(r, 303, loc);
+}
+
+void
+h_home(struct req *r)
+{
+	h_survey_lang(r);
+	buf_reset(&r->out);
+	if (page_home(r->app->pg, &r->out, r->lang, NULL) == -1) {
+		http_fail(r, 500, "cannot render the page");
+		return;
+	}
+	http_reply(r, 200, "text/html; charset=utf-8");
+}

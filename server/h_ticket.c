@@ -1,2 +1,168 @@
-/* h_ticket.c: not written yet. */
-extern int hl_stub_h_ticket;
+/*
+ * h_ticket.c: issuing tickets over the API, and a ticket's QR code and
+ * receipt slip.
+ * Trap: a ticket's token is its capability; the QR and slip routes need
+ * no key, and answer 404 alike for a forged and an unknown token.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "h.h"
+#include "qr.h"
+#include "util.h"
+
+enum hl_rc
+h_ticket_lookup(struct req *r, struct ticket *t)
+{
+	uint8_t		 id[TICKET_ID_LEN];
+
+	if (token_verify(store_keyring(r->app->st), r->arg, r->arglen,
+	    id) == -1)
+		return (HL_NOT_FOUND);
+	return (store_ticket_get(r->app->st, id, t));
+}
+
+static int
+h_ticket_found(struct req *r, struct ticket *t)
+{
+	switch (h_ticket_lookup(r, t)) {
+	case HL_OK:
+		return (1);
+	case HL_NOT_FOUND:
+		http_fail(r, 404, "no such ticket");
+		return (0);
+	default:
+		http_fail(r, 500, "cannot read the ticket");
+		return (0);
+	}
+}
+
+static void
+h_ticket_issued(struct req *r)
+{
+	const struct ticket	*t = &r->op.u.ticket.t;
+	char			 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
+	char			 url[APP_URL_MAX + 1], exp[32];
+	json_t			*o;
+	char			*s;
+
+	switch (r->op.rc) {
+	case HL_OK:
+		break;
+	case HL_FULL:
+		http_fail(r, 503, "storage full; try again later");
+		return;
+	default:
+		http_fail(r, 500, "cannot store the ticket");
+		return;
+	}
+	app_ticket_refs(r->app, t, token, code, url);
+	format_time(t->expires, exp);
+	o = json_pack("{s:s, s:s, s:s, s:s}", "token", token, "url", url,
+	    "code", code, "expires_at", exp);
+	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
+		json_decref(o);
+		http_fail(r, 500, "internal error");
+		return;
+	}
+	http_reply_json(r, r->op.u.ticket.created ? 201 : 200, s);
+	free(s);
+	json_decref(o);
+}
+
+void
+h_ticket_issue(struct req *r)
+{
+	struct ticket_req	 rq;
+	char			 why[200];
+
+	switch (json_in_ticket(r->body.data != NULL ? r->body.data : "",
+	    r->body.len, &rq, why, sizeof(why))) {
+	case HL_OK:
+		break;
+	case HL_MALFORMED:
+		http_fail(r, 400, why);
+		return;
+	case HL_TOO_BIG:
+		http_fail(r, 413, why);
+		return;
+	default:
+		http_fail(r, 422, why);
+		return;
+	}
+	if (app_ticket_prepare(r->app, &rq, &r->op, why, sizeof(why)) !=
+	    HL_OK) {
+		http_fail(r, 422, why);
+		return;
+	}
+	http_submit(r, h_ticket_issued);
+}
+
+void
+h_ticket_qr_svg(struct req *r)
+{
+	struct ticket	 t;
+	char		 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
+	char		 url[APP_URL_MAX + 1];
+
+	if (!h_ticket_found(r, &t))
+		return;
+	app_ticket_refs(r->app, &t, token, code, url);
+	buf_reset(&r->out);
+	if (qr_svg(url, &r->out) == -1) {
+		http_fail(r, 500, "cannot draw the QR code");
+		return;
+	}
+	http_reply(r, 200, "image/svg+xml");
+}
+
+void
+h_ticket_qr_png(struct req *r)
+{
+	struct ticket	 t;
+	char		 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
+	char		 url[APP_URL_MAX + 1];
+	const char	*s = http_arg(r, "scale");
+	long long	 scale = QR_SCALE_DEFAULT;
+
+	if (s != NULL && parse_num(s, strlen(s), QR_SCALE_MIN, QR_SCALE_MAX,
+	    &scale) == -1) {
+		http_fail(r, 400, "scale: want a whole number from 1 to 40");
+		return;
+	}
+	if (!h_ticket_found(r, &t))
+		return;
+	app_ticket_refs(r->app, &t, token, code, url);
+	buf_reset(&r->out);
+	if (qr_png(url, (int)scale, &r->out) == -1) {
+		http_fail(r, 500, "cannot draw the QR code");
+		return;
+	}
+	http_reply(r, 200, "image/png");
+}
+
+void
+h_ticket_slip(struct req *r)
+{
+	struct ticket	 t;
+	struct buf	 svg;
+	char		 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
+	char		 url[APP_URL_MAX + 1];
+
+	if (!h_ticket_found(r, &t))
+		return;
+	app_ticket_refs(r->app, &t, token, code, url);
+	buf_init(&svg, PAGE_MAX);
+	buf_reset(&r->out);
+	if (qr_svg(url, &svg) == -1 || page_slip(r->app->pg, &r->out, &t,
+	    url, code, svg.data) == -1) {
+		buf_clear(&svg);
+		http_fail(r, 500, "cannot render the slip");
+		return;
+	}
+	buf_clear(&svg);
+	r->no_store = 1;
+	http_reply(r, 200, "text/html; charset=utf-8");
+}

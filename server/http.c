@@ -1,2 +1,415 @@
-/* http.c: not written yet. */
-extern int hl_stub_http;
+/*
+ * http.c: the libmicrohttpd daemon (epoll thread pool, suspend/resume for
+ * the group-committing writer) and the life of one request.
+ * Traps (libmicrohttpd 0.9.75): a response queued in the first call of
+ * the access handler closes a keep-alive connection, so every response
+ * is queued on a later call; after MHD_resume_connection() the request
+ * may be completed and freed at once, so the writer's callback touches
+ * nothing of it after resuming.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "crypto.h"
+#include "http.h"
+#include "route.h"
+#include "util.h"
+
+struct http {
+	struct MHD_Daemon	*d;
+	struct app		*app;
+};
+
+/* Requests waiting for the writer, and whether the server is stopping. */
+static atomic_int	 http_inflight;
+static atomic_int	 http_closing;
+
+static const char *const csp =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+void
+http_reply(struct req *r, unsigned status, const char *ctype)
+{
+	r->status = status;
+	r->ctype = ctype;
+	r->state = RS_DONE;
+}
+
+void
+http_reply_json(struct req *r, unsigned status, const char *json)
+{
+	buf_reset(&r->out);
+	if (buf_addstr(&r->out, json) == -1 || buf_addc(&r->out, '\n') == -1)
+		status = 500;
+	http_reply(r, status, "application/json");
+}
+
+static enum page_msg
+http_msg_of(unsigned status)
+{
+	switch (status) {
+	case 404:
+		return (MSG_NOT_FOUND);
+	case 409:
+		return (MSG_ANSWERED);
+	case 410:
+		return (MSG_EXPIRED);
+	case 503:
+		return (MSG_UNAVAILABLE);
+	case 500:
+		return (MSG_ERROR);
+	default:
+		return (MSG_BAD_REQUEST);
+	}
+}
+
+void
+http_fail(struct req *r, unsigned status, const char *why)
+{
+	json_t	*o;
+	char	*s;
+
+	buf_reset(&r->out);
+	if (r->is_api || r->app->pg == NULL) {
+		o = json_pack("{s:s}", "error", why);
+		s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+		http_reply_json(r, status, s != NULL ? s :
+		    "{\"error\":\"internal error\"}");
+		free(s);
+		json_decref(o);
+		r->status = status;
+		return;
+	}
+	if (page_message(r->app->pg, &r->out, r->lang,
+	    http_msg_of(status)) == -1) {
+		buf_reset(&r->out);
+		buf_addstr(&r->out, "error\n");
+		http_reply(r, status, "text/plain; charset=utf-8");
+		return;
+	}
+	http_reply(r, status, "text/html; charset=utf-8");
+	r->no_store = 1;
+}
+
+void
+http_redirect(struct req *r, unsigned status, const char *location)
+{
+	strlcpy(r->location, location, sizeof(r->location));
+	buf_reset(&r->out);
+	http_reply(r, status, "text/plain; charset=utf-8");
+}
+
+const char *
+http_arg(struct req *r, const char *name)
+{
+	return (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    name));
+}
+
+const char *
+http_header(struct req *r, const char *name)
+{
+	return (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name));
+}
+
+static void
+http_op_done(struct wop *op, void *arg)
+{
+	struct req		*r = arg;
+	struct MHD_Connection	*conn = r->conn;
+
+	(void)op;
+	r->state = RS_RESUMED;
+	/* r may be freed from here on. */
+	MHD_resume_connection(conn);
+	atomic_fetch_sub(&http_inflight, 1);
+}
+
+void
+http_submit(struct req *r, void (*cont)(struct req *))
+{
+	if (atomic_load(&http_closing)) {
+		http_fail(r, 503, "the server is stopping; try again");
+		return;
+	}
+	atomic_fetch_add(&http_inflight, 1);
+	r->cont = cont;
+	r->state = RS_SUSPENDED;
+	r->op.done = http_op_done;
+	r->op.arg = r;
+	MHD_suspend_connection(r->conn);
+	writer_submit(r->app->w, &r->op);
+}
+
+/* Content-Type without parameters, compared case-insensitively. */
+static int
+http_ctype_is(struct req *r, const char *want)
+{
+	const char	*ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t		 n = strlen(want);
+
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return (0);
+	return (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Returns the role of the request's Bearer key, 0 when none or bad. */
+static int
+http_role(struct req *r, int *present)
+{
+	const char	*h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	struct apikey	 k;
+	size_t		 n;
+
+	*present = h != NULL;
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return (0);
+	h += 7;
+	while (*h == ' ')
+		h++;
+	if ((n = strlen(h)) == 0 || n > 128)
+		return (0);
+	crypto_sha256(h, n, hash);
+	if (store_key_get(r->app->st, hash, &k) != HL_OK)
+		return (0);
+	return (k.role);
+}
+
+static void
+http_dispatch(struct req *r, const char *allow)
+{
+	const struct route	*rt = r->rt;
+	int			 role, present;
+
+	if (rt == NULL) {
+		if (allow[0] != '\0') {
+			http_fail(r, 405, "method not allowed on this path");
+			return;
+		}
+		http_fail(r, 404, "no such path");
+		return;
+	}
+	if (r->too_big) {
+		http_fail(r, 413, "request body too large");
+		return;
+	}
+	if (rt->roles != ROLE_NONE) {
+		role = http_role(r, &present);
+		if (role == 0) {
+			http_fail(r, 401, present ? "unknown or revoked key" :
+			    "missing Authorization: Bearer <key>");
+			return;
+		}
+		if ((role & rt->roles) == 0) {
+			http_fail(r, 403, "this key's role may not do this");
+			return;
+		}
+	}
+	if (rt->ct == CT_JSON && !http_ctype_is(r, "application/json")) {
+		http_fail(r, 415, "Content-Type must be application/json");
+		return;
+	}
+	if (rt->ct == CT_FORM &&
+	    !http_ctype_is(r, "application/x-www-form-urlencoded")) {
+		http_fail(r, 415, "Content-Type must be "
+		    "application/x-www-form-urlencoded");
+		return;
+	}
+	rt->fn(r);
+}
+
+static enum MHD_Result
+http_queue(struct req *r, const char *allow)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+	size_t			 len;
+	char			*data;
+
+	if (r->state != RS_DONE)
+		http_fail(r, 500, "internal error");
+	if (r->out.overflow)
+		http_fail(r, 500, "response too large");
+	data = buf_steal(&r->out, &len);
+	resp = MHD_create_response_from_buffer(len, data,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		return (MHD_NO);
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    r->ctype != NULL ? r->ctype : "text/plain; charset=utf-8");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (r->no_store)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
+	if (r->location[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
+		    r->location);
+	if (r->status == 405 && allow != NULL && allow[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer");
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return (ret);
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	struct req	*r = *req_cls;
+	char		 allow[64];
+	size_t		 cap;
+
+	(void)version;
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		r->conn = conn;
+		r->app = cls;
+		r->url = url;
+		r->lang = LANG_VI;
+		r->is_api = strncmp(url, "/api/", 5) == 0;
+		r->rt = route_find(method, url, &r->arg, &r->arglen, allow,
+		    sizeof(allow));
+		cap = r->rt != NULL ? r->rt->body_max : 0;
+		buf_init(&r->body, cap);
+		buf_init(&r->out, PAGE_MAX);
+		*req_cls = r;
+		return (MHD_YES);
+	}
+	if (*upload_size > 0) {
+		/* Past the cap the rest is read and dropped: 413 at the end. */
+		if (!r->too_big && buf_add(&r->body, upload, *upload_size) == -1)
+			r->too_big = 1;
+		*upload_size = 0;
+		return (MHD_YES);
+	}
+	switch (r->state) {
+	case RS_SUSPENDED:
+		return (MHD_YES);
+	case RS_RESUMED:
+		r->state = RS_NEW;
+		r->cont(r);
+		return (http_queue(r, NULL));
+	default:
+		break;
+	}
+	route_find(method, url, &r->arg, &r->arglen, allow, sizeof(allow));
+	http_dispatch(r, allow);
+	if (r->state == RS_SUSPENDED)
+		return (MHD_YES);
+	return (http_queue(r, allow));
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req	*r = *req_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	buf_clear(&r->body);
+	buf_clear(&r->out);
+	free(r);
+	*req_cls = NULL;
+}
+
+int
+http_start(struct http **hp, struct app *a, unsigned *port, char *why,
+    size_t whylen)
+{
+	struct http		*h;
+	struct addrinfo		 hints, *res = NULL;
+	char			 ps[8];
+	const union MHD_DaemonInfo *info;
+	unsigned		 threads = a->cfg.threads;
+	unsigned		 flags;
+	int			 e;
+
+	if (threads == 0) {
+		long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = n < 1 ? 1 : n > CONFIG_THREADS_MAX ?
+		    CONFIG_THREADS_MAX : (unsigned)n;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+	snprintf(ps, sizeof(ps), "%u", a->cfg.port);
+	if ((e = getaddrinfo(a->cfg.host, ps, &hints, &res)) != 0) {
+		snprintf(why, whylen, "listen %s: %s", a->cfg.host,
+		    gai_strerror(e));
+		return (-1);
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->app = a;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (res->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, a,
+	    MHD_OPTION_SOCK_ADDR, res->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    MHD_OPTION_END);
+	freeaddrinfo(res);
+	if (h->d == NULL) {
+		snprintf(why, whylen, "cannot listen on %s:%u (in use, or not"
+		    " an address of this machine?)", a->cfg.host, a->cfg.port);
+		free(h);
+		return (-1);
+	}
+	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	*port = info != NULL ? info->port : a->cfg.port;
+	*hp = h;
+	return (0);
+}
+
+void
+http_stop(struct http *h)
+{
+	if (h == NULL)
+		return;
+	struct timespec	 ts = { 0, 5 * 1000 * 1000 };
+	int		 i;
+
+	/*
+	 * Stop accepting, refuse new writes, and let the writes in flight
+	 * commit and answer their clients before the threads go.
+	 */
+	atomic_store(&http_closing, 1);
+	MHD_quiesce_daemon(h->d);
+	for (i = 0; i < 2000 && atomic_load(&http_inflight) > 0; i++)
+		nanosleep(&ts, NULL);
+	nanosleep(&ts, NULL);
+	MHD_stop_daemon(h->d);
+	free(h);
+}

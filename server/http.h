@@ -1,3 +1,81 @@
+/*
+ * http.h: the libmicrohttpd daemon and the life of one request: route,
+ * body collection under a cap, authentication, content type, the
+ * handler, and the response with the headers every page carries.
+ *
+ * A handler either replies at once (http_reply*) or hands a write to the
+ * writer with http_submit(): the connection is suspended and the
+ * continuation runs on an HTTP thread once the write is durable.
+ */
 #ifndef HTTP_H
 #define HTTP_H
+
+#include <stddef.h>
+
+#include "app.h"
+#include "buf.h"
+#include "form.h"
+#include "writer.h"
+
+#define HTTP_CONN_TIMEOUT	30	/* seconds idle before close */
+#define HTTP_CONN_LIMIT		4096
+#define HTTP_PER_IP_LIMIT	256
+#define HTTP_CONN_MEMORY	(64u * 1024)
+#define HTTP_LOCATION_MAX	(APP_URL_MAX + 16)
+
+struct route;
+struct MHD_Connection;
+
+enum req_state {
+	RS_NEW = 0,
+	RS_SUSPENDED,
+	RS_RESUMED,
+	RS_DONE
+};
+
+struct req {
+	struct MHD_Connection	*conn;
+	struct app		*app;
+	const struct route	*rt;
+	const char		*url;		/* MHD's, for this request */
+	const char		*arg;		/* the path's '*' segment */
+	size_t			 arglen;
+	int			 is_api;	/* JSON errors, not pages */
+	int			 early;		/* 404/405 found on arrival */
+	int			 too_big;
+	struct buf		 body;
+	enum req_state		 state;
+	struct wop		 op;
+	void			(*cont)(struct req *);
+	/* The response. */
+	unsigned		 status;
+	const char		*ctype;
+	struct buf		 out;
+	char			 location[HTTP_LOCATION_MAX + 1];
+	int			 no_store;	/* Cache-Control: no-store */
+	/* Scratch for handlers. */
+	enum lang		 lang;
+	struct survey_form	 sf;
+};
+
+struct http;
+
+/* Starts the daemon on cfg's host and port; *port gets the bound port. */
+int	 http_start(struct http **, struct app *, unsigned *port,
+	    char *why, size_t whylen);
+/* Stops taking connections, finishes writes in flight, answers them. */
+void	 http_stop(struct http *);
+
+/* Replies; each sets the response that http.c queues. */
+void	 http_reply(struct req *, unsigned status, const char *ctype);
+void	 http_reply_json(struct req *, unsigned status, const char *json);
+/* An error: JSON {"error": why} under /api/, else the message page. */
+void	 http_fail(struct req *, unsigned status, const char *why);
+void	 http_redirect(struct req *, unsigned status, const char *location);
+/* A query argument (decoded by MHD) or NULL; a request header or NULL. */
+const char *http_arg(struct req *, const char *name);
+const char *http_header(struct req *, const char *name);
+/* Queues r->op with the writer; cont runs once it is durable. */
+void	 http_submit(struct req *, void (*cont)(struct req *));
+
 #endif

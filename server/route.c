@@ -1,2 +1,89 @@
-/* route.c: not written yet. */
-extern int hl_stub_route;
+/*
+ * route.c: the route table and its matcher.
+ * Trap: the QR code carries the survey URL in upper case, so "/S/..." is
+ * a route as well as "/s/...".
+ */
+#include <string.h>
+
+#include "h.h"
+#include "route.h"
+#include "store.h"
+#include "util.h"
+
+static const struct route routes[] = {
+	{ "GET", "/", ROLE_NONE, 0, CT_NONE, h_home },
+	{ "GET", "/c", ROLE_NONE, 0, CT_NONE, h_code },
+	{ "GET", "/s/*", ROLE_NONE, 0, CT_NONE, h_survey_show },
+	{ "POST", "/s/*", ROLE_NONE, FORM_BODY_MAX, CT_FORM,
+	    h_survey_answer },
+	{ "GET", "/S/*", ROLE_NONE, 0, CT_NONE, h_survey_show },
+	{ "POST", "/S/*", ROLE_NONE, FORM_BODY_MAX, CT_FORM,
+	    h_survey_answer },
+	{ "POST", "/api/v1/tickets", ROLE_COUNTER | ROLE_ADMIN, API_BODY_MAX,
+	    CT_JSON, h_ticket_issue },
+	{ "GET", "/api/v1/tickets/*/qr.svg", ROLE_NONE, 0, CT_NONE,
+	    h_ticket_qr_svg },
+	{ "GET", "/api/v1/tickets/*/qr.png", ROLE_NONE, 0, CT_NONE,
+	    h_ticket_qr_png },
+	{ "GET", "/api/v1/tickets/*/slip", ROLE_NONE, 0, CT_NONE,
+	    h_ticket_slip },
+	{ "GET", "/api/v1/units", ROLE_NONE, 0, CT_NONE, h_units },
+	{ "GET", "/api/v1/procedures", ROLE_NONE, 0, CT_NONE, h_procedures },
+	{ "GET", "/healthz", ROLE_NONE, 0, CT_NONE, h_healthz },
+};
+
+static int
+route_match(const char *pat, const char *url, const char **arg,
+    size_t *arglen)
+{
+	const char	*seg;
+
+	while (*pat != '\0') {
+		if (*pat == '*') {
+			seg = url;
+			while (*url != '\0' && *url != '/')
+				url++;
+			if (url == seg)
+				return (0);
+			*arg = seg;
+			*arglen = (size_t)(url - seg);
+			pat++;
+			continue;
+		}
+		if (*pat != *url)
+			return (0);
+		pat++;
+		url++;
+	}
+	return (*url == '\0');
+}
+
+const struct route *
+route_find(const char *method, const char *url, const char **arg,
+    size_t *arglen, char *allow, size_t allowlen)
+{
+	size_t		 i;
+	const char	*m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+
+	*arg = NULL;
+	*arglen = 0;
+	if (allowlen > 0)
+		allow[0] = '\0';
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (route_match(routes[i].path, url, arg, arglen) &&
+		    strcmp(routes[i].method, m) == 0)
+			return (&routes[i]);
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!route_match(routes[i].path, url, arg, arglen) ||
+		    strstr(allow, routes[i].method) != NULL)
+			continue;
+		if (allow[0] != '\0')
+			strlcat(allow, ", ", allowlen);
+		strlcat(allow, routes[i].method, allowlen);
+		if (strcmp(routes[i].method, "GET") == 0)
+			strlcat(allow, ", HEAD", allowlen);
+	}
+	*arg = NULL;
+	*arglen = 0;
+	return (NULL);
+}

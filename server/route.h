@@ -1,3 +1,37 @@
+/*
+ * route.h: the table of routes: method, path pattern ('*' matches one
+ * non-empty path segment), roles allowed, body cap, content type, handler.
+ */
 #ifndef ROUTE_H
 #define ROUTE_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+enum ctype_need {
+	CT_NONE = 0,
+	CT_JSON,
+	CT_FORM
+};
+
+#define API_BODY_MAX	JSON_BODY_MAX
+
+struct route {
+	const char	*method;
+	const char	*path;
+	int		 roles;		/* ROLE_* mask; ROLE_NONE = open */
+	size_t		 body_max;
+	enum ctype_need	 ct;
+	void		(*fn)(struct req *);
+};
+
+/*
+ * The route for method and url (path only, no query), with the '*'
+ * segment in *arg. NULL when none: *allow then lists the methods the path
+ * has ("" when the path is unknown), for 405's Allow header.
+ */
+const struct route *route_find(const char *method, const char *url,
+	    const char **arg, size_t *arglen, char *allow, size_t allowlen);
+
 #endif

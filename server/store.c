@@ -1,2 +1,1336 @@
-/* store.c: not written yet. */
-extern int hl_stub_store;
+/*
+ * store.c: the LMDB environment of the data directory (schema/STORAGE.md),
+ * the record encodings, every read, and the consistency check.
+ * Trap: values returned by LMDB live only until their transaction ends,
+ * so every read decodes (copies) before the abort; and every transaction
+ * holds st->lock shared because a map resize unmaps under open readers.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_priv.h"
+#include "util.h"
+
+#define ENC_VERSION	1
+#define VERIFY_INITIAL	4096
+
+/* The typed code ends inside byte CODE_BITS / 8 of the id. */
+_Static_assert(CODE_BITS % 8 != 0 && CODE_BITS / 8 < CODE_PREFIX_LEN,
+    "code prefix layout");
+
+/* Sequential encoder; bad is set once anything does not fit. */
+struct enc {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 off;
+	int	 bad;
+};
+
+/* Sequential decoder over untrusted bytes; bad once past the end. */
+struct dec {
+	const uint8_t	*p;
+	size_t		 len;
+	size_t		 off;
+	int		 bad;
+};
+
+static void
+enc_bytes(struct enc *e, const void *b, size_t n)
+{
+	if (e->bad || n > e->len - e->off) {
+		e->bad = 1;
+		return;
+	}
+	memcpy(e->p + e->off, b, n);
+	e->off += n;
+}
+
+static void
+enc_u8(struct enc *e, uint8_t v)
+{
+	enc_bytes(e, &v, 1);
+}
+
+static void
+enc_u16(struct enc *e, uint16_t v)
+{
+	uint8_t	 b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	enc_bytes(e, b, 2);
+}
+
+static void
+enc_u32(struct enc *e, uint32_t v)
+{
+	uint8_t	 b[4];
+
+	be32_put(b, v);
+	enc_bytes(e, b, 4);
+}
+
+static void
+enc_u64(struct enc *e, uint64_t v)
+{
+	uint8_t	 b[8];
+
+	be64_put(b, v);
+	enc_bytes(e, b, 8);
+}
+
+/* A string of at most max (<= 255) bytes, length first. */
+static void
+enc_str(struct enc *e, const char *s, size_t max)
+{
+	size_t	 n = strnlen(s, max + 1);
+
+	if (n > max) {
+		e->bad = 1;
+		return;
+	}
+	enc_u8(e, (uint8_t)n);
+	enc_bytes(e, s, n);
+}
+
+static const uint8_t *
+dec_bytes(struct dec *d, size_t n)
+{
+	const uint8_t	*p;
+
+	if (d->bad || n > d->len - d->off) {
+		d->bad = 1;
+		return (NULL);
+	}
+	p = d->p + d->off;
+	d->off += n;
+	return (p);
+}
+
+static uint8_t
+dec_u8(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 1);
+
+	return (p == NULL ? 0 : p[0]);
+}
+
+static uint16_t
+dec_u16(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 2);
+
+	return (p == NULL ? 0 : (uint16_t)(p[0] << 8 | p[1]));
+}
+
+static uint32_t
+dec_u32(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 4);
+
+	return (p == NULL ? 0 : be32_get(p));
+}
+
+static uint64_t
+dec_u64(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 8);
+
+	return (p == NULL ? 0 : be64_get(p));
+}
+
+/* n bytes into out[n + 1], NUL-terminated; a NUL inside is malformed. */
+static void
+dec_text(struct dec *d, char *out, size_t n)
+{
+	const uint8_t	*p;
+
+	out[0] = '\0';
+	if ((p = dec_bytes(d, n)) == NULL)
+		return;
+	if (memchr(p, '\0', n) != NULL) {
+		d->bad = 1;
+		return;
+	}
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* A length-prefixed string into out[max + 1]. */
+static void
+dec_str(struct dec *d, char *out, size_t max)
+{
+	size_t	 n = dec_u8(d);
+
+	out[0] = '\0';
+	if (n > max) {
+		d->bad = 1;
+		return;
+	}
+	dec_text(d, out, n);
+}
+
+/* Fixed slot of len bytes, NUL-padded, into out[len + 1]. */
+static void
+slot_put(uint8_t *p, size_t len, const char *s)
+{
+	size_t	 n = strnlen(s, len);
+
+	memset(p, 0, len);
+	memcpy(p, s, n);
+}
+
+static int
+slot_get(const uint8_t *p, size_t len, char *out, int need_nul)
+{
+	size_t	 n;
+	const uint8_t *z;
+
+	z = memchr(p, '\0', len);
+	if (z == NULL && need_nul)
+		return (-1);
+	n = z == NULL ? len : (size_t)(z - p);
+	memcpy(out, p, n);
+	out[n] = '\0';
+	/* Padding after the string must be all NUL. */
+	for (; n < len; n++)
+		if (p[n] != '\0')
+			return (-1);
+	return (0);
+}
+
+size_t
+ticket_encode(const struct ticket *t, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (t->state > TICKET_VOID)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_bytes(&e, t->id, TICKET_ID_LEN);
+	enc_u8(&e, t->kid);
+	enc_u8(&e, t->state);
+	enc_u64(&e, (uint64_t)t->issued);
+	enc_u64(&e, (uint64_t)t->expires);
+	enc_u64(&e, t->response);
+	enc_str(&e, t->procedure, PROC_CODE_MAX);
+	enc_str(&e, t->sector, SECTOR_CODE_MAX);
+	enc_str(&e, t->unit, UNIT_CODE_MAX);
+	enc_str(&e, t->handling_unit, UNIT_CODE_MAX);
+	enc_str(&e, t->counter, COUNTER_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*id;
+
+	memset(t, 0, sizeof(*t));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
+		memcpy(t->id, id, TICKET_ID_LEN);
+	t->kid = dec_u8(&d);
+	t->state = dec_u8(&d);
+	t->issued = (int64_t)dec_u64(&d);
+	t->expires = (int64_t)dec_u64(&d);
+	t->response = dec_u64(&d);
+	dec_str(&d, t->procedure, PROC_CODE_MAX);
+	dec_str(&d, t->sector, SECTOR_CODE_MAX);
+	dec_str(&d, t->unit, UNIT_CODE_MAX);
+	dec_str(&d, t->handling_unit, UNIT_CODE_MAX);
+	dec_str(&d, t->counter, COUNTER_MAX);
+	if (d.bad || d.off != len || t->state > TICKET_VOID) {
+		memset(t, 0, sizeof(*t));
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+response_encode(const struct response *r, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+	size_t		 i;
+
+	if (r->channel >= CHANNEL_COUNT || r->nanswers > RESPONSE_ANSWERS_MAX ||
+	    r->comment_len > COMMENT_BYTES_MAX)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, r->key);
+	enc_u64(&e, (uint64_t)r->answered);
+	enc_u32(&e, r->month);
+	enc_u8(&e, r->channel);
+	enc_u8(&e, r->flags);
+	enc_u8(&e, r->has_ticket ? 1 : 0);
+	enc_bytes(&e, r->ticket, TICKET_ID_LEN);
+	enc_str(&e, r->procedure, PROC_CODE_MAX);
+	enc_str(&e, r->sector, SECTOR_CODE_MAX);
+	enc_str(&e, r->unit, UNIT_CODE_MAX);
+	enc_str(&e, r->survey, SURVEY_ID_MAX);
+	enc_u32(&e, r->survey_version);
+	enc_str(&e, r->lang, LANG_CODE_MAX);
+	enc_u8(&e, (uint8_t)r->nanswers);
+	for (i = 0; i < r->nanswers; i++) {
+		enc_str(&e, r->answers[i].q, QUESTION_ID_MAX);
+		enc_u8(&e, r->answers[i].level);
+	}
+	enc_u16(&e, (uint16_t)r->comment_len);
+	if (memchr(r->comment, '\0', r->comment_len) != NULL)
+		return (0);
+	enc_bytes(&e, r->comment, r->comment_len);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+response_decode(const uint8_t *in, size_t len, struct response *r)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*id;
+	size_t		 i;
+
+	memset(r, 0, sizeof(*r));
+	if (dec_u8(&d) != ENC_VERSION)
+		goto bad;
+	r->key = dec_u64(&d);
+	r->answered = (int64_t)dec_u64(&d);
+	r->month = dec_u32(&d);
+	r->channel = dec_u8(&d);
+	r->flags = dec_u8(&d);
+	r->has_ticket = dec_u8(&d);
+	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
+		memcpy(r->ticket, id, TICKET_ID_LEN);
+	dec_str(&d, r->procedure, PROC_CODE_MAX);
+	dec_str(&d, r->sector, SECTOR_CODE_MAX);
+	dec_str(&d, r->unit, UNIT_CODE_MAX);
+	dec_str(&d, r->survey, SURVEY_ID_MAX);
+	r->survey_version = dec_u32(&d);
+	dec_str(&d, r->lang, LANG_CODE_MAX);
+	r->nanswers = dec_u8(&d);
+	if (d.bad || r->channel >= CHANNEL_COUNT || r->has_ticket > 1 ||
+	    r->nanswers > RESPONSE_ANSWERS_MAX)
+		goto bad;
+	for (i = 0; i < r->nanswers && !d.bad; i++) {
+		dec_str(&d, r->answers[i].q, QUESTION_ID_MAX);
+		r->answers[i].level = dec_u8(&d);
+	}
+	r->comment_len = dec_u16(&d);
+	if (d.bad || r->comment_len > COMMENT_BYTES_MAX)
+		goto bad;
+	dec_text(&d, r->comment, r->comment_len);
+	if (d.bad || d.off != len)
+		goto bad;
+	return (0);
+bad:
+	memset(r, 0, sizeof(*r));
+	return (-1);
+}
+
+size_t
+apikey_encode(const struct apikey *k, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, k->role);
+	enc_u64(&e, (uint64_t)k->created);
+	enc_str(&e, k->name, KEY_NAME_MAX);
+	enc_str(&e, k->unit, UNIT_CODE_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(k, 0, sizeof(*k));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	k->role = dec_u8(&d);
+	k->created = (int64_t)dec_u64(&d);
+	dec_str(&d, k->name, KEY_NAME_MAX);
+	dec_str(&d, k->unit, UNIT_CODE_MAX);
+	if (d.bad || d.off != len) {
+		memset(k, 0, sizeof(*k));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+store_case_key(const char *unit, const uint8_t hash[32],
+    uint8_t out[CASE_KEY_LEN])
+{
+	slot_put(out, UNIT_CODE_MAX, unit);
+	memcpy(out + UNIT_CODE_MAX, hash, 32);
+}
+
+int
+store_agg_key(const struct agg_key *k, uint8_t out[AGG_KEY_LEN])
+{
+	uint8_t	*p = out;
+
+	if (strnlen(k->sector, SECTOR_CODE_MAX + 1) > SECTOR_CODE_MAX ||
+	    strnlen(k->unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX ||
+	    strnlen(k->question, QUESTION_ID_MAX + 1) > QUESTION_ID_MAX)
+		return (-1);
+	be32_put(p, k->month);
+	p += 4;
+	slot_put(p, SECTOR_CODE_MAX + 1, k->sector);
+	p += SECTOR_CODE_MAX + 1;
+	slot_put(p, UNIT_CODE_MAX + 1, k->unit);
+	p += UNIT_CODE_MAX + 1;
+	slot_put(p, QUESTION_ID_MAX + 1, k->question);
+	p += QUESTION_ID_MAX + 1;
+	*p = k->level;
+	return (0);
+}
+
+int
+store_agg_key_decode(const uint8_t *p, size_t len, struct agg_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (len != AGG_KEY_LEN)
+		return (-1);
+	k->month = be32_get(p);
+	p += 4;
+	if (slot_get(p, SECTOR_CODE_MAX + 1, k->sector, 1) == -1)
+		return (-1);
+	p += SECTOR_CODE_MAX + 1;
+	if (slot_get(p, UNIT_CODE_MAX + 1, k->unit, 1) == -1)
+		return (-1);
+	p += UNIT_CODE_MAX + 1;
+	if (slot_get(p, QUESTION_ID_MAX + 1, k->question, 1) == -1)
+		return (-1);
+	p += QUESTION_ID_MAX + 1;
+	k->level = *p;
+	return (0);
+}
+
+const char *
+ticket_count_unit(const struct ticket *t)
+{
+	return (t->handling_unit[0] != '\0' ? t->handling_unit : t->unit);
+}
+
+const char *
+channel_name(enum channel c)
+{
+	switch (c) {
+	case CHANNEL_QR:
+		return ("qr");
+	case CHANNEL_KIOSK:
+		return ("kiosk");
+	case CHANNEL_WALKIN:
+		return ("kiosk-walkin");
+	default:
+		return ("unknown");
+	}
+}
+
+static const struct {
+	enum role	 role;
+	const char	*name;
+} roles[] = {
+	{ ROLE_COUNTER, "counter" },
+	{ ROLE_VIEWER, "viewer" },
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_KIOSK, "kiosk" },
+};
+
+const char *
+role_name(enum role r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return (roles[i].name);
+	return ("none");
+}
+
+int
+role_parse(const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return (-1);
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].name, s) == 0)
+			return ((int)roles[i].role);
+	return (-1);
+}
+
+enum hl_rc
+store_rc(int rc)
+{
+	switch (rc) {
+	case 0:
+		return (HL_OK);
+	case MDB_NOTFOUND:
+		return (HL_NOT_FOUND);
+	case ENOSPC:
+		return (HL_FULL);
+	default:
+		return (HL_ERROR);
+	}
+}
+
+int
+store_txn_begin(struct store *st, unsigned int flags, MDB_txn **txn)
+{
+	int	 rc, tries;
+
+	*txn = NULL;
+	for (tries = 0;; tries++) {
+		pthread_rwlock_rdlock(&st->lock);
+		if ((rc = mdb_txn_begin(st->env, NULL, flags, txn)) == 0)
+			return (0);
+		pthread_rwlock_unlock(&st->lock);
+		*txn = NULL;
+		if (rc != MDB_MAP_RESIZED || tries >= STORE_RESIZE_TRIES)
+			return (rc);
+		/* Another process grew the map: adopt its size. */
+		pthread_rwlock_wrlock(&st->lock);
+		rc = mdb_env_set_mapsize(st->env, 0);
+		pthread_rwlock_unlock(&st->lock);
+		if (rc != 0)
+			return (rc);
+	}
+}
+
+void
+store_txn_abort(struct store *st, MDB_txn *txn)
+{
+	if (txn == NULL)
+		return;
+	mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&st->lock);
+}
+
+int
+store_txn_commit(struct store *st, MDB_txn *txn)
+{
+	int	 rc;
+
+	rc = mdb_txn_commit(txn);	/* frees txn, even on failure */
+	pthread_rwlock_unlock(&st->lock);
+	return (rc);
+}
+
+size_t
+store_mapsize(struct store *st)
+{
+	MDB_envinfo	 info;
+
+	pthread_rwlock_rdlock(&st->lock);
+	mdb_env_info(st->env, &info);
+	pthread_rwlock_unlock(&st->lock);
+	return (info.me_mapsize);
+}
+
+int
+store_grow(struct store *st)
+{
+	MDB_envinfo	 info;
+	int		 rc;
+
+	pthread_rwlock_wrlock(&st->lock);
+	mdb_env_info(st->env, &info);
+	if (info.me_mapsize > SIZE_MAX / 2)
+		rc = MDB_MAP_FULL;
+	else
+		rc = mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+	pthread_rwlock_unlock(&st->lock);
+	if (rc == 0)
+		log_info("%s: map grown to %zu MiB", st->dir,
+		    info.me_mapsize * 2 / (1024 * 1024));
+	return (rc);
+}
+
+int
+store_mapsize_set(struct store *st, size_t size)
+{
+	int	 rc;
+
+	pthread_rwlock_wrlock(&st->lock);
+	rc = mdb_env_set_mapsize(st->env, size);
+	pthread_rwlock_unlock(&st->lock);
+	return (rc);
+}
+
+/* mkdir -p: the parents 0755, the data directory itself 0700. */
+static int
+mkdir_p(const char *dir)
+{
+	char	*p, *s;
+	int	 ret = -1;
+
+	s = xstrdup(dir);
+	for (p = s + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(s, 0755) == -1 && errno != EEXIST)
+			goto out;
+		*p = '/';
+	}
+	if (mkdir(s, 0700) == -1 && errno != EEXIST)
+		goto out;
+	ret = 0;
+out:
+	free(s);
+	return (ret);
+}
+
+/* Reads (or, when new and create, writes) meta; sets st->tz. */
+static int
+meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
+    char *why, size_t whylen)
+{
+	MDB_val		 k, v;
+	uint8_t		 b[8];
+	uint32_t	 format;
+	int		 rc;
+
+	k.mv_data = "format";
+	k.mv_size = 6;
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		if (!create) {
+			snprintf(why, whylen, "%s: not a hailong data "
+			    "directory (create it with hailong serve first)",
+			    st->dir);
+			return (-1);
+		}
+		if (tz == NULL)
+			tz = STORE_TZ_DEFAULT;
+		if (strlen(tz) > STORE_TZ_MAX || util_set_tz(tz) == -1) {
+			snprintf(why, whylen, "%s: unknown time zone \"%.*s\"",
+			    st->dir, STORE_TZ_MAX, tz);
+			return (-1);
+		}
+		be32_put(b, STORE_FORMAT);
+		v.mv_data = b;
+		v.mv_size = 4;
+		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
+			goto lmdb;
+		k.mv_data = "tz";
+		k.mv_size = 2;
+		v.mv_data = (void *)tz;
+		v.mv_size = strlen(tz);
+		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
+			goto lmdb;
+		be64_put(b, (uint64_t)now_sec());
+		k.mv_data = "created";
+		k.mv_size = 7;
+		v.mv_data = b;
+		v.mv_size = 8;
+		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
+			goto lmdb;
+		strlcpy(st->tz, tz, sizeof(st->tz));
+		return (0);
+	}
+	if (rc != 0)
+		goto lmdb;
+	if (v.mv_size != 4 || (format = be32_get(v.mv_data)) == 0) {
+		snprintf(why, whylen, "%s: damaged format record", st->dir);
+		return (-1);
+	}
+	if (format > STORE_FORMAT) {
+		snprintf(why, whylen, "%s: data format %u is newer than this "
+		    "hailong understands (%u); upgrade hailong", st->dir,
+		    (unsigned)format, (unsigned)STORE_FORMAT);
+		return (-1);
+	}
+	k.mv_data = "tz";
+	k.mv_size = 2;
+	if ((rc = mdb_get(txn, st->meta, &k, &v)) != 0)
+		goto lmdb;
+	if (v.mv_size == 0 || v.mv_size > STORE_TZ_MAX ||
+	    memchr(v.mv_data, '\0', v.mv_size) != NULL) {
+		snprintf(why, whylen, "%s: damaged time zone record", st->dir);
+		return (-1);
+	}
+	memcpy(st->tz, v.mv_data, v.mv_size);
+	st->tz[v.mv_size] = '\0';
+	if (tz != NULL && strcmp(tz, st->tz) != 0)
+		log_warn("%s: keeps its time zone %s (not %s)", st->dir,
+		    st->tz, tz);
+	return (0);
+lmdb:
+	snprintf(why, whylen, "%s: %s", st->dir, mdb_strerror(rc));
+	return (-1);
+}
+
+int
+store_open(struct store **stp, const char *dir, int create, const char *tz,
+    char *why, size_t whylen)
+{
+	struct store	*st = NULL;
+	struct stat	 sb;
+	MDB_txn		*txn = NULL;
+	MDB_envinfo	 info;
+	char		 path[PATH_MAX];
+	int		 rc, n, ret = -1;
+
+	*stp = NULL;
+	if (stat(dir, &sb) == -1) {
+		if (errno != ENOENT) {
+			snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+			goto out;
+		}
+		if (!create) {
+			snprintf(why, whylen, "%s: no data directory (create "
+			    "it with hailong serve first)", dir);
+			goto out;
+		}
+		if (mkdir_p(dir) == -1) {
+			snprintf(why, whylen, "%s: cannot create: %s", dir,
+			    strerror(errno));
+			goto out;
+		}
+	} else if (!S_ISDIR(sb.st_mode)) {
+		snprintf(why, whylen, "%s: not a directory", dir);
+		goto out;
+	}
+	n = snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		snprintf(why, whylen, "data directory path too long");
+		goto out;
+	}
+	if (!create && stat(path, &sb) == -1) {
+		snprintf(why, whylen, "%s: no hailong data here (create it "
+		    "with hailong serve first)", dir);
+		goto out;
+	}
+
+	st = xcalloc(1, sizeof(*st));
+	st->dir = xstrdup(dir);
+	if (pthread_rwlock_init(&st->lock, NULL) != 0) {
+		snprintf(why, whylen, "%s: cannot create lock", dir);
+		goto out;
+	}
+	st->lock_init = 1;
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, STORE_MAXDBS)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(st->env, STORE_MAXREADERS)) != 0 ||
+	    (rc = mdb_env_open(st->env, dir, MDB_NOTLS, 0600)) != 0)
+		goto lmdb;
+	/* Keep the larger of the recorded map and the initial size. */
+	if ((rc = mdb_env_info(st->env, &info)) != 0)
+		goto lmdb;
+	if (info.me_mapsize < STORE_MAPSIZE_INITIAL &&
+	    (rc = mdb_env_set_mapsize(st->env, STORE_MAPSIZE_INITIAL)) != 0)
+		goto lmdb;
+
+	/* No other thread knows st yet: no lock needed. */
+	if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
+		goto lmdb;
+	/* Check the format before creating anything else. */
+	if (meta_load(st, txn, create, tz, why, whylen) == -1)
+		goto out;
+	if ((rc = mdb_dbi_open(txn, "tickets", MDB_CREATE,
+	    &st->tickets)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "tickets_by_case", MDB_CREATE,
+	    &st->by_case)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "responses", MDB_CREATE,
+	    &st->responses)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "agg", MDB_CREATE, &st->agg)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "keys", MDB_CREATE, &st->keys)) != 0)
+		goto lmdb;
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (rc != 0)
+		goto lmdb;
+	if (util_set_tz(st->tz) == -1) {
+		snprintf(why, whylen, "%s: time zone %s of this data directory "
+		    "is unknown on this machine (install tzdata)", dir, st->tz);
+		goto out;
+	}
+
+	n = snprintf(path, sizeof(path), "%s/server.key", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		snprintf(why, whylen, "data directory path too long");
+		goto out;
+	}
+	if (keyring_load(path, &st->kr, why, whylen) == -1)
+		goto out;
+	*stp = st;
+	st = NULL;
+	ret = 0;
+	goto out;
+lmdb:
+	snprintf(why, whylen, "%s: %s", dir, mdb_strerror(rc));
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	store_close(st);
+	return (ret);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	keyring_clear(&st->kr);
+	if (st->lock_init)
+		pthread_rwlock_destroy(&st->lock);
+	free(st->dir);
+	free(st);
+}
+
+const struct keyring *
+store_keyring(const struct store *st)
+{
+	return (&st->kr);
+}
+
+const char *
+store_tz(const struct store *st)
+{
+	return (st->tz);
+}
+
+const char *
+store_dir(const struct store *st)
+{
+	return (st->dir);
+}
+
+enum hl_rc
+store_ticket_get(struct store *st, const uint8_t id[TICKET_ID_LEN],
+    struct ticket *t)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k = { TICKET_ID_LEN, (void *)id }, v;
+	int	 rc;
+
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0)
+		goto out;
+	if (ticket_decode(v.mv_data, v.mv_size, t) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+enum hl_rc
+store_ticket_by_code(struct store *st, const uint8_t prefix[CODE_PREFIX_LEN],
+    struct ticket *t)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	uint8_t		 key[TICKET_ID_LEN];
+	MDB_val		 k = { TICKET_ID_LEN, key }, v;
+	const uint8_t	*f;
+	uint8_t		 mask = (uint8_t)(0xff << (8 - CODE_BITS % 8));
+	int		 rc;
+
+	memset(key, 0, sizeof(key));
+	memcpy(key, prefix, CODE_PREFIX_LEN);
+	key[CODE_BITS / 8] &= mask;
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_cursor_open(txn, st->tickets, &c)) != 0)
+		goto out;
+	if ((rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE)) != 0)
+		goto out;
+	f = k.mv_data;
+	if (k.mv_size != TICKET_ID_LEN || memcmp(f, key, CODE_BITS / 8) != 0 ||
+	    (f[CODE_BITS / 8] & mask) != key[CODE_BITS / 8]) {
+		rc = MDB_NOTFOUND;
+		goto out;
+	}
+	if (ticket_decode(v.mv_data, v.mv_size, t) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+enum hl_rc
+store_key_get(struct store *st, const uint8_t hash[32], struct apikey *key)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k = { 32, (void *)hash }, v;
+	int	 rc;
+
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->keys, &k, &v)) != 0)
+		goto out;
+	if (apikey_decode(v.mv_data, v.mv_size, key) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+enum hl_rc
+store_response_get(struct store *st, uint64_t key, struct response *r)
+{
+	MDB_txn	*txn = NULL;
+	uint8_t	 kb[8];
+	MDB_val	 k = { 8, kb }, v;
+	int	 rc;
+
+	be64_put(kb, key);
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->responses, &k, &v)) != 0)
+		goto out;
+	if (response_decode(v.mv_data, v.mv_size, r) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+int
+store_check(struct store *st)
+{
+	MDB_txn	*txn = NULL;
+
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		return (-1);
+	store_txn_abort(st, txn);
+	/* Waits for the writer's batch, if any: a few ms at most. */
+	if (store_txn_begin(st, 0, &txn) != 0)
+		return (-1);
+	store_txn_abort(st, txn);
+	return (0);
+}
+
+int
+store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
+    int (*fn)(const struct response *, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct response	*r;
+	uint8_t		 kb[8];
+	MDB_val		 k = { 8, kb }, v;
+	int		 rc, ret = -1;
+	MDB_cursor_op	 op = MDB_SET_RANGE;
+
+	r = xmalloc(sizeof(*r));
+	be64_put(kb, from_us);
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if (mdb_cursor_open(txn, st->responses, &c) != 0)
+		goto out;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || k.mv_size != 8)
+			goto out;
+		if (be64_get(k.mv_data) >= to_us)
+			break;
+		if (response_decode(v.mv_data, v.mv_size, r) == -1)
+			goto out;
+		if ((rc = fn(r, arg)) != 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	free(r);
+	return (ret);
+}
+
+int
+store_each_ticket(struct store *st, int (*fn)(const struct ticket *, void *),
+    void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct ticket	 t;
+	MDB_val		 k, v;
+	int		 rc, ret = -1;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if (mdb_cursor_open(txn, st->tickets, &c) != 0)
+		goto out;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || ticket_decode(v.mv_data, v.mv_size, &t) == -1)
+			goto out;
+		if ((rc = fn(&t, arg)) != 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	return (ret);
+}
+
+int
+store_each_agg(struct store *st,
+    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct agg_key	 ak;
+	MDB_val		 k, v;
+	int		 rc, ret = -1;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if (mdb_cursor_open(txn, st->agg, &c) != 0)
+		goto out;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || v.mv_size != 8 ||
+		    store_agg_key_decode(k.mv_data, k.mv_size, &ak) == -1)
+			goto out;
+		if ((rc = fn(&ak, be64_get(v.mv_data), arg)) != 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	return (ret);
+}
+
+uint64_t
+store_agg_get(struct store *st, const struct agg_key *ak)
+{
+	MDB_txn		*txn = NULL;
+	uint8_t		 kb[AGG_KEY_LEN];
+	MDB_val		 k = { AGG_KEY_LEN, kb }, v;
+	uint64_t	 n = 0;
+
+	if (store_agg_key(ak, kb) == -1)
+		return (0);
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		return (0);
+	if (mdb_get(txn, st->agg, &k, &v) == 0 && v.mv_size == 8)
+		n = be64_get(v.mv_data);
+	store_txn_abort(st, txn);
+	return (n);
+}
+
+/*
+ * Recomputed counters: appended one increment at a time, sorted and
+ * merged whenever the array fills, so memory follows the number of
+ * distinct keys, not of records.
+ */
+struct vent {
+	uint8_t		 k[AGG_KEY_LEN];
+	uint64_t	 n;
+};
+
+struct vlist {
+	struct vent	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static int
+vent_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct vent *)a)->k,
+	    ((const struct vent *)b)->k, AGG_KEY_LEN));
+}
+
+static void
+vlist_compact(struct vlist *l)
+{
+	size_t	 i, j;
+
+	if (l->n == 0)
+		return;
+	qsort(l->v, l->n, sizeof(*l->v), vent_cmp);
+	for (i = 1, j = 0; i < l->n; i++) {
+		if (memcmp(l->v[i].k, l->v[j].k, AGG_KEY_LEN) == 0)
+			l->v[j].n += l->v[i].n;
+		else
+			l->v[++j] = l->v[i];
+	}
+	l->n = j + 1;
+}
+
+static void
+vlist_add(struct vlist *l, uint32_t month, const char *sector,
+    const char *unit, const char *q, uint8_t level)
+{
+	struct agg_key	 ak;
+
+	memset(&ak, 0, sizeof(ak));
+	ak.month = month;
+	strlcpy(ak.sector, sector, sizeof(ak.sector));
+	strlcpy(ak.unit, unit, sizeof(ak.unit));
+	strlcpy(ak.question, q, sizeof(ak.question));
+	ak.level = level;
+	if (l->n == l->cap) {
+		vlist_compact(l);
+		if (l->n > l->cap / 2) {
+			l->cap = l->cap == 0 ? VERIFY_INITIAL : l->cap * 2;
+			l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		}
+	}
+	/* Decoded records always fit their key slots. */
+	store_agg_key(&ak, l->v[l->n].k);
+	l->v[l->n].n = 1;
+	l->n++;
+}
+
+static void
+id_hex(const uint8_t id[TICKET_ID_LEN], char out[2 * TICKET_ID_LEN + 1])
+{
+	size_t	 i;
+
+	for (i = 0; i < TICKET_ID_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", id[i]);
+}
+
+static void
+agg_report(FILE *out, const uint8_t *kb, uint64_t stored, uint64_t recomp)
+{
+	struct agg_key	 ak;
+
+	if (store_agg_key_decode(kb, AGG_KEY_LEN, &ak) == -1) {
+		fprintf(out, "agg (malformed key): stored %llu, recomputed "
+		    "%llu\n", (unsigned long long)stored,
+		    (unsigned long long)recomp);
+		return;
+	}
+	fprintf(out, "agg %u %s %s %s %u: stored %llu, recomputed %llu\n",
+	    (unsigned)ak.month, ak.sector, ak.unit, ak.question,
+	    (unsigned)ak.level, (unsigned long long)stored,
+	    (unsigned long long)recomp);
+}
+
+/* Tickets: issued counters, and each answered ticket's response. */
+static long
+verify_tickets(struct store *st, MDB_txn *txn, struct vlist *l,
+    struct response *r, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	struct ticket	 t;
+	MDB_val		 k, v;
+	uint8_t		 kb[8];
+	char		 hex[2 * TICKET_ID_LEN + 1];
+	long		 bad = 0;
+	int		 rc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->tickets, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			bad = -1;
+			break;
+		}
+		if (ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
+			fprintf(out, "ticket record %zu bytes: malformed\n",
+			    v.mv_size);
+			bad++;
+			continue;
+		}
+		id_hex(t.id, hex);
+		vlist_add(l, month_of(t.issued), t.sector,
+		    ticket_count_unit(&t), AGG_ISSUED, 0);
+		if (t.state != TICKET_ANSWERED)
+			continue;
+		be64_put(kb, t.response);
+		k.mv_data = kb;
+		k.mv_size = 8;
+		if (mdb_get(txn, st->responses, &k, &v) != 0 ||
+		    response_decode(v.mv_data, v.mv_size, r) == -1) {
+			fprintf(out, "ticket %s: answered, response %llu "
+			    "missing\n", hex, (unsigned long long)t.response);
+			bad++;
+		} else if (!r->has_ticket ||
+		    memcmp(r->ticket, t.id, TICKET_ID_LEN) != 0) {
+			fprintf(out, "ticket %s: response %llu belongs to "
+			    "another ticket\n", hex,
+			    (unsigned long long)t.response);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+/* Responses: answer, channel and suspect counters; the ticket link. */
+static long
+verify_responses(struct store *st, MDB_txn *txn, struct vlist *l,
+    struct response *r, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	struct ticket	 t;
+	MDB_val		 k, v;
+	char		 hex[2 * TICKET_ID_LEN + 1];
+	long		 bad = 0;
+	size_t		 i;
+	int		 rc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->responses, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			bad = -1;
+			break;
+		}
+		if (k.mv_size != 8 ||
+		    response_decode(v.mv_data, v.mv_size, r) == -1) {
+			fprintf(out, "response record %zu bytes: malformed\n",
+			    v.mv_size);
+			bad++;
+			continue;
+		}
+		for (i = 0; i < r->nanswers; i++)
+			vlist_add(l, r->month, r->sector, r->unit,
+			    r->answers[i].q, r->answers[i].level);
+		vlist_add(l, r->month, r->sector, r->unit, AGG_CHANNEL,
+		    (uint8_t)(r->channel + 1));
+		if (r->flags & RESPONSE_SUSPECT)
+			vlist_add(l, r->month, r->sector, r->unit, AGG_SUSPECT,
+			    0);
+		if (!r->has_ticket)
+			continue;
+		id_hex(r->ticket, hex);
+		k.mv_data = r->ticket;
+		k.mv_size = TICKET_ID_LEN;
+		if (mdb_get(txn, st->tickets, &k, &v) != 0 ||
+		    ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
+			fprintf(out, "response %llu: ticket %s missing\n",
+			    (unsigned long long)r->key, hex);
+			bad++;
+		} else if (t.state != TICKET_ANSWERED || t.response != r->key) {
+			fprintf(out, "response %llu: ticket %s not answered "
+			    "by it\n", (unsigned long long)r->key, hex);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+long
+store_verify(struct store *st, FILE *out)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct response	*r;
+	struct vlist	 l = { NULL, 0, 0 };
+	MDB_val		 k, v;
+	uint64_t	 stored;
+	long		 bad = -1, n;
+	size_t		 i = 0;
+	int		 rc, cmp;
+
+	r = xmalloc(sizeof(*r));
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if ((n = verify_tickets(st, txn, &l, r, out)) == -1)
+		goto out;
+	bad = n;
+	if ((n = verify_responses(st, txn, &l, r, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
+	vlist_compact(&l);
+
+	if (mdb_cursor_open(txn, st->agg, &c) != 0) {
+		bad = -1;
+		goto out;
+	}
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0 || i < l.n) {
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			bad = -1;
+			goto out;
+		}
+		if (rc == 0 && k.mv_size != AGG_KEY_LEN) {
+			fprintf(out, "agg key of %zu bytes: malformed\n",
+			    k.mv_size);
+			bad++;
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (rc != 0)
+			cmp = 1;
+		else if (i == l.n)
+			cmp = -1;
+		else
+			cmp = memcmp(k.mv_data, l.v[i].k, AGG_KEY_LEN);
+		stored = 0;
+		if (cmp <= 0) {
+			if (v.mv_size != 8) {
+				fprintf(out, "agg value of %zu bytes: "
+				    "malformed\n", v.mv_size);
+				bad++;
+				stored = UINT64_MAX;
+			} else
+				stored = be64_get(v.mv_data);
+		}
+		if (cmp < 0) {
+			if (stored != 0 && stored != UINT64_MAX) {
+				agg_report(out, k.mv_data, stored, 0);
+				bad++;
+			}
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		} else if (cmp > 0) {
+			agg_report(out, l.v[i].k, 0, l.v[i].n);
+			bad++;
+			i++;
+		} else {
+			if (stored != l.v[i].n && stored != UINT64_MAX) {
+				agg_report(out, l.v[i].k, stored, l.v[i].n);
+				bad++;
+			}
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			i++;
+		}
+	}
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	free(l.v);
+	free(r);
+	return (bad);
+}

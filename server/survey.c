@@ -1,2 +1,749 @@
-/* survey.c: not written yet. */
-extern int hl_stub_survey;
+/*
+ * survey.c: loads a survey definition (schema/survey.ini) with inih,
+ * checks it whole before anything uses it, and checks a response's
+ * answers against it. Also the guarded INI reading that catalog.c shares.
+ *
+ * Format of survey.ini (schema/README.md has the operator's version):
+ *   [survey]             id (a-z 0-9 _), version (1..1000000),
+ *                        title.L, intro.L, comment.L (the comment
+ *                        prompt), thanks.L
+ *   [question overall]   first; kind = scale; text.L; option.1.L ...
+ *                        option.5.L (1 = rất không hài lòng ...
+ *                        5 = rất hài lòng); always required
+ *   [question ID]        kind = choice; required = yes|no (default no);
+ *                        text.L; option.OPTID.L, options in the order
+ *                        their ids first appear
+ *   [question reasons]   kind = multi, otherwise like choice; asked when
+ *                        overall <= SURVEY_LOW_LEVEL
+ * where L is vi, en and km, all three required. An indented line
+ * continues the text above it (joined with one space).
+ *
+ * Trap: inih silently splits long lines and cuts values at " ;"; every
+ * file goes through ini_precheck() first so that cannot happen, and the
+ * line ini_parse_string() returns is then the file's own.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "survey.h"
+#include "util.h"
+
+#define SURVEY_VERSION_MAX	1000000
+#define SURVEY_REASON_MAX	256
+
+struct survey_ctx {
+	struct survey	*s;
+	int		 failed;
+	char		 reason[SURVEY_REASON_MAX];
+	char		 lastsec[INI_NAME_MAX + 1];
+	char		 lastname[INI_NAME_MAX + 1];
+	char		**lastslot;
+	int		 haveid;
+	int		 haveversion;
+	int		 kindset[SURVEY_QUESTIONS_MAX];
+	int		 reqset[SURVEY_QUESTIONS_MAX];
+};
+
+static void
+why_set(char *why, size_t whylen, const char *path, int line,
+    const char *fmt, ...)
+{
+	char	 r[SURVEY_REASON_MAX];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r, sizeof(r), fmt, ap);
+	va_end(ap);
+	if (why == NULL || whylen == 0)
+		return;
+	if (line > 0)
+		snprintf(why, whylen, "%s:%d: %s", path, line, r);
+	else
+		snprintf(why, whylen, "%s: %s", path, r);
+}
+
+static int
+is_space(int c)
+{
+	return (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f');
+}
+
+/*
+ * Checks every line of text[0..len) as inih will read it; see survey.h.
+ * Fills doc with the sections' first lines.
+ */
+static int
+ini_precheck(const char *path, const char *text, size_t len,
+    struct ini_doc *doc, char *why, size_t whylen)
+{
+	const char	*p = text, *end = text + len, *nl, *a, *b, *d;
+	char		 prev[INI_NAME_MAX + 1] = "";
+	size_t		 n, i, k;
+	int		 line = 0;
+
+	doc->nsections = 0;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) {
+		line++;
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		n = nl - p;
+		if (n > INI_LINE_MAX) {
+			why_set(why, whylen, path, line, "line longer than %d "
+			    "bytes: continue the text on the next line, "
+			    "indented", INI_LINE_MAX);
+			return (-1);
+		}
+		if (!utf8_valid(p, n)) {
+			why_set(why, whylen, path, line, "not valid UTF-8");
+			return (-1);
+		}
+		a = p;
+		b = nl;
+		p = nl < end ? nl + 1 : end;
+		while (a < b && is_space((unsigned char)*a))
+			a++;
+		while (b > a && is_space((unsigned char)b[-1]))
+			b--;
+		if (a == b || *a == ';' || *a == '#')
+			continue;
+		for (d = a + 1; d < b; d++) {
+			if (*d == ';' && is_space((unsigned char)d[-1])) {
+				why_set(why, whylen, path, line, "';' after a "
+				    "space starts a comment: remove the space "
+				    "or reword");
+				return (-1);
+			}
+		}
+		if (prev[0] != '\0' && a > nl - n)
+			continue;	/* continuation of prev */
+		if (*a == '[') {
+			if ((d = memchr(a, ']', b - a)) == NULL) {
+				why_set(why, whylen, path, line,
+				    "section header without ']'");
+				return (-1);
+			}
+			if (d + 1 != b) {
+				why_set(why, whylen, path, line,
+				    "text after ']'");
+				return (-1);
+			}
+			k = d - (a + 1);
+			if (k == 0 || k > INI_NAME_MAX) {
+				why_set(why, whylen, path, line, "section name "
+				    "empty or longer than %d bytes",
+				    INI_NAME_MAX);
+				return (-1);
+			}
+			for (i = 0; i < doc->nsections; i++) {
+				if (strlen(doc->sections[i].name) == k &&
+				    memcmp(doc->sections[i].name, a + 1,
+				    k) == 0) {
+					why_set(why, whylen, path, line,
+					    "section [%.*s] given twice (first "
+					    "at line %d)", (int)k, a + 1,
+					    doc->sections[i].line);
+					return (-1);
+				}
+			}
+			if (doc->nsections == INI_SECTIONS_MAX) {
+				why_set(why, whylen, path, line,
+				    "more than %d sections", INI_SECTIONS_MAX);
+				return (-1);
+			}
+			memcpy(doc->sections[doc->nsections].name, a + 1, k);
+			doc->sections[doc->nsections].name[k] = '\0';
+			doc->sections[doc->nsections].line = line;
+			doc->nsections++;
+			prev[0] = '\0';
+			continue;
+		}
+		for (d = a; d < b && *d != '=' && *d != ':'; d++)
+			;
+		if (d == b) {
+			why_set(why, whylen, path, line, "expected "
+			    "'key = value', '[section]' or a comment");
+			return (-1);
+		}
+		while (d > a && is_space((unsigned char)d[-1]))
+			d--;
+		k = d - a;
+		if (k == 0 || k > INI_NAME_MAX) {
+			why_set(why, whylen, path, line, "key empty or longer "
+			    "than %d bytes", INI_NAME_MAX);
+			return (-1);
+		}
+		if (strlen(prev) == k && memcmp(prev, a, k) == 0) {
+			why_set(why, whylen, path, line, "%s given twice",
+			    prev);
+			return (-1);
+		}
+		memcpy(prev, a, k);
+		prev[k] = '\0';
+	}
+	return (0);
+}
+
+int
+survey_ini_parse(const char *path,
+    int (*h)(void *, const char *, const char *, const char *),
+    void *user, const char *reason, struct ini_doc *doc,
+    char *why, size_t whylen)
+{
+	FILE	*f = NULL;
+	char	*text = NULL;
+	size_t	 len = 0, got;
+	int	 rc = -1, line;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		why_set(why, whylen, path, 0, "%s", strerror(errno));
+		goto out;
+	}
+	text = xmalloc(INI_FILE_MAX + 1);
+	while ((got = fread(text + len, 1, INI_FILE_MAX + 1 - len, f)) > 0)
+		len += got;
+	if (ferror(f)) {
+		why_set(why, whylen, path, 0, "read error");
+		goto out;
+	}
+	if (len > INI_FILE_MAX) {
+		why_set(why, whylen, path, 0, "larger than %d bytes",
+		    INI_FILE_MAX);
+		goto out;
+	}
+	text[len] = '\0';
+	if (ini_precheck(path, text, len, doc, why, whylen) == -1)
+		goto out;
+	if ((line = ini_parse_string(text, h, user)) != 0) {
+		why_set(why, whylen, path, line, "%s",
+		    reason[0] != '\0' ? reason : "syntax error");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	free(text);
+	return (rc);
+}
+
+int
+survey_ini_line(const struct ini_doc *doc, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < doc->nsections; i++)
+		if (strcmp(doc->sections[i].name, name) == 0)
+			return (doc->sections[i].line);
+	return (0);
+}
+
+/* 1 when s[0..len) is 1..max bytes of [a-z0-9_]. */
+static int
+id_valid(const char *s, size_t len, size_t max)
+{
+	size_t	 i;
+
+	if (len == 0 || len > max)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return (0);
+	return (1);
+}
+
+static int
+ctx_fail(struct survey_ctx *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	c->failed = 1;
+	return (0);
+}
+
+/*
+ * When name is prefix.L for a language L, points *slotp at that
+ * language's string of t and returns 1.
+ */
+static int
+text_slot(const char *name, const char *prefix, struct text *t,
+    char ***slotp)
+{
+	size_t	 n = strlen(prefix);
+	int	 l;
+
+	if (strncmp(name, prefix, n) != 0 || name[n] != '.')
+		return (0);
+	if ((l = lang_parse(name + n + 1, strlen(name + n + 1))) == -1)
+		return (0);
+	*slotp = &t->s[l];
+	return (1);
+}
+
+static int
+text_set(struct survey_ctx *c, char **slot, const char *name,
+    const char *value)
+{
+	size_t	 n = strlen(value);
+
+	if (*slot != NULL)
+		return (ctx_fail(c, "%s given twice", name));
+	if (n == 0)
+		return (ctx_fail(c, "%s is empty", name));
+	if (n > SURVEY_TEXT_MAX)
+		return (ctx_fail(c, "%s longer than %d bytes", name,
+		    SURVEY_TEXT_MAX));
+	if (!utf8_valid(value, n))
+		return (ctx_fail(c, "%s is not valid UTF-8", name));
+	*slot = xstrdup(value);
+	c->lastslot = slot;
+	return (1);
+}
+
+static int
+text_join(struct survey_ctx *c, const char *name, const char *value)
+{
+	char	*old = *c->lastslot;
+	size_t	 a = strlen(old), b = strlen(value);
+
+	if (b == 0)
+		return (1);
+	if (a + 1 + b > SURVEY_TEXT_MAX)
+		return (ctx_fail(c, "%s longer than %d bytes", name,
+		    SURVEY_TEXT_MAX));
+	if (!utf8_valid(value, b))
+		return (ctx_fail(c, "%s is not valid UTF-8", name));
+	old = xrealloc(old, a + 1 + b + 1);
+	old[a] = ' ';
+	memcpy(old + a + 1, value, b + 1);
+	*c->lastslot = old;
+	return (1);
+}
+
+static int
+survey_key(struct survey_ctx *c, const char *name, const char *value)
+{
+	struct survey	*s = c->s;
+	char		**slot;
+	long long	 v;
+
+	if (strcmp(name, "id") == 0) {
+		if (c->haveid)
+			return (ctx_fail(c, "id given twice"));
+		if (!id_valid(value, strlen(value), SURVEY_ID_MAX))
+			return (ctx_fail(c, "id must be 1 to %d characters "
+			    "of a-z, 0-9 and _", SURVEY_ID_MAX));
+		strlcpy(s->id, value, sizeof(s->id));
+		c->haveid = 1;
+		return (1);
+	}
+	if (strcmp(name, "version") == 0) {
+		if (c->haveversion)
+			return (ctx_fail(c, "version given twice"));
+		if (parse_num(value, strlen(value), 1, SURVEY_VERSION_MAX,
+		    &v) == -1)
+			return (ctx_fail(c, "version must be a number from 1 "
+			    "to %d", SURVEY_VERSION_MAX));
+		s->version = (unsigned)v;
+		c->haveversion = 1;
+		return (1);
+	}
+	if (text_slot(name, "title", &s->title, &slot) ||
+	    text_slot(name, "intro", &s->intro, &slot) ||
+	    text_slot(name, "comment", &s->comment_prompt, &slot) ||
+	    text_slot(name, "thanks", &s->thanks, &slot))
+		return (text_set(c, slot, name, value));
+	return (ctx_fail(c, "unknown key %s in [survey]", name));
+}
+
+static int
+question_key(struct survey_ctx *c, struct survey_question *q,
+    const char *name, const char *value)
+{
+	size_t			 qi = q - c->s->questions, i, n;
+	struct survey_option	*o;
+	const char		*id, *dot;
+	char			**slot;
+	int			 l;
+
+	if (strcmp(name, "kind") == 0) {
+		if (c->kindset[qi])
+			return (ctx_fail(c, "kind given twice"));
+		if (strcmp(value, "scale") == 0)
+			q->kind = QK_SCALE;
+		else if (strcmp(value, "choice") == 0)
+			q->kind = QK_CHOICE;
+		else if (strcmp(value, "multi") == 0)
+			q->kind = QK_MULTI;
+		else
+			return (ctx_fail(c, "kind must be scale, choice or "
+			    "multi"));
+		c->kindset[qi] = 1;
+		return (1);
+	}
+	if (strcmp(name, "required") == 0) {
+		if (c->reqset[qi])
+			return (ctx_fail(c, "required given twice"));
+		if (strcmp(value, "yes") == 0)
+			q->required = 1;
+		else if (strcmp(value, "no") == 0)
+			q->required = 0;
+		else
+			return (ctx_fail(c, "required must be yes or no"));
+		if (!q->required && strcmp(q->id, SURVEY_OVERALL) == 0)
+			return (ctx_fail(c, "the overall question is always "
+			    "required"));
+		c->reqset[qi] = 1;
+		return (1);
+	}
+	if (text_slot(name, "text", &q->text, &slot))
+		return (text_set(c, slot, name, value));
+	if (strncmp(name, "option.", 7) == 0 &&
+	    (dot = strrchr(name + 7, '.')) != NULL &&
+	    (l = lang_parse(dot + 1, strlen(dot + 1))) != -1) {
+		id = name + 7;
+		n = dot - id;
+		if (!id_valid(id, n, QUESTION_ID_MAX))
+			return (ctx_fail(c, "option id must be 1 to %d "
+			    "characters of a-z, 0-9 and _", QUESTION_ID_MAX));
+		for (i = 0; i < q->noptions; i++)
+			if (strlen(q->options[i].id) == n &&
+			    memcmp(q->options[i].id, id, n) == 0)
+				break;
+		if (i == q->noptions) {
+			if (q->noptions == SURVEY_OPTIONS_MAX)
+				return (ctx_fail(c, "more than %d options",
+				    SURVEY_OPTIONS_MAX));
+			o = &q->options[q->noptions++];
+			memcpy(o->id, id, n);
+			o->id[n] = '\0';
+		}
+		return (text_set(c, &q->options[i].label.s[l], name, value));
+	}
+	return (ctx_fail(c, "unknown key %s in [question %s]", name, q->id));
+}
+
+static int
+survey_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct survey_ctx	*c = user;
+	struct survey		*s = c->s;
+	struct survey_question	*q = NULL;
+	const char		*id;
+	size_t			 i;
+	int			 rc;
+
+	if (c->failed)
+		return (1);	/* keep the first reason */
+	if (c->lastslot != NULL && strcmp(section, c->lastsec) == 0 &&
+	    strcmp(name, c->lastname) == 0)
+		return (text_join(c, name, value));
+	c->lastslot = NULL;
+	strlcpy(c->lastsec, section, sizeof(c->lastsec));
+	strlcpy(c->lastname, name, sizeof(c->lastname));
+
+	if (strcmp(section, "survey") == 0)
+		return (survey_key(c, name, value));
+	if (strncmp(section, "question ", 9) != 0)
+		return (ctx_fail(c, "unknown section [%s]", section));
+	id = section + 9;
+	if (!id_valid(id, strlen(id), QUESTION_ID_MAX))
+		return (ctx_fail(c, "question id must be 1 to %d characters "
+		    "of a-z, 0-9 and _", QUESTION_ID_MAX));
+	for (i = 0; i < s->nquestions; i++)
+		if (strcmp(s->questions[i].id, id) == 0)
+			q = &s->questions[i];
+	if (q == NULL) {
+		if (s->nquestions == SURVEY_QUESTIONS_MAX)
+			return (ctx_fail(c, "more than %d questions",
+			    SURVEY_QUESTIONS_MAX));
+		q = &s->questions[s->nquestions++];
+		strlcpy(q->id, id, sizeof(q->id));
+		q->required = strcmp(id, SURVEY_OVERALL) == 0;
+	}
+	rc = question_key(c, q, name, value);
+	return (rc);
+}
+
+static int
+text_missing(const struct text *t)
+{
+	int	 l;
+
+	for (l = 0; l < LANG_COUNT; l++)
+		if (t->s[l] == NULL)
+			return (l);
+	return (-1);
+}
+
+/* Checks made once the whole file is read. */
+static int
+survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
+    const char *path, char *why, size_t whylen)
+{
+	struct survey		*s = c->s;
+	struct survey_question	*q;
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	}			 texts[] = {
+		{ "title", offsetof(struct survey, title) },
+		{ "intro", offsetof(struct survey, intro) },
+		{ "comment", offsetof(struct survey, comment_prompt) },
+		{ "thanks", offsetof(struct survey, thanks) },
+	};
+	char			 sec[INI_NAME_MAX + 1], want[2];
+	size_t			 i, j;
+	int			 l, line;
+
+	if ((line = survey_ini_line(doc, "survey")) == 0) {
+		why_set(why, whylen, path, 0, "no [survey] section");
+		return (-1);
+	}
+	if (!c->haveid || !c->haveversion) {
+		why_set(why, whylen, path, line, "[survey] needs %s",
+		    c->haveid ? "version" : "id");
+		return (-1);
+	}
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		l = text_missing((const struct text *)((const char *)s +
+		    texts[i].off));
+		if (l != -1) {
+			why_set(why, whylen, path, line, "[survey] %s.%s "
+			    "missing", texts[i].name, lang_code(l));
+			return (-1);
+		}
+	}
+	if (s->nquestions == 0 ||
+	    strcmp(s->questions[0].id, SURVEY_OVERALL) != 0) {
+		snprintf(sec, sizeof(sec), "question %s", SURVEY_OVERALL);
+		line = survey_ini_line(doc, sec);
+		why_set(why, whylen, path, line, "%s", line == 0 ?
+		    "no [question overall]: it is required" :
+		    "[question overall] must be the first question");
+		return (-1);
+	}
+	for (i = 0; i < s->nquestions; i++) {
+		q = &s->questions[i];
+		snprintf(sec, sizeof(sec), "question %s", q->id);
+		line = survey_ini_line(doc, sec);
+		if (!c->kindset[i]) {
+			why_set(why, whylen, path, line, "[%s] kind missing",
+			    sec);
+			return (-1);
+		}
+		if ((q->kind == QK_SCALE) != (i == 0)) {
+			why_set(why, whylen, path, line, "[%s] kind scale is "
+			    "for the overall question, and only for it", sec);
+			return (-1);
+		}
+		if ((q->kind == QK_MULTI) !=
+		    (strcmp(q->id, SURVEY_REASONS) == 0)) {
+			why_set(why, whylen, path, line, "[%s] kind multi is "
+			    "for the reasons question, and only for it", sec);
+			return (-1);
+		}
+		if ((l = text_missing(&q->text)) != -1) {
+			why_set(why, whylen, path, line, "[%s] text.%s "
+			    "missing", sec, lang_code(l));
+			return (-1);
+		}
+		if (q->kind == QK_SCALE && q->noptions != SURVEY_LEVELS) {
+			why_set(why, whylen, path, line, "[%s] needs exactly "
+			    "%d options, not %zu", sec, SURVEY_LEVELS,
+			    q->noptions);
+			return (-1);
+		}
+		if (q->noptions < 2) {
+			why_set(why, whylen, path, line, "[%s] needs at least "
+			    "2 options", sec);
+			return (-1);
+		}
+		for (j = 0; j < q->noptions; j++) {
+			want[0] = '1' + j;
+			want[1] = '\0';
+			if (q->kind == QK_SCALE &&
+			    strcmp(q->options[j].id, want) != 0) {
+				why_set(why, whylen, path, line, "[%s] option "
+				    "ids must be 1 to %d in order", sec,
+				    SURVEY_LEVELS);
+				return (-1);
+			}
+			if ((l = text_missing(&q->options[j].label)) != -1) {
+				why_set(why, whylen, path, line, "[%s] "
+				    "option.%s.%s missing", sec,
+				    q->options[j].id, lang_code(l));
+				return (-1);
+			}
+		}
+		if (q->kind == QK_MULTI)
+			s->reasons = q;
+	}
+	s->overall = &s->questions[0];
+	return (0);
+}
+
+int
+survey_load(const char *path, struct survey **sp, char *why, size_t whylen)
+{
+	struct survey_ctx	*c;
+	struct ini_doc		*doc;
+	int			 rc = -1;
+
+	*sp = NULL;
+	c = xcalloc(1, sizeof(*c));
+	doc = xcalloc(1, sizeof(*doc));
+	c->s = xcalloc(1, sizeof(*c->s));
+	if (survey_ini_parse(path, survey_handler, c, c->reason, doc,
+	    why, whylen) == -1)
+		goto out;
+	if (survey_validate(c, doc, path, why, whylen) == -1)
+		goto out;
+	*sp = c->s;
+	c->s = NULL;
+	rc = 0;
+out:
+	survey_free(c->s);
+	free(doc);
+	free(c);
+	return (rc);
+}
+
+static void
+text_clear(struct text *t)
+{
+	int	 l;
+
+	for (l = 0; l < LANG_COUNT; l++)
+		free(t->s[l]);
+}
+
+void
+survey_free(struct survey *s)
+{
+	size_t	 i, j;
+
+	if (s == NULL)
+		return;
+	text_clear(&s->title);
+	text_clear(&s->intro);
+	text_clear(&s->comment_prompt);
+	text_clear(&s->thanks);
+	for (i = 0; i < s->nquestions; i++) {
+		text_clear(&s->questions[i].text);
+		for (j = 0; j < s->questions[i].noptions; j++)
+			text_clear(&s->questions[i].options[j].label);
+	}
+	free(s);
+}
+
+const struct survey_question *
+survey_question(const struct survey *s, const char *id, size_t idlen)
+{
+	size_t	 i;
+
+	if (idlen > QUESTION_ID_MAX)
+		return (NULL);
+	for (i = 0; i < s->nquestions; i++)
+		if (strlen(s->questions[i].id) == idlen &&
+		    memcmp(s->questions[i].id, id, idlen) == 0)
+			return (&s->questions[i]);
+	return (NULL);
+}
+
+int
+survey_option_level(const struct survey_question *q, const char *id,
+    size_t idlen)
+{
+	size_t	 i;
+
+	if (idlen > QUESTION_ID_MAX)
+		return (0);
+	for (i = 0; i < q->noptions; i++)
+		if (strlen(q->options[i].id) == idlen &&
+		    memcmp(q->options[i].id, id, idlen) == 0)
+			return ((int)i + 1);
+	return (0);
+}
+
+enum hl_rc
+survey_check(const struct survey *s, const struct answer *a, size_t n,
+    char *why, size_t whylen)
+{
+	const struct survey_question	*q;
+	unsigned			 seen[SURVEY_QUESTIONS_MAX];
+	size_t				 i, qi, idlen;
+	int				 overall = 0, reasons = 0;
+
+	if (n > RESPONSE_ANSWERS_MAX) {
+		snprintf(why, whylen, "more than %d answers",
+		    RESPONSE_ANSWERS_MAX);
+		return (HL_INVALID);
+	}
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < n; i++) {
+		idlen = strnlen(a[i].q, sizeof(a[i].q));
+		if ((q = survey_question(s, a[i].q, idlen)) == NULL) {
+			/* Name it only when it cannot carry markup. */
+			if (id_valid(a[i].q, idlen, QUESTION_ID_MAX))
+				snprintf(why, whylen, "%.*s: unknown question",
+				    (int)idlen, a[i].q);
+			else
+				snprintf(why, whylen, "unknown question");
+			return (HL_INVALID);
+		}
+		qi = q - s->questions;
+		if (a[i].level < 1 || a[i].level > q->noptions) {
+			snprintf(why, whylen, "%s: level %u is not between 1 "
+			    "and %zu", q->id, (unsigned)a[i].level,
+			    q->noptions);
+			return (HL_INVALID);
+		}
+		if (q->kind == QK_MULTI) {
+			if (seen[qi] & (1u << (a[i].level - 1))) {
+				snprintf(why, whylen, "%s: option %s chosen "
+				    "twice", q->id,
+				    q->options[a[i].level - 1].id);
+				return (HL_INVALID);
+			}
+			seen[qi] |= 1u << (a[i].level - 1);
+		} else {
+			if (seen[qi]) {
+				snprintf(why, whylen, "%s: answered twice",
+				    q->id);
+				return (HL_INVALID);
+			}
+			seen[qi] = 1;
+		}
+		if (q == s->overall)
+			overall = a[i].level;
+		if (q == s->reasons)
+			reasons = 1;
+	}
+	for (qi = 0; qi < s->nquestions; qi++) {
+		if (s->questions[qi].required && seen[qi] == 0) {
+			snprintf(why, whylen, "%s: missing (required)",
+			    s->questions[qi].id);
+			return (HL_INVALID);
+		}
+	}
+	if (reasons && overall > SURVEY_LOW_LEVEL) {
+		snprintf(why, whylen, "%s: only asked when %s is at most %d "
+		    "(it is %d)", s->reasons->id, s->overall->id,
+		    SURVEY_LOW_LEVEL, overall);
+		return (HL_INVALID);
+	}
+	return (HL_OK);
+}

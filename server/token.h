@@ -31,6 +31,7 @@
 #define CODE_PREFIX_LEN	7	/* bytes of the id that hold CODE_BITS */
 #define KEYRING_MAX	16
 #define KEY_LEN		32
+#define KEYRING_FILE_MAX 65536	/* bytes of server.key, comments included */
 
 struct keyring {
 	size_t	 n;

@@ -18,6 +18,7 @@
 #define TPL_MAX			64	/* templates in a directory */
 #define TPL_DEPTH_MAX		16	/* nested sections and partials */
 #define TPL_FILE_MAX		(256u * 1024)
+#define TPL_STEPS_MAX		(1ul << 20)	/* node visits per render */
 
 struct tpl;
 struct tplset;
@@ -33,7 +34,11 @@ const struct tpl *tpl_get(const struct tplset *, const char *name);
 /* Compiles one template from memory (tests, fuzzers); NULL + why. */
 struct tplset *tpl_load_mem(const char *name, const char *src, size_t len,
 	    char *why, size_t whylen);
-/* Appends the rendering to out; 0, or -1 when out's cap is hit. */
+/*
+ * Appends the rendering to out; 0, or -1 when out's cap is hit or the
+ * rendering nests deeper than TPL_DEPTH_MAX (recursive partials) or
+ * visits more than TPL_STEPS_MAX nodes (out then holds a partial page).
+ */
 int	 tpl_render(const struct tpl *, json_t *ctx, struct buf *out);
 
 #endif

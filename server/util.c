@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -129,7 +130,9 @@ parse_num(const char *s, size_t len, long long min, long long max,
 	for (; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return (-1);
-		if (acc > (lim - (unsigned long long)(s[i] - '0')) / 10)
+		/* lim < digit: a one-digit number over a small max. */
+		if (lim < (unsigned long long)(s[i] - '0') ||
+		    acc > (lim - (unsigned long long)(s[i] - '0')) / 10)
 			return (-1);
 		acc = acc * 10 + (unsigned long long)(s[i] - '0');
 	}
@@ -290,6 +293,30 @@ format_time(int64_t t, char out[32])
 	strftime(z, sizeof(z), "%z", &tm);
 	if (n + 6 < 32 && strlen(z) == 5)
 		snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+}
+
+size_t
+strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t	 n = strlen(src);
+
+	if (size > 0) {
+		size_t	 k = n < size - 1 ? n : size - 1;
+
+		memcpy(dst, src, k);
+		dst[k] = '\0';
+	}
+	return (n);
+}
+
+size_t
+strlcat(char *dst, const char *src, size_t size)
+{
+	size_t	 d = strnlen(dst, size);
+
+	if (d == size)
+		return (d + strlen(src));
+	return (d + strlcpy(dst + d, src, size - d));
 }
 
 static const char *const lang_codes[LANG_COUNT] = { "vi", "en", "km" };

@@ -56,6 +56,11 @@ int	 parse_date(const char *s, int64_t *t);
 /* Formats t as ISO 8601 with the province's offset into out[32]. */
 void	 format_time(int64_t t, char out[32]);
 
+/* BSD strlcpy (glibc 2.36 has none): copies, always terminates, returns
+ * strlen(src); truncation when the result is >= size. */
+size_t	 strlcpy(char *dst, const char *src, size_t size);
+size_t	 strlcat(char *dst, const char *src, size_t size);
+
 /* Language code ("vi", "en", "km") to enum lang; -1 when unknown. */
 int	 lang_parse(const char *s, size_t len);
 const char *lang_code(enum lang);

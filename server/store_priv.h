@@ -1,0 +1,119 @@
+/*
+ * store_priv.h: what store.c shares with writer.c (and the tests) only:
+ * the store's insides, the LMDB key layouts, transactions under the
+ * store's lock, and map growth. Nothing else includes it.
+ *
+ * Every transaction (read or write) of this process holds st->lock
+ * shared for its whole life; changing the map size (MDB_MAP_FULL in the
+ * writer, MDB_MAP_RESIZED from another process) holds it exclusive, since
+ * LMDB unmaps the old map under any transaction still open. So: never
+ * wait for the writer from inside a store_each_*() callback.
+ */
+#ifndef STORE_PRIV_H
+#define STORE_PRIV_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#include "store.h"
+
+#define STORE_MAXDBS		8
+#define STORE_MAXREADERS	256
+#define STORE_RESIZE_TRIES	8	/* MDB_MAP_RESIZED retries per begin */
+
+/* Fixed-width keys (schema/STORAGE.md). */
+#define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
+#define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
+	    (QUESTION_ID_MAX + 1) + 1)
+#define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX)
+
+struct store {
+	MDB_env			*env;
+	MDB_dbi			 meta;
+	MDB_dbi			 tickets;
+	MDB_dbi			 by_case;
+	MDB_dbi			 responses;
+	MDB_dbi			 agg;
+	MDB_dbi			 keys;
+	pthread_rwlock_t	 lock;
+	int			 lock_init;
+	struct keyring		 kr;
+	char			 tz[STORE_TZ_MAX + 1];
+	char			*dir;
+};
+
+/* LMDB or errno code to a result: MDB_NOTFOUND is HL_NOT_FOUND, ENOSPC
+ * HL_FULL, anything else HL_ERROR. */
+enum hl_rc store_rc(int);
+
+/*
+ * Begins a transaction (flags: 0 or MDB_RDONLY; never nested) holding
+ * st->lock shared, picking up a map grown by another process. Returns 0
+ * with the lock held, or an LMDB code with it released.
+ */
+int	 store_txn_begin(struct store *, unsigned int flags, MDB_txn **);
+/* Aborts txn and releases the lock. */
+void	 store_txn_abort(struct store *, MDB_txn *);
+/* Commits txn (durably) and releases the lock; returns the LMDB code. */
+int	 store_txn_commit(struct store *, MDB_txn *);
+/*
+ * Doubles the map. The caller holds no transaction of this store.
+ * Returns 0 or an LMDB code.
+ */
+int	 store_grow(struct store *);
+/* Sets the map size (LMDB rounds it up to the data's size); tests. */
+int	 store_mapsize_set(struct store *, size_t);
+/* Current map size in bytes. */
+size_t	 store_mapsize(struct store *);
+
+void	 store_case_key(const char *unit, const uint8_t hash[32],
+	    uint8_t out[CASE_KEY_LEN]);
+/* -1 when a field is too long for its slot. */
+int	 store_agg_key(const struct agg_key *, uint8_t out[AGG_KEY_LEN]);
+int	 store_agg_key_decode(const uint8_t *, size_t, struct agg_key *);
+
+size_t	 apikey_encode(const struct apikey *, uint8_t *out, size_t outlen);
+int	 apikey_decode(const uint8_t *in, size_t len, struct apikey *);
+
+static inline void
+be64_put(uint8_t *p, uint64_t v)
+{
+	int	 i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static inline uint64_t
+be64_get(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int	 i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return (v);
+}
+
+static inline void
+be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint32_t
+be32_get(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3]);
+}
+
+#endif
