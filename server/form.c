@@ -114,8 +114,8 @@ form_parse(const char *body, size_t len, struct form *f, char *why,
 			goto out;
 		}
 		if (n == FORM_DECODE_BAD) {
-			snprintf(why, whylen,
-			    "field %zu: bad percent-encoding in name", f->n + 1);
+			snprintf(why, whylen, "field %zu: bad percent-encoding"
+			    " in name", f->n + 1);
 			rc = HL_MALFORMED;
 			goto out;
 		}

@@ -12,22 +12,6 @@
 #include "h.h"
 #include "util.h"
 
-/* Shown above the form when an answer cannot be taken as sent. */
-static const char *const form_error[LANG_COUNT] = {
-	"Vui lòng chọn mức độ hài lòng chung (từ 1 đến 5) rồi gửi lại.",
-	"Please choose your overall satisfaction (1 to 5) and send again.",
-	"សូមជ្រើសរើសកម្រិតពេញចិត្តទូទៅ (ពី ១ ដល់ ៥) ហើយផ្ញើម្តងទៀត។"
-};
-
-/* Shown on the start page when a typed code is not a receipt code. */
-static const char *const code_error[LANG_COUNT] = {
-	"Mã không đúng. Mã gồm 10 chữ và số in dưới mã QR, ví dụ 7K2QM-9XD4T.",
-	"That code is not right. It has 10 letters and digits, printed under "
-	    "the QR code, e.g. 7K2QM-9XD4T.",
-	"លេខកូដមិនត្រឹមត្រូវ។ លេខកូដមាន ១០ តួអក្សរ និងលេខ "
-	    "ដែលបោះពុម្ពនៅក្រោមកូដ QR ឧ. 7K2QM-9XD4T។"
-};
-
 static void
 h_survey_lang(struct req *r)
 {
@@ -120,8 +104,8 @@ h_survey_again(struct req *r, const struct ticket *t)
 	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, t, token, r->lang,
-	    form_error[r->lang], r->sf.answers, r->sf.nanswers,
-	    r->sf.comment) == -1) {
+	    page_text(r->app->pg, r->lang, "form_error"), r->sf.answers,
+	    r->sf.nanswers, r->sf.comment) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}
@@ -198,7 +182,7 @@ h_code(struct req *r)
 	    token_code_parse(code, strlen(code), prefix) == -1) {
 		buf_reset(&r->out);
 		if (page_home(r->app->pg, &r->out, r->lang,
-		    code_error[r->lang]) == -1) {
+		    page_text(r->app->pg, r->lang, "home_code_error")) == -1) {
 			http_fail(r, 500, "cannot render the page");
 			return;
 		}

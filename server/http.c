@@ -144,6 +144,7 @@ http_submit(struct req *r, void (*cont)(struct req *))
 		return;
 	}
 	atomic_fetch_add(&http_inflight, 1);
+	r->submitted = 1;
 	r->cont = cont;
 	r->state = RS_SUSPENDED;
 	r->op.done = http_op_done;
@@ -315,7 +316,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	route_find(method, url, &r->arg, &r->arglen, allow, sizeof(allow));
 	http_dispatch(r, allow);
-	if (r->state == RS_SUSPENDED)
+	/* The writer may have resumed it already: r->state is its now. */
+	if (r->submitted)
 		return (MHD_YES);
 	return (http_queue(r, allow));
 }

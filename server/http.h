@@ -45,6 +45,7 @@ struct req {
 	int			 too_big;
 	struct buf		 body;
 	enum req_state		 state;
+	int			 submitted;	/* handed to the writer */
 	struct wop		 op;
 	void			(*cont)(struct req *);
 	/* The response. */

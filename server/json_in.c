@@ -13,7 +13,7 @@
 #include "json_in.h"
 #include "util.h"
 
-#define JSON_KEY_ECHO_MAX	32	/* an unknown key is quoted up to this */
+#define JSON_KEY_ECHO_MAX	32	/* unknown keys quoted up to this */
 
 enum json_kind {
 	JK_CODE,	/* [A-Za-z0-9._-]+ */

@@ -1,2 +1,688 @@
-/* page.c: not written yet. */
-extern int hl_stub_page;
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ini.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "page.h"
+#include "store.h"
+#include "survey.h"
+#include "tpl.h"
+#include "util.h"
+
+/*
+ * page.c: the citizen's pages. Each page is one template rendered over a
+ * JSON context built here: "lang", "t" (the strings.ini section of the
+ * language), "langs" (the language switch) and the page's own fields.
+ * Trap: strings.ini is read through inih, which splits lines longer than
+ * its buffer and cuts values at " ;": the reader below refuses both, and
+ * an indented line continues the value above it (Khmer lines are long).
+ */
+
+struct pages {
+	struct tplset		*ts;
+	const struct tpl	*survey_t;
+	const struct tpl	*message_t;
+	const struct tpl	*slip_t;
+	const struct tpl	*home_t;
+	json_t			*str[LANG_COUNT];	/* key -> text */
+	json_t			*langs[LANG_COUNT];	/* the switch */
+	const struct survey	*sv;
+	const struct catalog	*cat;
+};
+
+/* Every key the templates and this file use; all languages have them. */
+static const char *const page_keys[] = {
+	"lang_name", "site_name", "language", "procedure", "unit",
+	"required", "optional", "choose_one", "choose_any", "comment_hint",
+	"submit", "error_heading", "anonymous",
+	"msg_thanks_title", "msg_thanks_text",
+	"msg_answered_title", "msg_answered_text",
+	"msg_expired_title", "msg_expired_text",
+	"msg_not_found_title", "msg_not_found_text",
+	"msg_bad_request_title", "msg_bad_request_text",
+	"msg_unavailable_title", "msg_unavailable_text",
+	"msg_error_title", "msg_error_text",
+	"slip_title", "slip_instruction", "slip_code", "slip_issued",
+	"slip_print",
+	"home_title", "home_intro", "home_code_label", "home_code_hint",
+	"home_submit", "home_code_error"
+};
+
+/* By enum page_msg. */
+static const char *const page_msgs[] = {
+	"thanks", "answered", "expired", "not_found", "bad_request",
+	"unavailable", "error"
+};
+
+/* Mouth of the face beside each level of the overall scale (1..5). */
+static const char *const page_mouths[SURVEY_LEVELS] = {
+	"M9 23q7-8 14 0",	/* frown */
+	"M10 22q6-4 12 0",
+	"M10 21h12",		/* straight */
+	"M10 20q6 4 12 0",
+	"M9 19q7 8 14 0"	/* big smile */
+};
+
+static const char *const page_templates[] = {
+	"survey", "message", "slip", "home"
+};
+
+struct strings_load {
+	const char	*path;
+	const char	*src;
+	size_t		 len;
+	size_t		 off;
+	unsigned	 line;
+	int		 indented;	/* current line starts with a blank */
+	int		 bad;
+	int		 prev_lang;	/* of the last key, for continuations */
+	char		 prev_key[PAGE_STRINGS_KEY_MAX + 1];
+	json_t		*str[LANG_COUNT];
+	json_t		*lines[LANG_COUNT];	/* key -> line */
+	char		 why[256];
+};
+
+static void
+page_why(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+page_why(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+/* inih's reader: one whole line, or stop with a reason. */
+static char *
+strings_reader(char *str, int num, void *stream)
+{
+	struct strings_load	*s = stream;
+	const char		*p, *nl;
+	size_t			 n, i;
+
+	if (s->bad || s->off >= s->len)
+		return (NULL);
+	p = s->src + s->off;
+	nl = memchr(p, '\n', s->len - s->off);
+	n = nl != NULL ? (size_t)(nl - p) + 1 : s->len - s->off;
+	s->line++;
+	s->off += n;
+	if (num < 3 || n + 3 > (size_t)num) {
+		snprintf(s->why, sizeof(s->why), "%s:%u: line longer than %d "
+		    "bytes (continue it on an indented line)", s->path,
+		    s->line, num - 3);
+		s->bad = 1;
+		return (NULL);
+	}
+	for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+		;
+	s->indented = i > 0;
+	if (i < n && p[i] != ';' && p[i] != '#') {
+		for (; i + 1 < n; i++)
+			if ((p[i] == ' ' || p[i] == '\t') && p[i + 1] == ';') {
+				snprintf(s->why, sizeof(s->why), "%s:%u: ';' "
+				    "after a blank would start a comment",
+				    s->path, s->line);
+				s->bad = 1;
+				return (NULL);
+			}
+	}
+	memcpy(str, p, n);
+	str[n] = '\0';
+	return (str);
+}
+
+static int
+strings_key_ok(const char *k)
+{
+	size_t	 i;
+
+	for (i = 0; k[i] != '\0'; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') ||
+		    (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+			return (0);
+	return (i > 0 && i <= PAGE_STRINGS_KEY_MAX);
+}
+
+static int
+strings_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct strings_load	*s = user;
+	json_t			*old, *v;
+	int			 l;
+	char			*joined;
+
+	if (s->bad)
+		return (0);
+	if ((l = lang_parse(section, strlen(section))) < 0 ||
+	    strcmp(section, lang_code(l)) != 0) {
+		snprintf(s->why, sizeof(s->why), "%s:%u: [%.20s]: sections "
+		    "are vi, en and km", s->path, s->line, section);
+		goto bad;
+	}
+	if (!strings_key_ok(name)) {
+		snprintf(s->why, sizeof(s->why), "%s:%u: [%s]: bad key "
+		    "'%.40s' (a-z, 0-9, _)", s->path, s->line, section, name);
+		goto bad;
+	}
+	old = json_object_get(s->str[l], name);
+	if (old != NULL && s->indented && s->prev_lang == l &&
+	    strcmp(s->prev_key, name) == 0) {
+		if (asprintf(&joined, "%s %s", json_string_value(old),
+		    value) == -1)
+			fatal("out of memory");
+		json_object_set_new(s->str[l], name, json_string(joined));
+		free(joined);
+		return (1);
+	}
+	if (old != NULL) {
+		snprintf(s->why, sizeof(s->why), "%s:%u: [%s]: key '%s' "
+		    "given twice", s->path, s->line, section, name);
+		goto bad;
+	}
+	if (*value == '\0') {
+		snprintf(s->why, sizeof(s->why), "%s:%u: [%s]: key '%s' "
+		    "is empty", s->path, s->line, section, name);
+		goto bad;
+	}
+	if ((v = json_string(value)) == NULL) {
+		snprintf(s->why, sizeof(s->why), "%s:%u: [%s]: key '%s' "
+		    "is not UTF-8", s->path, s->line, section, name);
+		goto bad;
+	}
+	json_object_set_new(s->str[l], name, v);
+	json_object_set_new(s->lines[l], name, json_integer(s->line));
+	s->prev_lang = l;
+	snprintf(s->prev_key, sizeof(s->prev_key), "%s", name);
+	return (1);
+bad:
+	s->bad = 1;
+	return (0);
+}
+
+/* Reads path into s->str; 0, or -1 with why. */
+static int
+strings_load(struct strings_load *s, const char *path, char *why,
+    size_t whylen)
+{
+	FILE		*f = NULL;
+	char		*src = NULL;
+	const char	*key;
+	json_t		*v;
+	size_t		 len;
+	int		 rc = -1, line, a, b;
+
+	s->path = path;
+	s->prev_lang = -1;
+	for (a = 0; a < LANG_COUNT; a++) {
+		s->str[a] = json_object();
+		s->lines[a] = json_object();
+	}
+	if ((f = fopen(path, "rb")) == NULL) {
+		page_why(why, whylen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	src = xmalloc(PAGE_STRINGS_MAX + 1);
+	len = fread(src, 1, PAGE_STRINGS_MAX + 1, f);
+	if (ferror(f) || len > PAGE_STRINGS_MAX) {
+		page_why(why, whylen, "%s: %s", path, ferror(f) ?
+		    "read error" : "too large");
+		goto out;
+	}
+	if (!utf8_valid(src, len)) {
+		page_why(why, whylen, "%s: not UTF-8 text", path);
+		goto out;
+	}
+	s->src = src;
+	s->len = len;
+	line = ini_parse_stream(strings_reader, s, strings_handler, s);
+	if (s->bad) {
+		page_why(why, whylen, "%s", s->why);
+		goto out;
+	}
+	if (line != 0) {
+		page_why(why, whylen, "%s:%d: syntax error", path, line);
+		goto out;
+	}
+	/* The same keys in every language. */
+	for (a = 0; a < LANG_COUNT; a++) {
+		json_object_foreach(s->str[a], key, v) {
+			for (b = 0; b < LANG_COUNT; b++) {
+				if (json_object_get(s->str[b], key) != NULL)
+					continue;
+				page_why(why, whylen, "%s:%d: [%s]: key '%s' "
+				    "is missing in [%s]", path,
+				    (int)json_integer_value(json_object_get(
+				    s->lines[a], key)), lang_code(a), key,
+				    lang_code(b));
+				goto out;
+			}
+		}
+	}
+	for (a = 0; a < (int)(sizeof(page_keys) / sizeof(*page_keys)); a++)
+		if (json_object_get(s->str[LANG_VI], page_keys[a]) == NULL) {
+			page_why(why, whylen, "%s: [vi]: key '%s' is missing",
+			    path, page_keys[a]);
+			goto out;
+		}
+	rc = 0;
+out:
+	for (a = 0; a < LANG_COUNT; a++)
+		json_decref(s->lines[a]);
+	if (f != NULL)
+		fclose(f);
+	free(src);
+	return (rc);
+}
+
+const char *
+page_text(const struct pages *p, enum lang l, const char *key)
+{
+	const char	*s;
+
+	if ((unsigned)l >= LANG_COUNT)
+		l = LANG_VI;
+	s = json_string_value(json_object_get(p->str[l], key));
+	return (s != NULL ? s : "");
+}
+
+void
+page_free(struct pages *p)
+{
+	int	 l;
+
+	if (p == NULL)
+		return;
+	for (l = 0; l < LANG_COUNT; l++) {
+		json_decref(p->str[l]);
+		json_decref(p->langs[l]);
+	}
+	tpl_free(p->ts);
+	free(p);
+}
+
+int
+page_init(struct pages **pp, const char *tpl_dir, const struct survey *sv,
+    const struct catalog *cat, char *why, size_t whylen)
+{
+	struct pages		*p;
+	struct strings_load	 s;
+	char			*path = NULL;
+	json_t			*item;
+	size_t			 i;
+	int			 rc = -1, l, k;
+
+	*pp = NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->sv = sv;
+	p->cat = cat;
+	memset(&s, 0, sizeof(s));
+	if (tpl_load(tpl_dir, &p->ts, why, whylen) == -1)
+		goto out;
+	for (i = 0; i < sizeof(page_templates) / sizeof(*page_templates);
+	    i++)
+		if (tpl_get(p->ts, page_templates[i]) == NULL) {
+			page_why(why, whylen, "%s: no template %s.html",
+			    tpl_dir, page_templates[i]);
+			goto out;
+		}
+	p->survey_t = tpl_get(p->ts, "survey");
+	p->message_t = tpl_get(p->ts, "message");
+	p->slip_t = tpl_get(p->ts, "slip");
+	p->home_t = tpl_get(p->ts, "home");
+	if (asprintf(&path, "%s/strings.ini", tpl_dir) == -1)
+		fatal("out of memory");
+	rc = strings_load(&s, path, why, whylen);
+	for (l = 0; l < LANG_COUNT; l++) {
+		p->str[l] = s.str[l];
+		s.str[l] = NULL;
+	}
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	for (l = 0; l < LANG_COUNT; l++) {
+		p->langs[l] = json_array();
+		for (k = 0; k < LANG_COUNT; k++) {
+			item = json_pack("{s:s,s:O,s:s+,s:b}",
+			    "code", lang_code(k),
+			    "name", json_object_get(p->str[k], "lang_name"),
+			    "href", "?lang=", lang_code(k),
+			    "current", k == l);
+			if (item == NULL)
+				goto out;
+			json_array_append_new(p->langs[l], item);
+		}
+	}
+	*pp = p;
+	p = NULL;
+	rc = 0;
+out:
+	free(path);
+	page_free(p);
+	return (rc);
+}
+
+/* Accept-Language q-value: "0", "1", "0.xyz", "1.000"; thousandths. */
+static int
+page_qvalue(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 q, scale = 100;
+
+	if (len == 0 || (s[0] != '0' && s[0] != '1'))
+		return (-1);
+	q = (s[0] - '0') * 1000;
+	if (len == 1)
+		return (q);
+	if (s[1] != '.' || len > 5)
+		return (-1);
+	for (i = 2; i < len; i++, scale /= 10) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		q += (s[i] - '0') * scale;
+	}
+	return (q > 1000 ? -1 : q);
+}
+
+static void
+page_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
+}
+
+enum lang
+page_lang(const char *query_lang, const char *accept_language)
+{
+	const char	*p, *end, *item, *semi, *param, *next;
+	size_t		 len, ilen, tlen, plen, n;
+	int		 l, q, best = -1, bestq = 0, items = 0;
+
+	if (query_lang != NULL && (l = lang_parse(query_lang,
+	    strnlen(query_lang, LANG_CODE_MAX + 1))) >= 0)
+		return ((enum lang)l);
+	if (accept_language == NULL)
+		return (LANG_VI);
+	len = strnlen(accept_language, PAGE_ACCEPT_LANG_MAX + 1);
+	if (len > PAGE_ACCEPT_LANG_MAX)
+		return (LANG_VI);
+	p = accept_language;
+	end = p + len;
+	while (p < end && items++ < PAGE_ACCEPT_ITEMS_MAX) {
+		next = memchr(p, ',', end - p);
+		if (next == NULL)
+			next = end;
+		item = p;
+		ilen = next - p;
+		p = next + 1;
+		/* The tag, then ";q=..." (other parameters are ignored). */
+		semi = memchr(item, ';', ilen);
+		tlen = semi != NULL ? (size_t)(semi - item) : ilen;
+		page_trim(&item, &tlen);
+		q = 1000;
+		while (semi != NULL && q >= 0) {
+			param = semi + 1;
+			n = next - param;
+			semi = memchr(param, ';', n);
+			plen = semi != NULL ? (size_t)(semi - param) : n;
+			page_trim(&param, &plen);
+			if (plen >= 2 && (param[0] == 'q' || param[0] == 'Q') &&
+			    param[1] == '=')
+				q = page_qvalue(param + 2, plen - 2);
+		}
+		if (q <= 0)
+			continue;
+		/* Primary subtag only: "km-KH" is km. */
+		n = 0;
+		while (n < tlen && item[n] != '-')
+			n++;
+		if ((l = lang_parse(item, n)) >= 0 && q > bestq) {
+			best = l;
+			bestq = q;
+		}
+	}
+	return (best >= 0 ? (enum lang)best : LANG_VI);
+}
+
+/* x in l, falling back to Vietnamese when that one is missing. */
+static const char *
+page_txt(const struct text *x, enum lang l)
+{
+	const char	*s = x->s[l];
+
+	if (s == NULL || *s == '\0')
+		s = x->s[LANG_VI];
+	return (s != NULL ? s : "");
+}
+
+/* Sets a string when it is valid UTF-8 (input may not be). */
+static void
+page_set(json_t *o, const char *key, const char *s)
+{
+	json_t	*v;
+
+	if (s != NULL && (v = json_string(s)) != NULL)
+		json_object_set_new(o, key, v);
+}
+
+static json_t *
+page_ctx(const struct pages *p, enum lang l)
+{
+	json_t	*ctx = json_object();
+
+	if ((unsigned)l >= LANG_COUNT)
+		l = LANG_VI;
+	json_object_set_new(ctx, "lang", json_string(lang_code(l)));
+	json_object_set(ctx, "t", p->str[l]);
+	json_object_set(ctx, "langs", p->langs[l]);
+	return (ctx);
+}
+
+static const char *
+page_procedure(const struct pages *p, const char *code, enum lang l)
+{
+	const struct procedure	*pr;
+
+	pr = catalog_procedure(p->cat, code, strnlen(code, PROC_CODE_MAX));
+	return (pr != NULL ? page_txt(&pr->name, l) : code);
+}
+
+static const char *
+page_unit(const struct pages *p, const char *code, enum lang l)
+{
+	const struct unit	*u;
+
+	u = catalog_unit(p->cat, code, strnlen(code, UNIT_CODE_MAX));
+	return (u != NULL ? page_txt(&u->name, l) : code);
+}
+
+/* 1 when prev holds (q, level). */
+static int
+page_checked(const struct answer *prev, size_t nprev, const char *q,
+    int level)
+{
+	size_t	 i;
+
+	for (i = 0; prev != NULL && i < nprev; i++)
+		if (prev[i].level == level &&
+		    strncmp(prev[i].q, q, sizeof(prev[i].q)) == 0)
+			return (1);
+	return (0);
+}
+
+/* A choice or multi question: name, text, multi, required, options. */
+static json_t *
+page_question(const struct survey_question *q, enum lang lang,
+    const struct answer *prev, size_t nprev)
+{
+	json_t	*o, *opts;
+	size_t	 k;
+
+	o = json_object();
+	json_object_set_new(o, "name", json_string(q->id));
+	page_set(o, "text", page_txt(&q->text, lang));
+	json_object_set_new(o, "multi", json_boolean(q->kind == QK_MULTI));
+	json_object_set_new(o, "required", json_boolean(q->required));
+	opts = json_array();
+	for (k = 0; k < q->noptions; k++)
+		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}",
+		    "value", q->options[k].id,
+		    "label", page_txt(&q->options[k].label, lang),
+		    "checked", page_checked(prev, nprev, q->id, (int)k + 1)));
+	json_object_set_new(o, "options", opts);
+	return (o);
+}
+
+int
+page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
+    const char *token, enum lang lang, const char *error,
+    const struct answer *prev, size_t nprev, const char *comment)
+{
+	const struct survey		*sv = p->sv;
+	const struct survey_question	*q;
+	json_t				*ctx, *o, *opts, *qs;
+	char				*action;
+	size_t				 i;
+	int				 rc, level;
+
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	ctx = page_ctx(p, lang);
+	page_set(ctx, "title", page_txt(&sv->title, lang));
+	page_set(ctx, "intro", page_txt(&sv->intro, lang));
+	page_set(ctx, "comment_prompt", page_txt(&sv->comment_prompt, lang));
+	page_set(ctx, "procedure", page_procedure(p, t->procedure, lang));
+	page_set(ctx, "unit", page_unit(p, t->unit, lang));
+	if (asprintf(&action, "/s/%s", token) == -1)
+		fatal("out of memory");
+	page_set(ctx, "action", action);
+	free(action);
+	if (error != NULL)
+		page_set(ctx, "error", error[0] != '\0' ? error :
+		    page_text(p, lang, "msg_bad_request_text"));
+	page_set(ctx, "comment", comment);
+
+	/* The overall scale, highest level first. */
+	q = sv->overall;
+	o = json_object();
+	page_set(o, "text", page_txt(&q->text, lang));
+	json_object_set_new(o, "name", json_string(q->id));
+	opts = json_array();
+	for (level = (int)q->noptions; level >= 1; level--)
+		json_array_append_new(opts, json_pack("{s:i,s:s,s:s,s:b}",
+		    "value", level,
+		    "label", page_txt(&q->options[level - 1].label, lang),
+		    "mouth", level <= SURVEY_LEVELS ?
+		    page_mouths[level - 1] : "M10 21h12",
+		    "checked", page_checked(prev, nprev, q->id, level)));
+	json_object_set_new(o, "options", opts);
+	json_object_set_new(ctx, "overall", o);
+
+	/* Reasons right below the scale they explain, then the others. */
+	if (sv->reasons != NULL)
+		json_object_set_new(ctx, "reasons", page_question(sv->reasons,
+		    lang, prev, nprev));
+	qs = json_array();
+	for (i = 0; i < sv->nquestions; i++) {
+		q = &sv->questions[i];
+		if (q != sv->overall && q != sv->reasons)
+			json_array_append_new(qs, page_question(q, lang, prev,
+			    nprev));
+	}
+	json_object_set_new(ctx, "questions", qs);
+
+	rc = tpl_render(p->survey_t, ctx, out);
+	json_decref(ctx);
+	return (rc);
+}
+
+int
+page_message(const struct pages *p, struct buf *out, enum lang lang,
+    enum page_msg msg)
+{
+	json_t	*ctx;
+	char	 key[64];
+	int	 rc;
+
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	if ((unsigned)msg >= sizeof(page_msgs) / sizeof(*page_msgs))
+		msg = MSG_ERROR;
+	ctx = page_ctx(p, lang);
+	snprintf(key, sizeof(key), "msg_%s_title", page_msgs[msg]);
+	page_set(ctx, "title", page_text(p, lang, key));
+	snprintf(key, sizeof(key), "msg_%s_text", page_msgs[msg]);
+	page_set(ctx, "text", page_text(p, lang, key));
+	/* The survey's own thanks, when it has one. */
+	if (msg == MSG_THANKS && p->sv != NULL &&
+	    page_txt(&p->sv->thanks, lang)[0] != '\0')
+		page_set(ctx, "text", page_txt(&p->sv->thanks, lang));
+	json_object_set_new(ctx, "msg", json_string(page_msgs[msg]));
+	rc = tpl_render(p->message_t, ctx, out);
+	json_decref(ctx);
+	return (rc);
+}
+
+int
+page_slip(const struct pages *p, struct buf *out, const struct ticket *t,
+    const char *url, const char *code, const char *qr_svg)
+{
+	json_t		*ctx;
+	struct tm	 tm;
+	time_t		 tt = (time_t)t->issued;
+	char		 date[32], *base;
+	const char	*s;
+	int		 rc;
+
+	ctx = page_ctx(p, LANG_VI);
+	page_set(ctx, "procedure", page_procedure(p, t->procedure, LANG_VI));
+	page_set(ctx, "unit", page_unit(p, t->unit, LANG_VI));
+	if (localtime_r(&tt, &tm) != NULL &&
+	    strftime(date, sizeof(date), "%d/%m/%Y", &tm) > 0)
+		page_set(ctx, "issued", date);
+	page_set(ctx, "url", url);
+	page_set(ctx, "code", code);
+	json_object_set_new(ctx, "qr", json_string(qr_svg != NULL ?
+	    qr_svg : ""));
+	/* The site without "/s/<token>", where a code can be typed. */
+	if (url != NULL && ((s = strstr(url, "/s/")) != NULL ||
+	    (s = strstr(url, "/S/")) != NULL)) {
+		base = xstrndup(url, s - url);
+		page_set(ctx, "base", base);
+		free(base);
+	}
+	rc = tpl_render(p->slip_t, ctx, out);
+	json_decref(ctx);
+	return (rc);
+}
+
+int
+page_home(const struct pages *p, struct buf *out, enum lang lang,
+    const char *error)
+{
+	json_t	*ctx;
+	int	 rc;
+
+	ctx = page_ctx(p, lang);
+	page_set(ctx, "error", error);
+	rc = tpl_render(p->home_t, ctx, out);
+	json_decref(ctx);
+	return (rc);
+}

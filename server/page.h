@@ -15,6 +15,10 @@
 #include "survey.h"
 
 #define PAGE_MAX	(256u * 1024)
+#define PAGE_ACCEPT_LANG_MAX	1024	/* longer headers are ignored */
+#define PAGE_ACCEPT_ITEMS_MAX	32	/* Accept-Language items read */
+#define PAGE_STRINGS_MAX	(64u * 1024)	/* strings.ini */
+#define PAGE_STRINGS_KEY_MAX	63
 
 struct pages;
 
@@ -23,6 +27,12 @@ int	 page_init(struct pages **, const char *tpl_dir,
 	    const struct survey *, const struct catalog *,
 	    char *why, size_t whylen);
 void	 page_free(struct pages *);
+
+/*
+ * One interface text of strings.ini in lang ("" when key is unknown);
+ * borrowed, lives as long as the pages. E.g. "home_code_error".
+ */
+const char *page_text(const struct pages *, enum lang, const char *key);
 
 /*
  * Language of a page: ?lang= when given and known, else the first known

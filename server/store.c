@@ -552,8 +552,8 @@ store_grow(struct store *st)
 		rc = mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
 	pthread_rwlock_unlock(&st->lock);
 	if (rc == 0)
-		log_info("%s: map grown to %zu MiB", st->dir,
-		    info.me_mapsize * 2 / (1024 * 1024));
+		log_info("%s: map grown to %zu KiB", st->dir,
+		    info.me_mapsize * 2 / 1024);
 	return (rc);
 }
 
@@ -681,7 +681,7 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 info;
 	char		 path[PATH_MAX];
-	int		 rc, n, ret = -1;
+	int		 rc, n, dead = 0, ret = -1;
 
 	*stp = NULL;
 	if (stat(dir, &sb) == -1) {
@@ -726,6 +726,11 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 	    (rc = mdb_env_set_maxreaders(st->env, STORE_MAXREADERS)) != 0 ||
 	    (rc = mdb_env_open(st->env, dir, MDB_NOTLS, 0600)) != 0)
 		goto lmdb;
+	/* Reader slots left by a process that died. */
+	if ((rc = mdb_reader_check(st->env, &dead)) != 0)
+		goto lmdb;
+	if (dead > 0)
+		log_warn("%s: cleared %d stale reader slots", dir, dead);
 	/* Keep the larger of the recorded map and the initial size. */
 	if ((rc = mdb_env_info(st->env, &info)) != 0)
 		goto lmdb;
@@ -1099,7 +1104,7 @@ vlist_add(struct vlist *l, uint32_t month, const char *sector,
 	ak.level = level;
 	if (l->n == l->cap) {
 		vlist_compact(l);
-		if (l->n > l->cap / 2) {
+		if (l->cap == 0 || l->n > l->cap / 2) {
 			l->cap = l->cap == 0 ? VERIFY_INITIAL : l->cap * 2;
 			l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 		}

@@ -46,6 +46,7 @@ struct survey_ctx {
 	char		**lastslot;
 	int		 haveid;
 	int		 haveversion;
+	int		 nsections;	/* [question ...] headers */
 	int		 kindset[SURVEY_QUESTIONS_MAX];
 	int		 reqset[SURVEY_QUESTIONS_MAX];
 };
@@ -80,6 +81,7 @@ is_space(int c)
  */
 static int
 ini_precheck(const char *path, const char *text, size_t len,
+    int (*sec)(void *, const char *), void *user, const char *reason,
     struct ini_doc *doc, char *why, size_t whylen)
 {
 	const char	*p = text, *end = text + len, *nl, *a, *b, *d;
@@ -161,6 +163,11 @@ ini_precheck(const char *path, const char *text, size_t len,
 			memcpy(doc->sections[doc->nsections].name, a + 1, k);
 			doc->sections[doc->nsections].name[k] = '\0';
 			doc->sections[doc->nsections].line = line;
+			if (sec != NULL &&
+			    !sec(user, doc->sections[doc->nsections].name)) {
+				why_set(why, whylen, path, line, "%s", reason);
+				return (-1);
+			}
 			doc->nsections++;
 			prev[0] = '\0';
 			continue;
@@ -192,7 +199,7 @@ ini_precheck(const char *path, const char *text, size_t len,
 }
 
 int
-survey_ini_parse(const char *path,
+survey_ini_parse(const char *path, int (*sec)(void *, const char *),
     int (*h)(void *, const char *, const char *, const char *),
     void *user, const char *reason, struct ini_doc *doc,
     char *why, size_t whylen)
@@ -219,7 +226,8 @@ survey_ini_parse(const char *path,
 		goto out;
 	}
 	text[len] = '\0';
-	if (ini_precheck(path, text, len, doc, why, whylen) == -1)
+	if (ini_precheck(path, text, len, sec, user, reason, doc, why,
+	    whylen) == -1)
 		goto out;
 	if ((line = ini_parse_string(text, h, user)) != 0) {
 		why_set(why, whylen, path, line, "%s",
@@ -434,6 +442,27 @@ question_key(struct survey_ctx *c, struct survey_question *q,
 	return (ctx_fail(c, "unknown key %s in [question %s]", name, q->id));
 }
 
+/* Section names, seen before any key: [survey] and [question ID]. */
+static int
+survey_section(void *user, const char *section)
+{
+	struct survey_ctx	*c = user;
+	const char		*id;
+
+	if (strcmp(section, "survey") == 0)
+		return (1);
+	if (strncmp(section, "question ", 9) != 0)
+		return (ctx_fail(c, "unknown section [%s]", section));
+	id = section + 9;
+	if (!id_valid(id, strlen(id), QUESTION_ID_MAX))
+		return (ctx_fail(c, "question id must be 1 to %d characters "
+		    "of a-z, 0-9 and _", QUESTION_ID_MAX));
+	if (++c->nsections > SURVEY_QUESTIONS_MAX)
+		return (ctx_fail(c, "more than %d questions",
+		    SURVEY_QUESTIONS_MAX));
+	return (1);
+}
+
 static int
 survey_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -606,7 +635,8 @@ survey_load(const char *path, struct survey **sp, char *why, size_t whylen)
 	c = xcalloc(1, sizeof(*c));
 	doc = xcalloc(1, sizeof(*doc));
 	c->s = xcalloc(1, sizeof(*c->s));
-	if (survey_ini_parse(path, survey_handler, c, c->reason, doc,
+	if (survey_ini_parse(path, survey_section, survey_handler, c,
+	    c->reason, doc,
 	    why, whylen) == -1)
 		goto out;
 	if (survey_validate(c, doc, path, why, whylen) == -1)

@@ -100,10 +100,11 @@ enum hl_rc survey_check(const struct survey *s, const struct answer *a,
  * continuation, a section or a key given twice in a row. Only then does
  * inih run, so the line it reports is the file's. A continuation line
  * (indented, after a key) reaches h again with the same section and name:
- * h joins it. When h returns 0 it has written its reason into the
- * caller's buffer reason; why is then "path:line: reason". doc receives
- * the line where each section starts, for checks made after parsing.
- * Returns 0 or -1.
+ * h joins it. sec, when not NULL, is called with every section header
+ * before inih runs (so an empty section is seen too) and returns 0 to
+ * refuse it, with its reason in the caller's buffer reason. When sec or h
+ * returns 0, why is "path:line: reason". doc receives the line where each
+ * section starts, for checks made after parsing. Returns 0 or -1.
  */
 #define INI_FILE_MAX		(1024 * 1024)
 #define INI_LINE_MAX		190
@@ -119,6 +120,7 @@ struct ini_doc {
 };
 
 int	 survey_ini_parse(const char *path,
+	    int (*sec)(void *, const char *),
 	    int (*h)(void *, const char *, const char *, const char *),
 	    void *user, const char *reason, struct ini_doc *doc,
 	    char *why, size_t whylen);

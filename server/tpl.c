@@ -326,10 +326,12 @@ tpl_compile(struct tpl *t, char *why, size_t whylen)
 				return (-1);
 			}
 			n = &t->nodes[stack[depth - 1]];
-			if (nlen != n->len || memcmp(n->text, name, nlen) != 0) {
+			if (nlen != n->len ||
+			    memcmp(n->text, name, nlen) != 0) {
 				tpl_why(why, whylen, t->file, tagline,
-				    "{{/%.*s}} does not close the section opened "
-				    "at line %u", (int)(nlen > 40 ? 40 : nlen), name,
+				    "{{/%.*s}} does not close the section "
+				    "opened at line %u",
+				    (int)(nlen > 40 ? 40 : nlen), name,
 				    sline[depth - 1]);
 				return (-1);
 			}
@@ -633,8 +635,10 @@ tpl_nodes(const struct tpl *t, size_t from, size_t to, struct rctx *r)
 				rc = tpl_nodes(t, i + 1, n->end, r);
 			else if (json_is_array(v)) {
 				rc = 0;
-				for (k = 0; rc == 0 && k < json_array_size(v); k++) {
-					r->stack[r->nstack++] = json_array_get(v, k);
+				for (k = 0; rc == 0 &&
+				    k < json_array_size(v); k++) {
+					r->stack[r->nstack++] =
+					    json_array_get(v, k);
 					rc = tpl_nodes(t, i + 1, n->end, r);
 					r->nstack--;
 				}

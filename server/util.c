@@ -249,7 +249,8 @@ month_of(int64_t t)
 
 	if (localtime_r(&tt, &tm) == NULL)
 		return (0);
-	return ((uint32_t)(tm.tm_year + 1900) * 100u + (uint32_t)(tm.tm_mon + 1));
+	return ((uint32_t)(tm.tm_year + 1900) * 100u +
+	    (uint32_t)(tm.tm_mon + 1));
 }
 
 int

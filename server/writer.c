@@ -1,2 +1,468 @@
-/* writer.c: not written yet. */
-extern int hl_stub_writer;
+/*
+ * writer.c: the one thread that writes. It takes up to max_batch queued
+ * ops, applies each in a nested transaction of one write transaction,
+ * commits once (durably) and only then calls the ops' done callbacks.
+ * Trap: MDB_MAP_FULL may come from any put or from the commit; the whole
+ * batch is then aborted, the map doubled (no transaction of this process
+ * may be open: store_grow() takes the store's lock exclusive) and the
+ * batch redone from scratch, so every op recomputes its outputs.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_priv.h"
+#include "util.h"
+#include "writer.h"
+
+#define WRITER_GROW_MAX	16	/* doublings tried for one batch */
+
+struct writer {
+	struct store	*st;
+	size_t		 max_batch;
+	struct wop	**batch;
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct wop	*head;
+	struct wop	*tail;
+	int		 stopping;
+};
+
+/* writer_run()'s wait; lives on the caller's stack. */
+struct run_wait {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 done;
+	void		(*done_fn)(struct wop *, void *);
+	void		*arg;
+};
+
+/* Adds one to an aggregate counter (uint64 big-endian). */
+static int
+agg_bump(struct store *st, MDB_txn *txn, uint32_t month, const char *sector,
+    const char *unit, const char *q, uint8_t level)
+{
+	struct agg_key	 ak;
+	uint8_t		 kb[AGG_KEY_LEN], vb[8];
+	MDB_val		 k = { AGG_KEY_LEN, kb }, v;
+	uint64_t	 n = 0;
+	int		 rc;
+
+	memset(&ak, 0, sizeof(ak));
+	ak.month = month;
+	if (strlcpy(ak.sector, sector, sizeof(ak.sector)) >=
+	    sizeof(ak.sector) ||
+	    strlcpy(ak.unit, unit, sizeof(ak.unit)) >= sizeof(ak.unit) ||
+	    strlcpy(ak.question, q, sizeof(ak.question)) >=
+	    sizeof(ak.question))
+		return (EINVAL);
+	ak.level = level;
+	store_agg_key(&ak, kb);
+	rc = mdb_get(txn, st->agg, &k, &v);
+	if (rc == 0 && v.mv_size == 8)
+		n = be64_get(v.mv_data);
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return (rc);
+	be64_put(vb, n + 1);
+	v.mv_data = vb;
+	v.mv_size = 8;
+	return (mdb_put(txn, st->agg, &k, &v, 0));
+}
+
+/* Returns an LMDB code; logical outcomes go to op->rc. */
+static int
+apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct ticket	*t = &op->u.ticket.t, old;
+	uint8_t		 ck[CASE_KEY_LEN], enc[TICKET_ENC_MAX];
+	MDB_val		 k, v;
+	uint32_t	 month;
+	size_t		 n;
+	int		 rc;
+
+	op->u.ticket.created = 0;
+	if (op->u.ticket.has_case) {
+		store_case_key(t->unit, op->u.ticket.case_hash, ck);
+		k.mv_data = ck;
+		k.mv_size = CASE_KEY_LEN;
+		rc = mdb_get(txn, st->by_case, &k, &v);
+		if (rc == 0) {
+			if (v.mv_size != TICKET_ID_LEN)
+				return (MDB_CORRUPTED);
+			k = v;
+			if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0)
+				return (rc == MDB_NOTFOUND ?
+				    MDB_CORRUPTED : rc);
+			if (ticket_decode(v.mv_data, v.mv_size, &old) == -1)
+				return (MDB_CORRUPTED);
+			*t = old;
+			return (0);
+		}
+		if (rc != MDB_NOTFOUND)
+			return (rc);
+	}
+	if ((month = month_of(t->issued)) == 0 ||
+	    (n = ticket_encode(t, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	k.mv_data = t->id;
+	k.mv_size = TICKET_ID_LEN;
+	v.mv_data = enc;
+	v.mv_size = n;
+	if ((rc = mdb_put(txn, st->tickets, &k, &v, MDB_NOOVERWRITE)) != 0) {
+		if (rc != MDB_KEYEXIST)
+			return (rc);
+		op->rc = HL_ERROR;	/* random ids collided */
+		return (0);
+	}
+	if (op->u.ticket.has_case) {
+		k.mv_data = ck;
+		k.mv_size = CASE_KEY_LEN;
+		v.mv_data = t->id;
+		v.mv_size = TICKET_ID_LEN;
+		if ((rc = mdb_put(txn, st->by_case, &k, &v, 0)) != 0)
+			return (rc);
+	}
+	if ((rc = agg_bump(st, txn, month, t->sector, ticket_count_unit(t),
+	    AGG_ISSUED, 0)) != 0)
+		return (rc);
+	op->u.ticket.created = 1;
+	return (0);
+}
+
+/* Next response key: now, or one past the last key when the clock is
+ * behind it. */
+static int
+next_key(struct store *st, MDB_txn *txn, uint64_t *key)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint64_t	 last = 0, now;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(txn, st->responses, &c)) != 0)
+		return (rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8)
+		last = be64_get(k.mv_data);
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return (rc);
+	now = now_usec();
+	*key = now > last ? now : last + 1;
+	return (0);
+}
+
+static int
+apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct response	*r = &op->u.answer.r;
+	struct ticket	 t;
+	uint8_t		 kb[8], tenc[TICKET_ENC_MAX], *renc = NULL;
+	MDB_val		 k, v;
+	size_t		 i, n;
+	int		 rc = 0;
+
+	if (r->channel >= CHANNEL_COUNT) {
+		op->rc = HL_INVALID;
+		goto out;
+	}
+	if (r->has_ticket) {
+		k.mv_data = r->ticket;
+		k.mv_size = TICKET_ID_LEN;
+		if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0) {
+			if (rc == MDB_NOTFOUND) {
+				op->rc = HL_NOT_FOUND;
+				rc = 0;
+			}
+			goto out;
+		}
+		if (ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
+			rc = MDB_CORRUPTED;
+			goto out;
+		}
+		if (t.state == TICKET_ANSWERED) {
+			op->rc = HL_CONFLICT;
+			goto out;
+		}
+		if (t.state == TICKET_VOID || now_sec() > t.expires) {
+			op->rc = HL_GONE;
+			goto out;
+		}
+		strlcpy(r->procedure, t.procedure, sizeof(r->procedure));
+		strlcpy(r->sector, t.sector, sizeof(r->sector));
+		strlcpy(r->unit, ticket_count_unit(&t), sizeof(r->unit));
+	}
+	if (r->answered == 0)
+		r->answered = now_sec();
+	if ((r->month = month_of(r->answered)) == 0) {
+		op->rc = HL_INVALID;
+		goto out;
+	}
+	if ((rc = next_key(st, txn, &r->key)) != 0)
+		goto out;
+
+	renc = xmalloc(RESPONSE_ENC_MAX);
+	if ((n = response_encode(r, renc, RESPONSE_ENC_MAX)) == 0) {
+		op->rc = HL_INVALID;
+		goto out;
+	}
+	be64_put(kb, r->key);
+	k.mv_data = kb;
+	k.mv_size = 8;
+	v.mv_data = renc;
+	v.mv_size = n;
+	if ((rc = mdb_put(txn, st->responses, &k, &v, MDB_NOOVERWRITE)) != 0)
+		goto out;
+	if (r->has_ticket) {
+		t.state = TICKET_ANSWERED;
+		t.response = r->key;
+		if ((n = ticket_encode(&t, tenc, sizeof(tenc))) == 0) {
+			rc = MDB_CORRUPTED;
+			goto out;
+		}
+		k.mv_data = t.id;
+		k.mv_size = TICKET_ID_LEN;
+		v.mv_data = tenc;
+		v.mv_size = n;
+		if ((rc = mdb_put(txn, st->tickets, &k, &v, 0)) != 0)
+			goto out;
+	}
+	for (i = 0; i < r->nanswers; i++)
+		if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
+		    r->answers[i].q, r->answers[i].level)) != 0)
+			goto out;
+	if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
+	    AGG_CHANNEL, (uint8_t)(r->channel + 1))) != 0)
+		goto out;
+	if ((r->flags & RESPONSE_SUSPECT) &&
+	    (rc = agg_bump(st, txn, r->month, r->sector, r->unit,
+	    AGG_SUSPECT, 0)) != 0)
+		goto out;
+out:
+	free(renc);
+	if (rc == EINVAL) {	/* a field too long for an agg key */
+		op->rc = HL_INVALID;
+		rc = 0;
+	}
+	return (rc);
+}
+
+static int
+apply_key(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	uint8_t	 enc[APIKEY_ENC_MAX];
+	MDB_val	 k = { 32, op->u.key.hash }, v;
+	size_t	 n;
+	int	 rc;
+
+	if ((n = apikey_encode(&op->u.key.key, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	rc = mdb_put(txn, st->keys, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST) {
+		op->rc = HL_CONFLICT;
+		rc = 0;
+	}
+	return (rc);
+}
+
+static int
+apply(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	op->rc = HL_OK;
+	switch (op->kind) {
+	case WOP_TICKET:
+		return (apply_ticket(st, txn, op));
+	case WOP_ANSWER:
+		return (apply_answer(st, txn, op));
+	case WOP_KEY:
+		return (apply_key(st, txn, op));
+	}
+	op->rc = HL_INVALID;
+	return (0);
+}
+
+/* Applies ops[0..n) in one durable commit; every op's rc is set. */
+static void
+batch_apply(struct writer *w, struct wop **ops, size_t n)
+{
+	struct store	*st = w->st;
+	MDB_txn		*txn, *child;
+	size_t		 i;
+	int		 rc, grown = 0;
+
+again:
+	if ((rc = store_txn_begin(st, 0, &txn)) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((rc = mdb_txn_begin(st->env, txn, 0, &child)) != 0)
+			break;
+		if ((rc = apply(st, child, ops[i])) != 0) {
+			mdb_txn_abort(child);
+			if (rc == MDB_MAP_FULL)
+				break;
+			/* This op alone fails (a damaged record, say). */
+			log_warn("%s: write: %s", store_dir(st),
+			    mdb_strerror(rc));
+			ops[i]->rc = store_rc(rc) == HL_FULL ?
+			    HL_FULL : HL_ERROR;
+			rc = 0;
+			continue;
+		}
+		if (ops[i]->rc != HL_OK)
+			mdb_txn_abort(child);
+		else if ((rc = mdb_txn_commit(child)) != 0)
+			break;
+	}
+	if (rc != 0)
+		store_txn_abort(st, txn);
+	else
+		rc = store_txn_commit(st, txn);
+	if (rc == 0)
+		return;
+	if (rc == MDB_MAP_FULL && grown++ < WRITER_GROW_MAX &&
+	    (rc = store_grow(st)) == 0)
+		goto again;
+fail:
+	log_warn("%s: batch of %zu not written: %s", store_dir(st), n,
+	    mdb_strerror(rc));
+	for (i = 0; i < n; i++)
+		ops[i]->rc = rc == ENOSPC ? HL_FULL : HL_ERROR;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer	*w = arg;
+	struct wop	*op;
+	size_t		 i, n;
+
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->head == NULL && !w->stopping)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->head == NULL) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		for (n = 0; n < w->max_batch && w->head != NULL; n++) {
+			op = w->head;
+			w->head = op->next;
+			op->next = NULL;
+			w->batch[n] = op;
+		}
+		if (w->head == NULL)
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->mu);
+
+		batch_apply(w, w->batch, n);
+		/* done() may free the op: nothing reads it afterwards. */
+		for (i = 0; i < n; i++)
+			if (w->batch[i]->done != NULL)
+				w->batch[i]->done(w->batch[i],
+				    w->batch[i]->arg);
+	}
+	return (NULL);
+}
+
+int
+writer_start(struct writer **wp, struct store *st, size_t max_batch)
+{
+	struct writer	*w;
+
+	*wp = NULL;
+	if (max_batch == 0)
+		max_batch = WRITER_BATCH_DEFAULT;
+	if (max_batch > WRITER_BATCH_MAX)
+		max_batch = WRITER_BATCH_MAX;
+	w = xcalloc(1, sizeof(*w));
+	w->st = st;
+	w->max_batch = max_batch;
+	w->batch = xcalloc(max_batch, sizeof(*w->batch));
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		free(w->batch);
+		free(w);
+		return (-1);
+	}
+	*wp = w;
+	return (0);
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w->batch);
+	free(w);
+}
+
+void
+writer_submit(struct writer *w, struct wop *op)
+{
+	op->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->tail != NULL)
+		w->tail->next = op;
+	else
+		w->head = op;
+	w->tail = op;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+run_done(struct wop *op, void *arg)
+{
+	struct run_wait	*rw = arg;
+
+	/* The caller's own callback first, with its own argument. */
+	op->done = rw->done_fn;
+	op->arg = rw->arg;
+	if (op->done != NULL)
+		op->done(op, op->arg);
+	pthread_mutex_lock(&rw->mu);
+	rw->done = 1;
+	pthread_cond_signal(&rw->cv);
+	pthread_mutex_unlock(&rw->mu);
+}
+
+enum hl_rc
+writer_run(struct writer *w, struct wop *op)
+{
+	struct run_wait	 rw;
+
+	memset(&rw, 0, sizeof(rw));
+	pthread_mutex_init(&rw.mu, NULL);
+	pthread_cond_init(&rw.cv, NULL);
+	rw.done_fn = op->done;
+	rw.arg = op->arg;
+	op->done = run_done;
+	op->arg = &rw;
+	writer_submit(w, op);
+	pthread_mutex_lock(&rw.mu);
+	while (!rw.done)
+		pthread_cond_wait(&rw.cv, &rw.mu);
+	pthread_mutex_unlock(&rw.mu);
+	pthread_cond_destroy(&rw.cv);
+	pthread_mutex_destroy(&rw.mu);
+	return (op->rc);
+}

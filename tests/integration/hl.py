@@ -8,7 +8,7 @@ run(), which prints "ok NAME" / "FAIL NAME" and exits 1 when any failed.
 
 import html
 import html.parser
-import http.client
+import http.client as httpclient
 import json
 import os
 import queue
@@ -31,7 +31,8 @@ STOP_TIMEOUT = 10.0
 HTTP_TIMEOUT = 10.0
 CLI_TIMEOUT = 30.0
 
-LISTEN_RE = re.compile(r"^hailong: listening on (http://127\.0\.0\.1:(\d+))\s*$")
+LISTEN_RE = re.compile(
+    r"^hailong: listening on (http://127\.0\.0\.1:(\d+))\s*$")
 # Crockford base32 (no I, L, O, U).
 B32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_RE = re.compile(r"^[%s]{5}-[%s]{5}$" % (B32, B32))
@@ -112,7 +113,8 @@ def export_json(data, *extra):
     try:
         rows = json.loads(out)
     except ValueError as e:
-        raise AssertionError("export json is not JSON (%s): %r" % (e, out[:300]))
+        raise AssertionError("export json is not JSON (%s): %r" % (
+            e, out[:300]))
     assert isinstance(rows, list), "export json is not an array: %r" % (
         out[:200],)
     return rows
@@ -137,7 +139,7 @@ def http(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT):
     str (UTF-8) or a dict/list (sent as JSON, Content-Type set unless
     given). Returns (status, headers with lower-case names, body bytes)."""
     u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    conn = httpclient.HTTPConnection(u.hostname, u.port, timeout=timeout)
     try:
         return request(conn, method, urllib.parse.urlunsplit(
             ("", "", u.path or "/", u.query, "")), body, headers)

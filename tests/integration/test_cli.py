@@ -6,9 +6,10 @@ import os
 import signal
 
 from hl import (BOM, CODE_RE, ISO_RE, Server, TOKEN_RE, add_key,
-                aspect_names, assert_html, assert_status, cli, cli_bytes, cli_ok, export_csv,
-                export_json, full_answer, new_ticket, parse_fields, run,
-                test, valid_procedure, valid_unit, verify)
+                aspect_names, assert_html, assert_status, cli, cli_ok,
+                export_csv, export_json, full_answer, new_ticket,
+                parse_fields, run, test, valid_procedure, valid_unit,
+                verify)
 
 COMMANDS = ["serve", "key", "ticket", "export", "verify"]
 
@@ -120,8 +121,6 @@ def key_add_bad_role():
 @test
 def ticket_offline_then_served():
     proc, unit = catalogue_codes()
-    with Server(make_key=False) as s:
-        pass
     s2 = Server(make_key=False)
     base = "http://hailong.example"
     out = cli_ok("ticket", "--data", s2.data, "--procedure", proc["code"],

@@ -5,7 +5,7 @@ import datetime
 import re
 
 from hl import (CODE_RE, ISO_RE, Server, TOKEN_RE, assert_html,
-                assert_status, issue, json_of, new_ticket, page_text, run,
+                assert_status, counter_key, issue, json_of, new_ticket, page_text, run,
                 test, valid_procedure, valid_unit)
 
 
@@ -144,7 +144,6 @@ def slip_page():
 
 @test
 def key_added_while_running():
-    from hl import counter_key
     with Server(make_key=False) as s:
         r = issue(s, "nonexistent-key-0123456789")
         assert_status(r, 401, "before any key")

@@ -1,22 +1,563 @@
-/* test_store.c: not written yet. */
+/*
+ * test_store.c: opening a data directory (create, reopen, refusals), the
+ * record encodings (round trips; every truncation and damage rejected),
+ * key layouts and names. Real LMDB in a fresh directory under /tmp.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-static void
-placeholder(void **state)
+#include "store.h"
+#include "store_priv.h"
+#include "util.h"
+
+static char	 base[64];
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+static int
+setup(void **state)
 {
 	(void)state;
+	strlcpy(base, "/tmp/hl-store-XXXXXX", sizeof(base));
+	if (mkdtemp(base) == NULL)
+		return (-1);
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return (nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS));
+}
+
+static void
+path_in(char *out, size_t len, const char *name)
+{
+	assert_true((size_t)snprintf(out, len, "%s/%s", base, name) < len);
+}
+
+/* Puts key -> val into the named database of dir with plain LMDB. */
+static void
+raw_put(const char *dir, const char *db, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	MDB_env	*env;
+	MDB_txn	*txn;
+	MDB_dbi	 dbi;
+	MDB_val	 k = { klen, (void *)key }, v = { vlen, (void *)val };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void
+test_open_create_reopen(void **state)
+{
+	struct store	*st;
+	struct stat	 sb;
+	char		 dir[128], p[160], why[256];
+	uint8_t		 id[TICKET_ID_LEN] = { 1, 2, 3 };
+	uint8_t		 prefix[CODE_PREFIX_LEN] = { 1, 2, 3 };
+	struct ticket	 t;
+	struct response	 r;
+	struct apikey	 k;
+	uint8_t		 hash[32] = { 9 };
+	FILE		*null;
+
+	(void)state;
+	path_in(dir, sizeof(dir), "var/hailong");
+	why[0] = '\0';
+	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), 0);
+	assert_string_equal(why, "");
+	assert_int_equal(stat(dir, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	snprintf(p, sizeof(p), "%s/server.key", dir);
+	assert_int_equal(stat(p, &sb), 0);
+	snprintf(p, sizeof(p), "%s/data.mdb", dir);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_string_equal(store_tz(st), STORE_TZ_DEFAULT);
+	assert_string_equal(store_dir(st), dir);
+	assert_true(store_keyring(st)->n >= 1);
+	assert_true(store_mapsize(st) >= STORE_MAPSIZE_INITIAL);
+	assert_int_equal(store_check(st), 0);
+
+	/* Empty: every read says not found, verify finds nothing. */
+	assert_int_equal(store_ticket_get(st, id, &t), HL_NOT_FOUND);
+	assert_int_equal(store_ticket_by_code(st, prefix, &t), HL_NOT_FOUND);
+	assert_int_equal(store_response_get(st, 1, &r), HL_NOT_FOUND);
+	assert_int_equal(store_key_get(st, hash, &k), HL_NOT_FOUND);
+	assert_non_null(null = fopen("/dev/null", "w"));
+	assert_int_equal(store_verify(st, null), 0);
+	fclose(null);
+	store_close(st);
+
+	/* Reopen without create; a different zone asked for is ignored. */
+	assert_int_equal(store_open(&st, dir, 0, "UTC", why, sizeof(why)), 0);
+	assert_string_equal(store_tz(st), STORE_TZ_DEFAULT);
+	/* The process runs in the directory's zone (UTC+7). */
+	assert_int_equal(month_of(1764522000), 202512); /* 2025-11-30 17:00Z */
+	store_close(st);
+	store_close(NULL);
+}
+
+static void
+test_open_create_tz(void **state)
+{
+	struct store	*st;
+	char		 dir[128], why[256];
+
+	(void)state;
+	path_in(dir, sizeof(dir), "utc");
+	assert_int_equal(store_open(&st, dir, 1, "UTC", why, sizeof(why)), 0);
+	assert_string_equal(store_tz(st), "UTC");
+	assert_int_equal(month_of(1764522000), 202511);
+	store_close(st);
+	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), 0);
+	assert_string_equal(store_tz(st), "UTC");
+	store_close(st);
+
+	path_in(dir, sizeof(dir), "mars");
+	assert_int_equal(store_open(&st, dir, 1, "Mars/Olympus_Mons", why,
+	    sizeof(why)), -1);
+	assert_null(st);
+	assert_non_null(strstr(why, "time zone"));
+	assert_int_equal(store_open(&st, dir, 1, "../../etc/passwd", why,
+	    sizeof(why)), -1);
+	/* Back to the default for the other tests. */
+	assert_int_equal(util_set_tz(STORE_TZ_DEFAULT), 0);
+}
+
+static void
+test_open_refusals(void **state)
+{
+	struct store	*st;
+	char		 dir[128], why[256];
+	FILE		*f;
+
+	(void)state;
+	path_in(dir, sizeof(dir), "missing");
+	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), -1);
+	assert_null(st);
+	assert_non_null(strstr(why, "no data directory"));
+	assert_non_null(strstr(why, dir));
+	assert_int_equal(access(dir, F_OK), -1);	/* not created */
+
+	path_in(dir, sizeof(dir), "empty");
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "no hailong data"));
+
+	path_in(dir, sizeof(dir), "file");
+	assert_non_null(f = fopen(dir, "w"));
+	fclose(f);
+	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not a directory"));
+}
+
+static void
+test_format_newer(void **state)
+{
+	struct store	*st;
+	char		 dir[128], why[256];
+	uint8_t		 fmt[4] = { 0, 0, 0, 2 };
+
+	(void)state;
+	path_in(dir, sizeof(dir), "newer");
+	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), 0);
+	store_close(st);
+	raw_put(dir, "meta", "format", 6, fmt, 4);
+	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), -1);
+	assert_null(st);
+	assert_non_null(strstr(why, "data format 2 is newer than this "
+	    "hailong understands (1); upgrade hailong"));
+	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), -1);
+
+	/* A damaged format record is refused too. */
+	raw_put(dir, "meta", "format", 6, fmt, 3);
+	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "damaged"));
+
+	/* Format 1 again opens. */
+	fmt[3] = 1;
+	raw_put(dir, "meta", "format", 6, fmt, 4);
+	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), 0);
+	store_close(st);
+}
+
+/* Another process grows the map past ours: the next begin adopts it. */
+static void
+test_map_resized_elsewhere(void **state)
+{
+	struct store	*st;
+	char		 dir[128], why[256], key[16];
+	uint8_t		 id[TICKET_ID_LEN] = { 7 };
+	struct ticket	 t;
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	size_t		 big = 1024 * 1024;
+	pid_t		 pid;
+	int		 i, status, rc = 0;
+
+	(void)state;
+	path_in(dir, sizeof(dir), "resized");
+	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), 0);
+	assert_int_equal(store_mapsize(st), STORE_MAPSIZE_INITIAL);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		/* Plain LMDB, as another hailong process would. */
+		char	*junk = calloc(1, big);
+
+		rc |= mdb_env_create(&env);
+		rc |= mdb_env_set_maxdbs(env, STORE_MAXDBS);
+		rc |= mdb_env_set_mapsize(env,
+		    4 * (size_t)STORE_MAPSIZE_INITIAL);
+		rc |= mdb_env_open(env, dir, MDB_NOTLS | MDB_NOSYNC, 0600);
+		rc |= mdb_txn_begin(env, NULL, 0, &txn);
+		rc |= mdb_dbi_open(txn, "meta", 0, &dbi);
+		for (i = 0; rc == 0 && i < 80; i++) {
+			snprintf(key, sizeof(key), "junk%03d", i);
+			k.mv_data = key;
+			k.mv_size = strlen(key);
+			v.mv_data = junk;
+			v.mv_size = big;
+			rc |= mdb_put(txn, dbi, &k, &v, 0);
+		}
+		rc |= mdb_txn_commit(txn);
+		mdb_env_close(env);
+		free(junk);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(store_ticket_get(st, id, &t), HL_NOT_FOUND);
+	assert_int_equal(store_mapsize(st), 4 * (size_t)STORE_MAPSIZE_INITIAL);
+	assert_int_equal(store_check(st), 0);
+	store_close(st);
+}
+
+static void
+sample_ticket(struct ticket *t)
+{
+	size_t	 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < TICKET_ID_LEN; i++)
+		t->id[i] = (uint8_t)(0xa0 + i);
+	t->kid = 3;
+	t->state = TICKET_ANSWERED;
+	t->issued = 1764522000;
+	t->expires = -5;
+	t->response = UINT64_MAX - 7;
+	strlcpy(t->procedure, "1.001234.000.00.00.H12", sizeof(t->procedure));
+	strlcpy(t->sector, "land", sizeof(t->sector));
+	strlcpy(t->unit, "92", sizeof(t->unit));
+	memset(t->handling_unit, 'u', UNIT_CODE_MAX);	/* full width */
+	strlcpy(t->counter, "quay-3", sizeof(t->counter));
+}
+
+static void
+test_ticket_encoding(void **state)
+{
+	struct ticket	 t, u;
+	uint8_t		 b[TICKET_ENC_MAX + 1], c[TICKET_ENC_MAX + 1];
+	size_t		 n, i;
+
+	(void)state;
+	sample_ticket(&t);
+	n = ticket_encode(&t, b, TICKET_ENC_MAX);
+	assert_true(n > 0 && n <= TICKET_ENC_MAX);
+	assert_int_equal(ticket_decode(b, n, &u), 0);
+	assert_memory_equal(&t, &u, sizeof(t));
+
+	/* Every truncation, and one byte too many. */
+	for (i = 0; i < n; i++)
+		assert_int_equal(ticket_decode(b, i, &u), -1);
+	b[n] = 0;
+	assert_int_equal(ticket_decode(b, n + 1, &u), -1);
+	assert_int_equal(ticket_decode(NULL, 0, &u), -1);
+	/* Too small an output. */
+	assert_int_equal(ticket_encode(&t, c, n - 1), 0);
+	assert_int_equal(ticket_encode(&t, c, n), n);
+
+	/* Unknown version. */
+	memcpy(c, b, n);
+	c[0] = 2;
+	assert_int_equal(ticket_decode(c, n, &u), -1);
+	/* Bad state (offset 1 + 10 + 1). */
+	memcpy(c, b, n);
+	c[12] = 3;
+	assert_int_equal(ticket_decode(c, n, &u), -1);
+	/* A string length past its limit (procedure at 1+10+2+24). */
+	memcpy(c, b, n);
+	assert_int_equal(c[37], strlen(t.procedure));
+	c[37] = PROC_CODE_MAX + 1;
+	assert_int_equal(ticket_decode(c, n, &u), -1);
+	/* A NUL inside a string. */
+	memcpy(c, b, n);
+	c[38] = '\0';
+	assert_int_equal(ticket_decode(c, n, &u), -1);
+
+	/* Fields too long (no terminator) or a bad state do not encode. */
+	sample_ticket(&u);
+	memset(u.sector, 'x', sizeof(u.sector));
+	assert_int_equal(ticket_encode(&u, c, sizeof(c)), 0);
+	sample_ticket(&u);
+	u.state = 9;
+	assert_int_equal(ticket_encode(&u, c, sizeof(c)), 0);
+
+	/* Garbage of every length never crashes. */
+	for (n = 0; n < sizeof(c); n++) {
+		for (i = 0; i < n; i++)
+			c[i] = (uint8_t)(i * 37 + n);
+		c[0] = 1;
+		(void)ticket_decode(c, n, &u);
+	}
+}
+
+static void
+sample_response(struct response *r)
+{
+	size_t	 i;
+
+	memset(r, 0, sizeof(*r));
+	r->key = 1764522000123456ull;
+	r->answered = 1764522000;
+	r->month = 202512;
+	r->channel = CHANNEL_KIOSK;
+	r->flags = RESPONSE_SUSPECT;
+	r->has_ticket = 1;
+	memset(r->ticket, 0x5a, TICKET_ID_LEN);
+	strlcpy(r->procedure, "2.000123", sizeof(r->procedure));
+	strlcpy(r->sector, "health", sizeof(r->sector));
+	strlcpy(r->unit, "92.001", sizeof(r->unit));
+	strlcpy(r->survey, "tthc", sizeof(r->survey));
+	r->survey_version = 7;
+	strlcpy(r->lang, "km", sizeof(r->lang));
+	r->nanswers = RESPONSE_ANSWERS_MAX;
+	for (i = 0; i < r->nanswers; i++) {
+		snprintf(r->answers[i].q, sizeof(r->answers[i].q), "q%zu", i);
+		r->answers[i].level = (uint8_t)(i % 5 + 1);
+	}
+	memset(r->comment, 'c', COMMENT_BYTES_MAX);
+	memcpy(r->comment, "Rất tốt", strlen("Rất tốt"));
+	r->comment_len = COMMENT_BYTES_MAX;
+}
+
+static void
+test_response_encoding(void **state)
+{
+	struct response	*r, *u;
+	uint8_t		*b, *c;
+	size_t		 n, i;
+
+	(void)state;
+	r = malloc(sizeof(*r));
+	u = malloc(sizeof(*u));
+	b = malloc(RESPONSE_ENC_MAX + 1);
+	c = malloc(RESPONSE_ENC_MAX + 1);
+	assert_true(r && u && b && c);
+	sample_response(r);
+	n = response_encode(r, b, RESPONSE_ENC_MAX);
+	assert_true(n > 0 && n <= RESPONSE_ENC_MAX);
+	assert_int_equal(response_decode(b, n, u), 0);
+	assert_memory_equal(r, u, sizeof(*r));
+	for (i = 0; i < n; i++)
+		assert_int_equal(response_decode(b, i, u), -1);
+	b[n] = 0;
+	assert_int_equal(response_decode(b, n + 1, u), -1);
+	assert_int_equal(response_encode(r, c, n - 1), 0);
+
+	/* Channel out of range (offset 1 + 8 + 8 + 4). */
+	memcpy(c, b, n);
+	c[21] = CHANNEL_COUNT;
+	assert_int_equal(response_decode(c, n, u), -1);
+	/* has_ticket not 0/1. */
+	memcpy(c, b, n);
+	c[23] = 2;
+	assert_int_equal(response_decode(c, n, u), -1);
+	/* Comment length past the limit (last 2 + COMMENT_BYTES_MAX). */
+	memcpy(c, b, n);
+	c[n - COMMENT_BYTES_MAX - 2] = 0xff;
+	assert_int_equal(response_decode(c, n, u), -1);
+	/* A NUL in the comment. */
+	memcpy(c, b, n);
+	c[n - 1] = '\0';
+	assert_int_equal(response_decode(c, n, u), -1);
+
+	/* Every byte set to a few values: decodes or is refused, in bounds. */
+	for (i = 0; i < n; i++) {
+		static const uint8_t vals[] = { 0, 1, 0x20, 0x7f, 0xff };
+		size_t	 j;
+
+		for (j = 0; j < sizeof(vals); j++) {
+			memcpy(c, b, n);
+			c[i] = vals[j];
+			if (response_decode(c, n, u) == 0)
+				assert_true(u->nanswers <=
+				    RESPONSE_ANSWERS_MAX &&
+				    u->comment_len <= COMMENT_BYTES_MAX);
+		}
+	}
+
+	/* Smallest: no answers, no comment, no ticket. */
+	memset(r, 0, sizeof(*r));
+	r->channel = CHANNEL_WALKIN;
+	n = response_encode(r, b, RESPONSE_ENC_MAX);
+	assert_true(n > 0);
+	assert_int_equal(response_decode(b, n, u), 0);
+	assert_memory_equal(r, u, sizeof(*r));
+
+	/* Limits refused at encoding. */
+	sample_response(r);
+	r->nanswers = RESPONSE_ANSWERS_MAX + 1;
+	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	sample_response(r);
+	r->comment_len = COMMENT_BYTES_MAX + 1;
+	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	sample_response(r);
+	r->channel = CHANNEL_COUNT;
+	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	sample_response(r);
+	r->comment[3] = '\0';
+	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	free(r);
+	free(u);
+	free(b);
+	free(c);
+}
+
+static void
+test_apikey_and_keys(void **state)
+{
+	struct apikey	 k, u;
+	struct agg_key	 a, b;
+	uint8_t		 enc[APIKEY_ENC_MAX + 1], kb[AGG_KEY_LEN];
+	uint8_t		 ck[CASE_KEY_LEN], hash[32];
+	size_t		 n, i;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	k.role = ROLE_KIOSK;
+	k.created = 1764522000;
+	memset(k.name, 'n', KEY_NAME_MAX);
+	strlcpy(k.unit, "92.001", sizeof(k.unit));
+	n = apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX + 6);
+	assert_int_equal(apikey_decode(enc, n, &u), 0);
+	assert_memory_equal(&k, &u, sizeof(k));
+	for (i = 0; i < n; i++)
+		assert_int_equal(apikey_decode(enc, i, &u), -1);
+
+	memset(&a, 0, sizeof(a));
+	a.month = 202611;
+	strlcpy(a.sector, "land", sizeof(a.sector));
+	strlcpy(a.unit, "92", sizeof(a.unit));
+	strlcpy(a.question, "overall", sizeof(a.question));
+	a.level = 5;
+	assert_int_equal(store_agg_key(&a, kb), 0);
+	assert_int_equal(kb[0], 0);	/* month big-endian */
+	assert_int_equal(kb[3], 202611 & 0xff);
+	assert_int_equal(kb[AGG_KEY_LEN - 1], 5);
+	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN, &b), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN - 1, &b), -1);
+	kb[4 + 6] = 'x';	/* garbage after the sector's NUL */
+	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
+	assert_int_equal(store_agg_key(&a, kb), 0);
+	memset(kb + 4, 'y', SECTOR_CODE_MAX + 1);	/* no NUL at all */
+	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
+	memset(a.question, 'q', sizeof(a.question));
+	assert_int_equal(store_agg_key(&a, kb), -1);
+
+	/* Months sort in key order. */
+	{
+		uint8_t	 k1[AGG_KEY_LEN], k2[AGG_KEY_LEN];
+
+		strlcpy(a.question, "overall", sizeof(a.question));
+		a.month = 202612;
+		assert_int_equal(store_agg_key(&a, k1), 0);
+		a.month = 202701;
+		assert_int_equal(store_agg_key(&a, k2), 0);
+		assert_true(memcmp(k1, k2, AGG_KEY_LEN) < 0);
+	}
+
+	memset(hash, 0xee, sizeof(hash));
+	store_case_key("92", hash, ck);
+	assert_memory_equal(ck, "92\0\0", 4);
+	assert_memory_equal(ck + UNIT_CODE_MAX, hash, 32);
+}
+
+static void
+test_names(void **state)
+{
+	struct ticket	 t;
+
+	(void)state;
+	assert_string_equal(channel_name(CHANNEL_QR), "qr");
+	assert_string_equal(channel_name(CHANNEL_KIOSK), "kiosk");
+	assert_string_equal(channel_name(CHANNEL_WALKIN), "kiosk-walkin");
+	assert_string_equal(channel_name(CHANNEL_COUNT), "unknown");
+	assert_string_equal(role_name(ROLE_COUNTER), "counter");
+	assert_string_equal(role_name(ROLE_VIEWER), "viewer");
+	assert_string_equal(role_name(ROLE_ADMIN), "admin");
+	assert_string_equal(role_name(ROLE_KIOSK), "kiosk");
+	assert_int_equal(role_parse("counter"), ROLE_COUNTER);
+	assert_int_equal(role_parse("viewer"), ROLE_VIEWER);
+	assert_int_equal(role_parse("admin"), ROLE_ADMIN);
+	assert_int_equal(role_parse("kiosk"), ROLE_KIOSK);
+	assert_int_equal(role_parse("Admin"), -1);
+	assert_int_equal(role_parse(""), -1);
+	assert_int_equal(role_parse("none"), -1);
+	assert_int_equal(role_parse(NULL), -1);
+
+	memset(&t, 0, sizeof(t));
+	strlcpy(t.unit, "92.001", sizeof(t.unit));
+	assert_string_equal(ticket_count_unit(&t), "92.001");
+	strlcpy(t.handling_unit, "92", sizeof(t.handling_unit));
+	assert_string_equal(ticket_count_unit(&t), "92");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(placeholder),
+		cmocka_unit_test(test_open_create_reopen),
+		cmocka_unit_test(test_open_create_tz),
+		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_format_newer),
+		cmocka_unit_test(test_map_resized_elsewhere),
+		cmocka_unit_test(test_ticket_encoding),
+		cmocka_unit_test(test_response_encoding),
+		cmocka_unit_test(test_apikey_and_keys),
+		cmocka_unit_test(test_names),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }

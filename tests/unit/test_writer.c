@@ -1,21 +1,724 @@
-/* test_writer.c: not written yet. */
+/*
+ * test_writer.c: tickets, answers and keys written through the writer
+ * thread into a real LMDB directory under /tmp, read back with the store;
+ * the failures that must leave nothing behind; aggregates and verify
+ * (with raw LMDB tampering); concurrent submitters; a tiny map that must
+ * grow without failing an op; strictly increasing response keys.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
-static void
-placeholder(void **state)
+#include "store.h"
+#include "store_priv.h"
+#include "util.h"
+#include "writer.h"
+
+#define THREADS		8
+#define PER_THREAD	200
+
+struct env {
+	char		 base[64];
+	char		 dir[96];
+	struct store	*st;
+	struct writer	*w;
+};
+
+static uint32_t	 id_seq;
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
-	(void)state;
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+static void
+env_open(struct env *e)
+{
+	char	 why[256];
+
+	assert_int_equal(store_open(&e->st, e->dir, 1, NULL, why,
+	    sizeof(why)), 0);
+	assert_int_equal(writer_start(&e->w, e->st, 0), 0);
+}
+
+static void
+env_close(struct env *e)
+{
+	writer_stop(e->w);
+	store_close(e->st);
+	e->w = NULL;
+	e->st = NULL;
+}
+
+static int
+setup(void **state)
+{
+	struct env	*e;
+
+	e = calloc(1, sizeof(*e));
+	strlcpy(e->base, "/tmp/hl-writer-XXXXXX", sizeof(e->base));
+	if (mkdtemp(e->base) == NULL)
+		return (-1);
+	snprintf(e->dir, sizeof(e->dir), "%s/data", e->base);
+	env_open(e);
+	*state = e;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+	int		 rc;
+
+	if (e->st != NULL)
+		env_close(e);
+	rc = nftw(e->base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(e);
+	return (rc);
+}
+
+static FILE *
+devnull(void)
+{
+	FILE	*f = fopen("/dev/null", "w");
+
+	assert_non_null(f);
+	return (f);
+}
+
+static void
+ticket_op(struct wop *op, const char *unit, const char *handling,
+    int64_t issued, int64_t expires)
+{
+	uint32_t n = ++id_seq;
+
+	memset(op, 0, sizeof(*op));
+	op->kind = WOP_TICKET;
+	op->u.ticket.t.id[0] = 0x42;
+	op->u.ticket.t.id[6] = (uint8_t)(n >> 24);
+	op->u.ticket.t.id[7] = (uint8_t)(n >> 16);
+	op->u.ticket.t.id[8] = (uint8_t)(n >> 8);
+	op->u.ticket.t.id[9] = (uint8_t)n;
+	op->u.ticket.t.id[1] = (uint8_t)(n * 131);	/* spread the codes */
+	op->u.ticket.t.kid = 1;
+	op->u.ticket.t.issued = issued;
+	op->u.ticket.t.expires = expires;
+	strlcpy(op->u.ticket.t.procedure, "1.004", PROC_CODE_MAX + 1);
+	strlcpy(op->u.ticket.t.sector, "land", SECTOR_CODE_MAX + 1);
+	strlcpy(op->u.ticket.t.unit, unit, UNIT_CODE_MAX + 1);
+	strlcpy(op->u.ticket.t.handling_unit, handling, UNIT_CODE_MAX + 1);
+	strlcpy(op->u.ticket.t.counter, "c1", COUNTER_MAX + 1);
+}
+
+/* An open ticket, valid for a day; its id in id. */
+static void
+issue(struct env *e, const char *unit, const char *handling,
+    uint8_t id[TICKET_ID_LEN])
+{
+	struct wop	 op;
+
+	ticket_op(&op, unit, handling, now_sec(), now_sec() + 86400);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.ticket.created, 1);
+	memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+}
+
+static void
+answer_op(struct wop *op, const uint8_t *ticket, uint8_t overall)
+{
+	struct response	*r = &op->u.answer.r;
+
+	memset(op, 0, sizeof(*op));
+	op->kind = WOP_ANSWER;
+	if (ticket != NULL) {
+		r->has_ticket = 1;
+		memcpy(r->ticket, ticket, TICKET_ID_LEN);
+		r->channel = CHANNEL_QR;
+	} else {
+		r->channel = CHANNEL_WALKIN;
+		strlcpy(r->sector, "health", sizeof(r->sector));
+		strlcpy(r->unit, "92.010", sizeof(r->unit));
+		strlcpy(r->procedure, "-", sizeof(r->procedure));
+	}
+	strlcpy(r->survey, "tthc", sizeof(r->survey));
+	r->survey_version = 1;
+	strlcpy(r->lang, "vi", sizeof(r->lang));
+	r->nanswers = 2;
+	strlcpy(r->answers[0].q, "overall", sizeof(r->answers[0].q));
+	r->answers[0].level = overall;
+	strlcpy(r->answers[1].q, "attitude", sizeof(r->answers[1].q));
+	r->answers[1].level = 2;
+}
+
+static uint64_t
+agg(struct env *e, const char *sector, const char *unit, const char *q,
+    uint8_t level)
+{
+	struct agg_key	 k;
+
+	memset(&k, 0, sizeof(k));
+	k.month = month_of(now_sec());
+	strlcpy(k.sector, sector, sizeof(k.sector));
+	strlcpy(k.unit, unit, sizeof(k.unit));
+	strlcpy(k.question, q, sizeof(k.question));
+	k.level = level;
+	return (store_agg_get(e->st, &k));
+}
+
+struct walk {
+	size_t		 n;
+	uint64_t	 last;
+	int		 increasing;
+};
+
+static int
+walk_fn(const struct response *r, void *arg)
+{
+	struct walk	*w = arg;
+
+	if (w->n > 0 && r->key <= w->last)
+		w->increasing = 0;
+	w->last = r->key;
+	w->n++;
+	return (0);
+}
+
+static struct walk
+walk(struct env *e)
+{
+	struct walk	 w = { 0, 0, 1 };
+
+	assert_int_equal(store_each_response(e->st, 0, UINT64_MAX, walk_fn,
+	    &w), 0);
+	return (w);
+}
+
+static void
+test_issue_get(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct ticket	 t;
+	uint8_t		 prefix[CODE_PREFIX_LEN];
+
+	ticket_op(&op, "92.001", "", now_sec(), now_sec() + 3600);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.ticket.created, 1);
+	assert_int_equal(store_ticket_get(e->st, op.u.ticket.t.id, &t), HL_OK);
+	assert_memory_equal(&t, &op.u.ticket.t, sizeof(t));
+	assert_int_equal(t.state, TICKET_OPEN);
+	assert_int_equal(agg(e, "land", "92.001", AGG_ISSUED, 0), 1);
+
+	/* By the typed code: first CODE_BITS bits, the rest zero. */
+	memcpy(prefix, op.u.ticket.t.id, CODE_PREFIX_LEN);
+	prefix[6] &= 0xc0;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(store_ticket_by_code(e->st, prefix, &t), HL_OK);
+	assert_memory_equal(t.id, op.u.ticket.t.id, TICKET_ID_LEN);
+	prefix[6] ^= 0x40;	/* last bit of the code */
+	assert_int_equal(store_ticket_by_code(e->st, prefix, &t),
+	    HL_NOT_FOUND);
+	prefix[6] ^= 0x40;
+	prefix[0] = 0xff;
+	assert_int_equal(store_ticket_by_code(e->st, prefix, &t),
+	    HL_NOT_FOUND);
+
+	/* Same id again: refused, nothing counted. */
+	op.u.ticket.created = 7;
+	assert_int_equal(writer_run(e->w, &op), HL_ERROR);
+	assert_int_equal(op.u.ticket.created, 0);
+	assert_int_equal(agg(e, "land", "92.001", AGG_ISSUED, 0), 1);
+
+	/* Counted under the handling unit when there is one. */
+	ticket_op(&op, "92.001", "92", now_sec(), now_sec() + 3600);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(agg(e, "land", "92", AGG_ISSUED, 0), 1);
+	assert_int_equal(agg(e, "land", "92.001", AGG_ISSUED, 0), 1);
+
+	/* An unencodable ticket is invalid and leaves nothing. */
+	ticket_op(&op, "92.001", "", now_sec(), now_sec() + 3600);
+	op.u.ticket.t.state = 7;
+	assert_int_equal(writer_run(e->w, &op), HL_INVALID);
+	assert_int_equal(store_ticket_get(e->st, op.u.ticket.t.id, &t),
+	    HL_NOT_FOUND);
+}
+
+static void
+test_issue_idempotent(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 a, b, c, d;
+	struct ticket	 t;
+
+	ticket_op(&a, "92.001", "", now_sec(), now_sec() + 3600);
+	a.u.ticket.has_case = 1;
+	memset(a.u.ticket.case_hash, 0x11, 32);
+	assert_int_equal(writer_run(e->w, &a), HL_OK);
+	assert_int_equal(a.u.ticket.created, 1);
+
+	ticket_op(&b, "92.001", "", now_sec() + 5, now_sec() + 7200);
+	b.u.ticket.has_case = 1;
+	memset(b.u.ticket.case_hash, 0x11, 32);
+	assert_int_equal(writer_run(e->w, &b), HL_OK);
+	assert_int_equal(b.u.ticket.created, 0);
+	assert_memory_equal(&b.u.ticket.t, &a.u.ticket.t, sizeof(t));
+	assert_int_equal(agg(e, "land", "92.001", AGG_ISSUED, 0), 1);
+
+	/* Same case hash in another unit: another ticket. */
+	ticket_op(&c, "92.002", "", now_sec(), now_sec() + 3600);
+	c.u.ticket.has_case = 1;
+	memset(c.u.ticket.case_hash, 0x11, 32);
+	assert_int_equal(writer_run(e->w, &c), HL_OK);
+	assert_int_equal(c.u.ticket.created, 1);
+
+	/* Two asks for one new case in the same batch: one ticket. */
+	ticket_op(&c, "92.003", "", now_sec(), now_sec() + 3600);
+	c.u.ticket.has_case = 1;
+	memset(c.u.ticket.case_hash, 0x22, 32);
+	ticket_op(&d, "92.003", "", now_sec(), now_sec() + 3600);
+	d.u.ticket.has_case = 1;
+	memset(d.u.ticket.case_hash, 0x22, 32);
+	writer_submit(e->w, &c);
+	assert_int_equal(writer_run(e->w, &d), HL_OK);
+	assert_int_equal(c.rc, HL_OK);	/* FIFO: c was done before d */
+	assert_int_equal(c.u.ticket.created + d.u.ticket.created, 1);
+	assert_memory_equal(c.u.ticket.t.id, d.u.ticket.t.id, TICKET_ID_LEN);
+	assert_int_equal(agg(e, "land", "92.003", AGG_ISSUED, 0), 1);
+}
+
+static void
+test_answer(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op, t;
+	struct ticket	 tk;
+	struct response	*r;
+	uint8_t		 id[TICKET_ID_LEN], gone[TICKET_ID_LEN];
+	uint8_t		 unknown[TICKET_ID_LEN] = { 0x99 };
+	uint64_t	 key;
+	FILE		*null;
+
+	r = malloc(sizeof(*r));
+	issue(e, "92.001", "92", id);
+	answer_op(&op, id, 5);
+	op.u.answer.r.flags = RESPONSE_SUSPECT;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	key = op.u.answer.r.key;
+	assert_true(key > 0);
+	assert_true(key <= now_usec());
+	assert_int_equal(op.u.answer.r.month, month_of(now_sec()));
+	assert_string_equal(op.u.answer.r.sector, "land");
+	assert_string_equal(op.u.answer.r.unit, "92");	/* handling unit */
+	assert_string_equal(op.u.answer.r.procedure, "1.004");
+
+	assert_int_equal(store_ticket_get(e->st, id, &tk), HL_OK);
+	assert_int_equal(tk.state, TICKET_ANSWERED);
+	assert_true(tk.response == key);
+	assert_int_equal(store_response_get(e->st, key, r), HL_OK);
+	assert_memory_equal(r, &op.u.answer.r, sizeof(*r));
+
+	assert_int_equal(agg(e, "land", "92", "overall", 5), 1);
+	assert_int_equal(agg(e, "land", "92", "attitude", 2), 1);
+	assert_int_equal(agg(e, "land", "92", AGG_CHANNEL, CHANNEL_QR + 1), 1);
+	assert_int_equal(agg(e, "land", "92", AGG_SUSPECT, 0), 1);
+	assert_int_equal(agg(e, "land", "92.001", "overall", 5), 0);
+
+	/* Failures: nothing stored, nothing counted. */
+	answer_op(&op, id, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_CONFLICT);
+	ticket_op(&t, "92.001", "", now_sec() - 864000, now_sec() - 1);
+	assert_int_equal(writer_run(e->w, &t), HL_OK);
+	memcpy(gone, t.u.ticket.t.id, TICKET_ID_LEN);
+	answer_op(&op, gone, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_GONE);
+	ticket_op(&t, "92.001", "", now_sec(), now_sec() + 3600);
+	t.u.ticket.t.state = TICKET_VOID;
+	assert_int_equal(writer_run(e->w, &t), HL_OK);
+	answer_op(&op, t.u.ticket.t.id, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_GONE);
+	answer_op(&op, unknown, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_NOT_FOUND);
+	answer_op(&op, NULL, 4);
+	op.u.answer.r.channel = CHANNEL_COUNT;
+	assert_int_equal(writer_run(e->w, &op), HL_INVALID);
+	answer_op(&op, NULL, 4);
+	memset(op.u.answer.r.answers[1].q, 'q', QUESTION_ID_MAX + 1);
+	assert_int_equal(writer_run(e->w, &op), HL_INVALID);
+
+	assert_int_equal(walk(e).n, 1);
+	assert_int_equal(agg(e, "land", "92", "overall", 4), 0);
+	assert_int_equal(agg(e, "land", "92.001", "overall", 4), 0);
+	assert_int_equal(agg(e, "land", "92", AGG_CHANNEL, CHANNEL_QR + 1), 1);
+	assert_int_equal(agg(e, "health", "92.010", AGG_CHANNEL,
+	    CHANNEL_WALKIN + 1), 0);
+	assert_int_equal(store_ticket_get(e->st, gone, &tk), HL_OK);
+	assert_int_equal(tk.state, TICKET_OPEN);
+
+	/* A walk-in answer keeps its own sector and unit. */
+	answer_op(&op, NULL, 3);
+	op.u.answer.r.answered = now_sec() - 5;
+	memcpy(op.u.answer.r.comment, "Nhanh", 5);
+	op.u.answer.r.comment_len = 5;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_true(op.u.answer.r.key > key);
+	assert_true(op.u.answer.r.answered == now_sec() - 5 ||
+	    op.u.answer.r.answered == now_sec() - 6);
+	assert_int_equal(agg(e, "health", "92.010", "overall", 3), 1);
+	assert_int_equal(agg(e, "health", "92.010", AGG_CHANNEL,
+	    CHANNEL_WALKIN + 1), 1);
+	assert_int_equal(store_response_get(e->st, op.u.answer.r.key, r),
+	    HL_OK);
+	assert_int_equal(r->comment_len, 5);
+	assert_string_equal(r->comment, "Nhanh");
+	assert_int_equal(r->has_ticket, 0);
+
+	null = devnull();
+	assert_int_equal(store_verify(e->st, null), 0);
+	fclose(null);
+	free(r);
+}
+
+static void
+test_key(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct apikey	 k;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_KEY;
+	memset(op.u.key.hash, 0x77, 32);
+	op.u.key.key.role = ROLE_COUNTER;
+	op.u.key.key.created = now_sec();
+	strlcpy(op.u.key.key.name, "một cửa", sizeof(op.u.key.key.name));
+	strlcpy(op.u.key.key.unit, "92.001", sizeof(op.u.key.key.unit));
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(store_key_get(e->st, op.u.key.hash, &k), HL_OK);
+	assert_memory_equal(&k, &op.u.key.key, sizeof(k));
+	op.u.key.key.role = ROLE_ADMIN;
+	assert_int_equal(writer_run(e->w, &op), HL_CONFLICT);
+	assert_int_equal(store_key_get(e->st, op.u.key.hash, &k), HL_OK);
+	assert_int_equal(k.role, ROLE_COUNTER);
+}
+
+/* Tampers with the first agg record whose question is q (raw LMDB). */
+static void
+tamper(const char *dir, const char *q, int del)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	struct agg_key	 ak;
+	uint8_t		 vb[8], kb[AGG_KEY_LEN];
+	int		 rc;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "agg", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_int_equal(store_agg_key_decode(k.mv_data, k.mv_size,
+		    &ak), 0);
+		if (strcmp(ak.question, q) == 0)
+			break;
+	}
+	assert_int_equal(rc, 0);
+	memcpy(kb, k.mv_data, AGG_KEY_LEN);
+	mdb_cursor_close(c);
+	k.mv_data = kb;
+	if (del)
+		assert_int_equal(mdb_del(txn, dbi, &k, NULL), 0);
+	else {
+		be64_put(vb, be64_get(v.mv_data) + 1);
+		v.mv_data = vb;
+		v.mv_size = 8;
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void
+test_verify_tamper(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	uint8_t		 id[TICKET_ID_LEN];
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+	int		 i;
+
+	for (i = 0; i < 5; i++) {
+		issue(e, "92.001", "", id);
+		answer_op(&op, id, (uint8_t)(i + 1));
+		assert_int_equal(writer_run(e->w, &op), HL_OK);
+	}
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	env_close(e);
+
+	tamper(e->dir, "overall", 0);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 1);
+	fclose(f);
+	assert_non_null(strstr(out, " land 92.001 overall "));
+	assert_non_null(strstr(out, ": stored 2, recomputed 1\n"));
+	free(out);
+	out = NULL;
+	env_close(e);
+
+	/* A missing counter is a disagreement too. */
+	tamper(e->dir, AGG_ISSUED, 1);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 2);
+	fclose(f);
+	assert_non_null(strstr(out, "land 92.001 _issued 0: stored 0, "
+	    "recomputed 5\n"));
+	free(out);
+}
+
+struct sub {
+	struct env	*e;
+	struct wop	*ops;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	size_t		 done;
+	size_t		 failed;
+	int		 with_tickets;
+};
+
+static void
+sub_done(struct wop *op, void *arg)
+{
+	struct sub	*s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	if (op->rc != HL_OK)
+		s->failed++;
+	s->done++;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *
+sub_main(void *arg)
+{
+	struct sub	*s = arg;
+	size_t		 i;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		answer_op(&s->ops[i], NULL, (uint8_t)(i % 5 + 1));
+		if (i % 3 == 0) {
+			memset(s->ops[i].u.answer.r.comment, 'x',
+			    COMMENT_BYTES_MAX);
+			s->ops[i].u.answer.r.comment_len = COMMENT_BYTES_MAX;
+		}
+		s->ops[i].done = sub_done;
+		s->ops[i].arg = s;
+		writer_submit(s->e->w, &s->ops[i]);
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->done < PER_THREAD)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	return (NULL);
+}
+
+static void
+run_concurrent(struct env *e)
+{
+	struct sub	 s[THREADS];
+	pthread_t	 th[THREADS];
+	struct walk	 w;
+	uint64_t	 sum = 0;
+	FILE		*f;
+	int		 i, lvl;
+
+	for (i = 0; i < THREADS; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].e = e;
+		s[i].ops = calloc(PER_THREAD, sizeof(struct wop));
+		assert_non_null(s[i].ops);
+		pthread_mutex_init(&s[i].mu, NULL);
+		pthread_cond_init(&s[i].cv, NULL);
+		assert_int_equal(pthread_create(&th[i], NULL, sub_main,
+		    &s[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(s[i].failed, 0);
+		assert_int_equal(s[i].done, PER_THREAD);
+		free(s[i].ops);
+		pthread_mutex_destroy(&s[i].mu);
+		pthread_cond_destroy(&s[i].cv);
+	}
+	w = walk(e);
+	assert_int_equal(w.n, THREADS * PER_THREAD);
+	assert_true(w.increasing);
+	for (lvl = 1; lvl <= 5; lvl++)
+		sum += agg(e, "health", "92.010", "overall", (uint8_t)lvl);
+	assert_int_equal(sum, THREADS * PER_THREAD);
+	assert_int_equal(agg(e, "health", "92.010", AGG_CHANNEL,
+	    CHANNEL_WALKIN + 1), THREADS * PER_THREAD);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+}
+
+static void
+test_concurrent(void **state)
+{
+	run_concurrent(*state);
+}
+
+static void
+test_tiny_map_grows(void **state)
+{
+	struct env	*e = *state;
+	size_t		 before;
+
+	/* LMDB rounds it up to the pages in use: the map is full at once. */
+	assert_int_equal(store_mapsize_set(e->st, 1), 0);
+	before = store_mapsize(e->st);
+	assert_true(before < 1024 * 1024);
+	run_concurrent(e);
+	assert_true(store_mapsize(e->st) > 4 * before);
+	env_close(e);
+	/* Everything written while growing is there after a reopen. */
+	env_open(e);
+	assert_int_equal(walk(e).n, THREADS * PER_THREAD);
+}
+
+static void
+test_keys_after_clock_jump(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct response	*r;
+	uint8_t		*enc, kb[8];
+	uint64_t	 future;
+	size_t		 n;
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+
+	/* A response stamped an hour ahead, as if the clock went back. */
+	answer_op(&op, NULL, 5);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	env_close(e);
+	future = now_usec() + 3600ull * 1000000;
+	r = &op.u.answer.r;
+	r->key = future;
+	enc = malloc(RESPONSE_ENC_MAX);
+	assert_true((n = response_encode(r, enc, RESPONSE_ENC_MAX)) > 0);
+	be64_put(kb, future);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, e->dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "responses", 0, &dbi), 0);
+	k.mv_data = kb;
+	k.mv_size = 8;
+	v.mv_data = enc;
+	v.mv_size = n;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	free(enc);
+
+	env_open(e);
+	answer_op(&op, NULL, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_true(op.u.answer.r.key == future + 1);
+	answer_op(&op, NULL, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_true(op.u.answer.r.key == future + 2);
+	assert_true(walk(e).increasing);
+	assert_int_equal(walk(e).n, 4);
+}
+
+static int
+range_fn(const struct response *r, void *arg)
+{
+	uint64_t	*keys = arg;
+
+	keys[keys[0] + 1] = r->key;
+	keys[0]++;
+	return (keys[0] == 2 ? 42 : 0);
+}
+
+static void
+test_iterations(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	uint64_t	 k[4], got[4];
+	int		 i;
+
+	for (i = 0; i < 4; i++) {
+		answer_op(&op, NULL, 5);
+		assert_int_equal(writer_run(e->w, &op), HL_OK);
+		k[i] = op.u.answer.r.key;
+	}
+	/* [k1, k3): two records; a non-zero return stops the walk. */
+	memset(got, 0, sizeof(got));
+	assert_int_equal(store_each_response(e->st, k[1], k[3], range_fn,
+	    got), 42);
+	assert_true(got[0] == 2 && got[1] == k[1] && got[2] == k[2]);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(store_each_response(e->st, k[2], k[3], range_fn,
+	    got), 0);
+	assert_true(got[0] == 1 && got[1] == k[2]);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(store_each_response(e->st, k[3] + 1, UINT64_MAX,
+	    range_fn, got), 0);
+	assert_true(got[0] == 0);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(placeholder),
+		cmocka_unit_test_setup_teardown(test_issue_get, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_issue_idempotent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_tamper, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tiny_map_grows, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_keys_after_clock_jump,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iterations, setup,
+		    teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
