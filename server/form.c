@@ -3,8 +3,8 @@
  * and the survey form's fields into answers.
  * Trap: every limit applies to the decoded bytes ("%C3%A1" is two bytes
  * of value, six of body), and nothing is truncated: a field over a limit
- * fails the whole form. Field names are restricted to [a-z0-9_], so that
- * a name may be quoted in why; values never are.
+ * fails the whole form. Field names are printable ASCII; a name is quoted
+ * in why only when it is of [a-z0-9_], values never are.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,10 +65,20 @@ form_name_ok(const char *s, size_t len)
 	size_t	 i;
 
 	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		if (s[i] < 0x21 || s[i] > 0x7e)
 			return (0);
 	return (len > 0);
+}
+
+/* 1 when a name may be quoted back to the client. */
+static int
+form_name_safe(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_'))
+			return (0);
+	return (1);
 }
 
 enum hl_rc
@@ -126,7 +136,7 @@ form_parse(const char *body, size_t len, struct form *f, char *why,
 		}
 		if (!form_name_ok(ff->name, (size_t)n)) {
 			snprintf(why, whylen,
-			    "field %zu: name not of a-z, 0-9 and _", f->n + 1);
+			    "field %zu: name not printable ASCII", f->n + 1);
 			rc = HL_MALFORMED;
 			goto out;
 		}
@@ -198,6 +208,18 @@ form_add(struct survey_form *out, const struct survey_question *q,
 	return (HL_OK);
 }
 
+/*
+ * An invalid field: the first reason is kept, the rest of the form is
+ * still read so that the page can show back what was sent.
+ */
+#define FORM_BAD() {						\
+	if (rc == HL_OK)						\
+		rc = HL_INVALID;					\
+	why = NULL;							\
+	whylen = 0;							\
+	continue;							\
+}
+
 enum hl_rc
 form_survey(const struct form *f, const struct survey *s,
     struct survey_form *out, char *why, size_t whylen)
@@ -225,8 +247,7 @@ form_survey(const struct form *f, const struct survey *s,
 		if (strcmp(ff->name, SURVEY_COMMENT) == 0) {
 			if (seen_comment++) {
 				snprintf(why, whylen, "comment: repeated");
-				rc = HL_INVALID;
-				goto out;
+				FORM_BAD();
 			}
 			while (vlen > 0 && form_space(v[0])) {
 				v++;
@@ -250,30 +271,30 @@ form_survey(const struct form *f, const struct survey *s,
 		if (strcmp(ff->name, "lang") == 0) {
 			if (seen_lang++) {
 				snprintf(why, whylen, "lang: repeated");
-				rc = HL_INVALID;
-				goto out;
+				FORM_BAD();
 			}
 			if (vlen == 0)
 				continue;
 			if ((out->lang = lang_parse(v, vlen)) == -1) {
 				snprintf(why, whylen,
 				    "lang: not one of vi, en, km");
-				rc = HL_INVALID;
-				goto out;
+				FORM_BAD();
 			}
 			continue;
 		}
 		q = survey_question(s, ff->name, strlen(ff->name));
 		if (q == NULL || q < s->questions ||
 		    (qi = (size_t)(q - s->questions)) >= SURVEY_QUESTIONS_MAX) {
-			snprintf(why, whylen, "unknown field \"%s\"", ff->name);
-			rc = HL_INVALID;
-			goto out;
+			if (rc == HL_OK && form_name_safe(ff->name))
+				snprintf(why, whylen, "unknown field \"%s\"",
+				    ff->name);
+			else if (rc == HL_OK)
+				snprintf(why, whylen, "unknown field");
+			FORM_BAD();
 		}
 		if (q->kind != QK_MULTI && seen[qi]++) {
 			snprintf(why, whylen, "%s: repeated", q->id);
-			rc = HL_INVALID;
-			goto out;
+			FORM_BAD();
 		}
 		if (vlen == 0)
 			continue;
@@ -281,14 +302,12 @@ form_survey(const struct form *f, const struct survey *s,
 			if (parse_num(v, vlen, 1, SURVEY_LEVELS, &num) == -1) {
 				snprintf(why, whylen, "%s: not 1 to %d", q->id,
 				    SURVEY_LEVELS);
-				rc = HL_INVALID;
-				goto out;
+				FORM_BAD();
 			}
 			level = (int)num;
 		} else if ((level = survey_option_level(q, v, vlen)) <= 0) {
 			snprintf(why, whylen, "%s: unknown option", q->id);
-			rc = HL_INVALID;
-			goto out;
+			FORM_BAD();
 		}
 		if (q->kind == QK_MULTI) {
 			for (k = 0; k < out->nanswers; k++)
@@ -298,15 +317,14 @@ form_survey(const struct form *f, const struct survey *s,
 			if (k < out->nanswers) {
 				snprintf(why, whylen, "%s: option repeated",
 				    q->id);
-				rc = HL_INVALID;
-				goto out;
+				FORM_BAD();
 			}
 		}
 		if ((rc = form_add(out, q, level, why, whylen)) != HL_OK)
 			goto out;
 	}
 out:
-	if (rc != HL_OK) {
+	if (rc == HL_TOO_BIG) {
 		out->nanswers = 0;
 		out->comment_len = 0;
 		out->comment[0] = '\0';

@@ -57,8 +57,10 @@ struct survey_form {
  * COMMENT_CHARS_MAX characters (empty = none); "lang" = vi|en|km. An
  * empty value means "not answered". Unknown fields, a repeated
  * single-choice field, an unknown option: HL_INVALID with why naming the
- * field. A comment over the limit: HL_TOO_BIG. Does not check required
- * answers: survey_check() does.
+ * first such field; the other fields are still read into out, so that
+ * the form can be shown again with what was sent. A comment over the
+ * limit: HL_TOO_BIG, out empty. Does not check required answers:
+ * survey_check() does.
  */
 enum hl_rc form_survey(const struct form *f, const struct survey *s,
 	    struct survey_form *out, char *why, size_t whylen);

@@ -15,6 +15,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -168,6 +169,36 @@ def request(conn, method, path, body=None, headers=None):
         k = k.lower()
         hd[k] = hd[k] + ", " + v if k in hd else v
     return r.status, hd, data
+
+
+def raw_request(port, data, timeout=HTTP_TIMEOUT):
+    """Sends data (a whole HTTP/1.1 request, bytes) on a new socket and
+    returns the status code of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout) as sk:
+        try:
+            sk.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        got = b""
+        while b"\r\n" not in got:
+            chunk = sk.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    m = re.match(rb"HTTP/1\.[01] (\d{3}) ", got)
+    assert m, "no HTTP status line: %r" % got[:100]
+    return int(m.group(1))
+
+
+def chunked_post(port, path, ctype, body, headers=""):
+    """A POST with Transfer-Encoding: chunked (no Content-Length)."""
+    req = ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: %s\r\n"
+           "%sTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" % (
+               path, ctype, headers)).encode()
+    for i in range(0, len(body), 4096):
+        part = body[i:i + 4096]
+        req += b"%x\r\n" % len(part) + part + b"\r\n"
+    return raw_request(port, req + b"0\r\n\r\n")
 
 
 def form_body(pairs):

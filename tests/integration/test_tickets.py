@@ -5,8 +5,8 @@ import datetime
 import re
 
 from hl import (CODE_RE, ISO_RE, Server, TOKEN_RE, assert_html,
-                assert_status, counter_key, issue, json_of, new_ticket, page_text, run,
-                test, valid_procedure, valid_unit)
+                assert_status, counter_key, issue, json_of, new_ticket,
+                page_text, run, test, valid_procedure, valid_unit)
 
 
 def parse_iso(s):
