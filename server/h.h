@@ -27,4 +27,30 @@ void	 h_units(struct req *);
 void	 h_procedures(struct req *);
 void	 h_healthz(struct req *);
 
+/* h_report.c: monthly reports; sign-in and sign-out of browsers. */
+void	 h_report_html(struct req *);
+void	 h_report_json(struct req *);
+void	 h_report_csv(struct req *);
+void	 h_report_xlsx(struct req *);
+void	 h_signin_show(struct req *);
+void	 h_signin_post(struct req *);
+void	 h_signout(struct req *);
+
+/* h_kiosk.c: the kiosk's files, enrolment, pairing, its answers. */
+void	 h_kiosk_static(struct req *);
+void	 h_survey_def(struct req *);
+void	 h_kiosk_enrol(struct req *);
+void	 h_kiosk_next(struct req *);
+void	 h_responses_post(struct req *);
+
+/* h_counter.c: the counter page and the ESC/POS slip. */
+void	 h_counter_page(struct req *);
+void	 h_ticket_escpos(struct req *);
+
+/*
+ * A page asking for a key, for a browser that reached a page it needs to
+ * be signed in for (status 401) or whose key's role may not see it (403).
+ */
+void	 h_signin_page(struct req *, unsigned status);
+
 #endif

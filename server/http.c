@@ -21,8 +21,10 @@
 #include <microhttpd.h>
 
 #include "crypto.h"
+#include "h.h"
 #include "http.h"
 #include "route.h"
+#include "session.h"
 #include "util.h"
 
 struct http {
@@ -37,6 +39,12 @@ static atomic_int	 http_closing;
 static const char *const csp =
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/* Pages with a script of ours (kiosk, counter): files from 'self' only. */
+static const char *const csp_scripts =
+    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'; style-src 'self' "
+    "'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
 
 void
 http_reply(struct req *r, unsigned status, const char *ctype)
@@ -165,17 +173,41 @@ http_ctype_is(struct req *r, const char *want)
 	return (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Returns the role of the request's Bearer key, 0 when none or bad. */
+/*
+ * The role of the request's Bearer key or, without one, of its session
+ * cookie; 0 when none or bad. *present: some credential was sent.
+ */
 static int
 http_role(struct req *r, int *present)
 {
 	const char	*h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	uint8_t		 hash[CRYPTO_HASH_LEN];
 	struct apikey	 k;
+	struct session	 ses;
 	size_t		 n;
 
 	*present = h != NULL;
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+	if (h == NULL) {
+		h = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+		    SESSION_COOKIE);
+		if (h == NULL)
+			return (0);
+		*present = 1;
+		if (session_get(h, strlen(h), &ses) == -1)
+			return (0);
+		r->via_session = 1;
+		strlcpy(r->unit, ses.unit, sizeof(r->unit));
+		/* A cookie rides along on any request: writes need CSRF. */
+		if (strcmp(r->rt->method, "GET") != 0) {
+			const char *t = http_header(r, "X-CSRF-Token");
+
+			if (t == NULL || strlen(t) != SESSION_CSRF_LEN ||
+			    !crypto_equal(t, ses.csrf, SESSION_CSRF_LEN))
+				return (-1);
+		}
+		return (ses.role);
+	}
+	if (strncasecmp(h, "Bearer ", 7) != 0)
 		return (0);
 	h += 7;
 	while (*h == ' ')
@@ -185,6 +217,7 @@ http_role(struct req *r, int *present)
 	crypto_sha256(h, n, hash);
 	if (store_key_get(r->app->st, hash, &k) != HL_OK)
 		return (0);
+	strlcpy(r->unit, k.unit, sizeof(r->unit));
 	return (k.role);
 }
 
@@ -208,15 +241,28 @@ http_dispatch(struct req *r, const char *allow)
 	}
 	if (rt->roles != ROLE_NONE) {
 		role = http_role(r, &present);
+		if (role == -1) {
+			http_fail(r, 403, "missing or wrong X-CSRF-Token");
+			return;
+		}
+		if (role == 0 && !r->is_api) {
+			h_signin_page(r, 401);
+			return;
+		}
 		if (role == 0) {
 			http_fail(r, 401, present ? "unknown or revoked key" :
 			    "missing Authorization: Bearer <key>");
+			return;
+		}
+		if ((role & rt->roles) == 0 && !r->is_api) {
+			h_signin_page(r, 403);
 			return;
 		}
 		if ((role & rt->roles) == 0) {
 			http_fail(r, 403, "this key's role may not do this");
 			return;
 		}
+		r->role = role;
 	}
 	if (rt->ct == CT_JSON && !http_ctype_is(r, "application/json")) {
 		http_fail(r, 415, "Content-Type must be application/json");
@@ -254,11 +300,15 @@ http_queue(struct req *r, const char *allow)
 	    r->ctype != NULL ? r->ctype : "text/plain; charset=utf-8");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	    r->scripts ? csp_scripts : csp);
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	if (r->no_store)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");
+	if (r->cookie[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+		    r->cookie);
 	if (r->location[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
 		    r->location);

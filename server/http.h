@@ -53,7 +53,13 @@ struct req {
 	const char		*ctype;
 	struct buf		 out;
 	char			 location[HTTP_LOCATION_MAX + 1];
+	char			 cookie[256];	/* Set-Cookie, "" = none */
 	int			 no_store;	/* Cache-Control: no-store */
+	int			 scripts;	/* CSP allows script from 'self' */
+	/* Who asked: set before the handler runs. */
+	int			 role;		/* ROLE_* of the key or session */
+	int			 via_session;	/* authenticated by cookie */
+	char			 unit[UNIT_CODE_MAX + 1];	/* key's unit */
 	/* Scratch for handlers. */
 	enum lang		 lang;
 	struct survey_form	 sf;

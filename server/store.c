@@ -1002,13 +1002,23 @@ int
 store_each_agg(struct store *st,
     int (*fn)(const struct agg_key *, uint64_t, void *), void *arg)
 {
+	return (store_each_agg_months(st, 0, UINT32_MAX, fn, arg));
+}
+
+int
+store_each_agg_months(struct store *st, uint32_t from, uint32_t to,
+    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg)
+{
 	MDB_txn		*txn = NULL;
 	MDB_cursor	*c = NULL;
 	struct agg_key	 ak;
-	MDB_val		 k, v;
+	uint8_t		 start[4];
+	MDB_val		 k = { sizeof(start), start }, v;
 	int		 rc, ret = -1;
-	MDB_cursor_op	 op = MDB_FIRST;
+	MDB_cursor_op	 op = MDB_SET_RANGE;
 
+	/* Keys begin with the month, big-endian: one range, no full scan. */
+	be32_put(start, from);
 	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
 		goto out;
 	if (mdb_cursor_open(txn, st->agg, &c) != 0)
@@ -1019,6 +1029,8 @@ store_each_agg(struct store *st,
 		if (rc != 0 || v.mv_size != 8 ||
 		    store_agg_key_decode(k.mv_data, k.mv_size, &ak) == -1)
 			goto out;
+		if (ak.month > to)
+			break;
 		if ((rc = fn(&ak, be64_get(v.mv_data), arg)) != 0) {
 			ret = rc;
 			goto out;

@@ -153,6 +153,9 @@ int	 store_each_ticket(struct store *,
 	    int (*fn)(const struct ticket *, void *), void *arg);
 int	 store_each_agg(struct store *,
 	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);
+/* The aggregates of months from..to (YYYYMM, both included) only. */
+int	 store_each_agg_months(struct store *, uint32_t from, uint32_t to,
+	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);
 /* Count of one aggregate; 0 when absent. */
 uint64_t store_agg_get(struct store *, const struct agg_key *);
 

@@ -1,0 +1,2 @@
+/* cmd_report.c: not written yet. */
+extern int hl_stub_cmd_report;

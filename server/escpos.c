@@ -1,0 +1,2 @@
+/* escpos.c: not written yet. */
+extern int hl_stub_escpos;

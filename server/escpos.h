@@ -1,0 +1,3 @@
+#ifndef ESCPOS_H
+#define ESCPOS_H
+#endif

@@ -1,0 +1,2 @@
+/* pair.c: not written yet. */
+extern int hl_stub_pair;

@@ -1,0 +1,3 @@
+#ifndef PAIR_H
+#define PAIR_H
+#endif

@@ -1,0 +1,2 @@
+/* report.c: not written yet. */
+extern int hl_stub_report;

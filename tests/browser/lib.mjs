@@ -1,0 +1,2 @@
+// Shared helpers of the browser tests.
+export {};
