@@ -39,8 +39,12 @@ void	 cmd_config(const struct cmd *, struct config *, const char *file,
 
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_key;
+extern const struct cmd cmd_kiosk;
 extern const struct cmd cmd_ticket;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_verify;
+extern const struct cmd cmd_report;
+extern const struct cmd cmd_devfill;
+extern const struct cmd cmd_bench_tickets;
 
 #endif

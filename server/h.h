@@ -36,7 +36,23 @@ void	 h_signin_show(struct req *);
 void	 h_signin_post(struct req *);
 void	 h_signout(struct req *);
 
-/* h_kiosk.c: the kiosk's files, enrolment, pairing, its answers. */
+/*
+ * h_kiosk.c: the kiosk's files, enrolment, pairing, its answers.
+ * The walk-in guard (per kiosk, in memory): a walk-in rating less than
+ * WALKIN_GAP_SEC (by answered_at) from the kiosk's previous one is
+ * ignored; the WALKIN_BURST-th identical overall rating within
+ * WALKIN_BURST_SEC is stored flagged suspect. Walk-ins are counted
+ * under the kiosk's unit and sector WALKIN_SECTOR. answered_at may lie
+ * ANSWER_SLACK_SEC in the future and ANSWER_AGE_MAX in the past.
+ */
+#define WALKIN_GAP_SEC		4
+#define WALKIN_BURST		5
+#define WALKIN_BURST_SEC	60
+#define WALKIN_SECTOR		"other"
+#define KIOSK_GUARD_MAX		1024	/* kiosks remembered */
+#define ANSWER_SLACK_SEC	60
+#define ANSWER_AGE_MAX		(7 * 86400)
+#define KIOSK_SECRET_BYTES	20
 void	 h_kiosk_static(struct req *);
 void	 h_survey_def(struct req *);
 void	 h_kiosk_enrol(struct req *);

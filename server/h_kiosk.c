@@ -1,8 +1,623 @@
-/* h_kiosk.c: not written yet: every route answers 404. */
-#include "h.h"
+/*
+ * h_kiosk.c: what a kiosk asks of the server: the survey's definition,
+ * its enrolment, the next ticket of its counter (a long poll), and its
+ * answers, paired with a ticket or walk-in.
+ * Traps: a parked long poll is woken from another thread, which only
+ * fills r->op and unparks; the reply is made by the continuation. A
+ * retried answer (same idempotency key) must get the first outcome even
+ * while the first is still with the writer, so the walk-in guard lets
+ * the retry of its last walk-in through and the writer decides.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-void h_kiosk_static(struct req *r) { http_fail(r, 404, "not yet"); }
-void h_survey_def(struct req *r) { http_fail(r, 404, "not yet"); }
-void h_kiosk_enrol(struct req *r) { http_fail(r, 404, "not yet"); }
-void h_kiosk_next(struct req *r) { http_fail(r, 404, "not yet"); }
-void h_responses_post(struct req *r) { http_fail(r, 404, "not yet"); }
+#include <jansson.h>
+
+#include "crypto.h"
+#include "h.h"
+#include "pair.h"
+#include "util.h"
+
+#define KIOSK_KEY_PREFIX	"hl_"
+#define KIOSK_SECRET_LEN	(sizeof(KIOSK_KEY_PREFIX) - 1 + \
+	    KIOSK_SECRET_BYTES * 8 / 5)
+
+/* The survey's definition, rendered on first use. */
+static pthread_mutex_t	 def_mu = PTHREAD_MUTEX_INITIALIZER;
+static char		*def_json;
+
+/* The walk-in guard, per kiosk key. */
+struct kiosk_guard {
+	uint8_t		 key[32];
+	uint64_t	 touched;
+	int64_t		 last;			/* answered_at */
+	char		 idem[IDEM_KEY_MAX + 1];	/* of the last walk-in */
+	size_t		 nrecent;
+	size_t		 next;
+	struct {
+		int64_t	 at;
+		int	 overall;
+	}		 recent[WALKIN_BURST - 1];
+};
+
+static pthread_mutex_t	 guard_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct kiosk_guard *guards;
+static size_t		 nguards;
+static uint64_t		 guard_clock;
+
+static json_t *
+h_kiosk_text(const struct text *t)
+{
+	return (json_pack("{s:s, s:s, s:s}", "vi", t->s[LANG_VI],
+	    "en", t->s[LANG_EN], "km", t->s[LANG_KM]));
+}
+
+/* The same text in every language (a code that has no name). */
+static json_t *
+h_kiosk_code_text(const char *code)
+{
+	return (json_pack("{s:s, s:s, s:s}", "vi", code, "en", code,
+	    "km", code));
+}
+
+static json_t *
+h_kiosk_options(const struct survey_question *q)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < q->noptions; i++)
+		json_array_append_new(a, json_pack("{s:s, s:o}", "id",
+		    q->options[i].id, "label",
+		    h_kiosk_text(&q->options[i].label)));
+	return (a);
+}
+
+static char *
+h_survey_render(const struct survey *sv)
+{
+	json_t	*o, *levels, *qs, *reasons = json_null();
+	char	*s;
+	size_t	 i;
+
+	levels = json_array();
+	for (i = 0; i < sv->overall->noptions; i++)
+		json_array_append_new(levels, json_pack("{s:i, s:o}", "value",
+		    (int)i + 1, "label",
+		    h_kiosk_text(&sv->overall->options[i].label)));
+	qs = json_array();
+	for (i = 0; i < sv->nquestions; i++) {
+		const struct survey_question *q = &sv->questions[i];
+
+		if (q == sv->overall || q == sv->reasons)
+			continue;
+		json_array_append_new(qs, json_pack("{s:s, s:o, s:b, s:o}",
+		    "id", q->id, "text", h_kiosk_text(&q->text), "required",
+		    q->required, "options", h_kiosk_options(q)));
+	}
+	if (sv->reasons != NULL)
+		reasons = json_pack("{s:s, s:o, s:o}", "id", sv->reasons->id,
+		    "text", h_kiosk_text(&sv->reasons->text), "options",
+		    h_kiosk_options(sv->reasons));
+	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "id", sv->id, "version", (int)sv->version,
+	    "title", h_kiosk_text(&sv->title),
+	    "intro", h_kiosk_text(&sv->intro),
+	    "comment_prompt", h_kiosk_text(&sv->comment_prompt),
+	    "thanks", h_kiosk_text(&sv->thanks),
+	    "levels", levels, "reasons", reasons, "questions", qs);
+	if (o == NULL)
+		return (NULL);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return (s);
+}
+
+void
+h_survey_def(struct req *r)
+{
+	pthread_mutex_lock(&def_mu);
+	if (def_json == NULL)
+		def_json = h_survey_render(r->app->sv);
+	pthread_mutex_unlock(&def_mu);
+	if (def_json == NULL) {
+		http_fail(r, 500, "cannot render the survey");
+		return;
+	}
+	/* Set once, never changed or freed: readable without the lock. */
+	http_reply_json(r, 200, def_json);
+}
+
+/* 0, or -1 with the reply set (400/413/422). */
+static int
+h_kiosk_parse_rc(struct req *r, enum hl_rc rc, const char *why)
+{
+	switch (rc) {
+	case HL_OK:
+		return (0);
+	case HL_MALFORMED:
+		http_fail(r, 400, why);
+		break;
+	case HL_TOO_BIG:
+		http_fail(r, 413, why);
+		break;
+	default:
+		http_fail(r, 422, why);
+		break;
+	}
+	return (-1);
+}
+
+/* The unit as {"code", "name": {...}}. */
+static json_t *
+h_kiosk_unit(struct req *r, const char *code)
+{
+	const struct unit	*u;
+
+	u = catalog_unit(r->app->cat, code, strlen(code));
+	return (json_pack("{s:s, s:o}", "code", code, "name", u != NULL ?
+	    h_kiosk_text(&u->name) : h_kiosk_code_text(code)));
+}
+
+static void
+h_kiosk_json(struct req *r, unsigned status, json_t *o)
+{
+	char	*s;
+
+	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
+		json_decref(o);
+		http_fail(r, 500, "internal error");
+		return;
+	}
+	http_reply_json(r, status, s);
+	r->no_store = 1;
+	free(s);
+	json_decref(o);
+}
+
+static void
+h_kiosk_enrolled(struct req *r)
+{
+	const struct apikey	*k = &r->op.u.enrol.key;
+	char			 secret[KIOSK_SECRET_LEN + 1];
+
+	switch (r->op.rc) {
+	case HL_OK:
+		break;
+	case HL_NOT_FOUND:
+		http_fail(r, 404, "unknown, used or expired enrolment code");
+		goto out;
+	case HL_FULL:
+		http_fail(r, 503, "storage full; try again later");
+		goto out;
+	default:
+		http_fail(r, 500, "cannot enrol the kiosk");
+		goto out;
+	}
+	/* The handler left the secret in the spent body buffer. */
+	strlcpy(secret, r->body.data, sizeof(secret));
+	h_kiosk_json(r, 201, json_pack("{s:s, s:s, s:o, s:s}", "key", secret,
+	    "name", k->name, "unit", h_kiosk_unit(r, k->unit), "counter",
+	    k->counter));
+	crypto_zero(secret, sizeof(secret));
+out:
+	if (r->body.data != NULL)
+		crypto_zero(r->body.data, r->body.len);
+}
+
+void
+h_kiosk_enrol(struct req *r)
+{
+	static const char b32[] = "0123456789abcdefghjkmnpqrstvwxyz";
+	struct enrol_req	 rq;
+	uint8_t			 raw[KIOSK_SECRET_BYTES];
+	char			 secret[KIOSK_SECRET_LEN + 1], why[200];
+	size_t			 i, n;
+
+	if (h_kiosk_parse_rc(r, json_in_enrol(r->body.data != NULL ?
+	    r->body.data : "", r->body.len, &rq, why, sizeof(why)), why) == -1)
+		return;
+	memset(&r->op, 0, sizeof(r->op));
+	if (enrol_code_hash(rq.code, rq.len, r->op.u.enrol.e.hash) == -1) {
+		http_fail(r, 422, "code: want XXXX-XXXX");
+		return;
+	}
+	crypto_random(raw, sizeof(raw));
+	strlcpy(secret, KIOSK_KEY_PREFIX, sizeof(secret));
+	n = strlen(secret);
+	for (i = 0; i < KIOSK_SECRET_BYTES * 8 / 5; i++) {
+		size_t	 bit = i * 5, byte = bit / 8, sh = bit % 8;
+		unsigned v = (unsigned)raw[byte] << 8 |
+		    (byte + 1 < sizeof(raw) ? raw[byte + 1] : 0);
+
+		secret[n++] = b32[(v >> (11 - sh)) & 31];
+	}
+	secret[n] = '\0';
+	crypto_zero(raw, sizeof(raw));
+	r->op.kind = WOP_ENROL;
+	r->op.u.enrol.created = now_sec();
+	crypto_sha256(secret, n, r->op.u.enrol.key_hash);
+	/* The body is parsed: it keeps the secret for the continuation. */
+	buf_reset(&r->body);
+	if (buf_addstr(&r->body, secret) == -1) {
+		crypto_zero(secret, sizeof(secret));
+		http_fail(r, 500, "internal error");
+		return;
+	}
+	crypto_zero(secret, sizeof(secret));
+	http_submit(r, h_kiosk_enrolled);
+}
+
+/* The ticket of a pairing as the kiosk gets it. */
+static void
+h_kiosk_ticket(struct req *r, const struct ticket *t)
+{
+	const struct procedure	*p;
+	char			 token[TOKEN_LEN + 1], exp[32];
+
+	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
+	format_time(t->expires, exp);
+	p = catalog_procedure(r->app->cat, t->procedure,
+	    strlen(t->procedure));
+	h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s}",
+	    "token", token, "procedure", "code", t->procedure, "name",
+	    p != NULL ? h_kiosk_text(&p->name) :
+	    h_kiosk_code_text(t->procedure), "unit", h_kiosk_unit(r, t->unit),
+	    "expires_at", exp));
+}
+
+static void
+h_kiosk_nothing(struct req *r)
+{
+	buf_reset(&r->out);
+	r->no_store = 1;
+	http_reply(r, 204, "application/json");
+}
+
+static void
+h_kiosk_next_cont(struct req *r)
+{
+	if (r->op.rc == HL_OK)
+		h_kiosk_ticket(r, &r->op.u.ticket.t);
+	else
+		h_kiosk_nothing(r);
+}
+
+static int
+h_kiosk_park(void *arg)
+{
+	struct req	*r = arg;
+
+	http_park(r, h_kiosk_next_cont);
+	return (r->submitted ? 0 : -1);
+}
+
+/* Another thread: fill in, unpark, touch r no more. */
+static void
+h_kiosk_wake(void *arg, const struct ticket *t)
+{
+	struct req	*r = arg;
+
+	if (t != NULL) {
+		r->op.u.ticket.t = *t;
+		r->op.rc = HL_OK;
+	} else
+		r->op.rc = HL_NOT_FOUND;
+	http_unpark(r);
+}
+
+void
+h_kiosk_next(struct req *r)
+{
+	const char	*w = http_arg(r, "wait"), *seen = http_arg(r, "seen");
+	uint8_t		 id[TICKET_ID_LEN];
+	struct ticket	 t;
+	long long	 wait = PAIR_WAIT_DEFAULT;
+	int		 has_seen = 0;
+
+	if (w != NULL && parse_num(w, strlen(w), PAIR_WAIT_MIN, PAIR_WAIT_MAX,
+	    &wait) == -1) {
+		http_fail(r, 400, "wait: want a whole number from 1 to 30");
+		return;
+	}
+	if (r->unit[0] == '\0' || r->counter[0] == '\0') {
+		http_fail(r, 422, "this key has no unit and counter; enrol "
+		    "the kiosk with hailong kiosk add");
+		return;
+	}
+	/* A token that does not verify matches no ticket anyway. */
+	if (seen != NULL && token_verify(store_keyring(r->app->st), seen,
+	    strlen(seen), id) == 0)
+		has_seen = 1;
+	memset(&r->op, 0, sizeof(r->op));
+	switch (pair_next(r->unit, r->counter, has_seen ? id : NULL,
+	    (int)wait, h_kiosk_park, h_kiosk_wake, r, &t)) {
+	case 1:
+		h_kiosk_ticket(r, &t);
+		return;
+	case 0:
+		return;		/* parked */
+	default:
+		if (!r->submitted && r->state != RS_DONE)
+			h_kiosk_nothing(r);
+		return;
+	}
+}
+
+static void
+h_responses_reply(struct req *r, unsigned status, enum channel c, int flags)
+{
+	char	 s[128];
+
+	snprintf(s, sizeof(s), "{\"status\":\"stored\",\"channel\":\"%s\","
+	    "\"suspect\":%s}", channel_name(c),
+	    (flags & RESPONSE_SUSPECT) ? "true" : "false");
+	http_reply_json(r, status, s);
+	r->no_store = 1;
+}
+
+static void
+h_responses_stored(struct req *r)
+{
+	const struct response	*rs = &r->op.u.answer.r;
+
+	switch (r->op.rc) {
+	case HL_OK:
+		break;
+	case HL_CONFLICT:
+		pair_ticket_answered(rs->ticket);
+		http_fail(r, 409, "already answered");
+		return;
+	case HL_GONE:
+		http_fail(r, 410, "this ticket has expired");
+		return;
+	case HL_NOT_FOUND:
+		http_fail(r, 404, "no such ticket");
+		return;
+	case HL_INVALID:
+		http_fail(r, 422, "the answer cannot be stored");
+		return;
+	case HL_FULL:
+		http_fail(r, 503, "storage full; try again later");
+		return;
+	default:
+		http_fail(r, 500, "cannot store the answer");
+		return;
+	}
+	if (rs->has_ticket)
+		pair_ticket_answered(rs->ticket);
+	h_responses_reply(r, r->op.u.answer.duplicate ? 200 : 201,
+	    (enum channel)rs->channel, rs->flags);
+}
+
+/* Answers of rq as levels into rs; HL_OK or HL_INVALID with why. */
+static enum hl_rc
+h_responses_levels(const struct survey *sv, const struct response_req *rq,
+    struct response *rs, char *why, size_t whylen)
+{
+	const struct survey_question	*q;
+	size_t				 i;
+	int				 level;
+
+	if (1 + rq->nchoices + rq->nreasons > RESPONSE_ANSWERS_MAX) {
+		snprintf(why, whylen, "answers: too many");
+		return (HL_INVALID);
+	}
+	rs->nanswers = 0;
+	strlcpy(rs->answers[0].q, sv->overall->id, sizeof(rs->answers[0].q));
+	rs->answers[0].level = (uint8_t)rq->overall;
+	rs->nanswers = 1;
+	for (i = 0; i < rq->nchoices; i++) {
+		q = survey_question(sv, rq->choices[i].q,
+		    strlen(rq->choices[i].q));
+		if (q == NULL || q->kind != QK_CHOICE) {
+			snprintf(why, whylen, "answers.%s: not a question of "
+			    "this survey", rq->choices[i].q);
+			return (HL_INVALID);
+		}
+		if ((level = survey_option_level(q, rq->choices[i].option,
+		    strlen(rq->choices[i].option))) == 0) {
+			snprintf(why, whylen, "answers.%s: unknown option",
+			    q->id);
+			return (HL_INVALID);
+		}
+		strlcpy(rs->answers[rs->nanswers].q, q->id,
+		    sizeof(rs->answers[0].q));
+		rs->answers[rs->nanswers++].level = (uint8_t)level;
+	}
+	if (rq->nreasons > 0 && sv->reasons == NULL) {
+		snprintf(why, whylen, "answers.reasons: this survey has none");
+		return (HL_INVALID);
+	}
+	for (i = 0; i < rq->nreasons; i++) {
+		if ((level = survey_option_level(sv->reasons, rq->reasons[i],
+		    strlen(rq->reasons[i]))) == 0) {
+			snprintf(why, whylen, "answers.reasons: unknown "
+			    "option");
+			return (HL_INVALID);
+		}
+		strlcpy(rs->answers[rs->nanswers].q, sv->reasons->id,
+		    sizeof(rs->answers[0].q));
+		rs->answers[rs->nanswers++].level = (uint8_t)level;
+	}
+	return (survey_check(sv, rs->answers, rs->nanswers, why, whylen));
+}
+
+static struct kiosk_guard *
+h_guard_find(const uint8_t key[32])
+{
+	struct kiosk_guard	*g;
+	size_t			 i, oldest = 0;
+
+	if (guards == NULL)
+		guards = xcalloc(KIOSK_GUARD_MAX, sizeof(*guards));
+	for (i = 0; i < nguards; i++) {
+		if (memcmp(guards[i].key, key, 32) == 0) {
+			guards[i].touched = ++guard_clock;
+			return (&guards[i]);
+		}
+		if (guards[i].touched < guards[oldest].touched)
+			oldest = i;
+	}
+	g = nguards < KIOSK_GUARD_MAX ? &guards[nguards++] : &guards[oldest];
+	memset(g, 0, sizeof(*g));
+	memcpy(g->key, key, 32);
+	g->last = INT64_MIN;
+	g->touched = ++guard_clock;
+	return (g);
+}
+
+/*
+ * The walk-in guard: -1 to ignore the rating, else 0 with *suspect.
+ * The retry of the kiosk's last walk-in passes: the writer dedups it.
+ */
+static int
+h_guard(const uint8_t key[32], const struct response_req *rq,
+    int64_t answered, int *suspect)
+{
+	struct kiosk_guard	*g;
+	size_t			 i, same = 0;
+	int64_t			 d;
+	int			 ret = 0;
+
+	*suspect = 0;
+	pthread_mutex_lock(&guard_mu);
+	g = h_guard_find(key);
+	if (strcmp(g->idem, rq->idem) == 0)
+		goto out;
+	d = answered - g->last;
+	if (g->last != INT64_MIN && d > -WALKIN_GAP_SEC && d < WALKIN_GAP_SEC) {
+		g->last = answered;
+		ret = -1;
+		goto out;
+	}
+	g->last = answered;
+	strlcpy(g->idem, rq->idem, sizeof(g->idem));
+	for (i = 0; i < g->nrecent; i++) {
+		d = answered - g->recent[i].at;
+		if (g->recent[i].overall == rq->overall &&
+		    d <= WALKIN_BURST_SEC && d >= -WALKIN_BURST_SEC)
+			same++;
+	}
+	if (same + 1 >= WALKIN_BURST)
+		*suspect = 1;
+	g->recent[g->next].at = answered;
+	g->recent[g->next].overall = rq->overall;
+	g->next = (g->next + 1) % (WALKIN_BURST - 1);
+	if (g->nrecent < WALKIN_BURST - 1)
+		g->nrecent++;
+out:
+	pthread_mutex_unlock(&guard_mu);
+	return (ret);
+}
+
+void
+h_responses_post(struct req *r)
+{
+	struct response_req	*rq;
+	struct response		*rs = &r->op.u.answer.r;
+	struct ticket		 t;
+	struct idem		 im;
+	uint8_t			 ih[32];
+	char			 why[200];
+	int64_t			 now = now_sec();
+	int			 suspect = 0;
+	enum hl_rc		 rc;
+
+	rq = xmalloc(sizeof(*rq));
+	if (h_kiosk_parse_rc(r, json_in_response(r->body.data != NULL ?
+	    r->body.data : "", r->body.len, rq, why, sizeof(why)), why) == -1)
+		goto out;
+	if (!r->has_key) {
+		http_fail(r, 401, "a kiosk key is needed");
+		goto out;
+	}
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_ANSWER;
+	if (h_responses_levels(r->app->sv, rq, rs, why, sizeof(why)) !=
+	    HL_OK) {
+		http_fail(r, 422, why);
+		goto out;
+	}
+	if (rq->has_answered && (rq->answered > now + ANSWER_SLACK_SEC ||
+	    rq->answered < now - ANSWER_AGE_MAX)) {
+		http_fail(r, 422, "answered_at: in the future or older than "
+		    "7 days");
+		goto out;
+	}
+	rs->answered = rq->has_answered ? rq->answered : now;
+
+	/* A retry whose first answer is stored: its outcome, no write. */
+	idem_hash(r->key_hash, rq->idem, rq->idem_len, ih);
+	switch (store_idem_get(r->app->st, ih, &im)) {
+	case HL_OK:
+		h_responses_reply(r, 200, (enum channel)im.channel, im.flags);
+		goto out;
+	case HL_NOT_FOUND:
+		break;
+	default:
+		http_fail(r, 500, "cannot read the store");
+		goto out;
+	}
+
+	if (rq->has_token) {
+		if (token_verify(store_keyring(r->app->st), rq->token,
+		    rq->token_len, rs->ticket) == -1) {
+			http_fail(r, 404, "no such ticket");
+			goto out;
+		}
+		if ((rc = store_ticket_get(r->app->st, rs->ticket, &t)) !=
+		    HL_OK) {
+			http_fail(r, rc == HL_NOT_FOUND ? 404 : 500,
+			    rc == HL_NOT_FOUND ? "no such ticket" :
+			    "cannot read the ticket");
+			goto out;
+		}
+		if (t.state == TICKET_ANSWERED) {
+			pair_ticket_answered(t.id);
+			http_fail(r, 409, "already answered");
+			goto out;
+		}
+		if (t.state != TICKET_OPEN || now > t.expires) {
+			http_fail(r, 410, "this ticket has expired");
+			goto out;
+		}
+		if (rs->answered < t.issued - ANSWER_SLACK_SEC) {
+			http_fail(r, 422, "answered_at: before the ticket was "
+			    "issued");
+			goto out;
+		}
+		rs->has_ticket = 1;
+		rs->channel = CHANNEL_KIOSK;
+	} else {
+		if (r->unit[0] == '\0') {
+			http_fail(r, 422, "this key has no unit; enrol the "
+			    "kiosk with hailong kiosk add");
+			goto out;
+		}
+		if (h_guard(r->key_hash, rq, rs->answered, &suspect) == -1) {
+			http_reply_json(r, 200, "{\"status\":\"ignored\"}");
+			r->no_store = 1;
+			goto out;
+		}
+		rs->channel = CHANNEL_WALKIN;
+		strlcpy(rs->sector, WALKIN_SECTOR, sizeof(rs->sector));
+		strlcpy(rs->unit, r->unit, sizeof(rs->unit));
+		if (suspect)
+			rs->flags |= RESPONSE_SUSPECT;
+	}
+	strlcpy(rs->survey, r->app->sv->id, sizeof(rs->survey));
+	rs->survey_version = r->app->sv->version;
+	strlcpy(rs->lang, lang_code(rq->lang >= 0 ? (enum lang)rq->lang :
+	    LANG_VI), sizeof(rs->lang));
+	rs->comment_len = rq->comment_len;
+	memcpy(rs->comment, rq->comment, rq->comment_len);
+	rs->comment[rs->comment_len] = '\0';
+	r->op.u.answer.has_idem = 1;
+	memcpy(r->op.u.answer.idem, ih, sizeof(ih));
+	http_submit(r, h_responses_stored);
+out:
+	free(rq);
+}

@@ -10,6 +10,7 @@
 
 #include "form.h"
 #include "h.h"
+#include "pair.h"
 #include "util.h"
 
 static void
@@ -86,6 +87,7 @@ h_survey_stored(struct req *r)
 		http_fail(r, 500, "cannot store the answer");
 		return;
 	}
+	pair_ticket_answered(r->op.u.answer.r.ticket);
 	buf_reset(&r->out);
 	if (page_message(r->app->pg, &r->out, r->lang, MSG_THANKS) == -1) {
 		http_fail(r, 500, "cannot render the page");

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "h.h"
+#include "pair.h"
 #include "qr.h"
 #include "util.h"
 
@@ -58,6 +59,8 @@ h_ticket_issued(struct req *r)
 		http_fail(r, 500, "cannot store the ticket");
 		return;
 	}
+	/* A kiosk waiting at this counter gets the ticket. */
+	pair_ticket_issued(t);
 	app_ticket_refs(r->app, t, token, code, url);
 	format_time(t->expires, exp);
 	o = json_pack("{s:s, s:s, s:s, s:s}", "token", token, "url", url,

@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "h.h"
 #include "http.h"
+#include "pair.h"
 #include "route.h"
 #include "session.h"
 #include "util.h"
@@ -161,6 +162,31 @@ http_submit(struct req *r, void (*cont)(struct req *))
 	writer_submit(r->app->w, &r->op);
 }
 
+void
+http_park(struct req *r, void (*cont)(struct req *))
+{
+	if (atomic_load(&http_closing)) {
+		http_fail(r, 503, "the server is stopping; try again");
+		return;
+	}
+	atomic_fetch_add(&http_inflight, 1);
+	r->submitted = 1;
+	r->cont = cont;
+	r->state = RS_SUSPENDED;
+	MHD_suspend_connection(r->conn);
+}
+
+void
+http_unpark(struct req *r)
+{
+	struct MHD_Connection	*conn = r->conn;
+
+	r->state = RS_RESUMED;
+	/* r may be freed from here on. */
+	MHD_resume_connection(conn);
+	atomic_fetch_sub(&http_inflight, 1);
+}
+
 /* Content-Type without parameters, compared case-insensitively. */
 static int
 http_ctype_is(struct req *r, const char *want)
@@ -218,6 +244,10 @@ http_role(struct req *r, int *present)
 	if (store_key_get(r->app->st, hash, &k) != HL_OK)
 		return (0);
 	strlcpy(r->unit, k.unit, sizeof(r->unit));
+	r->has_key = 1;
+	memcpy(r->key_hash, hash, sizeof(r->key_hash));
+	strlcpy(r->key_name, k.name, sizeof(r->key_name));
+	strlcpy(r->counter, k.counter, sizeof(r->counter));
 	return (k.role);
 }
 
@@ -459,6 +489,8 @@ http_stop(struct http *h)
 	 */
 	atomic_store(&http_closing, 1);
 	MHD_quiesce_daemon(h->d);
+	/* Long polls would hold the inflight count for up to 30 s. */
+	pair_shutdown();
 	for (i = 0; i < 2000 && atomic_load(&http_inflight) > 0; i++)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);

@@ -60,6 +60,11 @@ struct req {
 	int			 role;		/* ROLE_* of the key or session */
 	int			 via_session;	/* authenticated by cookie */
 	char			 unit[UNIT_CODE_MAX + 1];	/* key's unit */
+	/* With a Bearer key: its hash, name and counter (kiosks). */
+	int			 has_key;
+	uint8_t			 key_hash[32];
+	char			 key_name[KEY_NAME_MAX + 1];
+	char			 counter[COUNTER_MAX + 1];
 	/* Scratch for handlers. */
 	enum lang		 lang;
 	struct survey_form	 sf;
@@ -84,5 +89,15 @@ const char *http_arg(struct req *, const char *name);
 const char *http_header(struct req *, const char *name);
 /* Queues r->op with the writer; cont runs once it is durable. */
 void	 http_submit(struct req *, void (*cont)(struct req *));
+/*
+ * Suspends the request (a long poll) until http_unpark(); cont then runs
+ * on an HTTP thread and replies. When the server is stopping it replies
+ * 503 at once and does not suspend: r->submitted tells. Whoever parks
+ * must unpark, from any thread, exactly once, and touch nothing of r
+ * afterwards; http_stop() calls pair_shutdown() first, which unparks
+ * every waiter.
+ */
+void	 http_park(struct req *, void (*cont)(struct req *));
+void	 http_unpark(struct req *);
 
 #endif

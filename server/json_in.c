@@ -258,3 +258,419 @@ out:
 		memset(out, 0, sizeof(*out));
 	return (rc);
 }
+
+/* Size, depth, syntax, duplicates, an object: the common start. */
+static enum hl_rc
+json_in_root(const char *body, size_t len, json_t **rootp, char *why,
+    size_t whylen)
+{
+	json_t		*root;
+	json_error_t	 err;
+
+	*rootp = NULL;
+	if (len > JSON_BODY_MAX) {
+		snprintf(why, whylen, "body: at most %u bytes",
+		    (unsigned)JSON_BODY_MAX);
+		return (HL_TOO_BIG);
+	}
+	if (json_depth(body, len, JSON_DEPTH_MAX) > JSON_DEPTH_MAX) {
+		snprintf(why, whylen, "body: nested deeper than %d",
+		    JSON_DEPTH_MAX);
+		return (HL_MALFORMED);
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &err);
+	if (root == NULL) {
+		if (json_error_code(&err) == json_error_duplicate_key)
+			snprintf(why, whylen, "body: duplicate key");
+		else
+			snprintf(why, whylen,
+			    "body: not JSON (line %d, column %d)",
+			    err.line, err.column);
+		return (HL_MALFORMED);
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		snprintf(why, whylen, "body: not a JSON object");
+		return (HL_MALFORMED);
+	}
+	*rootp = root;
+	return (HL_OK);
+}
+
+/* HL_INVALID naming the first key of o not in names (NULL-ended). */
+static enum hl_rc
+json_in_known(json_t *o, const char *const *names, const char *where,
+    char *why, size_t whylen)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 i;
+
+	json_object_foreach(o, key, v) {
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(key, names[i]) == 0)
+				break;
+		if (names[i] != NULL)
+			continue;
+		if (json_key_ok(key))
+			snprintf(why, whylen, "%sunknown field \"%s\"", where,
+			    key);
+		else
+			snprintf(why, whylen, "%sunknown field", where);
+		return (HL_INVALID);
+	}
+	return (HL_OK);
+}
+
+enum hl_rc
+json_in_enrol(const char *body, size_t len, struct enrol_req *out,
+    char *why, size_t whylen)
+{
+	static const char *const names[] = { "code", NULL };
+	json_t		*root = NULL, *v;
+	size_t		 n;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	if ((v = json_object_get(root, "code")) == NULL) {
+		snprintf(why, whylen, "code: required");
+		goto out;
+	}
+	if (!json_is_string(v)) {
+		snprintf(why, whylen, "code: must be a string");
+		goto out;
+	}
+	n = json_string_length(v);
+	if (n == 0 || n > ENROL_CODE_IN_MAX) {
+		snprintf(why, whylen, "code: 1 to %d bytes",
+		    ENROL_CODE_IN_MAX);
+		goto out;
+	}
+	if (!json_text_ok(json_string_value(v), n)) {
+		snprintf(why, whylen, "code: control characters not allowed");
+		goto out;
+	}
+	memcpy(out->code, json_string_value(v), n);
+	out->code[n] = '\0';
+	out->len = n;
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
+	return (rc);
+}
+
+/* [a-z0-9_]{1,QUESTION_ID_MAX}: question and option ids. */
+static int
+json_id_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > QUESTION_ID_MAX)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return (0);
+	return (1);
+}
+
+static int
+json_digits(const char *s, size_t n, int *v)
+{
+	size_t	 i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return (0);
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+json_days(int y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+int
+json_in_time(const char *s, size_t len, int64_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	 y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign;
+	size_t	 i;
+
+	if (len < 17 || len > ANSWERED_AT_MAX)
+		return (-1);
+	if (json_digits(s, 4, &y) == -1 || s[4] != '-' ||
+	    json_digits(s + 5, 2, &mo) == -1 || s[7] != '-' ||
+	    json_digits(s + 8, 2, &d) == -1 || (s[10] != 'T' && s[10] != 't'
+	    && s[10] != ' ') || json_digits(s + 11, 2, &h) == -1 ||
+	    s[13] != ':' || json_digits(s + 14, 2, &mi) == -1)
+		return (-1);
+	i = 16;
+	if (i < len && s[i] == ':') {
+		if (i + 3 > len || json_digits(s + i + 1, 2, &sec) == -1)
+			return (-1);
+		i += 3;
+		if (i < len && (s[i] == '.' || s[i] == ',')) {
+			i++;
+			if (i >= len || s[i] < '0' || s[i] > '9')
+				return (-1);
+			while (i < len && s[i] >= '0' && s[i] <= '9')
+				i++;
+		}
+	}
+	if (i >= len)
+		return (-1);	/* no zone: ambiguous */
+	if (s[i] == 'Z' || s[i] == 'z') {
+		if (i + 1 != len)
+			return (-1);
+	} else if (s[i] == '+' || s[i] == '-') {
+		sign = s[i] == '-' ? -1 : 1;
+		i++;
+		if (len - i == 5 && s[i + 2] == ':') {
+			if (json_digits(s + i, 2, &oh) == -1 ||
+			    json_digits(s + i + 3, 2, &om) == -1)
+				return (-1);
+		} else if (len - i == 4) {
+			if (json_digits(s + i, 2, &oh) == -1 ||
+			    json_digits(s + i + 2, 2, &om) == -1)
+				return (-1);
+		} else if (len - i == 2) {
+			if (json_digits(s + i, 2, &oh) == -1)
+				return (-1);
+		} else
+			return (-1);
+		if (oh > 23 || om > 59)
+			return (-1);
+		oh *= sign;
+		om *= sign;
+	} else
+		return (-1);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0)) || h > 23 || mi > 59 || sec > 60)
+		return (-1);
+	*t = json_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    (oh * 3600 + om * 60);
+	return (0);
+}
+
+static enum hl_rc
+json_in_answers(json_t *a, struct response_req *out, char *why,
+    size_t whylen)
+{
+	const char	*key, *s;
+	json_t		*v, *e;
+	size_t		 i, j, n;
+	json_int_t	 o;
+
+	if (!json_is_object(a)) {
+		snprintf(why, whylen, "answers: must be an object");
+		return (HL_INVALID);
+	}
+	if ((v = json_object_get(a, "overall")) == NULL) {
+		snprintf(why, whylen, "answers.overall: required");
+		return (HL_INVALID);
+	}
+	if (!json_is_integer(v) || (o = json_integer_value(v)) < 1 || o > 5) {
+		snprintf(why, whylen, "answers.overall: a whole number from "
+		    "1 to 5");
+		return (HL_INVALID);
+	}
+	out->overall = (int)o;
+	json_object_foreach(a, key, v) {
+		if (strcmp(key, "overall") == 0)
+			continue;
+		if (strcmp(key, "reasons") == 0) {
+			if (!json_is_array(v)) {
+				snprintf(why, whylen, "answers.reasons: must "
+				    "be an array of option ids");
+				return (HL_INVALID);
+			}
+			if (json_array_size(v) > RESPONSE_REASONS_MAX) {
+				snprintf(why, whylen, "answers.reasons: at "
+				    "most %d", RESPONSE_REASONS_MAX);
+				return (HL_INVALID);
+			}
+			json_array_foreach(v, i, e) {
+				if (!json_is_string(e) ||
+				    !json_id_ok(json_string_value(e),
+				    json_string_length(e))) {
+					snprintf(why, whylen, "answers.reasons:"
+					    " each an option id (a-z, 0-9, _)");
+					return (HL_INVALID);
+				}
+				s = json_string_value(e);
+				for (j = 0; j < out->nreasons; j++)
+					if (strcmp(out->reasons[j], s) == 0)
+						break;
+				if (j < out->nreasons) {
+					snprintf(why, whylen, "answers.reasons:"
+					    " an option given twice");
+					return (HL_INVALID);
+				}
+				strlcpy(out->reasons[out->nreasons++], s,
+				    QUESTION_ID_MAX + 1);
+			}
+			continue;
+		}
+		n = strlen(key);
+		if (!json_id_ok(key, n)) {
+			snprintf(why, whylen, "answers: unknown question");
+			return (HL_INVALID);
+		}
+		if (out->nchoices == RESPONSE_CHOICES_MAX) {
+			snprintf(why, whylen, "answers: too many questions");
+			return (HL_INVALID);
+		}
+		if (!json_is_string(v) || !json_id_ok(json_string_value(v),
+		    json_string_length(v))) {
+			snprintf(why, whylen, "answers.%s: must be an option id",
+			    key);
+			return (HL_INVALID);
+		}
+		strlcpy(out->choices[out->nchoices].q, key, QUESTION_ID_MAX + 1);
+		strlcpy(out->choices[out->nchoices].option,
+		    json_string_value(v), QUESTION_ID_MAX + 1);
+		out->nchoices++;
+	}
+	return (HL_OK);
+}
+
+enum hl_rc
+json_in_response(const char *body, size_t len, struct response_req *out,
+    char *why, size_t whylen)
+{
+	static const char *const names[] = { "idempotency_key", "token",
+	    "answers", "comment", "lang", "answered_at", NULL };
+	json_t		*root = NULL, *v;
+	const char	*s;
+	size_t		 n, i;
+	int		 l;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	out->lang = -1;
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+
+	if ((v = json_object_get(root, "idempotency_key")) == NULL) {
+		snprintf(why, whylen, "idempotency_key: required");
+		goto out;
+	}
+	if (!json_is_string(v) ||
+	    (n = json_string_length(v)) < IDEM_KEY_MIN || n > IDEM_KEY_MAX) {
+		snprintf(why, whylen, "idempotency_key: a string of %d to %d "
+		    "characters", IDEM_KEY_MIN, IDEM_KEY_MAX);
+		goto out;
+	}
+	s = json_string_value(v);
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		    s[i] == '-')) {
+			snprintf(why, whylen, "idempotency_key: only A-Z, a-z, "
+			    "0-9, '_', '-'");
+			goto out;
+		}
+	memcpy(out->idem, s, n);
+	out->idem_len = n;
+
+	if ((v = json_object_get(root, "token")) != NULL) {
+		if (!json_is_string(v) || (n = json_string_length(v)) == 0 ||
+		    n > RESPONSE_TOKEN_MAX ||
+		    !json_code_ok(json_string_value(v), n)) {
+			snprintf(why, whylen, "token: a ticket token");
+			goto out;
+		}
+		out->has_token = 1;
+		memcpy(out->token, json_string_value(v), n);
+		out->token_len = n;
+	}
+
+	if ((v = json_object_get(root, "answers")) == NULL) {
+		snprintf(why, whylen, "answers: required");
+		goto out;
+	}
+	if ((rc = json_in_answers(v, out, why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+
+	if ((v = json_object_get(root, "comment")) != NULL) {
+		if (!json_is_string(v)) {
+			snprintf(why, whylen, "comment: must be a string");
+			goto out;
+		}
+		s = json_string_value(v);
+		n = json_string_length(v);
+		if (n > COMMENT_BYTES_MAX || !utf8_valid(s, n) ||
+		    utf8_chars(s, n) > COMMENT_CHARS_MAX) {
+			snprintf(why, whylen, "comment: at most %d characters "
+			    "of text", COMMENT_CHARS_MAX);
+			goto out;
+		}
+		memcpy(out->comment, s, n);
+		out->comment_len = n;
+	}
+
+	if ((v = json_object_get(root, "lang")) != NULL) {
+		if (!json_is_string(v) || (l = lang_parse(json_string_value(v),
+		    json_string_length(v))) == -1) {
+			snprintf(why, whylen, "lang: vi, en or km");
+			goto out;
+		}
+		out->lang = l;
+	}
+
+	if ((v = json_object_get(root, "answered_at")) != NULL) {
+		if (json_is_integer(v) && json_integer_value(v) > 0 &&
+		    json_integer_value(v) < ((json_int_t)1 << 40))
+			out->answered = (int64_t)json_integer_value(v);
+		else if (!json_is_string(v) ||
+		    json_in_time(json_string_value(v), json_string_length(v),
+		    &out->answered) == -1) {
+			snprintf(why, whylen, "answered_at: ISO 8601 with a "
+			    "zone, or seconds since 1970");
+			goto out;
+		}
+		out->has_answered = 1;
+	}
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK) {
+		memset(out, 0, sizeof(*out));
+		out->lang = -1;
+	}
+	return (rc);
+}

@@ -6,6 +6,7 @@
 #define JSON_IN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hl.h"
 
@@ -34,5 +35,66 @@ struct ticket_req {
  */
 enum hl_rc json_in_ticket(const char *body, size_t len,
 	    struct ticket_req *out, char *why, size_t whylen);
+
+/* {"code": s}: a kiosk's one-time enrolment code, as typed. */
+#define ENROL_CODE_IN_MAX	32
+
+struct enrol_req {
+	char	 code[ENROL_CODE_IN_MAX + 1];
+	size_t	 len;
+};
+
+/*
+ * {"code": s}. HL_MALFORMED as json_in_ticket(); HL_INVALID for a
+ * missing, empty, over-long or non-string code or another key.
+ */
+enum hl_rc json_in_enrol(const char *body, size_t len,
+	    struct enrol_req *out, char *why, size_t whylen);
+
+/* A kiosk's answer (POST /api/v1/responses). */
+#define IDEM_KEY_MIN		16
+#define IDEM_KEY_MAX		64
+#define RESPONSE_TOKEN_MAX	64
+#define RESPONSE_CHOICES_MAX	16	/* single-choice answers */
+#define RESPONSE_REASONS_MAX	16
+#define ANSWERED_AT_MAX		40	/* bytes of the ISO 8601 form */
+
+struct response_choice {
+	char	 q[QUESTION_ID_MAX + 1];
+	char	 option[QUESTION_ID_MAX + 1];
+};
+
+struct response_req {
+	char			 idem[IDEM_KEY_MAX + 1];
+	size_t			 idem_len;
+	int			 has_token;
+	char			 token[RESPONSE_TOKEN_MAX + 1];
+	size_t			 token_len;
+	int			 overall;		/* 1..5 */
+	size_t			 nchoices;
+	struct response_choice	 choices[RESPONSE_CHOICES_MAX];
+	size_t			 nreasons;
+	char			 reasons[RESPONSE_REASONS_MAX][QUESTION_ID_MAX + 1];
+	size_t			 comment_len;		/* 0 when absent */
+	char			 comment[COMMENT_BYTES_MAX + 1];
+	int			 lang;			/* -1 when absent */
+	int			 has_answered;
+	int64_t			 answered;		/* seconds */
+};
+
+/*
+ * {"idempotency_key": [A-Za-z0-9_-]{16,64}, "token": s?,
+ *  "answers": {"overall": 1..5, "<question>": "<option>", ...,
+ *  "reasons": ["<option>", ...]?}, "comment": s?, "lang": "vi|en|km"?,
+ *  "answered_at": ISO 8601 with a zone (Z or +HH:MM) or unix seconds?}.
+ * Only shapes and limits are checked here: question and option ids are
+ * [a-z0-9_]{1,23} but matched against the survey by the caller. Returns
+ * as json_in_ticket(); a reason is repeated or too many -> HL_INVALID.
+ */
+enum hl_rc json_in_response(const char *body, size_t len,
+	    struct response_req *out, char *why, size_t whylen);
+
+/* ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.f]](Z|+HH:MM|+HHMM)" to seconds; 0/-1. */
+int	 json_in_time(const char *s, size_t len, int64_t *t);
 
 #endif

@@ -24,7 +24,37 @@
  * an indented line continues the value above it (Khmer lines are long).
  */
 
+/*
+ * The survey page of a plain visit differs between tickets only in the
+ * procedure, the unit and the token: it is rendered once per language
+ * with markers in their places and cut into pieces there, so that a
+ * visit costs a few copies instead of a render.
+ */
+#define PAGE_PIECES_MAX	32
+#define PAGE_MARK	'\x01'
+
+struct page_piece {
+	size_t	 off;
+	size_t	 len;
+	char	 then;		/* 'P'rocedure, 'U'nit, 'T'oken or 0 */
+};
+
+struct page_pre {
+	char			*html;
+	size_t			 n;
+	struct page_piece	 piece[PAGE_PIECES_MAX];
+};
+
+struct pages;
+static int	 page_pre_init(struct pages *, enum lang, char *, size_t);
+static int	 page_msgs_init(struct pages *, char *, size_t);
+
+#define PAGE_MSGS	(MSG_ERROR + 1)
+
 struct pages {
+	struct page_pre		 pre[LANG_COUNT];
+	char			*msg[LANG_COUNT][PAGE_MSGS];
+	size_t			 msglen[LANG_COUNT][PAGE_MSGS];
 	struct tplset		*ts;
 	const struct tpl	*survey_t;
 	const struct tpl	*message_t;
@@ -59,6 +89,8 @@ static const char *const page_msgs[] = {
 	"thanks", "answered", "expired", "not_found", "bad_request",
 	"unavailable", "error"
 };
+_Static_assert(sizeof(page_msgs) / sizeof(*page_msgs) == PAGE_MSGS,
+    "one name per enum page_msg");
 
 /* Mouth of the face beside each level of the overall scale (1..5). */
 static const char *const page_mouths[SURVEY_LEVELS] = {
@@ -302,13 +334,16 @@ page_text(const struct pages *p, enum lang l, const char *key)
 void
 page_free(struct pages *p)
 {
-	int	 l;
+	int	 l, m;
 
 	if (p == NULL)
 		return;
 	for (l = 0; l < LANG_COUNT; l++) {
 		json_decref(p->str[l]);
 		json_decref(p->langs[l]);
+		free(p->pre[l].html);
+		for (m = 0; m < PAGE_MSGS; m++)
+			free(p->msg[l][m]);
 	}
 	tpl_free(p->ts);
 	free(p);
@@ -366,6 +401,11 @@ page_init(struct pages **pp, const char *tpl_dir, const struct survey *sv,
 			json_array_append_new(p->langs[l], item);
 		}
 	}
+	for (l = 0; l < LANG_COUNT; l++)
+		if (page_pre_init(p, l, why, whylen) == -1)
+			goto out;
+	if (page_msgs_init(p, why, whylen) == -1)
+		goto out;
 	*pp = p;
 	p = NULL;
 	rc = 0;
@@ -550,10 +590,11 @@ page_question(const struct survey_question *q, enum lang lang,
 	return (o);
 }
 
-int
-page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
-    const char *token, enum lang lang, const char *error,
-    const struct answer *prev, size_t nprev, const char *comment)
+static int
+page_survey_render(const struct pages *p, struct buf *out,
+    const struct ticket *t, const char *token, enum lang lang,
+    const char *error, const struct answer *prev, size_t nprev,
+    const char *comment)
 {
 	const struct survey		*sv = p->sv;
 	const struct survey_question	*q;
@@ -613,18 +654,97 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 	return (rc);
 }
 
+/* Renders the plain survey page of lang with markers, cuts it up. */
+static int
+page_pre_init(struct pages *p, enum lang lang, char *why, size_t whylen)
+{
+	static const char	 marks[] = "PUT";
+	struct page_pre		*pre = &p->pre[lang];
+	struct ticket		 t;
+	struct buf		 b;
+	char			 token[4] = { PAGE_MARK, 'T', PAGE_MARK, '\0' };
+	size_t			 i, start = 0;
+
+	memset(&t, 0, sizeof(t));
+	t.procedure[0] = t.procedure[2] = PAGE_MARK;
+	t.procedure[1] = 'P';
+	t.unit[0] = t.unit[2] = PAGE_MARK;
+	t.unit[1] = 'U';
+	buf_init(&b, PAGE_MAX);
+	if (page_survey_render(p, &b, &t, token, lang, NULL, NULL, 0,
+	    NULL) == -1) {
+		buf_clear(&b);
+		page_why(why, whylen, "survey.html: cannot render");
+		return (-1);
+	}
+	pre->html = buf_steal(&b, NULL);
+	for (i = 0; pre->html[i] != '\0'; i++) {
+		if (pre->html[i] != PAGE_MARK || pre->html[i + 1] == '\0' ||
+		    strchr(marks, pre->html[i + 1]) == NULL ||
+		    pre->html[i + 2] != PAGE_MARK)
+			continue;
+		if (pre->n == PAGE_PIECES_MAX - 1) {
+			page_why(why, whylen, "survey.html: more than %d "
+			    "places for the procedure, unit and token",
+			    PAGE_PIECES_MAX - 1);
+			return (-1);
+		}
+		pre->piece[pre->n++] = (struct page_piece){ start, i - start,
+		    pre->html[i + 1] };
+		start = i + 3;
+		i += 2;
+	}
+	pre->piece[pre->n++] = (struct page_piece){ start, i - start, 0 };
+	return (0);
+}
+
 int
-page_message(const struct pages *p, struct buf *out, enum lang lang,
+page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
+    const char *token, enum lang lang, const char *error,
+    const struct answer *prev, size_t nprev, const char *comment)
+{
+	const struct page_pre	*pre;
+	const char		*s;
+	size_t			 i;
+	int			 rc = 0;
+
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	pre = &p->pre[lang];
+	if (error != NULL || nprev > 0 || (comment != NULL &&
+	    comment[0] != '\0') || pre->html == NULL)
+		return (page_survey_render(p, out, t, token, lang, error,
+		    prev, nprev, comment));
+	for (i = 0; i < pre->n && rc == 0; i++) {
+		rc = buf_add(out, pre->html + pre->piece[i].off,
+		    pre->piece[i].len);
+		switch (pre->piece[i].then) {
+		case 'P':
+			s = page_procedure(p, t->procedure, lang);
+			break;
+		case 'U':
+			s = page_unit(p, t->unit, lang);
+			break;
+		case 'T':
+			s = token;
+			break;
+		default:
+			continue;
+		}
+		if (rc == 0)
+			rc = buf_add_html(out, s, strlen(s));
+	}
+	return (rc);
+}
+
+static int
+page_message_render(const struct pages *p, struct buf *out, enum lang lang,
     enum page_msg msg)
 {
 	json_t	*ctx;
 	char	 key[64];
 	int	 rc;
 
-	if ((unsigned)lang >= LANG_COUNT)
-		lang = LANG_VI;
-	if ((unsigned)msg >= sizeof(page_msgs) / sizeof(*page_msgs))
-		msg = MSG_ERROR;
 	ctx = page_ctx(p, lang);
 	snprintf(key, sizeof(key), "msg_%s_title", page_msgs[msg]);
 	page_set(ctx, "title", page_text(p, lang, key));
@@ -638,6 +758,38 @@ page_message(const struct pages *p, struct buf *out, enum lang lang,
 	rc = tpl_render(p->message_t, ctx, out);
 	json_decref(ctx);
 	return (rc);
+}
+
+/* Message pages depend on the language only: rendered once at start. */
+static int
+page_msgs_init(struct pages *p, char *why, size_t whylen)
+{
+	struct buf	 b;
+	int		 l, m;
+
+	for (l = 0; l < LANG_COUNT; l++)
+		for (m = 0; m < PAGE_MSGS; m++) {
+			buf_init(&b, PAGE_MAX);
+			if (page_message_render(p, &b, l, m) == -1) {
+				buf_clear(&b);
+				page_why(why, whylen, "message.html: cannot "
+				    "render");
+				return (-1);
+			}
+			p->msg[l][m] = buf_steal(&b, &p->msglen[l][m]);
+		}
+	return (0);
+}
+
+int
+page_message(const struct pages *p, struct buf *out, enum lang lang,
+    enum page_msg msg)
+{
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	if ((unsigned)msg >= PAGE_MSGS)
+		msg = MSG_ERROR;
+	return (buf_add(out, p->msg[lang][msg], p->msglen[lang][msg]));
 }
 
 int

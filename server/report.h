@@ -1,3 +1,151 @@
+/*
+ * report.h: the monthly satisfaction report. report_build() fills one
+ * struct report from the aggregates of twelve months (one range read,
+ * never a scan of responses) and the newest comments of the month (read
+ * backwards from the month's end in growing windows, so that a busy
+ * month is not read whole); the renderers turn it into JSON, CSV (UTF-8
+ * with a BOM), XLSX and HTML.
+ *
+ * Figures: satisfied = top two levels of the overall question among all
+ * its answers; a 95% Wilson interval; a target is met when the whole
+ * interval is at or above it, not met when the whole interval is below,
+ * inconclusive otherwise; beside it the probability that the true rate
+ * reaches the target under a Jeffreys prior, Beta(s + 1/2, n - s + 1/2).
+ * No answers means "no data" (JSON null), never 0% or NaN.
+ */
 #ifndef REPORT_H
 #define REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "hl.h"
+#include "store.h"
+#include "survey.h"
+
+#define REPORT_MONTHS		12	/* the trend, the month included */
+#define REPORT_MIN_DEFAULT	30	/* fewer answers: not ranked */
+#define REPORT_MIN_MAX		1000000
+#define REPORT_COMMENTS_MAX	200	/* newest shown */
+#define REPORT_Z		1.959963984540054	/* 95% two-sided */
+#define REPORT_SAT_LEVEL	4	/* levels 4-5 are satisfied */
+#define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */
+#define REPORT_OUT_MAX		(16u * 1024 * 1024)	/* any rendering */
+/* The first window read back from the month's end for comments. */
+#define REPORT_COMMENT_WINDOW	3600
+
+/* Counts of one scope (a sector, a unit or all) in one month. */
+struct report_fig {
+	uint64_t	 levels[SURVEY_LEVELS];	/* overall answers by level */
+	uint64_t	 responses;		/* overall answers */
+	uint64_t	 satisfied;
+	uint64_t	 unsatisfied;
+	uint64_t	 issued;		/* tickets issued */
+	uint64_t	 channels[CHANNEL_COUNT];
+	uint64_t	 suspect;
+};
+
+/* A sector, "overall", or a unit, with its months (index
+ * REPORT_MONTHS - 1 is the report's month). */
+struct report_row {
+	char			 code[UNIT_CODE_MAX + 1];
+	const struct text	*name;		/* NULL for an unknown code */
+	const struct sector	*targets;	/* whose targets apply */
+	const struct unit	*unit;		/* unit rows only */
+	struct report_fig	 m[REPORT_MONTHS];
+};
+
+struct report_comment {
+	int64_t		 answered;
+	uint64_t	 key;
+	char		 sector[SECTOR_CODE_MAX + 1];
+	char		 unit[UNIT_CODE_MAX + 1];
+	int		 rating;	/* overall level, 0 = none */
+	char		*text;
+};
+
+struct report_opts {
+	uint32_t	 month;		/* YYYYMM */
+	const char	*unit;		/* NULL or "": the whole province */
+	const char	*sector;	/* NULL or "": every sector */
+	uint64_t	 min_responses;	/* 0: REPORT_MIN_DEFAULT */
+	int		 no_comments;	/* skip the responses read */
+};
+
+struct report {
+	uint32_t		 month;
+	uint32_t		 months[REPORT_MONTHS];	/* ascending */
+	char			 unit[UNIT_CODE_MAX + 1];	/* "" = all */
+	char			 sector[SECTOR_CODE_MAX + 1];	/* "" = all */
+	uint64_t		 min_responses;
+	const struct catalog	*cat;
+	const struct survey	*sv;
+	size_t			 nsectors;
+	struct report_row	*sectors;	/* catalogue order */
+	struct report_row	 overall;
+	size_t			 nunits;
+	struct report_row	*units;		/* the scope's subtree */
+	/* Answers per question (sv order) and level, in the month. */
+	uint64_t		 q[SURVEY_QUESTIONS_MAX][SURVEY_OPTIONS_MAX];
+	size_t			 ncomments;
+	struct report_comment	*comments;	/* newest first */
+	int			 comments_more;	/* older ones not shown */
+	double			 build_ms;
+};
+
+/*
+ * Fills rep from st for o. Returns HL_OK; HL_INVALID with why for an
+ * unknown unit or sector or a bad month; HL_ERROR when the store cannot
+ * be read. rep must be report_free()d after HL_OK.
+ */
+enum hl_rc report_build(struct report *rep, struct store *st,
+	    const struct catalog *cat, const struct survey *sv,
+	    const struct report_opts *o, char *why, size_t whylen);
+void	 report_free(struct report *);
+
+/* "YYYY-MM" to YYYYMM; 0 when malformed (untrusted s[0..len)). */
+uint32_t report_month_parse(const char *s, size_t len);
+/* YYYYMM plus delta months. */
+uint32_t report_month_add(uint32_t month, int delta);
+/* First second of month in the province's zone; -1 on error. */
+int64_t	 report_month_start(uint32_t month);
+
+/* The maths, exposed for the tests. */
+/* Wilson interval of s of n at REPORT_Z; -1 when n is 0. */
+int	 report_wilson(uint64_t s, uint64_t n, double *lo, double *hi);
+/* Regularized incomplete beta I_x(a, b) (the Beta(a, b) CDF at x). */
+double	 report_beta_cdf(double x, double a, double b);
+/* P(true rate >= t) under Beta(s + 1/2, n - s + 1/2); t in 0..1. */
+double	 report_p_reach(uint64_t s, uint64_t n, double t);
+
+enum report_status {
+	RS_NO_DATA = 0,
+	RS_MET,
+	RS_NOT_MET,
+	RS_INCONCLUSIVE
+};
+/* Status of s of n against target t (0..1). */
+enum report_status report_status(uint64_t s, uint64_t n, double t);
+const char *report_status_name(enum report_status);
+
+/* Renderings. The JSON value is the caller's (json_decref). */
+struct json_t;
+struct json_t *report_json(const struct report *);
+/* Appends the CSV (UTF-8 BOM, CRLF, one block per part); 0 or -1. */
+int	 report_csv(const struct report *, struct buf *out);
+/* Writes the workbook to path; 0 or -1. */
+int	 report_xlsx(const struct report *, const char *path);
+/* Reads the XLSX into out through a temporary file in tmpdir; 0 or -1. */
+int	 report_xlsx_buf(const struct report *, const char *tmpdir,
+	    struct buf *out);
+/*
+ * Renders the HTML page with templates/report.html of tpl_dir. extra,
+ * when not NULL, is a JSON object merged into the template's context
+ * (the handler's csrf token, query strings). 0 or -1.
+ */
+int	 report_html(const struct report *, const char *tpl_dir,
+	    struct json_t *extra, struct buf *out);
+
 #endif

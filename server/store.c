@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "store.h"
 #include "store_priv.h"
 #include "util.h"
 
 #define ENC_VERSION	1
+#define APIKEY_VERSION	2	/* 1 had no counter; both are read */
 #define VERIFY_INITIAL	4096
 
 /* The typed code ends inside byte CODE_BITS / 8 of the id. */
@@ -338,11 +340,12 @@ apikey_encode(const struct apikey *k, uint8_t *out, size_t outlen)
 {
 	struct enc	 e = { out, outlen, 0, 0 };
 
-	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, APIKEY_VERSION);
 	enc_u8(&e, k->role);
 	enc_u64(&e, (uint64_t)k->created);
 	enc_str(&e, k->name, KEY_NAME_MAX);
 	enc_str(&e, k->unit, UNIT_CODE_MAX);
+	enc_str(&e, k->counter, COUNTER_MAX);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -350,19 +353,154 @@ int
 apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
 {
 	struct dec	 d = { in, len, 0, 0 };
+	uint8_t		 version;
 
 	memset(k, 0, sizeof(*k));
-	if (dec_u8(&d) != ENC_VERSION)
+	version = dec_u8(&d);
+	if (version != 1 && version != APIKEY_VERSION)
 		return (-1);
 	k->role = dec_u8(&d);
 	k->created = (int64_t)dec_u64(&d);
 	dec_str(&d, k->name, KEY_NAME_MAX);
 	dec_str(&d, k->unit, UNIT_CODE_MAX);
+	if (version >= 2)
+		dec_str(&d, k->counter, COUNTER_MAX);
 	if (d.bad || d.off != len) {
 		memset(k, 0, sizeof(*k));
 		return (-1);
 	}
 	return (0);
+}
+
+size_t
+enrol_encode(const struct enrol *en, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)en->created);
+	enc_u64(&e, (uint64_t)en->expires);
+	enc_str(&e, en->name, KEY_NAME_MAX);
+	enc_str(&e, en->unit, UNIT_CODE_MAX);
+	enc_str(&e, en->counter, COUNTER_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+/* The hash is the record's key: the caller sets it. */
+int
+enrol_decode(const uint8_t *in, size_t len, struct enrol *en)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(en, 0, sizeof(*en));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	en->created = (int64_t)dec_u64(&d);
+	en->expires = (int64_t)dec_u64(&d);
+	dec_str(&d, en->name, KEY_NAME_MAX);
+	dec_str(&d, en->unit, UNIT_CODE_MAX);
+	dec_str(&d, en->counter, COUNTER_MAX);
+	if (d.bad || d.off != len) {
+		memset(en, 0, sizeof(*en));
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+idem_encode(const struct idem *im, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (im->channel >= CHANNEL_COUNT)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)im->created);
+	enc_u64(&e, im->response);
+	enc_u8(&e, im->channel);
+	enc_u8(&e, im->flags);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+idem_decode(const uint8_t *in, size_t len, struct idem *im)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(im, 0, sizeof(*im));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	im->created = (int64_t)dec_u64(&d);
+	im->response = dec_u64(&d);
+	im->channel = dec_u8(&d);
+	im->flags = dec_u8(&d);
+	if (d.bad || d.off != len || im->channel >= CHANNEL_COUNT) {
+		memset(im, 0, sizeof(*im));
+		return (-1);
+	}
+	return (0);
+}
+
+static const char enrol_b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+int
+enrol_code_hash(const char *s, size_t len, uint8_t out[32])
+{
+	char		 canon[ENROL_CODE_CHARS];
+	const char	*p;
+	size_t		 i, n = 0;
+	int		 c;
+
+	if (len > 2 * ENROL_CODE_LEN)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '-' || c == ' ')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (c == 'I' || c == 'L')
+			c = '1';
+		else if (c == 'O')
+			c = '0';
+		if (c == '\0' || (p = strchr(enrol_b32, c)) == NULL ||
+		    n == ENROL_CODE_CHARS)
+			return (-1);
+		canon[n++] = *p;
+	}
+	if (n != ENROL_CODE_CHARS)
+		return (-1);
+	crypto_sha256(canon, n, out);
+	return (0);
+}
+
+void
+enrol_code_new(char out[ENROL_CODE_LEN + 1])
+{
+	uint8_t	 raw[ENROL_CODE_CHARS];
+	size_t	 i, j = 0;
+
+	crypto_random(raw, sizeof(raw));
+	for (i = 0; i < ENROL_CODE_CHARS; i++) {
+		if (i == ENROL_CODE_CHARS / 2)
+			out[j++] = '-';
+		out[j++] = enrol_b32[raw[i] & 31];
+	}
+	out[j] = '\0';
+	crypto_zero(raw, sizeof(raw));
+}
+
+void
+idem_hash(const uint8_t keyhash[32], const char *idem, size_t len,
+    uint8_t out[32])
+{
+	uint8_t	 b[32 + 256];
+
+	if (len > sizeof(b) - 32)
+		len = sizeof(b) - 32;
+	memcpy(b, keyhash, 32);
+	memcpy(b + 32, idem, len);
+	crypto_sha256(b, 32 + len, out);
 }
 
 void
@@ -652,6 +790,14 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		    (unsigned)format, (unsigned)STORE_FORMAT);
 		return (-1);
 	}
+	if (format < STORE_FORMAT) {
+		/* Format 2 only adds: kiosk key records, enrol, idem. */
+		be32_put(b, STORE_FORMAT);
+		v.mv_data = b;
+		v.mv_size = 4;
+		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
+			goto lmdb;
+	}
 	k.mv_data = "tz";
 	k.mv_size = 2;
 	if ((rc = mdb_get(txn, st->meta, &k, &v)) != 0)
@@ -752,7 +898,9 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 	    (rc = mdb_dbi_open(txn, "responses", MDB_CREATE,
 	    &st->responses)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "agg", MDB_CREATE, &st->agg)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "keys", MDB_CREATE, &st->keys)) != 0)
+	    (rc = mdb_dbi_open(txn, "keys", MDB_CREATE, &st->keys)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "enrol", MDB_CREATE, &st->enrol)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "idem", MDB_CREATE, &st->idem)) != 0)
 		goto lmdb;
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
@@ -907,6 +1055,95 @@ store_response_get(struct store *st, uint64_t key, struct response *r)
 out:
 	store_txn_abort(st, txn);
 	return (store_rc(rc));
+}
+
+enum hl_rc
+store_idem_get(struct store *st, const uint8_t hash[32], struct idem *im)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k = { 32, (void *)hash }, v;
+	int	 rc;
+
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->idem, &k, &v)) != 0)
+		goto out;
+	if (idem_decode(v.mv_data, v.mv_size, im) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+int
+store_each_key(struct store *st,
+    int (*fn)(const uint8_t *, const struct apikey *, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct apikey	 ak;
+	uint8_t		 hash[32];
+	MDB_val		 k, v;
+	int		 rc, ret = -1;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if (mdb_cursor_open(txn, st->keys, &c) != 0)
+		goto out;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || k.mv_size != 32 ||
+		    apikey_decode(v.mv_data, v.mv_size, &ak) == -1)
+			goto out;
+		memcpy(hash, k.mv_data, 32);
+		if ((rc = fn(hash, &ak, arg)) != 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	return (ret);
+}
+
+int
+store_each_enrol(struct store *st, int (*fn)(const struct enrol *, void *),
+    void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct enrol	 en;
+	MDB_val		 k, v;
+	int		 rc, ret = -1;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if (mdb_cursor_open(txn, st->enrol, &c) != 0)
+		goto out;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || k.mv_size != 32 ||
+		    enrol_decode(v.mv_data, v.mv_size, &en) == -1)
+			goto out;
+		memcpy(en.hash, k.mv_data, 32);
+		if ((rc = fn(&en, arg)) != 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	return (ret);
 }
 
 int
@@ -1265,6 +1502,49 @@ verify_responses(struct store *st, MDB_txn *txn, struct vlist *l,
 	return (bad);
 }
 
+/* Idempotency records: each names a stored response of its channel. */
+static long
+verify_idem(struct store *st, MDB_txn *txn, struct response *r, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	struct idem	 im;
+	MDB_val		 k, v;
+	uint8_t		 kb[8];
+	long		 bad = 0;
+	int		 rc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->idem, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			bad = -1;
+			break;
+		}
+		if (k.mv_size != 32 ||
+		    idem_decode(v.mv_data, v.mv_size, &im) == -1) {
+			fprintf(out, "idem record %zu bytes: malformed\n",
+			    v.mv_size);
+			bad++;
+			continue;
+		}
+		be64_put(kb, im.response);
+		k.mv_data = kb;
+		k.mv_size = 8;
+		if (mdb_get(txn, st->responses, &k, &v) != 0 ||
+		    response_decode(v.mv_data, v.mv_size, r) == -1 ||
+		    r->channel != im.channel) {
+			fprintf(out, "idem record: response %llu missing\n",
+			    (unsigned long long)im.response);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
 long
 store_verify(struct store *st, FILE *out)
 {
@@ -1285,6 +1565,11 @@ store_verify(struct store *st, FILE *out)
 		goto out;
 	bad = n;
 	if ((n = verify_responses(st, txn, &l, r, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
+	if ((n = verify_idem(st, txn, r, out)) == -1) {
 		bad = -1;
 		goto out;
 	}

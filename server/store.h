@@ -19,7 +19,7 @@
 #include "survey.h"
 #include "token.h"
 
-#define STORE_FORMAT		1
+#define STORE_FORMAT		2
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
 #define STORE_TZ_MAX		63
@@ -95,7 +95,50 @@ struct apikey {
 	int64_t	 created;
 	char	 name[KEY_NAME_MAX + 1];
 	char	 unit[UNIT_CODE_MAX + 1];	/* "" = any */
+	char	 counter[COUNTER_MAX + 1];	/* a kiosk's counter, or "" */
 };
+
+/*
+ * A pending kiosk enrolment: the one-time code (ENROL_CODE_CHARS
+ * Crockford base32 characters, shown as XXXX-XXXX) is stored as its
+ * SHA-256 only, with what the kiosk key will be; single use, valid
+ * ENROL_TTL seconds.
+ */
+#define ENROL_CODE_CHARS	8
+#define ENROL_CODE_LEN		9	/* with the dash in the middle */
+#define ENROL_TTL		(24 * 3600)
+
+struct enrol {
+	uint8_t	 hash[32];		/* the key of the record */
+	int64_t	 created;
+	int64_t	 expires;
+	char	 name[KEY_NAME_MAX + 1];
+	char	 unit[UNIT_CODE_MAX + 1];
+	char	 counter[COUNTER_MAX + 1];
+};
+
+/*
+ * Parses a typed enrolment code s[0..len) (untrusted; any case, dashes
+ * and spaces ignored, I and L read as 1, O as 0) and hashes its
+ * canonical form. Returns 0, or -1 when it is not a code.
+ */
+int	 enrol_code_hash(const char *s, size_t len, uint8_t out[32]);
+/* A fresh random code, "XXXX-XXXX" and a NUL. */
+void	 enrol_code_new(char out[ENROL_CODE_LEN + 1]);
+
+/*
+ * The first outcome of an answer sent with an idempotency key, kept under
+ * SHA-256(kiosk key hash | idempotency key) so that a retry gets it back.
+ */
+struct idem {
+	int64_t	 created;
+	uint64_t response;		/* the response's key */
+	uint8_t	 channel;		/* enum channel */
+	uint8_t	 flags;			/* RESPONSE_* */
+};
+
+void	 idem_hash(const uint8_t keyhash[32], const char *idem, size_t len,
+	    uint8_t out[32]);
 
 /*
  * Aggregate counters: key (month, sector, unit, question, level), a
@@ -139,6 +182,8 @@ enum hl_rc store_key_get(struct store *, const uint8_t hash[32],
 	    struct apikey *);
 enum hl_rc store_response_get(struct store *, uint64_t key,
 	    struct response *);
+enum hl_rc store_idem_get(struct store *, const uint8_t hash[32],
+	    struct idem *);
 /* 0 when a read and a write transaction can both begin (healthz). */
 int	 store_check(struct store *);
 
@@ -156,6 +201,12 @@ int	 store_each_agg(struct store *,
 /* The aggregates of months from..to (YYYYMM, both included) only. */
 int	 store_each_agg_months(struct store *, uint32_t from, uint32_t to,
 	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);
+/* API keys (hash, key) and pending enrolments, in hash order. */
+int	 store_each_key(struct store *,
+	    int (*fn)(const uint8_t *, const struct apikey *, void *),
+	    void *arg);
+int	 store_each_enrol(struct store *,
+	    int (*fn)(const struct enrol *, void *), void *arg);
 /* Count of one aggregate; 0 when absent. */
 uint64_t store_agg_get(struct store *, const struct agg_key *);
 
@@ -172,7 +223,14 @@ int	 ticket_decode(const uint8_t *in, size_t len, struct ticket *);
 size_t	 response_encode(const struct response *, uint8_t *out,
 	    size_t outlen);
 int	 response_decode(const uint8_t *in, size_t len, struct response *);
+size_t	 enrol_encode(const struct enrol *, uint8_t *out, size_t outlen);
+int	 enrol_decode(const uint8_t *in, size_t len, struct enrol *);
+size_t	 idem_encode(const struct idem *, uint8_t *out, size_t outlen);
+int	 idem_decode(const uint8_t *in, size_t len, struct idem *);
 #define TICKET_ENC_MAX		256
+#define ENROL_ENC_MAX		(1 + 8 + 8 + 1 + KEY_NAME_MAX + 1 + \
+	    UNIT_CODE_MAX + 1 + COUNTER_MAX)
+#define IDEM_ENC_MAX		(1 + 8 + 8 + 1 + 1)
 #define RESPONSE_ENC_MAX	(COMMENT_BYTES_MAX + 1024 + \
 	    RESPONSE_ANSWERS_MAX * (QUESTION_ID_MAX + 3))
 

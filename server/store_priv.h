@@ -28,7 +28,8 @@
 #define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
-#define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX)
+#define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
+	    1 + COUNTER_MAX)
 
 struct store {
 	MDB_env			*env;
@@ -38,6 +39,8 @@ struct store {
 	MDB_dbi			 responses;
 	MDB_dbi			 agg;
 	MDB_dbi			 keys;
+	MDB_dbi			 enrol;		/* code hash -> struct enrol */
+	MDB_dbi			 idem;		/* idem_hash -> struct idem */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

@@ -170,6 +170,29 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 		op->rc = HL_INVALID;
 		goto out;
 	}
+	/* A retry gets the first outcome, whatever became of the ticket. */
+	op->u.answer.duplicate = 0;
+	if (op->u.answer.has_idem) {
+		struct idem	 im;
+
+		k.mv_data = op->u.answer.idem;
+		k.mv_size = 32;
+		rc = mdb_get(txn, st->idem, &k, &v);
+		if (rc == 0) {
+			if (idem_decode(v.mv_data, v.mv_size, &im) == -1) {
+				rc = MDB_CORRUPTED;
+				goto out;
+			}
+			op->u.answer.duplicate = 1;
+			r->key = im.response;
+			r->channel = im.channel;
+			r->flags = im.flags;
+			goto out;
+		}
+		if (rc != MDB_NOTFOUND)
+			goto out;
+		rc = 0;
+	}
 	if (r->has_ticket) {
 		k.mv_data = r->ticket;
 		k.mv_size = TICKET_ID_LEN;
@@ -217,6 +240,25 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 	v.mv_size = n;
 	if ((rc = mdb_put(txn, st->responses, &k, &v, MDB_NOOVERWRITE)) != 0)
 		goto out;
+	if (op->u.answer.has_idem) {
+		struct idem	 im;
+		uint8_t		 ienc[IDEM_ENC_MAX];
+
+		im.created = now_sec();
+		im.response = r->key;
+		im.channel = r->channel;
+		im.flags = r->flags;
+		if ((n = idem_encode(&im, ienc, sizeof(ienc))) == 0) {
+			op->rc = HL_INVALID;
+			goto out;
+		}
+		k.mv_data = op->u.answer.idem;
+		k.mv_size = 32;
+		v.mv_data = ienc;
+		v.mv_size = n;
+		if ((rc = mdb_put(txn, st->idem, &k, &v, 0)) != 0)
+			goto out;
+	}
 	if (r->has_ticket) {
 		t.state = TICKET_ANSWERED;
 		t.response = r->key;
@@ -274,6 +316,127 @@ apply_key(struct store *st, MDB_txn *txn, struct wop *op)
 }
 
 static int
+apply_enrol_add(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	uint8_t	 enc[ENROL_ENC_MAX];
+	MDB_val	 k = { 32, op->u.enrol.e.hash }, v;
+	size_t	 n;
+	int	 rc;
+
+	if ((n = enrol_encode(&op->u.enrol.e, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	rc = mdb_put(txn, st->enrol, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST) {
+		op->rc = HL_CONFLICT;
+		rc = 0;
+	}
+	return (rc);
+}
+
+/* The code goes and the key comes in one transaction: single use. */
+static int
+apply_enrol(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct enrol	*e = &op->u.enrol.e;
+	struct apikey	*key = &op->u.enrol.key;
+	uint8_t		 hash[32], enc[APIKEY_ENC_MAX];
+	MDB_val		 k = { 32, e->hash }, v;
+	size_t		 n;
+	int		 rc;
+
+	if ((rc = mdb_get(txn, st->enrol, &k, &v)) != 0) {
+		if (rc == MDB_NOTFOUND) {
+			op->rc = HL_NOT_FOUND;
+			rc = 0;
+		}
+		return (rc);
+	}
+	memcpy(hash, e->hash, 32);
+	if (enrol_decode(v.mv_data, v.mv_size, e) == -1)
+		return (MDB_CORRUPTED);
+	memcpy(e->hash, hash, 32);
+	if (now_sec() > e->expires) {
+		op->rc = HL_NOT_FOUND;
+		return (0);
+	}
+	if ((rc = mdb_del(txn, st->enrol, &k, NULL)) != 0)
+		return (rc);
+	memset(key, 0, sizeof(*key));
+	key->role = ROLE_KIOSK;
+	key->created = op->u.enrol.created;
+	strlcpy(key->name, e->name, sizeof(key->name));
+	strlcpy(key->unit, e->unit, sizeof(key->unit));
+	strlcpy(key->counter, e->counter, sizeof(key->counter));
+	if ((n = apikey_encode(key, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	k.mv_data = op->u.enrol.key_hash;
+	k.mv_size = 32;
+	v.mv_data = enc;
+	v.mv_size = n;
+	rc = mdb_put(txn, st->keys, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST) {
+		op->rc = HL_CONFLICT;
+		rc = 0;
+	}
+	return (rc);
+}
+
+/* Deletes every record of db whose value is(name); counts them. */
+static int
+revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const char *name,
+    size_t *count)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	struct apikey	 ak;
+	struct enrol	 en;
+	int		 rc, hit;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	*count = 0;
+	if ((rc = mdb_cursor_open(txn, db, &c)) != 0)
+		return (rc);
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) != 0)
+			break;
+		if (keys)
+			hit = apikey_decode(v.mv_data, v.mv_size, &ak) == 0 &&
+			    ak.role == ROLE_KIOSK && strcmp(ak.name, name) == 0;
+		else
+			hit = enrol_decode(v.mv_data, v.mv_size, &en) == 0 &&
+			    strcmp(en.name, name) == 0;
+		if (!hit)
+			continue;
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+		(*count)++;
+	}
+	mdb_cursor_close(c);
+	return (rc == MDB_NOTFOUND ? 0 : rc);
+}
+
+static int
+apply_revoke(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	int	 rc;
+
+	if ((rc = revoke_in(txn, st->keys, 1, op->u.revoke.name,
+	    &op->u.revoke.nkeys)) != 0 ||
+	    (rc = revoke_in(txn, st->enrol, 0, op->u.revoke.name,
+	    &op->u.revoke.ncodes)) != 0)
+		return (rc);
+	if (op->u.revoke.nkeys == 0 && op->u.revoke.ncodes == 0)
+		op->rc = HL_NOT_FOUND;
+	return (0);
+}
+
+static int
 apply(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	op->rc = HL_OK;
@@ -284,6 +447,12 @@ apply(struct store *st, MDB_txn *txn, struct wop *op)
 		return (apply_answer(st, txn, op));
 	case WOP_KEY:
 		return (apply_key(st, txn, op));
+	case WOP_ENROL_ADD:
+		return (apply_enrol_add(st, txn, op));
+	case WOP_ENROL:
+		return (apply_enrol(st, txn, op));
+	case WOP_REVOKE:
+		return (apply_revoke(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

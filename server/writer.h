@@ -21,7 +21,10 @@
 enum wop_kind {
 	WOP_TICKET,	/* issue a ticket (idempotent per unit + case) */
 	WOP_ANSWER,	/* store a response */
-	WOP_KEY		/* store an API key */
+	WOP_KEY,	/* store an API key */
+	WOP_ENROL_ADD,	/* store a pending enrolment code */
+	WOP_ENROL,	/* consume a code: create its kiosk key */
+	WOP_REVOKE	/* delete the kiosk keys and codes of a name */
 };
 
 struct wop {
@@ -43,11 +46,42 @@ struct wop {
 			 * must be open and unexpired at commit time.
 			 */
 			struct response	 r;
+			/*
+			 * in: with has_idem, idem is idem_hash() of the
+			 * kiosk's key hash and its idempotency key. When a
+			 * record exists the op stores nothing: rc HL_OK,
+			 * duplicate set, and r's key, channel and flags are
+			 * the first answer's. Otherwise the record is
+			 * written with the response.
+			 */
+			int		 has_idem;
+			uint8_t		 idem[32];
+			int		 duplicate;	/* out */
 		} answer;
 		struct {
 			uint8_t		 hash[32];
 			struct apikey	 key;
 		} key;
+		struct {
+			/*
+			 * ENROL_ADD in: e (hash = code hash); HL_CONFLICT
+			 * when that code exists. ENROL in: e.hash and
+			 * key_hash (the new secret's hash), created; out: e
+			 * (the consumed code) and key (the stored key);
+			 * HL_NOT_FOUND for an unknown, used or expired code.
+			 */
+			struct enrol	 e;
+			uint8_t		 key_hash[32];
+			int64_t		 created;
+			struct apikey	 key;
+		} enrol;
+		struct {
+			/* in: name; out: what was deleted (HL_NOT_FOUND
+			 * when no kiosk key had that name). */
+			char		 name[KEY_NAME_MAX + 1];
+			size_t		 nkeys;
+			size_t		 ncodes;
+		} revoke;
 	} u;
 	enum hl_rc	 rc;	/* out: HL_OK, HL_NOT_FOUND, HL_CONFLICT
 				 * (ticket answered), HL_GONE (expired),

@@ -1,3 +1,522 @@
+"""Monthly report: figures of the JSON report against an independent
+recount from `hailong export`, the CSV and the XLSX (read with openpyxl)
+against the JSON, access (keys, sign-in, session cookie, CSRF on
+sign-out), escaping of comments, months without data."""
+
+import datetime
+import io
+import math
+import os
+import random
+import re
 import sys
-print("0 passed, 0 failed")
-sys.exit(0)
+import threading
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hl  # noqa: E402
+from hl import test, run, Server, add_key, assert_status, assert_html  # noqa
+
+Z = 1.959963984540054
+TICKETS = 1200
+ANSWERED = 900
+
+WEIRD = [
+    '<script>alert("x")</script> & \'quote\'',
+    "a" * 300,
+    "\u202eevil\u202c \u200f\u0645\u0631\u062d\u0628\u0627\u200f",
+    "សូមអរគុណ ការបម្រើល្អណាស់",
+    "Rất tốt, cảm ơn cán bộ",
+]
+
+
+def schema_path(*p):
+    return os.path.join(hl.SRCDIR, "schema", *p)
+
+
+def load_targets():
+    """sectors.ini: {code: {year: percent}}, 'overall' included."""
+    out, cur = {}, None
+    order = []
+    with open(schema_path("sectors.ini"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            m = re.match(r"^\[(overall|sector (\w+))\]$", line)
+            if m:
+                cur = m.group(2) or "overall"
+                out[cur] = {}
+                if cur != "overall":
+                    order.append(cur)
+                continue
+            m = re.match(r"^target\.(\d{4})\s*=\s*([\d.]+)$", line)
+            if m and cur:
+                out[cur][int(m.group(1))] = float(m.group(2))
+    return out, order
+
+
+def load_units():
+    parent = {}
+    with open(schema_path("units.csv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("code,"):
+                continue
+            cells = line.rstrip("\n").split(",")
+            if len(cells) >= 2 and cells[0]:
+                parent[cells[0]] = cells[1]
+    return parent
+
+
+def wilson(s, n):
+    p = s / n
+    d = 1 + Z * Z / n
+    c = (p + Z * Z / (2 * n)) / d
+    h = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / d
+    return (0.0 if s == 0 else c - h) * 100, (1.0 if s == n else c + h) * 100
+
+
+def p_reach(s, n, t):
+    """P(X >= t), X ~ Beta(s + 1/2, n - s + 1/2), by Simpson's rule on a
+    substitution that removes the endpoint singularities."""
+    a, b = s + 0.5, n - s + 0.5
+    lb = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    # x = sin^2(u): dx = 2 sin u cos u du, pdf x^(a-1)(1-x)^(b-1).
+    u0, u1 = math.asin(math.sqrt(t)), math.pi / 2
+    m = 20000
+
+    def f(u):
+        su, cu = math.sin(u), math.cos(u)
+        if su <= 0 or cu <= 0:
+            return 0.0
+        return 2 * math.exp((2 * a - 1) * math.log(su) +
+                            (2 * b - 1) * math.log(cu) - lb)
+    h = (u1 - u0) / m
+    tot = f(u0) + f(u1)
+    for i in range(1, m):
+        tot += f(u0 + i * h) * (4 if i % 2 else 2)
+    return min(1.0, max(0.0, tot * h / 3))
+
+
+def status(s, n, t):
+    if n == 0:
+        return "no_data"
+    lo, hi = wilson(s, n)
+    if lo + 1e-7 >= t:
+        return "met"
+    if hi + 1e-7 < t:
+        return "not_met"
+    return "inconclusive"
+
+
+def close(a, b, tol=0.011):
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= tol
+
+
+def prev_month(m):
+    y, mo = int(m[:4]), int(m[5:])
+    return "%04d-%02d" % ((y, mo - 1) if mo > 1 else (y - 1, 12))
+
+
+def this_month():
+    # The province's zone is the store's default, Asia/Ho_Chi_Minh (+7).
+    now = datetime.datetime.utcnow() + datetime.timedelta(hours=7)
+    return now.strftime("%Y-%m")
+
+
+class Fixture:
+    """A server with tickets and answers of this month through HTTP and
+    synthetic ones of the three months before through dev-fill."""
+
+    def __init__(self):
+        self.srv = Server().start()
+        # Shared by every test here: not stopped between them.
+        hl._started.remove(self.srv)
+        self.viewer = add_key(self.srv.data, "viewer")
+        self.admin = add_key(self.srv.data, "admin")
+        self.issued = {}        # (sector, unit) -> tickets this month
+        self.month = this_month()
+        self.comments = []
+
+    def fill(self):
+        s = self.srv
+        rnd = random.Random(7)
+        targets, order = load_targets()
+        units = [u["code"] for u in s.units() if u.get("parent")]
+        procs = s.procedures()
+        jobs = []
+        for i in range(TICKETS):
+            sec = order[i % len(order)] if i % 7 else "land"
+            unit = units[(i * 5 + i // 3) % len(units)]
+            proc = procs[i % len(procs)]["code"]
+            jobs.append((i, sec, unit, proc))
+
+        def one(job):
+            i, sec, unit, proc = job
+            r = hl.issue(s, s.key, procedure=proc, unit=unit, sector=sec)
+            assert r[0] == 201, r
+            t = hl.json_of(*r)
+            return (i, sec, unit, t["token"])
+        with ThreadPoolExecutor(16) as ex:
+            tickets = list(ex.map(one, jobs))
+        for _, sec, unit, _t in tickets:
+            self.issued[(sec, unit)] = self.issued.get((sec, unit), 0) + 1
+        answers = []
+        for i, sec, unit, tok in tickets[:ANSWERED]:
+            # Skewed by unit so that the ranking means something.
+            w = (hash(unit) % 5) / 10.0
+            lv = rnd.choices([1, 2, 3, 4, 5],
+                             [1, 1 + w * 4, 2, 6, 10 - w * 10])[0]
+            pairs = [("overall", str(lv)),
+                     ("on_time", rnd.choice(["yes", "late"]))]
+            if lv <= 2:
+                pairs.append(("reasons", "slow"))
+            if i % 40 == 0:
+                c = WEIRD[(i // 40) % len(WEIRD)]
+                pairs.append(("comment", c))
+            answers.append((tok, pairs))
+
+        def ans(a):
+            tok, pairs = a
+            r = s.post_form("/s/" + tok, pairs)
+            if r[0] == 422 and any(k == "reasons" for k, _ in pairs):
+                r = s.post_form("/s/" + tok,
+                                [p for p in pairs if p[0] != "reasons"])
+            assert r[0] == 200, (r[0], r[2][:300])
+        with ThreadPoolExecutor(16) as ex:
+            list(ex.map(ans, answers))
+        # Three earlier months, through the writer in another process.
+        hl.cli_ok("dev-fill", "--data", s.data, "--answers", "3000",
+                  "--months", "3", "--end", prev_month(self.month),
+                  "--seed", "3")
+
+    def get(self, path, key=None):
+        return s_get(self.srv, path, key or self.viewer)
+
+
+def s_get(srv, path, key):
+    h = {"Authorization": "Bearer " + key} if key else {}
+    return srv.get(path, h)
+
+
+def recount(rows, month, parent):
+    """Figures of one month from the export rows, by sector and unit."""
+    by = {}
+
+    def add(key, r):
+        d = by.setdefault(key, {"n": 0, "s": 0, "u": 0, "tick": 0,
+                                "ch": {}, "susp": 0})
+        if r["overall"]:
+            d["n"] += 1
+            d["s"] += r["overall"] >= 4
+            d["u"] += r["overall"] <= 2
+        d["ch"][r["channel"]] = d["ch"].get(r["channel"], 0) + 1
+        d["tick"] += r["channel"] in ("qr", "kiosk")
+        d["susp"] += bool(r["suspect"])
+    for r in rows:
+        if r["month"] != month:
+            continue
+        add(("sector", r["sector"]), r)
+        add(("overall", ""), r)
+        u = r["unit"]
+        while u:
+            add(("unit", u), r)
+            u = parent.get(u, "")
+    return by
+
+
+def check_row(row, d, targets, issued, what):
+    n, s = d["n"] if d else 0, d["s"] if d else 0
+    assert row["responses"] == n, (what, row["responses"], n)
+    assert row["satisfied"] == s, (what, row["satisfied"], s)
+    if n == 0:
+        for k in ("percent", "ci_low", "ci_high", "delta"):
+            assert row[k] is None, (what, k, row[k])
+    else:
+        assert close(row["percent"], 100.0 * s / n), (what, row["percent"])
+        lo, hi = wilson(s, n)
+        assert close(row["ci_low"], lo) and close(row["ci_high"], hi), (
+            what, row["ci_low"], row["ci_high"], lo, hi)
+    for y, t in targets.items():
+        assert row["target_%d" % y] == t, (what, y)
+        assert row["status_%d" % y] == status(s, n, t), (
+            what, y, row["status_%d" % y], status(s, n, t), s, n)
+        if n:
+            assert close(row["p_%d" % y], p_reach(s, n, t / 100), 2e-3), (
+                what, y, row["p_%d" % y], p_reach(s, n, t / 100))
+    if issued is not None:
+        assert row["issued"] == issued, (what, row["issued"], issued)
+        tick = d["tick"] if d else 0
+        if issued:
+            assert close(row["response_rate"], 100.0 * tick / issued), what
+            u = min(d["u"] if d else 0, issued)
+            assert close(row["national_percent"],
+                         100.0 * (issued - u) / issued), (
+                what, row["national_percent"])
+        else:
+            assert row["response_rate"] is None, what
+
+
+_fx = None
+
+
+def fixture():
+    global _fx
+    if _fx is None:
+        _fx = Fixture()
+        _fx.fill()
+    return _fx
+
+
+@test
+def report_json_matches_recount():
+    fx = fixture()
+    targets, order = load_targets()
+    parent = load_units()
+    rows = fx.srv.export()
+    st, hd, body = fx.get("/api/v1/reports/monthly?month=" + fx.month)
+    assert st == 200, (st, body[:300])
+    rep = hl.json_of(st, hd, body)
+    assert rep["month"] == fx.month
+    now = recount(rows, fx.month, parent)
+    prev = recount(rows, prev_month(fx.month), parent)
+    assert [r["sector"] for r in rep["sectors"]] == order
+    tot_issued = sum(fx.issued.values())
+    check_row(rep["overall"], now.get(("overall", "")), targets["overall"],
+              tot_issued, "overall")
+    for row in rep["sectors"]:
+        sec = row["sector"]
+        iss = sum(v for (s, _u), v in fx.issued.items() if s == sec)
+        d = now.get(("sector", sec))
+        check_row(row, d, targets[sec], iss, sec)
+        p = prev.get(("sector", sec))
+        if d and d["n"] and p and p["n"]:
+            assert close(row["delta"], 100.0 * d["s"] / d["n"] -
+                         100.0 * p["s"] / p["n"]), (sec, row["delta"])
+    # Units: every level rolled up, worst first among the ranked.
+    seen = set()
+    last = -1.0
+    ranked_done = False
+    for row in rep["units"]:
+        u = row["unit"]
+        seen.add(u)
+        iss = 0
+        for (s, uu), v in fx.issued.items():
+            x = uu
+            while x:
+                if x == u:
+                    iss += v
+                    break
+                x = parent.get(x, "")
+        check_row(row, now.get(("unit", u)), targets["overall"], iss, u)
+        if row["rank"] is not None:
+            assert not ranked_done, "ranked unit after an unranked one"
+            assert row["responses"] >= rep["min_responses"]
+            assert row["percent"] >= last - 1e-9, (u, row["percent"], last)
+            last = row["percent"]
+        else:
+            ranked_done = True
+    assert seen == set(parent), (seen, set(parent))
+    # Aspect questions and channels.
+    q = [x for x in rep["questions"] if x["question"] == "on_time"][0]
+    cnt = {}
+    for r in rows:
+        if r["month"] == fx.month and r.get("on_time"):
+            cnt[r["on_time"]] = cnt.get(r["on_time"], 0) + 1
+    for o in q["options"]:
+        assert o["count"] == cnt.get(o["option"], 0), (o, cnt)
+    ch = now[("overall", "")]["ch"]
+    assert rep["channels"]["qr"] == ch.get("qr", 0)
+    assert rep["channels"]["kiosk_paired"] == ch.get("kiosk", 0)
+    assert rep["channels"]["kiosk_walkin"] == ch.get("kiosk-walkin", 0)
+    assert rep["channels"]["suspect"] == now[("overall", "")]["susp"]
+    # Trend: every month of the twelve.
+    for tr in rep["trend"]:
+        for m in tr["months"]:
+            d = recount([r for r in rows if r["month"] == m["month"]],
+                        m["month"], parent)
+            key = ("overall", "") if tr["sector"] == "overall" else (
+                "sector", tr["sector"])
+            n = d.get(key, {"n": 0})["n"]
+            assert m["responses"] == n, (tr["sector"], m, n)
+    # Comments: this month's, newest first, the weird ones intact.
+    items = rep["comments"]["items"]
+    want = [r["comment"] for r in rows
+            if r["month"] == fx.month and r["comment"]]
+    assert sorted(i["text"] for i in items) == sorted(want[-200:])
+    assert [i["time"] for i in items] == sorted(
+        (i["time"] for i in items), reverse=True)
+    for w in WEIRD:
+        assert w in want, "comment lost: %r" % w[:40]
+    # A scope: one unit's subtree, one sector.
+    u = [x for x in parent if parent[x]][0]
+    r2 = hl.json_of(*fx.get("/api/v1/reports/monthly?month=%s&unit=%s"
+                            "&sector=land" % (fx.month, u)))
+    d = recount([r for r in rows if r["sector"] == "land"], fx.month,
+                parent).get(("unit", u))
+    assert r2["overall"]["responses"] == (d["n"] if d else 0)
+    assert [x["sector"] for x in r2["sectors"]] == ["land"]
+    # The same figures from the command line.
+    out = hl.cli_ok("report", "--data", fx.srv.data, "--month", fx.month,
+                    "--format", "json")
+    cj = __import__("json").loads(out)
+    assert cj["overall"]["responses"] == rep["overall"]["responses"]
+    assert cj["sectors"] == rep["sectors"]
+
+
+@test
+def report_csv_and_xlsx_match_json():
+    fx = fixture()
+    rep = hl.json_of(*fx.get("/api/v1/reports/monthly?month=" + fx.month))
+    st, hd, body = fx.get("/reports/monthly.csv?month=" + fx.month)
+    assert st == 200 and hd["content-type"].startswith("text/csv"), st
+    assert body.startswith(hl.BOM)
+    text = body[3:].decode("utf-8")
+    assert "Đất đai" in text and "\r\n" in text
+    # The sectors' block: one line per row, responses in column 3.
+    lines = text.split("\r\n")
+    i = [k for k, l in enumerate(lines) if l.startswith("Mã lĩnh vực")][0]
+    for k, row in enumerate([rep["overall"]] + rep["sectors"]):
+        cells = lines[i + 1 + k].split(",")
+        assert cells[0] == row["sector"], (cells, row["sector"])
+        assert int(cells[2]) == row["responses"]
+    # The XLSX, through openpyxl (Debian's python3-openpyxl, also when
+    # another python3 runs this file).
+    try:
+        import openpyxl
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import openpyxl
+    st, hd, body = fx.get("/api/v1/reports/monthly.xlsx?month=" + fx.month)
+    assert st == 200, st
+    assert hd["content-type"].startswith(
+        "application/vnd.openxmlformats"), hd["content-type"]
+    wb = openpyxl.load_workbook(io.BytesIO(body))
+    assert "Lĩnh vực" in wb.sheetnames and "Đơn vị" in wb.sheetnames, (
+        wb.sheetnames)
+    ws = wb["Lĩnh vực"]
+    assert ws.freeze_panes == "A2", ws.freeze_panes
+    head = [c.value for c in ws[1]]
+    col = {h: k for k, h in enumerate(head)}
+    assert ws._charts, "no chart on the sectors sheet"
+    for k, row in enumerate([rep["overall"]] + rep["sectors"]):
+        cells = [c for c in ws[k + 2]]
+        assert cells[col["Mã lĩnh vực"]].value == row["sector"]
+        assert cells[col["Lĩnh vực"]].value == row["name"]
+        assert cells[col["Số phiếu trả lời"]].value == row["responses"]
+        p = cells[col["Tỷ lệ hài lòng (%)"]]
+        if row["percent"] is None:
+            assert p.value is None
+        else:
+            assert abs(p.value * 100 - row["percent"]) < 1e-6
+            assert "%" in p.number_format, p.number_format
+    ws = wb["Đơn vị"]
+    head = [c.value for c in ws[1]]
+    for k, row in enumerate(rep["units"]):
+        cells = [c.value for c in ws[k + 2]]
+        assert cells[head.index("Mã đơn vị")] == row["unit"]
+        assert cells[head.index("Số phiếu trả lời")] == row["responses"]
+    ws = wb["Góp ý"]
+    texts = [ws.cell(row=k, column=5).value for k in range(2, ws.max_row + 1)]
+    assert sorted(texts) == sorted(i["text"] for i in
+                                   rep["comments"]["items"])
+    # And the command line's file.
+    out = os.path.join(fx.srv.root, "r.xlsx")
+    hl.cli_ok("report", "--data", fx.srv.data, "--month", fx.month,
+              "--format", "xlsx", "-o", out)
+    wb2 = openpyxl.load_workbook(out)
+    assert wb2["Lĩnh vực"]["C2"].value == rep["overall"]["responses"]
+
+
+@test
+def report_html_escapes_comments():
+    fx = fixture()
+    st, hd, body = fx.get("/reports/monthly?month=" + fx.month)
+    page = assert_html((st, hd, body), 200, "report page")
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page, (
+        "comment not escaped")
+    assert "&#39;quote&#39;" in page or "&#x27;quote&#x27;" in page
+    assert "a" * 300 in page
+    assert "សូមអរគុណ" in page and "\u200f" in page
+    assert "<svg" in page and "NaN" not in page
+    assert "Chỉ số theo Quyết định 766" in page
+    csp = hd.get("content-security-policy", "")
+    assert "script-src" not in csp or "'none'" in csp
+
+
+@test
+def report_empty_month_is_no_data():
+    fx = fixture()
+    rep = hl.json_of(*fx.get("/api/v1/reports/monthly?month=2001-01"))
+    for row in [rep["overall"]] + rep["sectors"] + rep["units"]:
+        assert row["responses"] == 0
+        assert row["percent"] is None and row["ci_low"] is None
+        assert all(t["status"] == "no_data" for t in row["targets"])
+    st, hd, body = fx.get("/reports/monthly?month=2001-01")
+    page = assert_html((st, hd, body), 200)
+    assert "không có dữ liệu" in page and "NaN" not in page
+    assert "0,0 %" not in page
+    for bad in ("2001-13", "01-2001", "x", "2001-1"):
+        hl.assert_json_error(fx.get("/api/v1/reports/monthly?month=" +
+                                    bad), 400, bad)
+    hl.assert_json_error(fx.get("/api/v1/reports/monthly?unit=nope"), 400)
+    hl.assert_json_error(fx.get("/api/v1/reports/monthly?sector=nope"),
+                         400)
+
+
+@test
+def report_access():
+    fx = fixture()
+    s = fx.srv
+    p = "/api/v1/reports/monthly?month=" + fx.month
+    hl.assert_json_error(s.get(p), 401, "no key")
+    hl.assert_json_error(s_get(s, p, "wrong"), 401, "bad key")
+    hl.assert_json_error(s_get(s, p, s.key), 403, "counter key")
+    assert_status(s_get(s, p, fx.admin), 200, "admin")
+    # A browser without a session: the sign-in page, 401.
+    st, hd, body = s.get("/reports/monthly?month=" + fx.month)
+    page = assert_html((st, hd, body), 401, "sign-in page")
+    assert 'name="next"' in page and "/reports/monthly?month=" in page
+    # Wrong key: 401 again, same page, no hint.
+    r = s.post_form("/signin", [("key", "nope"), ("next", "/reports/"
+                                                  "monthly")])
+    assert_html(r, 401, "wrong key")
+    # The viewer key: 303 to next with an HttpOnly Strict cookie.
+    st, hd, body = s.post_form("/signin", [
+        ("key", fx.viewer), ("next", "/reports/monthly?month=" + fx.month)])
+    assert st == 303, (st, body[:200])
+    assert hd["location"] == "/reports/monthly?month=" + fx.month
+    ck = hd["set-cookie"]
+    assert "HttpOnly" in ck and "SameSite=Strict" in ck, ck
+    sid = ck.split(";")[0]
+    page = assert_html(s.get("/reports/monthly?month=" + fx.month,
+                             {"Cookie": sid}), 200, "with session")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    assert_status(s.get("/api/v1/reports/monthly.xlsx", {"Cookie": sid}),
+                  200, "xlsx with session")
+    # Elsewhere is never a target.
+    for nxt in ("//evil.example/x", "https://evil.example/", "/\\evil",
+                "javascript:alert(1)"):
+        st, hd, _ = s.post_form("/signin", [("key", fx.viewer),
+                                            ("next", nxt)])
+        assert st == 303 and hd["location"] == "/reports/monthly", (
+            nxt, hd.get("location"))
+    # Sign-out needs the session's token.
+    assert_status(s.post_form("/signout", [("csrf", "0" * 32)],
+                              {"Cookie": sid}), 403, "bad csrf")
+    st, hd, _ = s.post_form("/signout", [("csrf", csrf)], {"Cookie": sid})
+    assert st == 303 and "Max-Age=0" in hd["set-cookie"]
+    assert_html(s.get("/reports/monthly", {"Cookie": sid}), 401,
+                "after sign-out")
+
+
+if __name__ == "__main__":
+    try:
+        run()
+    finally:
+        if _fx is not None:
+            _fx.srv.kill()
+            import shutil
+            shutil.rmtree(_fx.srv.root, ignore_errors=True)

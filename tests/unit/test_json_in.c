@@ -453,6 +453,172 @@ test_small_why(void **state)
 	    HL_INVALID);
 }
 
+
+static enum hl_rc
+resp(const char *body, struct response_req *r)
+{
+	char	 why[128];
+
+	return (json_in_response(body, strlen(body), r, why, sizeof(why)));
+}
+
+#define IDK	"\"idempotency_key\":\"abcdefghijklmnop\""
+
+static void
+test_response_ok(void **state)
+{
+	struct response_req	*r = malloc(sizeof(*r));
+
+	(void)state;
+	assert_int_equal(resp("{" IDK ",\"answers\":{\"overall\":5}}", r),
+	    HL_OK);
+	assert_int_equal(r->overall, 5);
+	assert_int_equal(r->has_token, 0);
+	assert_int_equal(r->has_answered, 0);
+	assert_int_equal(r->lang, -1);
+	assert_int_equal(r->idem_len, 16);
+	assert_int_equal(resp("{" IDK ",\"token\":\"ABC123\",\"answers\":"
+	    "{\"overall\":1,\"on_time\":\"late\",\"reasons\":[\"slow\","
+	    "\"rude\"]},\"comment\":\"Tốt\\nlắm\",\"lang\":\"km\","
+	    "\"answered_at\":\"2026-01-31T23:59:30+07:00\"}", r), HL_OK);
+	assert_int_equal(r->has_token, 1);
+	assert_string_equal(r->token, "ABC123");
+	assert_int_equal(r->nchoices, 1);
+	assert_string_equal(r->choices[0].q, "on_time");
+	assert_string_equal(r->choices[0].option, "late");
+	assert_int_equal(r->nreasons, 2);
+	assert_string_equal(r->reasons[1], "rude");
+	assert_int_equal(r->comment_len, strlen("Tốt\nlắm"));
+	assert_int_equal(r->lang, LANG_KM);
+	assert_int_equal(r->answered, 1769878770);	/* 16:59:30Z */
+	assert_int_equal(resp("{" IDK ",\"answers\":{\"overall\":3},"
+	    "\"answered_at\":1769878770}", r), HL_OK);
+	assert_int_equal(r->answered, 1769878770);
+	free(r);
+}
+
+static void
+test_response_bad(void **state)
+{
+	struct response_req	*r = malloc(sizeof(*r));
+	char			*big;
+	static const char *const invalid[] = {
+		"{\"answers\":{\"overall\":5}}",
+		"{\"idempotency_key\":\"short\",\"answers\":{\"overall\":5}}",
+		"{\"idempotency_key\":\"abcdefghijklmnop!\","
+		    "\"answers\":{\"overall\":5}}",
+		"{\"idempotency_key\":12345678901234567,"
+		    "\"answers\":{\"overall\":5}}",
+		"{" IDK "}",
+		"{" IDK ",\"answers\":5}",
+		"{" IDK ",\"answers\":{}}",
+		"{" IDK ",\"answers\":{\"overall\":0}}",
+		"{" IDK ",\"answers\":{\"overall\":6}}",
+		"{" IDK ",\"answers\":{\"overall\":\"5\"}}",
+		"{" IDK ",\"answers\":{\"overall\":5.0}}",
+		"{" IDK ",\"answers\":{\"overall\":true}}",
+		"{" IDK ",\"answers\":{\"overall\":5,\"Bad-Id\":\"x\"}}",
+		"{" IDK ",\"answers\":{\"overall\":5,\"q\":\"Bad\"}}",
+		"{" IDK ",\"answers\":{\"overall\":5,\"q\":1}}",
+		"{" IDK ",\"answers\":{\"overall\":5,\"q\":[\"a\"]}}",
+		"{" IDK ",\"answers\":{\"overall\":1,\"reasons\":\"a\"}}",
+		"{" IDK ",\"answers\":{\"overall\":1,\"reasons\":[1]}}",
+		"{" IDK ",\"answers\":{\"overall\":1,\"reasons\":[\"a\",\"a\"]}}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"extra\":1}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"token\":\"\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"token\":\"a b\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"token\":5}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"lang\":\"fr\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"comment\":5}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"comment\":\"\\u0001\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"answered_at\":-5}",
+		"{" IDK ",\"answers\":{\"overall\":5},\"answered_at\":1.5}",
+		"{" IDK ",\"answers\":{\"overall\":5},"
+		    "\"answered_at\":\"2026-01-31T23:59:30\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},"
+		    "\"answered_at\":\"2026-02-30T10:00:00Z\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},"
+		    "\"answered_at\":\"2026-01-31T24:00:00Z\"}",
+		"{" IDK ",\"answers\":{\"overall\":5},"
+		    "\"answered_at\":\"2026-01-31T10:00:00+7\"}",
+	};
+	size_t			 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		if (resp(invalid[i], r) != HL_INVALID)
+			fail_msg("not 422: %s", invalid[i]);
+		assert_int_equal(r->overall, 0);
+		assert_int_equal(r->lang, -1);
+	}
+	assert_int_equal(resp("{", r), HL_MALFORMED);
+	assert_int_equal(resp("[]", r), HL_MALFORMED);
+	assert_int_equal(resp("{" IDK "," IDK ",\"answers\":{\"overall\":5}}",
+	    r), HL_MALFORMED);
+	assert_int_equal(resp("{" IDK ",\"answers\":{\"overall\":5,"
+	    "\"overall\":4}}", r), HL_MALFORMED);
+	/* Comment: 1000 characters fit, 1001 do not. */
+	n = strlen("{" IDK ",\"answers\":{\"overall\":5},\"comment\":\"\"}");
+	big = malloc(n + 3 * 1001 + 1);
+	strcpy(big, "{" IDK ",\"answers\":{\"overall\":5},\"comment\":\"");
+	for (i = 0; i < 1000; i++)
+		strcat(big, "ệ");
+	strcat(big, "\"}");
+	assert_int_equal(resp(big, r), HL_OK);
+	assert_int_equal(r->comment_len, 3000);
+	big[strlen(big) - 2] = '\0';
+	strcat(big, "a\"}");
+	assert_int_equal(resp(big, r), HL_INVALID);
+	free(big);
+	big = calloc(1, JSON_BODY_MAX + 2);
+	memset(big, ' ', JSON_BODY_MAX + 1);
+	assert_int_equal(json_in_response(big, JSON_BODY_MAX + 1, r, NULL, 0),
+	    HL_TOO_BIG);
+	free(big);
+	free(r);
+}
+
+static void
+test_enrol_and_time(void **state)
+{
+	struct enrol_req	 e;
+	char			 why[128];
+	int64_t			 t;
+
+	(void)state;
+	assert_int_equal(json_in_enrol("{\"code\":\"ab12-cd34\"}", 20, &e, why,
+	    sizeof(why)), HL_OK);
+	assert_string_equal(e.code, "ab12-cd34");
+	assert_int_equal(e.len, 9);
+	assert_int_equal(json_in_enrol("{}", 2, &e, why, sizeof(why)),
+	    HL_INVALID);
+	assert_int_equal(json_in_enrol("{\"code\":1}", 10, &e, why,
+	    sizeof(why)), HL_INVALID);
+	assert_int_equal(json_in_enrol("{\"code\":\"\"}", 11, &e, why,
+	    sizeof(why)), HL_INVALID);
+	assert_int_equal(json_in_enrol("{\"code\":\"a\",\"x\":1}", 18, &e, why,
+	    sizeof(why)), HL_INVALID);
+	assert_int_equal(json_in_enrol("[1]", 3, &e, why, sizeof(why)),
+	    HL_MALFORMED);
+
+	assert_int_equal(json_in_time("1970-01-01T00:00:00Z", 20, &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(json_in_time("2024-02-29T12:00Z", 17, &t), 0);
+	assert_int_equal(t, 1709208000);
+	assert_int_equal(json_in_time("2024-02-29T19:00:00.123+0700", 28, &t),
+	    0);
+	assert_int_equal(t, 1709208000);
+	assert_int_equal(json_in_time("2024-02-29T07:00:00-05:00", 25, &t),
+	    0);
+	assert_int_equal(t, 1709208000);
+	assert_int_equal(json_in_time("2023-02-29T12:00Z", 17, &t), -1);
+	assert_int_equal(json_in_time("2024-13-01T12:00Z", 17, &t), -1);
+	assert_int_equal(json_in_time("2024-01-01T12:00:00", 19, &t), -1);
+	assert_int_equal(json_in_time("2024-01-01T12:00:00Zx", 21, &t), -1);
+	assert_int_equal(json_in_time("2024-01-01", 10, &t), -1);
+	assert_int_equal(json_in_time("1969-12-31T23:59:59Z", 20, &t), -1);
+}
+
 int
 main(void)
 {
@@ -473,6 +639,9 @@ main(void)
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_small_why),
+		cmocka_unit_test(test_response_ok),
+		cmocka_unit_test(test_response_bad),
+		cmocka_unit_test(test_enrol_and_time),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

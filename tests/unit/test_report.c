@@ -1,22 +1,429 @@
-/* test_report.c: not written yet. */
+/*
+ * test_report.c: the report's maths against closed forms, and a report
+ * built from a real store filled through the writer: known counts per
+ * month, sector and unit; the edges (no answers, all satisfied, one
+ * answer); the renderings (JSON, CSV with a BOM, XLSX file, HTML with
+ * escaped comments).
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "catalog.h"
+#include "crypto.h"
+#include "report.h"
+#include "store.h"
+#include "survey.h"
+#include "util.h"
+#include "writer.h"
+
+struct env {
+	char		 base[64];
+	char		 dir[96];
+	struct store	*st;
+	struct writer	*w;
+	struct catalog	*cat;
+	struct survey	*sv;
+	uint32_t	 month;
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+/* An answer stored through the writer at time when. */
 static void
-placeholder(void **state)
+put_answer(struct env *e, int64_t when, const char *sector,
+    const char *unit, int level, int ticket, const char *comment)
+{
+	struct wop	 op;
+	struct response	*r = &op.u.answer.r;
+	struct wop	 top;
+
+	if (ticket) {
+		memset(&top, 0, sizeof(top));
+		top.kind = WOP_TICKET;
+		crypto_random(top.u.ticket.t.id, TICKET_ID_LEN);
+		top.u.ticket.t.kid = store_keyring(e->st)->kid[
+		    store_keyring(e->st)->current];
+		top.u.ticket.t.issued = when;
+		top.u.ticket.t.expires = now_sec() + 86400;
+		strlcpy(top.u.ticket.t.procedure, "P", PROC_CODE_MAX);
+		strlcpy(top.u.ticket.t.sector, sector, SECTOR_CODE_MAX + 1);
+		strlcpy(top.u.ticket.t.unit, unit, UNIT_CODE_MAX + 1);
+		assert_int_equal(writer_run(e->w, &top), HL_OK);
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_ANSWER;
+	r->answered = when;
+	r->channel = ticket ? CHANNEL_QR : CHANNEL_WALKIN;
+	if (ticket) {
+		r->has_ticket = 1;
+		memcpy(r->ticket, top.u.ticket.t.id, TICKET_ID_LEN);
+	}
+	strlcpy(r->sector, sector, sizeof(r->sector));
+	strlcpy(r->unit, unit, sizeof(r->unit));
+	strlcpy(r->survey, "default", sizeof(r->survey));
+	strlcpy(r->lang, "vi", sizeof(r->lang));
+	strlcpy(r->answers[0].q, SURVEY_OVERALL, sizeof(r->answers[0].q));
+	r->answers[0].level = (uint8_t)level;
+	strlcpy(r->answers[1].q, "on_time", sizeof(r->answers[1].q));
+	r->answers[1].level = 1;
+	r->nanswers = 2;
+	if (comment != NULL) {
+		r->comment_len = strlen(comment);
+		memcpy(r->comment, comment, r->comment_len);
+	}
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+}
+
+static int
+setup(void **state)
+{
+	struct env	*e;
+	char		 why[256];
+	int64_t		 now = now_sec(), prev;
+
+	e = calloc(1, sizeof(*e));
+	strlcpy(e->base, "/tmp/hl-report-XXXXXX", sizeof(e->base));
+	if (mkdtemp(e->base) == NULL || crypto_init() == -1)
+		return (-1);
+	snprintf(e->dir, sizeof(e->dir), "%s/data", e->base);
+	if (store_open(&e->st, e->dir, 1, NULL, why, sizeof(why)) == -1 ||
+	    writer_start(&e->w, e->st, 0) == -1 ||
+	    catalog_load(HL_SRCDIR "/schema", &e->cat, why,
+	    sizeof(why)) == -1 ||
+	    survey_load(HL_SRCDIR "/schema/survey.ini", &e->sv, why,
+	    sizeof(why)) == -1) {
+		fprintf(stderr, "setup: %s\n", why);
+		return (-1);
+	}
+	e->month = month_of(now);
+	prev = report_month_start(report_month_add(e->month, -1)) + 3600;
+	/* This month: land in VD01: 9 of 10 satisfied (levels 5,5,...,1). */
+	for (int i = 0; i < 10; i++)
+		put_answer(e, now - 1, "land", "92-VD01", i == 0 ? 1 : 5, 1,
+		    NULL);
+	/* health in VD02: one answer, satisfied, walk-in. */
+	put_answer(e, now - 1, "health", "92-VD02", 4, 0,
+	    "<b>\"hi\"</b> \u200f ស្វាគមន៍");
+	/* Previous month: land in VD01, 1 of 2 satisfied. */
+	put_answer(e, prev, "land", "92-VD01", 5, 1, "old month");
+	put_answer(e, prev, "land", "92-VD01", 2, 1, NULL);
+	*state = e;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+
+	writer_stop(e->w);
+	store_close(e->st);
+	catalog_free(e->cat);
+	survey_free(e->sv);
+	nftw(e->base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(e);
+	return (0);
+}
+
+static void
+test_beta_closed_forms(void **state)
+{
+	double	 x;
+
+	(void)state;
+	for (x = 0.05; x < 1.0; x += 0.1) {
+		assert_true(fabs(report_beta_cdf(x, 1, 1) - x) < 1e-12);
+		assert_true(fabs(report_beta_cdf(x, 3, 1) - pow(x, 3)) <
+		    1e-12);
+		assert_true(fabs(report_beta_cdf(x, 0.5, 0.5) -
+		    2.0 / M_PI * asin(sqrt(x))) < 1e-10);
+		/* Beta(1, b): 1 - (1 - x)^b. */
+		assert_true(fabs(report_beta_cdf(x, 1, 4) -
+		    (1 - pow(1 - x, 4))) < 1e-12);
+		/* Symmetry: I_x(a, b) = 1 - I_{1-x}(b, a). */
+		assert_true(fabs(report_beta_cdf(x, 30.5, 2.5) +
+		    report_beta_cdf(1 - x, 2.5, 30.5) - 1) < 1e-10);
+	}
+	assert_true(report_beta_cdf(0, 2, 2) == 0);
+	assert_true(report_beta_cdf(1, 2, 2) == 1);
+	assert_true(isnan(report_beta_cdf(0.5, 0, 2)));
+	/* Large counts stay finite and near the mean. */
+	x = report_beta_cdf(0.9, 9000.5, 1000.5);
+	assert_true(x > 0.4 && x < 0.6);
+}
+
+static void
+test_wilson_edges(void **state)
+{
+	double	 lo, hi;
+
+	(void)state;
+	assert_int_equal(report_wilson(0, 0, &lo, &hi), -1);
+	assert_int_equal(report_wilson(3, 2, &lo, &hi), -1);
+	assert_int_equal(report_wilson(1, 1, &lo, &hi), 0);
+	assert_true(hi == 1.0 && lo > 0.2 && lo < 0.21);	/* 0.2065 */
+	assert_int_equal(report_wilson(0, 1, &lo, &hi), 0);
+	assert_true(lo == 0.0 && hi > 0.79 && hi < 0.80);
+	assert_int_equal(report_wilson(93, 100, &lo, &hi), 0);
+	assert_true(fabs(lo - 0.8625) < 0.001 && fabs(hi - 0.9657) < 0.001);
+	assert_int_equal(report_wilson(50, 50, &lo, &hi), 0);
+	assert_true(hi == 1.0 && fabs(lo - 0.9287) < 0.001);
+	assert_int_equal(report_status(0, 0, 0.9), RS_NO_DATA);
+	assert_int_equal(report_status(1000, 1000, 0.9), RS_MET);
+	assert_int_equal(report_status(0, 1000, 0.9), RS_NOT_MET);
+	assert_int_equal(report_status(9, 10, 0.9), RS_INCONCLUSIVE);
+	assert_true(isnan(report_p_reach(0, 0, 0.9)));
+	/* 93% of 30 and of 3000 against 90%: unlike certainty. */
+	assert_true(report_p_reach(28, 30, 0.9) < 0.9);
+	assert_true(report_p_reach(2790, 3000, 0.9) > 0.999);
+	/* Jeffreys with s = n = 0 would be the prior: refused instead. */
+	assert_true(fabs(report_p_reach(1, 1, 0.5) -
+	    (1 - report_beta_cdf(0.5, 1.5, 0.5))) < 1e-12);
+}
+
+static void
+test_months(void **state)
 {
 	(void)state;
+	assert_int_equal(report_month_parse("2025-07", 7), 202507);
+	assert_int_equal(report_month_parse("2025-13", 7), 0);
+	assert_int_equal(report_month_parse("2025-7", 6), 0);
+	assert_int_equal(report_month_parse("2025/07", 7), 0);
+	assert_int_equal(report_month_parse("2025-07x", 8), 0);
+	assert_int_equal(report_month_parse(NULL, 0), 0);
+	assert_int_equal(report_month_add(202501, -1), 202412);
+	assert_int_equal(report_month_add(202412, 1), 202501);
+	assert_int_equal(report_month_add(202506, -11), 202407);
+	assert_true(report_month_start(202513) == -1);
+	assert_true(report_month_start(202502) < report_month_start(202503));
+	assert_int_equal(month_of(report_month_start(202502)), 202502);
+	assert_int_equal(month_of(report_month_start(202503) - 1), 202502);
+}
+
+static json_t *
+find(json_t *a, const char *key, const char *val)
+{
+	size_t	 i;
+	json_t	*x;
+
+	json_array_foreach(a, i, x)
+		if (json_is_string(json_object_get(x, key)) &&
+		    strcmp(json_string_value(json_object_get(x, key)),
+		    val) == 0)
+			return (x);
+	return (NULL);
+}
+
+static void
+test_build(void **state)
+{
+	struct env		*e = *state;
+	struct report		 rep;
+	struct report_opts	 o;
+	json_t			*j, *land, *health, *edu, *u, *c;
+	char			 why[128];
+
+	memset(&o, 0, sizeof(o));
+	o.month = e->month;
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	j = report_json(&rep);
+	land = find(json_object_get(j, "sectors"), "sector", "land");
+	health = find(json_object_get(j, "sectors"), "sector", "health");
+	edu = find(json_object_get(j, "sectors"), "sector", "education");
+	assert_non_null(land);
+	assert_int_equal(json_integer_value(json_object_get(land,
+	    "responses")), 10);
+	assert_int_equal(json_integer_value(json_object_get(land,
+	    "satisfied")), 9);
+	assert_true(fabs(json_real_value(json_object_get(land, "percent")) -
+	    90.0) < 1e-9);
+	assert_string_equal(json_string_value(json_object_get(land,
+	    "status_2025")), "inconclusive");
+	assert_int_equal(json_integer_value(json_object_get(land, "issued")),
+	    10);
+	/* Previous month 50%: delta +40 points. */
+	assert_true(fabs(json_real_value(json_object_get(land, "delta")) -
+	    40.0) < 1e-9);
+	/* National: (10 - 1) / 10. */
+	assert_true(fabs(json_real_value(json_object_get(land,
+	    "national_percent")) - 90.0) < 1e-9);
+	/* One answer, all satisfied: 100% with a wide interval. */
+	assert_true(fabs(json_real_value(json_object_get(health,
+	    "percent")) - 100.0) < 1e-9);
+	assert_true(json_real_value(json_object_get(health, "ci_low")) < 25);
+	assert_true(json_is_true(json_object_get(health, "too_few")));
+	assert_true(json_is_null(json_object_get(health, "delta")));
+	/* Walk-in only: no tickets, rate is no data. */
+	assert_true(json_is_null(json_object_get(health, "response_rate")));
+	/* No answers: null, never 0 or NaN. */
+	assert_true(json_is_null(json_object_get(edu, "percent")));
+	assert_true(json_is_null(json_object_get(edu, "ci_low")));
+	assert_string_equal(json_string_value(json_object_get(edu,
+	    "status_2025")), "no_data");
+	c = json_object_get(j, "overall");
+	assert_int_equal(json_integer_value(json_object_get(c, "responses")),
+	    11);
+	/* Units roll up to the province. */
+	u = find(json_object_get(j, "units"), "unit", "92");
+	assert_int_equal(json_integer_value(json_object_get(u, "responses")),
+	    11);
+	u = find(json_object_get(j, "units"), "unit", "92-VD03");
+	assert_true(json_is_null(json_object_get(u, "percent")));
+	assert_true(json_is_null(json_object_get(u, "rank")));
+	c = json_object_get(j, "channels");
+	assert_int_equal(json_integer_value(json_object_get(c, "qr")), 10);
+	assert_int_equal(json_integer_value(json_object_get(c,
+	    "kiosk_walkin")), 1);
+	/* Comments of this month only, newest first. */
+	c = json_object_get(j, "comments");
+	assert_int_equal(json_integer_value(json_object_get(c, "shown")), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(
+	    json_array_get(json_object_get(c, "items"), 0), "text")),
+	    "<b>"));
+	/* Trend: last two months. */
+	c = json_object_get(json_array_get(json_object_get(j, "trend"), 0),
+	    "months");
+	assert_int_equal(json_array_size(c), REPORT_MONTHS);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(c,
+	    REPORT_MONTHS - 2), "responses")), 2);
+	/* The aspect question. */
+	c = find(json_object_get(j, "questions"), "question", "on_time");
+	assert_int_equal(json_integer_value(json_object_get(c, "answers")),
+	    11);
+	json_decref(j);
+	report_free(&rep);
+}
+
+static void
+test_scope_and_bad(void **state)
+{
+	struct env		*e = *state;
+	struct report		 rep;
+	struct report_opts	 o;
+	json_t			*j;
+	char			 why[128];
+
+	memset(&o, 0, sizeof(o));
+	o.month = e->month;
+	o.unit = "92-VD02";
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_int_equal(rep.nunits, 1);
+	j = report_json(&rep);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
+	    "overall"), "responses")), 1);
+	json_decref(j);
+	report_free(&rep);
+	o.unit = NULL;
+	o.sector = "land";
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_int_equal(rep.nsectors, 1);
+	assert_int_equal(rep.overall.m[REPORT_MONTHS - 1].responses, 10);
+	assert_int_equal(rep.ncomments, 0);
+	report_free(&rep);
+	o.sector = "nope";
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_INVALID);
+	o.sector = NULL;
+	o.unit = "92-XX";
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_INVALID);
+	o.unit = NULL;
+	o.month = 202513;
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_INVALID);
+	/* A month with nothing: every figure is no data. */
+	o.month = 199001;
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_int_equal(rep.overall.m[REPORT_MONTHS - 1].responses, 0);
+	report_free(&rep);
+}
+
+static void
+test_render(void **state)
+{
+	struct env		*e = *state;
+	struct report		 rep;
+	struct report_opts	 o;
+	struct buf		 b;
+	char			 why[128], path[160];
+	struct stat		 sb;
+	FILE			*f;
+	char			 magic[2];
+
+	memset(&o, 0, sizeof(o));
+	o.month = e->month;
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	buf_init(&b, REPORT_OUT_MAX);
+	assert_int_equal(report_csv(&rep, &b), 0);
+	assert_memory_equal(b.data, "\xef\xbb\xbf", 3);
+	assert_non_null(strstr(b.data, "Đất đai"));
+	assert_non_null(strstr(b.data, "\r\n"));
+	buf_reset(&b);
+	assert_int_equal(report_html(&rep, HL_SRCDIR "/templates", NULL, &b),
+	    0);
+	assert_null(strstr(b.data, "<b>\"hi\""));
+	assert_non_null(strstr(b.data, "&lt;b&gt;"));
+	assert_non_null(strstr(b.data, "ស្វាគមន៍"));
+	assert_non_null(strstr(b.data, "<svg"));
+	assert_null(strstr(b.data, "<script"));
+	assert_null(strstr(b.data, "NaN"));
+	assert_null(strstr(b.data, "nan"));
+	buf_reset(&b);
+	snprintf(path, sizeof(path), "%s/r.xlsx", e->base);
+	assert_int_equal(report_xlsx(&rep, path), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size > 1000);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(magic, 1, 2, f), 2);
+	fclose(f);
+	assert_memory_equal(magic, "PK", 2);
+	assert_int_equal(report_xlsx_buf(&rep, e->base, &b), 0);
+	assert_int_equal((off_t)b.len, sb.st_size);
+	/* A capped buffer fails instead of truncating silently. */
+	buf_clear(&b);
+	buf_init(&b, 100);
+	assert_int_equal(report_csv(&rep, &b), -1);
+	assert_int_equal(report_xlsx(&rep, "/nonexistent/dir/x.xlsx"), -1);
+	buf_clear(&b);
+	report_free(&rep);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(placeholder),
+		cmocka_unit_test(test_beta_closed_forms),
+		cmocka_unit_test(test_wilson_edges),
+		cmocka_unit_test(test_months),
+		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_scope_and_bad),
+		cmocka_unit_test(test_render),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -1,22 +1,98 @@
-/* test_session.c: not written yet. */
+/*
+ * test_session.c: sessions: create, look up, CSRF token, end, expiry of
+ * a full table, and bad ids of every kind.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
+#include "crypto.h"
+#include "session.h"
+#include "store.h"
+
 static void
-placeholder(void **state)
+test_create_get_end(void **state)
 {
+	char		 id[SESSION_ID_LEN + 1], id2[SESSION_ID_LEN + 1];
+	struct session	 s, g;
+	size_t		 i;
+
 	(void)state;
+	assert_int_equal(session_create(ROLE_VIEWER, "92-VD01", id, &s), 0);
+	assert_int_equal(strlen(id), SESSION_ID_LEN);
+	assert_int_equal(strlen(s.csrf), SESSION_CSRF_LEN);
+	for (i = 0; i < SESSION_ID_LEN; i++)
+		assert_non_null(strchr("0123456789abcdef", id[i]));
+	assert_int_equal(session_get(id, strlen(id), &g), 0);
+	assert_int_equal(g.role, ROLE_VIEWER);
+	assert_string_equal(g.unit, "92-VD01");
+	assert_string_equal(g.csrf, s.csrf);
+	assert_true(g.expires > 0);
+	assert_int_equal(session_create(ROLE_ADMIN, "", id2, NULL), 0);
+	assert_string_not_equal(id, id2);
+	session_end(id, strlen(id));
+	assert_int_equal(session_get(id, strlen(id), &g), -1);
+	assert_int_equal(session_get(id2, strlen(id2), &g), 0);
+	assert_int_equal(g.role, ROLE_ADMIN);
+	session_end(id2, strlen(id2));
+}
+
+static void
+test_bad_ids(void **state)
+{
+	char		 id[SESSION_ID_LEN + 1], bad[SESSION_ID_LEN + 2];
+	struct session	 g;
+
+	(void)state;
+	assert_int_equal(session_create(ROLE_VIEWER, "", id, NULL), 0);
+	assert_int_equal(session_get(NULL, 0, &g), -1);
+	assert_int_equal(session_get("", 0, &g), -1);
+	assert_int_equal(session_get(id, SESSION_ID_LEN - 1, &g), -1);
+	memcpy(bad, id, SESSION_ID_LEN);
+	bad[SESSION_ID_LEN] = 'a';
+	bad[SESSION_ID_LEN + 1] = '\0';
+	assert_int_equal(session_get(bad, SESSION_ID_LEN + 1, &g), -1);
+	bad[0] = bad[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(session_get(bad, SESSION_ID_LEN, &g), -1);
+	/* Ending an unknown id does nothing to the others. */
+	session_end(bad, SESSION_ID_LEN);
+	session_end(NULL, 0);
+	assert_int_equal(session_get(id, SESSION_ID_LEN, &g), 0);
+	/* No role, or a unit too long: refused. */
+	assert_int_equal(session_create(0, "", id, NULL), -1);
+	assert_int_equal(session_create(ROLE_VIEWER,
+	    "0123456789012345678901234567890123456789", id, NULL), -1);
+}
+
+static void
+test_full_table(void **state)
+{
+	char		 first[SESSION_ID_LEN + 1], id[SESSION_ID_LEN + 1];
+	struct session	 g;
+	int		 i;
+
+	(void)state;
+	assert_int_equal(session_create(ROLE_VIEWER, "", first, NULL), 0);
+	for (i = 0; i < SESSIONS_MAX + 10; i++)
+		assert_int_equal(session_create(ROLE_VIEWER, "", id, NULL), 0);
+	/* The oldest went to make room; the newest is there. */
+	assert_int_equal(session_get(first, SESSION_ID_LEN, &g), -1);
+	assert_int_equal(session_get(id, SESSION_ID_LEN, &g), 0);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(placeholder),
+		cmocka_unit_test(test_create_get_end),
+		cmocka_unit_test(test_bad_ids),
+		cmocka_unit_test(test_full_table),
 	};
 
+	if (crypto_init() == -1)
+		return (1);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

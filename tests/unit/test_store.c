@@ -184,7 +184,7 @@ test_format_newer(void **state)
 {
 	struct store	*st;
 	char		 dir[128], why[256];
-	uint8_t		 fmt[4] = { 0, 0, 0, 2 };
+	uint8_t		 fmt[4] = { 0, 0, 0, STORE_FORMAT + 1 };
 
 	(void)state;
 	path_in(dir, sizeof(dir), "newer");
@@ -193,8 +193,8 @@ test_format_newer(void **state)
 	raw_put(dir, "meta", "format", 6, fmt, 4);
 	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), -1);
 	assert_null(st);
-	assert_non_null(strstr(why, "data format 2 is newer than this "
-	    "hailong understands (1); upgrade hailong"));
+	assert_non_null(strstr(why, "data format 3 is newer than this "
+	    "hailong understands (2); upgrade hailong"));
 	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), -1);
 
 	/* A damaged format record is refused too. */
@@ -453,6 +453,102 @@ test_response_encoding(void **state)
 	free(c);
 }
 
+/* Kiosk keys carry a counter; keys written before (version 1) still
+ * read; enrolment and idempotency records; enrolment codes. */
+static void
+test_kiosk_records(void **state)
+{
+	struct apikey	 k, u;
+	struct enrol	 e, f;
+	struct idem	 im, jm;
+	uint8_t		 enc[ENROL_ENC_MAX + 1], h1[32], h2[32];
+	uint8_t		 v1[] = { 1, ROLE_COUNTER, 0, 0, 0, 0, 0x69, 0x2b, 0x2a,
+	    0x10, 2, 'c', '1', 0 };
+	char		 code[ENROL_CODE_LEN + 1];
+	size_t		 n, i;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	k.role = ROLE_KIOSK;
+	k.created = 1764522000;
+	strlcpy(k.name, "sảnh 1", sizeof(k.name));
+	strlcpy(k.unit, "92-VD01", sizeof(k.unit));
+	memset(k.counter, '9', COUNTER_MAX);
+	n = apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	assert_true(n > 0);
+	assert_int_equal(enc[0], 2);
+	assert_int_equal(apikey_decode(enc, n, &u), 0);
+	assert_memory_equal(&k, &u, sizeof(k));
+	for (i = 0; i < n; i++)
+		assert_int_equal(apikey_decode(enc, i, &u), -1);
+	k.counter[COUNTER_MAX] = '9';	/* one byte too long */
+	assert_int_equal(apikey_encode(&k, enc, APIKEY_ENC_MAX), 0);
+	assert_int_equal(apikey_decode(v1, sizeof(v1), &u), 0);
+	assert_int_equal(u.role, ROLE_COUNTER);
+	assert_string_equal(u.name, "c1");
+	assert_string_equal(u.counter, "");
+	v1[0] = 3;
+	assert_int_equal(apikey_decode(v1, sizeof(v1), &u), -1);
+
+	memset(&e, 0, sizeof(e));
+	e.created = 1764522000;
+	e.expires = e.created + ENROL_TTL;
+	memset(e.name, 'n', KEY_NAME_MAX);
+	memset(e.unit, 'u', UNIT_CODE_MAX);
+	memset(e.counter, 'c', COUNTER_MAX);
+	n = enrol_encode(&e, enc, sizeof(enc));
+	assert_int_equal(n, ENROL_ENC_MAX);
+	assert_int_equal(enrol_decode(enc, n, &f), 0);
+	assert_memory_equal(&e, &f, sizeof(e));
+	for (i = 0; i < n; i++)
+		assert_int_equal(enrol_decode(enc, i, &f), -1);
+	enc[0] = 9;
+	assert_int_equal(enrol_decode(enc, n, &f), -1);
+
+	memset(&im, 0, sizeof(im));
+	im.created = 1764522000;
+	im.response = 1764522000123456ull;
+	im.channel = CHANNEL_WALKIN;
+	im.flags = RESPONSE_SUSPECT;
+	n = idem_encode(&im, enc, sizeof(enc));
+	assert_int_equal(n, IDEM_ENC_MAX);
+	assert_int_equal(idem_decode(enc, n, &jm), 0);
+	assert_memory_equal(&im, &jm, sizeof(im));
+	for (i = 0; i < n; i++)
+		assert_int_equal(idem_decode(enc, i, &jm), -1);
+	enc[n - 2] = CHANNEL_COUNT;
+	assert_int_equal(idem_decode(enc, n, &jm), -1);
+	im.channel = CHANNEL_COUNT;
+	assert_int_equal(idem_encode(&im, enc, sizeof(enc)), 0);
+
+	/* Codes: any case, dash optional, look-alikes; else refused. */
+	enrol_code_new(code);
+	assert_int_equal(strlen(code), ENROL_CODE_LEN);
+	assert_int_equal(code[4], '-');
+	assert_int_equal(enrol_code_hash(code, strlen(code), h1), 0);
+	assert_int_equal(enrol_code_hash("AB01-CDEF", 9, h1), 0);
+	assert_int_equal(enrol_code_hash("abo1cdef", 8, h2), 0);
+	assert_memory_equal(h1, h2, 32);
+	assert_int_equal(enrol_code_hash("ab0l-cdef", 9, h2), 0);
+	assert_memory_equal(h1, h2, 32);
+	assert_int_equal(enrol_code_hash("AB01-CDEG", 9, h2), 0);
+	assert_memory_not_equal(h1, h2, 32);
+	assert_int_equal(enrol_code_hash("AB01-CDE", 8, h2), -1);
+	assert_int_equal(enrol_code_hash("AB01-CDEFG", 10, h2), -1);
+	assert_int_equal(enrol_code_hash("AB01-CDEU", 9, h2), -1);
+	assert_int_equal(enrol_code_hash("AB01\0CDEF", 9, h2), -1);
+	assert_int_equal(enrol_code_hash("", 0, h2), -1);
+
+	/* Idempotency hashes depend on the key and the kiosk. */
+	memset(h1, 1, 32);
+	idem_hash(h1, "abcdefghijklmnop", 16, h2);
+	idem_hash(h1, "abcdefghijklmnoq", 16, enc);
+	assert_memory_not_equal(h2, enc, 32);
+	h1[0] = 2;
+	idem_hash(h1, "abcdefghijklmnop", 16, enc);
+	assert_memory_not_equal(h2, enc, 32);
+}
+
 static void
 test_apikey_and_keys(void **state)
 {
@@ -469,7 +565,7 @@ test_apikey_and_keys(void **state)
 	memset(k.name, 'n', KEY_NAME_MAX);
 	strlcpy(k.unit, "92.001", sizeof(k.unit));
 	n = apikey_encode(&k, enc, APIKEY_ENC_MAX);
-	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX + 6);
+	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX + 6);
 	assert_int_equal(apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
@@ -556,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_ticket_encoding),
 		cmocka_unit_test(test_response_encoding),
 		cmocka_unit_test(test_apikey_and_keys),
+		cmocka_unit_test(test_kiosk_records),
 		cmocka_unit_test(test_names),
 	};
 

@@ -415,6 +415,189 @@ test_key(void **state)
 	assert_int_equal(k.role, ROLE_COUNTER);
 }
 
+static int
+count_kiosks(const uint8_t *hash, const struct apikey *k, void *arg)
+{
+	(void)hash;
+	if (k->role == ROLE_KIOSK)
+		(*(int *)arg)++;
+	return (0);
+}
+
+static int
+count_codes(const struct enrol *en, void *arg)
+{
+	(void)en;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static void
+enrol_add(struct env *e, const char *code, const char *name,
+    int64_t expires, enum hl_rc want)
+{
+	struct wop	 op;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_ENROL_ADD;
+	assert_int_equal(enrol_code_hash(code, strlen(code),
+	    op.u.enrol.e.hash), 0);
+	op.u.enrol.e.created = now_sec();
+	op.u.enrol.e.expires = expires;
+	strlcpy(op.u.enrol.e.name, name, sizeof(op.u.enrol.e.name));
+	strlcpy(op.u.enrol.e.unit, "92-VD01", sizeof(op.u.enrol.e.unit));
+	strlcpy(op.u.enrol.e.counter, "3", sizeof(op.u.enrol.e.counter));
+	assert_int_equal(writer_run(e->w, &op), want);
+}
+
+static enum hl_rc
+enrol_use(struct env *e, const char *code, uint8_t fill, struct apikey *k)
+{
+	struct wop	 op;
+	enum hl_rc	 rc;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_ENROL;
+	assert_int_equal(enrol_code_hash(code, strlen(code),
+	    op.u.enrol.e.hash), 0);
+	memset(op.u.enrol.key_hash, fill, 32);
+	op.u.enrol.created = now_sec();
+	rc = writer_run(e->w, &op);
+	if (k != NULL)
+		*k = op.u.enrol.key;
+	return (rc);
+}
+
+/* Codes: single use, expiry, the key they make; revoking by name. */
+static void
+test_enrol_revoke(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct apikey	 k, got;
+	uint8_t		 hash[32];
+	int		 n;
+
+	enrol_add(e, "AAAA-BBBB", "sảnh", now_sec() + 60, HL_OK);
+	enrol_add(e, "aaaabbbb", "other", now_sec() + 60, HL_CONFLICT);
+	enrol_add(e, "CCCC-DDDD", "old", now_sec() - 1, HL_OK);
+	enrol_add(e, "EEEE-FFFF", "sảnh", now_sec() + 60, HL_OK);
+	n = 0;
+	assert_int_equal(store_each_enrol(e->st, count_codes, &n), 0);
+	assert_int_equal(n, 3);
+
+	assert_int_equal(enrol_use(e, "aaaa-bbbb", 0x11, &k), HL_OK);
+	assert_int_equal(k.role, ROLE_KIOSK);
+	assert_string_equal(k.name, "sảnh");
+	assert_string_equal(k.unit, "92-VD01");
+	assert_string_equal(k.counter, "3");
+	memset(hash, 0x11, 32);
+	assert_int_equal(store_key_get(e->st, hash, &got), HL_OK);
+	assert_memory_equal(&k, &got, sizeof(k));
+	/* Once only; an expired or unknown code is not found. */
+	assert_int_equal(enrol_use(e, "AAAA-BBBB", 0x12, NULL), HL_NOT_FOUND);
+	assert_int_equal(enrol_use(e, "CCCC-DDDD", 0x13, NULL), HL_NOT_FOUND);
+	assert_int_equal(enrol_use(e, "ZZZZ-ZZZZ", 0x14, NULL), HL_NOT_FOUND);
+	memset(hash, 0x12, 32);
+	assert_int_equal(store_key_get(e->st, hash, &got), HL_NOT_FOUND);
+	/* A key hash that exists already: the code stays. */
+	assert_int_equal(enrol_use(e, "EEEE-FFFF", 0x11, NULL), HL_CONFLICT);
+	n = 0;
+	assert_int_equal(store_each_enrol(e->st, count_codes, &n), 0);
+	assert_int_equal(n, 2);
+
+	/* Revoke: the kiosk key and the pending code of that name. */
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_REVOKE;
+	strlcpy(op.u.revoke.name, "sảnh", sizeof(op.u.revoke.name));
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.revoke.nkeys, 1);
+	assert_int_equal(op.u.revoke.ncodes, 1);
+	memset(hash, 0x11, 32);
+	assert_int_equal(store_key_get(e->st, hash, &got), HL_NOT_FOUND);
+	n = 0;
+	assert_int_equal(store_each_key(e->st, count_kiosks, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(writer_run(e->w, &op), HL_NOT_FOUND);
+	/* Other roles are never revoked by name. */
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_KEY;
+	memset(op.u.key.hash, 0x21, 32);
+	op.u.key.key.role = ROLE_COUNTER;
+	strlcpy(op.u.key.key.name, "old", sizeof(op.u.key.key.name));
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_REVOKE;
+	strlcpy(op.u.revoke.name, "old", sizeof(op.u.revoke.name));
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.revoke.nkeys, 0);
+	assert_int_equal(op.u.revoke.ncodes, 1);
+	memset(hash, 0x21, 32);
+	assert_int_equal(store_key_get(e->st, hash, &got), HL_OK);
+}
+
+/* The same idempotency key: one response, the first outcome back. */
+static void
+test_idempotent_answer(void **state)
+{
+	struct env	*e = *state;
+	struct wop	*ops;
+	uint8_t		 tid[TICKET_ID_LEN];
+	struct idem	 im;
+	uint8_t		 kh[32], ih[32];
+	FILE		*f;
+	size_t		 i;
+
+	ops = calloc(4, sizeof(*ops));
+	memset(kh, 5, 32);
+	idem_hash(kh, "abcdefghijklmnop", 16, ih);
+	answer_op(&ops[0], NULL, 1);
+	ops[0].u.answer.r.flags = RESPONSE_SUSPECT;
+	ops[0].u.answer.has_idem = 1;
+	memcpy(ops[0].u.answer.idem, ih, 32);
+	assert_int_equal(writer_run(e->w, &ops[0]), HL_OK);
+	assert_int_equal(ops[0].u.answer.duplicate, 0);
+	assert_int_equal(store_idem_get(e->st, ih, &im), HL_OK);
+	assert_int_equal(im.response, ops[0].u.answer.r.key);
+	assert_int_equal(im.channel, CHANNEL_WALKIN);
+	assert_int_equal(im.flags, RESPONSE_SUSPECT);
+	/* A retry with other answers and no flag: the first outcome. */
+	answer_op(&ops[1], NULL, 5);
+	ops[1].u.answer.has_idem = 1;
+	memcpy(ops[1].u.answer.idem, ih, 32);
+	assert_int_equal(writer_run(e->w, &ops[1]), HL_OK);
+	assert_int_equal(ops[1].u.answer.duplicate, 1);
+	assert_int_equal(ops[1].u.answer.r.key, ops[0].u.answer.r.key);
+	assert_int_equal(ops[1].u.answer.r.flags, RESPONSE_SUSPECT);
+	assert_int_equal(walk(e).n, 1);
+	assert_int_equal(agg(e, "health", "92.010", "overall", 5), 0);
+	assert_int_equal(agg(e, "health", "92.010", "overall", 1), 1);
+	assert_int_equal(agg(e, "health", "92.010", AGG_SUSPECT, 0), 1);
+
+	/* Paired: the retry after success is no conflict. */
+	issue(e, "92.001", "", tid);
+	idem_hash(kh, "paired-0000000001", 17, ih);
+	answer_op(&ops[2], tid, 4);
+	ops[2].u.answer.r.channel = CHANNEL_KIOSK;
+	ops[2].u.answer.has_idem = 1;
+	memcpy(ops[2].u.answer.idem, ih, 32);
+	ops[3] = ops[2];
+	assert_int_equal(writer_run(e->w, &ops[2]), HL_OK);
+	assert_int_equal(writer_run(e->w, &ops[3]), HL_OK);
+	assert_int_equal(ops[3].u.answer.duplicate, 1);
+	assert_int_equal(ops[3].u.answer.r.channel, CHANNEL_KIOSK);
+	/* Without the key it is a conflict, as before. */
+	ops[3].u.answer.has_idem = 0;
+	assert_int_equal(writer_run(e->w, &ops[3]), HL_CONFLICT);
+	assert_int_equal(walk(e).n, 2);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(ops[i].rc, i == 3 ? HL_CONFLICT : HL_OK);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	free(ops);
+}
+
 /* Tampers with the first agg record whose question is q (raw LMDB). */
 static void
 tamper(const char *dir, const char *q, int del)
@@ -709,6 +892,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_revoke, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_idempotent_answer, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_tamper, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, setup,

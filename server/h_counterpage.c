@@ -1,0 +1,73 @@
+/*
+ * h_counterpage.c: the counter page (templates/counter.html): a clerk
+ * signed in with a counter key picks the procedure, types the case
+ * number and presses one button; kiosk/counter.js issues the ticket and
+ * opens its slip.
+ * Trap: the page carries the session's CSRF token for its script, so it
+ * must never be cached (no-store) and is rendered for a cookie session
+ * only; a request with a Bearer key gets the page without a token (its
+ * POSTs would need the key anyway).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "h.h"
+#include "session.h"
+#include "tpl.h"
+#include "util.h"
+
+static pthread_once_t	 counterpage_once = PTHREAD_ONCE_INIT;
+static struct tplset	*counterpage_ts;
+static const char	*counterpage_share;
+
+/* The templates, compiled once (the page set's own are not reachable). */
+static void
+counterpage_load(void)
+{
+	char	 dir[PATH_MAX + 16], why[256];
+	int	 n;
+
+	n = snprintf(dir, sizeof(dir), "%s/templates", counterpage_share);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return;
+	if (tpl_load(dir, &counterpage_ts, why, sizeof(why)) == -1)
+		counterpage_ts = NULL;
+}
+
+void
+h_counter_page(struct req *r)
+{
+	const struct tpl	*t;
+	const char		*id;
+	struct session		 ses;
+	json_t			*ctx = NULL;
+
+	counterpage_share = r->app->share;
+	pthread_once(&counterpage_once, counterpage_load);
+	if (counterpage_ts == NULL ||
+	    (t = tpl_get(counterpage_ts, "counter")) == NULL) {
+		http_fail(r, 500, "cannot load the counter page");
+		return;
+	}
+	ctx = json_object();
+	json_object_set_new(ctx, "unit", json_string(r->unit));
+	if (r->via_session && (id = MHD_lookup_connection_value(r->conn,
+	    MHD_COOKIE_KIND, SESSION_COOKIE)) != NULL &&
+	    session_get(id, strlen(id), &ses) == 0)
+		json_object_set_new(ctx, "csrf", json_string(ses.csrf));
+	buf_reset(&r->out);
+	if (tpl_render(t, ctx, &r->out) == -1) {
+		json_decref(ctx);
+		buf_reset(&r->out);
+		http_fail(r, 500, "cannot render the counter page");
+		return;
+	}
+	json_decref(ctx);
+	r->scripts = 1;
+	r->no_store = 1;
+	http_reply(r, 200, "text/html; charset=utf-8");
+}
