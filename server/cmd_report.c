@@ -53,8 +53,8 @@ const struct cmd cmd_devfill = {
 	    "\n"
 	    "Development only. Issues tickets and stores N synthetic answers\n"
 	    "through the writer, spread over M months (default 1) ending\n"
-	    "with --end (default this month), the first U units of the unit list\n"
-	    "(default all) and every sector. About 80% of the answers come\n"
+	    "with --end (default this month), the first U units of the\n"
+	    "unit list (default all) and every sector. About 80% of the answers come\n"
 	    "through a ticket, 20% from a kiosk without one; about 2% carry\n"
 	    "a comment; a third of the tickets stay unanswered. Creates DIR\n"
 	    "when missing. Never run it on a real data directory.\n",
@@ -300,6 +300,7 @@ devfill_run(int argc, char **argv)
 	    strlen(end))) == 0)
 		cmd_usage_error(&cmd_devfill, "--end: want YYYY-MM");
 	cmd_config(&cmd_devfill, &cfg, file, data, NULL, NULL);
+	cfg.max_batch = WRITER_BATCH_MAX;	/* no one waits on a reply */
 	if (app_open(&a, &cfg, APP_STORE | APP_WRITER | APP_SCHEMA |
 	    APP_CREATE, why, sizeof(why)) == -1)
 		fatal("%s", why);

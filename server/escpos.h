@@ -24,7 +24,7 @@
 #define ESCPOS_WIDTH_DEFAULT	ESCPOS_WIDTH_80
 #define ESCPOS_QR_MODULE_58	6	/* dots per module */
 #define ESCPOS_QR_MODULE_80	8
-#define ESCPOS_QR_ECC_M		49	/* GS ( k fn 169: 48 L, 49 M ... */
+#define ESCPOS_QR_ECC_M		49	/* GS ( k fn 69: 48 L, 49 M */
 #define ESCPOS_QR_DATA_MAX	7089	/* what GS ( k may store */
 #define ESCPOS_FEED_LINES	4	/* before the cut */
 #define ESCPOS_MAX		(16u * 1024)
@@ -61,6 +61,7 @@ int	 escpos_text(struct buf *out, const char *s, size_t len,
 	    enum escpos_text);
 /* Appends the GS ( k commands that store and print data as a QR code
  * of module dots per module. Returns 0 or -1. */
-int	 escpos_qr(struct buf *out, const char *data, size_t len, int module);
+int	 escpos_qr(struct buf *out, const char *data, size_t len,
+	    int module);
 
 #endif

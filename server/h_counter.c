@@ -27,7 +27,8 @@ h_ticket_escpos(struct req *r)
 	struct tm		 tm;
 	time_t			 when;
 	char			 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
-	char			 url[APP_URL_MAX + 1], base[CONFIG_URL_MAX + 1];
+	char			 url[APP_URL_MAX + 1];
+	char			 base[CONFIG_URL_MAX + 1];
 	char			 date[64], how[CONFIG_URL_MAX + 128];
 
 	memset(&sl, 0, sizeof(sl));

@@ -33,7 +33,7 @@ struct kiosk_guard {
 	uint8_t		 key[32];
 	uint64_t	 touched;
 	int64_t		 last;			/* answered_at */
-	char		 idem[IDEM_KEY_MAX + 1];	/* of the last walk-in */
+	char		 idem[IDEM_KEY_MAX + 1];	/* last walk-in's */
 	size_t		 nrecent;
 	size_t		 next;
 	struct {
@@ -487,8 +487,9 @@ h_guard(const uint8_t key[32], const struct response_req *rq,
 	g = h_guard_find(key);
 	if (strcmp(g->idem, rq->idem) == 0)
 		goto out;
-	d = answered - g->last;
-	if (g->last != INT64_MIN && d > -WALKIN_GAP_SEC && d < WALKIN_GAP_SEC) {
+	/* The first walk-in of a kiosk has no previous one to be close to. */
+	d = g->last == INT64_MIN ? INT64_MAX : answered - g->last;
+	if (d > -WALKIN_GAP_SEC && d < WALKIN_GAP_SEC) {
 		g->last = answered;
 		ret = -1;
 		goto out;

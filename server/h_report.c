@@ -206,7 +206,8 @@ h_report_html(struct req *r)
 	struct session	 ses;
 	const char	*cookie, *sort;
 	json_t		*extra;
-	char		 dir[PATH_MAX + 16], q[H_QUERY_MAX * 4], qs[H_QUERY_MAX];
+	char		 dir[PATH_MAX + 16], qs[H_QUERY_MAX];
+	char		 q[H_QUERY_MAX * 4];
 
 	if (h_report_build(r, &rep) == -1)
 		return;
@@ -319,7 +320,8 @@ h_signin_post(struct req *r)
 	struct session	 ses;
 	uint8_t		 hash[CRYPTO_HASH_LEN];
 	const char	*key = NULL, *next = NULL;
-	char		 why[128], id[SESSION_ID_LEN + 1], base[APP_URL_MAX + 1];
+	char		 why[128], id[SESSION_ID_LEN + 1];
+	char		 base[APP_URL_MAX + 1];
 	size_t		 i, keylen = 0;
 
 	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,

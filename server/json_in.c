@@ -548,11 +548,12 @@ json_in_answers(json_t *a, struct response_req *out, char *why,
 		}
 		if (!json_is_string(v) || !json_id_ok(json_string_value(v),
 		    json_string_length(v))) {
-			snprintf(why, whylen, "answers.%s: must be an option id",
-			    key);
+			snprintf(why, whylen, "answers.%s: must be an "
+			    "option id", key);
 			return (HL_INVALID);
 		}
-		strlcpy(out->choices[out->nchoices].q, key, QUESTION_ID_MAX + 1);
+		strlcpy(out->choices[out->nchoices].q, key,
+		    QUESTION_ID_MAX + 1);
 		strlcpy(out->choices[out->nchoices].option,
 		    json_string_value(v), QUESTION_ID_MAX + 1);
 		out->nchoices++;

@@ -18,7 +18,7 @@ struct pair_slot {
 	char		 unit[UNIT_CODE_MAX + 1];
 	char		 counter[COUNTER_MAX + 1];
 	int		 pending;
-	int64_t		 offered;	/* when issued through the API */
+	int64_t		 offered;	/* issued through the API */
 	struct ticket	 t;
 };
 

@@ -11,7 +11,7 @@
 
 #include "store.h"
 
-#define PAIR_WINDOW_SEC		600	/* a ticket is offered this long */
+#define PAIR_WINDOW_SEC		600	/* a ticket is offered so long */
 #define PAIR_WAIT_DEFAULT	25	/* seconds a kiosk waits */
 #define PAIR_WAIT_MIN		1
 #define PAIR_WAIT_MAX		30

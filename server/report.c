@@ -916,7 +916,8 @@ target_years(json_t *o, int *years, size_t max)
 	rows[1] = json_object_get(o, "sectors");
 	for (k = 0; k < 2; k++)
 		json_array_foreach(rows[k], i, r)
-			json_array_foreach(json_object_get(r, "targets"), j, t) {
+			json_array_foreach(json_object_get(r, "targets"), j,
+			    t) {
 				y = (int)json_integer_value(json_object_get(t,
 				    "year"));
 				for (tmp = 0; tmp < (int)n; tmp++)
@@ -1355,8 +1356,8 @@ report_xlsx(const struct report *rep, const char *path)
 		worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
 		    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
 		    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
-		    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa kết "
-		    "luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
+		    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
+		    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
 		worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", head);
 		worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số hồ "
 		    "sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ hoàn "
@@ -1517,8 +1518,8 @@ svg_bars(json_t *rows)
 			continue;
 		}
 		p = json_number_value(json_object_get(r, "percent"));
-		rc |= buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\""
-		    " height=\"20\" fill=\"%s\"/>", x0, y, w * p / 100,
+		rc |= buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"%.1f\" height=\"20\" fill=\"%s\"/>", x0, y, w * p / 100,
 		    i == 0 ? "#0a4a9e" : "#5b8fd1");
 		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
 		    " y2=\"%.1f\" stroke=\"#111\" stroke-width=\"1.5\"/>",

@@ -187,9 +187,10 @@ class Fixture:
         with ThreadPoolExecutor(16) as ex:
             list(ex.map(ans, answers))
         # Three earlier months, through the writer in another process.
+        # (Slow under the sanitizers: some 20 s for 3,000.)
         hl.cli_ok("dev-fill", "--data", s.data, "--answers", "3000",
                   "--months", "3", "--end", prev_month(self.month),
-                  "--seed", "3")
+                  "--seed", "3", timeout=240)
 
     def get(self, path, key=None):
         return s_get(self.srv, path, key or self.viewer)

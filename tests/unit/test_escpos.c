@@ -117,7 +117,7 @@ test_text(void **state)
 	    ESCPOS_CP1258), 0);
 	assert_memory_equal(b.data, "?? \n?", 5);
 	assert_int_equal(b.len, 5);
-	buf_reset(&b);
+	buf_clear(&b);
 	slip_of(&b, ESCPOS_WIDTH_80, ESCPOS_ASCII);
 	assert_memory_equal(b.data, "\x1b@\x1bt\x00", 5);
 	for (i = 0; i < b.len; i++)
