@@ -179,13 +179,15 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 void
 app_base_url(const struct app *a, char *out, size_t outlen)
 {
+	const char	*scheme = a->cfg.tls_cert[0] != '\0' ? "https" : "http";
+
 	if (a->cfg.base_url[0] != '\0')
 		snprintf(out, outlen, "%s", a->cfg.base_url);
 	else if (strchr(a->cfg.host, ':') != NULL)
-		snprintf(out, outlen, "http://[%s]:%u", a->cfg.host,
+		snprintf(out, outlen, "%s://[%s]:%u", scheme, a->cfg.host,
 		    a->cfg.port);
 	else
-		snprintf(out, outlen, "http://%s:%u", a->cfg.host,
+		snprintf(out, outlen, "%s://%s:%u", scheme, a->cfg.host,
 		    a->cfg.port);
 }
 

@@ -89,24 +89,6 @@ static const char *const proc_header[] = {
 	"code", "sector", "name_vi", "name_en", "name_km"
 };
 
-static void
-why_set(char *why, size_t whylen, const char *path, int line,
-    const char *fmt, ...)
-{
-	char	 r[CAT_REASON_MAX];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r, sizeof(r), fmt, ap);
-	va_end(ap);
-	if (why == NULL || whylen == 0)
-		return;
-	if (line > 0)
-		snprintf(why, whylen, "%s:%d: %s", path, line, r);
-	else
-		snprintf(why, whylen, "%s: %s", path, r);
-}
-
 /* 1 when s[0..len) is 1..max bytes of [a-z0-9_]. */
 static int
 id_valid(const char *s, size_t len, size_t max)
@@ -299,13 +281,13 @@ sector_check(const struct sector *s, const char *path, int line,
 
 	for (l = 0; l < LANG_COUNT; l++) {
 		if (s->name.s[l] == NULL) {
-			why_set(why, whylen, path, line, "[%s] name.%s "
+			why_at(why, whylen, path, line, "[%s] name.%s "
 			    "missing", sec, lang_code(l));
 			return (-1);
 		}
 	}
 	if (s->ntargets == 0) {
-		why_set(why, whylen, path, line, "[%s] needs at least one "
+		why_at(why, whylen, path, line, "[%s] needs at least one "
 		    "target.YEAR", sec);
 		return (-1);
 	}
@@ -329,14 +311,14 @@ sectors_load(struct catalog *c, const char *path, char *why, size_t whylen)
 	    x->reason, doc, why, whylen) == -1)
 		goto out;
 	if ((line = survey_ini_line(doc, OVERALL_CODE)) == 0) {
-		why_set(why, whylen, path, 0, "no [%s] section", OVERALL_CODE);
+		why_at(why, whylen, path, 0, "no [%s] section", OVERALL_CODE);
 		goto out;
 	}
 	if (sector_check(&c->overall, path, line, OVERALL_CODE, why,
 	    whylen) == -1)
 		goto out;
 	if (c->nsectors == 0) {
-		why_set(why, whylen, path, 0, "no [sector CODE] section");
+		why_at(why, whylen, path, 0, "no [sector CODE] section");
 		goto out;
 	}
 	for (i = 0; i < c->nsectors; i++) {
@@ -389,7 +371,7 @@ csv_row_cb(int term, void *data)
 		goto out;
 	for (i = 0; i < x->nf && i < CSV_FIELDS_MAX; i++) {
 		if (!utf8_valid(x->f[i], x->flen[i])) {
-			why_set(x->why, x->whylen, x->path, x->recline,
+			why_at(x->why, x->whylen, x->path, x->recline,
 			    "field %zu is not valid UTF-8", i + 1);
 			x->failed = 1;
 			goto out;
@@ -407,14 +389,14 @@ csv_row_cb(int term, void *data)
 					strlcat(want, ",", sizeof(want));
 				strlcat(want, x->header[i], sizeof(want));
 			}
-			why_set(x->why, x->whylen, x->path, x->recline,
+			why_at(x->why, x->whylen, x->path, x->recline,
 			    "the header row must be %s", want);
 			x->failed = 1;
 		}
 		goto out;
 	}
 	if (x->nf != x->nheader) {
-		why_set(x->why, x->whylen, x->path, x->recline,
+		why_at(x->why, x->whylen, x->path, x->recline,
 		    "%zu fields, expected %zu", x->nf, x->nheader);
 		x->failed = 1;
 		goto out;
@@ -440,7 +422,7 @@ csv_read(struct csv_ctx *x)
 	int			 rc = -1, inited = 0, line = 0;
 
 	if ((f = fopen(x->path, "rb")) == NULL) {
-		why_set(x->why, x->whylen, x->path, 0, "%s", strerror(errno));
+		why_at(x->why, x->whylen, x->path, 0, "%s", strerror(errno));
 		goto out;
 	}
 	text = xmalloc(CATALOG_FILE_MAX + 1);
@@ -448,7 +430,7 @@ csv_read(struct csv_ctx *x)
 	    f)) > 0)
 		len += got;
 	if (ferror(f) || len > CATALOG_FILE_MAX) {
-		why_set(x->why, x->whylen, x->path, 0, "%s", ferror(f) ?
+		why_at(x->why, x->whylen, x->path, 0, "%s", ferror(f) ?
 		    "read error" : "file too large");
 		goto out;
 	}
@@ -474,7 +456,7 @@ csv_read(struct csv_ctx *x)
 		}
 		if (csv_parse(&p, s, n, csv_field_cb, csv_row_cb, x) != n) {
 			if (!x->failed)
-				why_set(x->why, x->whylen, x->path, line,
+				why_at(x->why, x->whylen, x->path, line,
 				    "bad quoting (a quote inside an unquoted "
 				    "field, or text after a closing quote)");
 			x->failed = 1;
@@ -483,12 +465,12 @@ csv_read(struct csv_ctx *x)
 	}
 	if (!x->failed && csv_fini(&p, csv_field_cb, csv_row_cb, x) != 0) {
 		if (!x->failed)
-			why_set(x->why, x->whylen, x->path, x->recline,
+			why_at(x->why, x->whylen, x->path, x->recline,
 			    "quoted field not closed");
 		x->failed = 1;
 	}
 	if (!x->failed && !x->header_done) {
-		why_set(x->why, x->whylen, x->path, 0, "no header row");
+		why_at(x->why, x->whylen, x->path, 0, "no header row");
 		x->failed = 1;
 	}
 	if (!x->failed)
@@ -513,7 +495,7 @@ names_set(struct csv_ctx *x, struct text *t, size_t vi)
 	for (l = 0; l < LANG_COUNT; l++) {
 		if (x->flen[vi + l] > CATALOG_NAME_MAX ||
 		    (x->flen[vi + l] == 0 && l != LANG_KM)) {
-			why_set(x->why, x->whylen, x->path, x->recline,
+			why_at(x->why, x->whylen, x->path, x->recline,
 			    "%s must be 1 to %d bytes", col[l],
 			    CATALOG_NAME_MAX);
 			return (-1);
@@ -544,13 +526,13 @@ unit_row(struct csv_ctx *x, void *arg)
 	size_t		 i;
 
 	if (!code_valid(x->f[0], x->flen[0], UNIT_CODE_MAX)) {
-		why_set(x->why, x->whylen, x->path, x->recline, "code must be "
+		why_at(x->why, x->whylen, x->path, x->recline, "code must be "
 		    "1 to %d characters of A-Z a-z 0-9 . _ -", UNIT_CODE_MAX);
 		return (-1);
 	}
 	if (x->flen[1] != 0 &&
 	    !code_valid(x->f[1], x->flen[1], UNIT_CODE_MAX)) {
-		why_set(x->why, x->whylen, x->path, x->recline, "parent must "
+		why_at(x->why, x->whylen, x->path, x->recline, "parent must "
 		    "be empty (the root) or a unit code");
 		return (-1);
 	}
@@ -558,12 +540,12 @@ unit_row(struct csv_ctx *x, void *arg)
 		if ((unsigned char)x->f[2][i] < 0x20)
 			break;
 	if (x->flen[2] == 0 || x->flen[2] > UNIT_KIND_MAX || i < x->flen[2]) {
-		why_set(x->why, x->whylen, x->path, x->recline, "kind must be "
+		why_at(x->why, x->whylen, x->path, x->recline, "kind must be "
 		    "1 to %d bytes on one line", UNIT_KIND_MAX);
 		return (-1);
 	}
 	if (ld->nu == CATALOG_UNITS_MAX) {
-		why_set(x->why, x->whylen, x->path, x->recline, "more than %d "
+		why_at(x->why, x->whylen, x->path, x->recline, "more than %d "
 		    "units", CATALOG_UNITS_MAX);
 		return (-1);
 	}
@@ -591,21 +573,21 @@ proc_row(struct csv_ctx *x, void *arg)
 	struct prow	*r;
 
 	if (!code_valid(x->f[0], x->flen[0], PROC_CODE_MAX)) {
-		why_set(x->why, x->whylen, x->path, x->recline, "code must be "
+		why_at(x->why, x->whylen, x->path, x->recline, "code must be "
 		    "1 to %d characters of A-Z a-z 0-9 . _ -", PROC_CODE_MAX);
 		return (-1);
 	}
 	if (catalog_sector(ld->c, x->f[1], x->flen[1]) == NULL) {
 		if (id_valid(x->f[1], x->flen[1], SECTOR_CODE_MAX))
-			why_set(x->why, x->whylen, x->path, x->recline,
+			why_at(x->why, x->whylen, x->path, x->recline,
 			    "unknown sector %s (not in sectors.ini)", x->f[1]);
 		else
-			why_set(x->why, x->whylen, x->path, x->recline,
+			why_at(x->why, x->whylen, x->path, x->recline,
 			    "unknown sector (not in sectors.ini)");
 		return (-1);
 	}
 	if (ld->np == CATALOG_PROCS_MAX) {
-		why_set(x->why, x->whylen, x->path, x->recline, "more than %d "
+		why_at(x->why, x->whylen, x->path, x->recline, "more than %d "
 		    "procedures", CATALOG_PROCS_MAX);
 		return (-1);
 	}
@@ -674,18 +656,18 @@ units_tree(struct load *ld, const char *path, char *why, size_t whylen)
 			second = r;
 	}
 	if (root == NULL) {
-		why_set(why, whylen, path, 0, "no root unit (a row with an "
+		why_at(why, whylen, path, 0, "no root unit (a row with an "
 		    "empty parent)");
 		goto out;
 	}
 	if (second != NULL) {
-		why_set(why, whylen, path, second->line, "second root %s (the "
+		why_at(why, whylen, path, second->line, "second root %s (the "
 		    "root is %s, line %d): only one unit may have an empty "
 		    "parent", second->u.code, root->u.code, root->line);
 		goto out;
 	}
 	if (bad != NULL) {
-		why_set(why, whylen, path, bad->line, "unknown parent %s",
+		why_at(why, whylen, path, bad->line, "unknown parent %s",
 		    bad->u.parent);
 		goto out;
 	}
@@ -712,7 +694,7 @@ units_tree(struct load *ld, const char *path, char *why, size_t whylen)
 					bad = &ld->u[stack[top]];
 				}
 			}
-			why_set(why, whylen, path, line, "unit %s is in a "
+			why_at(why, whylen, path, line, "unit %s is in a "
 			    "cycle of parents", bad->u.code);
 			goto out;
 		}
@@ -765,7 +747,7 @@ units_load(struct load *ld, const char *path, char *why, size_t whylen)
 		if (strcmp(ld->u[i - 1].u.code, ld->u[i].u.code) == 0) {
 			a = ld->u[i - 1].line;
 			b = ld->u[i].line;
-			why_set(why, whylen, path, a > b ? a : b, "duplicate "
+			why_at(why, whylen, path, a > b ? a : b, "duplicate "
 			    "code %s (first at line %d)", ld->u[i].u.code,
 			    a < b ? a : b);
 			return (-1);
@@ -796,7 +778,7 @@ procs_load(struct load *ld, const char *path, char *why, size_t whylen)
 		if (strcmp(ld->p[i - 1].p.code, ld->p[i].p.code) == 0) {
 			a = ld->p[i - 1].line;
 			b = ld->p[i].line;
-			why_set(why, whylen, path, a > b ? a : b, "duplicate "
+			why_at(why, whylen, path, a > b ? a : b, "duplicate "
 			    "code %s (first at line %d)", ld->p[i].p.code,
 			    a < b ? a : b);
 			return (-1);

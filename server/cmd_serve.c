@@ -19,6 +19,7 @@ const struct cmd cmd_serve = {
 	"serve", "run the HTTP server",
 	"usage: hailong serve [--listen ADDR:PORT] [--data DIR] "
 	    "[--base-url URL] [--config FILE] [--max-batch N]\n"
+	    "                     [--tls-cert FILE --tls-key FILE]\n"
 	    "\n"
 	    "Serves the survey, the ticket API and the kiosk on ADDR:PORT\n"
 	    "(default 127.0.0.1:8080; port 0 picks a free one) with its data\n"
@@ -27,8 +28,10 @@ const struct cmd cmd_serve = {
 	    "http://ADDR:PORT). The config file (INI) may set the same:\n"
 	    "  [server] listen, data, base_url, max_batch, threads, share\n"
 	    "  [tickets] ttl = 30d\n"
-	    "Flags win over the file. When ready it prints\n"
-	    "  hailong: listening on http://ADDR:PORT\n"
+	    "  (and tls_cert, tls_key)\n"
+	    "Flags win over the file. --tls-cert and --tls-key (PEM files)\n"
+	    "serve HTTPS instead of HTTP. When ready it prints\n"
+	    "  hailong: listening on http://ADDR:PORT (https:// with TLS)\n"
 	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n",
 	serve_run
 };
@@ -37,11 +40,12 @@ static int
 serve_run(int argc, char **argv)
 {
 	const char	*listen = NULL, *data = NULL, *base = NULL;
-	const char	*file = NULL, *batch = NULL;
+	const char	*file = NULL, *batch = NULL, *cert = NULL, *key = NULL;
 	const struct flag flags[] = {
 		{ "listen", &listen }, { "data", &data },
 		{ "base-url", &base }, { "config", &file },
-		{ "max-batch", &batch }, { NULL, NULL }
+		{ "max-batch", &batch }, { "tls-cert", &cert },
+		{ "tls-key", &key }, { NULL, NULL }
 	};
 	struct config	 cfg;
 	struct app	 a;
@@ -53,9 +57,16 @@ serve_run(int argc, char **argv)
 
 	cmd_flags(&cmd_serve, argc, argv, flags);
 	cmd_config(&cmd_serve, &cfg, file, data, listen, base);
-	if (batch != NULL && config_set(&cfg, "max_batch", batch, why,
-	    sizeof(why)) == -1)
+	if ((batch != NULL && config_set(&cfg, "max_batch", batch, why,
+	    sizeof(why)) == -1) ||
+	    (cert != NULL && config_set(&cfg, "tls_cert", cert, why,
+	    sizeof(why)) == -1) ||
+	    (key != NULL && config_set(&cfg, "tls_key", key, why,
+	    sizeof(why)) == -1))
 		cmd_usage_error(&cmd_serve, "%s", why);
+	if ((cfg.tls_cert[0] == '\0') != (cfg.tls_key[0] == '\0'))
+		cmd_usage_error(&cmd_serve, "--tls-cert and --tls-key go "
+		    "together");
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -75,9 +86,11 @@ serve_run(int argc, char **argv)
 	log_info("data %s, schema and templates from %s, public URL %s",
 	    cfg.data, a.share, url);
 	if (strchr(cfg.host, ':') != NULL)
-		printf("hailong: listening on http://[%s]:%u\n", cfg.host, port);
+		printf("hailong: listening on %s://[%s]:%u\n",
+		    cfg.tls_cert[0] != '\0' ? "https" : "http", cfg.host, port);
 	else
-		printf("hailong: listening on http://%s:%u\n", cfg.host, port);
+		printf("hailong: listening on %s://%s:%u\n",
+		    cfg.tls_cert[0] != '\0' ? "https" : "http", cfg.host, port);
 	fflush(stdout);
 
 	if (sigwait(&set, &sig) != 0)

@@ -95,8 +95,10 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		return (config_listen(c, v, why, whylen));
 	if (strcmp(name, "ticket_ttl") == 0 || strcmp(name, "ttl") == 0)
 		return (config_ttl(c, v, why, whylen));
-	if (strcmp(name, "data") == 0 || strcmp(name, "share") == 0) {
-		char	*dst = name[0] == 'd' ? c->data : c->share;
+	if (strcmp(name, "data") == 0 || strcmp(name, "share") == 0 ||
+	    strcmp(name, "tls_cert") == 0 || strcmp(name, "tls_key") == 0) {
+		char	*dst = name[0] == 'd' ? c->data : name[0] == 's' ?
+		    c->share : name[4] == 'c' ? c->tls_cert : c->tls_key;
 
 		if (*v == '\0' || strlen(v) >= PATH_MAX) {
 			snprintf(why, whylen, "%s: empty or too long", name);

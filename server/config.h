@@ -27,18 +27,20 @@ struct config {
 	int64_t		 ticket_ttl;		/* seconds */
 	size_t		 max_batch;
 	unsigned	 threads;		/* 0 = one per core */
+	char		 tls_cert[PATH_MAX];	/* "" = plain HTTP */
+	char		 tls_key[PATH_MAX];
 };
 
 void	 config_defaults(struct config *);
 /*
  * Sets one setting by its INI name ("listen", "data", "base_url",
- * "share", "ticket_ttl", "max_batch", "threads"); flags use the same
- * names. Returns 0, or -1 with the reason in why.
+ * "share", "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key");
+ * flags use the same names. Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
 	    char *why, size_t whylen);
 /* Reads an INI file: [server] listen, data, base_url, share, threads,
- * max_batch; [tickets] ttl. -1 with "file:line: reason". */
+ * max_batch, tls_cert, tls_key; [tickets] ttl. -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);
 

@@ -187,6 +187,7 @@ h_kiosk_enrolled(struct req *r)
 	case HL_OK:
 		break;
 	case HL_NOT_FOUND:
+		http_auth_failed(r);
 		http_fail(r, 404, "unknown, used or expired enrolment code");
 		goto out;
 	case HL_FULL:
@@ -216,6 +217,8 @@ h_kiosk_enrol(struct req *r)
 	char			 secret[KIOSK_SECRET_LEN + 1], why[200];
 	size_t			 i, n;
 
+	if (http_auth_blocked(r))
+		return;
 	if (h_kiosk_parse_rc(r, json_in_enrol(r->body.data != NULL ?
 	    r->body.data : "", r->body.len, &rq, why, sizeof(why)), why) == -1)
 		return;
@@ -363,27 +366,11 @@ h_responses_stored(struct req *r)
 {
 	const struct response	*rs = &r->op.u.answer.r;
 
-	switch (r->op.rc) {
-	case HL_OK:
-		break;
-	case HL_CONFLICT:
-		pair_ticket_answered(rs->ticket);
-		http_fail(r, 409, "already answered");
-		return;
-	case HL_GONE:
-		http_fail(r, 410, "this ticket has expired");
-		return;
-	case HL_NOT_FOUND:
-		http_fail(r, 404, "no such ticket");
-		return;
-	case HL_INVALID:
-		http_fail(r, 422, "the answer cannot be stored");
-		return;
-	case HL_FULL:
-		http_fail(r, 503, "storage full; try again later");
-		return;
-	default:
-		http_fail(r, 500, "cannot store the answer");
+	if (r->op.rc != HL_OK) {
+		/* Answered on the phone first: the kiosk may stop offering it. */
+		if (r->op.rc == HL_CONFLICT)
+			pair_ticket_answered(rs->ticket);
+		http_fail_rc(r, r->op.rc);
 		return;
 	}
 	if (rs->has_ticket)

@@ -324,6 +324,8 @@ h_signin_post(struct req *r)
 	char		 base[APP_URL_MAX + 1];
 	size_t		 i, keylen = 0;
 
+	if (http_auth_blocked(r))
+		return;
 	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why)) != HL_OK) {
 		http_fail(r, 400, why);
@@ -370,6 +372,7 @@ h_signin_post(struct req *r)
 	form_clear(&f);
 	return;
 bad:
+	http_auth_failed(r);
 	h_signin_render(r, 401, next, 1);
 	form_clear(&f);
 }

@@ -68,23 +68,8 @@ h_survey_show(struct req *r)
 static void
 h_survey_stored(struct req *r)
 {
-	switch (r->op.rc) {
-	case HL_OK:
-		break;
-	case HL_CONFLICT:
-		http_fail(r, 409, "already answered");
-		return;
-	case HL_GONE:
-		http_fail(r, 410, "this survey has expired");
-		return;
-	case HL_NOT_FOUND:
-		http_fail(r, 404, "no such survey");
-		return;
-	case HL_FULL:
-		http_fail(r, 503, "storage full; try again later");
-		return;
-	default:
-		http_fail(r, 500, "cannot store the answer");
+	if (r->op.rc != HL_OK) {
+		http_fail_rc(r, r->op.rc);
 		return;
 	}
 	pair_ticket_answered(r->op.u.answer.r.ticket);
@@ -180,6 +165,8 @@ h_code(struct req *r)
 	enum hl_rc	 rc;
 
 	h_survey_lang(r);
+	if (http_auth_blocked(r))
+		return;
 	if (code == NULL || strlen(code) > 2 * CODE_LEN ||
 	    token_code_parse(code, strlen(code), prefix) == -1) {
 		buf_reset(&r->out);
@@ -192,6 +179,8 @@ h_code(struct req *r)
 		return;
 	}
 	if ((rc = store_ticket_by_code(r->app->st, prefix, &t)) != HL_OK) {
+		if (rc == HL_NOT_FOUND)
+			http_auth_failed(r);
 		http_fail(r, rc == HL_NOT_FOUND ? 404 : 500, "no such code");
 		return;
 	}

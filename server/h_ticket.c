@@ -49,14 +49,8 @@ h_ticket_issued(struct req *r)
 	json_t			*o;
 	char			*s;
 
-	switch (r->op.rc) {
-	case HL_OK:
-		break;
-	case HL_FULL:
-		http_fail(r, 503, "storage full; try again later");
-		return;
-	default:
-		http_fail(r, 500, "cannot store the ticket");
+	if (r->op.rc != HL_OK) {
+		http_fail_rc(r, r->op.rc);
 		return;
 	}
 	/* A kiosk waiting at this counter gets the ticket. */

@@ -8,6 +8,8 @@
  * nothing of it after resuming.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <netdb.h>
@@ -28,10 +30,48 @@
 #include "session.h"
 #include "util.h"
 
+#define HTTP_PEM_MAX	(64u * 1024)
+
 struct http {
 	struct MHD_Daemon	*d;
 	struct app		*app;
+	char			*cert;	/* PEM, kept while the daemon runs */
+	char			*key;
 };
+
+/* Reads a PEM file whole; NULL with why. */
+static char *
+http_pem(const char *path, char *why, size_t whylen)
+{
+	FILE	*f;
+	char	*p;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	p = xmalloc(HTTP_PEM_MAX + 1);
+	n = fread(p, 1, HTTP_PEM_MAX + 1, f);
+	fclose(f);
+	if (n == 0 || n > HTTP_PEM_MAX || strstr(p, "-----BEGIN") == NULL) {
+		snprintf(why, whylen, "%s: not a PEM file of at most %u bytes",
+		    path, HTTP_PEM_MAX);
+		free(p);
+		return (NULL);
+	}
+	p[n] = '\0';
+	return (p);
+}
+
+/* Failed authentications per client address (see http_auth_blocked). */
+struct http_limit {
+	uint8_t		 addr[16];
+	int64_t		 start;
+	unsigned	 fails;
+};
+static struct http_limit	 http_limits[HTTP_LIMIT_SLOTS];
+static pthread_mutex_t		 http_limit_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Requests waiting for the writer, and whether the server is stopping. */
 static atomic_int	 http_inflight;
@@ -109,6 +149,112 @@ http_fail(struct req *r, unsigned status, const char *why)
 	}
 	http_reply(r, status, "text/html; charset=utf-8");
 	r->no_store = 1;
+}
+
+/* The client's address as 16 bytes (IPv4 mapped into IPv6). */
+static void
+http_addr(struct req *r, uint8_t out[16])
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+
+	memset(out, 0, 16);
+	ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET) {
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6)
+		memcpy(out, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, 16);
+}
+
+static struct http_limit *
+http_limit_slot(const uint8_t addr[16])
+{
+	uint32_t	 h = 2166136261u;
+	size_t		 i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return (&http_limits[h % HTTP_LIMIT_SLOTS]);
+}
+
+int
+http_auth_blocked(struct req *r)
+{
+	struct http_limit	*l;
+	uint8_t			 addr[16];
+	int64_t			 now = now_sec(), left = 0;
+
+	http_addr(r, addr);
+	pthread_mutex_lock(&http_limit_mu);
+	l = http_limit_slot(addr);
+	if (memcmp(l->addr, addr, 16) == 0 &&
+	    l->fails >= HTTP_AUTH_FAILS_MAX &&
+	    now - l->start < HTTP_AUTH_WINDOW)
+		left = HTTP_AUTH_WINDOW - (now - l->start);
+	pthread_mutex_unlock(&http_limit_mu);
+	if (left <= 0)
+		return (0);
+	r->retry_after = (unsigned)left;
+	http_fail(r, 429, "too many failed attempts; wait and try again");
+	return (1);
+}
+
+void
+http_auth_failed(struct req *r)
+{
+	struct http_limit	*l;
+	uint8_t			 addr[16];
+	int64_t			 now = now_sec();
+
+	http_addr(r, addr);
+	pthread_mutex_lock(&http_limit_mu);
+	l = http_limit_slot(addr);
+	/* A new address or an old window takes the slot afresh. */
+	if (memcmp(l->addr, addr, 16) != 0 ||
+	    now - l->start >= HTTP_AUTH_WINDOW) {
+		memcpy(l->addr, addr, 16);
+		l->start = now;
+		l->fails = 0;
+	}
+	l->fails++;
+	pthread_mutex_unlock(&http_limit_mu);
+}
+
+void
+http_fail_rc(struct req *r, enum hl_rc rc)
+{
+	switch (rc) {
+	case HL_MALFORMED:
+		http_fail(r, 400, "malformed request");
+		break;
+	case HL_NOT_FOUND:
+		http_fail(r, 404, "not found");
+		break;
+	case HL_CONFLICT:
+		http_fail(r, 409, "already answered");
+		break;
+	case HL_GONE:
+		http_fail(r, 410, "expired");
+		break;
+	case HL_TOO_BIG:
+		http_fail(r, 413, "too large");
+		break;
+	case HL_INVALID:
+		http_fail(r, 422, "invalid values");
+		break;
+	case HL_FULL:
+		http_fail(r, 503, "storage full; try again later");
+		break;
+	default:
+		http_fail(r, 500, "storage error");
+		break;
+	}
 }
 
 void
@@ -270,7 +416,11 @@ http_dispatch(struct req *r, const char *allow)
 		return;
 	}
 	if (rt->roles != ROLE_NONE) {
+		if (http_auth_blocked(r))
+			return;
 		role = http_role(r, &present);
+		if (role <= 0 && present)
+			http_auth_failed(r);
 		if (role == -1) {
 			http_fail(r, 403, "missing or wrong X-CSRF-Token");
 			return;
@@ -344,6 +494,12 @@ http_queue(struct req *r, const char *allow)
 		    r->location);
 	if (r->status == 405 && allow != NULL && allow[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r->retry_after > 0) {
+		char	 ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	if (r->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		    "Bearer");
@@ -453,6 +609,16 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (res->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (a->cfg.tls_cert[0] != '\0') {
+		if ((h->cert = http_pem(a->cfg.tls_cert, why, whylen)) == NULL ||
+		    (h->key = http_pem(a->cfg.tls_key, why, whylen)) == NULL) {
+			freeaddrinfo(res);
+			free(h->cert);
+			free(h);
+			return (-1);
+		}
+		flags |= MHD_USE_TLS;
+	}
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, a,
 	    MHD_OPTION_SOCK_ADDR, res->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -461,11 +627,17 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    /* Last: without TLS the list ends here. */
+	    h->cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    h->cert, MHD_OPTION_HTTPS_MEM_KEY, h->key,
 	    MHD_OPTION_END);
 	freeaddrinfo(res);
 	if (h->d == NULL) {
-		snprintf(why, whylen, "cannot listen on %s:%u (in use, or not"
-		    " an address of this machine?)", a->cfg.host, a->cfg.port);
+		snprintf(why, whylen, "cannot listen on %s:%u (in use, not"
+		    " an address of this machine, or a bad TLS key?)",
+		    a->cfg.host, a->cfg.port);
+		free(h->cert);
+		free(h->key);
 		free(h);
 		return (-1);
 	}
@@ -495,5 +667,9 @@ http_stop(struct http *h)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
+	free(h->cert);
+	if (h->key != NULL)
+		crypto_zero(h->key, strlen(h->key));
+	free(h->key);
 	free(h);
 }

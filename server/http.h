@@ -22,6 +22,9 @@
 #define HTTP_PER_IP_LIMIT	256
 #define HTTP_CONN_MEMORY	(64u * 1024)
 #define HTTP_LOCATION_MAX	(APP_URL_MAX + 16)
+#define HTTP_AUTH_FAILS_MAX	10	/* failed keys per address ... */
+#define HTTP_AUTH_WINDOW	60	/* ... in this many seconds: 429 */
+#define HTTP_LIMIT_SLOTS	4096	/* addresses remembered */
 
 struct route;
 struct MHD_Connection;
@@ -54,6 +57,7 @@ struct req {
 	struct buf		 out;
 	char			 location[HTTP_LOCATION_MAX + 1];
 	char			 cookie[256];	/* Set-Cookie, "" = none */
+	unsigned		 retry_after;	/* seconds; 0 = no header */
 	int			 no_store;	/* Cache-Control: no-store */
 	int			 scripts;	/* CSP allows script from 'self' */
 	/* Who asked: set before the handler runs. */
@@ -83,10 +87,24 @@ void	 http_reply(struct req *, unsigned status, const char *ctype);
 void	 http_reply_json(struct req *, unsigned status, const char *json);
 /* An error: JSON {"error": why} under /api/, else the message page. */
 void	 http_fail(struct req *, unsigned status, const char *why);
+/*
+ * The failure of a store read or write op (rc != HL_OK): 400 malformed,
+ * 404 not found, 409 conflict (already answered), 410 gone (expired),
+ * 413, 422 invalid, 503 storage full, 500 otherwise.
+ */
+void	 http_fail_rc(struct req *, enum hl_rc rc);
 void	 http_redirect(struct req *, unsigned status, const char *location);
 /* A query argument (decoded by MHD) or NULL; a request header or NULL. */
 const char *http_arg(struct req *, const char *name);
 const char *http_header(struct req *, const char *name);
+/*
+ * Guessing keys, sign-ins and codes: a client address with
+ * HTTP_AUTH_FAILS_MAX failures within HTTP_AUTH_WINDOW seconds is refused.
+ * http_auth_blocked() replies 429 with Retry-After and returns 1 then;
+ * http_auth_failed() counts one failure. In memory only.
+ */
+int	 http_auth_blocked(struct req *);
+void	 http_auth_failed(struct req *);
 /* Queues r->op with the writer; cont runs once it is durable. */
 void	 http_submit(struct req *, void (*cont)(struct req *));
 /*

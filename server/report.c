@@ -211,24 +211,22 @@ report_month_index(const struct report *rep, uint32_t month)
 }
 
 static void
-fig_add(struct report_fig *f, const struct agg_key *k, uint64_t n)
+fig_add(struct report_fig *f, const struct store_sum *s)
 {
-	if (strcmp(k->question, SURVEY_OVERALL) == 0) {
-		if (k->level < 1 || k->level > SURVEY_LEVELS)
-			return;
-		f->levels[k->level - 1] += n;
-		f->responses += n;
-		if (k->level >= REPORT_SAT_LEVEL)
-			f->satisfied += n;
-		if (k->level <= REPORT_UNSAT_LEVEL)
-			f->unsatisfied += n;
-	} else if (strcmp(k->question, AGG_ISSUED) == 0)
-		f->issued += n;
-	else if (strcmp(k->question, AGG_CHANNEL) == 0) {
-		if (k->level >= 1 && k->level <= CHANNEL_COUNT)
-			f->channels[k->level - 1] += n;
-	} else if (strcmp(k->question, AGG_SUSPECT) == 0)
-		f->suspect += n;
+	size_t	 i;
+
+	for (i = 0; i < SURVEY_LEVELS; i++) {
+		f->levels[i] += s->levels[i];
+		f->responses += s->levels[i];
+		if (i + 1 >= REPORT_SAT_LEVEL)
+			f->satisfied += s->levels[i];
+		if (i + 1 <= REPORT_UNSAT_LEVEL)
+			f->unsatisfied += s->levels[i];
+	}
+	f->issued += s->issued;
+	for (i = 0; i < CHANNEL_COUNT; i++)
+		f->channels[i] += s->channels[i];
+	f->suspect += s->suspect;
 }
 
 /* Index of a unit code in the catalogue, or -1; cached for runs. */
@@ -246,45 +244,109 @@ build_unit(struct build *b, const char *code)
 	return (b->last_ui);
 }
 
+/*
+ * A sums row: a unit "" row (the whole province) goes to the overall and
+ * sector rows; a unit's row to its row and its ancestors' in the scope,
+ * and, in a scoped report, to the overall and sector rows too.
+ */
 static int
-build_agg(const struct agg_key *k, uint64_t n, void *arg)
+build_sum(const struct store_sum *s, void *arg)
 {
 	struct build		*b = arg;
 	struct report		*rep = b->rep;
-	const struct survey_question *q;
 	size_t			 i;
-	int			 m, ui, qi;
+	int			 m, ui;
 
-	if ((m = report_month_index(rep, k->month)) < 0)
+	if ((m = report_month_index(rep, s->month)) < 0)
 		return (0);
-	if (rep->sector[0] != '\0' && strcmp(k->sector, rep->sector) != 0)
+	if (rep->sector[0] != '\0' && strcmp(s->sector, rep->sector) != 0)
 		return (0);
-	ui = build_unit(b, k->unit);
-	if (b->scoped && (ui < 0 || b->row_of[ui] < 0))
-		return (0);
-	if (k->question[0] != '_' && strcmp(k->question, SURVEY_OVERALL) != 0) {
-		/* An aspect question: the month's distribution only. */
-		if (m != REPORT_MONTHS - 1 || k->level < 1 ||
-		    k->level > SURVEY_OPTIONS_MAX)
+	if (s->unit[0] == '\0') {
+		if (b->scoped)
 			return (0);
-		q = survey_question(rep->sv, k->question,
-		    strnlen(k->question, QUESTION_ID_MAX));
-		if (q == NULL)
+	} else {
+		ui = build_unit(b, s->unit);
+		if (ui < 0 || b->row_of[ui] < 0)
 			return (0);
-		qi = (int)(q - rep->sv->questions);
-		rep->q[qi][k->level - 1] += n;
-		return (0);
+		for (; ui >= 0; ui = b->parent[ui])
+			if (b->row_of[ui] >= 0)
+				fig_add(&rep->units[b->row_of[ui]].m[m], s);
+		if (!b->scoped)
+			return (0);
 	}
-	fig_add(&rep->overall.m[m], k, n);
+	fig_add(&rep->overall.m[m], s);
 	for (i = 0; i < rep->nsectors; i++)
-		if (strcmp(rep->sectors[i].code, k->sector) == 0) {
-			fig_add(&rep->sectors[i].m[m], k, n);
+		if (strcmp(rep->sectors[i].code, s->sector) == 0) {
+			fig_add(&rep->sectors[i].m[m], s);
 			break;
 		}
-	for (; ui >= 0; ui = b->parent[ui])
-		if (b->row_of[ui] >= 0)
-			fig_add(&rep->units[b->row_of[ui]].m[m], k, n);
 	return (0);
+}
+
+/* An aspect question's answers in the month (rollup or unit rows). */
+static int
+build_q(const struct agg_key *k, uint64_t n, void *arg)
+{
+	struct build			*b = arg;
+	struct report			*rep = b->rep;
+	const struct survey_question	*q;
+
+	if (k->month != rep->month || k->question[0] == '_' ||
+	    strcmp(k->question, SURVEY_OVERALL) == 0 || k->level < 1 ||
+	    k->level > SURVEY_OPTIONS_MAX || rep->sv == NULL)
+		return (0);
+	q = survey_question(rep->sv, k->question,
+	    strnlen(k->question, QUESTION_ID_MAX));
+	if (q == NULL)
+		return (0);
+	rep->q[q - rep->sv->questions][k->level - 1] += n;
+	return (0);
+}
+
+/*
+ * The figures, in one read snapshot. Whole province: the trend from the
+ * twelve months' unit "" sums rows, the unit table from the last two
+ * months' rows, the questions from the unit "" rollups. A scope: its
+ * units' rows and aggregates, one seek per unit (and month or sector).
+ */
+static int
+build_figures(struct build *b, struct store *st)
+{
+	struct report		*rep = b->rep;
+	const struct catalog	*cat = rep->cat;
+	struct store_snap	*snap;
+	const char		*sec;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (store_snap_begin(st, &snap) == -1)
+		return (-1);
+	sec = rep->sector[0] != '\0' ? rep->sector : NULL;
+	if (!b->scoped) {
+		/* Rows of every unit of the last two months; "" skipped. */
+		if (store_each_sum(st, snap, rep->months[REPORT_MONTHS - 2],
+		    rep->month, NULL, build_sum, b) != 0 ||
+		    store_each_sum(st, snap, rep->months[0],
+		    rep->months[REPORT_MONTHS - 3], "", build_sum, b) != 0 ||
+		    store_each_agg_prefix(st, snap, rep->month, sec, "",
+		    build_q, b) != 0)
+			goto out;
+	} else {
+		for (i = 0; i < cat->nunits; i++) {
+			if (b->row_of[i] < 0)
+				continue;
+			if (store_each_sum(st, snap, rep->months[0],
+			    rep->month, cat->units[i].code, build_sum,
+			    b) != 0 ||
+			    store_each_agg_prefix(st, snap, rep->month, sec,
+			    cat->units[i].code, build_q, b) != 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	store_snap_end(snap);
+	return (rc);
 }
 
 /* Comments: the newest of one window, in a ring. */
@@ -496,8 +558,7 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		rep->units[rep->nunits].targets = rep->overall.targets;
 		rep->nunits++;
 	}
-	if (store_each_agg_months(st, rep->months[0], rep->month, build_agg,
-	    &b) != 0) {
+	if (build_figures(&b, st) != 0) {
 		report_why(why, whylen, "cannot read the aggregates");
 		goto out;
 	}

@@ -553,6 +553,319 @@ store_agg_key_decode(const uint8_t *p, size_t len, struct agg_key *k)
 	return (0);
 }
 
+int
+store_sum_key(uint32_t month, const char *unit, const char *sector,
+    uint8_t out[SUM_KEY_LEN])
+{
+	if (strnlen(unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX ||
+	    strnlen(sector, SECTOR_CODE_MAX + 1) > SECTOR_CODE_MAX)
+		return (-1);
+	be32_put(out, month);
+	slot_put(out + 4, UNIT_CODE_MAX + 1, unit);
+	slot_put(out + 4 + UNIT_CODE_MAX + 1, SECTOR_CODE_MAX + 1, sector);
+	return (0);
+}
+
+/* A sums record (key and value) to s; -1 when malformed. */
+static int
+sum_decode(const MDB_val *k, const MDB_val *v, struct store_sum *s)
+{
+	const uint8_t	*p = v->mv_data;
+	uint64_t	 c[SUM_NCOUNTERS];
+	size_t		 i;
+
+	memset(s, 0, sizeof(*s));
+	if (k->mv_size != SUM_KEY_LEN || v->mv_size != SUM_VAL_LEN ||
+	    p[0] != SUM_VERSION)
+		return (-1);
+	s->month = be32_get(k->mv_data);
+	if (slot_get((const uint8_t *)k->mv_data + 4, UNIT_CODE_MAX + 1,
+	    s->unit, 1) == -1 ||
+	    slot_get((const uint8_t *)k->mv_data + 4 + UNIT_CODE_MAX + 1,
+	    SECTOR_CODE_MAX + 1, s->sector, 1) == -1)
+		return (-1);
+	for (i = 0; i < SUM_NCOUNTERS; i++)
+		c[i] = be64_get(p + 1 + 8 * i);
+	for (i = 0; i < SURVEY_LEVELS; i++)
+		s->levels[i] = c[i];
+	s->issued = c[SUM_ISSUED];
+	for (i = 0; i < CHANNEL_COUNT; i++)
+		s->channels[i] = c[SUM_CHANNEL + i];
+	s->suspect = c[SUM_SUSPECT];
+	return (0);
+}
+
+/* Adds d to the sums record of key kb. */
+static int
+sum_add(struct store *st, MDB_txn *txn, uint8_t kb[SUM_KEY_LEN],
+    const uint64_t *d)
+{
+	MDB_val		 k = { SUM_KEY_LEN, kb }, v;
+	uint8_t		 vb[SUM_VAL_LEN];
+	size_t		 i;
+	int		 rc;
+
+	memset(vb, 0, sizeof(vb));
+	rc = mdb_get(txn, st->sums, &k, &v);
+	if (rc == 0) {
+		if (v.mv_size != SUM_VAL_LEN ||
+		    ((const uint8_t *)v.mv_data)[0] != SUM_VERSION)
+			return (MDB_CORRUPTED);
+		memcpy(vb, v.mv_data, SUM_VAL_LEN);
+	} else if (rc != MDB_NOTFOUND)
+		return (rc);
+	vb[0] = SUM_VERSION;
+	for (i = 0; i < SUM_NCOUNTERS; i++)
+		if (d[i] != 0)
+			be64_put(vb + 1 + 8 * i, be64_get(vb + 1 + 8 * i) +
+			    d[i]);
+	v.mv_data = vb;
+	v.mv_size = SUM_VAL_LEN;
+	return (mdb_put(txn, st->sums, &k, &v, 0));
+}
+
+int
+store_sum_bump(struct store *st, MDB_txn *txn, uint32_t month,
+    const char *unit, const char *sector, const uint64_t *d)
+{
+	uint8_t	 kb[SUM_KEY_LEN];
+	int	 rc;
+
+	if (store_sum_key(month, unit, sector, kb) == -1)
+		return (EINVAL);
+	if ((rc = sum_add(st, txn, kb, d)) != 0 || unit[0] == '\0')
+		return (rc);
+	store_sum_key(month, "", sector, kb);
+	return (sum_add(st, txn, kb, d));
+}
+
+struct store_snap {
+	struct store	*st;
+	MDB_txn		*txn;
+};
+
+int
+store_snap_begin(struct store *st, struct store_snap **sp)
+{
+	struct store_snap	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->st = st;
+	if (store_txn_begin(st, MDB_RDONLY, &s->txn) != 0) {
+		free(s);
+		*sp = NULL;
+		return (-1);
+	}
+	*sp = s;
+	return (0);
+}
+
+void
+store_snap_end(struct store_snap *s)
+{
+	if (s == NULL)
+		return;
+	store_txn_abort(s->st, s->txn);
+	free(s);
+}
+
+/* The snapshot's transaction, or a new one (*own set). */
+static int
+snap_txn(struct store *st, struct store_snap *snap, MDB_txn **txn, int *own)
+{
+	*own = snap == NULL;
+	if (snap != NULL) {
+		*txn = snap->txn;
+		return (0);
+	}
+	return (store_txn_begin(st, MDB_RDONLY, txn));
+}
+
+int
+store_each_sum(struct store *st, struct store_snap *snap, uint32_t from,
+    uint32_t to, const char *unit,
+    int (*fn)(const struct store_sum *, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct store_sum s;
+	uint8_t		 kb[SUM_KEY_LEN], want[UNIT_CODE_MAX + 1];
+	MDB_val		 k, v;
+	uint32_t	 month = from;
+	int		 rc, own = 1, ret = -1;
+
+	if (unit != NULL && strnlen(unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX)
+		return (0);	/* no such unit is stored */
+	if (unit != NULL)
+		slot_put(want, UNIT_CODE_MAX + 1, unit);
+	if (snap_txn(st, snap, &txn, &own) != 0) {
+		txn = NULL;
+		goto out;
+	}
+	if (mdb_cursor_open(txn, st->sums, &c) != 0)
+		goto out;
+	if (unit == NULL) {
+		be32_put(kb, from);
+		k.mv_data = kb;
+		k.mv_size = 4;
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+		    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (sum_decode(&k, &v, &s) == -1)
+				goto out;
+			if (s.month > to)
+				break;
+			if ((rc = fn(&s, arg)) != 0) {
+				ret = rc;
+				goto out;
+			}
+		}
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			goto out;
+		ret = 0;
+		goto out;
+	}
+	/* One unit: seek its rows in each month present. */
+	for (;;) {
+		be32_put(kb, month);
+		memcpy(kb + 4, want, UNIT_CODE_MAX + 1);
+		memset(kb + 4 + UNIT_CODE_MAX + 1, 0, SECTOR_CODE_MAX + 1);
+		k.mv_data = kb;
+		k.mv_size = SUM_KEY_LEN;
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+		    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (k.mv_size != SUM_KEY_LEN)
+				goto out;
+			if (be32_get(k.mv_data) != month ||
+			    memcmp((uint8_t *)k.mv_data + 4, want,
+			    UNIT_CODE_MAX + 1) != 0)
+				break;
+			if (sum_decode(&k, &v, &s) == -1)
+				goto out;
+			if ((rc = fn(&s, arg)) != 0) {
+				ret = rc;
+				goto out;
+			}
+		}
+		if (rc == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || k.mv_size < 4)
+			goto out;
+		/* The next month present. */
+		if (be32_get(k.mv_data) == month) {
+			be32_put(kb, month);
+			memset(kb + 4, 0xff, SUM_KEY_LEN - 4);
+			k.mv_data = kb;
+			k.mv_size = SUM_KEY_LEN;
+			rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+			if (rc == MDB_NOTFOUND)
+				break;
+			if (rc != 0 || k.mv_size < 4)
+				goto out;
+		}
+		month = be32_get(k.mv_data);
+		if (month > to)
+			break;
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	if (own)
+		store_txn_abort(st, txn);
+	return (ret);
+}
+
+int
+store_each_agg_prefix(struct store *st, struct store_snap *snap,
+    uint32_t month, const char *sector, const char *unit,
+    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct agg_key	 ak;
+	uint8_t		 kb[AGG_KEY_LEN], want[UNIT_CODE_MAX + 1];
+	uint8_t		 sec[SECTOR_CODE_MAX + 1];
+	const size_t	 so = 4, uo = 4 + SECTOR_CODE_MAX + 1;
+	MDB_val		 k, v;
+	int		 rc, own = 1, ret = -1;
+
+	if (strnlen(unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX ||
+	    (sector != NULL &&
+	    strnlen(sector, SECTOR_CODE_MAX + 1) > SECTOR_CODE_MAX))
+		return (0);
+	slot_put(want, UNIT_CODE_MAX + 1, unit);
+	if (snap_txn(st, snap, &txn, &own) != 0) {
+		txn = NULL;
+		goto out;
+	}
+	if (mdb_cursor_open(txn, st->agg, &c) != 0)
+		goto out;
+	if (sector != NULL)
+		slot_put(sec, SECTOR_CODE_MAX + 1, sector);
+	else {
+		/* The month's first sector. */
+		be32_put(kb, month);
+		k.mv_data = kb;
+		k.mv_size = 4;
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+		if (rc == MDB_NOTFOUND)
+			goto done;
+		if (rc != 0 || k.mv_size != AGG_KEY_LEN)
+			goto out;
+		if (be32_get(k.mv_data) != month)
+			goto done;
+		memcpy(sec, (uint8_t *)k.mv_data + so, SECTOR_CODE_MAX + 1);
+	}
+	for (;;) {
+		memset(kb, 0, sizeof(kb));
+		be32_put(kb, month);
+		memcpy(kb + so, sec, SECTOR_CODE_MAX + 1);
+		memcpy(kb + uo, want, UNIT_CODE_MAX + 1);
+		k.mv_data = kb;
+		k.mv_size = AGG_KEY_LEN;
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+		    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (k.mv_size != AGG_KEY_LEN)
+				goto out;
+			if (memcmp(k.mv_data, kb, uo + UNIT_CODE_MAX + 1) != 0)
+				break;
+			if (v.mv_size != 8 || store_agg_key_decode(k.mv_data,
+			    k.mv_size, &ak) == -1)
+				goto out;
+			if ((rc = fn(&ak, be64_get(v.mv_data), arg)) != 0) {
+				ret = rc;
+				goto out;
+			}
+		}
+		if (sector != NULL || rc == MDB_NOTFOUND)
+			break;
+		if (rc != 0)
+			goto out;
+		/* The next sector of the month, past every unit of this. */
+		if (memcmp(k.mv_data, kb, uo) == 0) {
+			memset(kb + uo, 0xff, AGG_KEY_LEN - uo);
+			k.mv_data = kb;
+			k.mv_size = AGG_KEY_LEN;
+			rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+			if (rc == MDB_NOTFOUND)
+				break;
+			if (rc != 0 || k.mv_size != AGG_KEY_LEN)
+				goto out;
+		}
+		if (be32_get(k.mv_data) != month)
+			break;
+		memcpy(sec, (uint8_t *)k.mv_data + so, SECTOR_CODE_MAX + 1);
+	}
+done:
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	if (own)
+		store_txn_abort(st, txn);
+	return (ret);
+}
+
 const char *
 ticket_count_unit(const struct ticket *t)
 {
@@ -733,13 +1046,14 @@ out:
 /* Reads (or, when new and create, writes) meta; sets st->tz. */
 static int
 meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
-    char *why, size_t whylen)
+    uint32_t *was, char *why, size_t whylen)
 {
 	MDB_val		 k, v;
 	uint8_t		 b[8];
 	uint32_t	 format;
 	int		 rc;
 
+	*was = 0;
 	k.mv_data = "format";
 	k.mv_size = 6;
 	rc = mdb_get(txn, st->meta, &k, &v);
@@ -790,8 +1104,10 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		    (unsigned)format, (unsigned)STORE_FORMAT);
 		return (-1);
 	}
+	*was = format;
 	if (format < STORE_FORMAT) {
-		/* Format 2 only adds: kiosk key records, enrol, idem. */
+		/* Format 2 added kiosk key records, enrol, idem; format 3
+		 * sums and the rollups, built by the caller in this txn. */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -827,7 +1143,8 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 info;
 	char		 path[PATH_MAX];
-	int		 rc, n, dead = 0, ret = -1;
+	uint32_t	 was;
+	int		 rc, n, dead = 0, ret = -1, grown = 0;
 
 	*stp = NULL;
 	if (stat(dir, &sb) == -1) {
@@ -885,12 +1202,19 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 		goto lmdb;
 
 	/* No other thread knows st yet: no lock needed. */
+again:
 	if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
 		goto lmdb;
 	/* Check the format before creating anything else. */
-	if (meta_load(st, txn, create, tz, why, whylen) == -1)
+	if (meta_load(st, txn, create, tz, &was, why, whylen) == -1)
 		goto out;
+	/* Before the upgrade below: months are taken in the zone. */
+	if (util_set_tz(st->tz) == -1) {
+		snprintf(why, whylen, "%s: time zone %s of this data directory "
+		    "is unknown on this machine (install tzdata)", dir, st->tz);
+		goto out;
+	}
 	if ((rc = mdb_dbi_open(txn, "tickets", MDB_CREATE,
 	    &st->tickets)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "tickets_by_case", MDB_CREATE,
@@ -900,17 +1224,26 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 	    (rc = mdb_dbi_open(txn, "agg", MDB_CREATE, &st->agg)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "keys", MDB_CREATE, &st->keys)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "enrol", MDB_CREATE, &st->enrol)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "idem", MDB_CREATE, &st->idem)) != 0)
+	    (rc = mdb_dbi_open(txn, "idem", MDB_CREATE, &st->idem)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "sums", MDB_CREATE, &st->sums)) != 0)
 		goto lmdb;
-	rc = mdb_txn_commit(txn);
+	/* Before format 3: build sums and the rollups, then mark 3. */
+	if (was != 0 && was < 3) {
+		if ((rc = store_rebuild_sums(st, txn)) == 0)
+			log_info("%s: data format %u upgraded to %u", dir,
+			    (unsigned)was, (unsigned)STORE_FORMAT);
+	}
+	if (rc == 0)
+		rc = mdb_txn_commit(txn);
+	else
+		mdb_txn_abort(txn);
 	txn = NULL;
+	if (rc == MDB_MAP_FULL && grown++ < 16 &&
+	    mdb_env_info(st->env, &info) == 0 &&
+	    mdb_env_set_mapsize(st->env, info.me_mapsize * 2) == 0)
+		goto again;
 	if (rc != 0)
 		goto lmdb;
-	if (util_set_tz(st->tz) == -1) {
-		snprintf(why, whylen, "%s: time zone %s of this data directory "
-		    "is unknown on this machine (install tzdata)", dir, st->tz);
-		goto out;
-	}
 
 	n = snprintf(path, sizeof(path), "%s/server.key", dir);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
@@ -1364,6 +1697,93 @@ vlist_add(struct vlist *l, uint32_t month, const char *sector,
 	l->n++;
 }
 
+/* Recomputed sums: like vent, one row of counters per key. */
+struct sent {
+	uint8_t		 k[SUM_KEY_LEN];
+	uint64_t	 c[SUM_NCOUNTERS];
+};
+
+struct slist {
+	struct sent	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static int
+sent_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct sent *)a)->k,
+	    ((const struct sent *)b)->k, SUM_KEY_LEN));
+}
+
+static void
+slist_compact(struct slist *l)
+{
+	size_t	 i, j, c;
+
+	if (l->n == 0)
+		return;
+	qsort(l->v, l->n, sizeof(*l->v), sent_cmp);
+	for (i = 1, j = 0; i < l->n; i++) {
+		if (memcmp(l->v[i].k, l->v[j].k, SUM_KEY_LEN) == 0)
+			for (c = 0; c < SUM_NCOUNTERS; c++)
+				l->v[j].c[c] += l->v[i].c[c];
+		else
+			l->v[++j] = l->v[i];
+	}
+	l->n = j + 1;
+}
+
+static void
+slist_add1(struct slist *l, uint32_t month, const char *unit,
+    const char *sector, const uint64_t *d)
+{
+	if (l->n == l->cap) {
+		slist_compact(l);
+		if (l->cap == 0 || l->n > l->cap / 2) {
+			l->cap = l->cap == 0 ? VERIFY_INITIAL : l->cap * 2;
+			l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		}
+	}
+	/* Decoded records always fit their key slots. */
+	store_sum_key(month, unit, sector, l->v[l->n].k);
+	memcpy(l->v[l->n].c, d, sizeof(l->v[l->n].c));
+	l->n++;
+}
+
+/* As store_sum_bump(): the unit's row and the every-unit row. */
+static void
+slist_add(struct slist *l, uint32_t month, const char *unit,
+    const char *sector, const uint64_t *d)
+{
+	slist_add1(l, month, unit, sector, d);
+	if (unit[0] != '\0')
+		slist_add1(l, month, "", sector, d);
+}
+
+/*
+ * What the counters should be. out NULL: quiet, no link checks, and
+ * only the agg rollups (unit "") are collected (the format upgrade).
+ */
+struct recomp {
+	struct vlist	 l;
+	struct slist	 sl;
+	struct response	*r;
+	FILE		*out;
+};
+
+/* An answer's agg counter and, under a unit, its unit "" rollup. */
+static void
+recomp_answer(struct recomp *rc, const struct response *r, size_t i)
+{
+	if (rc->out != NULL || r->unit[0] == '\0')
+		vlist_add(&rc->l, r->month, r->sector, r->unit,
+		    r->answers[i].q, r->answers[i].level);
+	if (r->unit[0] != '\0')
+		vlist_add(&rc->l, r->month, r->sector, "", r->answers[i].q,
+		    r->answers[i].level);
+}
+
 static void
 id_hex(const uint8_t id[TICKET_ID_LEN], char out[2 * TICKET_ID_LEN + 1])
 {
@@ -1392,37 +1812,45 @@ agg_report(FILE *out, const uint8_t *kb, uint64_t stored, uint64_t recomp)
 
 /* Tickets: issued counters, and each answered ticket's response. */
 static long
-verify_tickets(struct store *st, MDB_txn *txn, struct vlist *l,
-    struct response *r, FILE *out)
+verify_tickets(struct store *st, MDB_txn *txn, struct recomp *rc)
 {
+	struct response	*r = rc->r;
+	FILE		*out = rc->out;
+	uint64_t	 d[SUM_NCOUNTERS];
 	MDB_cursor	*c = NULL;
 	struct ticket	 t;
 	MDB_val		 k, v;
 	uint8_t		 kb[8];
 	char		 hex[2 * TICKET_ID_LEN + 1];
 	long		 bad = 0;
-	int		 rc;
+	int		 lrc;
 	MDB_cursor_op	 op = MDB_FIRST;
 
 	if (mdb_cursor_open(txn, st->tickets, &c) != 0)
 		return (-1);
 	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+		if ((lrc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
 			break;
-		if (rc != 0) {
+		if (lrc != 0) {
 			bad = -1;
 			break;
 		}
 		if (ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
-			fprintf(out, "ticket record %zu bytes: malformed\n",
-			    v.mv_size);
+			if (out != NULL)
+				fprintf(out, "ticket record %zu bytes: "
+				    "malformed\n", v.mv_size);
 			bad++;
 			continue;
 		}
 		id_hex(t.id, hex);
-		vlist_add(l, month_of(t.issued), t.sector,
-		    ticket_count_unit(&t), AGG_ISSUED, 0);
-		if (t.state != TICKET_ANSWERED)
+		if (out != NULL)
+			vlist_add(&rc->l, month_of(t.issued), t.sector,
+			    ticket_count_unit(&t), AGG_ISSUED, 0);
+		memset(d, 0, sizeof(d));
+		d[SUM_ISSUED] = 1;
+		slist_add(&rc->sl, month_of(t.issued), ticket_count_unit(&t),
+		    t.sector, d);
+		if (t.state != TICKET_ANSWERED || out == NULL)
 			continue;
 		be64_put(kb, t.response);
 		k.mv_data = kb;
@@ -1446,42 +1874,57 @@ verify_tickets(struct store *st, MDB_txn *txn, struct vlist *l,
 
 /* Responses: answer, channel and suspect counters; the ticket link. */
 static long
-verify_responses(struct store *st, MDB_txn *txn, struct vlist *l,
-    struct response *r, FILE *out)
+verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 {
+	struct response	*r = rc->r;
+	FILE		*out = rc->out;
 	MDB_cursor	*c = NULL;
 	struct ticket	 t;
 	MDB_val		 k, v;
+	uint64_t	 d[SUM_NCOUNTERS];
 	char		 hex[2 * TICKET_ID_LEN + 1];
 	long		 bad = 0;
 	size_t		 i;
-	int		 rc;
+	int		 lrc;
 	MDB_cursor_op	 op = MDB_FIRST;
 
 	if (mdb_cursor_open(txn, st->responses, &c) != 0)
 		return (-1);
 	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+		if ((lrc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
 			break;
-		if (rc != 0) {
+		if (lrc != 0) {
 			bad = -1;
 			break;
 		}
 		if (k.mv_size != 8 ||
 		    response_decode(v.mv_data, v.mv_size, r) == -1) {
-			fprintf(out, "response record %zu bytes: malformed\n",
-			    v.mv_size);
+			if (out != NULL)
+				fprintf(out, "response record %zu bytes: "
+				    "malformed\n", v.mv_size);
 			bad++;
 			continue;
 		}
-		for (i = 0; i < r->nanswers; i++)
-			vlist_add(l, r->month, r->sector, r->unit,
-			    r->answers[i].q, r->answers[i].level);
-		vlist_add(l, r->month, r->sector, r->unit, AGG_CHANNEL,
+		memset(d, 0, sizeof(d));
+		for (i = 0; i < r->nanswers; i++) {
+			recomp_answer(rc, r, i);
+			if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
+			    r->answers[i].level >= 1 &&
+			    r->answers[i].level <= SURVEY_LEVELS)
+				d[r->answers[i].level - 1]++;
+		}
+		if (r->channel < CHANNEL_COUNT)
+			d[SUM_CHANNEL + r->channel]++;
+		if (r->flags & RESPONSE_SUSPECT)
+			d[SUM_SUSPECT]++;
+		slist_add(&rc->sl, r->month, r->unit, r->sector, d);
+		if (out == NULL)
+			continue;
+		vlist_add(&rc->l, r->month, r->sector, r->unit, AGG_CHANNEL,
 		    (uint8_t)(r->channel + 1));
 		if (r->flags & RESPONSE_SUSPECT)
-			vlist_add(l, r->month, r->sector, r->unit, AGG_SUSPECT,
-			    0);
+			vlist_add(&rc->l, r->month, r->sector, r->unit,
+			    AGG_SUSPECT, 0);
 		if (!r->has_ticket)
 			continue;
 		id_hex(r->ticket, hex);
@@ -1545,43 +1988,211 @@ verify_idem(struct store *st, MDB_txn *txn, struct response *r, FILE *out)
 	return (bad);
 }
 
+static const char *const sum_names[SUM_NCOUNTERS] = {
+	"level 1", "level 2", "level 3", "level 4", "level 5", "issued",
+	"qr", "kiosk", "kiosk-walkin", "suspect"
+};
+_Static_assert(SUM_NCOUNTERS == 10 && SURVEY_LEVELS == 5 &&
+    CHANNEL_COUNT == 3, "sum_names");
+
+/* One line per counter of a sums row that disagrees. */
+static long
+sum_report(FILE *out, const uint8_t *kb, const uint64_t *stored,
+    const uint64_t *recomp)
+{
+	char	 unit[UNIT_CODE_MAX + 1], sector[SECTOR_CODE_MAX + 1];
+	long	 bad = 0;
+	size_t	 i;
+
+	if (slot_get(kb + 4, UNIT_CODE_MAX + 1, unit, 1) == -1 ||
+	    slot_get(kb + 4 + UNIT_CODE_MAX + 1, SECTOR_CODE_MAX + 1, sector,
+	    1) == -1) {
+		fprintf(out, "sums (malformed key)\n");
+		return (1);
+	}
+	for (i = 0; i < SUM_NCOUNTERS; i++) {
+		if (stored[i] == recomp[i])
+			continue;
+		fprintf(out, "sums %u %s %s %s: stored %llu, recomputed "
+		    "%llu\n", (unsigned)be32_get(kb),
+		    unit[0] != '\0' ? unit : "(all)", sector, sum_names[i],
+		    (unsigned long long)stored[i],
+		    (unsigned long long)recomp[i]);
+		bad++;
+	}
+	return (bad);
+}
+
+/* Compares sums with the recomputed rows, both ways; -1 on a read error. */
+static long
+verify_sums(struct store *st, MDB_txn *txn, struct slist *l, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	uint64_t	 stored[SUM_NCOUNTERS], zero[SUM_NCOUNTERS];
+	long		 bad = 0;
+	size_t		 i = 0, j;
+	int		 rc, cmp;
+
+	memset(zero, 0, sizeof(zero));
+	if (mdb_cursor_open(txn, st->sums, &c) != 0)
+		return (-1);
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0 || i < l->n) {
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			bad = -1;
+			break;
+		}
+		if (rc == 0 && (k.mv_size != SUM_KEY_LEN ||
+		    v.mv_size != SUM_VAL_LEN ||
+		    ((uint8_t *)v.mv_data)[0] != SUM_VERSION)) {
+			fprintf(out, "sums record of %zu+%zu bytes: "
+			    "malformed\n", k.mv_size, v.mv_size);
+			bad++;
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (rc != 0)
+			cmp = 1;
+		else if (i == l->n)
+			cmp = -1;
+		else
+			cmp = memcmp(k.mv_data, l->v[i].k, SUM_KEY_LEN);
+		if (cmp <= 0)
+			for (j = 0; j < SUM_NCOUNTERS; j++)
+				stored[j] = be64_get((uint8_t *)v.mv_data +
+				    1 + 8 * j);
+		if (cmp < 0) {
+			bad += sum_report(out, k.mv_data, stored, zero);
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		} else if (cmp > 0) {
+			bad += sum_report(out, l->v[i].k, zero, l->v[i].c);
+			i++;
+		} else {
+			bad += sum_report(out, l->v[i].k, stored, l->v[i].c);
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			i++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+int
+store_rebuild_sums(struct store *st, MDB_txn *txn)
+{
+	struct recomp	 rc;
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	uint8_t		 vb[SUM_VAL_LEN], zunit[UNIT_CODE_MAX + 1];
+	const size_t	 uo = 4 + SECTOR_CODE_MAX + 1;
+	size_t		 i, j;
+	int		 lrc;
+
+	memset(&rc, 0, sizeof(rc));
+	memset(zunit, 0, sizeof(zunit));
+	rc.r = xmalloc(sizeof(*rc.r));
+	if (verify_tickets(st, txn, &rc) == -1 ||
+	    verify_responses(st, txn, &rc) == -1) {
+		lrc = MDB_CORRUPTED;
+		goto out;
+	}
+	vlist_compact(&rc.l);
+	slist_compact(&rc.sl);
+	/* Start from nothing: no sums, no unit "" agg rows. */
+	if ((lrc = mdb_drop(txn, st->sums, 0)) != 0 ||
+	    (lrc = mdb_cursor_open(txn, st->agg, &c)) != 0)
+		goto out;
+	for (lrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); lrc == 0;
+	    lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		/* Pseudo-questions have no rollups: theirs are kept. */
+		if (k.mv_size != AGG_KEY_LEN ||
+		    memcmp((uint8_t *)k.mv_data + uo, zunit,
+		    sizeof(zunit)) != 0 ||
+		    ((uint8_t *)k.mv_data)[uo + sizeof(zunit)] == '_')
+			continue;
+		if ((lrc = mdb_cursor_del(c, 0)) != 0)
+			goto out;
+	}
+	if (lrc != MDB_NOTFOUND)
+		goto out;
+	mdb_cursor_close(c);
+	c = NULL;
+	for (i = 0; i < rc.l.n; i++) {
+		be64_put(vb, rc.l.v[i].n);
+		k.mv_data = rc.l.v[i].k;
+		k.mv_size = AGG_KEY_LEN;
+		v.mv_data = vb;
+		v.mv_size = 8;
+		if ((lrc = mdb_put(txn, st->agg, &k, &v, 0)) != 0)
+			goto out;
+	}
+	for (i = 0; i < rc.sl.n; i++) {
+		vb[0] = SUM_VERSION;
+		for (j = 0; j < SUM_NCOUNTERS; j++)
+			be64_put(vb + 1 + 8 * j, rc.sl.v[i].c[j]);
+		k.mv_data = rc.sl.v[i].k;
+		k.mv_size = SUM_KEY_LEN;
+		v.mv_data = vb;
+		v.mv_size = SUM_VAL_LEN;
+		if ((lrc = mdb_put(txn, st->sums, &k, &v, 0)) != 0)
+			goto out;
+	}
+	lrc = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	free(rc.l.v);
+	free(rc.sl.v);
+	free(rc.r);
+	return (lrc);
+}
+
 long
 store_verify(struct store *st, FILE *out)
 {
 	MDB_txn		*txn = NULL;
 	MDB_cursor	*c = NULL;
-	struct response	*r;
-	struct vlist	 l = { NULL, 0, 0 };
+	struct recomp	 re;
+	struct vlist	*l = &re.l;
 	MDB_val		 k, v;
 	uint64_t	 stored;
 	long		 bad = -1, n;
 	size_t		 i = 0;
 	int		 rc, cmp;
 
-	r = xmalloc(sizeof(*r));
+	memset(&re, 0, sizeof(re));
+	re.r = xmalloc(sizeof(*re.r));
+	re.out = out;
 	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
 		goto out;
-	if ((n = verify_tickets(st, txn, &l, r, out)) == -1)
+	if ((n = verify_tickets(st, txn, &re)) == -1)
 		goto out;
 	bad = n;
-	if ((n = verify_responses(st, txn, &l, r, out)) == -1) {
+	if ((n = verify_responses(st, txn, &re)) == -1) {
 		bad = -1;
 		goto out;
 	}
 	bad += n;
-	if ((n = verify_idem(st, txn, r, out)) == -1) {
+	if ((n = verify_idem(st, txn, re.r, out)) == -1) {
 		bad = -1;
 		goto out;
 	}
 	bad += n;
-	vlist_compact(&l);
+	vlist_compact(l);
+	slist_compact(&re.sl);
+	if ((n = verify_sums(st, txn, &re.sl, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
 
 	if (mdb_cursor_open(txn, st->agg, &c) != 0) {
 		bad = -1;
 		goto out;
 	}
 	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
-	while (rc == 0 || i < l.n) {
+	while (rc == 0 || i < l->n) {
 		if (rc != 0 && rc != MDB_NOTFOUND) {
 			bad = -1;
 			goto out;
@@ -1595,10 +2206,10 @@ store_verify(struct store *st, FILE *out)
 		}
 		if (rc != 0)
 			cmp = 1;
-		else if (i == l.n)
+		else if (i == l->n)
 			cmp = -1;
 		else
-			cmp = memcmp(k.mv_data, l.v[i].k, AGG_KEY_LEN);
+			cmp = memcmp(k.mv_data, l->v[i].k, AGG_KEY_LEN);
 		stored = 0;
 		if (cmp <= 0) {
 			if (v.mv_size != 8) {
@@ -1616,12 +2227,12 @@ store_verify(struct store *st, FILE *out)
 			}
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		} else if (cmp > 0) {
-			agg_report(out, l.v[i].k, 0, l.v[i].n);
+			agg_report(out, l->v[i].k, 0, l->v[i].n);
 			bad++;
 			i++;
 		} else {
-			if (stored != l.v[i].n && stored != UINT64_MAX) {
-				agg_report(out, l.v[i].k, stored, l.v[i].n);
+			if (stored != l->v[i].n && stored != UINT64_MAX) {
+				agg_report(out, l->v[i].k, stored, l->v[i].n);
 				bad++;
 			}
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
@@ -1632,7 +2243,8 @@ out:
 	if (c != NULL)
 		mdb_cursor_close(c);
 	store_txn_abort(st, txn);
-	free(l.v);
-	free(r);
+	free(re.l.v);
+	free(re.sl.v);
+	free(re.r);
 	return (bad);
 }

@@ -19,7 +19,7 @@
 #include "survey.h"
 #include "token.h"
 
-#define STORE_FORMAT		2
+#define STORE_FORMAT		3
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
 #define STORE_TZ_MAX		63
@@ -157,7 +157,32 @@ struct agg_key {
 	uint8_t	 level;
 };
 
+/*
+ * Per (month, unit, sector) sums, kept beside agg in the same write
+ * transactions (schema/STORAGE.md, database sums): the unit "" row of
+ * (month, sector) counts every unit. levels[] are the overall question's
+ * answers by level (1-based level - 1).
+ */
+struct store_sum {
+	uint32_t month;
+	char	 unit[UNIT_CODE_MAX + 1];	/* "" = every unit */
+	char	 sector[SECTOR_CODE_MAX + 1];
+	uint64_t levels[SURVEY_LEVELS];
+	uint64_t issued;
+	uint64_t channels[CHANNEL_COUNT];
+	uint64_t suspect;
+};
+
 struct store;
+
+/*
+ * A read snapshot: the reads given it all see one committed state. Holds
+ * the store's lock shared: end it soon, and never wait for the writer
+ * while it is open. Returns 0 or -1.
+ */
+struct store_snap;
+int	 store_snap_begin(struct store *, struct store_snap **);
+void	 store_snap_end(struct store_snap *);
 
 /*
  * Opens (creating when create is set and it does not exist) the data
@@ -207,12 +232,31 @@ int	 store_each_key(struct store *,
 	    void *arg);
 int	 store_each_enrol(struct store *,
 	    int (*fn)(const struct enrol *, void *), void *arg);
+/*
+ * The sums of months from..to (both included), each in key order (month,
+ * unit, sector). unit NULL: every row; else only that unit's rows ("" =
+ * the every-unit rows), found by one seek per month present. snap NULL:
+ * a read transaction of its own. Returns as store_each_*() (-1 also for
+ * a malformed record).
+ */
+int	 store_each_sum(struct store *, struct store_snap *, uint32_t from,
+	    uint32_t to, const char *unit,
+	    int (*fn)(const struct store_sum *, void *), void *arg);
+/*
+ * The aggregates of one month and unit ("" = the every-unit rollups of
+ * the answers), of one sector, or of every sector (sector NULL: two
+ * seeks per sector present), in key order.
+ */
+int	 store_each_agg_prefix(struct store *, struct store_snap *,
+	    uint32_t month, const char *sector, const char *unit,
+	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);
 /* Count of one aggregate; 0 when absent. */
 uint64_t store_agg_get(struct store *, const struct agg_key *);
 
 /*
- * Recomputes every aggregate from tickets and responses and compares
- * with the stored ones; prints each disagreement to out. Returns the
+ * Recomputes every aggregate (agg with its unit "" rollups, and sums)
+ * from tickets and responses and compares with the stored ones, in both
+ * directions; prints each disagreement to out. Returns the
  * number of disagreements, or -1 when the store cannot be read.
  */
 long	 store_verify(struct store *, FILE *out);

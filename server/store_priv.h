@@ -20,7 +20,7 @@
 
 #include "store.h"
 
-#define STORE_MAXDBS		8
+#define STORE_MAXDBS		16
 #define STORE_MAXREADERS	256
 #define STORE_RESIZE_TRIES	8	/* MDB_MAP_RESIZED retries per begin */
 
@@ -28,6 +28,14 @@
 #define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
+/* sums: month | unit (33) | sector (16) -> version, SUM_NCOUNTERS u64. */
+#define SUM_KEY_LEN	(4 + (UNIT_CODE_MAX + 1) + (SECTOR_CODE_MAX + 1))
+#define SUM_VERSION	1
+#define SUM_ISSUED	SURVEY_LEVELS
+#define SUM_CHANNEL	(SUM_ISSUED + 1)
+#define SUM_SUSPECT	(SUM_CHANNEL + CHANNEL_COUNT)
+#define SUM_NCOUNTERS	(SUM_SUSPECT + 1)
+#define SUM_VAL_LEN	(1 + 8 * SUM_NCOUNTERS)
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
 	    1 + COUNTER_MAX)
 
@@ -41,6 +49,7 @@ struct store {
 	MDB_dbi			 keys;
 	MDB_dbi			 enrol;		/* code hash -> struct enrol */
 	MDB_dbi			 idem;		/* idem_hash -> struct idem */
+	MDB_dbi			 sums;		/* SUM_KEY_LEN -> counters */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;
@@ -77,6 +86,23 @@ void	 store_case_key(const char *unit, const uint8_t hash[32],
 /* -1 when a field is too long for its slot. */
 int	 store_agg_key(const struct agg_key *, uint8_t out[AGG_KEY_LEN]);
 int	 store_agg_key_decode(const uint8_t *, size_t, struct agg_key *);
+
+/* -1 when a field is too long for its slot. */
+int	 store_sum_key(uint32_t month, const char *unit, const char *sector,
+	    uint8_t out[SUM_KEY_LEN]);
+/*
+ * Adds d[0..SUM_NCOUNTERS) to the sums row (month, unit, sector) and,
+ * when unit is not "", to (month, "", sector); in the writer's txn.
+ * Returns an LMDB code, or EINVAL for a field too long.
+ */
+int	 store_sum_bump(struct store *, MDB_txn *, uint32_t month,
+	    const char *unit, const char *sector, const uint64_t *d);
+/*
+ * Rebuilds sums and the unit "" rollups of agg from tickets and
+ * responses in txn (a write transaction): the upgrade from format 2.
+ * Returns an LMDB code.
+ */
+int	 store_rebuild_sums(struct store *, MDB_txn *);
 
 size_t	 apikey_encode(const struct apikey *, uint8_t *out, size_t outlen);
 int	 apikey_decode(const uint8_t *in, size_t len, struct apikey *);

@@ -51,24 +51,6 @@ struct survey_ctx {
 	int		 reqset[SURVEY_QUESTIONS_MAX];
 };
 
-static void
-why_set(char *why, size_t whylen, const char *path, int line,
-    const char *fmt, ...)
-{
-	char	 r[SURVEY_REASON_MAX];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r, sizeof(r), fmt, ap);
-	va_end(ap);
-	if (why == NULL || whylen == 0)
-		return;
-	if (line > 0)
-		snprintf(why, whylen, "%s:%d: %s", path, line, r);
-	else
-		snprintf(why, whylen, "%s: %s", path, r);
-}
-
 static int
 is_space(int c)
 {
@@ -98,13 +80,13 @@ ini_precheck(const char *path, const char *text, size_t len,
 			nl = end;
 		n = nl - p;
 		if (n > INI_LINE_MAX) {
-			why_set(why, whylen, path, line, "line longer than %d "
+			why_at(why, whylen, path, line, "line longer than %d "
 			    "bytes: continue the text on the next line, "
 			    "indented", INI_LINE_MAX);
 			return (-1);
 		}
 		if (!utf8_valid(p, n)) {
-			why_set(why, whylen, path, line, "not valid UTF-8");
+			why_at(why, whylen, path, line, "not valid UTF-8");
 			return (-1);
 		}
 		a = p;
@@ -118,7 +100,7 @@ ini_precheck(const char *path, const char *text, size_t len,
 			continue;
 		for (d = a + 1; d < b; d++) {
 			if (*d == ';' && is_space((unsigned char)d[-1])) {
-				why_set(why, whylen, path, line, "';' after a "
+				why_at(why, whylen, path, line, "';' after a "
 				    "space starts a comment: remove the space "
 				    "or reword");
 				return (-1);
@@ -128,18 +110,18 @@ ini_precheck(const char *path, const char *text, size_t len,
 			continue;	/* continuation of prev */
 		if (*a == '[') {
 			if ((d = memchr(a, ']', b - a)) == NULL) {
-				why_set(why, whylen, path, line,
+				why_at(why, whylen, path, line,
 				    "section header without ']'");
 				return (-1);
 			}
 			if (d + 1 != b) {
-				why_set(why, whylen, path, line,
+				why_at(why, whylen, path, line,
 				    "text after ']'");
 				return (-1);
 			}
 			k = d - (a + 1);
 			if (k == 0 || k > INI_NAME_MAX) {
-				why_set(why, whylen, path, line, "section name "
+				why_at(why, whylen, path, line, "section name "
 				    "empty or longer than %d bytes",
 				    INI_NAME_MAX);
 				return (-1);
@@ -148,7 +130,7 @@ ini_precheck(const char *path, const char *text, size_t len,
 				if (strlen(doc->sections[i].name) == k &&
 				    memcmp(doc->sections[i].name, a + 1,
 				    k) == 0) {
-					why_set(why, whylen, path, line,
+					why_at(why, whylen, path, line,
 					    "section [%.*s] given twice (first "
 					    "at line %d)", (int)k, a + 1,
 					    doc->sections[i].line);
@@ -156,7 +138,7 @@ ini_precheck(const char *path, const char *text, size_t len,
 				}
 			}
 			if (doc->nsections == INI_SECTIONS_MAX) {
-				why_set(why, whylen, path, line,
+				why_at(why, whylen, path, line,
 				    "more than %d sections", INI_SECTIONS_MAX);
 				return (-1);
 			}
@@ -165,7 +147,7 @@ ini_precheck(const char *path, const char *text, size_t len,
 			doc->sections[doc->nsections].line = line;
 			if (sec != NULL &&
 			    !sec(user, doc->sections[doc->nsections].name)) {
-				why_set(why, whylen, path, line, "%s", reason);
+				why_at(why, whylen, path, line, "%s", reason);
 				return (-1);
 			}
 			doc->nsections++;
@@ -175,7 +157,7 @@ ini_precheck(const char *path, const char *text, size_t len,
 		for (d = a; d < b && *d != '=' && *d != ':'; d++)
 			;
 		if (d == b) {
-			why_set(why, whylen, path, line, "expected "
+			why_at(why, whylen, path, line, "expected "
 			    "'key = value', '[section]' or a comment");
 			return (-1);
 		}
@@ -183,17 +165,38 @@ ini_precheck(const char *path, const char *text, size_t len,
 			d--;
 		k = d - a;
 		if (k == 0 || k > INI_NAME_MAX) {
-			why_set(why, whylen, path, line, "key empty or longer "
+			why_at(why, whylen, path, line, "key empty or longer "
 			    "than %d bytes", INI_NAME_MAX);
 			return (-1);
 		}
 		if (strlen(prev) == k && memcmp(prev, a, k) == 0) {
-			why_set(why, whylen, path, line, "%s given twice",
+			why_at(why, whylen, path, line, "%s given twice",
 			    prev);
 			return (-1);
 		}
 		memcpy(prev, a, k);
 		prev[k] = '\0';
+	}
+	return (0);
+}
+
+/* text[0..len) with text[len] = NUL, named path in reasons. */
+static int
+ini_text_parse(const char *path, const char *text, size_t len,
+    int (*sec)(void *, const char *),
+    int (*h)(void *, const char *, const char *, const char *),
+    void *user, const char *reason, struct ini_doc *doc,
+    char *why, size_t whylen)
+{
+	int	 line;
+
+	if (ini_precheck(path, text, len, sec, user, reason, doc, why,
+	    whylen) == -1)
+		return (-1);
+	if ((line = ini_parse_string(text, h, user)) != 0) {
+		why_at(why, whylen, path, line, "%s",
+		    reason[0] != '\0' ? reason : "syntax error");
+		return (-1);
 	}
 	return (0);
 }
@@ -207,33 +210,28 @@ survey_ini_parse(const char *path, int (*sec)(void *, const char *),
 	FILE	*f = NULL;
 	char	*text = NULL;
 	size_t	 len = 0, got;
-	int	 rc = -1, line;
+	int	 rc = -1;
 
 	if ((f = fopen(path, "rb")) == NULL) {
-		why_set(why, whylen, path, 0, "%s", strerror(errno));
+		why_at(why, whylen, path, 0, "%s", strerror(errno));
 		goto out;
 	}
 	text = xmalloc(INI_FILE_MAX + 1);
 	while ((got = fread(text + len, 1, INI_FILE_MAX + 1 - len, f)) > 0)
 		len += got;
 	if (ferror(f)) {
-		why_set(why, whylen, path, 0, "read error");
+		why_at(why, whylen, path, 0, "read error");
 		goto out;
 	}
 	if (len > INI_FILE_MAX) {
-		why_set(why, whylen, path, 0, "larger than %d bytes",
+		why_at(why, whylen, path, 0, "larger than %d bytes",
 		    INI_FILE_MAX);
 		goto out;
 	}
 	text[len] = '\0';
-	if (ini_precheck(path, text, len, sec, user, reason, doc, why,
+	if (ini_text_parse(path, text, len, sec, h, user, reason, doc, why,
 	    whylen) == -1)
 		goto out;
-	if ((line = ini_parse_string(text, h, user)) != 0) {
-		why_set(why, whylen, path, line, "%s",
-		    reason[0] != '\0' ? reason : "syntax error");
-		goto out;
-	}
 	rc = 0;
 out:
 	if (f != NULL)
@@ -538,11 +536,11 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 	int			 l, line;
 
 	if ((line = survey_ini_line(doc, "survey")) == 0) {
-		why_set(why, whylen, path, 0, "no [survey] section");
+		why_at(why, whylen, path, 0, "no [survey] section");
 		return (-1);
 	}
 	if (!c->haveid || !c->haveversion) {
-		why_set(why, whylen, path, line, "[survey] needs %s",
+		why_at(why, whylen, path, line, "[survey] needs %s",
 		    c->haveid ? "version" : "id");
 		return (-1);
 	}
@@ -550,7 +548,7 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 		l = text_missing((const struct text *)((const char *)s +
 		    texts[i].off));
 		if (l != -1) {
-			why_set(why, whylen, path, line, "[survey] %s.%s "
+			why_at(why, whylen, path, line, "[survey] %s.%s "
 			    "missing", texts[i].name, lang_code(l));
 			return (-1);
 		}
@@ -559,7 +557,7 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 	    strcmp(s->questions[0].id, SURVEY_OVERALL) != 0) {
 		snprintf(sec, sizeof(sec), "question %s", SURVEY_OVERALL);
 		line = survey_ini_line(doc, sec);
-		why_set(why, whylen, path, line, "%s", line == 0 ?
+		why_at(why, whylen, path, line, "%s", line == 0 ?
 		    "no [question overall]: it is required" :
 		    "[question overall] must be the first question");
 		return (-1);
@@ -569,34 +567,34 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 		snprintf(sec, sizeof(sec), "question %s", q->id);
 		line = survey_ini_line(doc, sec);
 		if (!c->kindset[i]) {
-			why_set(why, whylen, path, line, "[%s] kind missing",
+			why_at(why, whylen, path, line, "[%s] kind missing",
 			    sec);
 			return (-1);
 		}
 		if ((q->kind == QK_SCALE) != (i == 0)) {
-			why_set(why, whylen, path, line, "[%s] kind scale is "
+			why_at(why, whylen, path, line, "[%s] kind scale is "
 			    "for the overall question, and only for it", sec);
 			return (-1);
 		}
 		if ((q->kind == QK_MULTI) !=
 		    (strcmp(q->id, SURVEY_REASONS) == 0)) {
-			why_set(why, whylen, path, line, "[%s] kind multi is "
+			why_at(why, whylen, path, line, "[%s] kind multi is "
 			    "for the reasons question, and only for it", sec);
 			return (-1);
 		}
 		if ((l = text_missing(&q->text)) != -1) {
-			why_set(why, whylen, path, line, "[%s] text.%s "
+			why_at(why, whylen, path, line, "[%s] text.%s "
 			    "missing", sec, lang_code(l));
 			return (-1);
 		}
 		if (q->kind == QK_SCALE && q->noptions != SURVEY_LEVELS) {
-			why_set(why, whylen, path, line, "[%s] needs exactly "
+			why_at(why, whylen, path, line, "[%s] needs exactly "
 			    "%d options, not %zu", sec, SURVEY_LEVELS,
 			    q->noptions);
 			return (-1);
 		}
 		if (q->noptions < 2) {
-			why_set(why, whylen, path, line, "[%s] needs at least "
+			why_at(why, whylen, path, line, "[%s] needs at least "
 			    "2 options", sec);
 			return (-1);
 		}
@@ -605,13 +603,13 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 			want[1] = '\0';
 			if (q->kind == QK_SCALE &&
 			    strcmp(q->options[j].id, want) != 0) {
-				why_set(why, whylen, path, line, "[%s] option "
+				why_at(why, whylen, path, line, "[%s] option "
 				    "ids must be 1 to %d in order", sec,
 				    SURVEY_LEVELS);
 				return (-1);
 			}
 			if ((l = text_missing(&q->options[j].label)) != -1) {
-				why_set(why, whylen, path, line, "[%s] "
+				why_at(why, whylen, path, line, "[%s] "
 				    "option.%s.%s missing", sec,
 				    q->options[j].id, lang_code(l));
 				return (-1);
@@ -624,21 +622,37 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 	return (0);
 }
 
-int
-survey_load(const char *path, struct survey **sp, char *why, size_t whylen)
+/* survey_load() and survey_load_mem(): text is NULL to read path. */
+static int
+survey_load_from(const char *path, const char *text, size_t len,
+    struct survey **sp, char *why, size_t whylen)
 {
 	struct survey_ctx	*c;
 	struct ini_doc		*doc;
+	char			*copy = NULL;
 	int			 rc = -1;
 
 	*sp = NULL;
 	c = xcalloc(1, sizeof(*c));
 	doc = xcalloc(1, sizeof(*doc));
 	c->s = xcalloc(1, sizeof(*c->s));
-	if (survey_ini_parse(path, survey_section, survey_handler, c,
-	    c->reason, doc,
-	    why, whylen) == -1)
-		goto out;
+	if (text == NULL) {
+		if (survey_ini_parse(path, survey_section, survey_handler, c,
+		    c->reason, doc, why, whylen) == -1)
+			goto out;
+	} else {
+		if (len > INI_FILE_MAX) {
+			why_at(why, whylen, path, 0, "larger than %d bytes",
+			    INI_FILE_MAX);
+			goto out;
+		}
+		copy = xmalloc(len + 1);	/* inih wants a NUL */
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+		if (ini_text_parse(path, copy, len, survey_section,
+		    survey_handler, c, c->reason, doc, why, whylen) == -1)
+			goto out;
+	}
 	if (survey_validate(c, doc, path, why, whylen) == -1)
 		goto out;
 	*sp = c->s;
@@ -646,9 +660,23 @@ survey_load(const char *path, struct survey **sp, char *why, size_t whylen)
 	rc = 0;
 out:
 	survey_free(c->s);
+	free(copy);
 	free(doc);
 	free(c);
 	return (rc);
+}
+
+int
+survey_load(const char *path, struct survey **sp, char *why, size_t whylen)
+{
+	return (survey_load_from(path, NULL, 0, sp, why, whylen));
+}
+
+int
+survey_load_mem(const char *name, const char *text, size_t len,
+    struct survey **sp, char *why, size_t whylen)
+{
+	return (survey_load_from(name, text, len, sp, why, whylen));
 }
 
 static void

@@ -73,6 +73,12 @@ struct answer {
  */
 int	 survey_load(const char *path, struct survey **sp,
 	    char *why, size_t whylen);
+/*
+ * As survey_load() on text[0..len) (untrusted, need not end in NUL; at
+ * most INI_FILE_MAX bytes), named name in why. For tests and fuzzers.
+ */
+int	 survey_load_mem(const char *name, const char *text, size_t len,
+	    struct survey **sp, char *why, size_t whylen);
 void	 survey_free(struct survey *);
 const struct survey_question *survey_question(const struct survey *,
 	    const char *id, size_t idlen);

@@ -72,6 +72,24 @@ fatal(const char *fmt, ...)
 	exit(1);
 }
 
+void
+why_at(char *why, size_t whylen, const char *path, int line,
+    const char *fmt, ...)
+{
+	char	 r[512];
+	va_list	 ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r, sizeof(r), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(why, whylen, "%s:%d: %s", path, line, r);
+	else
+		snprintf(why, whylen, "%s: %s", path, r);
+}
+
 static void
 log_line(const char *level, const char *fmt, va_list ap)
 {

@@ -21,6 +21,13 @@ char	*xstrndup(const char *, size_t);
 /* Before serving only: prints "hailong: <message>" to stderr, exits 1. */
 void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/*
+ * A reason for people about a file: "path:line: reason", or "path: reason"
+ * when line is 0. Writes nothing when why is NULL or whylen 0.
+ */
+void	 why_at(char *why, size_t whylen, const char *path, int line,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* One line to stderr with a UTC time stamp; never fails. */
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

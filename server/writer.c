@@ -6,6 +6,8 @@
  * batch is then aborted, the map doubled (no transaction of this process
  * may be open: store_grow() takes the store's lock exclusive) and the
  * batch redone from scratch, so every op recomputes its outputs.
+ * Every counter a record causes (agg, its unit "" rollup, sums) is bumped
+ * in the nested transaction that writes the record.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -77,6 +79,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	struct ticket	*t = &op->u.ticket.t, old;
 	uint8_t		 ck[CASE_KEY_LEN], enc[TICKET_ENC_MAX];
+	uint64_t	 d[SUM_NCOUNTERS];
 	MDB_val		 k, v;
 	uint32_t	 month;
 	size_t		 n;
@@ -129,6 +132,15 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 	if ((rc = agg_bump(st, txn, month, t->sector, ticket_count_unit(t),
 	    AGG_ISSUED, 0)) != 0)
 		return (rc);
+	memset(d, 0, sizeof(d));
+	d[SUM_ISSUED] = 1;
+	if ((rc = store_sum_bump(st, txn, month, ticket_count_unit(t),
+	    t->sector, d)) != 0) {
+		if (rc != EINVAL)
+			return (rc);
+		op->rc = HL_INVALID;
+		return (0);
+	}
 	op->u.ticket.created = 1;
 	return (0);
 }
@@ -162,6 +174,7 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 	struct response	*r = &op->u.answer.r;
 	struct ticket	 t;
 	uint8_t		 kb[8], tenc[TICKET_ENC_MAX], *renc = NULL;
+	uint64_t	 d[SUM_NCOUNTERS];
 	MDB_val		 k, v;
 	size_t		 i, n;
 	int		 rc = 0;
@@ -273,17 +286,32 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 		if ((rc = mdb_put(txn, st->tickets, &k, &v, 0)) != 0)
 			goto out;
 	}
-	for (i = 0; i < r->nanswers; i++)
+	/* Each answer under its unit and in the unit "" rollup. */
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < r->nanswers; i++) {
 		if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
 		    r->answers[i].q, r->answers[i].level)) != 0)
 			goto out;
+		if (r->unit[0] != '\0' && (rc = agg_bump(st, txn, r->month,
+		    r->sector, "", r->answers[i].q,
+		    r->answers[i].level)) != 0)
+			goto out;
+		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
+		    r->answers[i].level >= 1 &&
+		    r->answers[i].level <= SURVEY_LEVELS)
+			d[r->answers[i].level - 1]++;
+	}
 	if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
 	    AGG_CHANNEL, (uint8_t)(r->channel + 1))) != 0)
 		goto out;
-	if ((r->flags & RESPONSE_SUSPECT) &&
-	    (rc = agg_bump(st, txn, r->month, r->sector, r->unit,
-	    AGG_SUSPECT, 0)) != 0)
-		goto out;
+	d[SUM_CHANNEL + r->channel]++;
+	if (r->flags & RESPONSE_SUSPECT) {
+		if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
+		    AGG_SUSPECT, 0)) != 0)
+			goto out;
+		d[SUM_SUSPECT]++;
+	}
+	rc = store_sum_bump(st, txn, r->month, r->unit, r->sector, d);
 out:
 	free(renc);
 	if (rc == EINVAL) {	/* a field too long for an agg key */

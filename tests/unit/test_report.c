@@ -413,6 +413,231 @@ test_render(void **state)
 	report_free(&rep);
 }
 
+/*
+ * Reference figures from the raw per-unit aggregates (every agg key of a
+ * unit, as reports were built before the sums existed), for comparing
+ * with the report built from the sums and the rollups.
+ */
+struct ref {
+	const struct report	*rep;
+	const struct catalog	*cat;
+	struct report		 want;	/* overall, sectors, units, q */
+	int			 scoped;
+	int			*row_of;
+};
+
+static void
+ref_fig(struct report_fig *f, const struct agg_key *k, uint64_t n)
+{
+	if (strcmp(k->question, SURVEY_OVERALL) == 0) {
+		if (k->level < 1 || k->level > SURVEY_LEVELS)
+			return;
+		f->levels[k->level - 1] += n;
+		f->responses += n;
+		if (k->level >= REPORT_SAT_LEVEL)
+			f->satisfied += n;
+		if (k->level <= REPORT_UNSAT_LEVEL)
+			f->unsatisfied += n;
+	} else if (strcmp(k->question, AGG_ISSUED) == 0)
+		f->issued += n;
+	else if (strcmp(k->question, AGG_CHANNEL) == 0) {
+		if (k->level >= 1 && k->level <= CHANNEL_COUNT)
+			f->channels[k->level - 1] += n;
+	} else if (strcmp(k->question, AGG_SUSPECT) == 0)
+		f->suspect += n;
+}
+
+static int
+ref_unit(const struct catalog *cat, const char *code)
+{
+	const struct unit *u = catalog_unit(cat, code, strlen(code));
+
+	return (u != NULL ? (int)(u - cat->units) : -1);
+}
+
+static int
+ref_agg(const struct agg_key *k, uint64_t n, void *arg)
+{
+	struct ref		*r = arg;
+	const struct report	*rep = r->rep;
+	const struct survey_question *q;
+	size_t			 i;
+	int			 m = -1, ui, j;
+
+	if (k->unit[0] == '\0')		/* rollups: not raw */
+		return (0);
+	for (j = 0; j < REPORT_MONTHS; j++)
+		if (rep->months[j] == k->month)
+			m = j;
+	if (m < 0)
+		return (0);
+	if (rep->sector[0] != '\0' && strcmp(k->sector, rep->sector) != 0)
+		return (0);
+	ui = ref_unit(r->cat, k->unit);
+	if (r->scoped && (ui < 0 || r->row_of[ui] < 0))
+		return (0);
+	if (k->question[0] != '_' && strcmp(k->question, SURVEY_OVERALL) != 0) {
+		if (m != REPORT_MONTHS - 1 || k->level < 1 ||
+		    k->level > SURVEY_OPTIONS_MAX)
+			return (0);
+		q = survey_question(rep->sv, k->question, strlen(k->question));
+		if (q != NULL)
+			r->want.q[q - rep->sv->questions][k->level - 1] += n;
+		return (0);
+	}
+	ref_fig(&r->want.overall.m[m], k, n);
+	for (i = 0; i < rep->nsectors; i++)
+		if (strcmp(rep->sectors[i].code, k->sector) == 0)
+			ref_fig(&r->want.sectors[i].m[m], k, n);
+	for (; ui >= 0; ui = ref_unit(r->cat, r->cat->units[ui].parent))
+		if (r->row_of[ui] >= 0)
+			ref_fig(&r->want.units[r->row_of[ui]].m[m], k, n);
+	return (0);
+}
+
+/* The report of o against the reference from the raw aggregates. */
+static void
+compare_raw(struct env *e, const char *unit, const char *sector)
+{
+	struct report		 rep;
+	struct report_opts	 o;
+	struct ref		 r;
+	char			 why[128];
+	size_t			 i, ui;
+	int			 m;
+
+	memset(&o, 0, sizeof(o));
+	o.month = e->month;
+	o.unit = unit;
+	o.sector = sector;
+	o.no_comments = 1;
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	memset(&r, 0, sizeof(r));
+	r.rep = &rep;
+	r.cat = e->cat;
+	r.scoped = unit != NULL;
+	r.row_of = calloc(e->cat->nunits, sizeof(int));
+	r.want.sectors = calloc(rep.nsectors + 1, sizeof(*rep.sectors));
+	r.want.units = calloc(rep.nunits + 1, sizeof(*rep.units));
+	for (i = 0; i < e->cat->nunits; i++) {
+		r.row_of[i] = -1;
+		for (ui = 0; ui < rep.nunits; ui++)
+			if (rep.units[ui].unit == &e->cat->units[i])
+				r.row_of[i] = (int)ui;
+	}
+	assert_int_equal(store_each_agg(e->st, ref_agg, &r), 0);
+	for (m = 0; m < REPORT_MONTHS; m++) {
+		assert_memory_equal(&rep.overall.m[m], &r.want.overall.m[m],
+		    sizeof(struct report_fig));
+		for (i = 0; i < rep.nsectors; i++)
+			assert_memory_equal(&rep.sectors[i].m[m],
+			    &r.want.sectors[i].m[m],
+			    sizeof(struct report_fig));
+	}
+	/* Units: the month and the one before (all the report shows). */
+	for (m = REPORT_MONTHS - 2; m < REPORT_MONTHS; m++)
+		for (i = 0; i < rep.nunits; i++)
+			assert_memory_equal(&rep.units[i].m[m],
+			    &r.want.units[i].m[m],
+			    sizeof(struct report_fig));
+	assert_memory_equal(rep.q, r.want.q, sizeof(rep.q));
+	assert_true(rep.overall.m[REPORT_MONTHS - 1].responses > 0 ||
+	    unit != NULL);
+	free(r.row_of);
+	free(r.want.sectors);
+	free(r.want.units);
+	report_free(&rep);
+}
+
+static void
+test_random_vs_raw(void **state)
+{
+	struct env	*e0 = *state, e;
+	static const char *units[] = { "92", "92-VD01", "92-VD02",
+	    "92-VD05", "92-VD09", "XX-unknown" };
+	static const char *sectors[] = { "land", "health", "education",
+	    "zz-unknown" };
+	static const char *qs[] = { "on_time", "courtesy", "reasons",
+	    "visits", "nope" };
+	struct wop	 op;
+	struct response	*r = &op.u.answer.r;
+	char		 why[256];
+	int64_t		 now = now_sec(), when;
+	unsigned int	 seed = 12345;
+	size_t		 i, j;
+	FILE		*f;
+
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.base, "/tmp/hl-report-XXXXXX", sizeof(e.base));
+	assert_non_null(mkdtemp(e.base));
+	snprintf(e.dir, sizeof(e.dir), "%s/data", e.base);
+	assert_int_equal(store_open(&e.st, e.dir, 1, NULL, why,
+	    sizeof(why)), 0);
+	assert_int_equal(writer_start(&e.w, e.st, 0), 0);
+	e.cat = e0->cat;
+	e.sv = e0->sv;
+	e.month = e0->month;
+	for (i = 0; i < 600; i++) {
+		/* Over fourteen months, most in the last two. */
+		when = now - 1 - (int64_t)(rand_r(&seed) % (i % 3 == 0 ?
+		    420 : 50)) * 86400 - rand_r(&seed) % 86400;
+		if (i % 7 == 0) {	/* an open ticket */
+			memset(&op, 0, sizeof(op));
+			op.kind = WOP_TICKET;
+			crypto_random(op.u.ticket.t.id, TICKET_ID_LEN);
+			op.u.ticket.t.issued = when;
+			op.u.ticket.t.expires = now + 86400;
+			strlcpy(op.u.ticket.t.procedure, "P", PROC_CODE_MAX);
+			strlcpy(op.u.ticket.t.sector,
+			    sectors[rand_r(&seed) % 4], SECTOR_CODE_MAX + 1);
+			strlcpy(op.u.ticket.t.unit,
+			    units[rand_r(&seed) % 6], UNIT_CODE_MAX + 1);
+			assert_int_equal(writer_run(e.w, &op), HL_OK);
+			continue;
+		}
+		if (i % 5 != 0) {
+			put_answer(&e, when, sectors[rand_r(&seed) % 4],
+			    units[rand_r(&seed) % 6],
+			    (int)(rand_r(&seed) % 6), (int)(i % 2), NULL);
+			continue;
+		}
+		/* A kiosk answer with several questions, maybe suspect. */
+		memset(&op, 0, sizeof(op));
+		op.kind = WOP_ANSWER;
+		r->answered = when;
+		r->channel = CHANNEL_WALKIN;
+		r->flags = rand_r(&seed) % 2 ? RESPONSE_SUSPECT : 0;
+		strlcpy(r->sector, sectors[rand_r(&seed) % 4],
+		    sizeof(r->sector));
+		strlcpy(r->unit, units[rand_r(&seed) % 6], sizeof(r->unit));
+		strlcpy(r->survey, "default", sizeof(r->survey));
+		strlcpy(r->lang, "vi", sizeof(r->lang));
+		r->nanswers = 1 + rand_r(&seed) % 6;
+		for (j = 0; j < r->nanswers; j++) {
+			strlcpy(r->answers[j].q, j == 0 ? SURVEY_OVERALL :
+			    qs[rand_r(&seed) % 5], sizeof(r->answers[j].q));
+			r->answers[j].level = (uint8_t)(rand_r(&seed) % 7);
+		}
+		assert_int_equal(writer_run(e.w, &op), HL_OK);
+	}
+	f = fopen("/dev/null", "w");
+	assert_int_equal(store_verify(e.st, f), 0);
+	fclose(f);
+
+	compare_raw(&e, NULL, NULL);
+	compare_raw(&e, NULL, "land");
+	compare_raw(&e, NULL, "health");
+	compare_raw(&e, "92", NULL);
+	compare_raw(&e, "92-VD01", NULL);
+	compare_raw(&e, "92-VD02", "land");
+	compare_raw(&e, "92-VD03", NULL);
+
+	writer_stop(e.w);
+	store_close(e.st);
+	assert_int_equal(nftw(e.base, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 int
 main(void)
 {
@@ -423,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_scope_and_bad),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_random_vs_raw),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

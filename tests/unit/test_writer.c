@@ -598,7 +598,8 @@ test_idempotent_answer(void **state)
 	free(ops);
 }
 
-/* Tampers with the first agg record whose question is q (raw LMDB). */
+/* Tampers with the first agg record of a unit whose question is q (raw
+ * LMDB). */
 static void
 tamper(const char *dir, const char *q, int del)
 {
@@ -621,7 +622,8 @@ tamper(const char *dir, const char *q, int del)
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		assert_int_equal(store_agg_key_decode(k.mv_data, k.mv_size,
 		    &ak), 0);
-		if (strcmp(ak.question, q) == 0)
+		/* The unit's own counter, not the unit "" rollup. */
+		if (strcmp(ak.question, q) == 0 && ak.unit[0] != '\0')
 			break;
 	}
 	assert_int_equal(rc, 0);
@@ -636,6 +638,39 @@ tamper(const char *dir, const char *q, int del)
 		v.mv_size = 8;
 		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
 	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* Adds one to the first unit "" rollup (raw LMDB). */
+static void
+tamper_rollup(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 vb[8], kb[AGG_KEY_LEN];
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "agg", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	/* The month's first key: health, unit "", attitude... overall. */
+	assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_FIRST), 0);
+	while (memcmp((uint8_t *)k.mv_data + 4 + SECTOR_CODE_MAX + 1 +
+	    UNIT_CODE_MAX + 1, "overall", 8) != 0)
+		assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_NEXT), 0);
+	memcpy(kb, k.mv_data, AGG_KEY_LEN);
+	be64_put(vb, be64_get(v.mv_data) + 1);
+	mdb_cursor_close(c);
+	k.mv_data = kb;
+	v.mv_data = vb;
+	v.mv_size = 8;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
 	assert_int_equal(mdb_txn_commit(txn), 0);
 	mdb_env_close(env);
 }
@@ -680,6 +715,401 @@ test_verify_tamper(void **state)
 	fclose(f);
 	assert_non_null(strstr(out, "land 92.001 _issued 0: stored 0, "
 	    "recomputed 5\n"));
+	free(out);
+}
+
+/* Collects sums rows. */
+struct sums {
+	size_t		 n;
+	struct store_sum rows[64];
+};
+
+static int
+sums_fn(const struct store_sum *s, void *arg)
+{
+	struct sums	*l = arg;
+
+	if (l->n < 64)
+		l->rows[l->n] = *s;
+	l->n++;
+	return (0);
+}
+
+static const struct store_sum *
+sums_find(const struct sums *l, uint32_t month, const char *unit,
+    const char *sector)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n && i < 64; i++)
+		if (l->rows[i].month == month &&
+		    strcmp(l->rows[i].unit, unit) == 0 &&
+		    strcmp(l->rows[i].sector, sector) == 0)
+			return (&l->rows[i]);
+	return (NULL);
+}
+
+struct aggs {
+	size_t		 n;
+	uint64_t	 total;
+	int		 bad;		/* a row outside what was asked */
+	const char	*unit;
+	const char	*sector;	/* NULL: any */
+};
+
+static int
+aggs_fn(const struct agg_key *k, uint64_t n, void *arg)
+{
+	struct aggs	*a = arg;
+
+	if (strcmp(k->unit, a->unit) != 0 ||
+	    (a->sector != NULL && strcmp(k->sector, a->sector) != 0))
+		a->bad = 1;
+	a->n++;
+	a->total += n;
+	return (0);
+}
+
+static int
+stop_fn(const struct store_sum *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return (7);
+}
+
+/* Issues and answers in two sectors, three units and two months. */
+static void
+fill_mixed(struct env *e, int64_t t1, int64_t t2)
+{
+	struct wop	 op;
+	uint8_t		 id[TICKET_ID_LEN];
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		ticket_op(&op, i == 2 ? "92.003" : "92.001", "", t1,
+		    now_sec() + 86400);
+		assert_int_equal(writer_run(e->w, &op), HL_OK);
+		memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+		answer_op(&op, id, (uint8_t)(3 + i));
+		op.u.answer.r.answered = t1;
+		if (i == 0)
+			op.u.answer.r.flags = RESPONSE_SUSPECT;
+		assert_int_equal(writer_run(e->w, &op), HL_OK);
+	}
+	/* An open ticket and a walk-in in the other month. */
+	ticket_op(&op, "92.001", "", t2, now_sec() + 86400);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	answer_op(&op, NULL, 1);
+	op.u.answer.r.answered = t2;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+}
+
+static void
+test_sums_and_rollups(void **state)
+{
+	struct env		*e = *state;
+	struct sums		 l;
+	struct aggs		 a;
+	const struct store_sum	*s;
+	int64_t			 t1 = now_sec() - 40 * 86400, t2 = now_sec();
+	uint32_t		 m1 = month_of(t1), m2 = month_of(t2);
+	FILE			*f;
+
+	fill_mixed(e, t1, t2);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	/* Every row: units and the "" rows, both months. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &l), 0);
+	assert_int_equal(l.n, 7);
+	assert_non_null(s = sums_find(&l, m1, "92.001", "land"));
+	assert_int_equal(s->issued, 2);
+	assert_int_equal(s->levels[2], 1);
+	assert_int_equal(s->levels[3], 1);
+	assert_int_equal(s->levels[4], 0);
+	assert_int_equal(s->channels[CHANNEL_QR], 2);
+	assert_int_equal(s->suspect, 1);
+	assert_non_null(s = sums_find(&l, m1, "", "land"));
+	assert_int_equal(s->issued, 3);
+	assert_int_equal(s->levels[4], 1);
+	assert_int_equal(s->channels[CHANNEL_QR], 3);
+	assert_int_equal(s->suspect, 1);
+	assert_non_null(s = sums_find(&l, m2, "92.010", "health"));
+	assert_int_equal(s->issued, 0);
+	assert_int_equal(s->levels[0], 1);
+	assert_int_equal(s->channels[CHANNEL_WALKIN], 1);
+	assert_non_null(s = sums_find(&l, m2, "", "land"));
+	assert_int_equal(s->issued, 1);
+	assert_int_equal(s->levels[0] + s->levels[1] + s->levels[2] +
+	    s->levels[3] + s->levels[4], 0);
+
+	/* One unit, through the months; "" = the every-unit rows. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, "92.001",
+	    sums_fn, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.rows[0].month, m1);
+	assert_int_equal(l.rows[1].month, m2);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_sum(e->st, NULL, m2, m2, "", sums_fn,
+	    &l), 0);
+	assert_int_equal(l.n, 2);	/* health, land */
+	assert_string_equal(l.rows[0].sector, "health");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_sum(e->st, NULL, m1, m1, "92.010",
+	    sums_fn, &l), 0);
+	assert_int_equal(l.n, 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_sum(e->st, NULL, m2 + 1, UINT32_MAX, NULL,
+	    sums_fn, &l), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, "92.003",
+	    stop_fn, NULL), 7);
+	/* A unit code too long for a key has no rows. */
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX,
+	    "123456789012345678901234567890123", sums_fn, &l), 0);
+
+	/* Rollups: each answer under "" as well. */
+	assert_int_equal(agg(e, "health", "", "overall", 1), 1);
+	assert_int_equal(agg(e, "health", "", "attitude", 2), 1);
+	memset(&a, 0, sizeof(a));
+	a.unit = "";
+	assert_int_equal(store_each_agg_prefix(e->st, NULL, m1, NULL, "",
+	    aggs_fn, &a), 0);
+	assert_false(a.bad);
+	assert_int_equal(a.total, 6);	/* 3 overall + 3 attitude */
+	memset(&a, 0, sizeof(a));
+	a.unit = "";
+	a.sector = "health";
+	assert_int_equal(store_each_agg_prefix(e->st, NULL, m2, "health", "",
+	    aggs_fn, &a), 0);
+	assert_false(a.bad);
+	assert_int_equal(a.n, 2);
+	/* Every sector of a month for one unit (two seeks per sector). */
+	memset(&a, 0, sizeof(a));
+	a.unit = "92.010";
+	assert_int_equal(store_each_agg_prefix(e->st, NULL, m2, NULL,
+	    "92.010", aggs_fn, &a), 0);
+	assert_false(a.bad);
+	assert_int_equal(a.n, 3);	/* overall, attitude, _channel */
+	memset(&a, 0, sizeof(a));
+	a.unit = "92.010";
+	assert_int_equal(store_each_agg_prefix(e->st, NULL, m2, "land",
+	    "92.010", aggs_fn, &a), 0);
+	assert_int_equal(a.n, 0);
+	memset(&a, 0, sizeof(a));
+	a.unit = "92.003";
+	assert_int_equal(store_each_agg_prefix(e->st, NULL, m1, NULL,
+	    "92.003", aggs_fn, &a), 0);
+	assert_false(a.bad);
+	assert_int_equal(a.n, 4);	/* _channel, _issued, attitude, overall */
+}
+
+/* Raw LMDB on a closed directory: drop sums and the rollups, set the
+ * format, as a format-2 hailong left it. */
+static void
+make_format2(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	struct agg_key	 ak;
+	uint8_t		 fmt[4] = { 0, 0, 0, 2 };
+	int		 rc, n = 0;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "sums", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "agg", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_int_equal(store_agg_key_decode(k.mv_data, k.mv_size,
+		    &ak), 0);
+		if (ak.unit[0] == '\0') {
+			assert_int_equal(mdb_cursor_del(c, 0), 0);
+			n++;
+		}
+	}
+	assert_true(n > 0);
+	mdb_cursor_close(c);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static uint32_t
+format_of(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k = { 6, "format" }, v;
+	uint32_t	 f;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS | MDB_RDONLY,
+	    0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	assert_int_equal(mdb_get(txn, dbi, &k, &v), 0);
+	assert_int_equal(v.mv_size, 4);
+	f = be32_get(v.mv_data);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return (f);
+}
+
+static void
+test_upgrade_format2(void **state)
+{
+	struct env	*e = *state;
+	struct sums	 before, after;
+	char		*out = NULL;
+	size_t		 outlen = 0, i;
+	FILE		*f;
+
+	/* 2026-03-31 20:00 UTC: April in the directory's zone. */
+	fill_mixed(e, 1774987200, now_sec());
+	memset(&before, 0, sizeof(before));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &before), 0);
+	env_close(e);
+	make_format2(e->dir);
+	assert_int_equal(format_of(e->dir), 2);
+
+	{
+		struct store	*st;
+		char		 why[256];
+
+		/* Opening upgrades (months in the directory's zone, not
+		 * the process's): verify is clean, sums as written. */
+		assert_int_equal(util_set_tz("UTC"), 0);
+		assert_int_equal(store_open(&st, e->dir, 0, NULL, why,
+		    sizeof(why)), 0);
+		assert_non_null(f = open_memstream(&out, &outlen));
+		assert_int_equal(store_verify(st, f), 0);
+		fclose(f);
+		assert_int_equal(outlen, 0);
+		free(out);
+		out = NULL;
+		store_close(st);
+	}
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	env_open(e);
+	memset(&after, 0, sizeof(after));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &after), 0);
+	assert_int_equal(after.n, before.n);
+	for (i = 0; i < before.n; i++)
+		assert_memory_equal(&after.rows[i], &before.rows[i],
+		    sizeof(before.rows[i]));
+	assert_int_equal(agg(e, "health", "", "attitude", 2), 1);
+	/* And it goes on counting. */
+	fill_mixed(e, now_sec(), now_sec());
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+}
+
+/* Adds delta to counter i of the first sums row of unit (raw LMDB), or
+ * deletes the row when del. */
+static void
+tamper_sum(const char *dir, const char *unit, size_t i, int del)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 vb[SUM_VAL_LEN], kb[SUM_KEY_LEN];
+	int		 rc;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "sums", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+		if (strncmp((char *)k.mv_data + 4, unit,
+		    UNIT_CODE_MAX + 1) == 0)
+			break;
+	assert_int_equal(rc, 0);
+	assert_int_equal(v.mv_size, SUM_VAL_LEN);
+	memcpy(kb, k.mv_data, SUM_KEY_LEN);
+	memcpy(vb, v.mv_data, SUM_VAL_LEN);
+	mdb_cursor_close(c);
+	k.mv_data = kb;
+	if (del)
+		assert_int_equal(mdb_del(txn, dbi, &k, NULL), 0);
+	else {
+		be64_put(vb + 1 + 8 * i, be64_get(vb + 1 + 8 * i) + 1);
+		v.mv_data = vb;
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void
+test_verify_sums(void **state)
+{
+	struct env	*e = *state;
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+
+	fill_mixed(e, now_sec(), now_sec());
+	env_close(e);
+	tamper_sum(e->dir, "92.001", SUM_ISSUED, 0);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 1);
+	fclose(f);
+	assert_non_null(strstr(out, " 92.001 land issued: stored 4, "
+	    "recomputed 3\n"));
+	free(out);
+	out = NULL;
+	env_close(e);
+
+	/* The every-unit row missing: each of its counters. */
+	tamper_sum(e->dir, "", 0, 1);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_true(store_verify(e->st, f) >= 3);
+	fclose(f);
+	assert_non_null(strstr(out, " (all) health level 1: stored 0, "
+	    "recomputed 1\n"));
+	free(out);
+	out = NULL;
+	env_close(e);
+
+	/* A rollup that disagrees. */
+	tamper_rollup(e->dir);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_true(store_verify(e->st, f) >= 4);
+	fclose(f);
+	assert_non_null(strstr(out, "agg "));
+	assert_non_null(strstr(out, " health  overall 1: stored 2, "
+	    "recomputed 1\n"));
 	free(out);
 }
 
@@ -897,6 +1327,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_idempotent_answer, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_tamper, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sums_and_rollups, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_sums, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, setup,
 		    teardown),
