@@ -1,12 +1,15 @@
 /*
- * report.c: the monthly report: its figures from the aggregates (one
- * range read of twelve months), the newest comments of the month, the
- * Wilson and Jeffreys maths, and the JSON value every rendering is made
- * from: CSV, XLSX and HTML all read the JSON, so they never disagree.
- * Traps: an aggregate key's unit is the counting unit, rolled up here to
- * every ancestor; no answers is "no data" (null), never 0% or NaN; a
- * response's key is its write time, so comments are read by key and kept
- * only when their month (from the answer time) is the report's.
+ * report.c: the monthly report: its figures from the sums and the unit ""
+ * rollups of the aggregates, in one read snapshot (the whole province
+ * reads two months of unit rows and twelve of province rows), the newest
+ * comments of the month, the Wilson and Jeffreys maths, and the JSON
+ * value every rendering is made from: CSV, XLSX and HTML all read the
+ * JSON, so they never disagree.
+ * Traps: a sums row's unit is the counting unit, rolled up here to every
+ * ancestor, and its unit "" row is the whole province (never add both);
+ * no answers is "no data" (null), never 0% or NaN; a response's key is
+ * its write time, so comments are read by key and kept only when their
+ * month (from the answer time) is the report's.
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /*
  * report.h: the monthly satisfaction report. report_build() fills one
- * struct report from the aggregates of twelve months (one range read,
- * never a scan of responses) and the newest comments of the month (read
+ * struct report from the stored sums and rollups (a few ranges in one
+ * read snapshot, never a scan of responses; unit rows carry the month and
+ * the one before only) and the newest comments of the month (read
  * backwards from the month's end in growing windows, so that a busy
  * month is not read whole); the renderers turn it into JSON, CSV (UTF-8
  * with a BOM), XLSX and HTML.

@@ -8,9 +8,9 @@ import re
 import socket
 import time
 
-from hl import (Server, assert_html, assert_status, cli_bytes, cli_ok,
-                full_answer, json_of, new_ticket, run, test, valid_procedure,
-                valid_unit, verify)
+from hl import (Server, add_key, assert_html, assert_status, cli_bytes,
+                cli_ok, form_body, full_answer, json_of, new_ticket, run,
+                test, valid_procedure, valid_unit, verify)
 
 # What a case may end in besides a status code.
 CLOSED = "closed"	# the server closed the connection without an answer
@@ -390,7 +390,6 @@ def enrol_kiosk(s, unit):
 @test
 def hostile_catalogue():
     with Server() as s:
-        from hl import add_key
         unit = valid_unit(s)["code"]
         kkey = enrol_kiosk(s, unit)
         viewer = add_key(s.data, "viewer")
@@ -410,7 +409,6 @@ def hostile_catalogue():
         before = export_bytes(s.data)
         assert len(json.loads(before)) == 4
 
-        from hl import form_body
         ctx = {"open": open_t["token"], "answered": done[0]["token"],
                "good_form": form_body(full_answer(page, 5)),
                "counter": s.key, "kiosk": kkey, "viewer": viewer,

@@ -906,7 +906,7 @@ test_sums_and_rollups(void **state)
 	assert_int_equal(store_each_agg_prefix(e->st, NULL, m1, NULL,
 	    "92.003", aggs_fn, &a), 0);
 	assert_false(a.bad);
-	assert_int_equal(a.n, 4);	/* _channel, _issued, attitude, overall */
+	assert_int_equal(a.n, 4);	/* _channel _issued attitude overall */
 }
 
 /* Raw LMDB on a closed directory: drop sums and the rollups, set the
