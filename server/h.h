@@ -8,6 +8,9 @@
 
 #include "http.h"
 
+/* /healthz answers 503 when the data directory has less free space. */
+#define HEALTH_FREE_MIN		(4u * 1024 * 1024)
+
 /*
  * The ticket named by the request's path token. HL_NOT_FOUND alike for a
  * malformed, forged or unknown token (no database read for the first

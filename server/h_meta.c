@@ -5,6 +5,7 @@
  * served from memory.
  */
 #include <pthread.h>
+#include <sys/statvfs.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,8 +87,16 @@ h_procedures(struct req *r)
 void
 h_healthz(struct req *r)
 {
+	struct statvfs	 sv;
+
 	if (store_check(r->app->st) != 0) {
 		http_fail(r, 503, "database not writable");
+		return;
+	}
+	/* A full disk takes answers down with it: say so before. */
+	if (statvfs(store_dir(r->app->st), &sv) == 0 &&
+	    (unsigned long long)sv.f_bavail * sv.f_frsize < HEALTH_FREE_MIN) {
+		http_fail(r, 503, "disk nearly full");
 		return;
 	}
 	http_reply_json(r, 200, "{\"status\":\"ok\"}");

@@ -113,10 +113,15 @@ h_survey_answer(struct req *r)
 	h_survey_lang(r);
 	if (!h_survey_open(r, &t))
 		return;
+	/*
+	 * The body fits (the HTTP layer answers 413 past FORM_BODY_MAX): a
+	 * field over its own limit is a wrong value, and the form comes
+	 * back (422) like any other.
+	 */
 	rc = form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why));
 	if (rc == HL_TOO_BIG) {
-		http_fail(r, 413, why);
+		h_survey_again(r, &t);
 		return;
 	}
 	if (rc != HL_OK) {
@@ -125,10 +130,6 @@ h_survey_answer(struct req *r)
 	}
 	rc = form_survey(&f, sv, &r->sf, why, sizeof(why));
 	form_clear(&f);
-	if (rc == HL_TOO_BIG) {
-		http_fail(r, 413, why);
-		return;
-	}
 	if (r->sf.lang >= 0 && http_arg(r, "lang") == NULL)
 		r->lang = (enum lang)r->sf.lang;
 	if (rc != HL_OK || survey_check(sv, r->sf.answers, r->sf.nanswers,

@@ -288,7 +288,6 @@ http_op_done(struct wop *op, void *arg)
 	r->state = RS_RESUMED;
 	/* r may be freed from here on. */
 	MHD_resume_connection(conn);
-	atomic_fetch_sub(&http_inflight, 1);
 }
 
 void
@@ -330,7 +329,6 @@ http_unpark(struct req *r)
 	r->state = RS_RESUMED;
 	/* r may be freed from here on. */
 	MHD_resume_connection(conn);
-	atomic_fetch_sub(&http_inflight, 1);
 }
 
 /* Content-Type without parameters, compared case-insensitively. */
@@ -486,6 +484,9 @@ http_queue(struct req *r, const char *allow)
 	if (r->no_store)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");
+	if (r->bad_framing)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	if (r->cookie[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 		    r->cookie);
@@ -506,6 +507,66 @@ http_queue(struct req *r, const char *allow)
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return (ret);
+}
+
+static int
+http_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * Percent-decoding of paths and query values, in place. "%00" stays as it
+ * is: a NUL would cut a C string short, and "/kiosk/kiosk.js%00.html"
+ * must not become "/kiosk/kiosk.js". A bad escape stays as it is too.
+ */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char	*w = s;
+	const char *p = s;
+	int	 hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*p != '\0') {
+		if (p[0] == '%' && (hi = http_hex(p[1])) >= 0 &&
+		    (lo = http_hex(p[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			p += 3;
+		} else
+			*w++ = *p++;
+	}
+	*w = '\0';
+	return ((size_t)(w - s));
+}
+
+struct http_cl {
+	int		 n;
+	const char	*first;
+	int		 differ;
+};
+
+static enum MHD_Result
+http_count_cl(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct http_cl	*c = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return (MHD_YES);
+	if (c->n++ == 0)
+		c->first = value;
+	else if (strcmp(c->first, value) != 0)
+		c->differ = 1;
+	return (MHD_YES);
 }
 
 static enum MHD_Result
@@ -531,6 +592,17 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&r->body, cap);
 		buf_init(&r->out, PAGE_MAX);
 		*req_cls = r;
+		/*
+		 * Two lengths that differ frame the body two ways (request
+		 * smuggling): refused, and the connection closed after.
+		 */
+		{
+			struct http_cl	 cl = { 0, NULL, 0 };
+
+			MHD_get_connection_values(conn, MHD_HEADER_KIND,
+			    http_count_cl, &cl);
+			r->bad_framing = cl.differ;
+		}
 		return (MHD_YES);
 	}
 	if (*upload_size > 0) {
@@ -551,6 +623,10 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		break;
 	}
 	route_find(method, url, &r->arg, &r->arglen, allow, sizeof(allow));
+	if (r->bad_framing) {
+		http_fail(r, 400, "conflicting Content-Length headers");
+		return (http_queue(r, allow));
+	}
 	http_dispatch(r, allow);
 	/* The writer may have resumed it already: r->state is its now. */
 	if (r->submitted)
@@ -569,6 +645,12 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)toe;
 	if (r == NULL)
 		return;
+	/*
+	 * A request handed to the writer (or parked) counts as in flight
+	 * until its answer has gone out: a stop waits for it.
+	 */
+	if (r->submitted)
+		atomic_fetch_sub(&http_inflight, 1);
 	buf_clear(&r->body);
 	buf_clear(&r->out);
 	free(r);
@@ -627,6 +709,7 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    /* Last: without TLS the list ends here. */
 	    h->cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	    h->cert, MHD_OPTION_HTTPS_MEM_KEY, h->key,

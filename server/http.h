@@ -46,6 +46,7 @@ struct req {
 	int			 is_api;	/* JSON errors, not pages */
 	int			 early;		/* 404/405 found on arrival */
 	int			 too_big;
+	int			 bad_framing;	/* Content-Lengths differ */
 	struct buf		 body;
 	enum req_state		 state;
 	int			 submitted;	/* handed to the writer */

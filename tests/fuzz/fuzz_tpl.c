@@ -20,7 +20,8 @@
 static json_t	*ctx;
 
 static const char ctx_json[] =
-	"{\"lang\": \"vi\", \"title\": \"<b>Kh\\u1ea3o s\\u00e1t</b> & \\\"x\\\"\","
+	"{\"lang\": \"vi\","
+	" \"title\": \"<b>Kh\\u1ea3o s\\u00e1t</b> & \\\"x\\\"\","
 	" \"n\": 3, \"zero\": 0, \"pi\": 3.25, \"yes\": true, \"no\": false,"
 	" \"nil\": null, \"empty\": \"\", \"raw\": \"<i>'\\u00a0'</i>\","
 	" \"user\": {\"name\": \"Ng\\u01b0\\u1eddi d\\u00e2n\", \"unit\":"

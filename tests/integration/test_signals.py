@@ -14,8 +14,8 @@ from hl import (Server, assert_html, form_body, full_answer, request, run,
                 test, valid_procedure, valid_unit, verify)
 
 THREADS = 16
-ROUNDS = int(os.environ.get("HL_SOAK_STOPS", "4"))
-TICKETS_PER_ROUND = 500
+ROUNDS = int(os.environ.get("HL_SOAK_STOPS", "6"))
+TICKETS_PER_ROUND = 400
 FORM_H = {"Content-Type": "application/x-www-form-urlencoded"}
 # A connection opened this long after SIGTERM must not be served.
 ACCEPT_GRACE = 0.05
@@ -63,6 +63,8 @@ def load(port, tickets, body_of, stopped):
             if not keep:
                 h["Connection"] = "close"
             try:
+                if conn.sock is None:
+                    conn.connect()
                 res = request(conn, "POST", "/s/" + t["token"], body_of(t),
                               h)[0]
             except Exception as e:
