@@ -9,10 +9,12 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "store.h"
@@ -1263,6 +1265,71 @@ out:
 		mdb_txn_abort(txn);
 	store_close(st);
 	return (ret);
+}
+
+int
+store_backup(struct store *st, const char *path, char *why, size_t whylen)
+{
+	char	 kpath[PATH_MAX + 8], src[PATH_MAX + 16];
+	FILE	*in = NULL, *out = NULL;
+	char	 b[4096];
+	size_t	 n;
+	int	 fd = -1, rc = -1, e;
+
+	if (snprintf(kpath, sizeof(kpath), "%s.key", path) >=
+	    (int)sizeof(kpath)) {
+		snprintf(why, whylen, "%s: path too long", path);
+		return (-1);
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	/*
+	 * One read transaction: a consistent copy, free pages left out. It
+	 * holds the lock shared like any transaction (no resize under it).
+	 */
+	pthread_rwlock_rdlock(&st->lock);
+	e = mdb_env_copyfd2(st->env, fd, MDB_CP_COMPACT);
+	pthread_rwlock_unlock(&st->lock);
+	if (e != 0) {
+		snprintf(why, whylen, "%s: %s", path, mdb_strerror(e));
+		goto out;
+	}
+	if (fsync(fd) == -1) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* Without its key ring a copy's tokens could not be checked. */
+	snprintf(src, sizeof(src), "%s/server.key", st->dir);
+	if ((in = fopen(src, "r")) == NULL) {
+		snprintf(why, whylen, "%s: %s", src, strerror(errno));
+		goto out;
+	}
+	e = open(kpath, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (e == -1 || (out = fdopen(e, "w")) == NULL) {
+		snprintf(why, whylen, "%s: %s", kpath, strerror(errno));
+		if (e != -1)
+			close(e);
+		goto out;
+	}
+	while ((n = fread(b, 1, sizeof(b), in)) > 0)
+		if (fwrite(b, 1, n, out) != n)
+			break;
+	if (ferror(in) || fflush(out) != 0 || ferror(out) ||
+	    fsync(fileno(out)) == -1) {
+		snprintf(why, whylen, "%s: cannot write", kpath);
+		goto out;
+	}
+	rc = 0;
+out:
+	crypto_zero(b, sizeof(b));
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL)
+		fclose(out);
+	close(fd);
+	return (rc);
 }
 
 void

@@ -194,6 +194,13 @@ void	 store_snap_end(struct store_snap *);
 int	 store_open(struct store **, const char *dir, int create,
 	    const char *tz, char *why, size_t whylen);
 void	 store_close(struct store *);
+/*
+ * A consistent, compacted copy of the database to path (a new file,
+ * mode 0600) while others read and write, and the key ring to
+ * path.key. 0, or -1 with why (the files may be left half-written).
+ */
+int	 store_backup(struct store *, const char *path, char *why,
+	    size_t whylen);
 const struct keyring *store_keyring(const struct store *);
 const char *store_tz(const struct store *);
 const char *store_dir(const struct store *);
