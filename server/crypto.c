@@ -1,14 +1,17 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
 #include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
 
 #include "crypto.h"
+#include "util.h"
 
 /*
  * crypto.c: the process's one CTR-DRBG and the hash primitives; the only
@@ -92,6 +95,72 @@ crypto_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg,
 	md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
 	if (md == NULL || mbedtls_md_hmac(md, key, keylen, msg, len, out) != 0)
 		abort();
+}
+
+struct crypto_hmac {
+	mbedtls_sha256_context	 inner;	/* after key ^ ipad */
+	mbedtls_sha256_context	 outer;	/* after key ^ opad */
+};
+
+struct crypto_hmac *
+crypto_hmac_create(const uint8_t *key, size_t keylen)
+{
+	struct crypto_hmac	*h;
+	uint8_t			 k[64], pad[64];
+	size_t			 i;
+
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k))
+		crypto_sha256(key, keylen, k);
+	else
+		memcpy(k, key, keylen);
+	h = xcalloc(1, sizeof(*h));
+	mbedtls_sha256_init(&h->inner);
+	mbedtls_sha256_init(&h->outer);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x36;
+	if (mbedtls_sha256_starts_ret(&h->inner, 0) != 0 ||
+	    mbedtls_sha256_update_ret(&h->inner, pad, sizeof(pad)) != 0)
+		abort();
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x5c;
+	if (mbedtls_sha256_starts_ret(&h->outer, 0) != 0 ||
+	    mbedtls_sha256_update_ret(&h->outer, pad, sizeof(pad)) != 0)
+		abort();
+	mbedtls_platform_zeroize(k, sizeof(k));
+	mbedtls_platform_zeroize(pad, sizeof(pad));
+	return (h);
+}
+
+void
+crypto_hmac_free(struct crypto_hmac *h)
+{
+	if (h == NULL)
+		return;
+	mbedtls_sha256_free(&h->inner);
+	mbedtls_sha256_free(&h->outer);
+	mbedtls_platform_zeroize(h, sizeof(*h));
+	free(h);
+}
+
+void
+crypto_hmac_run(const struct crypto_hmac *h, const void *msg, size_t len,
+    uint8_t out[CRYPTO_HASH_LEN])
+{
+	mbedtls_sha256_context	 c;
+	uint8_t			 in[CRYPTO_HASH_LEN];
+
+	mbedtls_sha256_init(&c);
+	mbedtls_sha256_clone(&c, &h->inner);
+	if (mbedtls_sha256_update_ret(&c, msg, len) != 0 ||
+	    mbedtls_sha256_finish_ret(&c, in) != 0)
+		abort();
+	mbedtls_sha256_clone(&c, &h->outer);
+	if (mbedtls_sha256_update_ret(&c, in, sizeof(in)) != 0 ||
+	    mbedtls_sha256_finish_ret(&c, out) != 0)
+		abort();
+	mbedtls_sha256_free(&c);
+	mbedtls_platform_zeroize(in, sizeof(in));
 }
 
 int

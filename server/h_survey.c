@@ -118,6 +118,8 @@ h_survey_answer(struct req *r)
 	 * field over its own limit is a wrong value, and the form comes
 	 * back (422) like any other.
 	 */
+	memset(&r->sf, 0, sizeof(r->sf));
+	r->sf.lang = -1;
 	rc = form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why));
 	if (rc == HL_TOO_BIG) {

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <time.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -580,7 +581,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (r == NULL) {
-		r = xcalloc(1, sizeof(*r));
+		r = xmalloc(sizeof(*r));
+		memset(r, 0, REQ_ZEROED);
 		r->conn = conn;
 		r->app = cls;
 		r->url = url;

@@ -50,7 +50,6 @@ struct req {
 	struct buf		 body;
 	enum req_state		 state;
 	int			 submitted;	/* handed to the writer */
-	struct wop		 op;
 	void			(*cont)(struct req *);
 	/* The response. */
 	unsigned		 status;
@@ -72,8 +71,14 @@ struct req {
 	char			 counter[COUNTER_MAX + 1];
 	/* Scratch for handlers. */
 	enum lang		 lang;
+	/*
+	 * Big scratch (some 9 KB), not zeroed on arrival: most requests
+	 * never touch it. A handler sets what it uses.
+	 */
+	struct wop		 op;
 	struct survey_form	 sf;
 };
+#define REQ_ZEROED	offsetof(struct req, op)
 
 struct http;
 

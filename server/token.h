@@ -38,6 +38,8 @@ struct keyring {
 	uint8_t	 kid[KEYRING_MAX];
 	uint8_t	 key[KEYRING_MAX][KEY_LEN];
 	size_t	 current;	/* index of the key for new tokens */
+	/* Keyed HMAC states made by keyring_load(); NULL: use key[] as is. */
+	struct crypto_hmac *hk[KEYRING_MAX];
 };
 
 /*

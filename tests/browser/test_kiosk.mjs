@@ -173,6 +173,9 @@ L.test("offline: three answers queued, sent once, in order", async () => {
 		await page.clock.fastForward("20:00");
 		await waitScreen(page, "start", 3000);
 	}
+	/* The queue is IndexedDB: its writes may trail the screens a little. */
+	await L.until(async () => (await queued(page)) >= 3, 5000,
+	    "three queued");
 	L.assert(await queued(page) === 3, `queued ${await queued(page)}`);
 	const label = await page.locator("#status").innerText();
 	L.assert(/3/.test(label), `status shows the queue: ${label}`);

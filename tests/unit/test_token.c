@@ -104,6 +104,28 @@ test_crypto(void **state)
 	crypto_hmac_sha256((const uint8_t *)"Jefe", 4,
 	    "what do ya want for nothing?", 28, h);
 	assert_memory_equal(h, hmac2, sizeof(h));
+	/* The precomputed HMAC is the same function, any key length. */
+	{
+		struct crypto_hmac	*hk;
+		uint8_t			 h2[CRYPTO_HASH_LEN], key[100];
+		size_t			 kl;
+
+		hk = crypto_hmac_create((const uint8_t *)"Jefe", 4);
+		crypto_hmac_run(hk, "what do ya want for nothing?", 28, h2);
+		assert_memory_equal(h2, hmac2, sizeof(h2));
+		crypto_hmac_free(hk);
+		for (kl = 0; kl <= sizeof(key); kl += 7) {
+			crypto_random(key, sizeof(key));
+			crypto_random(a, 300);
+			crypto_hmac_sha256(key, kl, a, kl * 3, h);
+			hk = crypto_hmac_create(key, kl);
+			crypto_hmac_run(hk, a, kl * 3, h2);
+			crypto_hmac_run(hk, a, kl * 3, h2);	/* reusable */
+			assert_memory_equal(h, h2, sizeof(h));
+			crypto_hmac_free(hk);
+		}
+		crypto_hmac_free(NULL);
+	}
 	assert_int_equal(crypto_pbkdf2("passwd", 6, (const uint8_t *)"salt",
 	    4, 1, h, sizeof(h)), 0);
 	assert_memory_equal(h, pb, sizeof(h));
