@@ -55,13 +55,13 @@ http_pem(const char *path, char *why, size_t whylen)
 	p = xmalloc(HTTP_PEM_MAX + 1);
 	n = fread(p, 1, HTTP_PEM_MAX + 1, f);
 	fclose(f);
+	p[n < HTTP_PEM_MAX ? n : HTTP_PEM_MAX] = '\0';
 	if (n == 0 || n > HTTP_PEM_MAX || strstr(p, "-----BEGIN") == NULL) {
 		snprintf(why, whylen, "%s: not a PEM file of at most %u bytes",
 		    path, HTTP_PEM_MAX);
 		free(p);
 		return (NULL);
 	}
-	p[n] = '\0';
 	return (p);
 }
 
