@@ -17,10 +17,10 @@ from hl import (Server, assert_html, cli_ok, export_json, form_body,
                 verify)
 
 MAP_INITIAL = 64 * 1024 * 1024	# STORE_MAPSIZE_INITIAL
-HEADROOM = 3 * 1024 * 1024	# left free before the HTTP answers
+HEADROOM = 1024 * 1024    	# left free before the HTTP answers
 ANSWERS = 2000
 THREADS = 8
-COMMENT = ("Thủ tục nhanh, cán bộ hướng dẫn tận tình. " * 30)[:1000]
+COMMENT = ("Thủ tục được giải quyết đúng hẹn; cán bộ hướng dẫn tận tình. " * 20)[:1000]
 FORM_H = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
