@@ -89,21 +89,6 @@ static const char *const proc_header[] = {
 	"code", "sector", "name_vi", "name_en", "name_km"
 };
 
-/* 1 when s[0..len) is 1..max bytes of [a-z0-9_]. */
-static int
-id_valid(const char *s, size_t len, size_t max)
-{
-	size_t	 i;
-
-	if (len == 0 || len > max)
-		return (0);
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return (0);
-	return (1);
-}
-
 /* 1 when s[0..len) is 1..max bytes of [A-Za-z0-9._-]. */
 static int
 code_valid(const char *s, size_t len, size_t max)
@@ -179,7 +164,7 @@ sectors_section(void *user, const char *section)
 	if (strncmp(section, "sector ", 7) != 0)
 		return (sec_fail(x, "unknown section [%s]", section));
 	code = section + 7;
-	if (!id_valid(code, strlen(code), SECTOR_CODE_MAX) ||
+	if (!ident_valid(code, strlen(code), SECTOR_CODE_MAX) ||
 	    strcmp(code, OVERALL_CODE) == 0)
 		return (sec_fail(x, "sector code must be 1 to %d characters "
 		    "of a-z, 0-9 and _, not %s", SECTOR_CODE_MAX,
@@ -217,7 +202,7 @@ sectors_handler(void *user, const char *section, const char *name,
 	else if (strncmp(section, "sector ", 7) == 0) {
 		code = section + 7;
 		n = strlen(code);
-		if (!id_valid(code, n, SECTOR_CODE_MAX) ||
+		if (!ident_valid(code, n, SECTOR_CODE_MAX) ||
 		    strcmp(code, OVERALL_CODE) == 0)
 			return (sec_fail(x, "sector code must be 1 to %d "
 			    "characters of a-z, 0-9 and _, not %s",
@@ -578,7 +563,7 @@ proc_row(struct csv_ctx *x, void *arg)
 		return (-1);
 	}
 	if (catalog_sector(ld->c, x->f[1], x->flen[1]) == NULL) {
-		if (id_valid(x->f[1], x->flen[1], SECTOR_CODE_MAX))
+		if (ident_valid(x->f[1], x->flen[1], SECTOR_CODE_MAX))
 			why_at(x->why, x->whylen, x->path, x->recline,
 			    "unknown sector %s (not in sectors.ini)", x->f[1]);
 		else

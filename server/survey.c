@@ -251,21 +251,6 @@ survey_ini_line(const struct ini_doc *doc, const char *name)
 	return (0);
 }
 
-/* 1 when s[0..len) is 1..max bytes of [a-z0-9_]. */
-static int
-id_valid(const char *s, size_t len, size_t max)
-{
-	size_t	 i;
-
-	if (len == 0 || len > max)
-		return (0);
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return (0);
-	return (1);
-}
-
 static int
 ctx_fail(struct survey_ctx *c, const char *fmt, ...)
 {
@@ -347,7 +332,7 @@ survey_key(struct survey_ctx *c, const char *name, const char *value)
 	if (strcmp(name, "id") == 0) {
 		if (c->haveid)
 			return (ctx_fail(c, "id given twice"));
-		if (!id_valid(value, strlen(value), SURVEY_ID_MAX))
+		if (!ident_valid(value, strlen(value), SURVEY_ID_MAX))
 			return (ctx_fail(c, "id must be 1 to %d characters "
 			    "of a-z, 0-9 and _", SURVEY_ID_MAX));
 		strlcpy(s->id, value, sizeof(s->id));
@@ -420,7 +405,7 @@ question_key(struct survey_ctx *c, struct survey_question *q,
 	    (l = lang_parse(dot + 1, strlen(dot + 1))) != -1) {
 		id = name + 7;
 		n = dot - id;
-		if (!id_valid(id, n, QUESTION_ID_MAX))
+		if (!ident_valid(id, n, QUESTION_ID_MAX))
 			return (ctx_fail(c, "option id must be 1 to %d "
 			    "characters of a-z, 0-9 and _", QUESTION_ID_MAX));
 		for (i = 0; i < q->noptions; i++)
@@ -452,7 +437,7 @@ survey_section(void *user, const char *section)
 	if (strncmp(section, "question ", 9) != 0)
 		return (ctx_fail(c, "unknown section [%s]", section));
 	id = section + 9;
-	if (!id_valid(id, strlen(id), QUESTION_ID_MAX))
+	if (!ident_valid(id, strlen(id), QUESTION_ID_MAX))
 		return (ctx_fail(c, "question id must be 1 to %d characters "
 		    "of a-z, 0-9 and _", QUESTION_ID_MAX));
 	if (++c->nsections > SURVEY_QUESTIONS_MAX)
@@ -486,7 +471,7 @@ survey_handler(void *user, const char *section, const char *name,
 	if (strncmp(section, "question ", 9) != 0)
 		return (ctx_fail(c, "unknown section [%s]", section));
 	id = section + 9;
-	if (!id_valid(id, strlen(id), QUESTION_ID_MAX))
+	if (!ident_valid(id, strlen(id), QUESTION_ID_MAX))
 		return (ctx_fail(c, "question id must be 1 to %d characters "
 		    "of a-z, 0-9 and _", QUESTION_ID_MAX));
 	for (i = 0; i < s->nquestions; i++)
@@ -755,7 +740,7 @@ survey_check(const struct survey *s, const struct answer *a, size_t n,
 		idlen = strnlen(a[i].q, sizeof(a[i].q));
 		if ((q = survey_question(s, a[i].q, idlen)) == NULL) {
 			/* Name it only when it cannot carry markup. */
-			if (id_valid(a[i].q, idlen, QUESTION_ID_MAX))
+			if (ident_valid(a[i].q, idlen, QUESTION_ID_MAX))
 				snprintf(why, whylen, "%.*s: unknown question",
 				    (int)idlen, a[i].q);
 			else

@@ -221,6 +221,20 @@ utf8_chars(const char *s, size_t len)
 	return (n);
 }
 
+int
+ident_valid(const char *s, size_t len, size_t max)
+{
+	size_t	 i;
+
+	if (len == 0 || len > max)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return (0);
+	return (1);
+}
+
 int64_t
 now_sec(void)
 {

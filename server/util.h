@@ -46,6 +46,9 @@ int	 utf8_valid(const char *s, size_t len);
 /* Number of code points of valid UTF-8 s[0..len). */
 size_t	 utf8_chars(const char *s, size_t len);
 
+/* 1 when s[0..len) is 1..max bytes of [a-z0-9_] (ids in schema/). */
+int	 ident_valid(const char *s, size_t len, size_t max);
+
 /* Wall-clock now in seconds and in microseconds since the epoch (UTC). */
 int64_t	 now_sec(void);
 uint64_t now_usec(void);

@@ -21,7 +21,8 @@ HEADROOM = 512 * 1024		# left free before the HTTP answers
 ANSWERS = 2000			# per round
 ROUNDS = 4			# at most, until the map has grown
 THREADS = 8
-COMMENT = ("Thủ tục được giải quyết đúng hẹn; cán bộ hướng dẫn tận tình. " * 20)[:1000]
+COMMENT = ("Thủ tục được giải quyết đúng hẹn; cán bộ hướng dẫn tận tình. "
+           * 20)[:999] + "."
 FORM_H = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -126,7 +127,9 @@ def map_grows_under_answers():
             len(mine), len(tickets))
         wrong = [r["ticket_code"] for r in mine
                  if r.get("comment") != COMMENT]
-        assert not wrong, "comment changed: %r" % wrong[:3]
+        assert not wrong, "comment changed: %r, e.g. %r" % (
+            wrong[:3], [r.get("comment") for r in mine
+                        if r.get("comment") != COMMENT][0][-40:])
         rc, out, err = verify(s.data)
         assert rc == 0, "verify rc %d\n%s%s" % (rc, out, err)
 

@@ -383,10 +383,25 @@ test_buf_html(void **state)
 	buf_clear(&b);
 }
 
+static void
+test_ident(void **state)
+{
+	(void)state;
+	assert_int_equal(ident_valid("on_time", 7, 23), 1);
+	assert_int_equal(ident_valid("a1_", 3, 3), 1);
+	assert_int_equal(ident_valid("a1_", 3, 2), 0);		/* too long */
+	assert_int_equal(ident_valid("", 0, 23), 0);
+	assert_int_equal(ident_valid("On", 2, 23), 0);		/* upper case */
+	assert_int_equal(ident_valid("a-b", 3, 23), 0);
+	assert_int_equal(ident_valid("a\0b", 3, 23), 0);	/* NUL inside */
+	assert_int_equal(ident_valid("\xc3\xa1", 2, 23), 0);	/* not ASCII */
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_parse_num_basic),
 		cmocka_unit_test(test_parse_num_small_max),
 		cmocka_unit_test(test_parse_num_signs),
