@@ -40,6 +40,20 @@ qr_rollback(struct buf *out, size_t len)
  * No XML prolog, so the document can be inlined in HTML; no width or
  * height, so the page's CSS sizes it.
  */
+/* Appends the decimal digits of 0 <= v < 1000 (a module coordinate). */
+static int
+qr_num(char *p, int v)
+{
+	int	 n = 0;
+
+	if (v >= 100)
+		p[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		p[n++] = (char)('0' + v / 10 % 10);
+	p[n++] = (char)('0' + v % 10);
+	return (n);
+}
+
 int
 qr_svg(const char *text, struct buf *out)
 {
@@ -64,9 +78,25 @@ qr_svg(const char *text, struct buf *out)
 				run = 1;
 				continue;
 			}
-			if (buf_printf(out, "M%d %dh%dv1h-%dz", x + QR_MARGIN,
-			    y + QR_MARGIN, run, run) == -1)
-				goto out;
+			/* "M<x> <y>h<run>v1h-<run>z", without printf: an SVG
+			 * has hundreds of runs and tickets come by thousands. */
+			{
+				char	 seg[32];
+				int	 n = 0;
+
+				seg[n++] = 'M';
+				n += qr_num(seg + n, x + QR_MARGIN);
+				seg[n++] = ' ';
+				n += qr_num(seg + n, y + QR_MARGIN);
+				seg[n++] = 'h';
+				n += qr_num(seg + n, run);
+				memcpy(seg + n, "v1h-", 4);
+				n += 4;
+				n += qr_num(seg + n, run);
+				seg[n++] = 'z';
+				if (buf_add(out, seg, (size_t)n) == -1)
+					goto out;
+			}
 		}
 	}
 	if (buf_addstr(out, "\"/></svg>") == -1)
