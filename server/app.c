@@ -89,6 +89,8 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			return (-1);
 	}
 	if (parts & (APP_STORE | APP_WRITER)) {
+		if (a->cfg.map_size > 0)
+			store_set_initial_map(a->cfg.map_size);
 		if (store_open(&a->st, a->cfg.data, (parts & APP_CREATE) != 0,
 		    NULL, sub, sizeof(sub)) == -1) {
 			snprintf(why, whylen, "%s", sub);

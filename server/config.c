@@ -134,6 +134,25 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		c->max_batch = (size_t)num;
 		return (0);
 	}
+	if (strcmp(name, "map_size") == 0) {
+		size_t		 n = strlen(v);
+		long long	 unit = 1;
+
+		if (n > 1 && (v[n - 1] == 'k' || v[n - 1] == 'm' ||
+		    v[n - 1] == 'g')) {
+			unit = v[n - 1] == 'k' ? 1024 : v[n - 1] == 'm' ?
+			    1024 * 1024 : 1024 * 1024 * 1024;
+			n--;
+		}
+		if (parse_num(v, n, 1, (long long)(CONFIG_MAP_MAX / unit),
+		    &num) == -1) {
+			snprintf(why, whylen, "map_size: want a size such as "
+			    "64m or 2g");
+			return (-1);
+		}
+		c->map_size = (size_t)(num * unit);
+		return (0);
+	}
 	if (strcmp(name, "threads") == 0) {
 		if (parse_num(v, strlen(v), 0, CONFIG_THREADS_MAX, &num) == -1) {
 			snprintf(why, whylen, "threads: want 0..%d (0: one per"

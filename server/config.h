@@ -27,6 +27,7 @@ struct config {
 	int64_t		 ticket_ttl;		/* seconds */
 	size_t		 max_batch;
 	unsigned	 threads;		/* 0 = one per core */
+	size_t		 map_size;		/* 0 = STORE_MAPSIZE_INITIAL */
 	char		 tls_cert[PATH_MAX];	/* "" = plain HTTP */
 	char		 tls_key[PATH_MAX];
 };
@@ -34,7 +35,8 @@ struct config {
 void	 config_defaults(struct config *);
 /*
  * Sets one setting by its INI name ("listen", "data", "base_url",
- * "share", "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key");
+ * "share", "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key",
+ * "map_size");
  * flags use the same names. Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
@@ -43,5 +45,7 @@ int	 config_set(struct config *, const char *name, const char *value,
  * max_batch, tls_cert, tls_key; [tickets] ttl. -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);
+
+#define CONFIG_MAP_MAX	(1024ULL * 1024 * 1024 * 1024)	/* 1 TiB */
 
 #endif

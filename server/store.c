@@ -21,6 +21,9 @@
 #include "store_priv.h"
 #include "util.h"
 
+/* The map size a new environment starts with (store_set_initial_map). */
+static size_t	 store_initial_map = STORE_MAPSIZE_INITIAL;
+
 #define ENC_VERSION	1
 #define APIKEY_VERSION	2	/* 1 had no counter; both are read */
 #define VERIFY_INITIAL	4096
@@ -1199,8 +1202,8 @@ store_open(struct store **stp, const char *dir, int create, const char *tz,
 	/* Keep the larger of the recorded map and the initial size. */
 	if ((rc = mdb_env_info(st->env, &info)) != 0)
 		goto lmdb;
-	if (info.me_mapsize < STORE_MAPSIZE_INITIAL &&
-	    (rc = mdb_env_set_mapsize(st->env, STORE_MAPSIZE_INITIAL)) != 0)
+	if (info.me_mapsize < store_initial_map &&
+	    (rc = mdb_env_set_mapsize(st->env, store_initial_map)) != 0)
 		goto lmdb;
 
 	/* No other thread knows st yet: no lock needed. */
@@ -1265,6 +1268,12 @@ out:
 		mdb_txn_abort(txn);
 	store_close(st);
 	return (ret);
+}
+
+void
+store_set_initial_map(size_t n)
+{
+	store_initial_map = n < STORE_MAPSIZE_MIN ? STORE_MAPSIZE_MIN : n;
 }
 
 int

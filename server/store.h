@@ -21,6 +21,7 @@
 
 #define STORE_FORMAT		3
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
+#define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
 #define STORE_TZ_MAX		63
 
@@ -194,6 +195,12 @@ void	 store_snap_end(struct store_snap *);
 int	 store_open(struct store **, const char *dir, int create,
 	    const char *tz, char *why, size_t whylen);
 void	 store_close(struct store *);
+/*
+ * The map size a new environment starts with (STORE_MAPSIZE_INITIAL by
+ * default; at least STORE_MAPSIZE_MIN). Before store_open(); the map grows
+ * on demand either way, so this only matters to small machines and tests.
+ */
+void	 store_set_initial_map(size_t);
 /*
  * A consistent, compacted copy of the database to path (a new file,
  * mode 0600) while others read and write, and the key ring to

@@ -11,10 +11,12 @@ import calendar
 import datetime
 import collections
 import os
+import re
+import subprocess
 import time
 
-from hl import (Server, assert_html, counter_key, full_answer, new_ticket, run,
-                test, verify)
+from hl import (HAILONG, Server, assert_html, counter_key, full_answer,
+                new_ticket, run, test, verify)
 
 LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
         "/usr/lib/faketime/libfaketime.so.1"]
@@ -51,9 +53,24 @@ def local(y, mo, d, h, mi, s=0):
     return calendar.timegm((y, mo, d, h, mi, s)) - ZONE
 
 
+def preload():
+    """libfaketime, after the ASan runtime when the binary has one (ASan
+    must come first in the library list)."""
+    libs = [libfaketime()]
+    try:
+        out = subprocess.run(["ldd", HAILONG], capture_output=True,
+                             timeout=10).stdout.decode()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    m = re.search(r"(\S*libasan\.so\S*) => (\S+)", out)
+    if m:
+        libs.insert(0, m.group(2))
+    return ":".join(libs)
+
+
 def start_faked(s, clock, t):
     clock.set(t)
-    env = {"LD_PRELOAD": libfaketime(), "FAKETIME_TIMESTAMP_FILE":
+    env = {"LD_PRELOAD": preload(), "FAKETIME_TIMESTAMP_FILE":
            clock.path, "FAKETIME_NO_CACHE": "1",
            "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"}
     saved = {k: os.environ.get(k) for k in env}
