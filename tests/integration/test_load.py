@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 
+import hl
 from hl import Server, new_ticket, run, test
 
 KEEPALIVE = 2000
@@ -151,8 +152,10 @@ def two_thousand_connections():
             print("  %d GET /s/<token> under load: p50 %.1f ms, p99 %.1f ms,"
                   " max %.1f ms" % (SAMPLES, p50 * 1e3, p99 * 1e3,
                                     max(lat) * 1e3))
-            assert p99 < P99_MAX, "p99 %.1f ms >= %.0f ms" % (
-                p99 * 1e3, P99_MAX * 1e3)
+            # A latency goal, checked on the plain and sanitizer runs.
+            if not hl.UNDER_VALGRIND:
+                assert p99 < P99_MAX, "p99 %.1f ms >= %.0f ms" % (
+                    p99 * 1e3, P99_MAX * 1e3)
             # The held connections are still usable: a second request on
             # a sample of them is answered.
             for sk in held[::100]:
