@@ -735,23 +735,31 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 void
 http_stop(struct http *h)
 {
-	if (h == NULL)
-		return;
 	struct timespec	 ts = { 0, 5 * 1000 * 1000 };
+	MHD_socket	 lfd;
 	int		 i;
 
+	if (h == NULL)
+		return;
 	/*
 	 * Stop accepting, refuse new writes, and let the writes in flight
 	 * commit and answer their clients before the threads go.
 	 */
 	atomic_store(&http_closing, 1);
-	MHD_quiesce_daemon(h->d);
+	/*
+	 * The listening socket is ours after this, but each pool thread takes
+	 * it out of its epoll set in its own time: closed only after the
+	 * daemon has stopped (closing it earlier aborts libmicrohttpd).
+	 */
+	lfd = MHD_quiesce_daemon(h->d);
 	/* Long polls would hold the inflight count for up to 30 s. */
 	pair_shutdown();
 	for (i = 0; i < 2000 && atomic_load(&http_inflight) > 0; i++)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	free(h->cert);
 	if (h->key != NULL)
 		crypto_zero(h->key, strlen(h->key));

@@ -1484,30 +1484,38 @@ out:
 	return (store_rc(rc));
 }
 
-int
-store_each_key(struct store *st,
-    int (*fn)(const uint8_t *, const struct apikey *, void *), void *arg)
+/*
+ * Visits the records of dbi in key order, from the first or from the first
+ * key >= start, inside one read transaction. visit() returns 0 to go on,
+ * STORE_WALK_STOP to end the walk there (0 is returned), -1 for a record it
+ * cannot read (the walk fails with -1), or any other value, which ends the
+ * walk and is returned.
+ */
+#define STORE_WALK_STOP	INT_MIN
+
+static int
+store_walk(struct store *st, MDB_dbi dbi, const void *start,
+    size_t startlen, int (*visit)(const MDB_val *, const MDB_val *, void *),
+    void *ctx)
 {
 	MDB_txn		*txn = NULL;
 	MDB_cursor	*c = NULL;
-	struct apikey	 ak;
-	uint8_t		 hash[32];
-	MDB_val		 k, v;
+	MDB_val		 k = { startlen, (void *)start }, v;
 	int		 rc, ret = -1;
-	MDB_cursor_op	 op = MDB_FIRST;
+	MDB_cursor_op	 op = start != NULL ? MDB_SET_RANGE : MDB_FIRST;
 
 	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
 		goto out;
-	if (mdb_cursor_open(txn, st->keys, &c) != 0)
+	if (mdb_cursor_open(txn, dbi, &c) != 0)
 		goto out;
 	for (;; op = MDB_NEXT) {
 		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
 			break;
-		if (rc != 0 || k.mv_size != 32 ||
-		    apikey_decode(v.mv_data, v.mv_size, &ak) == -1)
+		if (rc != 0)
 			goto out;
-		memcpy(hash, k.mv_data, 32);
-		if ((rc = fn(hash, &ak, arg)) != 0) {
+		if ((rc = visit(&k, &v, ctx)) == STORE_WALK_STOP)
+			break;
+		if (rc != 0) {
 			ret = rc;
 			goto out;
 		}
@@ -1520,39 +1528,62 @@ out:
 	return (ret);
 }
 
+/* The caller's function and argument, for the visitors below. */
+struct store_walk_fn {
+	void		(*fn)(void);	/* cast back to its own type */
+	void		*arg;
+	uint64_t	 to;		/* responses: key limit; agg: month */
+	struct response	*r;		/* responses: decoded here */
+};
+
+static int
+store_visit_key(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct store_walk_fn	*w = ctx;
+	int			(*fn)(const uint8_t *, const struct apikey *,
+				    void *) = (int (*)(const uint8_t *,
+				    const struct apikey *, void *))w->fn;
+	struct apikey		 ak;
+	uint8_t			 hash[32];
+
+	if (k->mv_size != 32 ||
+	    apikey_decode(v->mv_data, v->mv_size, &ak) == -1)
+		return (-1);
+	memcpy(hash, k->mv_data, 32);
+	return (fn(hash, &ak, w->arg));
+}
+
+int
+store_each_key(struct store *st,
+    int (*fn)(const uint8_t *, const struct apikey *, void *), void *arg)
+{
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL };
+
+	return (store_walk(st, st->keys, NULL, 0, store_visit_key, &w));
+}
+
+static int
+store_visit_enrol(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct store_walk_fn	*w = ctx;
+	int			(*fn)(const struct enrol *, void *) =
+				    (int (*)(const struct enrol *, void *))w->fn;
+	struct enrol		 en;
+
+	if (k->mv_size != 32 ||
+	    enrol_decode(v->mv_data, v->mv_size, &en) == -1)
+		return (-1);
+	memcpy(en.hash, k->mv_data, 32);
+	return (fn(&en, w->arg));
+}
+
 int
 store_each_enrol(struct store *st, int (*fn)(const struct enrol *, void *),
     void *arg)
 {
-	MDB_txn		*txn = NULL;
-	MDB_cursor	*c = NULL;
-	struct enrol	 en;
-	MDB_val		 k, v;
-	int		 rc, ret = -1;
-	MDB_cursor_op	 op = MDB_FIRST;
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL };
 
-	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
-		goto out;
-	if (mdb_cursor_open(txn, st->enrol, &c) != 0)
-		goto out;
-	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0 || k.mv_size != 32 ||
-		    enrol_decode(v.mv_data, v.mv_size, &en) == -1)
-			goto out;
-		memcpy(en.hash, k.mv_data, 32);
-		if ((rc = fn(&en, arg)) != 0) {
-			ret = rc;
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	if (c != NULL)
-		mdb_cursor_close(c);
-	store_txn_abort(st, txn);
-	return (ret);
+	return (store_walk(st, st->enrol, NULL, 0, store_visit_enrol, &w));
 }
 
 int
@@ -1570,78 +1601,60 @@ store_check(struct store *st)
 	return (0);
 }
 
+static int
+store_visit_response(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct store_walk_fn	*w = ctx;
+	int			(*fn)(const struct response *, void *) =
+				    (int (*)(const struct response *,
+				    void *))w->fn;
+
+	if (k->mv_size != 8)
+		return (-1);
+	if (be64_get(k->mv_data) >= w->to)
+		return (STORE_WALK_STOP);
+	if (response_decode(v->mv_data, v->mv_size, w->r) == -1)
+		return (-1);
+	return (fn(w->r, w->arg));
+}
+
 int
 store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
     int (*fn)(const struct response *, void *), void *arg)
 {
-	MDB_txn		*txn = NULL;
-	MDB_cursor	*c = NULL;
-	struct response	*r;
-	uint8_t		 kb[8];
-	MDB_val		 k = { 8, kb }, v;
-	int		 rc, ret = -1;
-	MDB_cursor_op	 op = MDB_SET_RANGE;
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, to_us, NULL };
+	uint8_t			 kb[8];
+	int			 ret;
 
-	r = xmalloc(sizeof(*r));
+	w.r = xmalloc(sizeof(*w.r));	/* some 5 KB: not on the stack */
 	be64_put(kb, from_us);
-	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
-		goto out;
-	if (mdb_cursor_open(txn, st->responses, &c) != 0)
-		goto out;
-	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0 || k.mv_size != 8)
-			goto out;
-		if (be64_get(k.mv_data) >= to_us)
-			break;
-		if (response_decode(v.mv_data, v.mv_size, r) == -1)
-			goto out;
-		if ((rc = fn(r, arg)) != 0) {
-			ret = rc;
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	if (c != NULL)
-		mdb_cursor_close(c);
-	store_txn_abort(st, txn);
-	free(r);
+	ret = store_walk(st, st->responses, kb, sizeof(kb),
+	    store_visit_response, &w);
+	free(w.r);
 	return (ret);
+}
+
+static int
+store_visit_ticket(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct store_walk_fn	*w = ctx;
+	int			(*fn)(const struct ticket *, void *) =
+				    (int (*)(const struct ticket *, void *))w->fn;
+	struct ticket		 t;
+
+	(void)k;
+	if (ticket_decode(v->mv_data, v->mv_size, &t) == -1)
+		return (-1);
+	return (fn(&t, w->arg));
 }
 
 int
 store_each_ticket(struct store *st, int (*fn)(const struct ticket *, void *),
     void *arg)
 {
-	MDB_txn		*txn = NULL;
-	MDB_cursor	*c = NULL;
-	struct ticket	 t;
-	MDB_val		 k, v;
-	int		 rc, ret = -1;
-	MDB_cursor_op	 op = MDB_FIRST;
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL };
 
-	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
-		goto out;
-	if (mdb_cursor_open(txn, st->tickets, &c) != 0)
-		goto out;
-	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0 || ticket_decode(v.mv_data, v.mv_size, &t) == -1)
-			goto out;
-		if ((rc = fn(&t, arg)) != 0) {
-			ret = rc;
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	if (c != NULL)
-		mdb_cursor_close(c);
-	store_txn_abort(st, txn);
-	return (ret);
+	return (store_walk(st, st->tickets, NULL, 0, store_visit_ticket, &w));
 }
 
 int
@@ -1651,43 +1664,34 @@ store_each_agg(struct store *st,
 	return (store_each_agg_months(st, 0, UINT32_MAX, fn, arg));
 }
 
+static int
+store_visit_agg(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct store_walk_fn	*w = ctx;
+	int			(*fn)(const struct agg_key *, uint64_t,
+				    void *) = (int (*)(const struct agg_key *,
+				    uint64_t, void *))w->fn;
+	struct agg_key		 ak;
+
+	if (v->mv_size != 8 ||
+	    store_agg_key_decode(k->mv_data, k->mv_size, &ak) == -1)
+		return (-1);
+	if (ak.month > w->to)
+		return (STORE_WALK_STOP);
+	return (fn(&ak, be64_get(v->mv_data), w->arg));
+}
+
 int
 store_each_agg_months(struct store *st, uint32_t from, uint32_t to,
     int (*fn)(const struct agg_key *, uint64_t, void *), void *arg)
 {
-	MDB_txn		*txn = NULL;
-	MDB_cursor	*c = NULL;
-	struct agg_key	 ak;
-	uint8_t		 start[4];
-	MDB_val		 k = { sizeof(start), start }, v;
-	int		 rc, ret = -1;
-	MDB_cursor_op	 op = MDB_SET_RANGE;
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, to, NULL };
+	uint8_t			 start[4];
 
 	/* Keys begin with the month, big-endian: one range, no full scan. */
 	be32_put(start, from);
-	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
-		goto out;
-	if (mdb_cursor_open(txn, st->agg, &c) != 0)
-		goto out;
-	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0 || v.mv_size != 8 ||
-		    store_agg_key_decode(k.mv_data, k.mv_size, &ak) == -1)
-			goto out;
-		if (ak.month > to)
-			break;
-		if ((rc = fn(&ak, be64_get(v.mv_data), arg)) != 0) {
-			ret = rc;
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	if (c != NULL)
-		mdb_cursor_close(c);
-	store_txn_abort(st, txn);
-	return (ret);
+	return (store_walk(st, st->agg, start, sizeof(start),
+	    store_visit_agg, &w));
 }
 
 uint64_t
