@@ -146,9 +146,12 @@ L.test("idle: back to start, the rating kept", async () => {
 	await page.tap("[data-level='4']");
 	await waitScreen(page, "question");
 	await waitScreen(page, "start", 3000);
-	await L.until(async () => (await queued(page)) === 0, 5000, "sent");
-	const rows = L.exportJson(srv.data).filter(r =>
+	/* Queued when the kiosk went back to start, then sent: wait for the
+	 * store, not the queue (it may not hold the answer yet). */
+	const mine = () => L.exportJson(srv.data).filter(r =>
 	    r.ticket_code === tk.code);
+	await L.until(async () => mine().length > 0, 10000, "stored");
+	const rows = mine();
 	L.assert(rows.length === 1 && rows[0].overall === 4,
 	    "the idle rating is stored");
 	await ctx.close();
