@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import sys
 
-from hl import (Server, assert_html, assert_status, cli_ok, form_body,
+from hl import (Server, add_key, assert_html, assert_status, cli_ok,
+                form_body,
                 full_answer, json_of, new_ticket, request, run, test,
                 valid_unit, verify)
 
@@ -58,6 +59,7 @@ def _disk_full(s):
     unit = valid_unit(s)["code"]
     kkey = kiosk_key(s, unit)
     kh = {"Authorization": "Bearer " + kkey}
+    vh = {"Authorization": "Bearer " + add_key(s.data, "viewer")}
     tickets = [new_ticket(s, case="F-%d" % i) for i in range(200)]
     page = assert_html(s.get(tickets[0]["path"]), 200, "survey")
     body = form_body(full_answer(page, 4, comment=COMMENT))
@@ -133,6 +135,11 @@ def _disk_full(s):
     assert_status(s.get("/api/v1/tickets/%s/qr.svg" % open_t[0]["token"]),
                   200, "qr, disk full")
     assert_html(s.get(tickets[0]["path"]), 409, "answered, disk full")
+    # And the monthly report, from the aggregates.
+    r = s.get("/api/v1/reports/monthly", vh)
+    assert r[0] == 200, "report on a full disk: %d %r" % (r[0], r[2][:200])
+    assert json_of(*r, what="report")["overall"]["responses"] >= len(
+        acked), "report lost answers on a full disk"
     st = s.get("/healthz")[0]
     assert st == 503, "healthz on a full disk: %d" % st
     print("  full after %d answers; then %r; healthz %d" % (
