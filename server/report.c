@@ -968,6 +968,26 @@ col_add(struct rtab *t, const char *key, const char *head, enum ckind k)
 	t->ncols++;
 }
 
+/*
+ * One row per item of each parent's array `items`, with the parent's keys
+ * k1 and k2 copied in: a table of a nested part (questions, trend).
+ */
+static json_t *
+flatten(json_t *parents, const char *items, const char *k1, const char *k2)
+{
+	json_t	*rows = json_array(), *p, *x, *a;
+	size_t	 i, j;
+
+	json_array_foreach(parents, i, p)
+		json_array_foreach(json_object_get(p, items), j, x) {
+			a = json_deep_copy(x);
+			json_object_set(a, k1, json_object_get(p, k1));
+			json_object_set(a, k2, json_object_get(p, k2));
+			json_array_append_new(rows, a);
+		}
+	return (rows);
+}
+
 /* Target years of every row, ascending, at most TARGETS_MAX * 2. */
 static size_t
 target_years(json_t *o, int *years, size_t max)
@@ -1035,8 +1055,8 @@ figure_cols(struct rtab *t, const int *years, size_t ny)
 static size_t
 report_tables(json_t *o, struct rtab *t)
 {
-	json_t	*r, *x, *a;
-	size_t	 i, j, n = 0;
+	json_t	*r;
+	size_t	 n = 0;
 	int	 years[TARGETS_MAX * 4];
 	size_t	 ny;
 
@@ -1072,15 +1092,8 @@ report_tables(json_t *o, struct rtab *t)
 	col_add(&t[n], "label", "Lựa chọn", CK_STR);
 	col_add(&t[n], "count", "Số trả lời", CK_INT);
 	col_add(&t[n], "percent", "Tỷ lệ (%)", CK_PCT);
-	t[n].rows = json_array();
-	json_array_foreach(json_object_get(o, "questions"), i, r)
-		json_array_foreach(json_object_get(r, "options"), j, x) {
-			a = json_deep_copy(x);
-			json_object_set(a, "question",
-			    json_object_get(r, "question"));
-			json_object_set(a, "text", json_object_get(r, "text"));
-			json_array_append_new(t[n].rows, a);
-		}
+	t[n].rows = flatten(json_object_get(o, "questions"), "options",
+	    "question", "text");
 	n++;
 
 	t[n].sheet = "Kênh";
@@ -1123,15 +1136,8 @@ report_tables(json_t *o, struct rtab *t)
 	col_add(&t[n], "responses", "Số phiếu trả lời", CK_INT);
 	col_add(&t[n], "satisfied", "Số hài lòng", CK_INT);
 	col_add(&t[n], "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
-	t[n].rows = json_array();
-	json_array_foreach(json_object_get(o, "trend"), i, r)
-		json_array_foreach(json_object_get(r, "months"), j, x) {
-			a = json_deep_copy(x);
-			json_object_set(a, "sector",
-			    json_object_get(r, "sector"));
-			json_object_set(a, "name", json_object_get(r, "name"));
-			json_array_append_new(t[n].rows, a);
-		}
+	t[n].rows = flatten(json_object_get(o, "trend"), "months",
+	    "sector", "name");
 	n++;
 
 	t[n].sheet = "Góp ý";
