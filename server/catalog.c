@@ -403,19 +403,16 @@ csv_read(struct csv_ctx *x)
 	FILE			*f = NULL;
 	char			*text = NULL;
 	const char		*s, *end, *nl;
-	size_t			 len = 0, got, n;
+	size_t			 len = 0, n;
+	enum hl_rc		 rd;
 	int			 rc = -1, inited = 0, line = 0;
 
 	if ((f = fopen(x->path, "rb")) == NULL) {
 		why_at(x->why, x->whylen, x->path, 0, "%s", strerror(errno));
 		goto out;
 	}
-	text = xmalloc(CATALOG_FILE_MAX + 1);
-	while ((got = fread(text + len, 1, CATALOG_FILE_MAX + 1 - len,
-	    f)) > 0)
-		len += got;
-	if (ferror(f) || len > CATALOG_FILE_MAX) {
-		why_at(x->why, x->whylen, x->path, 0, "%s", ferror(f) ?
+	if ((rd = file_slurp(f, CATALOG_FILE_MAX, &text, &len)) != HL_OK) {
+		why_at(x->why, x->whylen, x->path, 0, "%s", rd == HL_ERROR ?
 		    "read error" : "file too large");
 		goto out;
 	}

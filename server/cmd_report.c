@@ -103,6 +103,10 @@ report_run(int argc, char **argv)
 	if (month != NULL && (o.month = report_month_parse(month,
 	    strlen(month))) == 0)
 		cmd_usage_error(&cmd_report, "--month: want YYYY-MM");
+	/* Before opening anything: a workbook needs libxlsxwriter. */
+	if (strcmp(format, "xlsx") == 0 &&
+	    report_xlsx_ready(why, sizeof(why)) == -1)
+		fatal("report: XLSX unavailable: %s", why);
 	cmd_config(&cmd_report, &cfg, file, data, NULL, NULL);
 	if (app_open(&a, &cfg, APP_STORE | APP_SCHEMA, why, sizeof(why)) == -1)
 		fatal("%s", why);

@@ -148,7 +148,15 @@ h_report_xlsx(struct req *r)
 {
 	struct report	 rep;
 	const char	*tmp = getenv("TMPDIR");
+	char		 why[512];
 
+	if (report_xlsx_ready(why, sizeof(why)) == -1) {
+		log_warn("XLSX report unavailable: %s", why);
+		http_fail(r, 503, "XLSX reports are unavailable on this "
+		    "server (libxlsxwriter cannot be loaded); CSV and JSON "
+		    "still work");
+		return;
+	}
 	if (h_report_build(r, &rep) == -1)
 		return;
 	buf_reset(&r->out);

@@ -255,6 +255,7 @@ strings_load(struct strings_load *s, const char *path, char *why,
 	const char	*key;
 	json_t		*v;
 	size_t		 len;
+	enum hl_rc	 rd;
 	int		 rc = -1, line, a, b;
 
 	s->path = path;
@@ -267,10 +268,8 @@ strings_load(struct strings_load *s, const char *path, char *why,
 		page_why(why, whylen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	src = xmalloc(PAGE_STRINGS_MAX + 1);
-	len = fread(src, 1, PAGE_STRINGS_MAX + 1, f);
-	if (ferror(f) || len > PAGE_STRINGS_MAX) {
-		page_why(why, whylen, "%s: %s", path, ferror(f) ?
+	if ((rd = file_slurp(f, PAGE_STRINGS_MAX, &src, &len)) != HL_OK) {
+		page_why(why, whylen, "%s: %s", path, rd == HL_ERROR ?
 		    "read error" : "too large");
 		goto out;
 	}

@@ -21,11 +21,10 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <xlsxwriter.h>
-
 #include "report.h"
 #include "tpl.h"
 #include "util.h"
+#include "xlsx.h"
 
 struct build {
 	struct report		*rep;
@@ -1261,8 +1260,15 @@ report_csv(const struct report *rep, struct buf *out)
 /* ------------------------------------------------------------ XLSX */
 
 int
+report_xlsx_ready(char *why, size_t whylen)
+{
+	return (xlsx_load(why, whylen) != NULL ? 0 : -1);
+}
+
+int
 report_xlsx(const struct report *rep, const char *path)
 {
+	const struct xlsx	*x;
 	struct rtab		 t[RTABS_MAX];
 	lxw_workbook		*wb;
 	lxw_worksheet		*ws;
@@ -1275,38 +1281,40 @@ report_xlsx(const struct report *rep, const char *path)
 	int			 namecol, pcol, tcol[2], nt, rc = 0;
 	double			 d;
 
+	if ((x = xlsx_load(NULL, 0)) == NULL)
+		return (-1);
 	o = report_json(rep);
 	n = report_tables(o, t);
-	if ((wb = workbook_new(path)) == NULL) {
+	if ((wb = x->workbook_new(path)) == NULL) {
 		tables_free(t, n);
 		json_decref(o);
 		return (-1);
 	}
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_text_wrap(head);
-	format_set_bg_color(head, 0xDDE6F0);
-	format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
-	pctf = workbook_add_format(wb);
-	format_set_num_format(pctf, "0.0%");
-	probf = workbook_add_format(wb);
-	format_set_num_format(probf, "0.00");
-	ppf = workbook_add_format(wb);
-	format_set_num_format(ppf, "+0.0;-0.0;0.0");
-	wrap = workbook_add_format(wb);
-	format_set_text_wrap(wrap);
+	head = x->workbook_add_format(wb);
+	x->format_set_bold(head);
+	x->format_set_text_wrap(head);
+	x->format_set_bg_color(head, 0xDDE6F0);
+	x->format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
+	pctf = x->workbook_add_format(wb);
+	x->format_set_num_format(pctf, "0.0%");
+	probf = x->workbook_add_format(wb);
+	x->format_set_num_format(probf, "0.00");
+	ppf = x->workbook_add_format(wb);
+	x->format_set_num_format(ppf, "+0.0;-0.0;0.0");
+	wrap = x->workbook_add_format(wb);
+	x->format_set_text_wrap(wrap);
 	for (i = 0; i < n; i++) {
-		ws = workbook_add_worksheet(wb, t[i].sheet);
+		ws = x->workbook_add_worksheet(wb, t[i].sheet);
 		if (ws == NULL) {
 			rc = -1;
 			break;
 		}
-		worksheet_freeze_panes(ws, 1, 0);
-		worksheet_set_row(ws, 0, 60, NULL);
+		x->worksheet_freeze_panes(ws, 1, 0);
+		x->worksheet_set_row(ws, 0, 60, NULL);
 		for (k = 0; k < t[i].ncols; k++) {
-			worksheet_write_string(ws, 0, (lxw_col_t)k,
+			x->worksheet_write_string(ws, 0, (lxw_col_t)k,
 			    t[i].cols[k].head, head);
-			worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
+			x->worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
 			    strcmp(t[i].cols[k].key, "text") == 0 ? 70 :
 			    strcmp(t[i].cols[k].key, "name") == 0 ||
 			    strcmp(t[i].cols[k].key, "label") == 0 ? 28 : 14,
@@ -1326,38 +1334,38 @@ report_xlsx(const struct report *rep, const char *path)
 				d = json_number_value(v);
 				switch (c->kind) {
 				case CK_PCT:
-					worksheet_write_number(ws, row, col,
+					x->worksheet_write_number(ws, row, col,
 					    d / 100.0, pctf);
 					break;
 				case CK_PROB:
-					worksheet_write_number(ws, row, col,
+					x->worksheet_write_number(ws, row, col,
 					    d, probf);
 					break;
 				case CK_PP:
-					worksheet_write_number(ws, row, col,
+					x->worksheet_write_number(ws, row, col,
 					    d, ppf);
 					break;
 				case CK_INT:
-					worksheet_write_number(ws, row, col,
+					x->worksheet_write_number(ws, row, col,
 					    d, NULL);
 					break;
 				case CK_BOOL:
-					worksheet_write_boolean(ws, row, col,
+					x->worksheet_write_boolean(ws, row, col,
 					    json_is_true(v), NULL);
 					break;
 				case CK_STATUS:
-					worksheet_write_string(ws, row, col,
+					x->worksheet_write_string(ws, row, col,
 					    status_vi(json_string_value(v)),
 					    NULL);
 					break;
 				default:
 					if (json_is_string(v))
-						worksheet_write_string(ws, row,
-						    col, json_string_value(v),
-						    NULL);
+						x->worksheet_write_string(ws,
+						    row, col,
+						    json_string_value(v), NULL);
 					else
-						worksheet_write_number(ws, row,
-						    col, d, NULL);
+						x->worksheet_write_number(ws,
+						    row, col, d, NULL);
 					break;
 				}
 			}
@@ -1379,62 +1387,63 @@ report_xlsx(const struct report *rep, const char *path)
 		}
 		if (nrows == 0 || namecol < 0 || pcol < 0)
 			continue;
-		ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
+		ch = x->workbook_add_chart(wb, LXW_CHART_COLUMN);
 		month_str(rep->month, m);
 		snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, "
 		    "tháng %s", m);
-		chart_title_set_name(ch, title);
-		se = chart_add_series(ch, NULL, NULL);
-		chart_series_set_categories(se, t[i].sheet, 1,
+		x->chart_title_set_name(ch, title);
+		se = x->chart_add_series(ch, NULL, NULL);
+		x->chart_series_set_categories(se, t[i].sheet, 1,
 		    (lxw_col_t)namecol, (lxw_row_t)nrows, (lxw_col_t)namecol);
-		chart_series_set_values(se, t[i].sheet, 1, (lxw_col_t)pcol,
+		x->chart_series_set_values(se, t[i].sheet, 1, (lxw_col_t)pcol,
 		    (lxw_row_t)nrows, (lxw_col_t)pcol);
-		chart_series_set_name(se, "Tỷ lệ hài lòng");
+		x->chart_series_set_name(se, "Tỷ lệ hài lòng");
 		for (k = 0; k < (size_t)nt; k++) {
-			se = chart_add_series(ch, NULL, NULL);
-			chart_series_set_categories(se, t[i].sheet, 1,
+			se = x->chart_add_series(ch, NULL, NULL);
+			x->chart_series_set_categories(se, t[i].sheet, 1,
 			    (lxw_col_t)namecol, (lxw_row_t)nrows,
 			    (lxw_col_t)namecol);
-			chart_series_set_values(se, t[i].sheet, 1,
+			x->chart_series_set_values(se, t[i].sheet, 1,
 			    (lxw_col_t)tcol[k], (lxw_row_t)nrows,
 			    (lxw_col_t)tcol[k]);
-			chart_series_set_name_range(se, t[i].sheet, 0,
+			x->chart_series_set_name_range(se, t[i].sheet, 0,
 			    (lxw_col_t)tcol[k]);
 		}
-		chart_axis_set_min(ch->y_axis, 0);
-		chart_axis_set_max(ch->y_axis, 1);
-		chart_axis_set_num_format(ch->y_axis, "0%");
-		worksheet_insert_chart(ws, (lxw_row_t)(nrows + 3), 1, ch);
+		x->chart_axis_set_min(ch->y_axis, 0);
+		x->chart_axis_set_max(ch->y_axis, 1);
+		x->chart_axis_set_num_format(ch->y_axis, "0%");
+		x->worksheet_insert_chart(ws, (lxw_row_t)(nrows + 3), 1, ch);
 	}
 	/* What the figures mean, and the scope. */
-	if (rc == 0 && (ws = workbook_add_worksheet(wb, "Ghi chú")) != NULL) {
+	if (rc == 0 &&
+	    (ws = x->workbook_add_worksheet(wb, "Ghi chú")) != NULL) {
 		month_str(rep->month, m);
-		worksheet_set_column(ws, 0, 0, 24, NULL);
-		worksheet_set_column(ws, 1, 1, 100, wrap);
-		worksheet_write_string(ws, 0, 0, "Tháng", head);
-		worksheet_write_string(ws, 0, 1, m, NULL);
-		worksheet_write_string(ws, 1, 0, "Đơn vị", head);
-		worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
+		x->worksheet_set_column(ws, 0, 0, 24, NULL);
+		x->worksheet_set_column(ws, 1, 1, 100, wrap);
+		x->worksheet_write_string(ws, 0, 0, "Tháng", head);
+		x->worksheet_write_string(ws, 0, 1, m, NULL);
+		x->worksheet_write_string(ws, 1, 0, "Đơn vị", head);
+		x->worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
 		    "tất cả", NULL);
-		worksheet_write_string(ws, 2, 0, "Lĩnh vực", head);
-		worksheet_write_string(ws, 2, 1, rep->sector[0] ?
+		x->worksheet_write_string(ws, 2, 0, "Lĩnh vực", head);
+		x->worksheet_write_string(ws, 2, 1, rep->sector[0] ?
 		    rep->sector : "tất cả", NULL);
-		worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", head);
-		worksheet_write_number(ws, 3, 1, (double)rep->min_responses,
+		x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", head);
+		x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses,
 		    NULL);
-		worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", head);
-		worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
+		x->worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", head);
+		x->worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
 		    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
 		    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
 		    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
 		    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
-		worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", head);
-		worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số hồ "
-		    "sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ hoàn "
-		    "thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; hồ sơ "
-		    "không trả lời không tính là không hài lòng.", NULL);
+		x->worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", head);
+		x->worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số "
+		    "hồ sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ "
+		    "hoàn thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; "
+		    "hồ sơ không trả lời không tính là không hài lòng.", NULL);
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR)
+	if (x->workbook_close(wb) != LXW_NO_ERROR)
 		rc = -1;
 	tables_free(t, n);
 	json_decref(o);

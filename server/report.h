@@ -136,6 +136,12 @@ struct json_t;
 struct json_t *report_json(const struct report *);
 /* Appends the CSV (UTF-8 BOM, CRLF, one block per part); 0 or -1. */
 int	 report_csv(const struct report *, struct buf *out);
+/*
+ * XLSX needs libxlsxwriter, loaded on first use: report_xlsx_ready()
+ * loads it and returns 0, or -1 with why naming the library and the
+ * reason (the renderers below then fail too).
+ */
+int	 report_xlsx_ready(char *why, size_t whylen);
 /* Writes the workbook to path; 0 or -1. */
 int	 report_xlsx(const struct report *, const char *path);
 /* Reads the XLSX into out through a temporary file in tmpdir; 0 or -1. */

@@ -207,28 +207,25 @@ survey_ini_parse(const char *path, int (*sec)(void *, const char *),
     void *user, const char *reason, struct ini_doc *doc,
     char *why, size_t whylen)
 {
-	FILE	*f = NULL;
-	char	*text = NULL;
-	size_t	 len = 0, got;
-	int	 rc = -1;
+	FILE		*f = NULL;
+	char		*text = NULL;
+	size_t		 len = 0;
+	enum hl_rc	 rd;
+	int		 rc = -1;
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		why_at(why, whylen, path, 0, "%s", strerror(errno));
 		goto out;
 	}
-	text = xmalloc(INI_FILE_MAX + 1);
-	while ((got = fread(text + len, 1, INI_FILE_MAX + 1 - len, f)) > 0)
-		len += got;
-	if (ferror(f)) {
+	if ((rd = file_slurp(f, INI_FILE_MAX, &text, &len)) == HL_ERROR) {
 		why_at(why, whylen, path, 0, "read error");
 		goto out;
 	}
-	if (len > INI_FILE_MAX) {
+	if (rd == HL_TOO_BIG) {
 		why_at(why, whylen, path, 0, "larger than %d bytes",
 		    INI_FILE_MAX);
 		goto out;
 	}
-	text[len] = '\0';
 	if (ini_text_parse(path, text, len, sec, h, user, reason, doc, why,
 	    whylen) == -1)
 		goto out;

@@ -431,33 +431,22 @@ static int
 read_file(const char *path, char **src, size_t *len, char *why,
     size_t whylen)
 {
-	FILE	*f;
-	char	*p;
-	size_t	 n;
-	int	 rc = -1;
+	FILE		*f;
+	enum hl_rc	 rd;
+	int		 rc = -1;
 
 	*src = NULL;
 	if ((f = fopen(path, "rb")) == NULL) {
 		tpl_why(why, whylen, path, 0, "%s", strerror(errno));
 		return (-1);
 	}
-	p = xmalloc(TPL_FILE_MAX + 1);
-	n = fread(p, 1, TPL_FILE_MAX + 1, f);
-	if (ferror(f)) {
+	if ((rd = file_slurp(f, TPL_FILE_MAX, src, len)) == HL_ERROR)
 		tpl_why(why, whylen, path, 0, "read error");
-		goto out;
-	}
-	if (n > TPL_FILE_MAX) {
+	else if (rd == HL_TOO_BIG)
 		tpl_why(why, whylen, path, 0, "larger than %u bytes",
 		    TPL_FILE_MAX);
-		goto out;
-	}
-	*src = p;
-	*len = n;
-	p = NULL;
-	rc = 0;
-out:
-	free(p);
+	else
+		rc = 0;
 	fclose(f);
 	return (rc);
 }

@@ -1,6 +1,7 @@
 /*
- * util.c: allocation that aborts, start-up fatals, logging, bounded
- * number parsing, UTF-8 checks, times in the province's zone.
+ * util.c: allocation that aborts, whole-file reads, start-up fatals,
+ * logging, bounded number parsing, UTF-8 checks, times in the
+ * province's zone.
  * Trap: month_of() depends on the process's TZ, set once by
  * util_set_tz() before any thread starts; localtime_r() reads it.
  */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -57,6 +59,46 @@ xstrndup(const char *s, size_t len)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return (p);
+}
+
+enum hl_rc
+file_slurp(FILE *f, size_t max, char **text, size_t *len)
+{
+	struct stat	 st;
+	char		*p;
+	size_t		 cap = 4096, n = 0;
+	enum hl_rc	 rc = HL_ERROR;
+
+	*text = NULL;
+	*len = 0;
+	/* One read of a regular file: its size and one byte to see EOF. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= 0 && (uintmax_t)st.st_size <= max)
+		cap = (size_t)st.st_size + 1;
+	if (cap > max + 1)
+		cap = max + 1;
+	p = xmalloc(cap + 1);
+	for (;;) {
+		n += fread(p + n, 1, cap - n, f);
+		if (ferror(f))
+			goto out;
+		if (n > max) {
+			rc = HL_TOO_BIG;
+			goto out;
+		}
+		if (n < cap)
+			break;
+		cap = cap > max / 2 ? max + 1 : 2 * cap;
+		p = xrealloc(p, cap + 1);
+	}
+	p[n] = '\0';
+	*text = p;
+	*len = n;
+	p = NULL;
+	rc = HL_OK;
+out:
+	free(p);
+	return (rc);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hl.h"
 
@@ -17,6 +18,16 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+
+/*
+ * Reads the rest of f into *text, a new NUL-terminated buffer of *len
+ * bytes (the caller's). The buffer is sized from the file and grows while
+ * it grows, never allocated at max up front: a large block freed at start
+ * raises glibc's mmap threshold and leaves the heap holding pages.
+ * Returns HL_OK; HL_TOO_BIG when f holds more than max bytes; HL_ERROR on
+ * a read error. *text is NULL and *len 0 unless HL_OK.
+ */
+enum hl_rc file_slurp(FILE *f, size_t max, char **text, size_t *len);
 
 /* Before serving only: prints "hailong: <message>" to stderr, exits 1. */
 void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -397,6 +398,47 @@ test_ident(void **state)
 	assert_int_equal(ident_valid("\xc3\xa1", 2, 23), 0);	/* not ASCII */
 }
 
+/* Regular files are read at their size; streams without one grow. */
+static void
+test_file_slurp(void **state)
+{
+	char	 src[10000], *text;
+	size_t	 len, i;
+	FILE	*f;
+	int	 pass;
+
+	(void)state;
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (char)('a' + i % 26);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			assert_non_null(f = tmpfile());
+			assert_int_equal(fwrite(src, 1, sizeof(src), f),
+			    sizeof(src));
+			rewind(f);
+		} else
+			assert_non_null(f = fmemopen(src, sizeof(src), "rb"));
+		assert_int_equal(file_slurp(f, sizeof(src), &text, &len),
+		    HL_OK);
+		assert_int_equal(len, sizeof(src));
+		assert_memory_equal(text, src, len);
+		assert_int_equal(text[len], '\0');
+		free(text);
+		rewind(f);
+		assert_int_equal(file_slurp(f, sizeof(src) - 1, &text, &len),
+		    HL_TOO_BIG);
+		assert_null(text);
+		assert_int_equal(len, 0);
+		fclose(f);
+	}
+	assert_non_null(f = tmpfile());
+	assert_int_equal(file_slurp(f, 16, &text, &len), HL_OK);
+	assert_int_equal(len, 0);
+	assert_int_equal(text[0], '\0');
+	free(text);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -416,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_buf_grow),
 		cmocka_unit_test(test_buf_html),
+		cmocka_unit_test(test_file_slurp),
 	};
 
 	return (cmocka_run_group_tests(tests, tz_setup, NULL));
