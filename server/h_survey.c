@@ -54,7 +54,9 @@ h_survey_show(struct req *r)
 	h_survey_lang(r);
 	if (!h_survey_open(r, &t))
 		return;
-	token_encode(store_keyring(r->app->st), t.kid, t.id, token);
+	/* The token in the path has been verified: spelt, not signed again. */
+	if (token_canon(r->arg, r->arglen, token) == -1)
+		token_encode(store_keyring(r->app->st), t.kid, t.id, token);
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, &t, token, r->lang, NULL, NULL,
 	    0, NULL) == -1) {

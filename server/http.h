@@ -20,7 +20,7 @@
 #define HTTP_CONN_TIMEOUT	30	/* seconds idle before close */
 #define HTTP_CONN_LIMIT		4096
 #define HTTP_PER_IP_LIMIT	256
-#define HTTP_CONN_MEMORY	(64u * 1024)
+#define HTTP_CONN_MEMORY	(16u * 1024)
 #define HTTP_LOCATION_MAX	(APP_URL_MAX + 16)
 #define HTTP_AUTH_FAILS_MAX	10	/* failed keys per address ... */
 #define HTTP_AUTH_WINDOW	60	/* ... in this many seconds: 429 */

@@ -21,6 +21,12 @@
 
 static const char	 b32_alpha[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/* Crockford values of 'A'..'Z'; -1: U, kept out so no word is spelt. */
+static const signed char b32_letter[26] = {
+	10, 11, 12, 13, 14, 15, 16, 17, 1, 18, 19, 1, 20,
+	21, 0, 22, 23, 24, 25, 26, -1, 27, 28, 29, 30, 31
+};
+
 /* Value of a Crockford symbol, any case, look-alikes mapped; -1 if none. */
 static int
 b32_val(unsigned char c)
@@ -29,18 +35,9 @@ b32_val(unsigned char c)
 		return (c - '0');
 	if (c >= 'a' && c <= 'z')
 		c = c - 'a' + 'A';
-	switch (c) {
-	case 'I':
-	case 'L':
-		return (1);
-	case 'O':
-		return (0);
-	case 'U':
-		return (-1);
-	}
 	if (c < 'A' || c > 'Z')
 		return (-1);
-	return ((int)(strchr(b32_alpha, c) - b32_alpha));
+	return (b32_letter[c - 'A']);
 }
 
 /* Writes the first nsym * 5 bits of in as nsym symbols. */
@@ -140,6 +137,23 @@ token_verify(const struct keyring *kr, const char *s, size_t len,
 	if (!crypto_equal(tag, raw + TICKET_ID_LEN + 1, TOKEN_TAG_LEN))
 		return (-1);
 	memcpy(id, raw, TICKET_ID_LEN);
+	return (0);
+}
+
+int
+token_canon(const char *s, size_t len, char out[TOKEN_LEN + 1])
+{
+	size_t	 i;
+	int	 v;
+
+	if (s == NULL || len != TOKEN_LEN)
+		return (-1);
+	for (i = 0; i < TOKEN_LEN; i++) {
+		if ((v = b32_val((unsigned char)s[i])) == -1)
+			return (-1);
+		out[i] = b32_alpha[v];
+	}
+	out[TOKEN_LEN] = '\0';
 	return (0);
 }
 
@@ -284,6 +298,7 @@ keyring_create(const char *path, struct keyring *kr, char *why,
 	}
 	if (fsync(fd) == -1)
 		goto out;
+	kr->hk[0] = crypto_hmac_create(kr->key[0], KEY_LEN);
 	rc = 0;
 out:
 	if (rc == -1) {

@@ -60,6 +60,11 @@ void	 token_encode(const struct keyring *, uint8_t kid,
  */
 int	 token_verify(const struct keyring *, const char *s, size_t len,
 	    uint8_t id[TICKET_ID_LEN]);
+/*
+ * Writes the canonical spelling (what token_encode writes) of s[0..len),
+ * a token token_verify accepted, without the HMAC: -1 if it is no token.
+ */
+int	 token_canon(const char *s, size_t len, char out[TOKEN_LEN + 1]);
 /* Writes "XXXXX-XXXXX" and a NUL. */
 void	 token_code(const uint8_t id[TICKET_ID_LEN], char out[CODE_LEN + 1]);
 /*

@@ -155,6 +155,7 @@ test_roundtrip(void **state)
 	struct fx	*fx = *state;
 	uint8_t		 id[TICKET_ID_LEN], got[TICKET_ID_LEN];
 	char		 tok[TOKEN_LEN + 1], low[TOKEN_LEN + 1];
+	char		 canon[TOKEN_LEN + 1];
 	size_t		 i;
 	int		 n;
 
@@ -179,7 +180,17 @@ test_roundtrip(void **state)
 		memset(got, 0, sizeof(got));
 		assert_int_equal(token_verify(&fx->kr, low, TOKEN_LEN, got), 0);
 		assert_memory_equal(got, id, sizeof(id));
+		/* Spelt back as token_encode() spells it. */
+		memset(canon, 'x', sizeof(canon));
+		assert_int_equal(token_canon(low, TOKEN_LEN, canon), 0);
+		assert_string_equal(canon, tok);
 	}
+	low[3] = 'U';
+	assert_int_equal(token_canon(low, TOKEN_LEN, canon), -1);
+	low[3] = '-';
+	assert_int_equal(token_canon(low, TOKEN_LEN, canon), -1);
+	assert_int_equal(token_canon(tok, TOKEN_LEN - 1, canon), -1);
+	assert_int_equal(token_canon(NULL, 0, canon), -1);
 
 	/* Only the first len bytes count. */
 	token_encode(&fx->kr, cur_kid(&fx->kr), id, tok);
@@ -563,6 +574,7 @@ test_case_hash(void **state)
 	assert_memory_not_equal(a, b, 32);
 
 	other = fx->kr;
+	memset(other.hk, 0, sizeof(other.hk));	/* fx->kr owns them */
 	other.key[other.current][31] ^= 1;
 	token_case_hash(&other, "UBND-X", "HS-001", 6, b);
 	assert_memory_not_equal(a, b, 32);
