@@ -314,6 +314,9 @@ devfill_run(int argc, char **argv)
 	}
 	if (nu == 0 || (size_t)nu > a.cat->nunits)
 		nu = (long long)a.cat->nunits;
+	/* Test data: one sync at the end, not one per batch. */
+	if (store_bulk(a.st, 1) == -1)
+		fatal("%s: cannot turn off syncing", cfg.data);
 	kr = store_keyring(a.st);
 	rs = (uint64_t)sd * 0x9E3779B97F4A7C15ULL + 1;
 	memset(&fl, 0, sizeof(fl));
@@ -400,6 +403,10 @@ devfill_run(int argc, char **argv)
 		tickets += (long long)nt;
 		fill_submit(&a, &fl, aops, na);
 		done += (long long)na;
+	}
+	if (store_bulk(a.st, 0) == -1) {
+		fprintf(stderr, "hailong: dev-fill: cannot sync the store\n");
+		goto out2;
 	}
 	if (fl.failed > 0) {
 		fprintf(stderr, "hailong: dev-fill: %zu writes failed\n",

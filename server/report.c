@@ -7,9 +7,9 @@
  * JSON, so they never disagree.
  * Traps: a sums row's unit is the counting unit, rolled up here to every
  * ancestor, and its unit "" row is the whole province (never add both);
- * no answers is "no data" (null), never 0% or NaN; a response's key is
- * its write time, so comments are read by key and kept only when their
- * month (from the answer time) is the report's.
+ * no answers is "no data" (null), never 0% or NaN; comments come from
+ * the comment index by the month of their answer time, which is not
+ * always the month the response was written in.
  */
 #include <math.h>
 #include <stdio.h>
@@ -352,50 +352,41 @@ out:
 }
 
 /* Comments: the newest of one window, in a ring. */
-struct cwin {
-	const struct report	*rep;
-	int			*row_of;
-	int			 scoped;
-	struct report_comment	*ring;
-	size_t			 cap, n, head;	/* head: next slot */
-	int			 overflow;
+struct cpick {
+	struct report	*rep;
+	int		*row_of;
+	int		 scoped;
 };
 
-static void
-comment_clear(struct report_comment *c)
+/* Whether a comment of this sector and unit is in the report's scope. */
+static int
+cpick_pick(const char *sector, const char *unit, void *arg)
 {
-	free(c->text);
-	memset(c, 0, sizeof(*c));
+	struct cpick		*w = arg;
+	struct report		*rep = w->rep;
+	const struct unit	*u;
+
+	if (rep->sector[0] != '\0' && strcmp(sector, rep->sector) != 0)
+		return (0);
+	if (w->scoped) {
+		u = catalog_unit(rep->cat, unit, strnlen(unit, UNIT_CODE_MAX));
+		if (u == NULL || w->row_of[u - rep->cat->units] < 0)
+			return (0);
+	}
+	if (rep->ncomments == REPORT_COMMENTS_MAX) {
+		rep->comments_more = 1;
+		return (-1);
+	}
+	return (1);
 }
 
 static int
-cwin_each(const struct response *r, void *arg)
+cpick_add(const struct response *r, void *arg)
 {
-	struct cwin		*w = arg;
-	const struct report	*rep = w->rep;
-	const struct unit	*u;
-	struct report_comment	*c;
+	struct cpick		*w = arg;
+	struct report_comment	*c = &w->rep->comments[w->rep->ncomments++];
 	size_t			 i;
-	int			 ui;
 
-	if (r->comment_len == 0 || r->month != rep->month)
-		return (0);
-	if (rep->sector[0] != '\0' && strcmp(r->sector, rep->sector) != 0)
-		return (0);
-	if (w->scoped) {
-		u = catalog_unit(rep->cat, r->unit,
-		    strnlen(r->unit, UNIT_CODE_MAX));
-		ui = u != NULL ? (int)(u - rep->cat->units) : -1;
-		if (ui < 0 || w->row_of[ui] < 0)
-			return (0);
-	}
-	c = &w->ring[w->head];
-	if (w->n == w->cap) {
-		comment_clear(c);
-		w->overflow = 1;
-	} else
-		w->n++;
-	w->head = (w->head + 1) % w->cap;
 	c->answered = r->answered;
 	c->key = r->key;
 	strlcpy(c->sector, r->sector, sizeof(c->sector));
@@ -407,55 +398,17 @@ cwin_each(const struct response *r, void *arg)
 	return (0);
 }
 
+/* The newest comments of the month in scope, from the comment index. */
 static int
 build_comments(struct report *rep, struct store *st, int *row_of,
     int scoped)
 {
-	struct cwin	 w;
-	int64_t		 start, end, lo, hi, win = REPORT_COMMENT_WINDOW;
-	int64_t		 now = now_sec() + 1;
-	size_t		 i, k;
-	int		 rc = 0;
+	struct cpick	 w = { rep, row_of, scoped };
 
 	rep->comments = xcalloc(REPORT_COMMENTS_MAX,
 	    sizeof(*rep->comments));
-	if ((start = report_month_start(rep->month)) == -1 ||
-	    (end = report_month_start(report_month_add(rep->month, 1))) == -1)
-		return (-1);
-	if (end > now)
-		end = now;
-	memset(&w, 0, sizeof(w));
-	w.rep = rep;
-	w.row_of = row_of;
-	w.scoped = scoped;
-	w.ring = xcalloc(REPORT_COMMENTS_MAX, sizeof(*w.ring));
-	for (hi = end; hi > start && rep->ncomments < REPORT_COMMENTS_MAX;
-	    hi = lo, win *= 2) {
-		lo = hi - win < start ? start : hi - win;
-		w.cap = REPORT_COMMENTS_MAX - rep->ncomments;
-		w.n = w.head = 0;
-		w.overflow = 0;
-		if (store_each_response(st, (uint64_t)lo * 1000000u,
-		    (uint64_t)hi * 1000000u, cwin_each, &w) != 0) {
-			rc = -1;
-			break;
-		}
-		/* Newest of the window first; older windows come later. */
-		for (i = 0; i < w.n; i++) {
-			k = (w.head + w.cap - 1 - i) % w.cap;
-			rep->comments[rep->ncomments++] = w.ring[k];
-			memset(&w.ring[k], 0, sizeof(w.ring[k]));
-		}
-		if (w.overflow || (rep->ncomments == REPORT_COMMENTS_MAX &&
-		    lo > start))
-			rep->comments_more = 1;
-		if (win > (int64_t)40 * 86400)
-			win = (int64_t)40 * 86400;
-	}
-	for (i = 0; i < REPORT_COMMENTS_MAX; i++)
-		comment_clear(&w.ring[i]);
-	free(w.ring);
-	return (rc);
+	return (store_each_comment(st, rep->month, cpick_pick, cpick_add,
+	    &w));
 }
 
 static void

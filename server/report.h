@@ -34,8 +34,6 @@
 #define REPORT_SAT_LEVEL	4	/* levels 4-5 are satisfied */
 #define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */
 #define REPORT_OUT_MAX		(16u * 1024 * 1024)	/* any rendering */
-/* The first window read back from the month's end for comments. */
-#define REPORT_COMMENT_WINDOW	3600
 
 /* Counts of one scope (a sector, a unit or all) in one month. */
 struct report_fig {

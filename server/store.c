@@ -1112,7 +1112,8 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 	*was = format;
 	if (format < STORE_FORMAT) {
 		/* Format 2 added kiosk key records, enrol, idem; format 3
-		 * sums and the rollups, built by the caller in this txn. */
+		 * sums and the rollups; format 4 the comment index: both
+		 * built by the caller in this txn. */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -1230,14 +1231,19 @@ again:
 	    (rc = mdb_dbi_open(txn, "keys", MDB_CREATE, &st->keys)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "enrol", MDB_CREATE, &st->enrol)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "idem", MDB_CREATE, &st->idem)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "sums", MDB_CREATE, &st->sums)) != 0)
+	    (rc = mdb_dbi_open(txn, "sums", MDB_CREATE, &st->sums)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "comments", MDB_CREATE,
+	    &st->comments)) != 0)
 		goto lmdb;
-	/* Before format 3: build sums and the rollups, then mark 3. */
-	if (was != 0 && was < 3) {
-		if ((rc = store_rebuild_sums(st, txn)) == 0)
-			log_info("%s: data format %u upgraded to %u", dir,
-			    (unsigned)was, (unsigned)STORE_FORMAT);
-	}
+	/* Before format 3: build sums and the rollups; before 4, the
+	 * comment index; then the new format is marked (meta_load). */
+	if (was != 0 && was < 3)
+		rc = store_rebuild_sums(st, txn);
+	if (rc == 0 && was != 0 && was < 4)
+		rc = store_rebuild_comments(st, txn);
+	if (rc == 0 && was != 0 && was < STORE_FORMAT)
+		log_info("%s: data format %u upgraded to %u", dir,
+		    (unsigned)was, (unsigned)STORE_FORMAT);
 	if (rc == 0)
 		rc = mdb_txn_commit(txn);
 	else
@@ -1634,6 +1640,131 @@ store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
 	return (ret);
 }
 
+/* The comment index record of r: month | key -> sector, unit. */
+static void
+comment_record(const struct response *r, uint8_t kb[COMMENT_KEY_LEN],
+    uint8_t vb[COMMENT_VAL_LEN])
+{
+	be32_put(kb, r->month);
+	be64_put(kb + 4, r->key);
+	slot_put(vb, SECTOR_CODE_MAX + 1, r->sector);
+	slot_put(vb + SECTOR_CODE_MAX + 1, UNIT_CODE_MAX + 1, r->unit);
+}
+
+int
+store_comment_index(struct store *st, MDB_txn *txn, const struct response *r)
+{
+	uint8_t	 kb[COMMENT_KEY_LEN], vb[COMMENT_VAL_LEN];
+	MDB_val	 k = { sizeof(kb), kb }, v = { sizeof(vb), vb };
+
+	if (r->comment_len == 0)
+		return (0);
+	comment_record(r, kb, vb);
+	return (mdb_put(txn, st->comments, &k, &v, 0));
+}
+
+int
+store_rebuild_comments(struct store *st, MDB_txn *txn)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	struct response	*r;
+	int		 rc;
+
+	r = xmalloc(sizeof(*r));
+	if ((rc = mdb_drop(txn, st->comments, 0)) != 0 ||
+	    (rc = mdb_cursor_open(txn, st->responses, &c)) != 0)
+		goto out;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8 ||
+		    response_decode(v.mv_data, v.mv_size, r) == -1) {
+			rc = MDB_CORRUPTED;	/* verify says which */
+			goto out;
+		}
+		if ((rc = store_comment_index(st, txn, r)) != 0)
+			goto out;
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	free(r);
+	return (rc);
+}
+
+int
+store_each_comment(struct store *st, uint32_t month,
+    int (*pick)(const char *, const char *, void *),
+    int (*fn)(const struct response *, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v, rk, rv;
+	struct response	*r;
+	uint8_t		 kb[COMMENT_KEY_LEN];
+	char		 sector[SECTOR_CODE_MAX + 1], unit[UNIT_CODE_MAX + 1];
+	int		 rc, ret = -1;
+	MDB_cursor_op	 op;
+
+	r = xmalloc(sizeof(*r));
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if (mdb_cursor_open(txn, st->comments, &c) != 0)
+		goto out;
+	/* From the first key past the month, backwards. */
+	memset(kb, 0, sizeof(kb));
+	be32_put(kb, month + 1);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	op = rc == 0 ? MDB_PREV : MDB_LAST;
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto out;
+	for (;; op = MDB_PREV) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || k.mv_size != COMMENT_KEY_LEN ||
+		    v.mv_size != COMMENT_VAL_LEN)
+			goto out;
+		if (be32_get(k.mv_data) != month)
+			break;
+		if (slot_get(v.mv_data, SECTOR_CODE_MAX + 1, sector, 1) ==
+		    -1 || slot_get((const uint8_t *)v.mv_data +
+		    SECTOR_CODE_MAX + 1, UNIT_CODE_MAX + 1, unit, 1) == -1)
+			goto out;
+		if ((rc = pick(sector, unit, arg)) == -1)
+			break;
+		if (rc == 0)
+			continue;
+		rk.mv_data = (uint8_t *)k.mv_data + 4;
+		rk.mv_size = 8;
+		if (mdb_get(txn, st->responses, &rk, &rv) != 0 ||
+		    response_decode(rv.mv_data, rv.mv_size, r) == -1)
+			goto out;
+		if (fn(r, arg) != 0)
+			break;
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	free(r);
+	return (ret);
+}
+
+int
+store_bulk(struct store *st, int on)
+{
+	if (mdb_env_set_flags(st->env, MDB_NOSYNC, on) != 0)
+		return (-1);
+	if (!on && mdb_env_sync(st->env, 1) != 0)
+		return (-1);
+	return (0);
+}
+
 static int
 store_visit_ticket(const MDB_val *k, const MDB_val *v, void *ctx)
 {
@@ -1850,7 +1981,20 @@ struct recomp {
 	struct slist	 sl;
 	struct response	*r;
 	FILE		*out;
+	size_t		 comments;	/* responses with a comment */
 };
+
+/* 1 when the comment index holds r (which has a comment) as it should. */
+static int
+verify_comment(struct store *st, MDB_txn *txn, const struct response *r)
+{
+	uint8_t	 kb[COMMENT_KEY_LEN], vb[COMMENT_VAL_LEN];
+	MDB_val	 k = { sizeof(kb), kb }, v;
+
+	comment_record(r, kb, vb);
+	return (mdb_get(txn, st->comments, &k, &v) == 0 &&
+	    v.mv_size == sizeof(vb) && memcmp(v.mv_data, vb, sizeof(vb)) == 0);
+}
 
 /* An answer's agg counter and, under a unit, its unit "" rollup. */
 static void
@@ -2000,6 +2144,14 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 		slist_add(&rc->sl, r->month, r->unit, r->sector, d);
 		if (out == NULL)
 			continue;
+		if (r->comment_len > 0) {
+			rc->comments++;
+			if (!verify_comment(st, txn, r)) {
+				fprintf(out, "response %llu: comment not in the "
+				    "comment index\n", (unsigned long long)r->key);
+				bad++;
+			}
+		}
 		vlist_add(&rc->l, r->month, r->sector, r->unit, AGG_CHANNEL,
 		    (uint8_t)(r->channel + 1));
 		if (r->flags & RESPONSE_SUSPECT)
@@ -2259,6 +2411,20 @@ store_verify(struct store *st, FILE *out)
 		goto out;
 	}
 	bad += n;
+	{
+		MDB_stat	 ms;
+
+		if (mdb_stat(txn, st->comments, &ms) != 0) {
+			bad = -1;
+			goto out;
+		}
+		if (ms.ms_entries != re.comments) {
+			fprintf(out, "comment index: %zu entries for %zu "
+			    "responses with a comment\n",
+			    (size_t)ms.ms_entries, re.comments);
+			bad++;
+		}
+	}
 	vlist_compact(l);
 	slist_compact(&re.sl);
 	if ((n = verify_sums(st, txn, &re.sl, out)) == -1) {

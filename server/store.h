@@ -19,7 +19,7 @@
 #include "survey.h"
 #include "token.h"
 
-#define STORE_FORMAT		3
+#define STORE_FORMAT		4
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -231,6 +231,22 @@ int	 store_check(struct store *);
  * transaction; a non-zero return stops the walk and is returned.
  * Responses with from_us <= key < to_us (0, UINT64_MAX for all).
  */
+/*
+ * The responses with a comment in month (of their answer time), newest
+ * first, from the comment index in one read snapshot: pick(sector, unit)
+ * says whether a response is read (1), passed over (0) or the walk ends
+ * there (-1); fn gets each one read, and ends the walk by returning
+ * non-zero. Returns 0, or -1 when the store cannot be read.
+ */
+int	 store_each_comment(struct store *, uint32_t month,
+	    int (*pick)(const char *sector, const char *unit, void *),
+	    int (*fn)(const struct response *, void *), void *arg);
+/*
+ * Bulk loading, for dev-fill only: commits skip fsync until it is turned
+ * off, which syncs once. A crash in between may damage the store.
+ * Returns 0, or -1.
+ */
+int	 store_bulk(struct store *, int on);
 int	 store_each_response(struct store *, uint64_t from_us, uint64_t to_us,
 	    int (*fn)(const struct response *, void *), void *arg);
 int	 store_each_ticket(struct store *,

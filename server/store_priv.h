@@ -36,6 +36,8 @@
 #define SUM_SUSPECT	(SUM_CHANNEL + CHANNEL_COUNT)
 #define SUM_NCOUNTERS	(SUM_SUSPECT + 1)
 #define SUM_VAL_LEN	(1 + 8 * SUM_NCOUNTERS)
+#define COMMENT_KEY_LEN	(4 + 8)
+#define COMMENT_VAL_LEN	((SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1))
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
 	    1 + COUNTER_MAX)
 
@@ -50,6 +52,7 @@ struct store {
 	MDB_dbi			 enrol;		/* code hash -> struct enrol */
 	MDB_dbi			 idem;		/* idem_hash -> struct idem */
 	MDB_dbi			 sums;		/* SUM_KEY_LEN -> counters */
+	MDB_dbi			 comments;	/* month | response key */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;
@@ -103,6 +106,14 @@ int	 store_sum_bump(struct store *, MDB_txn *, uint32_t month,
  * Returns an LMDB code.
  */
 int	 store_rebuild_sums(struct store *, MDB_txn *);
+/*
+ * Indexes a stored response that has a comment (no-op without one), in
+ * the writer's txn: the month's comments are read from the index, not by
+ * walking the responses. Returns an LMDB code, or EINVAL.
+ */
+int	 store_comment_index(struct store *, MDB_txn *, const struct response *);
+/* Builds the comment index from the responses: the upgrade to format 4. */
+int	 store_rebuild_comments(struct store *, MDB_txn *);
 
 size_t	 apikey_encode(const struct apikey *, uint8_t *out, size_t outlen);
 int	 apikey_decode(const uint8_t *in, size_t len, struct apikey *);

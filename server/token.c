@@ -119,17 +119,22 @@ int
 token_verify(const struct keyring *kr, const char *s, size_t len,
     uint8_t id[TICKET_ID_LEN])
 {
-	uint8_t	 raw[TOKEN_RAW_LEN], tag[CRYPTO_HASH_LEN];
-	size_t	 i;
-	int	 v, k;
+	uint8_t		 raw[TOKEN_RAW_LEN], tag[CRYPTO_HASH_LEN];
+	uint32_t	 acc = 0;
+	size_t		 i, o = 0;
+	int		 v, k, bits = 0;
 
 	if (s == NULL || len != TOKEN_LEN)
 		return (-1);
-	memset(raw, 0, sizeof(raw));
+	/* Every survey visit decodes one: 5 bits in, whole bytes out. */
 	for (i = 0; i < TOKEN_LEN; i++) {
 		if ((v = b32_val((unsigned char)s[i])) == -1)
 			return (-1);
-		b32_put(raw, i, v);
+		acc = (acc << 5 | (uint32_t)v) & 0x1fff;
+		if ((bits += 5) >= 8) {
+			bits -= 8;
+			raw[o++] = (uint8_t)(acc >> bits);
+		}
 	}
 	if ((k = keyring_find(kr, raw[TICKET_ID_LEN])) == -1)
 		return (-1);

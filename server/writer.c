@@ -251,7 +251,8 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 	k.mv_size = 8;
 	v.mv_data = renc;
 	v.mv_size = n;
-	if ((rc = mdb_put(txn, st->responses, &k, &v, MDB_NOOVERWRITE)) != 0)
+	if ((rc = mdb_put(txn, st->responses, &k, &v, MDB_NOOVERWRITE)) != 0 ||
+	    (rc = store_comment_index(st, txn, r)) != 0)
 		goto out;
 	if (op->u.answer.has_idem) {
 		struct idem	 im;

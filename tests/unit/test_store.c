@@ -193,8 +193,8 @@ test_format_newer(void **state)
 	raw_put(dir, "meta", "format", 6, fmt, 4);
 	assert_int_equal(store_open(&st, dir, 1, NULL, why, sizeof(why)), -1);
 	assert_null(st);
-	assert_non_null(strstr(why, "data format 4 is newer than this "
-	    "hailong understands (3); upgrade hailong"));
+	assert_non_null(strstr(why, "data format 5 is newer than this "
+	    "hailong understands (4); upgrade hailong"));
 	assert_int_equal(store_open(&st, dir, 0, NULL, why, sizeof(why)), -1);
 
 	/* A damaged format record is refused too. */

@@ -1027,6 +1027,194 @@ test_upgrade_format2(void **state)
 	fclose(f);
 }
 
+/* A walk-in answer with a comment, answered at t, in unit. */
+static uint64_t
+comment_answer(struct env *e, const char *unit, int64_t t, const char *text)
+{
+	struct wop	 op;
+
+	answer_op(&op, NULL, 2);
+	strlcpy(op.u.answer.r.unit, unit, sizeof(op.u.answer.r.unit));
+	op.u.answer.r.answered = t;
+	if (text != NULL) {
+		op.u.answer.r.comment_len = strlen(text);
+		memcpy(op.u.answer.r.comment, text, strlen(text));
+	}
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	return (op.u.answer.r.key);
+}
+
+struct picked {
+	const char	*skip_unit;	/* passed over */
+	size_t		 stop_after;	/* 0: never */
+	size_t		 n;
+	uint64_t	 keys[16];
+	char		 text[16][32];
+};
+
+static int
+picked_pick(const char *sector, const char *unit, void *arg)
+{
+	struct picked	*p = arg;
+
+	assert_string_equal(sector, "health");
+	if (p->stop_after != 0 && p->n == p->stop_after)
+		return (-1);
+	if (p->skip_unit != NULL && strcmp(unit, p->skip_unit) == 0)
+		return (0);
+	return (1);
+}
+
+static int
+picked_add(const struct response *r, void *arg)
+{
+	struct picked	*p = arg;
+
+	assert_true(p->n < 16);
+	assert_true(r->comment_len > 0);
+	p->keys[p->n] = r->key;
+	snprintf(p->text[p->n], sizeof(p->text[0]), "%.*s",
+	    (int)r->comment_len, r->comment);
+	p->n++;
+	return (0);
+}
+
+/* A write transaction on dir with plain LMDB, as another program would. */
+static MDB_txn *
+raw_begin(const char *dir, MDB_env **env)
+{
+	MDB_txn	*txn;
+
+	assert_int_equal(mdb_env_create(env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(*env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(*env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(*env, NULL, 0, &txn), 0);
+	return (txn);
+}
+
+static void
+raw_commit(MDB_env *env, MDB_txn *txn)
+{
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* Deletes the comment index and marks the directory format 3. */
+static void
+make_format3(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_dbi		 dbi;
+	MDB_val		 k = { 6, "format" }, v;
+	uint8_t		 fmt[4] = { 0, 0, 0, 3 };
+
+	assert_int_equal(mdb_dbi_open(txn, "comments", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	raw_commit(env, txn);
+}
+
+/* Deletes the first record of the comment index (raw LMDB). */
+static void
+drop_first_comment(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_dbi		 dbi;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+
+	assert_int_equal(mdb_dbi_open(txn, "comments", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_FIRST), 0);
+	assert_int_equal(mdb_cursor_del(c, 0), 0);
+	mdb_cursor_close(c);
+	raw_commit(env, txn);
+}
+
+static void
+test_comment_index(void **state)
+{
+	struct env	*e = *state;
+	struct picked	 p;
+	int64_t		 t1 = now_sec() - 40 * 86400, t2 = now_sec();
+	uint32_t	 m1 = month_of(t1), m2 = month_of(t2);
+	uint64_t	 k1, k2, k3, late;
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+
+	k1 = comment_answer(e, "92.001", t1, "one");
+	comment_answer(e, "92.001", t1, NULL);
+	k2 = comment_answer(e, "92.002", t2, "two");
+	k3 = comment_answer(e, "92.001", t2, "three");
+	/* Sent late (a kiosk back online): written now, counted in m1. */
+	late = comment_answer(e, "92.002", t1, "late");
+
+	/* The month's comments only, newest (last written) first. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_each_comment(e->st, m2, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 2);
+	assert_true(p.keys[0] == k3 && p.keys[1] == k2);
+	assert_string_equal(p.text[0], "three");
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_each_comment(e->st, m1, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 2);
+	assert_true(p.keys[0] == late && p.keys[1] == k1);
+	/* Passed over by pick, and a walk ended by it. */
+	memset(&p, 0, sizeof(p));
+	p.skip_unit = "92.002";
+	assert_int_equal(store_each_comment(e->st, m1, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_true(p.keys[0] == k1);
+	memset(&p, 0, sizeof(p));
+	p.stop_after = 1;
+	assert_int_equal(store_each_comment(e->st, m2, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 1);
+	/* No month around it. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_each_comment(e->st, 209912, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 0);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	/* A directory of format 3 gets its index built when opened. */
+	env_close(e);
+	make_format3(e->dir);
+	assert_int_equal(format_of(e->dir), 3);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_each_comment(e->st, m1, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 2);
+	assert_true(p.keys[0] == late && p.keys[1] == k1);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	/* verify finds an index record gone. */
+	env_close(e);
+	drop_first_comment(e->dir);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 2);
+	fclose(f);
+	assert_non_null(strstr(out, "not in the comment index"));
+	assert_non_null(strstr(out, "3 entries for 4 responses"));
+	free(out);
+}
+
 /* Adds delta to counter i of the first sums row of unit (raw LMDB), or
  * deletes the row when del. */
 static void
@@ -1329,6 +1517,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_verify_tamper, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sums_and_rollups, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_comment_index, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
