@@ -13,8 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "app.h"
 #include "cmd.h"
 #include "crypto.h"
@@ -78,9 +76,8 @@ report_run(int argc, char **argv)
 	struct report		 rep;
 	struct report_opts	 o;
 	struct buf		 b;
-	json_t			*j;
 	FILE			*f = stdout;
-	char			 why[512], dir[PATH_MAX + 16], *s;
+	char			 why[512], dir[PATH_MAX + 16];
 	long long		 v;
 	int			 rc = 1, built = 0;
 
@@ -122,15 +119,8 @@ report_run(int argc, char **argv)
 	}
 	built = 1;
 	if (strcmp(format, "json") == 0) {
-		j = report_json(&rep);
-		s = json_dumps(j, JSON_INDENT(1));
-		json_decref(j);
-		if (s == NULL || buf_addstr(&b, s) == -1 ||
-		    buf_addc(&b, '\n') == -1) {
-			free(s);
+		if (report_json_text(&rep, 1, &b) == -1)
 			goto fail;
-		}
-		free(s);
 	} else if (strcmp(format, "csv") == 0) {
 		if (report_csv(&rep, &b) == -1)
 			goto fail;

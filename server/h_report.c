@@ -109,21 +109,18 @@ void
 h_report_json(struct req *r)
 {
 	struct report	 rep;
-	json_t		*o;
-	char		*s;
+	int		 rc;
 
 	if (h_report_build(r, &rep) == -1)
 		return;
-	o = report_json(&rep);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
+	buf_reset(&r->out);
+	rc = report_json_text(&rep, 0, &r->out);
 	report_free(&rep);
-	if (s == NULL) {
+	if (rc == -1) {
 		http_fail(r, 500, "cannot render the report");
 		return;
 	}
-	http_reply_json(r, 200, s);
-	free(s);
+	http_reply(r, 200, "application/json");
 }
 
 void

@@ -687,6 +687,33 @@ unit_rank_cmp(const void *a, const void *b, void *arg)
 	return (strcmp(x->code, y->code));
 }
 
+static int
+report_json_put(const char *p, size_t n, void *arg)
+{
+	return (buf_add(arg, p, n));
+}
+
+int
+report_json_text(const struct report *rep, int indent, struct buf *out)
+{
+	json_t	*o;
+	size_t	 start = out->len;
+	int	 rc;
+
+	if ((o = report_json(rep)) == NULL)
+		return (-1);
+	rc = json_dump_callback(o, report_json_put, out, JSON_REAL_PRECISION(10) |
+	    (indent ? JSON_INDENT(1) : JSON_COMPACT));
+	json_decref(o);
+	if (rc == 0)
+		rc = buf_addc(out, '\n');
+	if (rc != 0) {
+		out->len = start;
+		return (-1);
+	}
+	return (0);
+}
+
 json_t *
 report_json(const struct report *rep)
 {

@@ -132,6 +132,13 @@ const char *report_status_name(enum report_status);
 /* Renderings. The JSON value is the caller's (json_decref). */
 struct json_t;
 struct json_t *report_json(const struct report *);
+/*
+ * The JSON text, compact or indented, and a newline, appended to out.
+ * Reals print with 10 significant digits: figures are rounded to 4
+ * decimals at most, so 89.91 stays 89.91 (not 89.909999999999997).
+ * Returns 0, or -1 when out is full.
+ */
+int	 report_json_text(const struct report *, int indent, struct buf *out);
 /* Appends the CSV (UTF-8 BOM, CRLF, one block per part); 0 or -1. */
 int	 report_csv(const struct report *, struct buf *out);
 /*

@@ -403,7 +403,11 @@ test_render(void **state)
 	fclose(f);
 	assert_memory_equal(magic, "PK", 2);
 	assert_int_equal(report_xlsx_buf(&rep, e->base, &b), 0);
-	assert_int_equal((off_t)b.len, sb.st_size);
+	/* The same workbook; its creation time (in docProps, compressed)
+	 * may fall in the next second and change a byte or two. */
+	assert_memory_equal(b.data, "PK", 2);
+	assert_true((off_t)b.len > sb.st_size - 16 &&
+	    (off_t)b.len < sb.st_size + 16);
 	/* A capped buffer fails instead of truncating silently. */
 	buf_clear(&b);
 	buf_init(&b, 100);
