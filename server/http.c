@@ -736,30 +736,24 @@ void
 http_stop(struct http *h)
 {
 	struct timespec	 ts = { 0, 5 * 1000 * 1000 };
-	MHD_socket	 lfd;
 	int		 i;
 
 	if (h == NULL)
 		return;
 	/*
-	 * Stop accepting, refuse new writes, and let the writes in flight
-	 * commit and answer their clients before the threads go.
+	 * Refuse new writes (503) and let the writes in flight commit and
+	 * answer their clients before the threads go. The daemon is not
+	 * quiesced: in 0.9.75 MHD_quiesce_daemon() races the pool threads,
+	 * which take the listening socket out of their epoll sets too, and
+	 * aborts when it loses. Reads are served until the stop.
 	 */
 	atomic_store(&http_closing, 1);
-	/*
-	 * The listening socket is ours after this, but each pool thread takes
-	 * it out of its epoll set in its own time: closed only after the
-	 * daemon has stopped (closing it earlier aborts libmicrohttpd).
-	 */
-	lfd = MHD_quiesce_daemon(h->d);
 	/* Long polls would hold the inflight count for up to 30 s. */
 	pair_shutdown();
 	for (i = 0; i < 2000 && atomic_load(&http_inflight) > 0; i++)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
 	free(h->cert);
 	if (h->key != NULL)
 		crypto_zero(h->key, strlen(h->key));

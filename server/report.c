@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+
 #include "report.h"
 #include "tpl.h"
 #include "util.h"
@@ -351,7 +352,7 @@ out:
 	return (rc);
 }
 
-/* Comments: the newest of one window, in a ring. */
+/* Comments: the month's newest within the report's scope. */
 struct cpick {
 	struct report	*rep;
 	int		*row_of;

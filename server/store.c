@@ -1677,11 +1677,11 @@ store_rebuild_comments(struct store *st, MDB_txn *txn)
 		goto out;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		/* A damaged record is passed over (verify names it), as
+		 * the recount of sums does: it must not stop a start. */
 		if (k.mv_size != 8 ||
-		    response_decode(v.mv_data, v.mv_size, r) == -1) {
-			rc = MDB_CORRUPTED;	/* verify says which */
-			goto out;
-		}
+		    response_decode(v.mv_data, v.mv_size, r) == -1)
+			continue;
 		if ((rc = store_comment_index(st, txn, r)) != 0)
 			goto out;
 	}

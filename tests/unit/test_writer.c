@@ -1213,6 +1213,34 @@ test_comment_index(void **state)
 	assert_non_null(strstr(out, "not in the comment index"));
 	assert_non_null(strstr(out, "3 entries for 4 responses"));
 	free(out);
+	out = NULL;
+
+	/* A damaged response does not stop the upgrade; verify names it. */
+	env_close(e);
+	{
+		MDB_env		*env;
+		MDB_txn		*txn = raw_begin(e->dir, &env);
+		MDB_dbi		 dbi;
+		uint8_t		 kb[8];
+		MDB_val		 k = { 8, kb }, v = { 4, "junk" };
+
+		be64_put(kb, UINT64_MAX);
+		assert_int_equal(mdb_dbi_open(txn, "responses", 0, &dbi), 0);
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+		raw_commit(env, txn);
+	}
+	make_format3(e->dir);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(store_each_comment(e->st, m1, picked_pick,
+	    picked_add, &p), 0);
+	assert_int_equal(p.n, 2);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_true(store_verify(e->st, f) >= 1);
+	fclose(f);
+	assert_non_null(strstr(out, "malformed"));
+	free(out);
 }
 
 /* Adds delta to counter i of the first sums row of unit (raw LMDB), or
