@@ -703,8 +703,8 @@ report_json_text(const struct report *rep, int indent, struct buf *out)
 
 	if ((o = report_json(rep)) == NULL)
 		return (-1);
-	rc = json_dump_callback(o, report_json_put, out, JSON_REAL_PRECISION(10) |
-	    (indent ? JSON_INDENT(1) : JSON_COMPACT));
+	rc = json_dump_callback(o, report_json_put, out,
+	    JSON_REAL_PRECISION(10) | (indent ? JSON_INDENT(1) : JSON_COMPACT));
 	json_decref(o);
 	if (rc == 0)
 		rc = buf_addc(out, '\n');

@@ -1113,7 +1113,8 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 	if (format < STORE_FORMAT) {
 		/* Format 2 added kiosk key records, enrol, idem; format 3
 		 * sums and the rollups; format 4 the comment index: both
-		 * built by the caller in this txn. */
+		 * built by the caller in this txn. Format 5 answers tickets
+		 * in `answered` (records answered in place stay valid). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -1233,7 +1234,9 @@ again:
 	    (rc = mdb_dbi_open(txn, "idem", MDB_CREATE, &st->idem)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "sums", MDB_CREATE, &st->sums)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "comments", MDB_CREATE,
-	    &st->comments)) != 0)
+	    &st->comments)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "answered", MDB_CREATE,
+	    &st->answered)) != 0)
 		goto lmdb;
 	/* Before format 3: build sums and the rollups; before 4, the
 	 * comment index; then the new format is marked (meta_load). */
@@ -1379,6 +1382,49 @@ store_dir(const struct store *st)
 	return (st->dir);
 }
 
+static void
+answered_key(const struct ticket *t, uint8_t kb[ANSWERED_KEY_LEN])
+{
+	be64_put(kb, (uint64_t)t->issued);
+	memcpy(kb + 8, t->id, TICKET_ID_LEN);
+}
+
+int
+store_ticket_read(struct store *st, MDB_txn *txn, const MDB_val *v,
+    struct ticket *t)
+{
+	uint8_t	 kb[ANSWERED_KEY_LEN];
+	MDB_val	 k = { sizeof(kb), kb }, a;
+	int	 rc;
+
+	if (ticket_decode(v->mv_data, v->mv_size, t) == -1)
+		return (MDB_CORRUPTED);
+	if (t->state != TICKET_OPEN)
+		return (0);
+	answered_key(t, kb);
+	if ((rc = mdb_get(txn, st->answered, &k, &a)) == MDB_NOTFOUND)
+		return (0);
+	if (rc != 0)
+		return (rc);
+	if (a.mv_size != 8)
+		return (MDB_CORRUPTED);
+	t->state = TICKET_ANSWERED;
+	t->response = be64_get(a.mv_data);
+	return (0);
+}
+
+int
+store_ticket_answer(struct store *st, MDB_txn *txn, const struct ticket *t,
+    uint64_t response)
+{
+	uint8_t	 kb[ANSWERED_KEY_LEN], vb[8];
+	MDB_val	 k = { sizeof(kb), kb }, v = { sizeof(vb), vb };
+
+	answered_key(t, kb);
+	be64_put(vb, response);
+	return (mdb_put(txn, st->answered, &k, &v, MDB_NOOVERWRITE));
+}
+
 enum hl_rc
 store_ticket_get(struct store *st, const uint8_t id[TICKET_ID_LEN],
     struct ticket *t)
@@ -1391,8 +1437,7 @@ store_ticket_get(struct store *st, const uint8_t id[TICKET_ID_LEN],
 		goto out;
 	if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0)
 		goto out;
-	if (ticket_decode(v.mv_data, v.mv_size, t) == -1)
-		rc = MDB_CORRUPTED;
+	rc = store_ticket_read(st, txn, &v, t);
 out:
 	store_txn_abort(st, txn);
 	return (store_rc(rc));
@@ -1425,8 +1470,7 @@ store_ticket_by_code(struct store *st, const uint8_t prefix[CODE_PREFIX_LEN],
 		rc = MDB_NOTFOUND;
 		goto out;
 	}
-	if (ticket_decode(v.mv_data, v.mv_size, t) == -1)
-		rc = MDB_CORRUPTED;
+	rc = store_ticket_read(st, txn, &v, t);
 out:
 	if (c != NULL)
 		mdb_cursor_close(c);
@@ -1501,7 +1545,8 @@ out:
 
 static int
 store_walk(struct store *st, MDB_dbi dbi, const void *start,
-    size_t startlen, int (*visit)(const MDB_val *, const MDB_val *, void *),
+    size_t startlen,
+    int (*visit)(MDB_txn *, const MDB_val *, const MDB_val *, void *),
     void *ctx)
 {
 	MDB_txn		*txn = NULL;
@@ -1519,7 +1564,7 @@ store_walk(struct store *st, MDB_dbi dbi, const void *start,
 			break;
 		if (rc != 0)
 			goto out;
-		if ((rc = visit(&k, &v, ctx)) == STORE_WALK_STOP)
+		if ((rc = visit(txn, &k, &v, ctx)) == STORE_WALK_STOP)
 			break;
 		if (rc != 0) {
 			ret = rc;
@@ -1540,10 +1585,12 @@ struct store_walk_fn {
 	void		*arg;
 	uint64_t	 to;		/* responses: key limit; agg: month */
 	struct response	*r;		/* responses: decoded here */
+	struct store	*st;		/* tickets: read with their answer */
 };
 
 static int
-store_visit_key(const MDB_val *k, const MDB_val *v, void *ctx)
+store_visit_key(MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+    void *ctx)
 {
 	struct store_walk_fn	*w = ctx;
 	int			(*fn)(const uint8_t *, const struct apikey *,
@@ -1552,6 +1599,7 @@ store_visit_key(const MDB_val *k, const MDB_val *v, void *ctx)
 	struct apikey		 ak;
 	uint8_t			 hash[32];
 
+	(void)txn;
 	if (k->mv_size != 32 ||
 	    apikey_decode(v->mv_data, v->mv_size, &ak) == -1)
 		return (-1);
@@ -1563,19 +1611,21 @@ int
 store_each_key(struct store *st,
     int (*fn)(const uint8_t *, const struct apikey *, void *), void *arg)
 {
-	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL };
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL, NULL };
 
 	return (store_walk(st, st->keys, NULL, 0, store_visit_key, &w));
 }
 
 static int
-store_visit_enrol(const MDB_val *k, const MDB_val *v, void *ctx)
+store_visit_enrol(MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+    void *ctx)
 {
 	struct store_walk_fn	*w = ctx;
 	int			(*fn)(const struct enrol *, void *) =
 				    (int (*)(const struct enrol *, void *))w->fn;
 	struct enrol		 en;
 
+	(void)txn;
 	if (k->mv_size != 32 ||
 	    enrol_decode(v->mv_data, v->mv_size, &en) == -1)
 		return (-1);
@@ -1587,7 +1637,7 @@ int
 store_each_enrol(struct store *st, int (*fn)(const struct enrol *, void *),
     void *arg)
 {
-	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL };
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL, NULL };
 
 	return (store_walk(st, st->enrol, NULL, 0, store_visit_enrol, &w));
 }
@@ -1608,13 +1658,15 @@ store_check(struct store *st)
 }
 
 static int
-store_visit_response(const MDB_val *k, const MDB_val *v, void *ctx)
+store_visit_response(MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+    void *ctx)
 {
 	struct store_walk_fn	*w = ctx;
 	int			(*fn)(const struct response *, void *) =
 				    (int (*)(const struct response *,
 				    void *))w->fn;
 
+	(void)txn;
 	if (k->mv_size != 8)
 		return (-1);
 	if (be64_get(k->mv_data) >= w->to)
@@ -1628,7 +1680,8 @@ int
 store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
     int (*fn)(const struct response *, void *), void *arg)
 {
-	struct store_walk_fn	 w = { (void (*)(void))fn, arg, to_us, NULL };
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, to_us, NULL,
+				    NULL };
 	uint8_t			 kb[8];
 	int			 ret;
 
@@ -1766,7 +1819,8 @@ store_bulk(struct store *st, int on)
 }
 
 static int
-store_visit_ticket(const MDB_val *k, const MDB_val *v, void *ctx)
+store_visit_ticket(MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+    void *ctx)
 {
 	struct store_walk_fn	*w = ctx;
 	int			(*fn)(const struct ticket *, void *) =
@@ -1774,7 +1828,7 @@ store_visit_ticket(const MDB_val *k, const MDB_val *v, void *ctx)
 	struct ticket		 t;
 
 	(void)k;
-	if (ticket_decode(v->mv_data, v->mv_size, &t) == -1)
+	if (store_ticket_read(w->st, txn, v, &t) != 0)
 		return (-1);
 	return (fn(&t, w->arg));
 }
@@ -1783,7 +1837,7 @@ int
 store_each_ticket(struct store *st, int (*fn)(const struct ticket *, void *),
     void *arg)
 {
-	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL };
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, 0, NULL, st };
 
 	return (store_walk(st, st->tickets, NULL, 0, store_visit_ticket, &w));
 }
@@ -1796,7 +1850,8 @@ store_each_agg(struct store *st,
 }
 
 static int
-store_visit_agg(const MDB_val *k, const MDB_val *v, void *ctx)
+store_visit_agg(MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+    void *ctx)
 {
 	struct store_walk_fn	*w = ctx;
 	int			(*fn)(const struct agg_key *, uint64_t,
@@ -1804,6 +1859,7 @@ store_visit_agg(const MDB_val *k, const MDB_val *v, void *ctx)
 				    uint64_t, void *))w->fn;
 	struct agg_key		 ak;
 
+	(void)txn;
 	if (v->mv_size != 8 ||
 	    store_agg_key_decode(k->mv_data, k->mv_size, &ak) == -1)
 		return (-1);
@@ -1816,7 +1872,8 @@ int
 store_each_agg_months(struct store *st, uint32_t from, uint32_t to,
     int (*fn)(const struct agg_key *, uint64_t, void *), void *arg)
 {
-	struct store_walk_fn	 w = { (void (*)(void))fn, arg, to, NULL };
+	struct store_walk_fn	 w = { (void (*)(void))fn, arg, to, NULL,
+				    NULL };
 	uint8_t			 start[4];
 
 	/* Keys begin with the month, big-endian: one range, no full scan. */
@@ -2059,7 +2116,11 @@ verify_tickets(struct store *st, MDB_txn *txn, struct recomp *rc)
 			bad = -1;
 			break;
 		}
-		if (ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
+		if ((lrc = store_ticket_read(st, txn, &v, &t)) != 0) {
+			if (lrc != MDB_CORRUPTED) {
+				bad = -1;
+				break;
+			}
 			if (out != NULL)
 				fprintf(out, "ticket record %zu bytes: "
 				    "malformed\n", v.mv_size);
@@ -2147,8 +2208,9 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 		if (r->comment_len > 0) {
 			rc->comments++;
 			if (!verify_comment(st, txn, r)) {
-				fprintf(out, "response %llu: comment not in the "
-				    "comment index\n", (unsigned long long)r->key);
+				fprintf(out, "response %llu: comment not in "
+				    "the comment index\n",
+				    (unsigned long long)r->key);
 				bad++;
 			}
 		}
@@ -2163,13 +2225,56 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 		k.mv_data = r->ticket;
 		k.mv_size = TICKET_ID_LEN;
 		if (mdb_get(txn, st->tickets, &k, &v) != 0 ||
-		    ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
+		    store_ticket_read(st, txn, &v, &t) != 0) {
 			fprintf(out, "response %llu: ticket %s missing\n",
 			    (unsigned long long)r->key, hex);
 			bad++;
 		} else if (t.state != TICKET_ANSWERED || t.response != r->key) {
 			fprintf(out, "response %llu: ticket %s not answered "
 			    "by it\n", (unsigned long long)r->key, hex);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+/* Answer records: each of an open ticket record issued at its time. */
+static long
+verify_answered(struct store *st, MDB_txn *txn, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v, tk, tv;
+	struct ticket	 t;
+	char		 hex[2 * TICKET_ID_LEN + 1];
+	long		 bad = 0;
+	int		 lrc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->answered, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((lrc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (lrc != 0) {
+			bad = -1;
+			break;
+		}
+		if (k.mv_size != ANSWERED_KEY_LEN || v.mv_size != 8) {
+			fprintf(out, "answered record of %zu bytes: "
+			    "malformed\n", k.mv_size);
+			bad++;
+			continue;
+		}
+		id_hex((const uint8_t *)k.mv_data + 8, hex);
+		tk.mv_data = (uint8_t *)k.mv_data + 8;
+		tk.mv_size = TICKET_ID_LEN;
+		if (mdb_get(txn, st->tickets, &tk, &tv) != 0 ||
+		    ticket_decode(tv.mv_data, tv.mv_size, &t) == -1 ||
+		    (uint64_t)t.issued != be64_get(k.mv_data) ||
+		    t.state != TICKET_OPEN) {
+			fprintf(out, "answered record of ticket %s: no such "
+			    "open ticket issued at its time\n", hex);
 			bad++;
 		}
 	}
@@ -2389,7 +2494,7 @@ store_verify(struct store *st, FILE *out)
 	struct vlist	*l = &re.l;
 	MDB_val		 k, v;
 	uint64_t	 stored;
-	long		 bad = -1, n;
+	long		 bad = -1, n, n2;
 	size_t		 i = 0;
 	int		 rc, cmp;
 
@@ -2406,11 +2511,12 @@ store_verify(struct store *st, FILE *out)
 		goto out;
 	}
 	bad += n;
-	if ((n = verify_idem(st, txn, re.r, out)) == -1) {
+	if ((n = verify_idem(st, txn, re.r, out)) == -1 ||
+	    (n2 = verify_answered(st, txn, out)) == -1) {
 		bad = -1;
 		goto out;
 	}
-	bad += n;
+	bad += n + n2;
 	{
 		MDB_stat	 ms;
 

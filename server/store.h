@@ -19,7 +19,7 @@
 #include "survey.h"
 #include "token.h"
 
-#define STORE_FORMAT		4
+#define STORE_FORMAT		5
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"

@@ -37,6 +37,7 @@
 #define SUM_NCOUNTERS	(SUM_SUSPECT + 1)
 #define SUM_VAL_LEN	(1 + 8 * SUM_NCOUNTERS)
 #define COMMENT_KEY_LEN	(4 + 8)
+#define ANSWERED_KEY_LEN	(8 + TICKET_ID_LEN)
 #define COMMENT_VAL_LEN	((SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1))
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
 	    1 + COUNTER_MAX)
@@ -53,6 +54,7 @@ struct store {
 	MDB_dbi			 idem;		/* idem_hash -> struct idem */
 	MDB_dbi			 sums;		/* SUM_KEY_LEN -> counters */
 	MDB_dbi			 comments;	/* month | response key */
+	MDB_dbi			 answered;	/* issued | ticket id */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;
@@ -111,7 +113,20 @@ int	 store_rebuild_sums(struct store *, MDB_txn *);
  * the writer's txn: the month's comments are read from the index, not by
  * walking the responses. Returns an LMDB code, or EINVAL.
  */
-int	 store_comment_index(struct store *, MDB_txn *, const struct response *);
+int	 store_comment_index(struct store *, MDB_txn *,
+	    const struct response *);
+/*
+ * A ticket record v read in txn, with its answer: since format 5 an
+ * answer leaves the record as it was issued and adds a record to
+ * `answered` keyed by issue time, so that the answers of one batch, to
+ * tickets issued close together, dirty few pages. Returns 0, an LMDB
+ * code, or MDB_CORRUPTED for a record that does not decode.
+ */
+int	 store_ticket_read(struct store *, MDB_txn *, const MDB_val *v,
+	    struct ticket *);
+/* Records t as answered by response (t must be open), in the writer's txn. */
+int	 store_ticket_answer(struct store *, MDB_txn *, const struct ticket *,
+	    uint64_t response);
 /* Builds the comment index from the responses: the upgrade to format 4. */
 int	 store_rebuild_comments(struct store *, MDB_txn *);
 

@@ -98,8 +98,8 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 			if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0)
 				return (rc == MDB_NOTFOUND ?
 				    MDB_CORRUPTED : rc);
-			if (ticket_decode(v.mv_data, v.mv_size, &old) == -1)
-				return (MDB_CORRUPTED);
+			if ((rc = store_ticket_read(st, txn, &v, &old)) != 0)
+				return (rc);
 			*t = old;
 			return (0);
 		}
@@ -173,7 +173,7 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	struct response	*r = &op->u.answer.r;
 	struct ticket	 t;
-	uint8_t		 kb[8], tenc[TICKET_ENC_MAX], *renc = NULL;
+	uint8_t		 kb[8], *renc = NULL;
 	uint64_t	 d[SUM_NCOUNTERS];
 	MDB_val		 k, v;
 	size_t		 i, n;
@@ -216,10 +216,8 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 			}
 			goto out;
 		}
-		if (ticket_decode(v.mv_data, v.mv_size, &t) == -1) {
-			rc = MDB_CORRUPTED;
+		if ((rc = store_ticket_read(st, txn, &v, &t)) != 0)
 			goto out;
-		}
 		if (t.state == TICKET_ANSWERED) {
 			op->rc = HL_CONFLICT;
 			goto out;
@@ -273,20 +271,10 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 		if ((rc = mdb_put(txn, st->idem, &k, &v, 0)) != 0)
 			goto out;
 	}
-	if (r->has_ticket) {
-		t.state = TICKET_ANSWERED;
-		t.response = r->key;
-		if ((n = ticket_encode(&t, tenc, sizeof(tenc))) == 0) {
-			rc = MDB_CORRUPTED;
-			goto out;
-		}
-		k.mv_data = t.id;
-		k.mv_size = TICKET_ID_LEN;
-		v.mv_data = tenc;
-		v.mv_size = n;
-		if ((rc = mdb_put(txn, st->tickets, &k, &v, 0)) != 0)
-			goto out;
-	}
+	/* The ticket record stays as issued (see store_ticket_read). */
+	if (r->has_ticket &&
+	    (rc = store_ticket_answer(st, txn, &t, r->key)) != 0)
+		goto out;
 	/* Each answer under its unit and in the unit "" rollup. */
 	memset(d, 0, sizeof(d));
 	for (i = 0; i < r->nanswers; i++) {

@@ -1243,6 +1243,125 @@ test_comment_index(void **state)
 	free(out);
 }
 
+/* The raw ticket record of id (plain LMDB), decoded. */
+static void
+raw_ticket(const char *dir, const uint8_t *id, struct ticket *t)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_dbi		 dbi;
+	MDB_val		 k = { TICKET_ID_LEN, (void *)id }, v;
+
+	assert_int_equal(mdb_dbi_open(txn, "tickets", 0, &dbi), 0);
+	assert_int_equal(mdb_get(txn, dbi, &k, &v), 0);
+	assert_int_equal(ticket_decode(v.mv_data, v.mv_size, t), 0);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+}
+
+/*
+ * Puts t as its record (plain LMDB) and deletes its answer record: the
+ * ticket as a hailong before format 5 left it.
+ */
+static void
+raw_ticket_in_place(const char *dir, const struct ticket *t)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_dbi		 dbi;
+	uint8_t		 enc[TICKET_ENC_MAX], ak[8 + TICKET_ID_LEN];
+	MDB_val		 k = { TICKET_ID_LEN, (void *)t->id }, v;
+
+	v.mv_data = enc;
+	v.mv_size = ticket_encode(t, enc, sizeof(enc));
+	assert_true(v.mv_size > 0);
+	assert_int_equal(mdb_dbi_open(txn, "tickets", 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	be64_put(ak, (uint64_t)t->issued);
+	memcpy(ak + 8, t->id, TICKET_ID_LEN);
+	k.mv_data = ak;
+	k.mv_size = sizeof(ak);
+	assert_int_equal(mdb_dbi_open(txn, "answered", 0, &dbi), 0);
+	assert_int_equal(mdb_del(txn, dbi, &k, NULL), 0);
+	raw_commit(env, txn);
+}
+
+/* An answer record for a ticket that does not exist (plain LMDB). */
+static void
+raw_orphan_answer(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_dbi		 dbi;
+	uint8_t		 kb[8 + TICKET_ID_LEN], vb[8];
+	MDB_val		 k = { sizeof(kb), kb }, v = { sizeof(vb), vb };
+
+	memset(kb, 0x77, sizeof(kb));
+	memset(vb, 0, sizeof(vb));
+	assert_int_equal(mdb_dbi_open(txn, "answered", 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	raw_commit(env, txn);
+}
+
+static void
+test_answer_records(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct ticket	 t, raw;
+	uint8_t		 id[TICKET_ID_LEN];
+	uint64_t	 key;
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+
+	ticket_op(&op, "92.001", "", now_sec(), now_sec() + 86400);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+	answer_op(&op, id, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	key = op.u.answer.r.key;
+
+	/* The record stays as issued; the answer is read with it. */
+	assert_int_equal(store_ticket_get(e->st, id, &t), HL_OK);
+	assert_int_equal(t.state, TICKET_ANSWERED);
+	assert_true(t.response == key);
+	env_close(e);
+	raw_ticket(e->dir, id, &raw);
+	assert_int_equal(raw.state, TICKET_OPEN);
+	env_open(e);
+	answer_op(&op, id, 5);
+	assert_int_equal(writer_run(e->w, &op), HL_CONFLICT);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	/* A ticket answered in place by an older hailong stays answered. */
+	env_close(e);
+	raw_ticket_in_place(e->dir, &t);
+	raw_ticket(e->dir, id, &raw);
+	assert_int_equal(raw.state, TICKET_ANSWERED);
+	env_open(e);
+	assert_int_equal(store_ticket_get(e->st, id, &t), HL_OK);
+	assert_int_equal(t.state, TICKET_ANSWERED);
+	assert_true(t.response == key);
+	answer_op(&op, id, 5);
+	assert_int_equal(writer_run(e->w, &op), HL_CONFLICT);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	/* verify names an answer record without its ticket. */
+	env_close(e);
+	raw_orphan_answer(e->dir);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 1);
+	fclose(f);
+	assert_non_null(strstr(out, "no such open ticket"));
+	free(out);
+}
+
 /* Adds delta to counter i of the first sums row of unit (raw LMDB), or
  * deletes the row when del. */
 static void
@@ -1547,6 +1666,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sums_and_rollups, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_comment_index, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_answer_records, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
