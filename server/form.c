@@ -16,18 +16,6 @@
 #define FORM_DECODE_BAD		(-1)	/* bad percent-encoding */
 #define FORM_DECODE_LONG	(-2)	/* over max bytes */
 
-static int
-form_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /*
  * Decodes s[0..len) into out (room for max bytes plus a NUL). Returns the
  * decoded length, FORM_DECODE_BAD or FORM_DECODE_LONG.
@@ -45,8 +33,8 @@ form_decode(const char *s, size_t len, char *out, size_t max)
 			c = ' ';
 		else if (c == '%') {
 			if (len - i < 3 ||
-			    (hi = form_hex(s[i + 1])) == -1 ||
-			    (lo = form_hex(s[i + 2])) == -1)
+			    (hi = hex_digit(s[i + 1])) == -1 ||
+			    (lo = hex_digit(s[i + 2])) == -1)
 				return (FORM_DECODE_BAD);
 			c = (char)(hi << 4 | lo);
 			i += 2;

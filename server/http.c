@@ -510,18 +510,6 @@ http_queue(struct req *r, const char *allow)
 	return (ret);
 }
 
-static int
-http_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /*
  * Percent-decoding of paths and query values, in place. "%00" stays as it
  * is: a NUL would cut a C string short, and "/kiosk/kiosk.js%00.html"
@@ -537,8 +525,8 @@ http_unescape(void *cls, struct MHD_Connection *conn, char *s)
 	(void)cls;
 	(void)conn;
 	while (*p != '\0') {
-		if (p[0] == '%' && (hi = http_hex(p[1])) >= 0 &&
-		    (lo = http_hex(p[2])) >= 0 && (hi | lo) != 0) {
+		if (p[0] == '%' && (hi = hex_digit(p[1])) >= 0 &&
+		    (lo = hex_digit(p[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi << 4 | lo);
 			p += 3;
 		} else

@@ -370,21 +370,6 @@ out:
 	return (rc);
 }
 
-/* [a-z0-9_]{1,QUESTION_ID_MAX}: question and option ids. */
-static int
-json_id_ok(const char *s, size_t len)
-{
-	size_t	 i;
-
-	if (len == 0 || len > QUESTION_ID_MAX)
-		return (0);
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return (0);
-	return (1);
-}
-
 static int
 json_digits(const char *s, size_t n, int *v)
 {
@@ -517,8 +502,8 @@ json_in_answers(json_t *a, struct response_req *out, char *why,
 			}
 			json_array_foreach(v, i, e) {
 				if (!json_is_string(e) ||
-				    !json_id_ok(json_string_value(e),
-				    json_string_length(e))) {
+				    !ident_valid(json_string_value(e),
+				    json_string_length(e), QUESTION_ID_MAX)) {
 					snprintf(why, whylen, "answers.reasons:"
 					    " each an option id (a-z, 0-9, _)");
 					return (HL_INVALID);
@@ -538,7 +523,7 @@ json_in_answers(json_t *a, struct response_req *out, char *why,
 			continue;
 		}
 		n = strlen(key);
-		if (!json_id_ok(key, n)) {
+		if (!ident_valid(key, n, QUESTION_ID_MAX)) {
 			snprintf(why, whylen, "answers: unknown question");
 			return (HL_INVALID);
 		}
@@ -546,8 +531,8 @@ json_in_answers(json_t *a, struct response_req *out, char *why,
 			snprintf(why, whylen, "answers: too many questions");
 			return (HL_INVALID);
 		}
-		if (!json_is_string(v) || !json_id_ok(json_string_value(v),
-		    json_string_length(v))) {
+		if (!json_is_string(v) || !ident_valid(json_string_value(v),
+		    json_string_length(v), QUESTION_ID_MAX)) {
 			snprintf(why, whylen, "answers.%s: must be an "
 			    "option id", key);
 			return (HL_INVALID);

@@ -264,6 +264,18 @@ utf8_chars(const char *s, size_t len)
 }
 
 int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+int
 ident_valid(const char *s, size_t len, size_t max)
 {
 	size_t	 i;

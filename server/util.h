@@ -59,6 +59,8 @@ size_t	 utf8_chars(const char *s, size_t len);
 
 /* 1 when s[0..len) is 1..max bytes of [a-z0-9_] (ids in schema/). */
 int	 ident_valid(const char *s, size_t len, size_t max);
+/* Value of a hexadecimal digit, either case; -1 if none. */
+int	 hex_digit(char c);
 
 /* Wall-clock now in seconds and in microseconds since the epoch (UTC). */
 int64_t	 now_sec(void);

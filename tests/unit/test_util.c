@@ -388,6 +388,13 @@ static void
 test_ident(void **state)
 {
 	(void)state;
+	assert_int_equal(hex_digit('0'), 0);
+	assert_int_equal(hex_digit('9'), 9);
+	assert_int_equal(hex_digit('a'), 10);
+	assert_int_equal(hex_digit('F'), 15);
+	assert_int_equal(hex_digit('g'), -1);
+	assert_int_equal(hex_digit('%'), -1);
+	assert_int_equal(hex_digit('\0'), -1);
 	assert_int_equal(ident_valid("on_time", 7, 23), 1);
 	assert_int_equal(ident_valid("a1_", 3, 3), 1);
 	assert_int_equal(ident_valid("a1_", 3, 2), 0);		/* too long */
