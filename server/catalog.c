@@ -864,6 +864,26 @@ catalog_unit(const struct catalog *c, const char *code, size_t len)
 	return (NULL);
 }
 
+int
+catalog_in_subtree(const struct catalog *c, const char *u, const char *top)
+{
+	const struct unit	*x;
+	size_t			 depth = 0;
+
+	x = catalog_unit(c, u, strnlen(u, UNIT_CODE_MAX + 1));
+	if (x != NULL && top[0] == '\0')
+		return (1);
+	/* catalog_load() refused cycles; the bound is for safety only. */
+	while (x != NULL && depth++ <= c->nunits) {
+		if (strcmp(x->code, top) == 0)
+			return (1);
+		if (x->parent[0] == '\0')
+			break;
+		x = catalog_unit(c, x->parent, strlen(x->parent));
+	}
+	return (0);
+}
+
 const struct procedure *
 catalog_procedure(const struct catalog *c, const char *code, size_t len)
 {

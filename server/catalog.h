@@ -80,5 +80,11 @@ const struct unit *catalog_unit(const struct catalog *,
 	    const char *code, size_t len);
 const struct procedure *catalog_procedure(const struct catalog *,
 	    const char *code, size_t len);
+/*
+ * 1 when the unit code u (NUL-terminated) is top or lies below it; 0 for
+ * an unknown u. An empty top is the whole tree: every known unit.
+ */
+int	 catalog_in_subtree(const struct catalog *, const char *u,
+	    const char *top);
 
 #endif

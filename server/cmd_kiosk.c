@@ -176,6 +176,7 @@ kiosk_run(int argc, char **argv)
 	} else if (strcmp(verb, "revoke") == 0) {
 		memset(&op, 0, sizeof(op));
 		op.kind = WOP_REVOKE;
+		op.u.revoke.role = ROLE_KIOSK;
 		strlcpy(op.u.revoke.name, name, sizeof(op.u.revoke.name));
 		switch (writer_run(a.w, &op)) {
 		case HL_OK:

@@ -153,6 +153,24 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		c->map_size = (size_t)(num * unit);
 		return (0);
 	}
+	if (strcmp(name, "trusted_proxies") == 0) {
+		char	 sub[160];
+
+		if (netaddr_list_parse(&c->proxies, v, sub, sizeof(sub)) ==
+		    -1) {
+			snprintf(why, whylen, "trusted_proxies: %s", sub);
+			return (-1);
+		}
+		return (0);
+	}
+	if (strcmp(name, "handling_anywhere") == 0) {
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+			c->handling_anywhere = v[0] == 'y';
+			return (0);
+		}
+		snprintf(why, whylen, "handling_anywhere: want yes or no");
+		return (-1);
+	}
 	if (strcmp(name, "threads") == 0) {
 		if (parse_num(v, strlen(v), 0, CONFIG_THREADS_MAX, &num) == -1) {
 			snprintf(why, whylen, "threads: want 0..%d (0: one per"
@@ -179,11 +197,13 @@ config_handler(void *arg, const char *section, const char *name,
 	char			 why[200];
 
 	if (strcmp(section, "server") == 0 && strcmp(name, "ttl") != 0 &&
-	    strcmp(name, "ticket_ttl") != 0) {
+	    strcmp(name, "ticket_ttl") != 0 &&
+	    strcmp(name, "handling_anywhere") != 0) {
 		if (config_set(cx->c, name, value, why, sizeof(why)) == 0)
 			return (1);
 	} else if (strcmp(section, "tickets") == 0 &&
-	    strcmp(name, "ttl") == 0) {
+	    (strcmp(name, "ttl") == 0 ||
+	    strcmp(name, "handling_anywhere") == 0)) {
 		if (config_set(cx->c, name, value, why, sizeof(why)) == 0)
 			return (1);
 	} else

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netaddr.h"
+
 #define CONFIG_HOST_MAX		63
 #define CONFIG_URL_MAX		200
 #define CONFIG_PORT_DEFAULT	8080
@@ -30,19 +32,24 @@ struct config {
 	size_t		 map_size;		/* 0 = STORE_MAPSIZE_INITIAL */
 	char		 tls_cert[PATH_MAX];	/* "" = plain HTTP */
 	char		 tls_key[PATH_MAX];
+	/* Peers whose X-Forwarded-For and -Proto are believed. */
+	struct netaddr_list proxies;
+	/* Tickets may name a handling unit outside the key's subtree. */
+	int		 handling_anywhere;
 };
 
 void	 config_defaults(struct config *);
 /*
  * Sets one setting by its INI name ("listen", "data", "base_url",
  * "share", "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key",
- * "map_size");
+ * "map_size", "trusted_proxies", "handling_anywhere");
  * flags use the same names. Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
 	    char *why, size_t whylen);
 /* Reads an INI file: [server] listen, data, base_url, share, threads,
- * max_batch, tls_cert, tls_key; [tickets] ttl. -1 with "file:line: reason". */
+ * max_batch, tls_cert, tls_key, map_size, trusted_proxies; [tickets] ttl,
+ * handling_anywhere. -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);
 

@@ -187,7 +187,7 @@ h_kiosk_enrolled(struct req *r)
 	case HL_OK:
 		break;
 	case HL_NOT_FOUND:
-		http_auth_failed(r);
+		http_auth_failed(r, LIMIT_CODE);
 		http_fail(r, 404, "unknown, used or expired enrolment code");
 		goto out;
 	case HL_FULL:
@@ -217,7 +217,7 @@ h_kiosk_enrol(struct req *r)
 	char			 secret[KIOSK_SECRET_LEN + 1], why[200];
 	size_t			 i, n;
 
-	if (http_auth_blocked(r))
+	if (http_auth_blocked(r, LIMIT_CODE))
 		return;
 	if (h_kiosk_parse_rc(r, json_in_enrol(r->body.data != NULL ?
 	    r->body.data : "", r->body.len, &rq, why, sizeof(why)), why) == -1)

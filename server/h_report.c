@@ -329,8 +329,6 @@ h_signin_post(struct req *r)
 	char		 base[APP_URL_MAX + 1];
 	size_t		 i, keylen = 0;
 
-	if (http_auth_blocked(r))
-		return;
 	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why)) != HL_OK) {
 		http_fail(r, 400, why);
@@ -363,7 +361,16 @@ h_signin_post(struct req *r)
 	if (store_key_get(r->app->st, hash, &k) != HL_OK ||
 	    (k.role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_COUNTER)) == 0)
 		goto bad;
-	if (session_create(k.role, k.unit, id, &ses) == -1) {
+	switch (session_create(k.role, k.unit, hash, k.name, id, &ses)) {
+	case 0:
+		break;
+	case 1:
+		form_clear(&f);
+		r->retry_after = SESSION_SIGNIN_WINDOW;
+		http_fail(r, 429, "too many sign-ins with this key; wait and "
+		    "try again");
+		return;
+	default:
 		form_clear(&f);
 		http_fail(r, 503, "too many sessions; try again");
 		return;
@@ -371,13 +378,18 @@ h_signin_post(struct req *r)
 	app_base_url(r->app, base, sizeof(base));
 	snprintf(r->cookie, sizeof(r->cookie), "%s=%s; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, id, SESSION_TTL,
-	    strncmp(base, "https:", 6) == 0 ? "; Secure" : "");
+	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
 	http_redirect(r, 303, next != NULL && h_next_ok(next, strlen(next)) ?
 	    next : "/reports/monthly");
 	form_clear(&f);
 	return;
 bad:
-	http_auth_failed(r);
+	/* Only now: a right key is never refused for others' failures. */
+	if (http_auth_blocked(r, LIMIT_SIGNIN)) {
+		form_clear(&f);
+		return;
+	}
+	http_auth_failed(r, LIMIT_SIGNIN);
 	h_signin_render(r, 401, next, 1);
 	form_clear(&f);
 }
@@ -418,6 +430,6 @@ h_signout(struct req *r)
 	app_base_url(r->app, base, sizeof(base));
 	snprintf(r->cookie, sizeof(r->cookie), "%s=; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=0%s", SESSION_COOKIE,
-	    strncmp(base, "https:", 6) == 0 ? "; Secure" : "");
+	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
 	http_redirect(r, 303, "/signin");
 }

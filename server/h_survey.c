@@ -170,7 +170,7 @@ h_code(struct req *r)
 	enum hl_rc	 rc;
 
 	h_survey_lang(r);
-	if (http_auth_blocked(r))
+	if (http_auth_blocked(r, LIMIT_CODE))
 		return;
 	if (code == NULL || strlen(code) > 2 * CODE_LEN ||
 	    token_code_parse(code, strlen(code), prefix) == -1) {
@@ -185,7 +185,7 @@ h_code(struct req *r)
 	}
 	if ((rc = store_ticket_by_code(r->app->st, prefix, &t)) != HL_OK) {
 		if (rc == HL_NOT_FOUND)
-			http_auth_failed(r);
+			http_auth_failed(r, LIMIT_CODE);
 		http_fail(r, rc == HL_NOT_FOUND ? 404 : 500, "no such code");
 		return;
 	}

@@ -89,6 +89,22 @@ h_ticket_issue(struct req *r)
 		http_fail(r, 422, why);
 		return;
 	}
+	/*
+	 * Before anything is looked up: a key limited to a unit learns
+	 * nothing of other units' cases, known or not.
+	 */
+	if (r->unit[0] != '\0' &&
+	    !catalog_in_subtree(r->app->cat, rq.unit, r->unit)) {
+		http_fail(r, 403, "unit: outside this key's units");
+		return;
+	}
+	if (r->unit[0] != '\0' && rq.handling_unit[0] != '\0' &&
+	    !r->app->cfg.handling_anywhere &&
+	    !catalog_in_subtree(r->app->cat, rq.handling_unit, r->unit)) {
+		http_fail(r, 403, "handling_unit: outside this key's units "
+		    "(handling_anywhere = yes under [tickets] allows it)");
+		return;
+	}
 	if (app_ticket_prepare(r->app, &rq, &r->op, why, sizeof(why)) !=
 	    HL_OK) {
 		http_fail(r, 422, why);

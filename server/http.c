@@ -8,6 +8,7 @@
  * nothing of it after resuming.
  */
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,9 +24,11 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "conn.h"
 #include "crypto.h"
 #include "h.h"
 #include "http.h"
+#include "netaddr.h"
 #include "pair.h"
 #include "route.h"
 #include "session.h"
@@ -64,15 +67,6 @@ http_pem(const char *path, char *why, size_t whylen)
 	}
 	return (p);
 }
-
-/* Failed authentications per client address (see http_auth_blocked). */
-struct http_limit {
-	uint8_t		 addr[16];
-	int64_t		 start;
-	unsigned	 fails;
-};
-static struct http_limit	 http_limits[HTTP_LIMIT_SLOTS];
-static pthread_mutex_t		 http_limit_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Requests waiting for the writer, and whether the server is stopping. */
 static atomic_int	 http_inflight;
@@ -152,15 +146,15 @@ http_fail(struct req *r, unsigned status, const char *why)
 	r->no_store = 1;
 }
 
-/* The client's address as 16 bytes (IPv4 mapped into IPv6). */
+/* The peer's address of conn as 16 bytes (IPv4 mapped into IPv6). */
 static void
-http_addr(struct req *r, uint8_t out[16])
+http_peer(struct MHD_Connection *conn, uint8_t out[16])
 {
 	const union MHD_ConnectionInfo	*ci;
 	const struct sockaddr		*sa;
 
 	memset(out, 0, 16);
-	ci = MHD_get_connection_info(r->conn,
+	ci = MHD_get_connection_info(conn,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || (sa = ci->client_addr) == NULL)
 		return;
@@ -173,33 +167,35 @@ http_addr(struct req *r, uint8_t out[16])
 		    (const void *)sa)->sin6_addr, 16);
 }
 
-static struct http_limit *
-http_limit_slot(const uint8_t addr[16])
+/*
+ * The request's client: the peer, or behind a trusted proxy the address
+ * it forwarded; https from TLS or, from that proxy only, its
+ * X-Forwarded-Proto. Returns 1 when a trusted proxy forwarded it.
+ */
+static int
+http_client(struct req *r)
 {
-	uint32_t	 h = 2166136261u;
-	size_t		 i;
+	const struct netaddr_list *tp = &r->app->cfg.proxies;
+	const char	*proto;
+	uint8_t		 peer[16];
+	int		 fwd;
 
-	for (i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return (&http_limits[h % HTTP_LIMIT_SLOTS]);
+	http_peer(r->conn, peer);
+	fwd = netaddr_client(tp, peer, http_header(r, "X-Forwarded-For"),
+	    r->addr);
+	r->https = r->app->cfg.tls_cert[0] != '\0';
+	if (tp->n > 0 && netaddr_list_has(tp, peer) &&
+	    (proto = http_header(r, "X-Forwarded-Proto")) != NULL)
+		r->https = strcasecmp(proto, "https") == 0;
+	return (fwd);
 }
 
 int
-http_auth_blocked(struct req *r)
+http_auth_blocked(struct req *r, enum limit_kind kind)
 {
-	struct http_limit	*l;
-	uint8_t			 addr[16];
-	int64_t			 now = now_sec(), left = 0;
+	int64_t		 left;
 
-	http_addr(r, addr);
-	pthread_mutex_lock(&http_limit_mu);
-	l = http_limit_slot(addr);
-	if (memcmp(l->addr, addr, 16) == 0 &&
-	    l->fails >= HTTP_AUTH_FAILS_MAX &&
-	    now - l->start < HTTP_AUTH_WINDOW)
-		left = HTTP_AUTH_WINDOW - (now - l->start);
-	pthread_mutex_unlock(&http_limit_mu);
-	if (left <= 0)
+	if ((left = limit_blocked(r->addr, kind, now_sec())) <= 0)
 		return (0);
 	r->retry_after = (unsigned)left;
 	http_fail(r, 429, "too many failed attempts; wait and try again");
@@ -207,24 +203,9 @@ http_auth_blocked(struct req *r)
 }
 
 void
-http_auth_failed(struct req *r)
+http_auth_failed(struct req *r, enum limit_kind kind)
 {
-	struct http_limit	*l;
-	uint8_t			 addr[16];
-	int64_t			 now = now_sec();
-
-	http_addr(r, addr);
-	pthread_mutex_lock(&http_limit_mu);
-	l = http_limit_slot(addr);
-	/* A new address or an old window takes the slot afresh. */
-	if (memcmp(l->addr, addr, 16) != 0 ||
-	    now - l->start >= HTTP_AUTH_WINDOW) {
-		memcpy(l->addr, addr, 16);
-		l->start = now;
-		l->fails = 0;
-	}
-	l->fails++;
-	pthread_mutex_unlock(&http_limit_mu);
+	limit_fail(r->addr, kind, now_sec());
 }
 
 void
@@ -319,6 +300,11 @@ http_park(struct req *r, void (*cont)(struct req *))
 	r->submitted = 1;
 	r->cont = cont;
 	r->state = RS_SUSPENDED;
+	/* A long poll holds no place of its client's. */
+	if (r->client_counted) {
+		conn_client_leave(r->addr);
+		r->client_counted = 0;
+	}
 	MHD_suspend_connection(r->conn);
 }
 
@@ -346,7 +332,8 @@ http_ctype_is(struct req *r, const char *want)
 
 /*
  * The role of the request's Bearer key or, without one, of its session
- * cookie; 0 when none or bad. *present: some credential was sent.
+ * cookie; 0 when none or a bad key, -1 for a write without its CSRF
+ * token, -2 for a session that is over. *present: a credential was sent.
  */
 static int
 http_role(struct req *r, int *present)
@@ -364,8 +351,14 @@ http_role(struct req *r, int *present)
 		if (h == NULL)
 			return (0);
 		*present = 1;
+		/* A stale cookie (a restart, an expiry) is no attempt. */
 		if (session_get(h, strlen(h), &ses) == -1)
-			return (0);
+			return (-2);
+		/* A revoked key's sessions end with it. */
+		if (store_key_get(r->app->st, ses.key, &k) != HL_OK) {
+			session_end(h, strlen(h));
+			return (-2);
+		}
 		r->via_session = 1;
 		strlcpy(r->unit, ses.unit, sizeof(r->unit));
 		/* A cookie rides along on any request: writes need CSRF. */
@@ -415,11 +408,15 @@ http_dispatch(struct req *r, const char *allow)
 		return;
 	}
 	if (rt->roles != ROLE_NONE) {
-		if (http_auth_blocked(r))
-			return;
 		role = http_role(r, &present);
-		if (role <= 0 && present)
-			http_auth_failed(r);
+		/* Only a failed credential meets the failure limit. */
+		if (role == 0 && present) {
+			if (http_auth_blocked(r, LIMIT_KEY))
+				return;
+			http_auth_failed(r, LIMIT_KEY);
+		}
+		if (role == -2)
+			role = 0;
 		if (role == -1) {
 			http_fail(r, 403, "missing or wrong X-CSRF-Token");
 			return;
@@ -485,7 +482,7 @@ http_queue(struct req *r, const char *allow)
 	if (r->no_store)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");
-	if (r->bad_framing)
+	if (r->bad_framing || r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
 	if (r->cookie[0] != '\0')
@@ -536,10 +533,12 @@ http_unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return ((size_t)(w - s));
 }
 
+/* What the headers say of the body's framing. */
 struct http_cl {
-	int		 n;
+	int		 n;		/* Content-Length headers */
 	const char	*first;
 	int		 differ;
+	int		 te;		/* Transfer-Encoding headers */
 };
 
 static enum MHD_Result
@@ -549,6 +548,8 @@ http_count_cl(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct http_cl	*c = cls;
 
 	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		c->te++;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
 		return (MHD_YES);
 	if (c->n++ == 0)
@@ -556,6 +557,63 @@ http_count_cl(void *cls, enum MHD_ValueKind kind, const char *key,
 	else if (strcmp(c->first, value) != 0)
 		c->differ = 1;
 	return (MHD_YES);
+}
+
+/* The connection's caps and deadlines (conn.h), or NULL. */
+static struct conn *
+http_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return (ci != NULL ? ci->socket_context : NULL);
+}
+
+/*
+ * The first call, with the headers in: checks that need no body. Returns
+ * 0 to go on reading, or -1 with the reply set; it goes out at once and
+ * the connection is closed, so a body refused is never read.
+ */
+static int
+http_arrive(struct req *r, struct MHD_Connection *conn)
+{
+	struct http_cl	 cl = { 0, NULL, 0, 0 };
+	long long	 len = 0;
+	size_t		 cap = r->rt != NULL ? r->rt->body_max : 0;
+	int		 fwd;
+
+	fwd = http_client(r);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_count_cl, &cl);
+	/*
+	 * Two lengths that differ, or a length beside chunked coding, frame
+	 * the body two ways (request smuggling, RFC 9112 6.1).
+	 */
+	if (cl.te > 0 && cl.n > 0) {
+		r->close = 1;
+		http_fail(r, 400, "Transfer-Encoding and Content-Length "
+		    "together");
+		return (-1);
+	}
+	r->bad_framing = cl.differ;
+	if (cl.n > 0 && !cl.differ &&
+	    parse_num(cl.first, strlen(cl.first), 0, LLONG_MAX, &len) == 0 &&
+	    r->rt != NULL && (unsigned long long)len > cap) {
+		r->close = 1;	/* the body stays unread */
+		http_fail(r, 413, "request body too large");
+		return (-1);
+	}
+	if (fwd) {
+		if (conn_client_enter(r->addr) == -1) {
+			r->close = 1;
+			http_fail(r, 429, "too many requests at once from this "
+			    "address");
+			return (-1);
+		}
+		r->client_counted = 1;
+	}
+	conn_headers_done(r->cn, cl.te > 0 ? cap + 1 : (uint64_t)len);
+	return (0);
 }
 
 static enum MHD_Result
@@ -578,27 +636,29 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->is_api = strncmp(url, "/api/", 5) == 0;
 		r->rt = route_find(method, url, &r->arg, &r->arglen, allow,
 		    sizeof(allow));
+		r->cn = http_conn_of(conn);
 		cap = r->rt != NULL ? r->rt->body_max : 0;
 		buf_init(&r->body, cap);
 		buf_init(&r->out, PAGE_MAX);
 		*req_cls = r;
-		/*
-		 * Two lengths that differ frame the body two ways (request
-		 * smuggling): refused, and the connection closed after.
-		 */
-		{
-			struct http_cl	 cl = { 0, NULL, 0 };
-
-			MHD_get_connection_values(conn, MHD_HEADER_KIND,
-			    http_count_cl, &cl);
-			r->bad_framing = cl.differ;
-		}
+		if (http_arrive(r, conn) == -1)
+			return (http_queue(r, allow));
 		return (MHD_YES);
 	}
 	if (*upload_size > 0) {
-		/* Past the cap the rest is read and dropped: 413 at the end. */
-		if (!r->too_big && buf_add(&r->body, upload, *upload_size) == -1)
+		/*
+		 * Past the cap (a chunked body: its length was not known)
+		 * the rest is read and dropped for the 413 at its end, up
+		 * to HTTP_DRAIN_MAX; past that the connection is cut.
+		 */
+		if (!r->too_big && buf_add(&r->body, upload, *upload_size) ==
+		    -1) {
 			r->too_big = 1;
+			r->close = 1;	/* after the 413 */
+		}
+		if (r->too_big && (r->drained += *upload_size) >
+		    HTTP_DRAIN_MAX)
+			return (MHD_NO);
 		*upload_size = 0;
 		return (MHD_YES);
 	}
@@ -609,9 +669,12 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->state = RS_NEW;
 		r->cont(r);
 		return (http_queue(r, NULL));
+	case RS_DONE:
+		return (MHD_YES);	/* answered early, being closed */
 	default:
 		break;
 	}
+	conn_busy(r->cn);
 	route_find(method, url, &r->arg, &r->arglen, allow, sizeof(allow));
 	if (r->bad_framing) {
 		http_fail(r, 400, "conflicting Content-Length headers");
@@ -632,7 +695,6 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 	(void)cls;
 	(void)conn;
-	(void)toe;
 	if (r == NULL)
 		return;
 	/*
@@ -641,10 +703,42 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	 */
 	if (r->submitted)
 		atomic_fetch_sub(&http_inflight, 1);
+	if (r->client_counted)
+		conn_client_leave(r->addr);
+	/* Still open (kept alive): the next request's headers are due. */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		conn_idle(r->cn);
 	buf_clear(&r->body);
 	buf_clear(&r->out);
 	free(r);
 	*req_cls = NULL;
+}
+
+/* A connection opens (caps, header deadline) or closes. */
+static void
+http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct app			*a = cls;
+	const union MHD_ConnectionInfo	*ci;
+	uint8_t				 peer[16];
+	int				 fd;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conn_close(*socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci == NULL)
+		return;
+	fd = ci->connect_fd;
+	http_peer(conn, peer);
+	*socket_context = conn_open(fd, peer,
+	    netaddr_list_has(&a->cfg.proxies, peer));
+	/* Refused by a cap: it ends before a byte is read. */
+	if (*socket_context == NULL)
+		shutdown(fd, SHUT_RDWR);
 }
 
 int
@@ -695,8 +789,8 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_SOCK_ADDR, res->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_TOTAL_MAX,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, a,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
@@ -709,6 +803,14 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 		snprintf(why, whylen, "cannot listen on %s:%u (in use, not"
 		    " an address of this machine, or a bad TLS key?)",
 		    a->cfg.host, a->cfg.port);
+		free(h->cert);
+		free(h->key);
+		free(h);
+		return (-1);
+	}
+	if (conn_watch_start() == -1) {
+		snprintf(why, whylen, "cannot start the connection watchdog");
+		MHD_stop_daemon(h->d);
 		free(h->cert);
 		free(h->key);
 		free(h);
@@ -742,6 +844,7 @@ http_stop(struct http *h)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
+	conn_watch_stop();
 	free(h->cert);
 	if (h->key != NULL)
 		crypto_zero(h->key, strlen(h->key));

@@ -15,18 +15,16 @@
 #include "app.h"
 #include "buf.h"
 #include "form.h"
+#include "limit.h"
 #include "writer.h"
 
 #define HTTP_CONN_TIMEOUT	30	/* seconds idle before close */
-#define HTTP_CONN_LIMIT		4096
-#define HTTP_PER_IP_LIMIT	256
 #define HTTP_CONN_MEMORY	(16u * 1024)
+#define HTTP_DRAIN_MAX		(1024u * 1024)	/* chunked body past its cap */
 #define HTTP_LOCATION_MAX	(APP_URL_MAX + 16)
-#define HTTP_AUTH_FAILS_MAX	10	/* failed keys per address ... */
-#define HTTP_AUTH_WINDOW	60	/* ... in this many seconds: 429 */
-#define HTTP_LIMIT_SLOTS	4096	/* addresses remembered */
 
 struct route;
+struct conn;
 struct MHD_Connection;
 
 enum req_state {
@@ -46,7 +44,14 @@ struct req {
 	int			 is_api;	/* JSON errors, not pages */
 	int			 early;		/* 404/405 found on arrival */
 	int			 too_big;
+	size_t			 drained;	/* bytes past the cap */
 	int			 bad_framing;	/* Content-Lengths differ */
+	int			 close;		/* Connection: close after */
+	/* The client: the peer, or whom a trusted proxy forwarded. */
+	uint8_t			 addr[16];
+	int			 https;		/* TLS, or a proxy's https */
+	int			 client_counted; /* conn_client_enter() */
+	struct conn		*cn;		/* the connection's caps */
 	struct buf		 body;
 	enum req_state		 state;
 	int			 submitted;	/* handed to the writer */
@@ -104,13 +109,14 @@ void	 http_redirect(struct req *, unsigned status, const char *location);
 const char *http_arg(struct req *, const char *name);
 const char *http_header(struct req *, const char *name);
 /*
- * Guessing keys, sign-ins and codes: a client address with
- * HTTP_AUTH_FAILS_MAX failures within HTTP_AUTH_WINDOW seconds is refused.
- * http_auth_blocked() replies 429 with Retry-After and returns 1 then;
- * http_auth_failed() counts one failure. In memory only.
+ * Guessing keys, sign-ins and codes (limit.h): http_auth_blocked()
+ * replies 429 with Retry-After and returns 1 when the client's address
+ * has too many failures of that kind; http_auth_failed() counts one.
+ * Keys and sign-ins ask only after a credential failed: a valid one is
+ * never refused for others' failures.
  */
-int	 http_auth_blocked(struct req *);
-void	 http_auth_failed(struct req *);
+int	 http_auth_blocked(struct req *, enum limit_kind);
+void	 http_auth_failed(struct req *, enum limit_kind);
 /* Queues r->op with the writer; cont runs once it is durable. */
 void	 http_submit(struct req *, void (*cont)(struct req *));
 /*

@@ -39,29 +39,97 @@ session_hex(char *out, size_t chars)
 	crypto_zero(raw, sizeof(raw));
 }
 
-int
-session_create(int role, const char *unit, char id[SESSION_ID_LEN + 1],
-    struct session *out)
+/* Recent sign-ins per key, for SESSION_SIGNINS_MAX. */
+struct signins {
+	uint8_t		 key[32];
+	long long	 start;
+	unsigned	 n;
+};
+static struct signins	 session_signins[SESSIONS_MAX];
+
+/* Counts a sign-in of key; 1 when it is over the limit. Mutex held. */
+static int
+session_signin_over(const uint8_t key[32], long long now)
 {
-	struct slot	*sl = NULL;
-	long long	 now = (long long)now_sec();
+	struct signins	*sg = NULL, *c;
 	size_t		 i;
+
+	for (i = 0; i < SESSIONS_MAX; i++) {
+		c = &session_signins[i];
+		if (c->n > 0 && memcmp(c->key, key, 32) == 0) {
+			sg = c;
+			break;
+		}
+	}
+	if (sg == NULL) {
+		/* A free or stale entry, else the one started first. */
+		for (i = 0; i < SESSIONS_MAX; i++) {
+			c = &session_signins[i];
+			if (c->n == 0 || now - c->start >= SESSION_SIGNIN_WINDOW) {
+				sg = c;
+				break;
+			}
+			if (sg == NULL || c->start < sg->start)
+				sg = c;
+		}
+		memset(sg, 0, sizeof(*sg));
+		memcpy(sg->key, key, 32);
+		sg->start = now;
+	} else if (now - sg->start >= SESSION_SIGNIN_WINDOW) {
+		sg->start = now;
+		sg->n = 0;
+	}
+	return (++sg->n > SESSION_SIGNINS_MAX);
+}
+
+/*
+ * The slot a new session of key takes: its own oldest when the key is at
+ * its cap, else a free one, else the oldest of all. Mutex held.
+ */
+static struct slot *
+session_pick(const uint8_t key[32], long long now)
+{
+	struct slot	*own = NULL, *free_sl = NULL, *old = NULL, *c;
+	unsigned	 mine = 0;
+	size_t		 i;
+
+	for (i = 0; i < SESSIONS_MAX; i++) {
+		c = &session_tab[i];
+		if (c->used && c->s.expires <= now)
+			memset(c, 0, sizeof(*c));
+		if (!c->used) {
+			if (free_sl == NULL)
+				free_sl = c;
+			continue;
+		}
+		if (old == NULL || c->seq < old->seq)
+			old = c;
+		if (memcmp(c->s.key, key, 32) == 0) {
+			mine++;
+			if (own == NULL || c->seq < own->seq)
+				own = c;
+		}
+	}
+	if (mine >= SESSIONS_PER_KEY)
+		return (own);
+	return (free_sl != NULL ? free_sl : old);
+}
+
+int
+session_create(int role, const char *unit, const uint8_t key[32],
+    const char *name, char id[SESSION_ID_LEN + 1], struct session *out)
+{
+	struct slot	*sl;
+	long long	 now = (long long)now_sec();
 
 	if (role == 0 || unit == NULL || strlen(unit) > UNIT_CODE_MAX)
 		return (-1);
 	pthread_mutex_lock(&session_mtx);
-	/* A free or expired slot, else the one closest to expiry. */
-	for (i = 0; i < SESSIONS_MAX; i++) {
-		struct slot *c = &session_tab[i];
-
-		if (!c->used || c->s.expires <= now) {
-			sl = c;
-			break;
-		}
-		if (sl == NULL || c->s.expires < sl->s.expires ||
-		    (c->s.expires == sl->s.expires && c->seq < sl->seq))
-			sl = c;
+	if (session_signin_over(key, now)) {
+		pthread_mutex_unlock(&session_mtx);
+		return (1);
 	}
+	sl = session_pick(key, now);
 	memset(sl, 0, sizeof(*sl));
 	sl->used = 1;
 	sl->seq = ++session_seq;
@@ -69,6 +137,8 @@ session_create(int role, const char *unit, char id[SESSION_ID_LEN + 1],
 	session_hex(sl->s.csrf, SESSION_CSRF_LEN);
 	sl->s.role = role;
 	strlcpy(sl->s.unit, unit, sizeof(sl->s.unit));
+	memcpy(sl->s.key, key, 32);
+	strlcpy(sl->s.name, name, sizeof(sl->s.name));
 	sl->s.expires = now + SESSION_TTL;
 	memcpy(id, sl->id, SESSION_ID_LEN + 1);
 	if (out != NULL)

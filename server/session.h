@@ -8,6 +8,7 @@
 #define SESSION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hl.h"
 
@@ -16,20 +17,31 @@
 #define SESSION_CSRF_LEN	32	/* hex characters */
 #define SESSION_TTL		(8 * 3600)
 #define SESSIONS_MAX		4096
+#define SESSIONS_PER_KEY	24	/* one key's browsers at once */
+#define SESSION_SIGNINS_MAX	30	/* sign-ins of one key ... */
+#define SESSION_SIGNIN_WINDOW	600	/* ... within this many seconds */
+#define SESSION_NAME_MAX	64
 
 struct session {
 	int	 role;
 	char	 unit[UNIT_CODE_MAX + 1];
 	char	 csrf[SESSION_CSRF_LEN + 1];
 	long long expires;
+	uint8_t	 key[32];		/* the hash of the key signed in with */
+	char	 name[SESSION_NAME_MAX + 1];	/* that key's name */
 };
 
 /*
- * A new session for role (and unit, "" = any); writes its id. When full,
- * the session closest to expiry is dropped. Returns 0 or -1.
+ * A new session for role (and unit, "" = any) signed in with the key
+ * whose hash is key and whose name is name; writes its id. A key over
+ * SESSION_SIGNINS_MAX sign-ins in SESSION_SIGNIN_WINDOW gets none
+ * (returns 1: too many). A key at SESSIONS_PER_KEY loses its own oldest
+ * session; a full table loses the oldest session of the key holding the
+ * most, so one key can never push out another's. Returns 0, 1 or -1.
  */
-int	 session_create(int role, const char *unit,
-	    char id[SESSION_ID_LEN + 1], struct session *out);
+int	 session_create(int role, const char *unit, const uint8_t key[32],
+	    const char *name, char id[SESSION_ID_LEN + 1],
+	    struct session *out);
 /* Looks up id[0..len) (untrusted); 0 and *out filled, -1 when none. */
 int	 session_get(const char *id, size_t len, struct session *out);
 void	 session_end(const char *id, size_t len);

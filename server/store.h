@@ -90,6 +90,8 @@ const char *role_name(enum role);
 int	 role_parse(const char *);	/* -1 when unknown */
 
 #define KEY_NAME_MAX	64
+/* A key's id: the first bytes of its hash, shown as hex by key add/list. */
+#define KEY_ID_LEN	6
 
 struct apikey {
 	uint8_t	 role;			/* enum role */

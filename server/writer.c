@@ -404,9 +404,25 @@ apply_enrol(struct store *st, MDB_txn *txn, struct wop *op)
 	return (rc);
 }
 
-/* Deletes every record of db whose value is(name); counts them. */
+/* 1 when a key (its hash h and record) is one that op revokes. */
 static int
-revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const char *name,
+revoke_match(const struct wop *op, const uint8_t *h, size_t hlen,
+    const struct apikey *ak)
+{
+	if (op->u.revoke.role != 0 && (ak->role & op->u.revoke.role) == 0)
+		return (0);
+	if (op->u.revoke.name[0] != '\0' &&
+	    strcmp(ak->name, op->u.revoke.name) != 0)
+		return (0);
+	if (op->u.revoke.idlen > 0 && (hlen < op->u.revoke.idlen ||
+	    memcmp(h, op->u.revoke.id, op->u.revoke.idlen) != 0))
+		return (0);
+	return (1);
+}
+
+/* Deletes every record of db that op names; counts them. */
+static int
+revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const struct wop *op,
     size_t *count)
 {
 	MDB_cursor	*c;
@@ -414,20 +430,23 @@ revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const char *name,
 	struct apikey	 ak;
 	struct enrol	 en;
 	int		 rc, hit;
-	MDB_cursor_op	 op = MDB_FIRST;
+	MDB_cursor_op	 cop = MDB_FIRST;
 
 	*count = 0;
 	if ((rc = mdb_cursor_open(txn, db, &c)) != 0)
 		return (rc);
-	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &k, &v, op)) != 0)
+	for (;; cop = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, cop)) != 0)
 			break;
 		if (keys)
 			hit = apikey_decode(v.mv_data, v.mv_size, &ak) == 0 &&
-			    ak.role == ROLE_KIOSK && strcmp(ak.name, name) == 0;
+			    revoke_match(op, k.mv_data, k.mv_size, &ak);
 		else
 			hit = enrol_decode(v.mv_data, v.mv_size, &en) == 0 &&
-			    strcmp(en.name, name) == 0;
+			    op->u.revoke.idlen == 0 &&
+			    (op->u.revoke.role == 0 ||
+			    (op->u.revoke.role & ROLE_KIOSK) != 0) &&
+			    strcmp(en.name, op->u.revoke.name) == 0;
 		if (!hit)
 			continue;
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
@@ -443,9 +462,12 @@ apply_revoke(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	int	 rc;
 
-	if ((rc = revoke_in(txn, st->keys, 1, op->u.revoke.name,
-	    &op->u.revoke.nkeys)) != 0 ||
-	    (rc = revoke_in(txn, st->enrol, 0, op->u.revoke.name,
+	if (op->u.revoke.name[0] == '\0' && op->u.revoke.idlen == 0) {
+		op->rc = HL_INVALID;	/* never "every key" */
+		return (0);
+	}
+	if ((rc = revoke_in(txn, st->keys, 1, op, &op->u.revoke.nkeys)) !=
+	    0 || (rc = revoke_in(txn, st->enrol, 0, op,
 	    &op->u.revoke.ncodes)) != 0)
 		return (rc);
 	if (op->u.revoke.nkeys == 0 && op->u.revoke.ncodes == 0)

@@ -76,9 +76,16 @@ struct wop {
 			struct apikey	 key;
 		} enrol;
 		struct {
-			/* in: name; out: what was deleted (HL_NOT_FOUND
-			 * when no kiosk key had that name). */
+			/*
+			 * in: name ("" = any) or id (the first idlen bytes
+			 * of a key's hash, idlen 0 = any), role (a ROLE_*
+			 * mask, 0 = any role; codes are kiosks'); out: what
+			 * was deleted (HL_NOT_FOUND when nothing matched).
+			 */
 			char		 name[KEY_NAME_MAX + 1];
+			uint8_t		 id[KEY_ID_LEN];
+			size_t		 idlen;
+			int		 role;
 			size_t		 nkeys;
 			size_t		 ncodes;
 		} revoke;

@@ -3,7 +3,7 @@ loopback addresses 127.0.0.2-127.0.0.20 so that no address reaches the
 server's per-address limit) each fetch a survey page and stay open, 200
 slow clients send one header byte every 2 seconds, and meanwhile a normal
 client's survey page GETs keep a p99 under 100 ms. The per-address limit
-(HTTP_PER_IP_LIMIT, 256) refuses the 257th connection of one address
+(CONN_PER_ADDR, 128) refuses the 129th connection of one address
 while other addresses are still served. HL_SOAK=1 also waits for the
 server's idle timeout (HTTP_CONN_TIMEOUT, 30 s) to close a slow client."""
 
@@ -25,7 +25,7 @@ SAMPLES = 200
 P99_MAX = 0.100
 PACE = 0.03			# seconds between samples
 SOURCES = ["127.0.0.%d" % i for i in range(2, 21)]
-PER_IP_LIMIT = 256		# HTTP_PER_IP_LIMIT in server/http.h
+PER_IP_LIMIT = 128		# CONN_PER_ADDR in server/conn.h
 CONN_TIMEOUT = 30		# HTTP_CONN_TIMEOUT in server/http.h
 SOAK = os.environ.get("HL_SOAK", "") not in ("", "0")
 
@@ -186,7 +186,7 @@ def per_address_limit():
                 assert st == 200, "connection %d of %s: %r" % (i + 1, crowd,
                                                                 st)
                 held.append(sk)
-            # The 257th from the same address: closed without an answer.
+            # The 129th from the same address: closed without an answer.
             extra = connect_from(crowd, s.port, timeout=5)
             try:
                 try:

@@ -519,7 +519,7 @@ test_enrol_revoke(void **state)
 	assert_int_equal(store_each_key(e->st, count_kiosks, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(writer_run(e->w, &op), HL_NOT_FOUND);
-	/* Other roles are never revoked by name. */
+	/* A kiosk revoke (role ROLE_KIOSK) leaves other roles alone. */
 	memset(&op, 0, sizeof(op));
 	op.kind = WOP_KEY;
 	memset(op.u.key.hash, 0x21, 32);
@@ -528,12 +528,27 @@ test_enrol_revoke(void **state)
 	assert_int_equal(writer_run(e->w, &op), HL_OK);
 	memset(&op, 0, sizeof(op));
 	op.kind = WOP_REVOKE;
+	op.u.revoke.role = ROLE_KIOSK;
 	strlcpy(op.u.revoke.name, "old", sizeof(op.u.revoke.name));
 	assert_int_equal(writer_run(e->w, &op), HL_OK);
 	assert_int_equal(op.u.revoke.nkeys, 0);
 	assert_int_equal(op.u.revoke.ncodes, 1);
 	memset(hash, 0x21, 32);
 	assert_int_equal(store_key_get(e->st, hash, &got), HL_OK);
+	/* Any role by id: the first bytes of the hash; a wrong id, none. */
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_REVOKE;
+	memset(op.u.revoke.id, 0x22, KEY_ID_LEN);
+	op.u.revoke.idlen = KEY_ID_LEN;
+	assert_int_equal(writer_run(e->w, &op), HL_NOT_FOUND);
+	memset(op.u.revoke.id, 0x21, KEY_ID_LEN);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.revoke.nkeys, 1);
+	assert_int_equal(store_key_get(e->st, hash, &got), HL_NOT_FOUND);
+	/* Neither name nor id: refused, never "every key". */
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_REVOKE;
+	assert_int_equal(writer_run(e->w, &op), HL_INVALID);
 }
 
 /* The same idempotency key: one response, the first outcome back. */
