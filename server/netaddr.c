@@ -145,13 +145,14 @@ netaddr_client(const struct netaddr_list *trusted, const uint8_t peer[16],
 			b++;
 		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
+		/* Garbage: the last proxy's own address (or the peer). */
 		if (netaddr_parse(b, (size_t)(e - b), a) == -1)
-			return (0);
+			return (seen > 1);
 		memcpy(out, a, 16);
 		if (!netaddr_list_has(trusted, a))
 			return (1);
 		end = start > xff ? start - 1 : xff;	/* before the comma */
 	}
 	/* Every entry a proxy of ours: the left-most is the client. */
-	return (1);
+	return (seen > 0);
 }
