@@ -192,7 +192,7 @@ conn_busy(struct conn *c)
 void
 conn_idle(struct conn *c)
 {
-	conn_set(c, conn_now_ms() + CONN_HEADER_SEC * 1000);
+	conn_set(c, conn_now_ms() + CONN_KEEPALIVE_SEC * 1000);
 }
 
 int

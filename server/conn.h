@@ -8,9 +8,11 @@
  * rest stay for new addresses. A trusted proxy's own address is not
  * capped (its clients are): requests per forwarded client address are
  * capped by conn_client_enter(), and a parked long poll leaves the count.
- * Deadlines: CONN_HEADER_SEC for a request's headers (from the
- * connection's start, or the end of its previous request); a body must
- * arrive at CONN_BODY_MIN_RATE bytes a second after CONN_BODY_GRACE_SEC.
+ * Deadlines: a new connection's first request must have its headers in
+ * within CONN_HEADER_SEC, a later request within CONN_KEEPALIVE_SEC of
+ * the end of the one before, however slowly bytes trickle in; a body
+ * must arrive at CONN_BODY_MIN_RATE bytes a second after
+ * CONN_BODY_GRACE_SEC.
  */
 #ifndef CONN_H
 #define CONN_H
@@ -24,6 +26,7 @@
 #define CONN_PER_ADDR_BUSY	16
 #define CONN_CLIENT_REQS	64	/* requests at once per forwarded client */
 #define CONN_HEADER_SEC		10
+#define CONN_KEEPALIVE_SEC	30	/* idle between two requests */
 #define CONN_BODY_GRACE_SEC	10
 #define CONN_BODY_MIN_RATE	512	/* bytes per second */
 #define CONN_TICK_MS		250
