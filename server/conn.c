@@ -1,7 +1,7 @@
 /*
- * conn.c: connection caps and deadlines. A table of open connections
- * (a list under one mutex) and of counts per address (open addressing,
- * entries removed by backward shift so lookups never miss); a watchdog
+ * conn.c: connection caps and deadlines. A set holds the open connections
+ * (a list under the set's mutex) and counts per address (open addressing,
+ * entries removed by backward shift so lookups never miss); its watchdog
  * thread wakes every CONN_TICK_MS and shuts down the socket of every
  * connection past its deadline.
  * Trap: the watchdog only calls shutdown(2), never close(2): the socket
@@ -20,6 +20,7 @@
 #define CONN_ADDR_SLOTS	16384	/* > CONN_TOTAL_MAX + requests, power of 2 */
 
 struct conn {
+	struct conn_set	*set;
 	struct conn	*prev, *next;
 	int		 fd;
 	int		 trusted;
@@ -33,13 +34,15 @@ struct conn_addr {
 	uint8_t		 client;	/* a forwarded client's count */
 };
 
-static pthread_mutex_t	 conn_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t	 conn_cv = PTHREAD_COND_INITIALIZER;
-static struct conn	*conn_list;
-static size_t		 conn_total;
-static struct conn_addr	 conn_addrs[CONN_ADDR_SLOTS];
-static pthread_t	 conn_thread;
-static int		 conn_running, conn_stopping;
+struct conn_set {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct conn	*list;
+	size_t		 total;
+	pthread_t	 thread;
+	int		 stopping;
+	struct conn_addr addrs[CONN_ADDR_SLOTS];
+};
 
 static int64_t
 conn_now_ms(void)
@@ -63,13 +66,14 @@ conn_hash(const uint8_t a[16], int client)
 
 /* The slot of (a, client), found or made; mutex held. NULL when full. */
 static struct conn_addr *
-conn_addr_get(const uint8_t a[16], int client, int make)
+conn_addr_get(struct conn_set *cs, const uint8_t a[16], int client,
+    int make)
 {
 	size_t	 i = conn_hash(a, client), k;
 
 	for (k = 0; k < CONN_ADDR_SLOTS; k++, i = (i + 1) &
 	    (CONN_ADDR_SLOTS - 1)) {
-		struct conn_addr *s = &conn_addrs[i];
+		struct conn_addr *s = &cs->addrs[i];
 
 		if (s->n == 0) {
 			if (!make)
@@ -86,87 +90,92 @@ conn_addr_get(const uint8_t a[16], int client, int make)
 
 /* Takes one from (a, client); a slot at 0 is removed. Mutex held. */
 static void
-conn_addr_put(const uint8_t a[16], int client)
+conn_addr_put(struct conn_set *cs, const uint8_t a[16], int client)
 {
-	struct conn_addr	*s = conn_addr_get(a, client, 0);
+	struct conn_addr	*s = conn_addr_get(cs, a, client, 0);
+	struct conn_addr	*t = cs->addrs;
 	size_t			 i, j, h;
 
 	if (s == NULL || s->n == 0 || --s->n > 0)
 		return;
 	/* Backward shift: later members of the run move up. */
-	i = (size_t)(s - conn_addrs);
+	i = (size_t)(s - t);
 	j = i;
 	for (;;) {
 		j = (j + 1) & (CONN_ADDR_SLOTS - 1);
-		if (conn_addrs[j].n == 0)
+		if (t[j].n == 0)
 			break;
-		h = conn_hash(conn_addrs[j].addr, conn_addrs[j].client);
+		h = conn_hash(t[j].addr, t[j].client);
 		/* j may move to i when its home is not within (i, j]. */
 		if ((i <= j) ? (h > i && h <= j) : (h > i || h <= j))
 			continue;
-		conn_addrs[i] = conn_addrs[j];
+		t[i] = t[j];
 		i = j;
 	}
-	memset(&conn_addrs[i], 0, sizeof(conn_addrs[i]));
+	memset(&t[i], 0, sizeof(t[i]));
 }
 
 struct conn *
-conn_open(int fd, const uint8_t peer[16], int trusted)
+conn_open(struct conn_set *cs, int fd, const uint8_t peer[16], int trusted)
 {
 	struct conn		*c;
 	struct conn_addr	*s = NULL;
 
-	pthread_mutex_lock(&conn_mu);
+	pthread_mutex_lock(&cs->mu);
 	if (!trusted) {
-		if ((s = conn_addr_get(peer, 0, 1)) == NULL ||
+		if ((s = conn_addr_get(cs, peer, 0, 1)) == NULL ||
 		    s->n >= CONN_PER_ADDR ||
-		    (conn_total >= CONN_BUSY && s->n >= CONN_PER_ADDR_BUSY)) {
-			pthread_mutex_unlock(&conn_mu);
+		    (cs->total >= CONN_BUSY && s->n >= CONN_PER_ADDR_BUSY)) {
+			pthread_mutex_unlock(&cs->mu);
 			return (NULL);
 		}
 		s->n++;
 	}
 	c = xcalloc(1, sizeof(*c));
+	c->set = cs;
 	c->fd = fd;
 	c->trusted = trusted;
 	memcpy(c->peer, peer, 16);
 	c->deadline = conn_now_ms() + CONN_HEADER_SEC * 1000;
-	c->next = conn_list;
-	if (conn_list != NULL)
-		conn_list->prev = c;
-	conn_list = c;
-	conn_total++;
-	pthread_mutex_unlock(&conn_mu);
+	c->next = cs->list;
+	if (cs->list != NULL)
+		cs->list->prev = c;
+	cs->list = c;
+	cs->total++;
+	pthread_mutex_unlock(&cs->mu);
 	return (c);
 }
 
 void
 conn_close(struct conn *c)
 {
+	struct conn_set	*cs;
+
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&conn_mu);
+	cs = c->set;
+	pthread_mutex_lock(&cs->mu);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
-		conn_list = c->next;
+		cs->list = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	conn_total--;
+	cs->total--;
 	if (!c->trusted)
-		conn_addr_put(c->peer, 0);
-	pthread_mutex_unlock(&conn_mu);
+		conn_addr_put(cs, c->peer, 0);
+	pthread_mutex_unlock(&cs->mu);
 	free(c);
 }
 
 static void
-conn_set(struct conn *c, int64_t deadline)
+conn_deadline(struct conn *c, int64_t deadline)
 {
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&conn_mu);
+	pthread_mutex_lock(&c->set->mu);
 	c->deadline = deadline;
-	pthread_mutex_unlock(&conn_mu);
+	pthread_mutex_unlock(&c->set->mu);
 }
 
 void
@@ -175,73 +184,73 @@ conn_headers_done(struct conn *c, uint64_t len)
 	uint64_t	 ms;
 
 	if (len == 0) {
-		conn_set(c, 0);
+		conn_deadline(c, 0);
 		return;
 	}
 	ms = len * 1000 / CONN_BODY_MIN_RATE;
-	conn_set(c, conn_now_ms() + CONN_BODY_GRACE_SEC * 1000 +
+	conn_deadline(c, conn_now_ms() + CONN_BODY_GRACE_SEC * 1000 +
 	    (int64_t)(ms > INT32_MAX ? INT32_MAX : ms));
 }
 
 void
 conn_busy(struct conn *c)
 {
-	conn_set(c, 0);
+	conn_deadline(c, 0);
 }
 
 void
 conn_idle(struct conn *c)
 {
-	conn_set(c, conn_now_ms() + CONN_KEEPALIVE_SEC * 1000);
+	conn_deadline(c, conn_now_ms() + CONN_KEEPALIVE_SEC * 1000);
 }
 
 int
-conn_client_enter(const uint8_t client[16])
+conn_client_enter(struct conn_set *cs, const uint8_t client[16])
 {
 	struct conn_addr	*s;
 	int			 rc = 0;
 
-	pthread_mutex_lock(&conn_mu);
-	if ((s = conn_addr_get(client, 1, 1)) == NULL ||
+	pthread_mutex_lock(&cs->mu);
+	if ((s = conn_addr_get(cs, client, 1, 1)) == NULL ||
 	    s->n >= CONN_CLIENT_REQS)
 		rc = -1;
 	else
 		s->n++;
-	pthread_mutex_unlock(&conn_mu);
+	pthread_mutex_unlock(&cs->mu);
 	return (rc);
 }
 
 void
-conn_client_leave(const uint8_t client[16])
+conn_client_leave(struct conn_set *cs, const uint8_t client[16])
 {
-	pthread_mutex_lock(&conn_mu);
-	conn_addr_put(client, 1);
-	pthread_mutex_unlock(&conn_mu);
+	pthread_mutex_lock(&cs->mu);
+	conn_addr_put(cs, client, 1);
+	pthread_mutex_unlock(&cs->mu);
 }
 
 size_t
-conn_count(void)
+conn_count(struct conn_set *cs)
 {
 	size_t	 n;
 
-	pthread_mutex_lock(&conn_mu);
-	n = conn_total;
-	pthread_mutex_unlock(&conn_mu);
+	pthread_mutex_lock(&cs->mu);
+	n = cs->total;
+	pthread_mutex_unlock(&cs->mu);
 	return (n);
 }
 
 static void *
 conn_watch(void *arg)
 {
+	struct conn_set	*cs = arg;
 	struct timespec	 ts;
 	struct conn	*c;
 	int64_t		 now;
 
-	(void)arg;
-	pthread_mutex_lock(&conn_mu);
-	while (!conn_stopping) {
+	pthread_mutex_lock(&cs->mu);
+	while (!cs->stopping) {
 		now = conn_now_ms();
-		for (c = conn_list; c != NULL; c = c->next)
+		for (c = cs->list; c != NULL; c = c->next)
 			if (c->deadline != 0 && now > c->deadline) {
 				shutdown(c->fd, SHUT_RDWR);
 				c->deadline = 0;	/* once */
@@ -252,31 +261,39 @@ conn_watch(void *arg)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&conn_cv, &conn_mu, &ts);
+		pthread_cond_timedwait(&cs->cv, &cs->mu, &ts);
 	}
-	pthread_mutex_unlock(&conn_mu);
+	pthread_mutex_unlock(&cs->mu);
 	return (NULL);
 }
 
-int
-conn_watch_start(void)
+struct conn_set *
+conn_set_create(void)
 {
-	conn_stopping = 0;
-	if (pthread_create(&conn_thread, NULL, conn_watch, NULL) != 0)
-		return (-1);
-	conn_running = 1;
-	return (0);
+	struct conn_set	*cs = xcalloc(1, sizeof(*cs));
+
+	pthread_mutex_init(&cs->mu, NULL);
+	pthread_cond_init(&cs->cv, NULL);
+	if (pthread_create(&cs->thread, NULL, conn_watch, cs) != 0) {
+		pthread_cond_destroy(&cs->cv);
+		pthread_mutex_destroy(&cs->mu);
+		free(cs);
+		return (NULL);
+	}
+	return (cs);
 }
 
 void
-conn_watch_stop(void)
+conn_set_free(struct conn_set *cs)
 {
-	if (!conn_running)
+	if (cs == NULL)
 		return;
-	pthread_mutex_lock(&conn_mu);
-	conn_stopping = 1;
-	pthread_cond_signal(&conn_cv);
-	pthread_mutex_unlock(&conn_mu);
-	pthread_join(conn_thread, NULL);
-	conn_running = 0;
+	pthread_mutex_lock(&cs->mu);
+	cs->stopping = 1;
+	pthread_cond_signal(&cs->cv);
+	pthread_mutex_unlock(&cs->mu);
+	pthread_join(cs->thread, NULL);
+	pthread_cond_destroy(&cs->cv);
+	pthread_mutex_destroy(&cs->mu);
+	free(cs);
 }

@@ -32,13 +32,22 @@
 #define CONN_TICK_MS		250
 
 struct conn;
+struct conn_set;
 
+/*
+ * The connections of one daemon, with its watchdog thread running.
+ * NULL when the thread cannot start. conn_set_free() stops it; every
+ * connection must have been closed by then.
+ */
+struct conn_set	*conn_set_create(void);
+void		 conn_set_free(struct conn_set *);
 /*
  * A new connection on socket fd from peer (trusted: a proxy of ours).
  * Returns it with the header deadline set, or NULL when a cap refuses it
  * (the caller shuts the socket down).
  */
-struct conn	*conn_open(int fd, const uint8_t peer[16], int trusted);
+struct conn	*conn_open(struct conn_set *, int fd, const uint8_t peer[16],
+		    int trusted);
 /* The connection is gone; c may be NULL. */
 void		 conn_close(struct conn *c);
 /* Its headers are in: a body of len bytes (0: none) must follow in time. */
@@ -52,12 +61,9 @@ void		 conn_idle(struct conn *c);
  * CONN_CLIENT_REQS requests in progress. conn_client_leave() once for
  * each 0.
  */
-int		 conn_client_enter(const uint8_t client[16]);
-void		 conn_client_leave(const uint8_t client[16]);
-/* Starts and stops the watchdog. */
-int		 conn_watch_start(void);
-void		 conn_watch_stop(void);
-/* Open connections (tests, health). */
-size_t		 conn_count(void);
+int		 conn_client_enter(struct conn_set *, const uint8_t client[16]);
+void		 conn_client_leave(struct conn_set *, const uint8_t client[16]);
+/* Open connections. */
+size_t		 conn_count(struct conn_set *);
 
 #endif

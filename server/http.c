@@ -41,6 +41,11 @@ struct http {
 	struct app		*app;
 	char			*cert;	/* PEM, kept while the daemon runs */
 	char			*key;
+	struct limit		*limits;	/* failed attempts */
+	struct conn_set		*conns;		/* caps and deadlines */
+	/* Requests waiting for the writer; whether the server is stopping. */
+	atomic_int		 inflight;
+	atomic_int		 closing;
 };
 
 /* Reads a PEM file whole; NULL with why. */
@@ -67,10 +72,6 @@ http_pem(const char *path, char *why, size_t whylen)
 	}
 	return (p);
 }
-
-/* Requests waiting for the writer, and whether the server is stopping. */
-static atomic_int	 http_inflight;
-static atomic_int	 http_closing;
 
 static const char *const csp =
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -195,7 +196,7 @@ http_auth_blocked(struct req *r, enum limit_kind kind)
 {
 	int64_t		 left;
 
-	if ((left = limit_blocked(r->addr, kind, now_sec())) <= 0)
+	if ((left = limit_blocked(r->http->limits, r->addr, kind, now_sec())) <= 0)
 		return (0);
 	r->retry_after = (unsigned)left;
 	http_fail(r, 429, "too many failed attempts; wait and try again");
@@ -205,7 +206,7 @@ http_auth_blocked(struct req *r, enum limit_kind kind)
 void
 http_auth_failed(struct req *r, enum limit_kind kind)
 {
-	limit_fail(r->addr, kind, now_sec());
+	limit_fail(r->http->limits, r->addr, kind, now_sec());
 }
 
 void
@@ -275,11 +276,11 @@ http_op_done(struct wop *op, void *arg)
 void
 http_submit(struct req *r, void (*cont)(struct req *))
 {
-	if (atomic_load(&http_closing)) {
+	if (atomic_load(&r->http->closing)) {
 		http_fail(r, 503, "the server is stopping; try again");
 		return;
 	}
-	atomic_fetch_add(&http_inflight, 1);
+	atomic_fetch_add(&r->http->inflight, 1);
 	r->submitted = 1;
 	r->cont = cont;
 	r->state = RS_SUSPENDED;
@@ -292,17 +293,17 @@ http_submit(struct req *r, void (*cont)(struct req *))
 void
 http_park(struct req *r, void (*cont)(struct req *))
 {
-	if (atomic_load(&http_closing)) {
+	if (atomic_load(&r->http->closing)) {
 		http_fail(r, 503, "the server is stopping; try again");
 		return;
 	}
-	atomic_fetch_add(&http_inflight, 1);
+	atomic_fetch_add(&r->http->inflight, 1);
 	r->submitted = 1;
 	r->cont = cont;
 	r->state = RS_SUSPENDED;
 	/* A long poll holds no place of its client's. */
 	if (r->client_counted) {
-		conn_client_leave(r->addr);
+		conn_client_leave(r->http->conns, r->addr);
 		r->client_counted = 0;
 	}
 	MHD_suspend_connection(r->conn);
@@ -604,7 +605,7 @@ http_arrive(struct req *r, struct MHD_Connection *conn)
 		return (-1);
 	}
 	if (fwd) {
-		if (conn_client_enter(r->addr) == -1) {
+		if (conn_client_enter(r->http->conns, r->addr) == -1) {
 			r->close = 1;
 			http_fail(r, 429, "too many requests at once from this "
 			    "address");
@@ -630,7 +631,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r = xmalloc(sizeof(*r));
 		memset(r, 0, REQ_ZEROED);
 		r->conn = conn;
-		r->app = cls;
+		r->http = cls;
+		r->app = r->http->app;
 		r->url = url;
 		r->lang = LANG_VI;
 		r->is_api = strncmp(url, "/api/", 5) == 0;
@@ -702,9 +704,9 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	 * until its answer has gone out: a stop waits for it.
 	 */
 	if (r->submitted)
-		atomic_fetch_sub(&http_inflight, 1);
+		atomic_fetch_sub(&r->http->inflight, 1);
 	if (r->client_counted)
-		conn_client_leave(r->addr);
+		conn_client_leave(r->http->conns, r->addr);
 	/* Still open (kept alive): the next request's headers are due. */
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		conn_idle(r->cn);
@@ -719,7 +721,7 @@ static void
 http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
-	struct app			*a = cls;
+	struct http			*h = cls;
 	const union MHD_ConnectionInfo	*ci;
 	uint8_t				 peer[16];
 	int				 fd;
@@ -734,8 +736,8 @@ http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		return;
 	fd = ci->connect_fd;
 	http_peer(conn, peer);
-	*socket_context = conn_open(fd, peer,
-	    netaddr_list_has(&a->cfg.proxies, peer));
+	*socket_context = conn_open(h->conns, fd, peer,
+	    netaddr_list_has(&h->app->cfg.proxies, peer));
 	/* Refused by a cap: it ends before a byte is read. */
 	if (*socket_context == NULL)
 		shutdown(fd, SHUT_RDWR);
@@ -785,12 +787,22 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 		}
 		flags |= MHD_USE_TLS;
 	}
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, a,
+	h->limits = limit_create();
+	if ((h->conns = conn_set_create()) == NULL) {
+		snprintf(why, whylen, "cannot start the connection watchdog");
+		freeaddrinfo(res);
+		limit_free(h->limits);
+		free(h->cert);
+		free(h->key);
+		free(h);
+		return (-1);
+	}
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, h,
 	    MHD_OPTION_SOCK_ADDR, res->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_TOTAL_MAX,
-	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, a,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, h,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
@@ -803,14 +815,8 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 		snprintf(why, whylen, "cannot listen on %s:%u (in use, not"
 		    " an address of this machine, or a bad TLS key?)",
 		    a->cfg.host, a->cfg.port);
-		free(h->cert);
-		free(h->key);
-		free(h);
-		return (-1);
-	}
-	if (conn_watch_start() == -1) {
-		snprintf(why, whylen, "cannot start the connection watchdog");
-		MHD_stop_daemon(h->d);
+		conn_set_free(h->conns);
+		limit_free(h->limits);
 		free(h->cert);
 		free(h->key);
 		free(h);
@@ -837,14 +843,15 @@ http_stop(struct http *h)
 	 * which take the listening socket out of their epoll sets too, and
 	 * aborts when it loses. Reads are served until the stop.
 	 */
-	atomic_store(&http_closing, 1);
+	atomic_store(&h->closing, 1);
 	/* Long polls would hold the inflight count for up to 30 s. */
 	pair_shutdown();
-	for (i = 0; i < 2000 && atomic_load(&http_inflight) > 0; i++)
+	for (i = 0; i < 2000 && atomic_load(&h->inflight) > 0; i++)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
-	conn_watch_stop();
+	conn_set_free(h->conns);
+	limit_free(h->limits);
 	free(h->cert);
 	if (h->key != NULL)
 		crypto_zero(h->key, strlen(h->key));

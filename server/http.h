@@ -34,8 +34,11 @@ enum req_state {
 	RS_DONE
 };
 
+struct http;
+
 struct req {
 	struct MHD_Connection	*conn;
+	struct http		*http;
 	struct app		*app;
 	const struct route	*rt;
 	const char		*url;		/* MHD's, for this request */

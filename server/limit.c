@@ -5,13 +5,15 @@
  * candidate: an address at the limit is never reset by another's
  * arrival. The hash is keyed by a random seed, so nobody can aim
  * addresses at one bucket.
- * Trap: the seed is drawn on first use, after crypto_init().
+ * Trap: the seed is drawn at creation, so crypto_init() comes first.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
 #include "limit.h"
+#include "util.h"
 
 struct limit_ent {
 	uint8_t		 addr[16];
@@ -21,10 +23,30 @@ struct limit_ent {
 	int64_t		 start;
 };
 
-static pthread_mutex_t	 limit_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct limit_ent	 limit_tab[LIMIT_BUCKETS][LIMIT_WAYS];
-static uint64_t		 limit_seed;
-static int		 limit_seeded;
+struct limit {
+	pthread_mutex_t		 mu;
+	uint64_t		 seed;
+	struct limit_ent	 tab[LIMIT_BUCKETS][LIMIT_WAYS];
+};
+
+struct limit *
+limit_create(void)
+{
+	struct limit	*l = xcalloc(1, sizeof(*l));
+
+	pthread_mutex_init(&l->mu, NULL);
+	crypto_random(&l->seed, sizeof(l->seed));
+	return (l);
+}
+
+void
+limit_free(struct limit *l)
+{
+	if (l == NULL)
+		return;
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+}
 
 /* The address as counted: an IPv6 address by its /64. */
 static void
@@ -39,21 +61,17 @@ limit_norm(const uint8_t in[16], uint8_t out[16])
 }
 
 static struct limit_ent *
-limit_bucket(const uint8_t a[16], enum limit_kind kind)
+limit_bucket(struct limit *l, const uint8_t a[16], enum limit_kind kind)
 {
 	uint64_t	 h;
 	size_t		 i;
 
-	if (!limit_seeded) {
-		crypto_random(&limit_seed, sizeof(limit_seed));
-		limit_seeded = 1;
-	}
-	h = limit_seed ^ 14695981039346656037ULL;
+	h = l->seed ^ 14695981039346656037ULL;
 	for (i = 0; i < 16; i++)
 		h = (h ^ a[i]) * 1099511628211ULL;
 	h = (h ^ (uint64_t)kind) * 1099511628211ULL;
 	h ^= h >> 29;
-	return (limit_tab[h % LIMIT_BUCKETS]);
+	return (l->tab[h % LIMIT_BUCKETS]);
 }
 
 static struct limit_ent *
@@ -69,32 +87,34 @@ limit_find(struct limit_ent *b, const uint8_t a[16], enum limit_kind kind)
 }
 
 int64_t
-limit_blocked(const uint8_t addr[16], enum limit_kind kind, int64_t now)
+limit_blocked(struct limit *l, const uint8_t addr[16], enum limit_kind kind,
+    int64_t now)
 {
 	struct limit_ent	*e;
 	uint8_t			 a[16];
 	int64_t			 left = 0;
 
 	limit_norm(addr, a);
-	pthread_mutex_lock(&limit_mu);
-	e = limit_find(limit_bucket(a, kind), a, kind);
+	pthread_mutex_lock(&l->mu);
+	e = limit_find(limit_bucket(l, a, kind), a, kind);
 	if (e != NULL && e->fails >= LIMIT_FAILS_MAX &&
 	    now - e->start < LIMIT_WINDOW)
 		left = LIMIT_WINDOW - (now - e->start);
-	pthread_mutex_unlock(&limit_mu);
+	pthread_mutex_unlock(&l->mu);
 	return (left);
 }
 
 void
-limit_fail(const uint8_t addr[16], enum limit_kind kind, int64_t now)
+limit_fail(struct limit *l, const uint8_t addr[16], enum limit_kind kind,
+    int64_t now)
 {
 	struct limit_ent	*b, *e, *c;
 	uint8_t			 a[16];
 	size_t			 i;
 
 	limit_norm(addr, a);
-	pthread_mutex_lock(&limit_mu);
-	b = limit_bucket(a, kind);
+	pthread_mutex_lock(&l->mu);
+	b = limit_bucket(l, a, kind);
 	if ((e = limit_find(b, a, kind)) == NULL) {
 		/* Free or over, else the fewest failures, then the oldest. */
 		for (i = 0; i < LIMIT_WAYS; i++) {
@@ -118,13 +138,5 @@ limit_fail(const uint8_t addr[16], enum limit_kind kind, int64_t now)
 	}
 	if (e->fails < UINT32_MAX)
 		e->fails++;
-	pthread_mutex_unlock(&limit_mu);
-}
-
-void
-limit_reset(void)
-{
-	pthread_mutex_lock(&limit_mu);
-	memset(limit_tab, 0, sizeof(limit_tab));
-	pthread_mutex_unlock(&limit_mu);
+	pthread_mutex_unlock(&l->mu);
 }

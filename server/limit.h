@@ -22,11 +22,16 @@ enum limit_kind {
 	LIMIT_KINDS
 };
 
+struct limit;
+
+/* A new, empty table (some 1 MiB); limit_free(NULL) is fine. */
+struct limit	*limit_create(void);
+void		 limit_free(struct limit *);
 /* 0, or the seconds left of addr's block for kind. */
-int64_t	 limit_blocked(const uint8_t addr[16], enum limit_kind, int64_t now);
+int64_t		 limit_blocked(struct limit *, const uint8_t addr[16],
+		    enum limit_kind, int64_t now);
 /* Counts one failure of kind from addr. */
-void	 limit_fail(const uint8_t addr[16], enum limit_kind, int64_t now);
-/* Forgets everything (tests). */
-void	 limit_reset(void);
+void		 limit_fail(struct limit *, const uint8_t addr[16],
+		    enum limit_kind, int64_t now);
 
 #endif

@@ -27,54 +27,56 @@ v4(uint32_t n, uint8_t a[16])
 static void
 test_kinds_and_window(void **state)
 {
+	struct limit	*l = limit_create();
 	uint8_t	 a[16];
 	int	 i;
 
 	(void)state;
-	limit_reset();
-	v4(0xc0000201, a);
+		v4(0xc0000201, a);
 	for (i = 0; i < LIMIT_FAILS_MAX - 1; i++)
-		limit_fail(a, LIMIT_CODE, 1000);
-	assert_int_equal(limit_blocked(a, LIMIT_CODE, 1000), 0);
-	limit_fail(a, LIMIT_CODE, 1000);
-	assert_int_equal(limit_blocked(a, LIMIT_CODE, 1010), LIMIT_WINDOW - 10);
+		limit_fail(l, a, LIMIT_CODE, 1000);
+	assert_int_equal(limit_blocked(l, a, LIMIT_CODE, 1000), 0);
+	limit_fail(l, a, LIMIT_CODE, 1000);
+	assert_int_equal(limit_blocked(l, a, LIMIT_CODE, 1010), LIMIT_WINDOW - 10);
 	/* Other kinds from the same address are not held back. */
-	assert_int_equal(limit_blocked(a, LIMIT_KEY, 1010), 0);
-	assert_int_equal(limit_blocked(a, LIMIT_SIGNIN, 1010), 0);
+	assert_int_equal(limit_blocked(l, a, LIMIT_KEY, 1010), 0);
+	assert_int_equal(limit_blocked(l, a, LIMIT_SIGNIN, 1010), 0);
 	/* The window ends it, and counting starts afresh. */
-	assert_int_equal(limit_blocked(a, LIMIT_CODE, 1000 + LIMIT_WINDOW), 0);
-	limit_fail(a, LIMIT_CODE, 1000 + LIMIT_WINDOW);
-	assert_int_equal(limit_blocked(a, LIMIT_CODE, 1000 + LIMIT_WINDOW), 0);
+	assert_int_equal(limit_blocked(l, a, LIMIT_CODE, 1000 + LIMIT_WINDOW), 0);
+	limit_fail(l, a, LIMIT_CODE, 1000 + LIMIT_WINDOW);
+	assert_int_equal(limit_blocked(l, a, LIMIT_CODE, 1000 + LIMIT_WINDOW), 0);
+	limit_free(l);
 }
 
 /* 100 000 other addresses failing once each cannot free a blocked one. */
 static void
 test_crowd_does_not_reset(void **state)
 {
+	struct limit	*l = limit_create();
 	uint8_t		 a[16], o[16];
 	uint32_t	 i;
 
 	(void)state;
-	limit_reset();
-	v4(0xcb007101, a);
+		v4(0xcb007101, a);
 	for (i = 0; i < LIMIT_FAILS_MAX; i++)
-		limit_fail(a, LIMIT_KEY, 5000);
+		limit_fail(l, a, LIMIT_KEY, 5000);
 	for (i = 0; i < 100000; i++) {
 		v4(0x0a000000 + i, o);
-		limit_fail(o, LIMIT_KEY, 5001);
+		limit_fail(l, o, LIMIT_KEY, 5001);
 	}
-	assert_true(limit_blocked(a, LIMIT_KEY, 5002) > 0);
+	assert_true(limit_blocked(l, a, LIMIT_KEY, 5002) > 0);
+	limit_free(l);
 }
 
 static void
 test_ipv6_by_64(void **state)
 {
+	struct limit	*l = limit_create();
 	uint8_t	 a[16], b[16];
 	int	 i;
 
 	(void)state;
-	limit_reset();
-	memset(a, 0, 16);
+		memset(a, 0, 16);
 	a[0] = 0x20;
 	a[1] = 0x01;
 	a[2] = 0x0d;
@@ -82,12 +84,13 @@ test_ipv6_by_64(void **state)
 	memcpy(b, a, 16);
 	for (i = 0; i < LIMIT_FAILS_MAX; i++) {
 		a[15] = (uint8_t)i;	/* new interface ids, one /64 */
-		limit_fail(a, LIMIT_SIGNIN, 9000);
+		limit_fail(l, a, LIMIT_SIGNIN, 9000);
 	}
 	b[15] = 0xee;
-	assert_true(limit_blocked(b, LIMIT_SIGNIN, 9000) > 0);
+	assert_true(limit_blocked(l, b, LIMIT_SIGNIN, 9000) > 0);
 	b[7] = 1;			/* another /64 */
-	assert_int_equal(limit_blocked(b, LIMIT_SIGNIN, 9000), 0);
+	assert_int_equal(limit_blocked(l, b, LIMIT_SIGNIN, 9000), 0);
+	limit_free(l);
 }
 
 int
