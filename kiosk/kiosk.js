@@ -2,15 +2,30 @@
  * kiosk.js: the touchscreen kiosk beside a one-stop counter.
  *
  * Enrolment (a one-time code, or #enrol=CODE in the address) gives a kiosk
- * key, kept in localStorage. Paired mode: a long-poll of
- * /api/v1/kiosk/next hands over the ticket the counter just issued;
- * without one, ratings are walk-ins. Answers go to an IndexedDB queue
- * first (each with its idempotency key) and are sent in order, so that
- * nothing is lost while the network is down.
+ * key, kept in localStorage with an id of that enrolment. Paired mode: a
+ * long-poll of /api/v1/kiosk/next hands over the ticket the counter just
+ * issued; without one, ratings are walk-ins.
+ *
+ * An answer: a face, then (for 1 or 2) the reasons, the optional
+ * questions one per screen, and a last screen that shows the rating with
+ * "change" and "send". Every screen has back and cancel. Only "send", or
+ * the last screen left untouched until the idle time, records it; idle on
+ * any earlier screen drops it (a face tapped by mistake is never sent).
+ * No free-text comment: the kiosk may have no on-screen keyboard, and the
+ * phone survey takes comments.
+ *
+ * Answers go to an IndexedDB queue first, each with its idempotency key,
+ * the time it was queued (by this clock) and the enrolment it belongs to;
+ * they are sent in order with "waited" (seconds in the queue), so that the
+ * server dates them by its own clock. What the server refuses for good is
+ * moved to the "refused" store, what an earlier enrolment queued to
+ * "held": both are kept, counted on the status line and reported to the
+ * server (/api/v1/kiosk/status), never sent under this enrolment.
  *
  * Address parameters (for tests and set-up): ?idle=SECONDS (back to the
  * start screen when nobody touches the screen, default 30), ?thanks=SECONDS
- * (how long the thank-you screen stays, default 5).
+ * (how long the thank-you screen stays, default 5), ?poll=SECONDS (each
+ * long poll's wait, at most and by default 25).
  *
  * No framework, no build step: plain ES2017 for the kiosk's Chromium.
  */
@@ -20,10 +35,10 @@
 	var LANGS = ["vi", "en", "km"];
 	var KEY_STORE = "hl.kiosk";		/* localStorage: key and names */
 	var SURVEY_STORE = "hl.kiosk.survey";	/* last survey definition */
-	var COMMENT_MAX = 1000;
-	var POLL_WAIT = 25;			/* seconds per long-poll */
+	var POLL_WAIT;				/* seconds per long-poll */
 	var BACKOFF_MIN = 1000, BACKOFF_MAX = 60000;
 	var TICKET_KEEP = 10 * 60 * 1000;	/* a shown ticket is dropped after */
+	var WAIT_MAX = 40 * 86400;		/* the server's limit, seconds */
 
 	var params = new URLSearchParams(location.search);
 	function seconds(name, dflt) {
@@ -32,6 +47,7 @@
 	}
 	var IDLE_MS = seconds("idle", 30);
 	var THANKS_MS = seconds("thanks", 5);
+	POLL_WAIT = Math.min(25, seconds("poll", 25) / 1000);
 
 	/*
 	 * The kiosk's own words. The Khmer (km) texts await review by a
@@ -41,23 +57,28 @@
 		vi: {
 			name: "Tiếng Việt",
 			how: "Ông/Bà hài lòng thế nào với việc giải quyết thủ tục?",
-			walkin: "Chạm vào một khuôn mặt để đánh giá",
+			walkin: "Mời Ông/Bà chạm vào một khuôn mặt để đánh giá",
 			procedure: "Thủ tục vừa hoàn thành",
 			why: "Vì sao Ông/Bà chưa hài lòng?",
 			why_sub: "Chọn một hoặc nhiều lý do",
 			next: "Tiếp tục",
-			skip: "Bỏ qua",
-			send_now: "Gửi đánh giá ngay",
+			skip: "Bỏ qua câu này",
+			send_now: "Xong, xem lại và gửi",
 			send: "Gửi đánh giá",
-			no_comment: "Không góp ý, gửi luôn",
+			back: "Quay lại",
+			cancel: "Huỷ",
+			change: "Đổi mức đánh giá",
+			confirm: "Ông/Bà xem lại và gửi đánh giá",
+			your_rating: "Đánh giá của Ông/Bà",
+			answered: "Đã trả lời %1 câu hỏi thêm",
 			optional: "Không bắt buộc",
-			comment_title: "Góp ý thêm",
 			of: "Câu %1 / %2",
-			chars: "%1 / %2 ký tự",
 			thanks: "Cảm ơn Ông/Bà!",
 			online: "Trực tuyến",
 			offline: "Mất kết nối",
 			queued: "Chờ gửi: %1",
+			refused: "Bị từ chối: %1",
+			held: "Của lần đăng ký trước: %1",
 			enrol_title: "Đăng ký máy đánh giá",
 			enrol_label: "Mã đăng ký (do quản trị viên cung cấp)",
 			enrol_button: "Đăng ký",
@@ -75,18 +96,23 @@
 			why: "Why were you not satisfied?",
 			why_sub: "Choose one or more reasons",
 			next: "Continue",
-			skip: "Skip",
-			send_now: "Send my answers now",
-			send: "Send",
-			no_comment: "No comment, send",
+			skip: "Skip this question",
+			send_now: "Done: check and send",
+			send: "Send my rating",
+			back: "Back",
+			cancel: "Cancel",
+			change: "Change my rating",
+			confirm: "Please check and send your rating",
+			your_rating: "Your rating",
+			answered: "%1 more questions answered",
 			optional: "Optional",
-			comment_title: "Your comment",
 			of: "Question %1 of %2",
-			chars: "%1 / %2 characters",
 			thanks: "Thank you!",
 			online: "Online",
 			offline: "Offline",
 			queued: "Waiting to send: %1",
+			refused: "Refused: %1",
+			held: "From an earlier enrolment: %1",
 			enrol_title: "Enrol this kiosk",
 			enrol_label: "Enrolment code (from the administrator)",
 			enrol_button: "Enrol",
@@ -97,25 +123,30 @@
 			language: "Language"
 		},
 		km: {
-			name: "ខ្មែរ",
-			how: "តើលោកអ្នកពេញចិត្តកម្រិតណាចំពោះការដោះស្រាយនីតិវិធីរបស់លោកអ្នក?",
-			walkin: "សូមចុចលើមុខមួយដើម្បីវាយតម្លៃ",
-			procedure: "នីតិវិធីដែលទើបបញ្ចប់",
+			name: "ភាសាខ្មែរ",
+			how: "តើលោកអ្នកពេញចិត្តកម្រិតណាចំពោះការដោះស្រាយនីតិវិធីរដ្ឋបាល?",
+			walkin: "សូមលោកអ្នកចុចលើមុខមួយ ដើម្បីវាយតម្លៃ",
+			procedure: "នីតិវិធីរដ្ឋបាលដែលទើបបញ្ចប់",
 			why: "ហេតុអ្វីបានជាលោកអ្នកមិនពេញចិត្ត?",
-			why_sub: "ជ្រើសរើសហេតុផលមួយ ឬច្រើន",
+			why_sub: "សូមជ្រើសរើសមូលហេតុមួយ ឬច្រើន",
 			next: "បន្ត",
-			skip: "រំលង",
-			send_now: "ផ្ញើចម្លើយឥឡូវនេះ",
-			send: "ផ្ញើ",
-			no_comment: "គ្មានមតិ ផ្ញើ",
-			optional: "មិនបង្ខំ",
-			comment_title: "មតិយោបល់បន្ថែម",
+			skip: "រំលងសំណួរនេះ",
+			send_now: "រួចរាល់ ពិនិត្យ ហើយផ្ញើ",
+			send: "ផ្ញើការវាយតម្លៃ",
+			back: "ត្រឡប់ក្រោយ",
+			cancel: "បោះបង់",
+			change: "ប្ដូរការវាយតម្លៃ",
+			confirm: "សូមលោកអ្នកពិនិត្យ ហើយផ្ញើការវាយតម្លៃ",
+			your_rating: "ការវាយតម្លៃរបស់លោកអ្នក",
+			answered: "បានឆ្លើយសំណួរបន្ថែម %1",
+			optional: "ស្រេចចិត្ត",
 			of: "សំណួរ %1 / %2",
-			chars: "%1 / %2 តួអក្សរ",
 			thanks: "សូមអរគុណ!",
 			online: "មានអ៊ីនធឺណិត",
 			offline: "គ្មានអ៊ីនធឺណិត",
 			queued: "រង់ចាំផ្ញើ: %1",
+			refused: "ត្រូវបានបដិសេធ: %1",
+			held: "ពីការចុះឈ្មោះមុន: %1",
 			enrol_title: "ចុះឈ្មោះម៉ាស៊ីននេះ",
 			enrol_label: "លេខកូដចុះឈ្មោះ (ពីអ្នកគ្រប់គ្រង)",
 			enrol_button: "ចុះឈ្មោះ",
@@ -128,24 +159,36 @@
 	};
 
 	var lang = "vi";
-	var kiosk = null;	/* {key, name, unit, counter} */
+	var kiosk = null;	/* {key, name, unit, counter, eid} */
 	var survey = null;
 	var ticket = null;	/* the paired ticket shown, or null */
 	var ticketAt = 0;
 	var pending = null;	/* a ticket that came during a survey */
 	var seen = "";
-	var cur = null;		/* the answers being given */
+	var cur = null;		/* the answer being given */
+	var trail = [];		/* screens of cur, for "back" */
 	var screen = "";
 	var idleTimer = 0, thanksTimer = 0;
 	var online = navigator.onLine;
-	var queued = 0;
+	var counts = { outbox: 0, refused: 0, held: 0 };
 	var revokedMsg = false;
 	var pollGen = 0;
 
+	var KM_DIGITS = "០១២៣៤៥៦៧៨៩";
+	/* A number as the current language writes it in a sentence. */
+	function num(n) {
+		var s = String(n);
+		if (lang !== "km")
+			return s;
+		return s.replace(/[0-9]/g, function (d) {
+			return KM_DIGITS.charAt(Number(d));
+		});
+	}
 	function t(k) {
 		var s = (T[lang] && T[lang][k]) || T.vi[k] || "";
 		for (var i = 1; i < arguments.length; i++)
-			s = s.split("%" + i).join(String(arguments[i]));
+			s = s.split("%" + i).join(typeof arguments[i] === "number" ?
+			    num(arguments[i]) : String(arguments[i]));
 		return s;
 	}
 	function tx(o) {
@@ -185,9 +228,14 @@
 			e.appendChild(arguments[i]);
 		return e;
 	}
+	function button(cls, action, text, on) {
+		return el("button", { type: "button", "class": "big " + cls,
+		    "data-action": action, on: on }, text);
+	}
 
-	var FACE_COLOURS = ["#b3261e", "#d9480f", "#8a8a8a", "#43a047",
-	    "#1b7a2a"];
+	/* Level 1..5: red, orange, amber, green, dark green. */
+	var FACE_COLOURS = ["#c62828", "#ef6c00", "#f9a825", "#43a047",
+	    "#1b5e20"];
 	/* A face for level 1..5: the mouth bends from a frown to a smile. */
 	function face(level) {
 		var bend = (level - 3) * 9;
@@ -206,10 +254,16 @@
 	function tick() {
 		return svg("svg", { viewBox: "0 0 100 100", "aria-hidden": "true",
 		    focusable: "false" },
-		    svg("circle", { cx: 50, cy: 50, r: 46, fill: "#1b7a2a" }),
+		    svg("circle", { cx: 50, cy: 50, r: 46, fill: "#1b5e20" }),
 		    svg("path", { d: "M28 52 L44 68 L74 36", fill: "none",
 			stroke: "#fff", "stroke-width": 9,
 			"stroke-linecap": "round", "stroke-linejoin": "round" }));
+	}
+	function levelLabel(v) {
+		var lv = (survey.levels || []).filter(function (x) {
+			return x.value === v;
+		})[0];
+		return lv ? tx(lv.label) : String(v);
 	}
 
 	function show(name, nodes) {
@@ -223,6 +277,7 @@
 			h.setAttribute("tabindex", "-1");
 			h.focus({ preventScroll: true });
 		}
+		app.scrollTop = 0;
 		bar();
 		armIdle();
 	}
@@ -236,27 +291,25 @@
 		if (kiosk && kiosk.counter)
 			parts.push(t("counter", kiosk.counter));
 		where.textContent = parts.join(" · ");
-		var langs = document.getElementById("langs");
-		langs.setAttribute("aria-label", t("language"));
-		langs.textContent = "";
-		LANGS.forEach(function (l) {
-			langs.appendChild(el("button", { type: "button",
-			    lang: l, "aria-pressed": String(l === lang),
-			    "data-lang": l, on: function () { setLang(l); } },
-			    T[l].name));
-		});
 		status();
 	}
 
 	function status() {
 		var s = document.getElementById("status");
-		s.className = "status " + (!online ? "offline" :
-		    queued > 0 ? "queued" : "online");
-		var words = online ? t("online") : t("offline");
-		if (queued > 0)
-			words += " · " + t("queued", queued);
-		s.querySelector(".status-text").textContent = words;
-		s.setAttribute("data-queued", String(queued));
+		var trouble = counts.refused > 0 || counts.held > 0;
+		s.className = "status " + (!online ? "offline" : trouble ?
+		    "trouble" : counts.outbox > 0 ? "queued" : "online");
+		var words = [online ? t("online") : t("offline")];
+		if (counts.outbox > 0)
+			words.push(t("queued", counts.outbox));
+		if (counts.refused > 0)
+			words.push(t("refused", counts.refused));
+		if (counts.held > 0)
+			words.push(t("held", counts.held));
+		s.querySelector(".status-text").textContent = words.join(" · ");
+		s.setAttribute("data-queued", String(counts.outbox));
+		s.setAttribute("data-refused", String(counts.refused));
+		s.setAttribute("data-held", String(counts.held));
 	}
 
 	function setLang(l) {
@@ -270,12 +323,45 @@
 
 	var redraw = function () {};
 
+	/* Back, cancel and a forward button: one row, forward biggest. */
+	function nav(fwd) {
+		var n = el("div", { "class": "nav" });
+		n.appendChild(button("tertiary", "cancel", t("cancel"), cancel));
+		n.appendChild(button("secondary", "back", t("back"), back));
+		if (fwd)
+			n.appendChild(fwd);
+		return n;
+	}
+
+	/* Leaves a screen of cur for the next, remembering it for back. */
+	function go(from, to) {
+		trail.push({ fn: from, qi: cur.qi });
+		to();
+	}
+	function back() {
+		var prev = trail.pop();
+		if (!prev) {
+			startScreen();
+			return;
+		}
+		cur.qi = prev.qi;
+		prev.fn();
+	}
+	/* Nothing is recorded: the answer is dropped. */
+	function cancel() {
+		cur = null;
+		trail = [];
+		backToStart();
+	}
+
 	function startScreen() {
 		clearTimeout(thanksTimer);
-		cur = null;
-		if (pending) {
-			setTicket(pending);
-			pending = null;
+		if (!cur) {
+			trail = [];
+			if (pending) {
+				setTicket(pending);
+				pending = null;
+			}
 		}
 		if (ticket && Date.now() - ticketAt > TICKET_KEEP)
 			ticket = null;
@@ -284,57 +370,88 @@
 			show("loading", [el("h1", { text: "…" })]);
 			return;
 		}
-		var top = [];
-		if (ticket) {
-			top.push(el("div", { "class": "proc",
-			    "data-token": ticket.token },
-			    el("span", { text: t("procedure") }),
-			    el("b", { text: tx(ticket.procedure &&
-				ticket.procedure.name) ||
-				(ticket.procedure && ticket.procedure.code) ||
-				"" })));
-		}
+		var tk = cur ? cur.ticket : ticket;
 		var faces = el("div", { "class": "faces", role: "group",
 		    "aria-labelledby": "q-overall" });
-		var levels = survey.levels || [];
-		levels.slice().sort(function (a, b) {
-			return a.value - b.value;
+		/* Very satisfied first, on every channel. */
+		(survey.levels || []).slice().sort(function (a, b) {
+			return b.value - a.value;
 		}).forEach(function (lv) {
 			faces.appendChild(el("button", { type: "button",
 			    "class": "big face l" + lv.value,
 			    "data-level": lv.value,
+			    "aria-pressed": cur ? String(cur.overall === lv.value) :
+				null,
 			    on: function () { rate(lv.value); } },
 			    face(lv.value), el("span", { text: tx(lv.label) })));
 		});
-		show(ticket ? "start-paired" : "start", [
-		    el("h1", { id: "q-overall", text: survey.overall &&
-			survey.overall.text ? tx(survey.overall.text) :
-			t("how") }),
-		    ticket ? top[0] : el("p", { "class": "intro",
-			text: t("walkin") }),
-		    faces]);
+		var nodes = [el("h1", { id: "q-overall", text: t("how") })];
+		if (tk)
+			nodes.push(el("div", { "class": "proc",
+			    "data-token": tk.token },
+			    el("span", { text: t("procedure") }),
+			    el("b", { text: tx(tk.procedure &&
+				tk.procedure.name) ||
+				(tk.procedure && tk.procedure.code) || "" })));
+		/* The prompt in the other languages, each in its script. */
+		var prompts = el("p", { "class": "intro" });
+		LANGS.forEach(function (l) {
+			prompts.appendChild(el("span", { lang: l,
+			    "class": l === lang ? "here" : "other",
+			    text: T[l].walkin }));
+		});
+		nodes.push(prompts, faces);
+		if (cur) {
+			nodes.push(el("div", { "class": "nav" },
+			    button("tertiary", "cancel", t("cancel"), cancel)));
+		} else {
+			var langs = el("div", { "class": "langs", role: "group",
+			    "aria-label": T.vi.language + " / " +
+			    T.en.language + " / " + T.km.language });
+			LANGS.forEach(function (l) {
+				langs.appendChild(el("button", { type: "button",
+				    "class": "big lang", lang: l,
+				    "aria-pressed": String(l === lang),
+				    "data-lang": l,
+				    on: function () { setLang(l); } },
+				    T[l].name));
+			});
+			nodes.push(langs);
+		}
+		show(cur ? "rate" : tk ? "start-paired" : "start", nodes);
 	}
 
 	function rate(v) {
-		cur = {
-			overall: v,
-			at: new Date().toISOString(),
-			token: ticket ? ticket.token : null,
-			lang: lang,
-			answers: {},
-			reasons: [],
-			comment: "",
-			qi: 0
-		};
-		if (ticket) {
-			seen = ticket.token;
-			ticket = null;
+		if (cur) {	/* changed: the rest of the answer stays */
+			cur.overall = v;
+			if (v > 2)
+				cur.reasons = [];
+			if (cur.toConfirm && !(v <= 2 && cur.reasons.length ===
+			    0 && survey.reasons && survey.reasons.options &&
+			    survey.reasons.options.length > 0)) {
+				go(startScreen, confirmScreen);
+				return;
+			}
+		} else {
+			cur = {
+				overall: v,
+				ticket: ticket,
+				lang: lang,
+				answers: {},
+				reasons: [],
+				qi: 0
+			};
+			trail = [];
+			if (ticket) {
+				seen = ticket.token;
+				ticket = null;
+			}
 		}
 		if (v <= 2 && survey.reasons && survey.reasons.options &&
 		    survey.reasons.options.length > 0)
-			reasonsScreen();
+			go(startScreen, reasonsScreen);
 		else
-			questionScreen();
+			go(startScreen, questionScreen);
 	}
 
 	function reasonsScreen() {
@@ -343,7 +460,7 @@
 		    "aria-labelledby": "q-reasons" });
 		survey.reasons.options.forEach(function (o) {
 			var on = cur.reasons.indexOf(o.id) >= 0;
-			var b = el("button", { type: "button", "class": "big",
+			var b = el("button", { type: "button", "class": "big opt",
 			    "aria-pressed": String(on), "data-option": o.id },
 			    el("span", { "class": "check", "aria-hidden": "true",
 				text: on ? "✓" : "" }),
@@ -361,46 +478,51 @@
 			opts.appendChild(b);
 		});
 		show("reasons", [
-		    el("h1", { id: "q-reasons", text: tx(survey.reasons.text) ||
-			t("why") }),
-		    survey.reasons.text ? null :
-			el("p", { "class": "sub", text: t("why_sub") }),
+		    el("h1", { id: "q-reasons", text: t("why") }),
+		    el("p", { "class": "sub", text: t("why_sub") }),
 		    opts,
-		    el("div", { "class": "nav" },
-			el("button", { type: "button", "class": "big primary",
-			    "data-action": "next", on: questionScreen },
-			    t("next")))]);
+		    nav(button("primary", "next", t("next"), function () {
+			go(reasonsScreen, cur.toConfirm ? confirmScreen :
+			    questionScreen);
+		    }))]);
 	}
 
 	function questionScreen() {
 		var qs = survey.questions || [];
 		if (cur.qi >= qs.length) {
-			commentScreen();
+			confirmScreen();
 			return;
 		}
 		redraw = questionScreen;
 		var q = qs[cur.qi];
+		function next() {
+			go(questionScreen, function () {
+				cur.qi++;
+				questionScreen();
+			});
+		}
 		var opts = el("div", { "class": "opts", role: "group",
 		    "aria-labelledby": "q-text" });
 		(q.options || []).forEach(function (o) {
 			opts.appendChild(el("button", { type: "button",
-			    "class": "big", "data-option": o.id,
+			    "class": "big opt", "data-option": o.id,
 			    "aria-pressed": String(cur.answers[q.id] === o.id),
 			    on: function () {
 				cur.answers[q.id] = o.id;
-				cur.qi++;
-				questionScreen();
+				next();
 			    } }, tx(o.label)));
 		});
-		var nav = el("div", { "class": "nav" });
+		var n = nav(null);
 		if (!q.required) {
-			nav.appendChild(el("button", { type: "button",
-			    "class": "big quiet", "data-action": "skip",
-			    on: function () { cur.qi++; questionScreen(); } },
-			    t("skip")));
-			nav.appendChild(el("button", { type: "button",
-			    "class": "big quiet", "data-action": "send-now",
-			    on: finish }, t("send_now")));
+			n.appendChild(button("secondary", "skip", t("skip"),
+			    function () {
+				delete cur.answers[q.id];
+				next();
+			    }));
+			n.appendChild(button("primary", "send-now",
+			    t("send_now"), function () {
+				go(questionScreen, confirmScreen);
+			    }));
 		}
 		show("question", [
 		    el("p", { "class": "progress",
@@ -408,36 +530,30 @@
 			(q.required ? "" : " · " + t("optional")) }),
 		    el("h1", { id: "q-text", "data-question": q.id,
 			text: tx(q.text) }),
-		    opts, nav]);
+		    opts, n]);
 	}
 
-	function commentScreen() {
-		redraw = commentScreen;
-		var ta = el("textarea", { id: "comment", maxlength: COMMENT_MAX,
-		    rows: 4, autocomplete: "off", spellcheck: "false" });
-		ta.value = cur.comment;
-		var count = el("p", { "class": "count", "aria-live": "polite" });
-		function upd() {
-			cur.comment = ta.value;
-			count.textContent = t("chars", ta.value.length,
-			    COMMENT_MAX);
-			armIdle();
-		}
-		ta.addEventListener("input", upd);
-		upd();
-		show("comment", [
-		    el("h1", { text: t("comment_title") }),
-		    el("label", { "for": "comment", "class": "block",
-			text: tx(survey.comment_prompt) }),
-		    ta, count,
-		    el("div", { "class": "nav" },
-			el("button", { type: "button", "class": "big quiet",
-			    "data-action": "skip", on: function () {
-				cur.comment = "";
-				finish();
-			    } }, t("no_comment")),
-			el("button", { type: "button", "class": "big primary",
-			    "data-action": "send", on: finish }, t("send")))]);
+	/* The last screen: the rating, change, send. */
+	function confirmScreen() {
+		redraw = confirmScreen;
+		var n = Object.keys(cur.answers).length;
+		var card = el("div", { "class": "chosen l" + cur.overall,
+		    "data-level": cur.overall },
+		    face(cur.overall),
+		    el("div", {},
+			el("span", { "class": "label", text: t("your_rating") }),
+			el("b", { text: levelLabel(cur.overall) }),
+			n > 0 ? el("span", { "class": "label",
+			    text: t("answered", n) }) : null));
+		show("confirm", [
+		    el("h1", { text: t("confirm") }),
+		    card,
+		    el("div", { "class": "nav center" },
+			button("secondary", "change", t("change"), function () {
+				cur.toConfirm = true;
+				go(confirmScreen, startScreen);
+			})),
+		    nav(button("primary", "send", t("send"), finish))]);
 	}
 
 	function thanksScreen() {
@@ -451,14 +567,16 @@
 
 	function backToStart() {
 		lang = "vi";
+		cur = null;
 		startScreen();
 	}
 
-	/* Queues what was answered (if anything) and thanks. */
+	/* Queues the answer and thanks. */
 	function finish() {
 		if (cur) {
 			enqueue(body(cur));
 			cur = null;
+			trail = [];
 		}
 		thanksScreen();
 	}
@@ -467,19 +585,15 @@
 		var b = {
 			idempotency_key: newKey(),
 			answers: { overall: c.overall },
-			lang: c.lang,
-			answered_at: c.at
+			lang: c.lang
 		};
-		if (c.token)
-			b.token = c.token;
+		if (c.ticket)
+			b.token = c.ticket.token;
 		for (var q in c.answers)
 			b.answers[q] = c.answers[q];
-		if (c.reasons.length > 0)
+		if (c.reasons.length > 0 && c.overall <= 2)
 			b.answers[(survey.reasons && survey.reasons.id) ||
 			    "reasons"] = c.reasons.slice();
-		var cm = c.comment.trim();
-		if (cm !== "")
-			b.comment = cm.slice(0, COMMENT_MAX);
 		return b;
 	}
 
@@ -491,18 +605,21 @@
 		}).join("");
 	}
 
-	/* Nobody touched the screen: keep what was rated, start again. */
+	/*
+	 * Nobody touched the screen: the last screen sends what it shows;
+	 * any earlier one drops the answer (a mistaken tap is not sent).
+	 */
 	function armIdle() {
 		clearTimeout(idleTimer);
-		if (screen === "question" || screen === "reasons" ||
-		    screen === "comment")
+		if (cur && screen !== "thanks")
 			idleTimer = setTimeout(function () {
-				if (cur) {
-					enqueue(body(cur));
-					cur = null;
-				}
-				backToStart();
+				if (screen === "confirm")
+					finish();
+				else
+					cancel();
 			}, IDLE_MS);
+		else if (!cur && lang !== "vi" && screen === "start")
+			idleTimer = setTimeout(backToStart, IDLE_MS);
 	}
 	["pointerdown", "keydown", "touchstart"].forEach(function (ev) {
 		document.addEventListener(ev, armIdle, { passive: true });
@@ -545,10 +662,12 @@
 			if (r.status === 201 || r.status === 200)
 				return r.json().then(function (j) {
 					kiosk = { key: j.key, name: j.name,
-					    unit: j.unit, counter: j.counter };
+					    unit: j.unit, counter: j.counter,
+					    eid: newKey() };
 					localStorage.setItem(KEY_STORE,
 					    JSON.stringify(kiosk));
 					revokedMsg = false;
+					lastReport = "";
 					run();
 				});
 			enrolScreen(r.status >= 500 ? "enrol_error" :
@@ -558,12 +677,14 @@
 		});
 	}
 
+	/* The queue stays: its items belong to the old enrolment. */
 	function revoked() {
 		if (revokedMsg)
 			return;
 		revokedMsg = true;
 		kiosk = null;
 		ticket = pending = null;
+		cur = null;
 		pollGen++;
 		localStorage.removeItem(KEY_STORE);
 		enrolScreen("revoked");
@@ -634,9 +755,9 @@
 				if (gen !== pollGen)
 					return;
 				if (tk && tk.token && tk.token !== seen) {
-					if (screen === "start" ||
+					if (!cur && (screen === "start" ||
 					    screen === "start-paired" ||
-					    screen === "loading") {
+					    screen === "loading")) {
 						setTicket(tk);
 						startScreen();
 					} else {
@@ -656,8 +777,15 @@
 
 	/* ------------------------------------------------------- queue */
 
-	var db = null, mem = [], memId = 1, sending = false, sendDelay = 0;
-	var sendTimer = 0;
+	/*
+	 * Three stores of items {id, body, at (ms, this clock), eid}:
+	 * outbox (to send, in order), refused (refused for good, with the
+	 * status and reason), held (queued under an earlier enrolment).
+	 */
+	var STORES = ["outbox", "refused", "held"];
+	var db = null, mem = { outbox: [], refused: [], held: [] }, memId = 1;
+	var sending = false, sendDelay = 0, sendTimer = 0;
+	var lastReport = "", reporting = false;
 
 	function openDb() {
 		return new Promise(function (ok) {
@@ -665,17 +793,19 @@
 				ok(null);
 				return;
 			}
-			var rq = indexedDB.open("hl-kiosk", 1);
+			var rq = indexedDB.open("hl-kiosk", 2);
 			rq.onupgradeneeded = function () {
-				rq.result.createObjectStore("outbox",
-				    { keyPath: "id", autoIncrement: true });
+				var d = rq.result;
+				STORES.forEach(function (n) {
+					if (!d.objectStoreNames.contains(n))
+						d.createObjectStore(n, {
+						    keyPath: "id",
+						    autoIncrement: true });
+				});
 			};
 			rq.onsuccess = function () { ok(rq.result); };
 			rq.onerror = function () { ok(null); };
 		});
-	}
-	function store(mode) {
-		return db.transaction("outbox", mode).objectStore("outbox");
 	}
 	function idb(rq) {
 		return new Promise(function (ok, ko) {
@@ -683,18 +813,22 @@
 			rq.onerror = function () { ko(rq.error); };
 		});
 	}
-	function qAdd(b) {
+	function qAdd(name, item) {
 		if (!db) {
-			mem.push({ id: memId++, body: b });
+			item.id = memId++;
+			mem[name].push(item);
 			return Promise.resolve();
 		}
-		return idb(store("readwrite").add({ body: b }));
+		delete item.id;
+		return idb(db.transaction(name, "readwrite").objectStore(name)
+		    .add(item));
 	}
 	function qFirst() {
 		if (!db)
-			return Promise.resolve(mem[0] || null);
+			return Promise.resolve(mem.outbox[0] || null);
 		return new Promise(function (ok, ko) {
-			var rq = store("readonly").openCursor();
+			var rq = db.transaction("outbox", "readonly")
+			    .objectStore("outbox").openCursor();
 			rq.onsuccess = function () {
 				ok(rq.result ? rq.result.value : null);
 			};
@@ -703,25 +837,89 @@
 	}
 	function qDel(id) {
 		if (!db) {
-			mem = mem.filter(function (x) { return x.id !== id; });
+			mem.outbox = mem.outbox.filter(function (x) {
+				return x.id !== id;
+			});
 			return Promise.resolve();
 		}
-		return idb(store("readwrite").delete(id));
+		return idb(db.transaction("outbox", "readwrite")
+		    .objectStore("outbox").delete(id));
 	}
-	function qCount() {
+	/* Moves an outbox item to another store in one transaction. */
+	function qMove(item, to, extra) {
+		var copy = {};
+		for (var k in item)
+			if (k !== "id")
+				copy[k] = item[k];
+		for (k in extra || {})
+			copy[k] = extra[k];
+		if (!db) {
+			mem.outbox = mem.outbox.filter(function (x) {
+				return x.id !== item.id;
+			});
+			copy.id = memId++;
+			mem[to].push(copy);
+			return Promise.resolve();
+		}
+		return new Promise(function (ok, ko) {
+			var tr = db.transaction(["outbox", to], "readwrite");
+			tr.objectStore(to).add(copy);
+			tr.objectStore("outbox").delete(item.id);
+			tr.oncomplete = function () { ok(); };
+			tr.onerror = function () { ko(tr.error); };
+			tr.onabort = function () { ko(tr.error); };
+		});
+	}
+	function qCount(name) {
 		if (!db)
-			return Promise.resolve(mem.length);
-		return idb(store("readonly").count());
+			return Promise.resolve(mem[name].length);
+		return idb(db.transaction(name, "readonly").objectStore(name)
+		    .count());
 	}
 	function recount() {
-		return qCount().then(function (n) {
-			queued = n;
+		return Promise.all(STORES.map(qCount)).then(function (n) {
+			counts.outbox = n[0];
+			counts.refused = n[1];
+			counts.held = n[2];
 			status();
+			report();
+		});
+	}
+
+	/* Tells the server what this kiosk keeps, when that changed. */
+	function report() {
+		if (!kiosk || reporting)
+			return;
+		var b = JSON.stringify({ queued: counts.outbox,
+		    refused: counts.refused, held: counts.held });
+		if (b === lastReport)
+			return;
+		reporting = true;
+		fetch("/api/v1/kiosk/status", {
+			method: "POST",
+			headers: { "Content-Type": "application/json",
+			    Authorization: "Bearer " + kiosk.key },
+			body: b,
+			cache: "no-store"
+		}).then(function (r) {
+			reporting = false;
+			if (r.status === 204)
+				lastReport = b;
+			else if (r.status === 401)
+				revoked();
+			if (r.status === 204 && JSON.stringify({
+			    queued: counts.outbox, refused: counts.refused,
+			    held: counts.held }) !== b)
+				report();
+		}).catch(function () {
+			reporting = false;
 		});
 	}
 
 	function enqueue(b) {
-		qAdd(b).then(recount).then(function () { send(); });
+		qAdd("outbox", { body: b, at: Date.now(),
+		    eid: kiosk ? kiosk.eid : "" }).then(recount).then(
+		    function () { send(); });
 	}
 
 	/* Sends the queue in order; one at a time; backs off on failure. */
@@ -736,11 +934,27 @@
 				sendDelay = 0;
 				return;
 			}
+			/* Another enrolment's: kept apart, never sent here. */
+			if ((item.eid || "") !== (kiosk.eid || ""))
+				return qMove(item, "held").then(recount).then(
+				    function () {
+					sending = false;
+					send();
+				    });
+			var b = {};
+			for (var k in item.body)
+				if (k !== "answered_at")
+					b[k] = item.body[k];
+			/* Queued by an older page: its answered_at. */
+			var at = typeof item.at === "number" ? item.at :
+			    Date.parse(item.body && item.body.answered_at);
+			b.waited = isFinite(at) ? Math.min(WAIT_MAX, Math.max(0,
+			    Math.floor((Date.now() - at) / 1000))) : 0;
 			return fetch("/api/v1/responses", {
 				method: "POST",
 				headers: { "Content-Type": "application/json",
 				    Authorization: "Bearer " + kiosk.key },
-				body: JSON.stringify(item.body),
+				body: JSON.stringify(b),
 				cache: "no-store"
 			}).then(function (r) {
 				if (r.status === 401) {
@@ -751,17 +965,27 @@
 				if (r.status >= 500 || r.status === 429 ||
 				    r.status === 408)
 					throw new Error("responses " + r.status);
-				/*
-				 * Stored, a repeat, ignored, or refused for
-				 * good (answered, expired, invalid): done.
-				 */
 				netUp();
 				sendDelay = 0;
-				return qDel(item.id).then(recount).then(
-				    function () {
+				var done;
+				if (r.status < 300) {
+					done = qDel(item.id);
+				} else {
+					/* Refused for good: kept, counted. */
+					done = r.json().catch(function () {
+						return {};
+					}).then(function (j) {
+						return qMove(item, "refused", {
+						    status: r.status,
+						    error: String(j && j.error ||
+							""),
+						    refused_at: Date.now() });
+					});
+				}
+				return done.then(recount).then(function () {
 					sending = false;
 					send();
-				    });
+				});
 			});
 		}).catch(function () {
 			sending = false;
@@ -789,6 +1013,7 @@
 		status();
 		sendDelay = 0;
 		send();
+		report();
 		pollGen++;
 		poll(pollGen, 0);
 	});
@@ -800,8 +1025,9 @@
 
 	function run() {
 		pollGen++;
+		cur = null;
 		startScreen();
-		send();
+		recount().then(send);
 		poll(pollGen, 0);
 	}
 
@@ -817,6 +1043,11 @@
 		}
 		if (kiosk && typeof kiosk.key !== "string")
 			kiosk = null;
+		/* Enrolled before enrolments had ids: its queue is its own. */
+		if (kiosk && !kiosk.eid) {
+			kiosk.eid = "";
+			localStorage.setItem(KEY_STORE, JSON.stringify(kiosk));
+		}
 		if ("serviceWorker" in navigator)
 			navigator.serviceWorker.register("sw.js",
 			    { scope: "./" }).catch(function () {});
@@ -835,10 +1066,12 @@
 		});
 	}
 
-	/* For tests and the set-up page: the current screen's name. */
+	/* For tests and the set-up page: the current screen and counts. */
 	window.hlKiosk = {
 		screen: function () { return screen; },
-		queued: function () { return queued; }
+		queued: function () { return counts.outbox; },
+		refused: function () { return counts.refused; },
+		held: function () { return counts.held; }
 	};
 	main();
 })();

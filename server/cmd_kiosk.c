@@ -28,8 +28,11 @@ const struct cmd cmd_kiosk = {
 	    "there through the API are offered on the kiosk).\n"
 	    "revoke deletes every kiosk key and pending code of NAME (exit 1\n"
 	    "when none): the kiosk must be enrolled again.\n"
-	    "list shows kiosks and pending codes. All are safe while the\n"
-	    "server runs on DIR.\n",
+	    "list shows kiosks and pending codes; for each kiosk its last\n"
+	    "report: answers queued, refused by the server for good (kept on\n"
+	    "the kiosk) and held from an earlier enrolment (kept, not sent),\n"
+	    "CHECK when either of the last two is not 0. All are safe while\n"
+	    "the server runs on DIR.\n",
 	kiosk_run
 };
 
@@ -89,16 +92,24 @@ kiosk_add(struct app *a, const char *unit, const char *counter,
 static int
 kiosk_list_key(const uint8_t *hash, const struct apikey *k, void *arg)
 {
-	char	 when[32];
+	char	 when[32], rep[32];
 
 	(void)hash;
 	(void)arg;
 	if (k->role != ROLE_KIOSK)
 		return (0);
 	format_time(k->created, when);
-	printf("kiosk\t%s\tunit %s\tcounter %s\tenrolled %s\n", k->name,
+	printf("kiosk\t%s\tunit %s\tcounter %s\tenrolled %s", k->name,
 	    k->unit[0] != '\0' ? k->unit : "-",
 	    k->counter[0] != '\0' ? k->counter : "-", when);
+	if (k->status_at == 0) {
+		printf("\tno report yet\n");
+		return (0);
+	}
+	format_time(k->status_at, rep);
+	printf("\tqueued %u\trefused %u\theld %u\treported %s%s\n",
+	    k->queued, k->refused, k->held, rep,
+	    k->refused > 0 || k->held > 0 ? "\tCHECK" : "");
 	return (0);
 }
 

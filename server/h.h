@@ -40,20 +40,45 @@ void	 h_signin_post(struct req *);
 void	 h_signout(struct req *);
 
 /*
- * h_kiosk.c: the kiosk's files, enrolment, pairing, its answers.
- * The walk-in guard (per kiosk, in memory): a walk-in rating less than
- * WALKIN_GAP_SEC (by answered_at) from the kiosk's previous one is
- * ignored; the WALKIN_BURST-th identical overall rating within
- * WALKIN_BURST_SEC is stored flagged suspect. Walk-ins are counted
- * under the kiosk's unit and sector WALKIN_SECTOR. answered_at may lie
- * ANSWER_SLACK_SEC in the future and ANSWER_AGE_MAX in the past.
+ * h_kiosk.c: the kiosk's files, enrolment, pairing, its answers and its
+ * queue reports.
+ *
+ * Dating: a kiosk answer is dated by the server's clock minus "waited",
+ * the seconds it spent in the kiosk's queue; the kiosk's own clock
+ * (answered_at) dates nothing. The server remembers, per kiosk key and in
+ * memory, the kiosk's last contact (any request with its key, the long
+ * poll included). An online kiosk asks again within KIOSK_SILENCE_SEC
+ * of its last request, or of the end of its long poll (which it asks
+ * again at once); a longer silence is an outage, and [last contact,
+ * reconnection] the kiosk's latest outage window. (A network lost while
+ * a long poll is parked is seen only when the poll was due to end.) A wait of at most WAIT_SLACK_SEC is taken as
+ * given; a longer one must date the answer inside the latest outage
+ * window (from WAIT_SLACK_SEC before its start, so that an answer whose
+ * first send failed still fits), else it claims a time when the kiosk
+ * was online and is not taken: the answer is dated at its arrival, and
+ * a walk-in is flagged suspect. A kiosk the server has no record of
+ * (after a restart, or a new key) gets one back-window of ANSWER_AGE_MAX
+ * before its first contact. A ticket answer is never dated before its
+ * ticket's issue. An answer dated in a closed month (util.h,
+ * month_closes()) is refused with 422.
+ *
+ * The walk-in guard (per kiosk, in memory, on those server dates): a
+ * walk-in not at least WALKIN_GAP_SEC after the kiosk's previous stored
+ * one (so strictly in queue order, at most one per WALKIN_GAP_SEC also
+ * when a queue is sent after an outage) is ignored; a walk-in whose
+ * overall rating is that of WALKIN_BURST - 1 others stored within
+ * WALKIN_BURST_SEC before it is stored flagged suspect (the whole window
+ * is counted: WALKIN_RECENT walk-ins fit in it). Walk-ins are counted
+ * under the kiosk's unit and sector WALKIN_SECTOR.
  */
 #define WALKIN_GAP_SEC		4
 #define WALKIN_BURST		5
 #define WALKIN_BURST_SEC	60
+#define WALKIN_RECENT		(WALKIN_BURST_SEC / WALKIN_GAP_SEC + 1)
 #define WALKIN_SECTOR		"other"
 #define KIOSK_GUARD_MAX		1024	/* kiosks remembered */
-#define ANSWER_SLACK_SEC	60
+#define KIOSK_SILENCE_SEC	5	/* past a request's due: an outage */
+#define WAIT_SLACK_SEC		10
 #define ANSWER_AGE_MAX		(7 * 86400)
 #define KIOSK_SECRET_BYTES	20
 void	 h_kiosk_static(struct req *);
@@ -61,6 +86,7 @@ void	 h_survey_def(struct req *);
 void	 h_kiosk_enrol(struct req *);
 void	 h_kiosk_next(struct req *);
 void	 h_responses_post(struct req *);
+void	 h_kiosk_status(struct req *);
 
 /* h_counter.c: the counter page and the ESC/POS slip. */
 void	 h_counter_page(struct req *);

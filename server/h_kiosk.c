@@ -6,7 +6,10 @@
  * fills r->op and unparks; the reply is made by the continuation. A
  * retried answer (same idempotency key) must get the first outcome even
  * while the first is still with the writer, so the walk-in guard lets
- * the retry of its last walk-in through and the writer decides.
+ * the retry of its last walk-in through and the writer decides. A
+ * kiosk's contact is noted when a request arrives, never when a parked
+ * poll ends: a kiosk that lost its network during a poll was not in
+ * contact until the poll timed out.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -28,24 +31,33 @@
 static pthread_mutex_t	 def_mu = PTHREAD_MUTEX_INITIALIZER;
 static char		*def_json;
 
-/* The walk-in guard, per kiosk key. */
+/* What the server remembers of a kiosk key (h.h): contact, walk-ins. */
 struct kiosk_guard {
 	uint8_t		 key[32];
 	uint64_t	 touched;
-	int64_t		 last;			/* answered_at */
+	int64_t		 contact;		/* last request, server time */
+	int64_t		 until;			/* next request due by then */
+	int64_t		 win_from;		/* the latest outage window */
+	int64_t		 win_to;
+	int64_t		 last;			/* last stored walk-in's date */
 	char		 idem[IDEM_KEY_MAX + 1];	/* last walk-in's */
 	size_t		 nrecent;
 	size_t		 next;
 	struct {
 		int64_t	 at;
 		int	 overall;
-	}		 recent[WALKIN_BURST - 1];
+	}		 recent[WALKIN_RECENT];
+	int		 reported;		/* queue report below is known */
+	uint32_t	 queued, refused, held;
 };
+
 
 static pthread_mutex_t	 guard_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct kiosk_guard *guards;
 static size_t		 nguards;
 static uint64_t		 guard_clock;
+
+static void	 h_kiosk_contact(const uint8_t key[32], int64_t hold);
 
 static json_t *
 h_kiosk_text(const struct text *t)
@@ -330,6 +342,7 @@ h_kiosk_next(struct req *r)
 		    "the kiosk with hailong kiosk add");
 		return;
 	}
+	h_kiosk_contact(r->key_hash, wait);
 	/* A token that does not verify matches no ticket anyway. */
 	if (seen != NULL && token_verify(store_keyring(r->app->st), seen,
 	    strlen(seen), id) == 0)
@@ -370,6 +383,11 @@ h_responses_stored(struct req *r)
 		/* Answered on the phone first: the kiosk may stop offering it. */
 		if (r->op.rc == HL_CONFLICT)
 			pair_ticket_answered(rs->ticket);
+		if (r->op.rc != HL_FULL && r->op.rc != HL_ERROR)
+			log_warn("kiosk %s: answer refused: %s", r->key_name,
+			    r->op.rc == HL_CONFLICT ? "already answered" :
+			    r->op.rc == HL_GONE ? "ticket expired" :
+			    "not storable");
 		http_fail_rc(r, r->op.rc);
 		return;
 	}
@@ -432,8 +450,9 @@ h_responses_levels(const struct survey *sv, const struct response_req *rq,
 	return (survey_check(sv, rs->answers, rs->nanswers, why, whylen));
 }
 
+/* The record of key, a new one when none; guard_mu held. */
 static struct kiosk_guard *
-h_guard_find(const uint8_t key[32])
+h_guard_find(const uint8_t key[32], int64_t now)
 {
 	struct kiosk_guard	*g;
 	size_t			 i, oldest = 0;
@@ -452,53 +471,102 @@ h_guard_find(const uint8_t key[32])
 	memset(g, 0, sizeof(*g));
 	memcpy(g->key, key, 32);
 	g->last = INT64_MIN;
+	/* No record: one back-window of the age limit. */
+	g->contact = now;
+	g->until = now + KIOSK_SILENCE_SEC;
+	g->win_from = now - ANSWER_AGE_MAX;
+	g->win_to = now;
 	g->touched = ++guard_clock;
 	return (g);
 }
 
 /*
- * The walk-in guard: -1 to ignore the rating, else 0 with *suspect.
- * The retry of the kiosk's last walk-in passes: the writer dedups it.
+ * A request of the kiosk arrived at now; a long poll holds it for hold
+ * seconds, after which the kiosk asks again at once. guard_mu held.
+ */
+static struct kiosk_guard *
+h_guard_contact(const uint8_t key[32], int64_t now, int64_t hold)
+{
+	struct kiosk_guard	*g = h_guard_find(key, now);
+
+	if (now > g->until) {
+		g->win_from = g->contact;
+		g->win_to = now;
+	}
+	if (now > g->contact)
+		g->contact = now;
+	if (now + hold + KIOSK_SILENCE_SEC > g->until)
+		g->until = now + hold + KIOSK_SILENCE_SEC;
+	return (g);
+}
+
+static void
+h_kiosk_contact(const uint8_t key[32], int64_t hold)
+{
+	pthread_mutex_lock(&guard_mu);
+	h_guard_contact(key, now_sec(), hold);
+	pthread_mutex_unlock(&guard_mu);
+}
+
+/*
+ * The date of an answer that waited in the kiosk's queue, by the server's
+ * clock (h.h); *fits is 0 when the wait was not taken. guard_mu held.
+ */
+static int64_t
+h_guard_date(const struct kiosk_guard *g, int64_t now, int64_t waited,
+    int *fits)
+{
+	int64_t	 t = now - waited;
+
+	*fits = 1;
+	if (waited <= WAIT_SLACK_SEC)
+		return (t);
+	if (t >= g->win_from - WAIT_SLACK_SEC && t <= g->win_to)
+		return (t);
+	*fits = 0;
+	return (now);
+}
+
+/*
+ * The walk-in guard on the answer's server date: -1 to ignore the rating,
+ * else 0 with *suspect. The retry of the kiosk's last walk-in passes:
+ * the writer dedups it. guard_mu held.
  */
 static int
-h_guard(const uint8_t key[32], const struct response_req *rq,
-    int64_t answered, int *suspect)
+h_guard_walkin(struct kiosk_guard *g, const struct response_req *rq,
+    int64_t at, int *suspect)
 {
-	struct kiosk_guard	*g;
-	size_t			 i, same = 0;
-	int64_t			 d;
-	int			 ret = 0;
+	size_t	 i, same = 0;
 
 	*suspect = 0;
-	pthread_mutex_lock(&guard_mu);
-	g = h_guard_find(key);
 	if (strcmp(g->idem, rq->idem) == 0)
-		goto out;
-	/* The first walk-in of a kiosk has no previous one to be close to. */
-	d = g->last == INT64_MIN ? INT64_MAX : answered - g->last;
-	if (d > -WALKIN_GAP_SEC && d < WALKIN_GAP_SEC) {
-		g->last = answered;
-		ret = -1;
-		goto out;
-	}
-	g->last = answered;
+		return (0);
+	if (g->last != INT64_MIN && at < g->last + WALKIN_GAP_SEC)
+		return (-1);
+	g->last = at;
 	strlcpy(g->idem, rq->idem, sizeof(g->idem));
-	for (i = 0; i < g->nrecent; i++) {
-		d = answered - g->recent[i].at;
+	/* Dates only increase: every one within the window is counted. */
+	for (i = 0; i < g->nrecent; i++)
 		if (g->recent[i].overall == rq->overall &&
-		    d <= WALKIN_BURST_SEC && d >= -WALKIN_BURST_SEC)
+		    at - g->recent[i].at <= WALKIN_BURST_SEC)
 			same++;
-	}
 	if (same + 1 >= WALKIN_BURST)
 		*suspect = 1;
-	g->recent[g->next].at = answered;
+	g->recent[g->next].at = at;
 	g->recent[g->next].overall = rq->overall;
-	g->next = (g->next + 1) % (WALKIN_BURST - 1);
-	if (g->nrecent < WALKIN_BURST - 1)
+	g->next = (g->next + 1) % WALKIN_RECENT;
+	if (g->nrecent < WALKIN_RECENT)
 		g->nrecent++;
-out:
-	pthread_mutex_unlock(&guard_mu);
-	return (ret);
+	return (0);
+}
+
+/* Refuses a kiosk's answer for good, and says so on stderr. */
+static void
+h_kiosk_refuse(struct req *r, unsigned status, const char *why)
+{
+	log_warn("kiosk %s: answer refused (%u): %s", r->key_name, status,
+	    why);
+	http_fail(r, status, why);
 }
 
 void
@@ -506,18 +574,23 @@ h_responses_post(struct req *r)
 {
 	struct response_req	*rq;
 	struct response		*rs = &r->op.u.answer.r;
+	struct kiosk_guard	*g;
 	struct ticket		 t;
 	struct idem		 im;
 	uint8_t			 ih[32];
 	char			 why[200];
-	int64_t			 now = now_sec();
-	int			 suspect = 0;
+	int64_t			 now = now_sec(), closes, issued = 0;
+	int			 suspect = 0, fits, ignored = 0;
 	enum hl_rc		 rc;
 
 	rq = xmalloc(sizeof(*rq));
-	if (h_kiosk_parse_rc(r, json_in_response(r->body.data != NULL ?
-	    r->body.data : "", r->body.len, rq, why, sizeof(why)), why) == -1)
+	rc = json_in_response(r->body.data != NULL ? r->body.data : "",
+	    r->body.len, rq, why, sizeof(why));
+	if (rc != HL_OK) {
+		h_kiosk_refuse(r, rc == HL_MALFORMED ? 400 : rc == HL_TOO_BIG ?
+		    413 : 422, why);
 		goto out;
+	}
 	if (!r->has_key) {
 		http_fail(r, 401, "a kiosk key is needed");
 		goto out;
@@ -526,21 +599,15 @@ h_responses_post(struct req *r)
 	r->op.kind = WOP_ANSWER;
 	if (h_responses_levels(r->app->sv, rq, rs, why, sizeof(why)) !=
 	    HL_OK) {
-		http_fail(r, 422, why);
+		h_kiosk_refuse(r, 422, why);
 		goto out;
 	}
-	if (rq->has_answered && (rq->answered > now + ANSWER_SLACK_SEC ||
-	    rq->answered < now - ANSWER_AGE_MAX)) {
-		http_fail(r, 422, "answered_at: in the future or older than "
-		    "7 days");
-		goto out;
-	}
-	rs->answered = rq->has_answered ? rq->answered : now;
 
 	/* A retry whose first answer is stored: its outcome, no write. */
 	idem_hash(r->key_hash, rq->idem, rq->idem_len, ih);
 	switch (store_idem_get(r->app->st, ih, &im)) {
 	case HL_OK:
+		h_kiosk_contact(r->key_hash, 0);
 		h_responses_reply(r, 200, (enum channel)im.channel, im.flags);
 		goto out;
 	case HL_NOT_FOUND:
@@ -553,48 +620,65 @@ h_responses_post(struct req *r)
 	if (rq->has_token) {
 		if (token_verify(store_keyring(r->app->st), rq->token,
 		    rq->token_len, rs->ticket) == -1) {
-			http_fail(r, 404, "no such ticket");
+			h_kiosk_refuse(r, 404, "no such ticket");
 			goto out;
 		}
 		if ((rc = store_ticket_get(r->app->st, rs->ticket, &t)) !=
 		    HL_OK) {
-			http_fail(r, rc == HL_NOT_FOUND ? 404 : 500,
-			    rc == HL_NOT_FOUND ? "no such ticket" :
-			    "cannot read the ticket");
+			if (rc == HL_NOT_FOUND)
+				h_kiosk_refuse(r, 404, "no such ticket");
+			else
+				http_fail(r, 500, "cannot read the ticket");
 			goto out;
 		}
 		if (t.state == TICKET_ANSWERED) {
 			pair_ticket_answered(t.id);
-			http_fail(r, 409, "already answered");
+			h_kiosk_refuse(r, 409, "already answered");
 			goto out;
 		}
 		if (t.state != TICKET_OPEN || now > t.expires) {
-			http_fail(r, 410, "this ticket has expired");
-			goto out;
-		}
-		if (rs->answered < t.issued - ANSWER_SLACK_SEC) {
-			http_fail(r, 422, "answered_at: before the ticket was "
-			    "issued");
+			h_kiosk_refuse(r, 410, "this ticket has expired");
 			goto out;
 		}
 		rs->has_ticket = 1;
 		rs->channel = CHANNEL_KIOSK;
+		issued = t.issued;
 	} else {
 		if (r->unit[0] == '\0') {
-			http_fail(r, 422, "this key has no unit; enrol the "
-			    "kiosk with hailong kiosk add");
-			goto out;
-		}
-		if (h_guard(r->key_hash, rq, rs->answered, &suspect) == -1) {
-			http_reply_json(r, 200, "{\"status\":\"ignored\"}");
-			r->no_store = 1;
+			h_kiosk_refuse(r, 422, "this key has no unit; enrol "
+			    "the kiosk with hailong kiosk add");
 			goto out;
 		}
 		rs->channel = CHANNEL_WALKIN;
 		strlcpy(rs->sector, WALKIN_SECTOR, sizeof(rs->sector));
 		strlcpy(rs->unit, r->unit, sizeof(rs->unit));
-		if (suspect)
+	}
+
+	/* Dated by the server's clock, checked, guarded: one lock. */
+	pthread_mutex_lock(&guard_mu);
+	g = h_guard_contact(r->key_hash, now, 0);
+	rs->answered = h_guard_date(g, now, rq->waited, &fits);
+	if (rs->has_ticket && rs->answered < issued)
+		rs->answered = issued;
+	closes = month_closes(month_of(rs->answered));
+	if (closes == -1 || now >= closes) {
+		pthread_mutex_unlock(&guard_mu);
+		snprintf(why, sizeof(why), "waited: the answer's month "
+		    "(%06u) is closed", (unsigned)month_of(rs->answered));
+		h_kiosk_refuse(r, 422, why);
+		goto out;
+	}
+	if (!rs->has_ticket) {
+		if (h_guard_walkin(g, rq, rs->answered, &suspect) == -1)
+			ignored = 1;
+		else if (suspect || !fits)
 			rs->flags |= RESPONSE_SUSPECT;
+	}
+	pthread_mutex_unlock(&guard_mu);
+	if (ignored) {
+		http_reply_json(r, 200, "{\"status\":\"ignored\"}");
+		r->no_store = 1;
+		goto out;
 	}
 	strlcpy(rs->survey, r->app->sv->id, sizeof(rs->survey));
 	rs->survey_version = r->app->sv->version;
@@ -608,4 +692,70 @@ h_responses_post(struct req *r)
 	http_submit(r, h_responses_stored);
 out:
 	free(rq);
+}
+
+static void
+h_kiosk_status_done(struct req *r)
+{
+	struct kiosk_guard	*g;
+
+	switch (r->op.rc) {
+	case HL_OK:
+		pthread_mutex_lock(&guard_mu);
+		g = h_guard_find(r->key_hash, now_sec());
+		g->reported = 1;
+		g->queued = r->op.u.kstatus.queued;
+		g->refused = r->op.u.kstatus.refused;
+		g->held = r->op.u.kstatus.held;
+		pthread_mutex_unlock(&guard_mu);
+		break;
+	case HL_NOT_FOUND:
+		http_fail(r, 401, "this kiosk key is revoked");
+		return;
+	default:
+		http_fail_rc(r, r->op.rc);
+		return;
+	}
+	buf_reset(&r->out);
+	r->no_store = 1;
+	http_reply(r, 204, "application/json");
+}
+
+void
+h_kiosk_status(struct req *r)
+{
+	struct kiosk_status_req	 rq;
+	struct kiosk_guard	*g;
+	char			 why[200];
+	int			 same;
+
+	if (h_kiosk_parse_rc(r, json_in_kiosk_status(r->body.data != NULL ?
+	    r->body.data : "", r->body.len, &rq, why, sizeof(why)), why) == -1)
+		return;
+	if (!r->has_key) {
+		http_fail(r, 401, "a kiosk key is needed");
+		return;
+	}
+	pthread_mutex_lock(&guard_mu);
+	g = h_guard_contact(r->key_hash, now_sec(), 0);
+	same = g->reported && g->queued == (uint32_t)rq.queued &&
+	    g->refused == (uint32_t)rq.refused && g->held == (uint32_t)rq.held;
+	pthread_mutex_unlock(&guard_mu);
+	if (same) {		/* nothing new: no write */
+		h_kiosk_nothing(r);
+		return;
+	}
+	if (rq.refused > 0 || rq.held > 0)
+		log_warn("kiosk %s: %lld answer(s) refused, %lld held from an "
+		    "earlier enrolment, %lld queued", r->key_name,
+		    (long long)rq.refused, (long long)rq.held,
+		    (long long)rq.queued);
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_KIOSK_STATUS;
+	memcpy(r->op.u.kstatus.hash, r->key_hash, 32);
+	r->op.u.kstatus.at = now_sec();
+	r->op.u.kstatus.queued = (uint32_t)rq.queued;
+	r->op.u.kstatus.refused = (uint32_t)rq.refused;
+	r->op.u.kstatus.held = (uint32_t)rq.held;
+	http_submit(r, h_kiosk_status_done);
 }

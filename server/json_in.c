@@ -551,7 +551,7 @@ json_in_response(const char *body, size_t len, struct response_req *out,
     char *why, size_t whylen)
 {
 	static const char *const names[] = { "idempotency_key", "token",
-	    "answers", "comment", "lang", "answered_at", NULL };
+	    "answers", "comment", "lang", "answered_at", "waited", NULL };
 	json_t		*root = NULL, *v;
 	const char	*s;
 	size_t		 n, i;
@@ -650,6 +650,16 @@ json_in_response(const char *body, size_t len, struct response_req *out,
 		}
 		out->has_answered = 1;
 	}
+
+	if ((v = json_object_get(root, "waited")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > RESPONSE_WAIT_MAX) {
+			snprintf(why, whylen, "waited: whole seconds from 0 to "
+			    "%d", RESPONSE_WAIT_MAX);
+			goto out;
+		}
+		out->waited = (int64_t)json_integer_value(v);
+	}
 	rc = HL_OK;
 out:
 	if (root != NULL)
@@ -658,5 +668,59 @@ out:
 		memset(out, 0, sizeof(*out));
 		out->lang = -1;
 	}
+	return (rc);
+}
+
+/* A whole number 0..KIOSK_COUNT_MAX from o's name into *n; 0 or -1. */
+static int
+json_in_count(json_t *o, const char *name, int required, int64_t *n,
+    char *why, size_t whylen)
+{
+	json_t	*v;
+
+	*n = 0;
+	if ((v = json_object_get(o, name)) == NULL) {
+		if (!required)
+			return (0);
+		snprintf(why, whylen, "%s: required", name);
+		return (-1);
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > KIOSK_COUNT_MAX) {
+		snprintf(why, whylen, "%s: a whole number from 0 to %d", name,
+		    KIOSK_COUNT_MAX);
+		return (-1);
+	}
+	*n = (int64_t)json_integer_value(v);
+	return (0);
+}
+
+enum hl_rc
+json_in_kiosk_status(const char *body, size_t len,
+    struct kiosk_status_req *out, char *why, size_t whylen)
+{
+	static const char *const names[] = { "queued", "refused", "held",
+	    NULL };
+	json_t		*root = NULL;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	if (json_in_count(root, "queued", 1, &out->queued, why, whylen) == -1 ||
+	    json_in_count(root, "refused", 1, &out->refused, why, whylen) ==
+	    -1 || json_in_count(root, "held", 0, &out->held, why, whylen) == -1)
+		goto out;
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
 	return (rc);
 }

@@ -58,6 +58,7 @@ enum hl_rc json_in_enrol(const char *body, size_t len,
 #define RESPONSE_CHOICES_MAX	16	/* single-choice answers */
 #define RESPONSE_REASONS_MAX	16
 #define ANSWERED_AT_MAX		40	/* bytes of the ISO 8601 form */
+#define RESPONSE_WAIT_MAX	(40 * 86400)	/* seconds in a kiosk's queue */
 
 struct response_choice {
 	char	 q[QUESTION_ID_MAX + 1];
@@ -80,19 +81,39 @@ struct response_req {
 	int			 lang;			/* -1 when absent */
 	int			 has_answered;
 	int64_t			 answered;		/* seconds */
+	int64_t			 waited;		/* 0 when absent */
 };
 
 /*
  * {"idempotency_key": [A-Za-z0-9_-]{16,64}, "token": s?,
  *  "answers": {"overall": 1..5, "<question>": "<option>", ...,
  *  "reasons": ["<option>", ...]?}, "comment": s?, "lang": "vi|en|km"?,
- *  "answered_at": ISO 8601 with a zone (Z or +HH:MM) or unix seconds?}.
+ *  "answered_at": ISO 8601 with a zone (Z or +HH:MM) or unix seconds?,
+ *  "waited": 0..RESPONSE_WAIT_MAX?}. waited is the whole seconds the
+ * answer spent in the kiosk's queue; answered_at is the kiosk's clock,
+ * checked for its shape only (the server dates answers, h.h).
  * Only shapes and limits are checked here: question and option ids are
  * [a-z0-9_]{1,23} but matched against the survey by the caller. Returns
  * as json_in_ticket(); a reason is repeated or too many -> HL_INVALID.
  */
 enum hl_rc json_in_response(const char *body, size_t len,
 	    struct response_req *out, char *why, size_t whylen);
+
+/* A kiosk's report of its queue (POST /api/v1/kiosk/status). */
+#define KIOSK_COUNT_MAX		1000000
+
+struct kiosk_status_req {
+	int64_t	 queued;	/* answers waiting to be sent */
+	int64_t	 refused;	/* answers the server refused for good */
+	int64_t	 held;		/* answers of an earlier enrolment, kept */
+};
+
+/*
+ * {"queued": n, "refused": n, "held": n?}, each a whole number from 0 to
+ * KIOSK_COUNT_MAX. Returns as json_in_enrol().
+ */
+enum hl_rc json_in_kiosk_status(const char *body, size_t len,
+	    struct kiosk_status_req *out, char *why, size_t whylen);
 
 /* ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.f]](Z|+HH:MM|+HHMM)" to seconds; 0/-1. */
 int	 json_in_time(const char *s, size_t len, int64_t *t);

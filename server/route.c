@@ -58,6 +58,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/survey", ROLE_NONE, 0, CT_NONE, h_survey_def },
 	{ "POST", "/api/v1/responses", ROLE_KIOSK, API_BODY_MAX, CT_JSON,
 	    h_responses_post },
+	{ "POST", "/api/v1/kiosk/status", ROLE_KIOSK, API_BODY_MAX, CT_JSON,
+	    h_kiosk_status },
 };
 
 static int

@@ -25,7 +25,7 @@
 static size_t	 store_initial_map = STORE_MAPSIZE_INITIAL;
 
 #define ENC_VERSION	1
-#define APIKEY_VERSION	2	/* 1 had no counter; both are read */
+#define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
 #define VERIFY_INITIAL	4096
 
 /* The typed code ends inside byte CODE_BITS / 8 of the id. */
@@ -351,6 +351,10 @@ apikey_encode(const struct apikey *k, uint8_t *out, size_t outlen)
 	enc_str(&e, k->name, KEY_NAME_MAX);
 	enc_str(&e, k->unit, UNIT_CODE_MAX);
 	enc_str(&e, k->counter, COUNTER_MAX);
+	enc_u64(&e, (uint64_t)k->status_at);
+	enc_u32(&e, k->queued);
+	enc_u32(&e, k->refused);
+	enc_u32(&e, k->held);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -362,7 +366,7 @@ apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
 
 	memset(k, 0, sizeof(*k));
 	version = dec_u8(&d);
-	if (version != 1 && version != APIKEY_VERSION)
+	if (version < 1 || version > APIKEY_VERSION)
 		return (-1);
 	k->role = dec_u8(&d);
 	k->created = (int64_t)dec_u64(&d);
@@ -370,6 +374,12 @@ apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
 	dec_str(&d, k->unit, UNIT_CODE_MAX);
 	if (version >= 2)
 		dec_str(&d, k->counter, COUNTER_MAX);
+	if (version >= 3) {
+		k->status_at = (int64_t)dec_u64(&d);
+		k->queued = dec_u32(&d);
+		k->refused = dec_u32(&d);
+		k->held = dec_u32(&d);
+	}
 	if (d.bad || d.off != len) {
 		memset(k, 0, sizeof(*k));
 		return (-1);

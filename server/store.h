@@ -99,6 +99,11 @@ struct apikey {
 	char	 name[KEY_NAME_MAX + 1];
 	char	 unit[UNIT_CODE_MAX + 1];	/* "" = any */
 	char	 counter[COUNTER_MAX + 1];	/* a kiosk's counter, or "" */
+	/* A kiosk's last report of its queue (0 when none yet). */
+	int64_t	 status_at;
+	uint32_t queued;			/* answers waiting */
+	uint32_t refused;			/* refused for good, kept */
+	uint32_t held;				/* of an earlier enrolment */
 };
 
 /*

@@ -40,7 +40,7 @@
 #define ANSWERED_KEY_LEN	(8 + TICKET_ID_LEN)
 #define COMMENT_VAL_LEN	((SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1))
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
-	    1 + COUNTER_MAX)
+	    1 + COUNTER_MAX + 8 + 3 * 4)
 
 struct store {
 	MDB_env			*env;

@@ -339,6 +339,26 @@ month_of(int64_t t)
 	    (uint32_t)(tm.tm_mon + 1));
 }
 
+int64_t
+month_closes(uint32_t month)
+{
+	struct tm	 tm;
+	time_t		 r;
+
+	if (month / 100 < 1970 || month / 100 > 9999 || month % 100 < 1 ||
+	    month % 100 > 12)
+		return (-1);
+	memset(&tm, 0, sizeof(tm));
+	/* The month after: tm_mon is 0-based, so month % 100 is the next. */
+	tm.tm_year = (int)(month / 100) - 1900;
+	tm.tm_mon = (int)(month % 100);
+	tm.tm_mday = 1 + MONTH_CLOSE_DAYS;
+	tm.tm_isdst = -1;
+	if ((r = mktime(&tm)) == (time_t)-1)
+		return (-1);
+	return ((int64_t)r);
+}
+
 int
 parse_date(const char *s, int64_t *t)
 {

@@ -72,6 +72,13 @@ uint64_t now_usec(void);
  * Returns 0 when the time cannot be converted.
  */
 uint32_t month_of(int64_t t);
+/*
+ * When month (YYYYMM) closes: MONTH_CLOSE_DAYS days after its end, at
+ * midnight in the province's zone. No answer enters a closed month.
+ * Returns -1 when month is not a month.
+ */
+#define MONTH_CLOSE_DAYS	7
+int64_t	 month_closes(uint32_t month);
 /* Sets the process's time zone (an IANA name); -1 when unknown. */
 int	 util_set_tz(const char *tz);
 /* Parses YYYY-MM-DD as midnight in the province's zone; -1 on error. */

@@ -475,6 +475,42 @@ apply_revoke(struct store *st, MDB_txn *txn, struct wop *op)
 	return (0);
 }
 
+/* A kiosk's queue report, written into its key record. */
+static int
+apply_kiosk_status(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct apikey	 ak;
+	uint8_t		 enc[APIKEY_ENC_MAX];
+	MDB_val		 k = { 32, op->u.kstatus.hash }, v;
+	size_t		 n;
+	int		 rc;
+
+	if ((rc = mdb_get(txn, st->keys, &k, &v)) != 0) {
+		if (rc == MDB_NOTFOUND) {
+			op->rc = HL_NOT_FOUND;
+			rc = 0;
+		}
+		return (rc);
+	}
+	if (apikey_decode(v.mv_data, v.mv_size, &ak) == -1)
+		return (MDB_CORRUPTED);
+	if (ak.role != ROLE_KIOSK) {
+		op->rc = HL_NOT_FOUND;
+		return (0);
+	}
+	ak.status_at = op->u.kstatus.at;
+	ak.queued = op->u.kstatus.queued;
+	ak.refused = op->u.kstatus.refused;
+	ak.held = op->u.kstatus.held;
+	if ((n = apikey_encode(&ak, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	return (mdb_put(txn, st->keys, &k, &v, 0));
+}
+
 static int
 apply(struct store *st, MDB_txn *txn, struct wop *op)
 {
@@ -492,6 +528,8 @@ apply(struct store *st, MDB_txn *txn, struct wop *op)
 		return (apply_enrol(st, txn, op));
 	case WOP_REVOKE:
 		return (apply_revoke(st, txn, op));
+	case WOP_KIOSK_STATUS:
+		return (apply_kiosk_status(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

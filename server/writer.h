@@ -24,7 +24,8 @@ enum wop_kind {
 	WOP_KEY,	/* store an API key */
 	WOP_ENROL_ADD,	/* store a pending enrolment code */
 	WOP_ENROL,	/* consume a code: create its kiosk key */
-	WOP_REVOKE	/* delete the kiosk keys and codes of a name */
+	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
+	WOP_KIOSK_STATUS	/* record a kiosk's report of its queue */
 };
 
 struct wop {
@@ -89,6 +90,13 @@ struct wop {
 			size_t		 nkeys;
 			size_t		 ncodes;
 		} revoke;
+		struct {
+			/* in: the kiosk key's hash and the report;
+			 * HL_NOT_FOUND when the key is gone. */
+			uint8_t		 hash[32];
+			int64_t		 at;
+			uint32_t	 queued, refused, held;
+		} kstatus;
 	} u;
 	enum hl_rc	 rc;	/* out: HL_OK, HL_NOT_FOUND, HL_CONFLICT
 				 * (ticket answered), HL_GONE (expired),

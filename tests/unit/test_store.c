@@ -455,15 +455,15 @@ test_response_encoding(void **state)
 	free(c);
 }
 
-/* Kiosk keys carry a counter; keys written before (version 1) still
- * read; enrolment and idempotency records; enrolment codes. */
+/* Kiosk keys carry a counter and their last queue report; keys written
+ * before (version 1) still read; enrolment and idempotency records; enrolment codes. */
 static void
 test_kiosk_records(void **state)
 {
 	struct apikey	 k, u;
 	struct enrol	 e, f;
 	struct idem	 im, jm;
-	uint8_t		 enc[ENROL_ENC_MAX + 1], h1[32], h2[32];
+	uint8_t		 enc[ENROL_ENC_MAX + APIKEY_ENC_MAX + 1], h1[32], h2[32];
 	uint8_t		 v1[] = { 1, ROLE_COUNTER, 0, 0, 0, 0, 0x69, 0x2b, 0x2a,
 	    0x10, 2, 'c', '1', 0 };
 	char		 code[ENROL_CODE_LEN + 1];
@@ -476,9 +476,13 @@ test_kiosk_records(void **state)
 	strlcpy(k.name, "sảnh 1", sizeof(k.name));
 	strlcpy(k.unit, "92-VD01", sizeof(k.unit));
 	memset(k.counter, '9', COUNTER_MAX);
+	k.status_at = 1764522100;
+	k.queued = 7;
+	k.refused = 1000000;
+	k.held = 3;
 	n = apikey_encode(&k, enc, APIKEY_ENC_MAX);
 	assert_true(n > 0);
-	assert_int_equal(enc[0], 2);
+	assert_int_equal(enc[0], 3);
 	assert_int_equal(apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
@@ -489,7 +493,9 @@ test_kiosk_records(void **state)
 	assert_int_equal(u.role, ROLE_COUNTER);
 	assert_string_equal(u.name, "c1");
 	assert_string_equal(u.counter, "");
-	v1[0] = 3;
+	assert_int_equal(u.status_at, 0);
+	assert_int_equal(u.refused, 0);
+	v1[0] = 4;
 	assert_int_equal(apikey_decode(v1, sizeof(v1), &u), -1);
 
 	memset(&e, 0, sizeof(e));
