@@ -44,14 +44,16 @@ void	 h_signout(struct req *);
  * The walk-in guard (per kiosk, in memory): a walk-in rating less than
  * WALKIN_GAP_SEC (by answered_at) from the kiosk's previous one is
  * ignored; the WALKIN_BURST-th identical overall rating within
- * WALKIN_BURST_SEC is stored flagged suspect. Walk-ins are counted
- * under the kiosk's unit and sector WALKIN_SECTOR. answered_at may lie
+ * WALKIN_BURST_SEC is stored flagged suspect. Walk-ins have no
+ * procedure: stored with the sector WALKIN_SECTOR (none), they count in
+ * the kiosk's unit's totals and in no sector (response_agg_sector()).
+ * answered_at may lie
  * ANSWER_SLACK_SEC in the future and ANSWER_AGE_MAX in the past.
  */
 #define WALKIN_GAP_SEC		4
 #define WALKIN_BURST		5
 #define WALKIN_BURST_SEC	60
-#define WALKIN_SECTOR		"other"
+#define WALKIN_SECTOR		""
 #define KIOSK_GUARD_MAX		1024	/* kiosks remembered */
 #define ANSWER_SLACK_SEC	60
 #define ANSWER_AGE_MAX		(7 * 86400)
