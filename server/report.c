@@ -1793,9 +1793,12 @@ svg_bars(json_t *rows)
 			continue;
 		}
 		p = json_number_value(json_object_get(r, "percent"));
-		rc |= buf_printf(&b, "<rect class=\"bar v-%s\" x=\"%.1f\" "
-		    "y=\"%.1f\" width=\"%.1f\" height=\"20\" fill=\"%s\"/>",
-		    vd != NULL ? vd : "no_data", x0, y, w * p / 100,
+		/* Codes are a-z, 0-9, _ and -: safe in an attribute. */
+		rc |= buf_printf(&b, "<rect class=\"bar v-%s\" "
+		    "data-row=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"20\" fill=\"%s\"/>",
+		    vd != NULL ? vd : "no_data", json_string_value(
+		    json_object_get(r, "sector")), x0, y, w * p / 100,
 		    html_fill(vd));
 		lo = x0 + w * json_number_value(json_object_get(r, "ci_low")) /
 		    100;

@@ -36,7 +36,7 @@
 #define REPORT_MIN_DEFAULT	30	/* fewer answers: not ranked */
 #define REPORT_MIN_MAX		1000000
 #define REPORT_COMMENTS_MAX	200	/* newest shown */
-#define REPORT_PRINT_COMMENTS	40	/* printed, the lowest ratings first */
+#define REPORT_PRINT_COMMENTS	30	/* printed, the lowest ratings first */
 #define REPORT_Z		1.959963984540054	/* 95% two-sided */
 #define REPORT_SAT_LEVEL	4	/* levels 4-5 are satisfied */
 #define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */
