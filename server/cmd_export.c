@@ -2,8 +2,9 @@
  * cmd_export.c: hailong export — every stored response, one row each,
  * as CSV for Excel (UTF-8 with a BOM, CRLF) or as JSON.
  * Traps: answers are stored as levels and shown as the survey's option
- * ids; a CSV cell that starts with = + - @ is prefixed with ' so that a
- * spreadsheet shows it as text and never runs it.
+ * ids; a CSV cell that a spreadsheet could take for a formula
+ * (cell_is_formula()) is prefixed with ' so that it is shown as text and
+ * never run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,10 @@ const struct cmd cmd_export = {
 	    "[--from YYYY-MM-DD --to YYYY-MM-DD] [-o FILE]\n"
 	    "\n"
 	    "Writes one row per response: when, month, channel, ticket code,\n"
-	    "procedure, sector, unit, survey and version, language, the\n"
-	    "overall level (1-5), each question's answer (option id), the\n"
-	    "reasons (ids joined by ';'), the comment, the suspect flag.\n"
+	    "procedure, sector (empty for a walk-in), unit, survey and\n"
+	    "version, language, the overall level (1-5), each question's\n"
+	    "answer (option id), the reasons (ids joined by ';'), the\n"
+	    "comment, the suspect flag (\"có\" or \"không\" in CSV).\n"
 	    "--from and --to are days in the province's time zone, both\n"
 	    "included. CSV is UTF-8 with a BOM, so Excel shows Vietnamese.\n"
 	    "Safe while the server runs on DIR.\n",
@@ -54,6 +56,13 @@ export_option(const struct survey_question *q, uint8_t level)
 	return (q->options[level - 1].id);
 }
 
+/* A walk-in has no sector ("other" in records before format 6). */
+static const char *
+export_sector(const struct response *r)
+{
+	return (r->channel == CHANNEL_WALKIN ? "" : r->sector);
+}
+
 static void
 export_csv_cell(FILE *f, const char *s)
 {
@@ -61,7 +70,7 @@ export_csv_cell(FILE *f, const char *s)
 
 	if (quote)
 		fputc('"', f);
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+	if (cell_is_formula(s))
 		fputc('\'', f);
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
@@ -113,7 +122,7 @@ export_row(const struct response *r, void *arg)
 		    "answered_at", when, "month", month,
 		    "channel", channel_name(r->channel),
 		    "ticket_code", r->has_ticket ? code : NULL,
-		    "procedure", r->procedure, "sector", r->sector,
+		    "procedure", r->procedure, "sector", export_sector(r),
 		    "unit", r->unit, "survey", r->survey,
 		    "survey_version", (int)r->survey_version, "lang", r->lang,
 		    "overall", overall, "reasons", ra,
@@ -139,7 +148,7 @@ export_row(const struct response *r, void *arg)
 	    code);
 	export_csv_cell(e->out, r->procedure);
 	fputc(',', e->out);
-	export_csv_cell(e->out, r->sector);
+	export_csv_cell(e->out, export_sector(r));
 	fputc(',', e->out);
 	export_csv_cell(e->out, r->unit);
 	fputc(',', e->out);
@@ -159,7 +168,8 @@ export_row(const struct response *r, void *arg)
 	export_csv_cell(e->out, reasons);
 	fputc(',', e->out);
 	export_csv_cell(e->out, r->comment);
-	fprintf(e->out, ",%d\r\n", (r->flags & RESPONSE_SUSPECT) != 0);
+	fprintf(e->out, ",%s\r\n", (r->flags & RESPONSE_SUSPECT) != 0 ?
+	    "có" : "không");
 	e->n++;
 	return (0);
 }

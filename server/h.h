@@ -68,14 +68,16 @@ void	 h_signout(struct req *);
  * when a queue is sent after an outage) is ignored; a walk-in whose
  * overall rating is that of WALKIN_BURST - 1 others stored within
  * WALKIN_BURST_SEC before it is stored flagged suspect (the whole window
- * is counted: WALKIN_RECENT walk-ins fit in it). Walk-ins are counted
- * under the kiosk's unit and sector WALKIN_SECTOR.
+ * is counted: WALKIN_RECENT walk-ins fit in it). Walk-ins have no
+ * procedure: stored under the kiosk's unit with the sector WALKIN_SECTOR
+ * (none), they count in the unit's totals and in no sector
+ * (response_agg_sector()).
  */
 #define WALKIN_GAP_SEC		4
 #define WALKIN_BURST		5
 #define WALKIN_BURST_SEC	60
 #define WALKIN_RECENT		(WALKIN_BURST_SEC / WALKIN_GAP_SEC + 1)
-#define WALKIN_SECTOR		"other"
+#define WALKIN_SECTOR		""
 #define KIOSK_GUARD_MAX		1024	/* kiosks remembered */
 #define KIOSK_SILENCE_SEC	5	/* past a request's due: an outage */
 #define WAIT_SLACK_SEC		10

@@ -199,7 +199,52 @@ report_status_name(enum report_status s)
 	}
 }
 
+const char *
+report_verdict(uint64_t s, uint64_t n, uint64_t min, double t)
+{
+	if (n == 0)
+		return ("no_data");
+	if (n < min)
+		return ("too_few");
+	switch (report_status(s, n, t)) {
+	case RS_MET:
+		return ("met");
+	case RS_NOT_MET:
+		return ("not_met");
+	default:
+		return (report_p_reach(s, n, t) >= REPORT_LIKELY ? "likely" :
+		    "unlikely");
+	}
+}
+
+const char *
+report_verdict_vi(const char *v)
+{
+	static const struct {
+		const char	*code, *vi;
+	} words[] = {
+		{ "met", "Đạt" },
+		{ "likely", "Nhiều khả năng đạt" },
+		{ "unlikely", "Khó đạt" },
+		{ "not_met", "Không đạt" },
+		{ "too_few", "Quá ít phiếu" },
+		{ "no_data", "Không có dữ liệu" },
+		{ "no_target", "Không xét chỉ tiêu" }
+	};
+	size_t	 i;
+
+	for (i = 0; v != NULL && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(v, words[i].code) == 0)
+			return (words[i].vi);
+	return ("");
+}
+
 /* ------------------------------------------------------------ build */
+
+/* The walk-ins' row name: they belong to no sector. */
+static char	 walkin_vi[] = "Khách vãng lai tại ki-ốt (không thuộc lĩnh vực)";
+static char	 walkin_en[] = "Kiosk walk-ins (no sector)";
+static const struct text walkin_name = { { walkin_vi, walkin_en, walkin_vi } };
 
 static int
 report_month_index(const struct report *rep, uint32_t month)
@@ -249,8 +294,9 @@ build_unit(struct build *b, const char *code)
 
 /*
  * A sums row: a unit "" row (the whole province) goes to the overall and
- * sector rows; a unit's row to its row and its ancestors' in the scope,
- * and, in a scoped report, to the overall and sector rows too.
+ * sector rows (walk-ins to their own row, in no sector); a unit's row to
+ * its row and its ancestors' in the scope, and, in a scoped report, to
+ * the overall and sector rows too.
  */
 static int
 build_sum(const struct store_sum *s, void *arg)
@@ -278,6 +324,10 @@ build_sum(const struct store_sum *s, void *arg)
 			return (0);
 	}
 	fig_add(&rep->overall.m[m], s);
+	if (strcmp(s->sector, AGG_WALKIN) == 0) {
+		fig_add(&rep->walkin.m[m], s);
+		return (0);
+	}
 	for (i = 0; i < rep->nsectors; i++)
 		if (strcmp(rep->sectors[i].code, s->sector) == 0) {
 			fig_add(&rep->sectors[i].m[m], s);
@@ -390,8 +440,10 @@ cpick_add(const struct response *r, void *arg)
 
 	c->answered = r->answered;
 	c->key = r->key;
-	strlcpy(c->sector, r->sector, sizeof(c->sector));
+	strlcpy(c->sector, response_agg_sector(r), sizeof(c->sector));
 	strlcpy(c->unit, r->unit, sizeof(c->unit));
+	if (r->channel != CHANNEL_WALKIN)
+		strlcpy(c->procedure, r->procedure, sizeof(c->procedure));
 	for (i = 0; i < r->nanswers; i++)
 		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0)
 			c->rating = r->answers[i].level;
@@ -484,6 +536,8 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	if (sec != NULL)
 		strlcpy(rep->overall.code, sec->code,
 		    sizeof(rep->overall.code));
+	strlcpy(rep->walkin.code, AGG_WALKIN, sizeof(rep->walkin.code));
+	rep->walkin.name = &walkin_name;
 
 	/* Units: the scope's subtree, in catalogue order. */
 	n = cat->nunits;
@@ -581,6 +635,25 @@ pct(uint64_t a, uint64_t b)
 	return (b == 0 ? NAN : 100.0 * (double)a / (double)b);
 }
 
+/*
+ * Index of the target a row is judged by at a glance: the latest whose
+ * year has come (the report's year or before), else the first; -1 when
+ * there are none (the walk-ins).
+ */
+static int
+report_target_in_force(const struct report *rep, const struct sector *sec)
+{
+	size_t	 i;
+	int	 k = 0;
+
+	if (sec == NULL || sec->ntargets == 0)
+		return (-1);
+	for (i = 0; i < sec->ntargets; i++)
+		if ((uint32_t)sec->targets[i].year <= rep->month / 100)
+			k = (int)i;
+	return (k);
+}
+
 static json_t *
 row_json(const struct report *rep, const struct report_row *rw)
 {
@@ -590,7 +663,9 @@ row_json(const struct report *rep, const struct report_row *rw)
 	double			 lo = NAN, hi = NAN, t, pr;
 	uint64_t		 tick, unsat;
 	char			 k[32];
+	const char		*vd;
 	size_t			 i;
+	int			 inforce;
 	enum report_status	 s;
 
 	o = json_object();
@@ -615,15 +690,29 @@ row_json(const struct report *rep, const struct report_row *rw)
 	json_object_set_new(o, "too_few", json_boolean(c->responses <
 	    rep->min_responses));
 	ts = json_array();
+	inforce = report_target_in_force(rep, rw->targets);
 	for (i = 0; rw->targets != NULL && i < rw->targets->ntargets; i++) {
 		t = rw->targets->targets[i].percent / 100.0;
 		s = report_status(c->satisfied, c->responses, t);
 		pr = report_p_reach(c->satisfied, c->responses, t);
-		json_array_append_new(ts, json_pack("{s:i,s:f,s:s,s:o}",
+		vd = report_verdict(c->satisfied, c->responses,
+		    rep->min_responses, t);
+		json_array_append_new(ts, json_pack("{s:i,s:f,s:s,s:o,s:s,s:s,"
+		    "s:b}",
 		    "year", rw->targets->targets[i].year,
 		    "target", rw->targets->targets[i].percent,
 		    "status", report_status_name(s),
-		    "p_reach", jnum(pr, 10000)));
+		    "p_reach", jnum(pr, 10000),
+		    "verdict", vd, "verdict_vi", report_verdict_vi(vd),
+		    "in_force", (int)i == inforce));
+		snprintf(k, sizeof(k), "verdict_%d",
+		    rw->targets->targets[i].year);
+		json_object_set_new(o, k, json_string(vd));
+		if ((int)i == inforce) {
+			json_object_set_new(o, "verdict", json_string(vd));
+			json_object_set_new(o, "verdict_year", json_integer(
+			    rw->targets->targets[i].year));
+		}
 		snprintf(k, sizeof(k), "target_%d",
 		    rw->targets->targets[i].year);
 		json_object_set_new(o, k,
@@ -635,6 +724,11 @@ row_json(const struct report *rep, const struct report_row *rw)
 		json_object_set_new(o, k, jnum(pr, 10000));
 	}
 	json_object_set_new(o, "targets", ts);
+	if (inforce < 0) {
+		json_object_set_new(o, "verdict", json_string(
+		    c->responses == 0 ? "no_data" : "no_target"));
+		json_object_set_new(o, "verdict_year", json_null());
+	}
 	json_object_set_new(o, "prev_responses", json_integer((json_int_t)
 	    pv->responses));
 	json_object_set_new(o, "prev_percent", jnum(pct(pv->satisfied,
@@ -659,6 +753,15 @@ row_json(const struct report *rep, const struct report_row *rw)
 	return (o);
 }
 
+/* 1 when units[i] is a top unit of the report's scope: the total. */
+static int
+unit_is_total(const struct report *rep, const struct report_row *u)
+{
+	if (u->unit->parent[0] == '\0')
+		return (1);
+	return (rep->unit[0] != '\0' && strcmp(u->code, rep->unit) == 0);
+}
+
 static int
 unit_rank_cmp(const void *a, const void *b, void *arg)
 {
@@ -668,9 +771,17 @@ unit_rank_cmp(const void *a, const void *b, void *arg)
 	const struct report_fig	*fx = &x->m[REPORT_MONTHS - 1];
 	const struct report_fig	*fy = &y->m[REPORT_MONTHS - 1];
 	uint64_t		 min = unit_sort_rep->min_responses;
-	int			 cx, cy;
+	int			 cx, cy, tx, ty;
 	double			 px, py;
 
+	/* The total first; then each depth on its own: a parent is never
+	 * ranked among its children. */
+	tx = unit_is_total(unit_sort_rep, x);
+	ty = unit_is_total(unit_sort_rep, y);
+	if (tx != ty)
+		return (ty - tx);
+	if (x->unit->depth != y->unit->depth)
+		return (x->unit->depth < y->unit->depth ? -1 : 1);
 	/* Ranked first, then too few, then no data. */
 	cx = fx->responses == 0 ? 2 : fx->responses < min ? 1 : 0;
 	cy = fy->responses == 0 ? 2 : fy->responses < min ? 1 : 0;
@@ -720,11 +831,11 @@ report_json(const struct report *rep)
 {
 	const struct survey_question	*q;
 	json_t				*o, *a, *r, *opts, *ms, *rr, *v;
-	char				 m[8], when[32];
+	char				 m[8], when[32], lwhen[32];
 	int				*idx;
 	uint64_t			 tot;
 	size_t				 i, k;
-	int				 j, rank = 0;
+	int				 j, rank = 0, rank_depth = -1;
 
 	o = json_object();
 	month_str(rep->month, m);
@@ -738,7 +849,8 @@ report_json(const struct report *rep)
 	json_object_set_new(o, "min_responses",
 	    json_integer((json_int_t)rep->min_responses));
 	json_object_set_new(o, "build_ms", jnum(rep->build_ms, 1000));
-	json_object_set_new(o, "definitions", json_pack("{s:s,s:s,s:s,s:s}",
+	json_object_set_new(o, "definitions", json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "percent", "answers at levels 4-5 of the overall question / all "
 	    "its answers (respondents' rate)",
 	    "national_percent", "Decision 766: (dossiers completed - dossiers "
@@ -748,7 +860,12 @@ report_json(const struct report *rep)
 	    "response_rate", "answers through a ticket (QR or paired kiosk) / "
 	    "tickets issued in the month",
 	    "status", "met: 95% Wilson interval wholly at or above the target;"
-	    " not_met: wholly below; inconclusive: straddles; no_data"));
+	    " not_met: wholly below; inconclusive: straddles; no_data",
+	    "verdict", "as status, but too_few under min_responses answers "
+	    "(no verdict), and inconclusive split into likely (probability of "
+	    "reaching the target >= 0.5) and unlikely",
+	    "walkin", "kiosk answers without a ticket have no procedure: "
+	    "counted in their unit's and the overall totals, in no sector"));
 
 	r = row_json(rep, &rep->overall);
 	json_object_set_new(r, "sector", json_string(rep->overall.code));
@@ -762,7 +879,11 @@ report_json(const struct report *rep)
 	}
 	json_object_set_new(o, "sectors", a);
 
-	/* Units, worst first. */
+	r = row_json(rep, &rep->walkin);
+	json_object_set_new(r, "sector", json_string(AGG_WALKIN));
+	json_object_set_new(o, "walkin", r);
+
+	/* Units: the total, then each depth worst first. */
 	idx = xcalloc(rep->nunits > 0 ? rep->nunits : 1, sizeof(int));
 	for (i = 0; i < rep->nunits; i++)
 		idx[i] = (int)i;
@@ -772,13 +893,20 @@ report_json(const struct report *rep)
 		const struct report_row	*u = &rep->units[idx[i]];
 		uint64_t n = u->m[REPORT_MONTHS - 1].responses;
 
+		int total = unit_is_total(rep, u);
+
+		if (u->unit->depth != rank_depth) {
+			rank_depth = u->unit->depth;
+			rank = 0;
+		}
 		r = row_json(rep, u);
 		json_object_set_new(r, "unit", json_string(u->code));
 		json_object_set_new(r, "parent", u->unit->parent[0] != '\0' ?
 		    json_string(u->unit->parent) : json_null());
 		json_object_set_new(r, "kind", json_string(u->unit->kind));
 		json_object_set_new(r, "depth", json_integer(u->unit->depth));
-		json_object_set_new(r, "rank", n > 0 &&
+		json_object_set_new(r, "total", json_boolean(total));
+		json_object_set_new(r, "rank", !total && n > 0 &&
 		    n >= rep->min_responses ? json_integer(++rank) :
 		    json_null());
 		json_array_append_new(a, r);
@@ -872,10 +1000,30 @@ report_json(const struct report *rep)
 	for (i = 0; i < rep->ncomments; i++) {
 		const struct report_comment *c = &rep->comments[i];
 
+		const struct unit *cu = catalog_unit(rep->cat, c->unit,
+		    strnlen(c->unit, UNIT_CODE_MAX));
+		const struct sector *cs = catalog_sector(rep->cat, c->sector,
+		    strnlen(c->sector, SECTOR_CODE_MAX));
+		const struct procedure *cp = catalog_procedure(rep->cat,
+		    c->procedure, strnlen(c->procedure, PROC_CODE_MAX));
+
 		format_time(c->answered, when);
-		rr = json_pack("{s:s,s:s,s:s,s:o}", "time", when,
-		    "sector", c->sector, "unit", c->unit,
+		format_time_local(c->answered, lwhen);
+		rr = json_pack("{s:s,s:s,s:s,s:s,s:o}", "time", when,
+		    "local_time", lwhen, "sector", c->sector, "unit", c->unit,
 		    "rating", c->rating > 0 ? json_integer(c->rating) :
+		    json_null());
+		json_object_set_new(rr, "unit_name", json_string(
+		    cu != NULL ? txt_vi(&cu->name, c->unit) : c->unit));
+		json_object_set_new(rr, "sector_name", json_string(
+		    strcmp(c->sector, AGG_WALKIN) == 0 ?
+		    txt_vi(&walkin_name, "") : cs != NULL ?
+		    txt_vi(&cs->name, c->sector) : c->sector));
+		json_object_set_new(rr, "procedure", c->procedure[0] != '\0' ?
+		    json_string(c->procedure) : json_null());
+		json_object_set_new(rr, "procedure_name", cp != NULL ?
+		    json_string(txt_vi(&cp->name, c->procedure)) :
+		    c->procedure[0] != '\0' ? json_string(c->procedure) :
 		    json_null());
 		/* Stored comments are checked UTF-8; be safe anyway. */
 		if ((v = json_string(c->text)) == NULL)
@@ -907,9 +1055,11 @@ enum ckind {
 
 #define RTAB_COLS	48
 
+#define RCOL_HEAD_MAX	256
+
 struct rcol {
 	char		 key[32];
-	char		 head[128];
+	char		 head[RCOL_HEAD_MAX];
 	enum ckind	 kind;
 };
 
@@ -923,25 +1073,21 @@ struct rtab {
 
 #define RTABS_MAX	8
 
+/* A boolean in words, as the report speaks. */
 static const char *
-status_vi(const char *code)
+bool_vi(int v)
 {
-	if (code == NULL)
-		return ("");
-	if (strcmp(code, "met") == 0)
-		return ("Đạt");
-	if (strcmp(code, "not_met") == 0)
-		return ("Không đạt");
-	if (strcmp(code, "inconclusive") == 0)
-		return ("Chưa kết luận");
-	return ("Không có dữ liệu");
+	return (v ? "có" : "không");
 }
 
+/* Headers are whole: one that does not fit is a bug, caught by the tests. */
 static void
 col_add(struct rtab *t, const char *key, const char *head, enum ckind k)
 {
-	if (t->ncols >= RTAB_COLS)
-		return;
+	if (t->ncols >= RTAB_COLS ||
+	    strlen(head) >= sizeof(t->cols[0].head) ||
+	    strlen(key) >= sizeof(t->cols[0].key))
+		abort();
 	strlcpy(t->cols[t->ncols].key, key, sizeof(t->cols[0].key));
 	strlcpy(t->cols[t->ncols].head, head, sizeof(t->cols[0].head));
 	t->cols[t->ncols].kind = k;
@@ -1003,7 +1149,7 @@ target_years(json_t *o, int *years, size_t max)
 static void
 figure_cols(struct rtab *t, const int *years, size_t ny)
 {
-	char	 k[32], h[128];
+	char	 k[32], h[RCOL_HEAD_MAX];
 	size_t	 i;
 
 	col_add(t, "responses", "Số phiếu trả lời", CK_INT);
@@ -1015,20 +1161,21 @@ figure_cols(struct rtab *t, const int *years, size_t ny)
 		snprintf(k, sizeof(k), "target_%d", years[i]);
 		snprintf(h, sizeof(h), "Chỉ tiêu %d (%%)", years[i]);
 		col_add(t, k, h, CK_PCT);
-		snprintf(k, sizeof(k), "status_%d", years[i]);
-		snprintf(h, sizeof(h), "Đánh giá %d", years[i]);
+		snprintf(k, sizeof(k), "verdict_%d", years[i]);
+		snprintf(h, sizeof(h), "Đánh giá so với chỉ tiêu %d",
+		    years[i]);
 		col_add(t, k, h, CK_STATUS);
 		snprintf(k, sizeof(k), "p_%d", years[i]);
-		snprintf(h, sizeof(h), "Xác suất đạt chỉ tiêu %d", years[i]);
+		snprintf(h, sizeof(h), "Xác suất đạt chỉ tiêu %d (0-1)",
+		    years[i]);
 		col_add(t, k, h, CK_PROB);
 	}
 	col_add(t, "delta", "Thay đổi so với tháng trước (điểm %)", CK_PP);
-	col_add(t, "too_few", "Quá ít phiếu", CK_BOOL);
+	col_add(t, "too_few", "Quá ít phiếu để xếp hạng", CK_BOOL);
 	col_add(t, "issued", "Phiếu khảo sát đã phát", CK_INT);
 	col_add(t, "response_rate", "Tỷ lệ phản hồi (%)", CK_PCT);
-	col_add(t, "national_percent", "Chỉ số QĐ 766: (hồ sơ hoàn thành − "
-	    "hồ sơ không hài lòng) / hồ sơ hoàn thành (%) — khác tỷ lệ "
-	    "hài lòng", CK_PCT);
+	col_add(t, "national_percent", "Chỉ số QĐ 766 theo hồ sơ (%), "
+	    "thước đo khác tỷ lệ hài lòng", CK_PCT);
 }
 
 /* Builds the tables of o into t; returns how many. */
@@ -1051,11 +1198,16 @@ report_tables(json_t *o, struct rtab *t)
 	t[n].rows = json_array();
 	json_array_append(t[n].rows, json_object_get(o, "overall"));
 	json_array_extend(t[n].rows, json_object_get(o, "sectors"));
+	if (json_integer_value(json_object_get(json_object_get(o, "walkin"),
+	    "responses")) > 0)
+		json_array_append(t[n].rows, json_object_get(o, "walkin"));
 	n++;
 
 	t[n].sheet = "Đơn vị";
-	t[n].title = "Mức độ hài lòng theo đơn vị (thấp nhất trước)";
-	col_add(&t[n], "rank", "Xếp hạng (thấp nhất = 1)", CK_INT);
+	t[n].title = "Mức độ hài lòng theo đơn vị: tổng, rồi từng cấp, thấp "
+	    "nhất trước";
+	col_add(&t[n], "rank", "Xếp hạng trong cùng cấp (thấp nhất = 1)",
+	    CK_INT);
 	col_add(&t[n], "unit", "Mã đơn vị", CK_STR);
 	col_add(&t[n], "name", "Đơn vị", CK_STR);
 	col_add(&t[n], "parent", "Đơn vị cấp trên", CK_STR);
@@ -1122,9 +1274,10 @@ report_tables(json_t *o, struct rtab *t)
 
 	t[n].sheet = "Góp ý";
 	t[n].title = "Góp ý trong tháng (mới nhất trước)";
-	col_add(&t[n], "time", "Thời gian", CK_STR);
-	col_add(&t[n], "sector", "Lĩnh vực", CK_STR);
-	col_add(&t[n], "unit", "Đơn vị", CK_STR);
+	col_add(&t[n], "local_time", "Thời gian (giờ Việt Nam)", CK_STR);
+	col_add(&t[n], "sector_name", "Lĩnh vực", CK_STR);
+	col_add(&t[n], "unit_name", "Đơn vị", CK_STR);
+	col_add(&t[n], "procedure_name", "Thủ tục", CK_STR);
 	col_add(&t[n], "rating", "Mức đánh giá chung (1-5)", CK_INT);
 	col_add(&t[n], "text", "Góp ý", CK_STR);
 	t[n].rows = json_deep_copy(json_object_get(json_object_get(o,
@@ -1151,10 +1304,10 @@ cell_text(const struct rcol *c, json_t *v, char *out, size_t outlen)
 		return;
 	switch (c->kind) {
 	case CK_STATUS:
-		strlcpy(out, status_vi(json_string_value(v)), outlen);
+		strlcpy(out, report_verdict_vi(json_string_value(v)), outlen);
 		break;
 	case CK_BOOL:
-		strlcpy(out, json_is_true(v) ? "1" : "0", outlen);
+		strlcpy(out, bool_vi(json_is_true(v)), outlen);
 		break;
 	default:
 		if (json_is_string(v))
@@ -1169,25 +1322,24 @@ cell_text(const struct rcol *c, json_t *v, char *out, size_t outlen)
 	}
 }
 
+/* One CSV cell; text that a spreadsheet could run gets a leading '. */
 static int
 csv_cell(struct buf *b, const char *s, int text)
 {
-	int	 rc = 0;
+	int	 rc = 0, q = strpbrk(s, ",\"\r\n;\t") != NULL;
 
-	if (!text || strpbrk(s, ",\"\r\n;") == NULL) {
-		if (text && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
-			rc |= buf_addc(b, '\'');
-		return (rc | buf_addstr(b, s));
-	}
-	rc |= buf_addc(b, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+	if (q)
+		rc |= buf_addc(b, '"');
+	if (text && cell_is_formula(s))
 		rc |= buf_addc(b, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			rc |= buf_addc(b, '"');
 		rc |= buf_addc(b, *s);
 	}
-	return (rc | buf_addc(b, '"'));
+	if (q)
+		rc |= buf_addc(b, '"');
+	return (rc);
 }
 
 int
@@ -1244,6 +1396,24 @@ int
 report_xlsx_ready(char *why, size_t whylen)
 {
 	return (xlsx_load(why, whylen) != NULL ? 0 : -1);
+}
+
+/* A text cell; one a spreadsheet could run gets a leading '. */
+static void
+xlsx_text(const struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+    lxw_col_t col, const char *s, lxw_format *f)
+{
+	char	*q;
+
+	if (!cell_is_formula(s)) {
+		x->worksheet_write_string(ws, row, col, s, f);
+		return;
+	}
+	q = xmalloc(strlen(s) + 2);
+	q[0] = '\'';
+	memcpy(q + 1, s, strlen(s) + 1);
+	x->worksheet_write_string(ws, row, col, q, f);
+	free(q);
 }
 
 int
@@ -1331,18 +1501,17 @@ report_xlsx(const struct report *rep, const char *path)
 					    d, NULL);
 					break;
 				case CK_BOOL:
-					x->worksheet_write_boolean(ws, row, col,
-					    json_is_true(v), NULL);
+					x->worksheet_write_string(ws, row, col,
+					    bool_vi(json_is_true(v)), NULL);
 					break;
 				case CK_STATUS:
 					x->worksheet_write_string(ws, row, col,
-					    status_vi(json_string_value(v)),
-					    NULL);
+					    report_verdict_vi(
+					    json_string_value(v)), NULL);
 					break;
 				default:
 					if (json_is_string(v))
-						x->worksheet_write_string(ws,
-						    row, col,
+						xlsx_text(x, ws, row, col,
 						    json_string_value(v), NULL);
 					else
 						x->worksheet_write_number(ws,
@@ -1495,19 +1664,48 @@ set_fmt(json_t *o, const char *key, json_t *v, int decimals, int sign,
 	}
 }
 
-/* Display fields of a sector or unit row, added in place. */
-static void
-html_row(json_t *r)
+/* Bar colours by verdict; the page's classes v-<verdict> match them. */
+static const struct {
+	const char	*verdict, *fill;
+} verdict_fill[] = {
+	{ "met", "#1b7f3b" },
+	{ "likely", "#d9a400" },
+	{ "unlikely", "#d9a400" },
+	{ "not_met", "#c62828" },
+	{ "too_few", "#9e9e9e" },
+	{ "no_data", "#9e9e9e" },
+	{ "no_target", "#5f7285" }
+};
+
+static const char *
+html_fill(const char *verdict)
 {
-	json_t	*t;
 	size_t	 i;
-	char	 lo[32], hi[32], s[80];
+
+	for (i = 0; verdict != NULL &&
+	    i < sizeof(verdict_fill) / sizeof(verdict_fill[0]); i++)
+		if (strcmp(verdict, verdict_fill[i].verdict) == 0)
+			return (verdict_fill[i].fill);
+	return ("#9e9e9e");
+}
+
+/*
+ * Display fields of a sector or unit row, added in place; fn, when not
+ * NULL, numbers the probabilities of its targets as footnotes (fns).
+ */
+static void
+html_row(json_t *r, int *fn, json_t *fns)
+{
+	json_t		*t;
+	size_t		 i;
+	char		 lo[32], hi[32], s[80];
+	const char	*vd = json_string_value(json_object_get(r, "verdict"));
 
 	set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0, " %",
 	    "không có dữ liệu");
-	fmt_num(json_object_get(r, "ci_low"), 1, 0, lo, sizeof(lo));
-	fmt_num(json_object_get(r, "ci_high"), 1, 0, hi, sizeof(hi));
-	snprintf(s, sizeof(s), "%s – %s %%", lo, hi);
+	fmt_num(json_object_get(r, "ci_low"), 0, 0, lo, sizeof(lo));
+	fmt_num(json_object_get(r, "ci_high"), 0, 0, hi, sizeof(hi));
+	snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
 	json_object_set_new(r, "f_ci", json_string(lo[0] ? s : "—"));
 	set_fmt(r, "f_delta", json_object_get(r, "delta"), 1, 1, "", "—");
 	set_fmt(r, "f_rr", json_object_get(r, "response_rate"), 1, 0, " %",
@@ -1516,13 +1714,24 @@ html_row(json_t *r)
 	    " %", "—");
 	json_object_set_new(r, "no_data", json_boolean(json_integer_value(
 	    json_object_get(r, "responses")) == 0));
+	json_object_set_new(r, "verdict_vi", json_string(report_verdict_vi(
+	    vd)));
 	json_array_foreach(json_object_get(r, "targets"), i, t) {
 		set_fmt(t, "f_target", json_object_get(t, "target"), 0, 0, " %",
 		    "");
 		set_fmt(t, "f_p", json_object_get(t, "p_reach"), 2, 0, "",
 		    "—");
-		json_object_set_new(t, "status_vi", json_string(status_vi(
-		    json_string_value(json_object_get(t, "status")))));
+		/* A probability only beside a real verdict. */
+		if (fn == NULL || !json_is_number(json_object_get(t,
+		    "p_reach")) || strcmp(json_string_value(json_object_get(t,
+		    "verdict")), "too_few") == 0)
+			continue;
+		json_object_set_new(t, "fn", json_integer(++*fn));
+		json_array_append_new(fns, json_pack("{s:i,s:O,s:O,s:O,s:O}",
+		    "n", *fn, "name", json_object_get(r, "name"),
+		    "year", json_object_get(t, "year"),
+		    "f_target", json_object_get(t, "f_target"),
+		    "f_p", json_object_get(t, "f_p")));
 	}
 }
 
@@ -1538,20 +1747,24 @@ svg_text(struct buf *b, double x, double y, const char *attrs,
 	return (rc);
 }
 
+/* The two first targets: a solid dark line, then a dashed purple one;
+ * the interval is a thin grey whisker inside the bar, never like them. */
 static const char *const svg_target_style[2] = {
-	"stroke=\"#b35900\" stroke-width=\"2\" stroke-dasharray=\"4 3\"",
-	"stroke=\"#111\" stroke-width=\"2\""
+	"stroke=\"#1f2a44\" stroke-width=\"3\"",
+	"stroke=\"#7b3fa0\" stroke-width=\"2\" stroke-dasharray=\"4 2\""
 };
 
-/* Horizontal bars per row with the interval and the target lines. */
+/* Horizontal bars per row, coloured by verdict, with the interval and
+ * the target lines. */
 static char *
 svg_bars(json_t *rows)
 {
 	struct buf	 b;
 	json_t		*r, *t;
 	size_t		 i, j, n = json_array_size(rows);
-	double		 x0 = 190, w = 380, y, p, tx;
-	char		 s[64];
+	double		 x0 = 200, w = 270, y, p, tx, lo, hi;
+	char		 s[96];
+	const char	*vd;
 	int		 rc = 0;
 
 	buf_init(&b, REPORT_OUT_MAX);
@@ -1561,7 +1774,7 @@ svg_bars(json_t *rows)
 	    n * 30 + 40);
 	for (p = 0; p <= 100; p += 20) {
 		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" "
-		    "y2=\"%zu\" stroke=\"#ccc\"/>", x0 + w * p / 100,
+		    "y2=\"%zu\" stroke=\"#ddd\"/>", x0 + w * p / 100,
 		    x0 + w * p / 100, n * 30 + 12);
 		snprintf(s, sizeof(s), "%.0f%%", p);
 		rc |= svg_text(&b, x0 + w * p / 100, (double)n * 30 + 28,
@@ -1569,34 +1782,45 @@ svg_bars(json_t *rows)
 	}
 	json_array_foreach(rows, i, r) {
 		y = 12 + (double)i * 30;
-		rc |= svg_text(&b, x0 - 6, y + 15, " text-anchor=\"end\" "
-		    "font-size=\"13\"", json_string_value(json_object_get(r,
-		    "name")));
+		vd = json_string_value(json_object_get(r, "verdict"));
+		rc |= svg_text(&b, x0 - 6, y + 15, i == 0 ?
+		    " text-anchor=\"end\" font-size=\"13\" font-weight=\"bold\"" :
+		    " text-anchor=\"end\" font-size=\"13\"",
+		    json_string_value(json_object_get(r, "short_name")));
 		if (json_is_null(json_object_get(r, "percent"))) {
 			rc |= svg_text(&b, x0 + 4, y + 15, " font-size=\"12\" "
 			    "fill=\"#555\"", "không có dữ liệu");
 			continue;
 		}
 		p = json_number_value(json_object_get(r, "percent"));
-		rc |= buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" "
-		    "width=\"%.1f\" height=\"20\" fill=\"%s\"/>", x0, y, w * p / 100,
-		    i == 0 ? "#0a4a9e" : "#5b8fd1");
-		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
-		    " y2=\"%.1f\" stroke=\"#111\" stroke-width=\"1.5\"/>",
-		    x0 + w * json_number_value(json_object_get(r, "ci_low")) /
-		    100, y + 10, x0 + w * json_number_value(json_object_get(r,
-		    "ci_high")) / 100, y + 10);
+		/* Codes are a-z, 0-9, _ and -: safe in an attribute. */
+		rc |= buf_printf(&b, "<rect class=\"bar v-%s\" "
+		    "data-row=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"20\" fill=\"%s\"/>",
+		    vd != NULL ? vd : "no_data", json_string_value(
+		    json_object_get(r, "sector")), x0, y, w * p / 100,
+		    html_fill(vd));
+		lo = x0 + w * json_number_value(json_object_get(r, "ci_low")) /
+		    100;
+		hi = x0 + w * json_number_value(json_object_get(r, "ci_high")) /
+		    100;
+		rc |= buf_printf(&b, "<path class=\"ci\" d=\"M%.1f %.1fH%.1f"
+		    "M%.1f %.1fV%.1fM%.1f %.1fV%.1f\" stroke=\"#555\" "
+		    "stroke-width=\"1\" fill=\"none\"/>", lo, y + 10, hi,
+		    lo, y + 6, y + 14, hi, y + 6, y + 14);
 		json_array_foreach(json_object_get(r, "targets"), j, t) {
 			if (j >= 2)
 				break;
 			tx = x0 + w * json_number_value(json_object_get(t,
 			    "target")) / 100;
-			rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" "
-			    "x2=\"%.1f\" y2=\"%.1f\" %s/>", tx, y - 3, tx,
-			    y + 23, svg_target_style[j]);
+			rc |= buf_printf(&b, "<line class=\"target\" "
+			    "x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			    "%s/>", tx, y - 4, tx, y + 24,
+			    svg_target_style[j]);
 		}
 		fmt_num(json_object_get(r, "percent"), 1, 0, s, sizeof(s));
-		strlcat(s, "%", sizeof(s));
+		strlcat(s, " % ", sizeof(s));
+		strlcat(s, report_verdict_vi(vd), sizeof(s));
 		rc |= svg_text(&b, x0 + w + 8, y + 15, " font-size=\"12\"", s);
 	}
 	rc |= buf_addstr(&b, "</svg>");
@@ -1688,8 +1912,55 @@ svg_trend(json_t *tr, json_t *row)
 }
 
 static int
+comment_cmp(const void *a, const void *b)
+{
+	json_t		*x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t	 rx = json_integer_value(json_object_get(x, "rating"));
+	json_int_t	 ry = json_integer_value(json_object_get(y, "rating"));
+	int		 c;
+
+	/* No rating (0) after every rating. */
+	if (rx != ry)
+		return (rx == 0 ? 1 : ry == 0 ? -1 : rx < ry ? -1 : 1);
+	c = strcmp(json_string_value(json_object_get(y, "time")),
+	    json_string_value(json_object_get(x, "time")));
+	return (c);
+}
+
+/* Sorts the comments array a in place: lowest rating, then newest. */
+static void
+html_sort_comments(json_t *a)
+{
+	json_t	**v;
+	size_t	 i, n = json_array_size(a);
+
+	if (n == 0)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	/* Stable for equal keys: the input is newest first already. */
+	qsort(v, n, sizeof(*v), comment_cmp);
+	json_array_clear(a);
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, v[i]);
+	free(v);
+}
+
+static int
+unit_total_first(const void *a, const void *b)
+{
+	return (json_is_true(json_object_get(*(json_t *const *)b, "total")) -
+	    json_is_true(json_object_get(*(json_t *const *)a, "total")));
+}
+
+static int
 unit_cmp_code(const void *a, const void *b)
 {
+	int	 c;
+
+	if ((c = unit_total_first(a, b)) != 0)
+		return (c);
 	return (strcmp(json_string_value(json_object_get(*(json_t *const *)a,
 	    "unit")), json_string_value(json_object_get(*(json_t *const *)b,
 	    "unit"))));
@@ -1702,7 +1973,10 @@ unit_cmp_responses(const void *a, const void *b)
 	    "responses"));
 	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b,
 	    "responses"));
+	int	 c;
 
+	if ((c = unit_total_first(a, b)) != 0)
+		return (c);
 	return (x > y ? -1 : x < y ? 1 : unit_cmp_code(a, b));
 }
 
@@ -1734,10 +2008,10 @@ report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
 {
 	struct tplset	*ts = NULL;
 	const struct tpl *tp;
-	json_t		*o, *r, *t, *x, *rows, *a;
+	json_t		*o, *r, *t, *x, *rows, *a, *fns, *w;
 	char		 why[256], *svg, m[8];
 	size_t		 i, j;
-	int		 rc = -1;
+	int		 rc = -1, fn = 0;
 	uint64_t	 tot;
 
 	o = report_json(rep);
@@ -1749,21 +2023,69 @@ report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
 	if (tpl_load(tpl_dir, &ts, why, sizeof(why)) == -1 ||
 	    (tp = tpl_get(ts, "report")) == NULL)
 		goto out;
-	html_row(json_object_get(o, "overall"));
+	fns = json_array();
+	html_row(json_object_get(o, "overall"), &fn, fns);
 	json_array_foreach(json_object_get(o, "sectors"), i, r)
-		html_row(r);
-	json_array_foreach(json_object_get(o, "units"), i, r) {
-		html_row(r);
-		json_object_set_new(r, "too_few_only", json_boolean(
-		    json_is_true(json_object_get(r, "too_few")) &&
-		    !json_is_true(json_object_get(r, "no_data"))));
+		html_row(r, &fn, fns);
+	json_object_set_new(o, "has_footnotes", json_boolean(
+	    json_array_size(fns) > 0));
+	json_object_set_new(o, "footnotes", fns);
+	w = json_object_get(o, "walkin");
+	html_row(w, NULL, NULL);
+	json_object_set_new(o, "has_walkin", json_boolean(
+	    json_integer_value(json_object_get(w, "responses")) > 0));
+	json_array_foreach(json_object_get(o, "units"), i, r)
+		html_row(r, NULL, NULL);
+	/* The headline: the overall figure and the target in force. */
+	r = json_object_get(o, "overall");
+	json_array_foreach(json_object_get(r, "targets"), i, t)
+		if (json_is_true(json_object_get(t, "in_force")))
+			json_object_set(o, "headline_target", t);
+	/* The legend names the years of the lines (sectors.ini's). */
+	a = json_array();
+	json_array_foreach(json_object_get(r, "targets"), i, t) {
+		if (i >= 2)
+			break;
+		json_array_append_new(a, json_pack("{s:O,s:b}", "year",
+		    json_object_get(t, "year"), "dashed", i == 1));
 	}
+	json_object_set_new(o, "target_lines", a);
 	rows = json_array();
 	json_array_append(rows, json_object_get(o, "overall"));
 	json_array_extend(rows, json_object_get(o, "sectors"));
+	json_array_foreach(rows, i, r)
+		json_object_set(r, "short_name", json_object_get(r, "name"));
+	if (json_is_true(json_object_get(o, "has_walkin"))) {
+		json_object_set_new(w, "short_name",
+		    json_string("Khách vãng lai (ki-ốt)"));
+		json_array_append(rows, w);
+	}
 	svg = svg_bars(rows);
 	json_object_set_new(o, "chart_sectors", json_string(svg));
 	free(svg);
+	/* Response rates of the sectors (the units' are in their table). */
+	a = json_array();
+	json_array_foreach(json_object_get(o, "response_rate"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "kind")),
+		    "unit") != 0)
+			json_array_append(a, r);
+	json_object_set_new(o, "rate_rows", a);
+	/* Comments: the lowest ratings first, then the newest. */
+	a = json_deep_copy(json_object_get(json_object_get(o, "comments"),
+	    "items"));
+	html_sort_comments(a);
+	json_array_foreach(a, i, r) {
+		json_object_set_new(r, "print_more", json_boolean(
+		    i >= REPORT_PRINT_COMMENTS));
+		json_object_set_new(r, "low", json_boolean(json_integer_value(
+		    json_object_get(r, "rating")) >= 1 && json_integer_value(
+		    json_object_get(r, "rating")) <= REPORT_UNSAT_LEVEL));
+	}
+	json_object_set_new(o, "comments_sorted", a);
+	json_object_set_new(o, "print_comments_cut", json_boolean(
+	    json_array_size(a) > REPORT_PRINT_COMMENTS));
+	json_object_set_new(o, "print_comments_max",
+	    json_integer(REPORT_PRINT_COMMENTS));
 	/* The trend of each row, beside that row's targets. */
 	a = json_array();
 	json_array_foreach(json_object_get(o, "trend"), i, t) {
@@ -1795,8 +2117,11 @@ report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
 	json_object_set_new(r, "has", json_boolean(tot > 0));
 	month_str(report_month_add(rep->month, -1), m);
 	json_object_set_new(o, "prev_link", json_string(m));
-	month_str(report_month_add(rep->month, 1), m);
-	json_object_set_new(o, "next_link", json_string(m));
+	/* No link to a month that has not begun. */
+	if (report_month_add(rep->month, 1) <= month_of(now_sec())) {
+		month_str(report_month_add(rep->month, 1), m);
+		json_object_set_new(o, "next_link", json_string(m));
+	}
 	json_object_set_new(o, "sector_list", json_array());
 	for (i = 0; i < rep->cat->nsectors; i++)
 		json_array_append_new(json_object_get(o, "sector_list"),

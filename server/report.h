@@ -13,6 +13,12 @@
  * inconclusive otherwise; beside it the probability that the true rate
  * reaches the target under a Jeffreys prior, Beta(s + 1/2, n - s + 1/2).
  * No answers means "no data" (JSON null), never 0% or NaN.
+ *
+ * Walk-in kiosk answers (no ticket, so no procedure) count in their
+ * unit's and the overall totals and in no sector; they have a row of
+ * their own ("walkin") with no targets. Units are ranked among the
+ * units of their own depth; the scope's top unit is the total, never
+ * ranked.
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -30,6 +36,7 @@
 #define REPORT_MIN_DEFAULT	30	/* fewer answers: not ranked */
 #define REPORT_MIN_MAX		1000000
 #define REPORT_COMMENTS_MAX	200	/* newest shown */
+#define REPORT_PRINT_COMMENTS	30	/* printed, the lowest ratings first */
 #define REPORT_Z		1.959963984540054	/* 95% two-sided */
 #define REPORT_SAT_LEVEL	4	/* levels 4-5 are satisfied */
 #define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */
@@ -61,6 +68,7 @@ struct report_comment {
 	uint64_t	 key;
 	char		 sector[SECTOR_CODE_MAX + 1];
 	char		 unit[UNIT_CODE_MAX + 1];
+	char		 procedure[PROC_CODE_MAX + 1];	/* "" for a walk-in */
 	int		 rating;	/* overall level, 0 = none */
 	char		*text;
 };
@@ -84,6 +92,8 @@ struct report {
 	size_t			 nsectors;
 	struct report_row	*sectors;	/* catalogue order */
 	struct report_row	 overall;
+	/* Walk-in kiosk answers: in overall and the units, in no sector. */
+	struct report_row	 walkin;
 	size_t			 nunits;
 	struct report_row	*units;		/* the scope's subtree */
 	/* Answers per question (sv order) and level, in the month. */
@@ -128,6 +138,18 @@ enum report_status {
 /* Status of s of n against target t (0..1). */
 enum report_status report_status(uint64_t s, uint64_t n, double t);
 const char *report_status_name(enum report_status);
+
+/*
+ * The verdict a reader sees, one per target: "too_few" (under the
+ * minimum: no verdict at all) or "no_data" first, then "met",
+ * "not_met", or, for an interval straddling the target, "likely"
+ * (P(reach) >= REPORT_LIKELY) or "unlikely".
+ */
+#define REPORT_LIKELY		0.5
+const char *report_verdict(uint64_t s, uint64_t n, uint64_t min,
+	    double t);
+/* Its Vietnamese words ("Đạt", "Nhiều khả năng đạt", ...). */
+const char *report_verdict_vi(const char *verdict);
 
 /* Renderings. The JSON value is the caller's (json_decref). */
 struct json_t;

@@ -654,6 +654,66 @@ store_sum_bump(struct store *st, MDB_txn *txn, uint32_t month,
 	return (sum_add(st, txn, kb, d));
 }
 
+const char *
+response_agg_sector(const struct response *r)
+{
+	return (r->channel == CHANNEL_WALKIN ? AGG_WALKIN : r->sector);
+}
+
+int
+store_count_response(const struct response *r, const struct count_sink *k)
+{
+	const char	*sec = response_agg_sector(r);
+	uint64_t	 d[SUM_NCOUNTERS];
+	size_t		 i;
+	int		 rc;
+
+	if (r->channel >= CHANNEL_COUNT)
+		return (EINVAL);
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < r->nanswers; i++) {
+		if ((rc = k->agg(k->arg, r->month, sec, r->unit,
+		    r->answers[i].q, r->answers[i].level)) != 0)
+			return (rc);
+		/* A response of unit "" is its own rollup: counted once. */
+		if (r->unit[0] != '\0' && (rc = k->agg(k->arg, r->month, sec,
+		    "", r->answers[i].q, r->answers[i].level)) != 0)
+			return (rc);
+		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
+		    r->answers[i].level >= 1 &&
+		    r->answers[i].level <= SURVEY_LEVELS)
+			d[r->answers[i].level - 1]++;
+	}
+	if ((rc = k->agg(k->arg, r->month, sec, r->unit, AGG_CHANNEL,
+	    (uint8_t)(r->channel + 1))) != 0)
+		return (rc);
+	d[SUM_CHANNEL + r->channel]++;
+	if (r->flags & RESPONSE_SUSPECT) {
+		if ((rc = k->agg(k->arg, r->month, sec, r->unit, AGG_SUSPECT,
+		    0)) != 0)
+			return (rc);
+		d[SUM_SUSPECT]++;
+	}
+	return (k->sum(k->arg, r->month, r->unit, sec, d));
+}
+
+int
+store_count_ticket(const struct ticket *t, const struct count_sink *k)
+{
+	uint64_t	 d[SUM_NCOUNTERS];
+	uint32_t	 month;
+	int		 rc;
+
+	if ((month = month_of(t->issued)) == 0)
+		return (EINVAL);
+	if ((rc = k->agg(k->arg, month, t->sector, ticket_count_unit(t),
+	    AGG_ISSUED, 0)) != 0)
+		return (rc);
+	memset(d, 0, sizeof(d));
+	d[SUM_ISSUED] = 1;
+	return (k->sum(k->arg, month, ticket_count_unit(t), t->sector, d));
+}
+
 struct store_snap {
 	struct store	*st;
 	MDB_txn		*txn;
@@ -1122,9 +1182,11 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 	*was = format;
 	if (format < STORE_FORMAT) {
 		/* Format 2 added kiosk key records, enrol, idem; format 3
-		 * sums and the rollups; format 4 the comment index: both
-		 * built by the caller in this txn. Format 5 answers tickets
-		 * in `answered` (records answered in place stay valid). */
+		 * sums and the rollups; format 4 the comment index; format
+		 * 6 counts walk-ins in no sector: the counters and the index
+		 * are rebuilt by the caller in this txn. Format 5 answers
+		 * tickets in `answered` (records answered in place stay
+		 * valid). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -1248,11 +1310,13 @@ again:
 	    (rc = mdb_dbi_open(txn, "answered", MDB_CREATE,
 	    &st->answered)) != 0)
 		goto lmdb;
-	/* Before format 3: build sums and the rollups; before 4, the
-	 * comment index; then the new format is marked (meta_load). */
-	if (was != 0 && was < 3)
+	/* Before format 6: every counter recounted (format 3 added sums
+	 * and the rollups; 6 counts walk-ins in no sector) and the comment
+	 * index rebuilt (added by 4, sector of walk-ins changed by 6); then
+	 * the new format is marked (meta_load). */
+	if (was != 0 && was < 6)
 		rc = store_rebuild_sums(st, txn);
-	if (rc == 0 && was != 0 && was < 4)
+	if (rc == 0 && was != 0 && was < 6)
 		rc = store_rebuild_comments(st, txn);
 	if (rc == 0 && was != 0 && was < STORE_FORMAT)
 		log_info("%s: data format %u upgraded to %u", dir,
@@ -1710,7 +1774,7 @@ comment_record(const struct response *r, uint8_t kb[COMMENT_KEY_LEN],
 {
 	be32_put(kb, r->month);
 	be64_put(kb + 4, r->key);
-	slot_put(vb, SECTOR_CODE_MAX + 1, r->sector);
+	slot_put(vb, SECTOR_CODE_MAX + 1, response_agg_sector(r));
 	slot_put(vb + SECTOR_CODE_MAX + 1, UNIT_CODE_MAX + 1, r->unit);
 }
 
@@ -2040,8 +2104,8 @@ slist_add(struct slist *l, uint32_t month, const char *unit,
 }
 
 /*
- * What the counters should be. out NULL: quiet, no link checks, and
- * only the agg rollups (unit "") are collected (the format upgrade).
+ * What the counters should be. out NULL: quiet, no link checks (the
+ * rebuild of a format upgrade).
  */
 struct recomp {
 	struct vlist	 l;
@@ -2063,16 +2127,25 @@ verify_comment(struct store *st, MDB_txn *txn, const struct response *r)
 	    v.mv_size == sizeof(vb) && memcmp(v.mv_data, vb, sizeof(vb)) == 0);
 }
 
-/* An answer's agg counter and, under a unit, its unit "" rollup. */
-static void
-recomp_answer(struct recomp *rc, const struct response *r, size_t i)
+/* The recount's count_sink: every counter into the lists. */
+static int
+recomp_agg(void *arg, uint32_t month, const char *sector, const char *unit,
+    const char *q, uint8_t level)
 {
-	if (rc->out != NULL || r->unit[0] == '\0')
-		vlist_add(&rc->l, r->month, r->sector, r->unit,
-		    r->answers[i].q, r->answers[i].level);
-	if (r->unit[0] != '\0')
-		vlist_add(&rc->l, r->month, r->sector, "", r->answers[i].q,
-		    r->answers[i].level);
+	struct recomp	*rc = arg;
+
+	vlist_add(&rc->l, month, sector, unit, q, level);
+	return (0);
+}
+
+static int
+recomp_sum(void *arg, uint32_t month, const char *unit, const char *sector,
+    const uint64_t *d)
+{
+	struct recomp	*rc = arg;
+
+	slist_add(&rc->sl, month, unit, sector, d);
+	return (0);
 }
 
 static void
@@ -2107,7 +2180,7 @@ verify_tickets(struct store *st, MDB_txn *txn, struct recomp *rc)
 {
 	struct response	*r = rc->r;
 	FILE		*out = rc->out;
-	uint64_t	 d[SUM_NCOUNTERS];
+	struct count_sink sink = { recomp_agg, recomp_sum, rc };
 	MDB_cursor	*c = NULL;
 	struct ticket	 t;
 	MDB_val		 k, v;
@@ -2138,13 +2211,7 @@ verify_tickets(struct store *st, MDB_txn *txn, struct recomp *rc)
 			continue;
 		}
 		id_hex(t.id, hex);
-		if (out != NULL)
-			vlist_add(&rc->l, month_of(t.issued), t.sector,
-			    ticket_count_unit(&t), AGG_ISSUED, 0);
-		memset(d, 0, sizeof(d));
-		d[SUM_ISSUED] = 1;
-		slist_add(&rc->sl, month_of(t.issued), ticket_count_unit(&t),
-		    t.sector, d);
+		store_count_ticket(&t, &sink);
 		if (t.state != TICKET_ANSWERED || out == NULL)
 			continue;
 		be64_put(kb, t.response);
@@ -2173,13 +2240,12 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 {
 	struct response	*r = rc->r;
 	FILE		*out = rc->out;
+	struct count_sink sink = { recomp_agg, recomp_sum, rc };
 	MDB_cursor	*c = NULL;
 	struct ticket	 t;
 	MDB_val		 k, v;
-	uint64_t	 d[SUM_NCOUNTERS];
 	char		 hex[2 * TICKET_ID_LEN + 1];
 	long		 bad = 0;
-	size_t		 i;
 	int		 lrc;
 	MDB_cursor_op	 op = MDB_FIRST;
 
@@ -2200,19 +2266,8 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 			bad++;
 			continue;
 		}
-		memset(d, 0, sizeof(d));
-		for (i = 0; i < r->nanswers; i++) {
-			recomp_answer(rc, r, i);
-			if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
-			    r->answers[i].level >= 1 &&
-			    r->answers[i].level <= SURVEY_LEVELS)
-				d[r->answers[i].level - 1]++;
-		}
-		if (r->channel < CHANNEL_COUNT)
-			d[SUM_CHANNEL + r->channel]++;
-		if (r->flags & RESPONSE_SUSPECT)
-			d[SUM_SUSPECT]++;
-		slist_add(&rc->sl, r->month, r->unit, r->sector, d);
+		/* Decoded records have a known channel. */
+		store_count_response(r, &sink);
 		if (out == NULL)
 			continue;
 		if (r->comment_len > 0) {
@@ -2224,11 +2279,6 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 				bad++;
 			}
 		}
-		vlist_add(&rc->l, r->month, r->sector, r->unit, AGG_CHANNEL,
-		    (uint8_t)(r->channel + 1));
-		if (r->flags & RESPONSE_SUSPECT)
-			vlist_add(&rc->l, r->month, r->sector, r->unit,
-			    AGG_SUSPECT, 0);
 		if (!r->has_ticket)
 			continue;
 		id_hex(r->ticket, hex);
@@ -2429,15 +2479,12 @@ int
 store_rebuild_sums(struct store *st, MDB_txn *txn)
 {
 	struct recomp	 rc;
-	MDB_cursor	*c = NULL;
 	MDB_val		 k, v;
-	uint8_t		 vb[SUM_VAL_LEN], zunit[UNIT_CODE_MAX + 1];
-	const size_t	 uo = 4 + SECTOR_CODE_MAX + 1;
+	uint8_t		 vb[SUM_VAL_LEN];
 	size_t		 i, j;
 	int		 lrc;
 
 	memset(&rc, 0, sizeof(rc));
-	memset(zunit, 0, sizeof(zunit));
 	rc.r = xmalloc(sizeof(*rc.r));
 	if (verify_tickets(st, txn, &rc) == -1 ||
 	    verify_responses(st, txn, &rc) == -1) {
@@ -2446,25 +2493,10 @@ store_rebuild_sums(struct store *st, MDB_txn *txn)
 	}
 	vlist_compact(&rc.l);
 	slist_compact(&rc.sl);
-	/* Start from nothing: no sums, no unit "" agg rows. */
+	/* Start from nothing: every counter is recomputed. */
 	if ((lrc = mdb_drop(txn, st->sums, 0)) != 0 ||
-	    (lrc = mdb_cursor_open(txn, st->agg, &c)) != 0)
+	    (lrc = mdb_drop(txn, st->agg, 0)) != 0)
 		goto out;
-	for (lrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); lrc == 0;
-	    lrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		/* Pseudo-questions have no rollups: theirs are kept. */
-		if (k.mv_size != AGG_KEY_LEN ||
-		    memcmp((uint8_t *)k.mv_data + uo, zunit,
-		    sizeof(zunit)) != 0 ||
-		    ((uint8_t *)k.mv_data)[uo + sizeof(zunit)] == '_')
-			continue;
-		if ((lrc = mdb_cursor_del(c, 0)) != 0)
-			goto out;
-	}
-	if (lrc != MDB_NOTFOUND)
-		goto out;
-	mdb_cursor_close(c);
-	c = NULL;
 	for (i = 0; i < rc.l.n; i++) {
 		be64_put(vb, rc.l.v[i].n);
 		k.mv_data = rc.l.v[i].k;
@@ -2487,8 +2519,6 @@ store_rebuild_sums(struct store *st, MDB_txn *txn)
 	}
 	lrc = 0;
 out:
-	if (c != NULL)
-		mdb_cursor_close(c);
 	free(rc.l.v);
 	free(rc.sl.v);
 	free(rc.r);

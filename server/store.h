@@ -19,7 +19,7 @@
 #include "survey.h"
 #include "token.h"
 
-#define STORE_FORMAT		5
+#define STORE_FORMAT		6
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -156,6 +156,19 @@ void	 idem_hash(const uint8_t keyhash[32], const char *idem, size_t len,
 #define AGG_ISSUED	"_issued"	/* level 0: tickets issued */
 #define AGG_CHANNEL	"_channel"	/* level = channel + 1 */
 #define AGG_SUSPECT	"_suspect"	/* level 0: flagged responses */
+/*
+ * The aggregates' "sector" of walk-in kiosk answers: they have no
+ * procedure, so they count in their unit's totals and in no sector. The
+ * dash keeps it apart from every sector code (a-z, 0-9, _).
+ */
+#define AGG_WALKIN	"walk-in"
+
+/*
+ * The sector a response is counted under in agg, sums and the comment
+ * index: AGG_WALKIN for a walk-in (whatever sector an older hailong
+ * stored with it, "other" before format 6), else its own.
+ */
+const char *response_agg_sector(const struct response *);
 
 struct agg_key {
 	uint32_t month;

@@ -103,9 +103,32 @@ int	 store_sum_key(uint32_t month, const char *unit, const char *sector,
 int	 store_sum_bump(struct store *, MDB_txn *, uint32_t month,
 	    const char *unit, const char *sector, const uint64_t *d);
 /*
- * Rebuilds sums and the unit "" rollups of agg from tickets and
- * responses in txn (a write transaction): the upgrade from format 2.
- * Returns an LMDB code.
+ * Where the counters of one record go: agg() one agg key, sum() one sums
+ * row (the callee adds the unit "" row too, as store_sum_bump() does).
+ * Each returns 0 or a code that stops the count and is returned.
+ */
+struct count_sink {
+	int	(*agg)(void *, uint32_t month, const char *sector,
+		    const char *unit, const char *q, uint8_t level);
+	int	(*sum)(void *, uint32_t month, const char *unit,
+		    const char *sector, const uint64_t *d);
+	void	*arg;
+};
+/*
+ * The counters one stored response (its month set) or one issued ticket
+ * adds: the one rule that the writer applies and that verify and the
+ * rebuild recompute. A response: each answer under (sector, unit) and
+ * its unit "" rollup, its channel and suspect flag under (sector, unit),
+ * one sums row; the sector is response_agg_sector(). A ticket: issued,
+ * under its counting unit, in the month of issue.
+ */
+int	 store_count_response(const struct response *,
+	    const struct count_sink *);
+int	 store_count_ticket(const struct ticket *, const struct count_sink *);
+/*
+ * Rebuilds agg (every counter, with the unit "" rollups) and sums from
+ * tickets and responses in txn (a write transaction): the upgrade from
+ * formats 1 to 5. Returns an LMDB code.
  */
 int	 store_rebuild_sums(struct store *, MDB_txn *);
 /*

@@ -402,6 +402,32 @@ format_time(int64_t t, char out[32])
 		snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
 }
 
+void
+format_time_local(int64_t t, char out[32])
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%d/%m/%Y %H:%M", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+int
+cell_is_formula(const char *s)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+
+	switch (u[0]) {
+	case '=': case '+': case '-': case '@': case '\t': case '\r':
+		return (1);
+	}
+	/* U+FF0B ＋, U+FF0D －: EF BC 8B, EF BC 8D; U+FF1D ＝: EF BC 9D;
+	 * U+FF20 ＠: EF BC A0. */
+	return (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x8B ||
+	    u[2] == 0x8D || u[2] == 0x9D || u[2] == 0xA0));
+}
+
 size_t
 strlcpy(char *dst, const char *src, size_t size)
 {

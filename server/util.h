@@ -85,6 +85,15 @@ int	 util_set_tz(const char *tz);
 int	 parse_date(const char *s, int64_t *t);
 /* Formats t as ISO 8601 with the province's offset into out[32]. */
 void	 format_time(int64_t t, char out[32]);
+/* "dd/mm/yyyy hh:mm" in the process's (the province's) zone. */
+void	 format_time_local(int64_t t, char out[32]);
+/*
+ * 1 when a spreadsheet could take the text s for a formula: it starts
+ * with = + - @, TAB or CR, or with the full-width ＝ ＋ － ＠ (U+FF1D,
+ * U+FF0B, U+FF0D, U+FF20). Every CSV and XLSX writer then puts a ' in
+ * front of it, so that it is shown as text and never run.
+ */
+int	 cell_is_formula(const char *s);
 
 /* BSD strlcpy (glibc 2.36 has none): copies, always terminates, returns
  * strlen(src); truncation when the result is >= size. */

@@ -73,15 +73,49 @@ agg_bump(struct store *st, MDB_txn *txn, uint32_t month, const char *sector,
 	return (mdb_put(txn, st->agg, &k, &v, 0));
 }
 
+/* The writer's count_sink: the bumps in the op's transaction. */
+struct writer_txn {
+	struct store	*st;
+	MDB_txn		*txn;
+};
+
+static int
+writer_agg(void *arg, uint32_t month, const char *sector, const char *unit,
+    const char *q, uint8_t level)
+{
+	struct writer_txn	*wt = arg;
+
+	return (agg_bump(wt->st, wt->txn, month, sector, unit, q, level));
+}
+
+static int
+writer_sum(void *arg, uint32_t month, const char *unit, const char *sector,
+    const uint64_t *d)
+{
+	struct writer_txn	*wt = arg;
+
+	return (store_sum_bump(wt->st, wt->txn, month, unit, sector, d));
+}
+
+/* Bumps the counters of r or t (the other NULL), as verify recounts. */
+static int
+writer_count(struct store *st, MDB_txn *txn, const struct response *r,
+    const struct ticket *t)
+{
+	struct writer_txn	 wt = { st, txn };
+	struct count_sink	 k = { writer_agg, writer_sum, &wt };
+
+	return (r != NULL ? store_count_response(r, &k) :
+	    store_count_ticket(t, &k));
+}
+
 /* Returns an LMDB code; logical outcomes go to op->rc. */
 static int
 apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	struct ticket	*t = &op->u.ticket.t, old;
 	uint8_t		 ck[CASE_KEY_LEN], enc[TICKET_ENC_MAX];
-	uint64_t	 d[SUM_NCOUNTERS];
 	MDB_val		 k, v;
-	uint32_t	 month;
 	size_t		 n;
 	int		 rc;
 
@@ -106,7 +140,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 		if (rc != MDB_NOTFOUND)
 			return (rc);
 	}
-	if ((month = month_of(t->issued)) == 0 ||
+	if (month_of(t->issued) == 0 ||
 	    (n = ticket_encode(t, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);
@@ -129,13 +163,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 		if ((rc = mdb_put(txn, st->by_case, &k, &v, 0)) != 0)
 			return (rc);
 	}
-	if ((rc = agg_bump(st, txn, month, t->sector, ticket_count_unit(t),
-	    AGG_ISSUED, 0)) != 0)
-		return (rc);
-	memset(d, 0, sizeof(d));
-	d[SUM_ISSUED] = 1;
-	if ((rc = store_sum_bump(st, txn, month, ticket_count_unit(t),
-	    t->sector, d)) != 0) {
+	if ((rc = writer_count(st, txn, NULL, t)) != 0) {
 		if (rc != EINVAL)
 			return (rc);
 		op->rc = HL_INVALID;
@@ -174,9 +202,8 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 	struct response	*r = &op->u.answer.r;
 	struct ticket	 t;
 	uint8_t		 kb[8], *renc = NULL;
-	uint64_t	 d[SUM_NCOUNTERS];
 	MDB_val		 k, v;
-	size_t		 i, n;
+	size_t		 n;
 	int		 rc = 0;
 
 	if (r->channel >= CHANNEL_COUNT) {
@@ -275,32 +302,7 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 	if (r->has_ticket &&
 	    (rc = store_ticket_answer(st, txn, &t, r->key)) != 0)
 		goto out;
-	/* Each answer under its unit and in the unit "" rollup. */
-	memset(d, 0, sizeof(d));
-	for (i = 0; i < r->nanswers; i++) {
-		if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
-		    r->answers[i].q, r->answers[i].level)) != 0)
-			goto out;
-		if (r->unit[0] != '\0' && (rc = agg_bump(st, txn, r->month,
-		    r->sector, "", r->answers[i].q,
-		    r->answers[i].level)) != 0)
-			goto out;
-		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
-		    r->answers[i].level >= 1 &&
-		    r->answers[i].level <= SURVEY_LEVELS)
-			d[r->answers[i].level - 1]++;
-	}
-	if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
-	    AGG_CHANNEL, (uint8_t)(r->channel + 1))) != 0)
-		goto out;
-	d[SUM_CHANNEL + r->channel]++;
-	if (r->flags & RESPONSE_SUSPECT) {
-		if ((rc = agg_bump(st, txn, r->month, r->sector, r->unit,
-		    AGG_SUSPECT, 0)) != 0)
-			goto out;
-		d[SUM_SUSPECT]++;
-	}
-	rc = store_sum_bump(st, txn, r->month, r->unit, r->sector, d);
+	rc = writer_count(st, txn, r, NULL);
 out:
 	free(renc);
 	if (rc == EINVAL) {	/* a field too long for an agg key */

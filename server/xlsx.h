@@ -25,7 +25,7 @@
 	X(format_set_num_format)					\
 	X(worksheet_freeze_panes) X(worksheet_set_row)			\
 	X(worksheet_set_column) X(worksheet_write_string)		\
-	X(worksheet_write_number) X(worksheet_write_boolean)		\
+	X(worksheet_write_number)		\
 	X(worksheet_insert_chart)					\
 	X(chart_title_set_name) X(chart_add_series)			\
 	X(chart_series_set_categories) X(chart_series_set_values)	\

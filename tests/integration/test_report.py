@@ -295,11 +295,16 @@ def report_json_matches_recount():
         if d and d["n"] and p and p["n"]:
             assert close(row["delta"], 100.0 * d["s"] / d["n"] -
                          100.0 * p["s"] / p["n"]), (sec, row["delta"])
-    # Units: every level rolled up, worst first among the ranked.
+    # Units: every level rolled up; the province first, as the total,
+    # never ranked; then each depth worst first among the ranked.
+    assert rep["units"][0]["parent"] is None and rep["units"][0]["total"]
+    assert rep["units"][0]["rank"] is None
+    assert sum(1 for r in rep["units"] if r["rank"] == 1) <= len(
+        set(r["depth"] for r in rep["units"]))
     seen = set()
     last = -1.0
     ranked_done = False
-    for row in rep["units"]:
+    for row in rep["units"][1:]:
         u = row["unit"]
         seen.add(u)
         iss = 0
@@ -311,6 +316,7 @@ def report_json_matches_recount():
                     break
                 x = parent.get(x, "")
         check_row(row, now.get(("unit", u)), targets["overall"], iss, u)
+        assert not row["total"], u
         if row["rank"] is not None:
             assert not ranked_done, "ranked unit after an unranked one"
             assert row["responses"] >= rep["min_responses"]
@@ -318,6 +324,7 @@ def report_json_matches_recount():
             last = row["percent"]
         else:
             ranked_done = True
+    seen.add(rep["units"][0]["unit"])
     assert seen == set(parent), (seen, set(parent))
     # Aspect questions and channels.
     q = [x for x in rep["questions"] if x["question"] == "on_time"][0]
@@ -419,7 +426,9 @@ def report_csv_and_xlsx_match_json():
         assert cells[head.index("Mã đơn vị")] == row["unit"]
         assert cells[head.index("Số phiếu trả lời")] == row["responses"]
     ws = wb["Góp ý"]
-    texts = [ws.cell(row=k, column=5).value for k in range(2, ws.max_row + 1)]
+    col = [c.value for c in ws[1]].index("Góp ý") + 1
+    texts = [ws.cell(row=k, column=col).value
+             for k in range(2, ws.max_row + 1)]
     assert sorted(texts) == sorted(i["text"] for i in
                                    rep["comments"]["items"])
     # And the command line's file.

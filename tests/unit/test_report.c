@@ -267,6 +267,13 @@ test_build(void **state)
 	/* National: (10 - 1) / 10. */
 	assert_true(fabs(json_real_value(json_object_get(land,
 	    "national_percent")) - 90.0) < 1e-9);
+	/* The walk-in is in no sector, in its own row. */
+	assert_int_equal(json_integer_value(json_object_get(health,
+	    "responses")), 0);
+	health = json_object_get(j, "walkin");
+	assert_non_null(health);
+	assert_int_equal(json_array_size(json_object_get(health, "targets")),
+	    0);
 	/* One answer, all satisfied: 100% with a wide interval. */
 	assert_true(fabs(json_real_value(json_object_get(health,
 	    "percent")) - 100.0) < 1e-9);
@@ -287,6 +294,10 @@ test_build(void **state)
 	u = find(json_object_get(j, "units"), "unit", "92");
 	assert_int_equal(json_integer_value(json_object_get(u, "responses")),
 	    11);
+	/* The province is the total: first, never ranked. */
+	assert_true(json_is_true(json_object_get(u, "total")));
+	assert_true(json_is_null(json_object_get(u, "rank")));
+	assert_ptr_equal(json_array_get(json_object_get(j, "units"), 0), u);
 	u = find(json_object_get(j, "units"), "unit", "92-VD03");
 	assert_true(json_is_null(json_object_get(u, "percent")));
 	assert_true(json_is_null(json_object_get(u, "rank")));

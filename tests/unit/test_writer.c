@@ -363,12 +363,12 @@ test_answer(void **state)
 	assert_int_equal(agg(e, "land", "92", "overall", 4), 0);
 	assert_int_equal(agg(e, "land", "92.001", "overall", 4), 0);
 	assert_int_equal(agg(e, "land", "92", AGG_CHANNEL, CHANNEL_QR + 1), 1);
-	assert_int_equal(agg(e, "health", "92.010", AGG_CHANNEL,
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", AGG_CHANNEL,
 	    CHANNEL_WALKIN + 1), 0);
 	assert_int_equal(store_ticket_get(e->st, gone, &tk), HL_OK);
 	assert_int_equal(tk.state, TICKET_OPEN);
 
-	/* A walk-in answer keeps its own sector and unit. */
+	/* A walk-in answer keeps its unit and counts in no sector. */
 	answer_op(&op, NULL, 3);
 	op.u.answer.r.answered = now_sec() - 5;
 	memcpy(op.u.answer.r.comment, "Nhanh", 5);
@@ -377,8 +377,8 @@ test_answer(void **state)
 	assert_true(op.u.answer.r.key > key);
 	assert_true(op.u.answer.r.answered == now_sec() - 5 ||
 	    op.u.answer.r.answered == now_sec() - 6);
-	assert_int_equal(agg(e, "health", "92.010", "overall", 3), 1);
-	assert_int_equal(agg(e, "health", "92.010", AGG_CHANNEL,
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", "overall", 3), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", AGG_CHANNEL,
 	    CHANNEL_WALKIN + 1), 1);
 	assert_int_equal(store_response_get(e->st, op.u.answer.r.key, r),
 	    HL_OK);
@@ -585,9 +585,9 @@ test_idempotent_answer(void **state)
 	assert_int_equal(ops[1].u.answer.r.key, ops[0].u.answer.r.key);
 	assert_int_equal(ops[1].u.answer.r.flags, RESPONSE_SUSPECT);
 	assert_int_equal(walk(e).n, 1);
-	assert_int_equal(agg(e, "health", "92.010", "overall", 5), 0);
-	assert_int_equal(agg(e, "health", "92.010", "overall", 1), 1);
-	assert_int_equal(agg(e, "health", "92.010", AGG_SUSPECT, 0), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", "overall", 5), 0);
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", "overall", 1), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", AGG_SUSPECT, 0), 1);
 
 	/* Paired: the retry after success is no conflict. */
 	issue(e, "92.001", "", tid);
@@ -674,7 +674,7 @@ tamper_rollup(const char *dir)
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
 	assert_int_equal(mdb_dbi_open(txn, "agg", 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
-	/* The month's first key: health, unit "", attitude... overall. */
+	/* The month's first overall key: land, unit "", level 3. */
 	assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_FIRST), 0);
 	while (memcmp((uint8_t *)k.mv_data + 4 + SECTOR_CODE_MAX + 1 +
 	    UNIT_CODE_MAX + 1, "overall", 8) != 0)
@@ -853,7 +853,7 @@ test_sums_and_rollups(void **state)
 	assert_int_equal(s->levels[4], 1);
 	assert_int_equal(s->channels[CHANNEL_QR], 3);
 	assert_int_equal(s->suspect, 1);
-	assert_non_null(s = sums_find(&l, m2, "92.010", "health"));
+	assert_non_null(s = sums_find(&l, m2, "92.010", AGG_WALKIN));
 	assert_int_equal(s->issued, 0);
 	assert_int_equal(s->levels[0], 1);
 	assert_int_equal(s->channels[CHANNEL_WALKIN], 1);
@@ -872,8 +872,8 @@ test_sums_and_rollups(void **state)
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_each_sum(e->st, NULL, m2, m2, "", sums_fn,
 	    &l), 0);
-	assert_int_equal(l.n, 2);	/* health, land */
-	assert_string_equal(l.rows[0].sector, "health");
+	assert_int_equal(l.n, 2);	/* land, walk-in */
+	assert_string_equal(l.rows[1].sector, AGG_WALKIN);
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_each_sum(e->st, NULL, m1, m1, "92.010",
 	    sums_fn, &l), 0);
@@ -889,8 +889,8 @@ test_sums_and_rollups(void **state)
 	    "123456789012345678901234567890123", sums_fn, &l), 0);
 
 	/* Rollups: each answer under "" as well. */
-	assert_int_equal(agg(e, "health", "", "overall", 1), 1);
-	assert_int_equal(agg(e, "health", "", "attitude", 2), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "", "overall", 1), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "", "attitude", 2), 1);
 	memset(&a, 0, sizeof(a));
 	a.unit = "";
 	assert_int_equal(store_each_agg_prefix(e->st, NULL, m1, NULL, "",
@@ -899,8 +899,8 @@ test_sums_and_rollups(void **state)
 	assert_int_equal(a.total, 6);	/* 3 overall + 3 attitude */
 	memset(&a, 0, sizeof(a));
 	a.unit = "";
-	a.sector = "health";
-	assert_int_equal(store_each_agg_prefix(e->st, NULL, m2, "health", "",
+	a.sector = AGG_WALKIN;
+	assert_int_equal(store_each_agg_prefix(e->st, NULL, m2, AGG_WALKIN, "",
 	    aggs_fn, &a), 0);
 	assert_false(a.bad);
 	assert_int_equal(a.n, 2);
@@ -990,6 +990,99 @@ format_of(const char *dir)
 	return (f);
 }
 
+/*
+ * Rewrites the counters as a format-5 hailong left them: walk-ins under
+ * the sector stored with them ("health" here), not under AGG_WALKIN.
+ */
+static void
+rekey_walkins(MDB_txn *txn, MDB_dbi dbi, size_t off, size_t klen)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	uint8_t		 kb[128], vb[128];
+	int		 rc, n = 0;
+
+	assert_true(klen <= sizeof(kb));
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (memcmp((uint8_t *)k.mv_data + off, AGG_WALKIN,
+		    sizeof(AGG_WALKIN)) != 0)
+			continue;
+		memcpy(kb, k.mv_data, klen);
+		assert_true(v.mv_size <= sizeof(vb));
+		memcpy(vb, v.mv_data, v.mv_size);
+		memset(kb + off, 0, SECTOR_CODE_MAX + 1);
+		memcpy(kb + off, "health", 6);
+		assert_int_equal(mdb_cursor_del(c, 0), 0);
+		k.mv_data = kb;
+		v.mv_data = vb;
+		/* Added where "health" has none: the walk-ins' only. */
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, MDB_NOOVERWRITE), 0);
+		n++;
+	}
+	mdb_cursor_close(c);
+	assert_true(n > 0);
+}
+
+static void
+make_format5(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	uint8_t		 fmt[4] = { 0, 0, 0, 5 };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "agg", 0, &dbi), 0);
+	rekey_walkins(txn, dbi, 4, AGG_KEY_LEN);
+	assert_int_equal(mdb_dbi_open(txn, "sums", 0, &dbi), 0);
+	rekey_walkins(txn, dbi, 4 + UNIT_CODE_MAX + 1, SUM_KEY_LEN);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* Format 5 counted walk-ins in a sector: opening recounts them. */
+static void
+test_upgrade_format5_walkins(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct store	*st;
+	char		 why[256];
+	FILE		*f;
+
+	answer_op(&op, NULL, 2);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", "overall", 2), 1);
+	assert_int_equal(agg(e, "health", "92.010", "overall", 2), 0);
+	env_close(e);
+	make_format5(e->dir);
+	/* What a format-5 store looks like to verify: walk-ins misfiled. */
+	assert_int_equal(store_open(&st, e->dir, 0, NULL, why, sizeof(why)),
+	    0);
+	store_close(st);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	env_open(e);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", "overall", 2), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "", "overall", 2), 1);
+	assert_int_equal(agg(e, "health", "92.010", "overall", 2), 0);
+	assert_int_equal(agg(e, "health", "", "overall", 2), 0);
+}
+
 static void
 test_upgrade_format2(void **state)
 {
@@ -1034,7 +1127,7 @@ test_upgrade_format2(void **state)
 	for (i = 0; i < before.n; i++)
 		assert_memory_equal(&after.rows[i], &before.rows[i],
 		    sizeof(before.rows[i]));
-	assert_int_equal(agg(e, "health", "", "attitude", 2), 1);
+	assert_int_equal(agg(e, AGG_WALKIN, "", "attitude", 2), 1);
 	/* And it goes on counting. */
 	fill_mixed(e, now_sec(), now_sec());
 	f = devnull();
@@ -1072,7 +1165,7 @@ picked_pick(const char *sector, const char *unit, void *arg)
 {
 	struct picked	*p = arg;
 
-	assert_string_equal(sector, "health");
+	assert_string_equal(sector, AGG_WALKIN);
 	if (p->stop_after != 0 && p->n == p->stop_after)
 		return (-1);
 	if (p->skip_unit != NULL && strcmp(unit, p->skip_unit) == 0)
@@ -1445,8 +1538,8 @@ test_verify_sums(void **state)
 	assert_non_null(f = open_memstream(&out, &outlen));
 	assert_true(store_verify(e->st, f) >= 3);
 	fclose(f);
-	assert_non_null(strstr(out, " (all) health level 1: stored 0, "
-	    "recomputed 1\n"));
+	assert_non_null(strstr(out, " (all) land issued: stored 0, "
+	    "recomputed 4\n"));
 	free(out);
 	out = NULL;
 	env_close(e);
@@ -1458,7 +1551,7 @@ test_verify_sums(void **state)
 	assert_true(store_verify(e->st, f) >= 4);
 	fclose(f);
 	assert_non_null(strstr(out, "agg "));
-	assert_non_null(strstr(out, " health  overall 1: stored 2, "
+	assert_non_null(strstr(out, " land  overall 3: stored 2, "
 	    "recomputed 1\n"));
 	free(out);
 }
@@ -1542,9 +1635,9 @@ run_concurrent(struct env *e)
 	assert_int_equal(w.n, THREADS * PER_THREAD);
 	assert_true(w.increasing);
 	for (lvl = 1; lvl <= 5; lvl++)
-		sum += agg(e, "health", "92.010", "overall", (uint8_t)lvl);
+		sum += agg(e, AGG_WALKIN, "92.010", "overall", (uint8_t)lvl);
 	assert_int_equal(sum, THREADS * PER_THREAD);
-	assert_int_equal(agg(e, "health", "92.010", AGG_CHANNEL,
+	assert_int_equal(agg(e, AGG_WALKIN, "92.010", AGG_CHANNEL,
 	    CHANNEL_WALKIN + 1), THREADS * PER_THREAD);
 	f = devnull();
 	assert_int_equal(store_verify(e->st, f), 0);
@@ -1684,6 +1777,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_answer_records, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format5_walkins,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_sums, setup,
