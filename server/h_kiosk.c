@@ -631,6 +631,13 @@ h_responses_post(struct req *r)
 				http_fail(r, 500, "cannot read the ticket");
 			goto out;
 		}
+		/* A kiosk answers only the tickets of its unit's subtree. */
+		if (r->unit[0] != '\0' &&
+		    !catalog_in_subtree(r->app->cat, t.unit, r->unit)) {
+			h_kiosk_refuse(r, 403, "this ticket belongs to another "
+			    "unit's counters");
+			goto out;
+		}
 		if (t.state == TICKET_ANSWERED) {
 			pair_ticket_answered(t.id);
 			h_kiosk_refuse(r, 409, "already answered");

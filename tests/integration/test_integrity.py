@@ -78,6 +78,26 @@ def refused_tickets_never_reach_other_kiosks():
 
 
 @test
+def kiosk_answers_only_its_units_tickets():
+    with Server() as s:
+        kb = kiosk_at(s, UNIT_B, "1", "kiosk-b")
+        t = hl.new_ticket(s, unit=UNIT_A)
+        body = {"idempotency_key": "k-other-unit-0001", "token": t["token"],
+                "answers": {"overall": 1}}
+        st, _, b = s.http("POST", "/api/v1/responses", body, bearer(kb))
+        assert st == 403, (st, b)
+        # Still open: the citizen can answer it on the phone.
+        assert s.get(t["path"])[0] == 200
+        assert hl.export_json(s.data) == []
+        # Its own unit's ticket is answered.
+        t2 = hl.new_ticket(s, unit=UNIT_B)
+        body = {"idempotency_key": "k-own-unit-00001", "token": t2["token"],
+                "answers": {"overall": 5}}
+        st, _, b = s.http("POST", "/api/v1/responses", body, bearer(kb))
+        assert st == 201, (st, b)
+
+
+@test
 def handling_anywhere_when_the_province_allows_it():
     cfg = "[tickets]\nhandling_anywhere = yes\n"
     with Server(config=cfg) as s:

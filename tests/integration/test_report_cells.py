@@ -84,14 +84,15 @@ class World:
                           FORMULAS[i] if i < 4 else None)
         key = enrol(s, self.unit)
         now = int(time.time())
-        # Six walk-ins, all unsatisfied, 10 s apart (the gap is 4 s);
-        # the kiosk path keeps TAB and CR at the start of a comment.
+        # Six walk-ins, all unsatisfied, queued 10 s apart (the gap is
+        # 4 s) by a kiosk sending its queue on its first contact; the
+        # kiosk path keeps TAB and CR at the start of a comment.
         for i in range(6):
             c = FORMULAS[4 + i]
             r = kiosk_post(s, key, {
                 "idempotency_key": "walkin-%d-%d" % (i, now),
                 "answers": {"overall": 1},
-                "comment": c, "answered_at": now - 300 + 10 * i})
+                "comment": c, "waited": 300 - 10 * i})
             b = json_of(*assert_status(r, 201, "walk-in %d" % i))
             assert b["status"] == "stored", b
         self.rows = s.export()
