@@ -7,8 +7,9 @@
  * not "overall"), each with name.vi, name.en, name.km and target.YEAR =
  * PERCENT (YEAR 2000..2100 ascending, PERCENT 0..100 with at most two
  * decimals, 1..TARGETS_MAX of them).
- * units.csv: code,parent,kind,name_vi,name_en,name_km; one root (empty
- * parent), every parent present, no cycle; depth computed.
+ * units.csv: code,parent,kind,name_vi,name_en,name_km[,hotline]; one
+ * root (empty parent), every parent present, no cycle; depth computed;
+ * hotline, an optional column, a telephone number or empty.
  * procedures.csv: code,sector,name_vi,name_en,name_km; sector from
  * sectors.ini. Both CSV files: UTF-8, optional BOM, the header row exactly
  * as above, lines starting with '#' outside a quoted field are comments,
@@ -51,7 +52,9 @@ struct sectors_ctx {
 struct csv_ctx {
 	const char	*path;
 	const char *const *header;
-	size_t		 nheader;
+	size_t		 nheader;	/* required columns */
+	size_t		 nopt;		/* optional ones after them */
+	size_t		 ncols;		/* the file's: nheader..+nopt */
 	int		 header_done;
 	int		 recline;	/* where the current record began */
 	size_t		 nf;
@@ -83,11 +86,31 @@ struct load {
 };
 
 static const char *const unit_header[] = {
-	"code", "parent", "kind", "name_vi", "name_en", "name_km"
+	"code", "parent", "kind", "name_vi", "name_en", "name_km",
+	"hotline"		/* optional */
 };
 static const char *const proc_header[] = {
 	"code", "sector", "name_vi", "name_en", "name_km"
 };
+
+/* 1 when s[0..len) is empty or a telephone number, e.g. 0292 3830 000. */
+static int
+hotline_valid(const char *s, size_t len)
+{
+	size_t	 i, digits = 0;
+
+	if (len == 0)
+		return (1);
+	if (len < UNIT_HOTLINE_MIN || len > UNIT_HOTLINE_MAX)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (strchr(" +.-()", s[i]) == NULL || s[i] == '\0')
+			return (0);
+	}
+	return (digits >= UNIT_HOTLINE_MIN);
+}
 
 /* 1 when s[0..len) is 1..max bytes of [A-Za-z0-9._-]. */
 static int
@@ -364,25 +387,29 @@ csv_row_cb(int term, void *data)
 	}
 	if (!x->header_done) {
 		x->header_done = 1;
-		for (i = 0; i < x->nheader; i++)
+		for (i = 0; i < x->nheader + x->nopt; i++)
 			if (i >= x->nf || strcmp(x->f[i], x->header[i]) != 0)
 				break;
-		if (i < x->nheader || x->nf != x->nheader) {
+		if (i < x->nheader || x->nf != i) {
 			want[0] = '\0';
-			for (i = 0; i < x->nheader; i++) {
+			for (i = 0; i < x->nheader + x->nopt; i++) {
 				if (i > 0)
-					strlcat(want, ",", sizeof(want));
+					strlcat(want, i < x->nheader ? "," :
+					    "[,", sizeof(want));
 				strlcat(want, x->header[i], sizeof(want));
 			}
+			for (i = 0; i < x->nopt; i++)
+				strlcat(want, "]", sizeof(want));
 			why_at(x->why, x->whylen, x->path, x->recline,
 			    "the header row must be %s", want);
 			x->failed = 1;
 		}
+		x->ncols = x->nf;
 		goto out;
 	}
-	if (x->nf != x->nheader) {
+	if (x->nf != x->ncols) {
 		why_at(x->why, x->whylen, x->path, x->recline,
-		    "%zu fields, expected %zu", x->nf, x->nheader);
+		    "%zu fields, expected %zu", x->nf, x->ncols);
 		x->failed = 1;
 		goto out;
 	}
@@ -535,10 +562,19 @@ unit_row(struct csv_ctx *x, void *arg)
 		ld->usize = ld->usize == 0 ? 64 : ld->usize * 2;
 		ld->u = xrealloc(ld->u, ld->usize * sizeof(*ld->u));
 	}
+	if (x->ncols > 6 && !hotline_valid(x->f[6], x->flen[6])) {
+		why_at(x->why, x->whylen, x->path, x->recline, "hotline must "
+		    "be empty or a telephone number: %d to %d characters of "
+		    "0-9, spaces and + . - ( )", UNIT_HOTLINE_MIN,
+		    UNIT_HOTLINE_MAX);
+		return (-1);
+	}
 	r = &ld->u[ld->nu];
 	memset(r, 0, sizeof(*r));
 	if (names_set(x, &r->u.name, 3) == -1)
 		return (-1);
+	if (x->ncols > 6)
+		strlcpy(r->u.hotline, x->f[6], sizeof(r->u.hotline));
 	ld->nu++;
 	r->line = x->recline;
 	strlcpy(r->u.code, x->f[0], sizeof(r->u.code));
@@ -717,7 +753,8 @@ units_load(struct load *ld, const char *path, char *why, size_t whylen)
 	memset(&x, 0, sizeof(x));
 	x.path = path;
 	x.header = unit_header;
-	x.nheader = sizeof(unit_header) / sizeof(unit_header[0]);
+	x.nheader = sizeof(unit_header) / sizeof(unit_header[0]) - 1;
+	x.nopt = 1;
 	x.why = why;
 	x.whylen = whylen;
 	x.row = unit_row;
@@ -841,6 +878,17 @@ catalog_sector(const struct catalog *c, const char *code, size_t len)
 	for (i = 0; i < c->nsectors; i++)
 		if (code_cmp(code, len, c->sectors[i].code) == 0)
 			return (&c->sectors[i]);
+	return (NULL);
+}
+
+const struct unit *
+catalog_root(const struct catalog *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nunits; i++)
+		if (c->units[i].parent[0] == '\0')
+			return (&c->units[i]);
 	return (NULL);
 }
 

@@ -16,6 +16,8 @@
 
 #define CATALOG_SECTORS_MAX	32
 #define UNIT_KIND_MAX		15
+#define UNIT_HOTLINE_MIN	3	/* digits, and characters */
+#define UNIT_HOTLINE_MAX	32
 #define CATALOG_UNITS_MAX	100000
 #define CATALOG_PROCS_MAX	100000
 #define CATALOG_NAME_MAX	512		/* bytes, one language */
@@ -47,6 +49,7 @@ struct unit {
 	char		 kind[UNIT_KIND_MAX + 1];	/* province, commune, ward, ... */
 	int		 depth;				/* root = 0 */
 	struct text	 name;
+	char		 hotline[UNIT_HOTLINE_MAX + 1];	/* "" when none */
 };
 
 struct procedure {
@@ -78,6 +81,8 @@ const struct sector *catalog_sector(const struct catalog *,
 	    const char *code, size_t len);
 const struct unit *catalog_unit(const struct catalog *,
 	    const char *code, size_t len);
+/* The root of the unit tree (the province or city); NULL without units. */
+const struct unit *catalog_root(const struct catalog *);
 const struct procedure *catalog_procedure(const struct catalog *,
 	    const char *code, size_t len);
 /*

@@ -81,9 +81,10 @@ h_kiosk_options(const struct survey_question *q)
 	size_t	 i;
 
 	for (i = 0; i < q->noptions; i++)
-		json_array_append_new(a, json_pack("{s:s, s:o}", "id",
-		    q->options[i].id, "label",
-		    h_kiosk_text(&q->options[i].label)));
+		if (!q->options[i].retired)	/* kept for old answers only */
+			json_array_append_new(a, json_pack("{s:s, s:o}", "id",
+			    q->options[i].id, "label",
+			    h_kiosk_text(&q->options[i].label)));
 	return (a);
 }
 

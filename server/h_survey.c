@@ -3,7 +3,9 @@
  * answer, the short code typed from a receipt, the start page.
  * Trap: a forged or unknown token gets the same 404 and no write; the
  * state checks before the write are for the page only, the writer checks
- * again inside the transaction (two phones, one ticket).
+ * again inside the transaction (two phones, one ticket). The page shows
+ * the reasons to everyone ("if you were not satisfied"): reasons sent
+ * with a rating above SURVEY_LOW_LEVEL are dropped, the rating is kept.
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,16 +69,37 @@ h_survey_show(struct req *r)
 	http_reply(r, 200, "text/html; charset=utf-8");
 }
 
+/* The overall level of answers a[0..n), 0 when none. */
+static int
+h_survey_overall(const struct survey *sv, const struct answer *a, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(a[i].q, sv->overall->id, sizeof(a[i].q)) == 0)
+			return (a[i].level);
+	return (0);
+}
+
 static void
 h_survey_stored(struct req *r)
 {
+	const struct response	*rs = &r->op.u.answer.r;
+	struct ticket		 t;
+	int			 overall;
+
 	if (r->op.rc != HL_OK) {
 		http_fail_rc(r, r->op.rc);
 		return;
 	}
-	pair_ticket_answered(r->op.u.answer.r.ticket);
+	pair_ticket_answered(rs->ticket);
+	overall = h_survey_overall(r->app->sv, rs->answers, rs->nanswers);
+	/* A low rating gets the unit's contact: the ticket says which. */
+	memset(&t, 0, sizeof(t));
+	if (overall <= SURVEY_LOW_LEVEL && h_ticket_lookup(r, &t) != HL_OK)
+		t.unit[0] = '\0';
 	buf_reset(&r->out);
-	if (page_message(r->app->pg, &r->out, r->lang, MSG_THANKS) == -1) {
+	if (page_thanks(r->app->pg, &r->out, r->lang, &t, overall) == -1) {
 		http_fail(r, 500, "cannot render the page");
 		return;
 	}
@@ -84,16 +107,16 @@ h_survey_stored(struct req *r)
 	http_reply(r, 200, "text/html; charset=utf-8");
 }
 
-/* The form again, with what was sent and a reason, as 422. */
+/* The form again, with what was sent and a reason (strings.ini key). */
 static void
-h_survey_again(struct req *r, const struct ticket *t)
+h_survey_again(struct req *r, const struct ticket *t, const char *key)
 {
 	char	 token[TOKEN_LEN + 1];
 
 	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, t, token, r->lang,
-	    page_text(r->app->pg, r->lang, "form_error"), r->sf.answers,
+	    page_text(r->app->pg, r->lang, key), r->sf.answers,
 	    r->sf.nanswers, r->sf.comment) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
@@ -109,6 +132,7 @@ h_survey_answer(struct req *r)
 	struct form		 f;
 	struct response		*rs = &r->op.u.answer.r;
 	const struct survey	*sv = r->app->sv;
+	const char		*key;
 	char			 why[200];
 	enum hl_rc		 rc;
 
@@ -125,7 +149,8 @@ h_survey_answer(struct req *r)
 	rc = form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why));
 	if (rc == HL_TOO_BIG) {
-		h_survey_again(r, &t);
+		/* Only the comment can be that long from the page. */
+		h_survey_again(r, &t, "form_error_comment");
 		return;
 	}
 	if (rc != HL_OK) {
@@ -136,9 +161,18 @@ h_survey_answer(struct req *r)
 	form_clear(&f);
 	if (r->sf.lang >= 0 && http_arg(r, "lang") == NULL)
 		r->lang = (enum lang)r->sf.lang;
+	survey_keep_asked(sv, r->sf.answers, &r->sf.nanswers);
 	if (rc != HL_OK || survey_check(sv, r->sf.answers, r->sf.nanswers,
 	    why, sizeof(why)) != HL_OK) {
-		h_survey_again(r, &t);
+		/* Name what is wrong in the page's words. */
+		if (rc == HL_TOO_BIG)
+			key = "form_error_comment";
+		else if (h_survey_overall(sv, r->sf.answers,
+		    r->sf.nanswers) == 0)
+			key = "form_error";
+		else
+			key = "form_error_invalid";
+		h_survey_again(r, &t, key);
 		return;
 	}
 
@@ -160,6 +194,52 @@ h_survey_answer(struct req *r)
 	http_submit(r, h_survey_stored);
 }
 
+/*
+ * Why a typed code cannot be a code (strings.ini key): too short, too
+ * long, or a character that no code has. Spaces and '-' are ignored as
+ * token_code_parse() does.
+ */
+static const char *
+h_code_why(const char *code)
+{
+	size_t	 i, n = 0;
+	int	 bad = 0;
+	char	 c;
+
+	for (i = 0; code != NULL && code[i] != '\0' && i <= 4 * CODE_LEN;
+	    i++) {
+		c = code[i];
+		if (c == '-' || c == ' ')
+			continue;
+		n++;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9')))
+			bad = 1;
+	}
+	if (bad)
+		return ("home_code_bad");
+	if (n < CODE_CHARS)
+		return ("home_code_short");
+	if (n > CODE_CHARS)
+		return ("home_code_long");
+	return ("home_code_bad");	/* a letter no code uses */
+}
+
+/* The start page with the code typed, a reason, and status. */
+static void
+h_code_again(struct req *r, const char *code, const char *key,
+    unsigned status)
+{
+	buf_reset(&r->out);
+	if (page_home(r->app->pg, &r->out, r->lang,
+	    page_text(r->app->pg, r->lang, key), code) == -1) {
+		http_fail(r, 500, "cannot render the page");
+		return;
+	}
+	r->no_store = 1;
+	http_reply(r, status, "text/html; charset=utf-8");
+}
+
 void
 h_code(struct req *r)
 {
@@ -174,19 +254,16 @@ h_code(struct req *r)
 		return;
 	if (code == NULL || strlen(code) > 2 * CODE_LEN ||
 	    token_code_parse(code, strlen(code), prefix) == -1) {
-		buf_reset(&r->out);
-		if (page_home(r->app->pg, &r->out, r->lang,
-		    page_text(r->app->pg, r->lang, "home_code_error")) == -1) {
-			http_fail(r, 500, "cannot render the page");
-			return;
-		}
-		http_reply(r, 400, "text/html; charset=utf-8");
+		h_code_again(r, code, h_code_why(code), 400);
 		return;
 	}
 	if ((rc = store_ticket_by_code(r->app->st, prefix, &t)) != HL_OK) {
-		if (rc == HL_NOT_FOUND)
-			http_auth_failed(r, LIMIT_CODE);
-		http_fail(r, rc == HL_NOT_FOUND ? 404 : 500, "no such code");
+		if (rc != HL_NOT_FOUND) {
+			http_fail(r, 500, "no such code");
+			return;
+		}
+		http_auth_failed(r, LIMIT_CODE);
+		h_code_again(r, code, "home_code_error", 404);
 		return;
 	}
 	token_encode(store_keyring(r->app->st), t.kid, t.id, token);
@@ -199,7 +276,9 @@ h_home(struct req *r)
 {
 	h_survey_lang(r);
 	buf_reset(&r->out);
-	if (page_home(r->app->pg, &r->out, r->lang, NULL) == -1) {
+	/* ?code= comes from the language switch of a page that kept it. */
+	if (page_home(r->app->pg, &r->out, r->lang, NULL,
+	    http_arg(r, "code")) == -1) {
 		http_fail(r, 500, "cannot render the page");
 		return;
 	}

@@ -70,7 +70,8 @@ struct pages {
 static const char *const page_keys[] = {
 	"lang_name", "site_name", "language", "procedure", "unit",
 	"required", "optional", "choose_one", "choose_any", "comment_hint",
-	"submit", "error_heading", "anonymous",
+	"submit", "error_heading", "anonymous", "form_error",
+	"form_error_comment", "form_error_invalid", "more_heading",
 	"msg_thanks_title", "msg_thanks_text",
 	"msg_answered_title", "msg_answered_text",
 	"msg_expired_title", "msg_expired_text",
@@ -81,7 +82,10 @@ static const char *const page_keys[] = {
 	"slip_title", "slip_instruction", "slip_code", "slip_issued",
 	"slip_print",
 	"home_title", "home_intro", "home_code_label", "home_code_hint",
-	"home_submit", "home_code_error"
+	"home_submit", "home_code_error", "home_code_short", "home_code_long",
+	"home_code_bad", "home_hotline", "home_help", "back_home",
+	"next_heading", "next_hotline", "next_portal", "portal_name",
+	"portal_url"
 };
 
 /* By enum page_msg. */
@@ -572,19 +576,28 @@ page_question(const struct survey_question *q, enum lang lang,
     const struct answer *prev, size_t nprev)
 {
 	json_t	*o, *opts;
-	size_t	 k;
+	size_t	 k, asked;
 
 	o = json_object();
 	json_object_set_new(o, "name", json_string(q->id));
 	page_set(o, "text", page_txt(&q->text, lang));
 	json_object_set_new(o, "multi", json_boolean(q->kind == QK_MULTI));
 	json_object_set_new(o, "required", json_boolean(q->required));
+	for (k = 0, asked = 0; k < q->noptions; k++)
+		if (!q->options[k].retired)
+			asked++;
+	/* Three short answers side by side; reasons two by two. */
+	json_object_set_new(o, "cols", json_integer(q->kind != QK_MULTI &&
+	    asked % 3 == 0 ? 3 : 2));
 	opts = json_array();
 	for (k = 0; k < q->noptions; k++)
-		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}",
-		    "value", q->options[k].id,
-		    "label", page_txt(&q->options[k].label, lang),
-		    "checked", page_checked(prev, nprev, q->id, (int)k + 1)));
+		if (!q->options[k].retired ||
+		    page_checked(prev, nprev, q->id, (int)k + 1))
+			json_array_append_new(opts, json_pack("{s:s,s:s,s:b}",
+			    "value", q->options[k].id,
+			    "label", page_txt(&q->options[k].label, lang),
+			    "checked", page_checked(prev, nprev, q->id,
+			    (int)k + 1)));
 	json_object_set_new(o, "options", opts);
 	return (o);
 }
@@ -738,7 +751,7 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 
 static int
 page_message_render(const struct pages *p, struct buf *out, enum lang lang,
-    enum page_msg msg)
+    enum page_msg msg, json_t *next)
 {
 	json_t	*ctx;
 	char	 key[64];
@@ -754,6 +767,10 @@ page_message_render(const struct pages *p, struct buf *out, enum lang lang,
 	    page_txt(&p->sv->thanks, lang)[0] != '\0')
 		page_set(ctx, "text", page_txt(&p->sv->thanks, lang));
 	json_object_set_new(ctx, "msg", json_string(page_msgs[msg]));
+	/* A survey not found: the box for the code on the receipt. */
+	json_object_set_new(ctx, "form", json_boolean(msg == MSG_NOT_FOUND));
+	if (next != NULL)
+		json_object_set(ctx, "next", next);
 	rc = tpl_render(p->message_t, ctx, out);
 	json_decref(ctx);
 	return (rc);
@@ -769,7 +786,7 @@ page_msgs_init(struct pages *p, char *why, size_t whylen)
 	for (l = 0; l < LANG_COUNT; l++)
 		for (m = 0; m < PAGE_MSGS; m++) {
 			buf_init(&b, PAGE_MAX);
-			if (page_message_render(p, &b, l, m) == -1) {
+			if (page_message_render(p, &b, l, m, NULL) == -1) {
 				buf_clear(&b);
 				page_why(why, whylen, "message.html: cannot "
 				    "render");
@@ -824,15 +841,125 @@ page_slip(const struct pages *p, struct buf *out, const struct ticket *t,
 	return (rc);
 }
 
+/* The digits and a leading '+' of a telephone number, for tel: links. */
+static void
+page_tel(const char *hotline, char *tel, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; hotline[i] != '\0' && n + 1 < len; i++)
+		if ((hotline[i] >= '0' && hotline[i] <= '9') ||
+		    (hotline[i] == '+' && n == 0))
+			tel[n++] = hotline[i];
+	tel[n] = '\0';
+}
+
+/*
+ * The nearest unit from code up to the root that has a hotline, or NULL.
+ * The walk is bounded: the tree was checked for cycles at load.
+ */
+static const struct unit *
+page_hotline_unit(const struct pages *p, const char *code)
+{
+	const struct unit	*u;
+	size_t			 hops;
+
+	u = catalog_unit(p->cat, code, strnlen(code, UNIT_CODE_MAX));
+	for (hops = 0; u != NULL && hops <= p->cat->nunits; hops++) {
+		if (u->hotline[0] != '\0')
+			return (u);
+		if (u->parent[0] == '\0')
+			break;
+		u = catalog_unit(p->cat, u->parent, strlen(u->parent));
+	}
+	return (NULL);
+}
+
+int
+page_thanks(const struct pages *p, struct buf *out, enum lang lang,
+    const struct ticket *t, int overall)
+{
+	const struct unit	*u;
+	json_t			*next;
+	char			 tel[UNIT_HOTLINE_MAX + 1];
+	int			 rc;
+
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	if (overall < 1 || overall > SURVEY_LOW_LEVEL)
+		return (page_message(p, out, lang, MSG_THANKS));
+	next = json_object();
+	if ((u = page_hotline_unit(p, t->unit)) != NULL) {
+		page_tel(u->hotline, tel, sizeof(tel));
+		page_set(next, "unit", page_txt(&u->name, lang));
+		page_set(next, "hotline", u->hotline);
+		page_set(next, "tel", tel);
+	}
+	rc = page_message_render(p, out, lang, MSG_THANKS, next);
+	json_decref(next);
+	return (rc);
+}
+
+/* What may be shown back of a typed code: A-Z a-z 0-9 '-' ' ', capped. */
+static void
+page_code_clean(const char *code, char *clean, size_t len)
+{
+	size_t	 i, n = 0;
+	char	 c;
+
+	for (i = 0; code != NULL && code[i] != '\0' && n + 1 < len; i++) {
+		c = code[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == ' ')
+			clean[n++] = c;
+	}
+	clean[n] = '\0';
+}
+
 int
 page_home(const struct pages *p, struct buf *out, enum lang lang,
-    const char *error)
+    const char *error, const char *code)
 {
-	json_t	*ctx;
-	int	 rc;
+	const struct unit	*root;
+	json_t			*ctx, *langs, *item;
+	char			 clean[PAGE_CODE_SHOWN + 1];
+	char			 tel[UNIT_HOTLINE_MAX + 1];
+	char			 href[PAGE_CODE_SHOWN + 32];
+	size_t			 i;
+	int			 rc, k;
 
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
 	ctx = page_ctx(p, lang);
 	page_set(ctx, "error", error);
+	if ((root = catalog_root(p->cat)) != NULL) {
+		page_set(ctx, "agency", page_txt(&root->name, lang));
+		if (root->hotline[0] != '\0') {
+			page_tel(root->hotline, tel, sizeof(tel));
+			page_set(ctx, "hotline", root->hotline);
+			page_set(ctx, "tel", tel);
+		}
+	}
+	page_code_clean(code, clean, sizeof(clean));
+	if (clean[0] != '\0') {
+		page_set(ctx, "code", clean);
+		/* The switch keeps what was typed. */
+		for (i = 0; clean[i] != '\0'; i++)
+			if (clean[i] == ' ')
+				clean[i] = '+';
+		langs = json_array();
+		for (k = 0; k < LANG_COUNT; k++) {
+			snprintf(href, sizeof(href), "/?code=%s&lang=%s", clean,
+			    lang_code(k));
+			item = json_pack("{s:s,s:O,s:s,s:b}",
+			    "code", lang_code(k),
+			    "name", json_object_get(p->str[k], "lang_name"),
+			    "href", href, "current", k == (int)lang);
+			if (item != NULL)
+				json_array_append_new(langs, item);
+		}
+		json_object_set_new(ctx, "langs", langs);
+	}
 	rc = tpl_render(p->home_t, ctx, out);
 	json_decref(ctx);
 	return (rc);

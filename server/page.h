@@ -19,6 +19,7 @@
 #define PAGE_ACCEPT_ITEMS_MAX	32	/* Accept-Language items read */
 #define PAGE_STRINGS_MAX	(64u * 1024)	/* strings.ini */
 #define PAGE_STRINGS_KEY_MAX	63
+#define PAGE_CODE_SHOWN		16	/* characters of a typed code shown back */
 
 struct pages;
 
@@ -64,14 +65,29 @@ enum page_msg {
 int	 page_message(const struct pages *, struct buf *out, enum lang,
 	    enum page_msg);
 
+/*
+ * The thank-you page after an answer to ticket t with overall level
+ * overall. At SURVEY_LOW_LEVEL or below it adds a next step: the hotline
+ * of the ticket's unit (or of its nearest parent that has one, from
+ * units.csv) and how to complain through the national portal.
+ */
+int	 page_thanks(const struct pages *, struct buf *out, enum lang,
+	    const struct ticket *t, int overall);
+
 /* The receipt slip for 58 and 80 mm paper: QR (inline SVG), short code,
  * procedure, unit, one line of instructions in Vietnamese. */
 int	 page_slip(const struct pages *, struct buf *out,
 	    const struct ticket *t, const char *url, const char *code,
 	    const char *qr_svg);
 
-/* The start page: what hailong is and a box to type a receipt's code. */
+/*
+ * The start page: the agency (the unit tree's root) and its hotline, what
+ * hailong is and a box to type a receipt's code. error, when not NULL, is
+ * shown above the box; code (untrusted, may be NULL) is what was typed:
+ * its letters, digits, '-' and spaces, at most PAGE_CODE_SHOWN of them,
+ * are put back in the box and kept by the language switch.
+ */
 int	 page_home(const struct pages *, struct buf *out, enum lang,
-	    const char *error);
+	    const char *error, const char *code);
 
 #endif

@@ -15,6 +15,8 @@
  *                        their ids first appear
  *   [question reasons]   kind = multi, otherwise like choice; asked when
  *                        overall <= SURVEY_LOW_LEVEL
+ *   retired = ID ...     in a choice or multi question: options no
+ *                        longer asked (kept so that old answers read)
  * where L is vi, en and km, all three required. An indented line
  * continues the text above it (joined with one space).
  *
@@ -49,6 +51,7 @@ struct survey_ctx {
 	int		 nsections;	/* [question ...] headers */
 	int		 kindset[SURVEY_QUESTIONS_MAX];
 	int		 reqset[SURVEY_QUESTIONS_MAX];
+	char		*retired[SURVEY_QUESTIONS_MAX];	/* "id id ..." */
 };
 
 static int
@@ -397,6 +400,11 @@ question_key(struct survey_ctx *c, struct survey_question *q,
 	}
 	if (text_slot(name, "text", &q->text, &slot))
 		return (text_set(c, slot, name, value));
+	if (strcmp(name, "retired") == 0) {
+		if (c->retired[qi] != NULL)
+			return (ctx_fail(c, "retired given twice"));
+		return (text_set(c, &c->retired[qi], name, value));
+	}
 	if (strncmp(name, "option.", 7) == 0 &&
 	    (dot = strrchr(name + 7, '.')) != NULL &&
 	    (l = lang_parse(dot + 1, strlen(dot + 1))) != -1) {
@@ -495,6 +503,54 @@ text_missing(const struct text *t)
 		if (t->s[l] == NULL)
 			return (l);
 	return (-1);
+}
+
+/*
+ * Marks the options named in list ("id id ...") retired. The overall
+ * scale keeps its five; a question keeps at least two options asked.
+ */
+static int
+survey_retire(struct survey_question *q, const char *list, const char *sec,
+    const char *path, int line, char *why, size_t whylen)
+{
+	const char	*p = list, *e;
+	size_t		 i, n, asked;
+	int		 level;
+
+	if (q->kind == QK_SCALE) {
+		why_at(why, whylen, path, line, "[%s] the overall scale "
+		    "cannot retire options", sec);
+		return (-1);
+	}
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' ' && *e != ','; e++)
+			;
+		n = e - p;
+		if ((level = survey_option_level(q, p, n)) == 0) {
+			if (ident_valid(p, n, QUESTION_ID_MAX))
+				why_at(why, whylen, path, line, "[%s] retired: "
+				    "no option %.*s", sec, (int)n, p);
+			else
+				why_at(why, whylen, path, line, "[%s] retired: "
+				    "option ids separated by spaces", sec);
+			return (-1);
+		}
+		q->options[level - 1].retired = 1;
+		p = e;
+	}
+	for (i = 0, asked = 0; i < q->noptions; i++)
+		if (!q->options[i].retired)
+			asked++;
+	if (asked < 2) {
+		why_at(why, whylen, path, line, "[%s] needs at least 2 options "
+		    "that are not retired", sec);
+		return (-1);
+	}
+	return (0);
 }
 
 /* Checks made once the whole file is read. */
@@ -597,6 +653,9 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 				return (-1);
 			}
 		}
+		if (c->retired[i] != NULL && survey_retire(q, c->retired[i],
+		    sec, path, line, why, whylen) == -1)
+			return (-1);
 		if (q->kind == QK_MULTI)
 			s->reasons = q;
 	}
@@ -612,6 +671,7 @@ survey_load_from(const char *path, const char *text, size_t len,
 	struct survey_ctx	*c;
 	struct ini_doc		*doc;
 	char			*copy = NULL;
+	size_t			 i;
 	int			 rc = -1;
 
 	*sp = NULL;
@@ -641,6 +701,8 @@ survey_load_from(const char *path, const char *text, size_t len,
 	c->s = NULL;
 	rc = 0;
 out:
+	for (i = 0; i < SURVEY_QUESTIONS_MAX; i++)
+		free(c->retired[i]);
 	survey_free(c->s);
 	free(copy);
 	free(doc);
@@ -786,4 +848,30 @@ survey_check(const struct survey *s, const struct answer *a, size_t n,
 		return (HL_INVALID);
 	}
 	return (HL_OK);
+}
+
+size_t
+survey_keep_asked(const struct survey *s, struct answer *a, size_t *n)
+{
+	size_t	 i, k, idlen;
+	int	 overall = 0;
+
+	if (s->reasons == NULL)
+		return (0);
+	for (i = 0; i < *n; i++)
+		if (strncmp(a[i].q, s->overall->id, sizeof(a[i].q)) == 0)
+			overall = a[i].level;
+	if (overall == 0 || overall <= SURVEY_LOW_LEVEL)
+		return (0);
+	for (i = 0, k = 0; i < *n; i++) {
+		idlen = strnlen(a[i].q, sizeof(a[i].q));
+		if (survey_question(s, a[i].q, idlen) == s->reasons)
+			continue;
+		if (k != i)
+			a[k] = a[i];
+		k++;
+	}
+	i = *n - k;
+	*n = k;
+	return (i);
 }

@@ -32,6 +32,7 @@ enum question_kind {
 struct survey_option {
 	char		 id[QUESTION_ID_MAX + 1];
 	struct text	 label;
+	int		 retired;	/* no longer asked; old answers keep it */
 };
 
 struct survey_question {
@@ -93,6 +94,17 @@ int	 survey_option_level(const struct survey_question *q,
  */
 enum hl_rc survey_check(const struct survey *s, const struct answer *a,
 	    size_t n, char *why, size_t whylen);
+
+/*
+ * Drops from a[0..*n) the answers to questions not asked with the
+ * overall level given (the reasons when overall is above
+ * SURVEY_LOW_LEVEL), keeping the order of the others; *n is updated.
+ * Returns how many were dropped. The phone form shows the reasons to
+ * everyone, marked "if you were not satisfied": a citizen who ticks one
+ * and then rates 3 keeps the rating.
+ */
+size_t	 survey_keep_asked(const struct survey *s, struct answer *a,
+	    size_t *n);
 
 /*
  * INI files for inih, shared by survey.c and catalog.c (sectors.ini).

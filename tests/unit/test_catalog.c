@@ -39,6 +39,8 @@ static char	 dir[64];
 	"D1,P,district,Huyện 1,District 1,ស្រុក ១\n" \
 	"C1,D1,commune,Xã 1,Commune 1,\n" \
 	"C2,P,ward,Phường 2,Ward 2,\n"
+#define UHOT	"code,parent,kind,name_vi,name_en,name_km,hotline\n" \
+	"P,,province,Tỉnh,Province,,+84 292 (3) 830-000\n"
 #define PHEAD	"code,sector,name_vi,name_en,name_km\n"
 #define PROCS \
 	PHEAD \
@@ -212,9 +214,11 @@ test_shipped(void **state)
 	assert_non_null(root);
 	u = catalog_unit(c, "92", 2);
 	assert_ptr_equal(u, root);
-	/* an empty Khmer name falls back to the Vietnamese one */
-	assert_string_equal(u->name.s[LANG_KM], u->name.s[LANG_VI]);
 	assert_string_equal(u->name.s[LANG_VI], "Thành phố Cần Thơ");
+	/* every shipped unit has a Khmer name of its own */
+	for (i = 0; i < c->nunits; i++)
+		assert_string_not_equal(c->units[i].name.s[LANG_KM],
+		    c->units[i].name.s[LANG_VI]);
 
 	/* procedures: the one in the API examples, sorted */
 	assert_true(c->nprocs >= 15);
@@ -227,6 +231,8 @@ test_shipped(void **state)
 			    c->procs[i].code) < 0);
 		assert_non_null(catalog_sector(c, c->procs[i].sector,
 		    strlen(c->procs[i].sector)));
+		assert_string_not_equal(c->procs[i].name.s[LANG_KM],
+		    c->procs[i].name.s[LANG_VI]);
 	}
 	assert_null(catalog_procedure(c, "1.00422", 7));
 	assert_null(catalog_procedure(c, "1.0042270", 9));
@@ -378,6 +384,16 @@ test_bad_units(void **state)
 	    "expected 6");
 	bad_units(UNITS "C3,P,ward,Xã 3,Commune 3,,\n", "C3", "7 fields");
 	bad_units(UNITS "C 3,P,ward,Xã 3,Commune 3,\n", "C 3", "code must");
+	/* the optional hotline column: a telephone number or empty */
+	bad_units(UHOT "C3,P,ward,Xã 3,Commune 3,,12\n", "C3",
+	    "hotline must");
+	bad_units(UHOT "C3,P,ward,Xã 3,Commune 3,,call 1022\n", "C3",
+	    "hotline must");
+	bad_units(UHOT "C3,P,ward,Xã 3,Commune 3,\n", "C3",
+	    "6 fields, expected 7");
+	bad_units("code,parent,kind,name_vi,name_en,name_km,phone\n", "code",
+	    "header row must be code,parent,kind,name_vi,name_en,name_km"
+	    "[,hotline]");
 	bad_units(UNITS "C3,P/1,ward,Xã 3,Commune 3,\n", "C3", "parent must");
 	bad_units(UNITS "C3,P,,Xã 3,Commune 3,\n", "C3", "kind must");
 	bad_units(UNITS "C3,P,administrative_ward,Xã 3,Commune 3,\n", "C3",
@@ -419,6 +435,29 @@ test_bad_procs(void **state)
 	    "1.0000031", "code must");
 }
 
+/* hotline: the column may be there; every unit then has one or "". */
+static void
+test_hotline(void **state)
+{
+	struct catalog		*c = NULL;
+	const struct unit	*u;
+	char			 why[512];
+
+	(void)state;
+	put_all(SECTORS, UHOT "C1,P,commune,Xã 1,Commune 1,,\n", PROCS);
+	assert_int_equal(catalog_load(dir, &c, why, sizeof(why)), 0);
+	assert_non_null(u = catalog_root(c));
+	assert_string_equal(u->code, "P");
+	assert_string_equal(u->hotline, "+84 292 (3) 830-000");
+	assert_non_null(u = catalog_unit(c, "C1", 2));
+	assert_string_equal(u->hotline, "");
+	catalog_free(c);
+	put_all(SECTORS, UNITS, PROCS);
+	assert_int_equal(catalog_load(dir, &c, why, sizeof(why)), 0);
+	assert_string_equal(catalog_root(c)->hotline, "");
+	catalog_free(c);
+}
+
 static void
 test_missing_files(void **state)
 {
@@ -445,6 +484,7 @@ main(void)
 		cmocka_unit_test(test_bad_sectors),
 		cmocka_unit_test(test_bad_units),
 		cmocka_unit_test(test_bad_procs),
+		cmocka_unit_test(test_hotline),
 		cmocka_unit_test(test_missing_files),
 	};
 

@@ -414,7 +414,7 @@ t_home(void **state)
 	(void)state;
 	for (l = 0; l < LANG_COUNT; l++) {
 		buf_init(&b, PAGE_MAX);
-		assert_int_equal(page_home(pages, &b, l, NULL), 0);
+		assert_int_equal(page_home(pages, &b, l, NULL, NULL), 0);
 		assert_has(b.data, "action=\"/c\"");
 		assert_has(b.data, "method=\"get\"");
 		assert_has(b.data, "name=\"code\"");
@@ -425,10 +425,18 @@ t_home(void **state)
 	}
 	buf_init(&b, PAGE_MAX);
 	assert_int_equal(page_home(pages, &b, LANG_EN,
-	    "Code <i>not</i> found"), 0);
+	    "Code <i>not</i> found", NULL), 0);
 	assert_has(b.data, "role=\"alert\"");
 	assert_has(b.data, "Code &lt;i&gt;not&lt;/i&gt; found");
 	assert_has(b.data, "Enter the code on your receipt");
+	buf_clear(&b);
+	/* The code typed comes back, only its letters, digits and '-'. */
+	buf_init(&b, PAGE_MAX);
+	assert_int_equal(page_home(pages, &b, LANG_KM, "x",
+	    "AB<\"x>-12 3"), 0);
+	assert_has(b.data, "value=\"ABx-12 3\"");
+	assert_has(b.data, "href=\"/?code=ABx-12+3&amp;lang=vi\"");
+	assert_null(strstr(b.data, "<\"x"));
 	buf_clear(&b);
 }
 

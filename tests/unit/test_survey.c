@@ -554,6 +554,65 @@ test_check_required(void **state)
 	survey_free(s);
 }
 
+/* retired options stay readable; keep_asked drops reasons above 2. */
+static void
+test_retired_and_keep_asked(void **state)
+{
+	struct survey	*s;
+	struct answer	 a[4];
+	char		 why[256];
+	size_t		 n;
+
+	(void)state;
+	s = shipped();
+	/* the shipped reasons repeat no question: those are retired */
+	assert_true(s->reasons->options[survey_option_level(s->reasons,
+	    "visits", 6) - 1].retired);
+	assert_true(s->reasons->options[survey_option_level(s->reasons,
+	    "payment", 7) - 1].retired);
+	assert_false(s->reasons->options[0].retired);
+	survey_free(s);
+
+	s = loaded(HEAD OVERALL QA REASONS L3("option.late", "L")
+	    "retired = rude\n");
+	assert_false(s->reasons->options[0].retired);
+	assert_true(s->reasons->options[1].retired);
+	/* an old answer with a retired option still checks */
+	ans(&a[0], "overall", 1);
+	ans(&a[1], "reasons", 2);
+	assert_int_equal(survey_check(s, a, 2, why, sizeof(why)), HL_OK);
+	/* 3 with reasons: the rating and the rest are kept */
+	ans(&a[0], "reasons", 1);
+	ans(&a[1], "overall", 3);
+	ans(&a[2], "reasons", 2);
+	ans(&a[3], "a", 2);
+	n = 4;
+	assert_int_equal(survey_keep_asked(s, a, &n), 2);
+	assert_int_equal(n, 2);
+	assert_string_equal(a[0].q, "overall");
+	assert_int_equal(a[0].level, 3);
+	assert_string_equal(a[1].q, "a");
+	assert_int_equal(survey_check(s, a, n, why, sizeof(why)), HL_OK);
+	/* 2 with reasons, and no overall: nothing dropped */
+	ans(&a[0], "overall", 2);
+	ans(&a[1], "reasons", 1);
+	n = 2;
+	assert_int_equal(survey_keep_asked(s, a, &n), 0);
+	assert_int_equal(n, 2);
+	ans(&a[0], "a", 1);
+	n = 2;
+	assert_int_equal(survey_keep_asked(s, a, &n), 0);
+	assert_int_equal(n, 2);
+	survey_free(s);
+
+	refused(HEAD OVERALL QA REASONS "retired = fast\n", "[question reasons]",
+	    "retired: no option fast");
+	refused(HEAD OVERALL QA REASONS "retired = slow rude\n",
+	    "[question reasons]", "at least 2 options that are not retired");
+	refused(HEAD OVERALL_SEC "retired = 1\n" OVERALL_OPTS QA,
+	    "[question overall]", "cannot retire");
+}
+
 int
 main(void)
 {
@@ -567,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_required),
+		cmocka_unit_test(test_retired_and_keep_asked),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
