@@ -11,7 +11,9 @@
  * root (empty parent), every parent present, no cycle; depth computed;
  * hotline, an optional column, a telephone number or empty.
  * procedures.csv: code,sector,name_vi,name_en,name_km; sector from
- * sectors.ini. Both CSV files: UTF-8, optional BOM, the header row exactly
+ * sectors.ini. synonyms.csv (may be absent): abbr,words; abbr 1 to
+ * SYNONYM_ABBR_MAX bytes of letters and digits, words a few words that
+ * fold to something else; no pair twice, however written. Both CSV files: UTF-8, optional BOM, the header row exactly
  * as above, lines starting with '#' outside a quoted field are comments,
  * spaces around unquoted fields are dropped, an empty name_km falls back
  * to name_vi. Codes: A-Z a-z 0-9 . _ -
@@ -21,8 +23,11 @@
  * lines to know where each record starts, so that a quoted field holding
  * a line break does not shift the lines reported after it.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,12 +82,63 @@ struct prow {
 	int		 line;
 };
 
+struct srow {
+	struct synonym	 s;
+	int		 line;
+};
+
 struct load {
 	struct catalog	*c;
 	struct urow	*u;
 	size_t		 nu, usize;
 	struct prow	*p;
 	size_t		 np, psize;
+	struct srow	*s;
+	size_t		 ns, ssize;
+};
+
+/* A letter with Vietnamese diacritics and its base letter. */
+struct fold_map {
+	uint32_t	 cp;
+	char		 base;
+};
+
+/* Sorted by code point; upper and lower case alike. */
+static const struct fold_map fold_map[] = {
+	{ 0x00c0, 'a' }, { 0x00c1, 'a' }, { 0x00c2, 'a' }, { 0x00c3, 'a' },
+	{ 0x00c8, 'e' }, { 0x00c9, 'e' }, { 0x00ca, 'e' }, { 0x00cc, 'i' },
+	{ 0x00cd, 'i' }, { 0x00d2, 'o' }, { 0x00d3, 'o' }, { 0x00d4, 'o' },
+	{ 0x00d5, 'o' }, { 0x00d9, 'u' }, { 0x00da, 'u' }, { 0x00dd, 'y' },
+	{ 0x00e0, 'a' }, { 0x00e1, 'a' }, { 0x00e2, 'a' }, { 0x00e3, 'a' },
+	{ 0x00e8, 'e' }, { 0x00e9, 'e' }, { 0x00ea, 'e' }, { 0x00ec, 'i' },
+	{ 0x00ed, 'i' }, { 0x00f2, 'o' }, { 0x00f3, 'o' }, { 0x00f4, 'o' },
+	{ 0x00f5, 'o' }, { 0x00f9, 'u' }, { 0x00fa, 'u' }, { 0x00fd, 'y' },
+	{ 0x0102, 'a' }, { 0x0103, 'a' }, { 0x0110, 'd' }, { 0x0111, 'd' },
+	{ 0x0128, 'i' }, { 0x0129, 'i' }, { 0x0168, 'u' }, { 0x0169, 'u' },
+	{ 0x01a0, 'o' }, { 0x01a1, 'o' }, { 0x01af, 'u' }, { 0x01b0, 'u' },
+	{ 0x1ea0, 'a' }, { 0x1ea1, 'a' }, { 0x1ea2, 'a' }, { 0x1ea3, 'a' },
+	{ 0x1ea4, 'a' }, { 0x1ea5, 'a' }, { 0x1ea6, 'a' }, { 0x1ea7, 'a' },
+	{ 0x1ea8, 'a' }, { 0x1ea9, 'a' }, { 0x1eaa, 'a' }, { 0x1eab, 'a' },
+	{ 0x1eac, 'a' }, { 0x1ead, 'a' }, { 0x1eae, 'a' }, { 0x1eaf, 'a' },
+	{ 0x1eb0, 'a' }, { 0x1eb1, 'a' }, { 0x1eb2, 'a' }, { 0x1eb3, 'a' },
+	{ 0x1eb4, 'a' }, { 0x1eb5, 'a' }, { 0x1eb6, 'a' }, { 0x1eb7, 'a' },
+	{ 0x1eb8, 'e' }, { 0x1eb9, 'e' }, { 0x1eba, 'e' }, { 0x1ebb, 'e' },
+	{ 0x1ebc, 'e' }, { 0x1ebd, 'e' }, { 0x1ebe, 'e' }, { 0x1ebf, 'e' },
+	{ 0x1ec0, 'e' }, { 0x1ec1, 'e' }, { 0x1ec2, 'e' }, { 0x1ec3, 'e' },
+	{ 0x1ec4, 'e' }, { 0x1ec5, 'e' }, { 0x1ec6, 'e' }, { 0x1ec7, 'e' },
+	{ 0x1ec8, 'i' }, { 0x1ec9, 'i' }, { 0x1eca, 'i' }, { 0x1ecb, 'i' },
+	{ 0x1ecc, 'o' }, { 0x1ecd, 'o' }, { 0x1ece, 'o' }, { 0x1ecf, 'o' },
+	{ 0x1ed0, 'o' }, { 0x1ed1, 'o' }, { 0x1ed2, 'o' }, { 0x1ed3, 'o' },
+	{ 0x1ed4, 'o' }, { 0x1ed5, 'o' }, { 0x1ed6, 'o' }, { 0x1ed7, 'o' },
+	{ 0x1ed8, 'o' }, { 0x1ed9, 'o' }, { 0x1eda, 'o' }, { 0x1edb, 'o' },
+	{ 0x1edc, 'o' }, { 0x1edd, 'o' }, { 0x1ede, 'o' }, { 0x1edf, 'o' },
+	{ 0x1ee0, 'o' }, { 0x1ee1, 'o' }, { 0x1ee2, 'o' }, { 0x1ee3, 'o' },
+	{ 0x1ee4, 'u' }, { 0x1ee5, 'u' }, { 0x1ee6, 'u' }, { 0x1ee7, 'u' },
+	{ 0x1ee8, 'u' }, { 0x1ee9, 'u' }, { 0x1eea, 'u' }, { 0x1eeb, 'u' },
+	{ 0x1eec, 'u' }, { 0x1eed, 'u' }, { 0x1eee, 'u' }, { 0x1eef, 'u' },
+	{ 0x1ef0, 'u' }, { 0x1ef1, 'u' }, { 0x1ef2, 'y' }, { 0x1ef3, 'y' },
+	{ 0x1ef4, 'y' }, { 0x1ef5, 'y' }, { 0x1ef6, 'y' }, { 0x1ef7, 'y' },
+	{ 0x1ef8, 'y' }, { 0x1ef9, 'y' },
 };
 
 static const char *const unit_header[] = {
@@ -92,6 +148,7 @@ static const char *const unit_header[] = {
 static const char *const proc_header[] = {
 	"code", "sector", "name_vi", "name_en", "name_km"
 };
+static const char *const syn_header[] = { "abbr", "words" };
 
 /* 1 when s[0..len) is empty or a telephone number, e.g. 0292 3830 000. */
 static int
@@ -625,6 +682,217 @@ proc_row(struct csv_ctx *x, void *arg)
 }
 
 static int
+fold_cmp(const void *k, const void *e)
+{
+	uint32_t		 cp = *(const uint32_t *)k;
+	const struct fold_map	*m = e;
+
+	return (cp < m->cp ? -1 : cp > m->cp ? 1 : 0);
+}
+
+/*
+ * Folds s[0..len) into out (len + 1 bytes); *other counts the characters
+ * that are neither letters nor digits. Returns the folded length.
+ */
+static size_t
+fold_into(const char *s, size_t len, char *out, size_t *other)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	const struct fold_map	*m;
+	uint32_t		 cp;
+	size_t			 i = 0, n = 0, k, more;
+	int			 gap = 0;
+	char			 c;
+
+	*other = 0;
+	while (i < len) {
+		cp = u[i];
+		more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+		if (more > len - i - 1)
+			more = len - i - 1;
+		if (more > 0)
+			cp &= 0x3f >> more;
+		for (k = 1; k <= more; k++)
+			cp = cp << 6 | (u[i + k] & 0x3f);
+		i += more + 1;
+		c = 0;
+		if (cp >= 'A' && cp <= 'Z')
+			c = (char)(cp - 'A' + 'a');
+		else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+			c = (char)cp;
+		else if (cp >= 0x300 && cp <= 0x36f)
+			continue;	/* a combining mark: NFD text */
+		else if ((m = bsearch(&cp, fold_map, sizeof(fold_map) /
+		    sizeof(fold_map[0]), sizeof(fold_map[0]), fold_cmp)) != NULL)
+			c = m->base;
+		if (c == 0) {
+			(*other)++;
+			gap = 1;
+			continue;
+		}
+		if (gap && n > 0)
+			out[n++] = ' ';
+		gap = 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return (n);
+}
+
+char *
+catalog_fold(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1);
+	size_t	 other;
+
+	fold_into(s, len, out, &other);
+	return (out);
+}
+
+/* 1 when the folded words w are words of the folded text t. */
+static int
+fold_has(const char *t, const char *w)
+{
+	size_t		 n = strlen(w);
+	const char	*p = t;
+
+	if (n == 0)
+		return (0);
+	while ((p = strstr(p, w)) != NULL) {
+		if ((p == t || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return (1);
+		p++;
+	}
+	return (0);
+}
+
+static int
+syn_row(struct csv_ctx *x, void *arg)
+{
+	struct load	*ld = arg;
+	struct srow	*r;
+	char		*af, *wf;
+	size_t		 other, i;
+
+	if (x->flen[0] == 0 || x->flen[0] > SYNONYM_ABBR_MAX) {
+		why_at(x->why, x->whylen, x->path, x->recline, "abbr must be "
+		    "1 to %d bytes", SYNONYM_ABBR_MAX);
+		return (-1);
+	}
+	af = xmalloc(x->flen[0] + 1);
+	fold_into(x->f[0], x->flen[0], af, &other);
+	if (other > 0 || af[0] == '\0') {
+		free(af);
+		why_at(x->why, x->whylen, x->path, x->recline, "abbr must be "
+		    "letters and digits only (no spaces)");
+		return (-1);
+	}
+	wf = xmalloc(x->flen[1] + 1);
+	fold_into(x->f[1], x->flen[1], wf, &other);
+	if (x->flen[1] > CATALOG_NAME_MAX || wf[0] == '\0' ||
+	    strcmp(wf, af) == 0) {
+		free(af);
+		free(wf);
+		why_at(x->why, x->whylen, x->path, x->recline, "words must be "
+		    "1 to %d bytes of words other than the abbr itself",
+		    CATALOG_NAME_MAX);
+		return (-1);
+	}
+	for (i = 0; i < ld->ns; i++) {
+		if (strcmp(ld->s[i].s.abbr_fold, af) != 0 ||
+		    strcmp(ld->s[i].s.words_fold, wf) != 0)
+			continue;
+		free(af);
+		free(wf);
+		why_at(x->why, x->whylen, x->path, x->recline, "the same "
+		    "abbr and words as line %d", ld->s[i].line);
+		return (-1);
+	}
+	if (ld->ns == CATALOG_SYNONYMS_MAX) {
+		free(af);
+		free(wf);
+		why_at(x->why, x->whylen, x->path, x->recline, "more than %d "
+		    "synonyms", CATALOG_SYNONYMS_MAX);
+		return (-1);
+	}
+	if (ld->ns == ld->ssize) {
+		ld->ssize = ld->ssize == 0 ? 32 : ld->ssize * 2;
+		ld->s = xrealloc(ld->s, ld->ssize * sizeof(*ld->s));
+	}
+	r = &ld->s[ld->ns++];
+	r->line = x->recline;
+	r->s.abbr = xstrdup(x->f[0]);
+	r->s.words = xstrdup(x->f[1]);
+	r->s.abbr_fold = af;
+	r->s.words_fold = wf;
+	return (0);
+}
+
+static void
+syn_clear(struct synonym *s)
+{
+	free(s->abbr);
+	free(s->words);
+	free(s->abbr_fold);
+	free(s->words_fold);
+}
+
+static int
+syns_load(struct load *ld, const char *path, char *why, size_t whylen)
+{
+	struct csv_ctx	 x;
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1 && errno == ENOENT)
+		return (0);
+	memset(&x, 0, sizeof(x));
+	x.path = path;
+	x.header = syn_header;
+	x.nheader = sizeof(syn_header) / sizeof(syn_header[0]);
+	x.why = why;
+	x.whylen = whylen;
+	x.row = syn_row;
+	x.arg = ld;
+	return (csv_read(&x));
+}
+
+/* Adds s to p's aliases unless there already. */
+static void
+alias_add(struct procedure *p, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->naliases; i++)
+		if (strcmp(p->aliases[i], s) == 0)
+			return;
+	p->aliases = xrealloc(p->aliases, (p->naliases + 1) *
+	    sizeof(*p->aliases));
+	p->aliases[p->naliases++] = s;
+}
+
+/* Each procedure's aliases, by its folded Vietnamese name. */
+static void
+aliases_set(struct catalog *c)
+{
+	struct procedure	*p;
+	char			*name;
+	size_t			 i, j;
+
+	for (i = 0; i < c->nprocs; i++) {
+		p = &c->procs[i];
+		name = catalog_fold(p->name.s[LANG_VI],
+		    strlen(p->name.s[LANG_VI]));
+		for (j = 0; j < c->nsyns; j++) {
+			if (fold_has(name, c->syns[j].words_fold))
+				alias_add(p, c->syns[j].abbr);
+			if (fold_has(name, c->syns[j].abbr_fold))
+				alias_add(p, c->syns[j].words);
+		}
+		free(name);
+	}
+}
+
+static int
 urow_cmp(const void *a, const void *b)
 {
 	return (strcmp(((const struct urow *)a)->u.code,
@@ -739,8 +1007,11 @@ load_clear(struct load *ld)
 		text_clear(&ld->u[i].u.name);
 	for (i = 0; i < ld->np; i++)
 		text_clear(&ld->p[i].p.name);
+	for (i = 0; i < ld->ns; i++)
+		syn_clear(&ld->s[i].s);
 	free(ld->u);
 	free(ld->p);
+	free(ld->s);
 }
 
 static int
@@ -829,6 +1100,9 @@ catalog_load(const char *dir, struct catalog **cp, char *why, size_t whylen)
 	snprintf(path, n, "%s/procedures.csv", dir);
 	if (procs_load(&ld, path, why, whylen) == -1)
 		goto out;
+	snprintf(path, n, "%s/synonyms.csv", dir);
+	if (syns_load(&ld, path, why, whylen) == -1)
+		goto out;
 	c->units = xcalloc(ld.nu, sizeof(*c->units));
 	for (i = 0; i < ld.nu; i++)
 		c->units[i] = ld.u[i].u;
@@ -839,6 +1113,12 @@ catalog_load(const char *dir, struct catalog **cp, char *why, size_t whylen)
 		c->procs[i] = ld.p[i].p;
 	c->nprocs = ld.np;
 	ld.np = 0;
+	c->syns = xcalloc(ld.ns, sizeof(*c->syns));
+	for (i = 0; i < ld.ns; i++)
+		c->syns[i] = ld.s[i].s;
+	c->nsyns = ld.ns;
+	ld.ns = 0;
+	aliases_set(c);
 	*cp = c;
 	c = NULL;
 	rc = 0;
@@ -861,10 +1141,15 @@ catalog_free(struct catalog *c)
 		text_clear(&c->sectors[i].name);
 	for (i = 0; i < c->nunits; i++)
 		text_clear(&c->units[i].name);
-	for (i = 0; i < c->nprocs; i++)
+	for (i = 0; i < c->nprocs; i++) {
 		text_clear(&c->procs[i].name);
+		free(c->procs[i].aliases);
+	}
+	for (i = 0; i < c->nsyns; i++)
+		syn_clear(&c->syns[i]);
 	free(c->units);
 	free(c->procs);
+	free(c->syns);
 	free(c);
 }
 

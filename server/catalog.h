@@ -22,6 +22,8 @@
 #define CATALOG_PROCS_MAX	100000
 #define CATALOG_NAME_MAX	512		/* bytes, one language */
 #define CATALOG_FILE_MAX	(16 * 1024 * 1024)	/* one CSV file */
+#define CATALOG_SYNONYMS_MAX	1000
+#define SYNONYM_ABBR_MAX	32		/* bytes */
 
 struct target {
 	int	 year;
@@ -52,10 +54,26 @@ struct unit {
 	char		 hotline[UNIT_HOTLINE_MAX + 1];	/* "" when none */
 };
 
+/*
+ * aliases: what else a clerk may type to find the procedure, from
+ * synonyms.csv: the abbreviations whose words are in its Vietnamese name
+ * ("GPXD" for "Cấp giấy phép xây dựng ...") and the words of the
+ * abbreviations written in its name. Borrowed from the catalog.
+ */
 struct procedure {
 	char		 code[PROC_CODE_MAX + 1];
 	char		 sector[SECTOR_CODE_MAX + 1];
 	struct text	 name;
+	size_t		 naliases;
+	const char	**aliases;
+};
+
+/* A row of synonyms.csv, as written and folded (catalog_fold()). */
+struct synonym {
+	char		*abbr;		/* "ĐKKD" */
+	char		*words;		/* "đăng ký kinh doanh" */
+	char		*abbr_fold;	/* "dkkd" */
+	char		*words_fold;	/* "dang ky kinh doanh" */
 };
 
 struct catalog {
@@ -67,12 +85,15 @@ struct catalog {
 	struct unit	 *units;	/* sorted by code */
 	size_t		  nprocs;
 	struct procedure *procs;	/* sorted by code */
+	size_t		  nsyns;
+	struct synonym	 *syns;		/* file order */
 };
 
 /*
- * Loads sectors.ini, units.csv and procedures.csv from dir. Returns 0, or
- * -1 with "file:line: reason" in why (duplicate codes, unknown parent or
- * sector, a cycle, a missing language, a bad target...).
+ * Loads sectors.ini, units.csv, procedures.csv and, when present,
+ * synonyms.csv from dir. Returns 0, or -1 with "file:line: reason" in why
+ * (duplicate codes, unknown parent or sector, a cycle, a missing
+ * language, a bad target, a bad or repeated synonym...).
  */
 int	 catalog_load(const char *dir, struct catalog **cp,
 	    char *why, size_t whylen);
@@ -91,5 +112,12 @@ const struct procedure *catalog_procedure(const struct catalog *,
  */
 int	 catalog_in_subtree(const struct catalog *, const char *u,
 	    const char *top);
+/*
+ * UTF-8 s[0..len) folded for search: lower case, Vietnamese letters
+ * without their diacritics (đ as d), every run of other characters one
+ * space, none at either end: "Cấp GCN, QSDĐ" -> "cap gcn qsdd". A new
+ * string, the caller's; never longer than len.
+ */
+char	*catalog_fold(const char *s, size_t len);
 
 #endif

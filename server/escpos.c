@@ -443,17 +443,22 @@ escpos_slip(struct buf *out, const struct escpos_slip *sl)
 	    escpos_cmd(out, bold, sizeof(bold)) == -1 ||
 	    escpos_line(out, sl->title, sl->text) == -1 ||
 	    escpos_cmd(out, plain, sizeof(plain)) == -1 ||
-	    escpos_line(out, sl->unit, sl->text) == -1 ||
+	    escpos_line(out, sl->instruction, sl->text) == -1 ||
 	    buf_addc(out, '\n') == -1 ||
 	    escpos_qr(out, sl->url, strlen(sl->url), module) == -1 ||
 	    buf_addc(out, '\n') == -1 ||
+	    escpos_line(out, sl->how, sl->text) == -1 ||
+	    escpos_cmd(out, bold, sizeof(bold)) == -1 ||
+	    escpos_line(out, sl->site, sl->text) == -1 ||
+	    escpos_cmd(out, plain, sizeof(plain)) == -1 ||
 	    escpos_cmd(out, big, sizeof(big)) == -1 ||
 	    escpos_line(out, sl->code, sl->text) == -1 ||
 	    escpos_cmd(out, normal, sizeof(normal)) == -1 ||
 	    escpos_cmd(out, left, sizeof(left)) == -1 ||
 	    escpos_line(out, sl->procedure, sl->text) == -1 ||
+	    escpos_line(out, sl->unit, sl->text) == -1 ||
 	    escpos_line(out, sl->date, sl->text) == -1 ||
-	    escpos_line(out, sl->instruction, sl->text) == -1 ||
+	    escpos_line(out, sl->expires, sl->text) == -1 ||
 	    escpos_cmd(out, feed, sizeof(feed)) == -1 ||
 	    escpos_cmd(out, cut, sizeof(cut)) == -1)
 		return (-1);

@@ -1,14 +1,17 @@
 /*
  * escpos.h: a ticket's receipt slip as ESC/POS bytes for 58 and 80 mm
- * thermal printers: the QR code drawn by the printer itself (GS ( k,
- * model 2, error correction M), the short code in double size, the
- * procedure, the unit, the date and how to answer, then a partial cut.
+ * thermal printers: the title and how to answer, the QR code drawn by
+ * the printer itself (GS ( k, model 2, error correction M), the short
+ * address where the code can be typed and the code in double size, the
+ * procedure, the unit, the dates, then a partial cut. The full survey
+ * address is in the QR code only.
  *
  * Vietnamese text is sent in Windows-1258 after ESC t ESCPOS_CODEPAGE_VI
  * (52 is "WPC1258 (Vietnamese)" in Epson's table, which most Xprinter
  * and other Epson-compatible printers follow). A printer without that
  * page prints the ESCPOS_ASCII form: the same text without diacritics
- * (đ as d), after ESC t 0.
+ * (đ as d), after ESC t 0. Neither page has Khmer letters: the slip
+ * has no Khmer line (the HTML slip has one).
  */
 #ifndef ESCPOS_H
 #define ESCPOS_H
@@ -39,10 +42,13 @@ struct escpos_slip {
 	const char	*url;		/* in the QR code */
 	const char	*code;		/* XXXXX-XXXXX */
 	const char	*title;
+	const char	*instruction;	/* above the QR; may be NULL */
+	const char	*how;		/* "or go to ...": may be NULL */
+	const char	*site;		/* the short address; may be NULL */
 	const char	*procedure;
 	const char	*unit;
 	const char	*date;
-	const char	*instruction;	/* how to answer; may be NULL */
+	const char	*expires;	/* may be NULL */
 	int		 width;		/* ESCPOS_WIDTH_58 or _80 */
 	enum escpos_text text;
 };

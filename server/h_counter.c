@@ -1,6 +1,8 @@
 /*
  * h_counter.c: the ticket slip as ESC/POS bytes for thermal receipt
- * printers (the counter page itself is h_counterpage.c).
+ * printers (the counter page itself is h_counterpage.c), with the texts
+ * of the HTML slip (templates/strings.ini) but its Khmer line, which
+ * code page 1258 cannot print.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,21 @@
 #include "h.h"
 #include "util.h"
 
+/* "label: date" into out; out is "" when it does not fit. */
+static void
+h_counter_date(char *out, size_t outlen, const char *label,
+    const char *fmt, const struct tm *tm)
+{
+	char	 d[32];
+	int	 n;
+
+	out[0] = '\0';
+	if (strftime(d, sizeof(d), fmt, tm) == 0)
+		return;
+	n = snprintf(out, outlen, "%s: %s", label, d);
+	if (n < 0 || (size_t)n >= outlen)
+		out[0] = '\0';
+}
 
 /*
  * The ticket's slip for a thermal printer: ESC/POS bytes, ?width=58|80
@@ -27,9 +44,12 @@ h_ticket_escpos(struct req *r)
 	struct tm		 tm;
 	time_t			 when;
 	char			 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
-	char			 url[APP_URL_MAX + 1];
+	char			 url[APP_URL_MAX + 1], site[APP_URL_MAX + 3];
 	char			 base[CONFIG_URL_MAX + 1];
-	char			 date[64], how[CONFIG_URL_MAX + 128];
+	char			 date[64], exp[64];
+	char			 proc[CATALOG_NAME_MAX + 64];
+	char			 unit[CATALOG_NAME_MAX + 64];
+	const char		*b;
 
 	memset(&sl, 0, sizeof(sl));
 	sl.width = ESCPOS_WIDTH_DEFAULT;
@@ -57,21 +77,39 @@ h_ticket_escpos(struct req *r)
 	}
 	app_ticket_refs(r->app, &t, token, code, url);
 	app_base_url(r->app, base, sizeof(base));
+	/* The short address as the HTML slip prints it: no scheme. */
+	b = base;
+	if (strncmp(b, "https://", 8) == 0)
+		b += 8;
+	else if (strncmp(b, "http://", 7) == 0)
+		b += 7;
+	snprintf(site, sizeof(site), "%s/c", b);
 	p = catalog_procedure(r->app->cat, t.procedure, strlen(t.procedure));
 	u = catalog_unit(r->app->cat, t.unit, strlen(t.unit));
+	snprintf(proc, sizeof(proc), "%s: %s", page_text(r->app->pg, LANG_VI,
+	    "procedure"), p != NULL ? p->name.s[LANG_VI] : t.procedure);
+	snprintf(unit, sizeof(unit), "%s: %s", page_text(r->app->pg, LANG_VI,
+	    "unit"), u != NULL ? u->name.s[LANG_VI] : t.unit);
 	when = (time_t)t.issued;
-	if (localtime_r(&when, &tm) == NULL ||
-	    strftime(date, sizeof(date), "%d/%m/%Y %H:%M", &tm) == 0)
-		strlcpy(date, "", sizeof(date));
-	snprintf(how, sizeof(how), "Quét mã QR bằng điện thoại, hoặc vào "
-	    "%s/c và nhập mã trên để đánh giá.", base);
+	date[0] = '\0';
+	if (localtime_r(&when, &tm) != NULL)
+		h_counter_date(date, sizeof(date), page_text(r->app->pg,
+		    LANG_VI, "slip_issued"), "%d/%m/%Y %H:%M", &tm);
+	when = (time_t)t.expires;
+	exp[0] = '\0';
+	if (localtime_r(&when, &tm) != NULL)
+		h_counter_date(exp, sizeof(exp), page_text(r->app->pg,
+		    LANG_VI, "slip_expires"), "%d/%m/%Y", &tm);
 	sl.url = url;
 	sl.code = code;
-	sl.title = "ĐÁNH GIÁ SỰ HÀI LÒNG";
-	sl.procedure = p != NULL ? p->name.s[LANG_VI] : t.procedure;
-	sl.unit = u != NULL ? u->name.s[LANG_VI] : t.unit;
+	sl.title = page_text(r->app->pg, LANG_VI, "slip_title");
+	sl.instruction = page_text(r->app->pg, LANG_VI, "slip_instruction");
+	sl.how = page_text(r->app->pg, LANG_VI, "slip_code");
+	sl.site = site;
+	sl.procedure = proc;
+	sl.unit = unit;
 	sl.date = date;
-	sl.instruction = how;
+	sl.expires = exp;
 	buf_reset(&r->out);
 	if (escpos_slip(&r->out, &sl) == -1) {
 		http_fail(r, 500, "cannot render the slip");

@@ -2,7 +2,8 @@
  * h_counterpage.c: the counter page (templates/counter.html): a clerk
  * signed in with a counter key picks the procedure, types the case
  * number and presses one button; kiosk/counter.js issues the ticket and
- * opens its slip.
+ * prints its slip. The page names the key signed in with and its unit
+ * (the units offered are that unit's subtree).
  * Trap: the page carries the session's CSRF token for its script, so it
  * must never be cached (no-store) and is rendered for a cookie session
  * only; a request with a Bearer key gets the page without a token (its
@@ -42,6 +43,7 @@ void
 h_counter_page(struct req *r)
 {
 	const struct tpl	*t;
+	const struct unit	*u;
 	const char		*id;
 	struct session		 ses;
 	json_t			*ctx = NULL;
@@ -55,10 +57,17 @@ h_counter_page(struct req *r)
 	}
 	ctx = json_object();
 	json_object_set_new(ctx, "unit", json_string(r->unit));
+	u = catalog_unit(r->app->cat, r->unit, strlen(r->unit));
+	if (u != NULL)
+		json_object_set_new(ctx, "unit_name",
+		    json_string(u->name.s[LANG_VI]));
 	if (r->via_session && (id = MHD_lookup_connection_value(r->conn,
 	    MHD_COOKIE_KIND, SESSION_COOKIE)) != NULL &&
-	    session_get(id, strlen(id), &ses) == 0)
+	    session_get(id, strlen(id), &ses) == 0) {
 		json_object_set_new(ctx, "csrf", json_string(ses.csrf));
+		json_object_set_new(ctx, "who", json_string(ses.name));
+	} else if (r->has_key)
+		json_object_set_new(ctx, "who", json_string(r->key_name));
 	buf_reset(&r->out);
 	if (tpl_render(t, ctx, &r->out) == -1) {
 		json_decref(ctx);

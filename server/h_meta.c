@@ -34,8 +34,8 @@ meta_names(const struct text *t)
 static void
 meta_render(void)
 {
-	json_t	*a;
-	size_t	 i;
+	json_t	*a, *al;
+	size_t	 i, j;
 
 	a = json_array();
 	for (i = 0; i < meta_cat->nunits; i++) {
@@ -52,9 +52,12 @@ meta_render(void)
 	for (i = 0; i < meta_cat->nprocs; i++) {
 		const struct procedure *p = &meta_cat->procs[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:s, s:o}",
+		al = json_array();
+		for (j = 0; j < p->naliases; j++)
+			json_array_append_new(al, json_string(p->aliases[j]));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}",
 		    "code", p->code, "sector", p->sector,
-		    "name", meta_names(&p->name)));
+		    "name", meta_names(&p->name), "aliases", al));
 	}
 	meta_procs = json_dumps(a, JSON_COMPACT);
 	json_decref(a);

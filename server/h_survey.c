@@ -250,9 +250,14 @@ h_code(struct req *r)
 	enum hl_rc	 rc;
 
 	h_survey_lang(r);
+	/* The short address printed on the slip: the box to type it in. */
+	if (code == NULL) {
+		h_home(r);
+		return;
+	}
 	if (http_auth_blocked(r, LIMIT_CODE))
 		return;
-	if (code == NULL || strlen(code) > 2 * CODE_LEN ||
+	if (strlen(code) > 2 * CODE_LEN ||
 	    token_code_parse(code, strlen(code), prefix) == -1) {
 		h_code_again(r, code, h_code_why(code), 400);
 		return;

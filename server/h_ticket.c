@@ -156,21 +156,33 @@ h_ticket_qr_png(struct req *r)
 	http_reply(r, 200, "image/png");
 }
 
+/*
+ * The ticket's slip as a page for roll paper, ?width=58|80 (default 80):
+ * the page is that wide and as long as the slip.
+ */
 void
 h_ticket_slip(struct req *r)
 {
 	struct ticket	 t;
 	struct buf	 svg;
+	const char	*w = http_arg(r, "width");
 	char		 token[TOKEN_LEN + 1], code[CODE_LEN + 1];
 	char		 url[APP_URL_MAX + 1];
+	int		 width = PAGE_SLIP_80;
 
+	if (w != NULL && strcmp(w, "58") == 0)
+		width = PAGE_SLIP_58;
+	else if (w != NULL && strcmp(w, "80") != 0) {
+		http_fail(r, 400, "width: want 58 or 80");
+		return;
+	}
 	if (!h_ticket_found(r, &t))
 		return;
 	app_ticket_refs(r->app, &t, token, code, url);
 	buf_init(&svg, PAGE_MAX);
 	buf_reset(&r->out);
 	if (qr_svg(url, &svg) == -1 || page_slip(r->app->pg, &r->out, &t,
-	    url, code, svg.data) == -1) {
+	    url, code, svg.data, width) == -1) {
 		buf_clear(&svg);
 		http_fail(r, 500, "cannot render the slip");
 		return;

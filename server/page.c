@@ -80,7 +80,7 @@ static const char *const page_keys[] = {
 	"msg_unavailable_title", "msg_unavailable_text",
 	"msg_error_title", "msg_error_text",
 	"slip_title", "slip_instruction", "slip_code", "slip_issued",
-	"slip_print",
+	"slip_expires", "slip_print",
 	"home_title", "home_intro", "home_code_label", "home_code_hint",
 	"home_submit", "home_code_error", "home_code_short", "home_code_long",
 	"home_code_bad", "home_hotline", "home_help", "back_home",
@@ -808,36 +808,95 @@ page_message(const struct pages *p, struct buf *out, enum lang lang,
 	return (buf_add(out, p->msg[lang][msg], p->msglen[lang][msg]));
 }
 
+/*
+ * Lines that text takes at per_line characters a line (a guess on the
+ * long side: words wrap before the edge).
+ */
+static int
+page_lines(const char *text, size_t per_line)
+{
+	size_t	 n = text != NULL ? utf8_chars(text, strlen(text)) : 0;
+
+	return (n == 0 ? 1 : (int)((n + per_line - 1) / per_line));
+}
+
+/*
+ * Heights in tenths of a mm of the slip's blocks, as slip.html sets them
+ * (font sizes and line heights in mm); characters a line are what the
+ * narrowest of the fonts it names fits, less a fifth for word wraps.
+ */
+int
+page_slip_height(int width_mm, const char *procedure, const char *unit,
+    const char *site)
+{
+	int	 w58 = width_mm == PAGE_SLIP_58, h;
+	size_t	 cpl = w58 ? 24 : 34;	/* body text, characters a line */
+
+	h = w58 ? 30 : 30;				/* padding */
+	h += 2 * (w58 ? 45 : 55);			/* title: 2 lines */
+	h += 2 * (w58 ? 40 : 45);			/* instruction */
+	h += 2 * (w58 ? 60 : 65);			/* the Khmer line */
+	h += (w58 ? 400 : 500) + 20;			/* QR */
+	h += 2 * (w58 ? 35 : 40);			/* "or go to" */
+	h += page_lines(site, w58 ? 26 : 32) * (w58 ? 45 : 50);
+	h += w58 ? 75 : 95;				/* the code */
+	h += 30;					/* rule */
+	h += page_lines(procedure, cpl) * (w58 ? 40 : 45) + 10;
+	h += page_lines(unit, cpl) * (w58 ? 40 : 45) + 10;
+	h += 2 * ((w58 ? 40 : 45) + 10);		/* dates */
+	return ((h + 9) / 10 + 8);			/* and a margin */
+}
+
 int
 page_slip(const struct pages *p, struct buf *out, const struct ticket *t,
-    const char *url, const char *code, const char *qr_svg)
+    const char *url, const char *code, const char *qr_svg, int width_mm)
 {
 	json_t		*ctx;
 	struct tm	 tm;
-	time_t		 tt = (time_t)t->issued;
-	char		 date[32], *base;
-	const char	*s;
+	time_t		 tt = (time_t)t->issued, te = (time_t)t->expires;
+	char		 date[32], size[64], *site = NULL;
+	const char	*s, *proc, *unit;
 	int		 rc;
 
+	if (width_mm != PAGE_SLIP_58 && width_mm != PAGE_SLIP_80)
+		return (-1);
 	ctx = page_ctx(p, LANG_VI);
-	page_set(ctx, "procedure", page_procedure(p, t->procedure, LANG_VI));
-	page_set(ctx, "unit", page_unit(p, t->unit, LANG_VI));
+	proc = page_procedure(p, t->procedure, LANG_VI);
+	unit = page_unit(p, t->unit, LANG_VI);
+	page_set(ctx, "procedure", proc);
+	page_set(ctx, "unit", unit);
 	if (localtime_r(&tt, &tm) != NULL &&
 	    strftime(date, sizeof(date), "%d/%m/%Y", &tm) > 0)
 		page_set(ctx, "issued", date);
-	page_set(ctx, "url", url);
+	if (localtime_r(&te, &tm) != NULL &&
+	    strftime(date, sizeof(date), "%d/%m/%Y", &tm) > 0)
+		page_set(ctx, "expires", date);
 	page_set(ctx, "code", code);
+	page_set(ctx, "km", page_text(p, LANG_KM, "slip_instruction"));
 	json_object_set_new(ctx, "qr", json_string(qr_svg != NULL ?
 	    qr_svg : ""));
-	/* The site without "/s/<token>", where a code can be typed. */
+	/*
+	 * Where a code can be typed: the site without "/s/<token>" and
+	 * without its scheme (browsers add it), then "/c".
+	 */
 	if (url != NULL && ((s = strstr(url, "/s/")) != NULL ||
 	    (s = strstr(url, "/S/")) != NULL)) {
-		base = xstrndup(url, s - url);
-		page_set(ctx, "base", base);
-		free(base);
+		if (strncmp(url, "https://", 8) == 0)
+			url += 8;
+		else if (strncmp(url, "http://", 7) == 0)
+			url += 7;
+		if (asprintf(&site, "%.*s/c", (int)(s - url), url) == -1)
+			fatal("out of memory");
+		page_set(ctx, "site", site);
 	}
+	json_object_set_new(ctx, "w58", json_boolean(width_mm ==
+	    PAGE_SLIP_58));
+	snprintf(size, sizeof(size), "%dmm %dmm", width_mm,
+	    page_slip_height(width_mm, proc, unit, site));
+	page_set(ctx, "page_size", size);
 	rc = tpl_render(p->slip_t, ctx, out);
 	json_decref(ctx);
+	free(site);
 	return (rc);
 }
 

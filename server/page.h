@@ -74,11 +74,23 @@ int	 page_message(const struct pages *, struct buf *out, enum lang,
 int	 page_thanks(const struct pages *, struct buf *out, enum lang,
 	    const struct ticket *t, int overall);
 
-/* The receipt slip for 58 and 80 mm paper: QR (inline SVG), short code,
- * procedure, unit, one line of instructions in Vietnamese. */
+/*
+ * The receipt slip for roll paper width_mm (PAGE_SLIP_58 or PAGE_SLIP_80)
+ * wide: QR (inline SVG of url), the short address "<site>/c" and the
+ * code under it, procedure, unit, issue and expiry dates, the
+ * instructions in Vietnamese and one line in Khmer. The page is as long
+ * as its content (an estimate from the texts' lengths, on the generous
+ * side), so that a roll printer cuts under it. Returns 0, or -1 (width
+ * or render).
+ */
+#define PAGE_SLIP_58	58
+#define PAGE_SLIP_80	80
 int	 page_slip(const struct pages *, struct buf *out,
 	    const struct ticket *t, const char *url, const char *code,
-	    const char *qr_svg);
+	    const char *qr_svg, int width_mm);
+/* The slip's page height in mm for these texts (what page_slip uses). */
+int	 page_slip_height(int width_mm, const char *procedure,
+	    const char *unit, const char *site);
 
 /*
  * The start page: the agency (the unit tree's root) and its hotline, what

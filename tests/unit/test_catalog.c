@@ -1,6 +1,6 @@
 /*
  * test_catalog.c: the shipped schema/ (sectors.ini, units.csv,
- * procedures.csv) loads and its lookups work on pointer + length; every
+ * procedures.csv, synonyms.csv) loads and its lookups work on pointer + length; every
  * kind of broken file is refused naming the file and the right line.
  */
 #include <stdarg.h>
@@ -89,6 +89,7 @@ teardown(void **state)
 	unlink(fpath("sectors.ini"));
 	unlink(fpath("units.csv"));
 	unlink(fpath("procedures.csv"));
+	unlink(fpath("synonyms.csv"));
 	return (rmdir(dir));
 }
 
@@ -475,6 +476,121 @@ test_missing_files(void **state)
 	assert_non_null(strstr(why, "sectors.ini: "));
 }
 
+static void
+test_fold(void **state)
+{
+	char	*f;
+
+	(void)state;
+	f = catalog_fold("Cấp GCN, QSDĐ  (lần đầu)", strlen("Cấp GCN, QSDĐ  "
+	    "(lần đầu)"));
+	assert_string_equal(f, "cap gcn qsdd lan dau");
+	free(f);
+	/* Decomposed marks (NFD) fold alike; Khmer is a gap. */
+	f = catalog_fold("Đa\xcc\x86\xcc\x81ng ក x", strlen("Đa\xcc\x86\xcc\x81ng "
+	    "ក x"));
+	assert_string_equal(f, "dang x");
+	free(f);
+	f = catalog_fold("", 0);
+	assert_string_equal(f, "");
+	free(f);
+}
+
+#define SHEAD	"abbr,words\n"
+#define PROCS_SYN \
+	PHEAD \
+	"1.1,land,Cấp đổi Giấy chứng nhận quyền sử dụng đất,Certificate,\n" \
+	"1.2,other,Điều chỉnh GPXD,Permit,\n" \
+	"1.3,other,Đăng ký khai sinh,Birth,\n"
+
+static int
+has_alias(const struct procedure *p, const char *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->naliases; i++)
+		if (strcmp(p->aliases[i], a) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+test_synonyms(void **state)
+{
+	struct catalog		*c;
+	const struct procedure	*p;
+	const char		*syn = SHEAD "# comment\n"
+				    "GCN,giay chung nhan\n"
+				    "QSDĐ,quyền sử dụng đất\n"
+				    "GPXD,giấy phép xây dựng\n"
+				    "KS,khai\n"
+				    "gcn,Giấy chứng nhận quyền\n";
+
+	(void)state;
+	/* No synonyms.csv: no aliases. */
+	put_all(SECTORS, UNITS, PROCS_SYN);
+	c = loaded();
+	assert_int_equal(c->nsyns, 0);
+	assert_int_equal(catalog_procedure(c, "1.1", 3)->naliases, 0);
+	catalog_free(c);
+
+	put("synonyms.csv", syn, strlen(syn));
+	c = loaded();
+	assert_int_equal(c->nsyns, 5);
+	p = catalog_procedure(c, "1.1", 3);
+	/* Words without diacritics find a name with them; once each. */
+	assert_true(has_alias(p, "GCN"));
+	assert_true(has_alias(p, "QSDĐ"));
+	assert_true(has_alias(p, "gcn"));
+	assert_false(has_alias(p, "GPXD"));
+	/* The other way: an abbreviation in the name gives its words. */
+	p = catalog_procedure(c, "1.2", 3);
+	assert_true(has_alias(p, "giấy phép xây dựng"));
+	assert_int_equal(p->naliases, 1);
+	/* Whole words: "khai" is a word of "khai sinh"; "kha" would not be. */
+	p = catalog_procedure(c, "1.3", 3);
+	assert_true(has_alias(p, "KS"));
+	catalog_free(c);
+	/* The shipped list: GPXD finds the building permits. */
+	c = NULL;
+	assert_int_equal(catalog_load(SHIPPED, &c, NULL, 0), 0);
+	assert_true(has_alias(catalog_procedure(c, "9.000201", 8), "GPXD"));
+	assert_true(has_alias(catalog_procedure(c, "9.000102", 8), "GCN"));
+	catalog_free(c);
+}
+
+static void
+bad_syns(const char *text, const char *at, const char *reason)
+{
+	put_all(SECTORS, UNITS, PROCS);
+	put("synonyms.csv", text, strlen(text));
+	refused_line("synonyms.csv", at == NULL ? 0 : line_of(text, at),
+	    reason);
+}
+
+static void
+test_bad_synonyms(void **state)
+{
+	(void)state;
+	bad_syns("abbr,meaning\nGCN,x\n", "abbr", "header row must be "
+	    "abbr,words");
+	bad_syns(SHEAD "GCN,giấy chứng nhận\nGP XD,giấy phép\n", "GP XD",
+	    "letters and digits only");
+	bad_syns(SHEAD "GCN,giấy chứng nhận\n,giấy phép\n", ",giấy phép",
+	    "abbr must be 1 to");
+	bad_syns(SHEAD "GCN,\n", "GCN", "words must be");
+	bad_syns(SHEAD "GCN,...\n", "GCN", "words must be");
+	bad_syns(SHEAD "GCN,gcn\n", "GCN", "words must be");
+	bad_syns(SHEAD "GCN,giấy chứng nhận\nX,y\ngcn,Giay Chung Nhan\n",
+	    "gcn,Giay", "the same abbr and words as line 2");
+	bad_syns(SHEAD "GCN,a,b\n", "GCN", "3 fields, expected 2");
+	bad_syns(SHEAD "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456,x\n", "ABCD",
+	    "abbr must be 1 to 32 bytes");
+	bad_syns(SHEAD "GCN,\"giấy\n", "GCN", "quoted field not closed");
+	bad_syns(SHEAD "GCN,gi\xff\n", "GCN", "not valid UTF-8");
+	unlink(fpath("synonyms.csv"));
+}
+
 int
 main(void)
 {
@@ -486,6 +602,9 @@ main(void)
 		cmocka_unit_test(test_bad_procs),
 		cmocka_unit_test(test_hotline),
 		cmocka_unit_test(test_missing_files),
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_synonyms),
+		cmocka_unit_test(test_bad_synonyms),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

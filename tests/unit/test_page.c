@@ -389,20 +389,53 @@ t_slip(void **state)
 	ticket_of(&t);
 	buf_init(&b, PAGE_MAX);
 	assert_int_equal(page_slip(pages, &b, &t,
-	    "http://127.0.0.1:8080/s/AbC123", "ABCDE-FGHJK", svg), 0);
+	    "http://127.0.0.1:8080/s/AbC123", "ABCDE-FGHJK", svg, 58), 0);
 	assert_has(b.data, "ABCDE-FGHJK");
 	assert_has(b.data, svg);
-	assert_has(b.data, "http://127.0.0.1:8080/s/AbC123");
-	assert_has(b.data, "@page");
+	/* The full address only in the QR: the short one in the text. */
+	assert_null(strstr(b.data, "/s/AbC123"));
+	assert_has(b.data, "127.0.0.1:8080/c<");
+	assert_has(b.data, "@page{size:58mm ");
 	assert_has(b.data, "48mm");
-	assert_has(b.data, "@media print");
-	assert_has(b.data, "Quét mã QR để đánh giá mức độ hài lòng");
+	assert_has(b.data, "Ông/Bà");
+	assert_null(strstr(b.data, "bạn"));
+	assert_has(b.data, "lang=\"km\">សូមលោកអ្នក");
 	assert_has_html(b.data, name_in(&catalog_procedure(cat, t.procedure,
 	    strlen(t.procedure))->name, LANG_VI));
 	assert_has_html(b.data, unit_of(&t)->name.s[LANG_VI]);
 	assert_has(b.data, "/2026");
+	assert_has(b.data, "Hạn đánh giá");
 	assert_null(strstr(b.data, "<script"));
+	buf_reset(&b);
+	assert_int_equal(page_slip(pages, &b, &t,
+	    "https://hl.example.vn/s/AbC123", "ABCDE-FGHJK", svg, 80), 0);
+	assert_has(b.data, "@page{size:80mm ");
+	assert_has(b.data, ">hl.example.vn/c<");
+	buf_reset(&b);
+	assert_int_equal(page_slip(pages, &b, &t,
+	    "https://hl.example.vn/s/AbC123", "ABCDE-FGHJK", svg, 57), -1);
 	buf_clear(&b);
+}
+
+/* A longer name makes a longer page, and no page nears A4's 297 mm. */
+static void
+t_slip_height(void **state)
+{
+	char	 longname[600];
+	int	 a, b, c;
+
+	(void)state;
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	a = page_slip_height(58, "Đăng ký khai sinh", "Phường Cái Khế",
+	    "hl.example.vn/c");
+	b = page_slip_height(58, longname, "Phường Cái Khế",
+	    "hl.example.vn/c");
+	c = page_slip_height(80, "Đăng ký khai sinh", "Phường Cái Khế",
+	    "hl.example.vn/c");
+	assert_true(a > 80 && a < 200);
+	assert_true(b > a + 50);
+	assert_true(c > 80 && c < 200);
 }
 
 static void
@@ -557,6 +590,7 @@ main(void)
 		cmocka_unit_test(t_survey_unknown_codes),
 		cmocka_unit_test(t_messages),
 		cmocka_unit_test(t_slip),
+		cmocka_unit_test(t_slip_height),
 		cmocka_unit_test(t_home),
 		cmocka_unit_test(t_init_errors),
 	};
