@@ -96,7 +96,7 @@
 			input.addEventListener("change", function () {
 				chosen = p.code;
 			});
-			var label = el("label", "opt");
+			var label = el("label", "proc");
 			label.htmlFor = id;
 			var span = el("span", "", p.name + " ");
 			span.appendChild(el("span", "code", "(" + p.code + ")"));
