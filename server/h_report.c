@@ -276,8 +276,8 @@ h_signin_render(struct req *r, unsigned status, const char *next,
 
 	h_tpl_dir(r, dir, sizeof(dir));
 	ctx = json_pack("{s:s,s:b,s:b}", "next",
-	    next != NULL && h_next_ok(next, strlen(next)) ? next :
-	    "/reports/monthly", "error", error, "forbidden", status == 403);
+	    next != NULL && h_next_ok(next, strlen(next)) ? next : "",
+	    "error", error, "forbidden", status == 403);
 	buf_reset(&r->out);
 	if (tpl_load(dir, &ts, why, sizeof(why)) == -1 ||
 	    (tp = tpl_get(ts, "signin")) == NULL ||
@@ -379,8 +379,11 @@ h_signin_post(struct req *r)
 	snprintf(r->cookie, sizeof(r->cookie), "%s=%s; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, id, SESSION_TTL,
 	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
-	http_redirect(r, 303, next != NULL && h_next_ok(next, strlen(next)) ?
-	    next : "/reports/monthly");
+	/* Without a page to go back to: the page of the key's job. */
+	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
+	    h_next_ok(next, strlen(next)) ? next :
+	    (k.role & (ROLE_VIEWER | ROLE_ADMIN)) != 0 ? "/reports/monthly" :
+	    "/counter");
 	form_clear(&f);
 	return;
 bad:

@@ -123,6 +123,13 @@ def sessions_and_csrf():
             assert st == 303 and h["location"].startswith("/") and \
                 not h["location"].startswith("//") and \
                 "evil" not in h["location"], (nxt, h.get("location"))
+        # Without a page to go back to: the page of the key's job.
+        vk = add_key(s.data, "viewer")
+        for key, where in ((ck, "/counter"), (vk, "/reports/monthly")):
+            for form in ([("key", key)], [("key", key), ("next", "")]):
+                st, h, _ = s.post_form("/signin", form)
+                assert st == 303 and h["location"] == where, (
+                    form[1:], st, h.get("location"))
 
 
 @test
