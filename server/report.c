@@ -1842,6 +1842,7 @@ svg_trend(json_t *tr, json_t *row)
 	double		 pv;
 	int		 rc = 0, pen = 0;
 	char		 s[32];
+	const char	*name;
 
 	json_array_foreach(json_object_get(tr, "months"), i, m)
 		if (json_is_number(v = json_object_get(m, "percent")) &&
@@ -1858,8 +1859,12 @@ svg_trend(json_t *tr, json_t *row)
 #define TY(p)	(y0 + h - h * ((p) - lo) / (100 - lo))
 	buf_init(&b, REPORT_OUT_MAX);
 	rc |= buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %.0f %.0f\" class=\"trend\" role=\"img\">",
-	    x0 + w + 10, y0 + h + 24);
+	    "viewBox=\"0 0 %.0f %.0f\" class=\"trend\" role=\"img\" "
+	    "aria-label=\"Tỷ lệ hài lòng 12 tháng: ", x0 + w + 10, y0 + h + 24);
+	name = json_string_value(json_object_get(row, "name"));
+	if (name != NULL)
+		rc |= buf_add_html(&b, name, strlen(name));
+	rc |= buf_addstr(&b, "\">");
 	for (pv = lo; pv <= 100; pv += (100 - lo) / 2) {
 		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
 		    " y2=\"%.1f\" stroke=\"#ddd\"/>", x0, TY(pv), x0 + w,

@@ -45,10 +45,12 @@ function env() {
 
 // ------------------------------------------------------------ commands
 
-// Runs $HAILONG with args; returns {rc, out, err}.
+// Runs $HAILONG with args; returns {rc, out, err}. A generous limit: under
+// the sanitizers a dev-fill of thousands of answers takes many seconds.
 export function cli(...args) {
 	const p = spawnSync(HAILONG, args.map(String), { env: env(),
-	    encoding: "utf8", timeout: 30000, stdio: ["ignore", "pipe", "pipe"] });
+	    encoding: "utf8", timeout: 120000,
+	    stdio: ["ignore", "pipe", "pipe"] });
 	return { rc: p.status, out: p.stdout || "", err: p.stderr || "" };
 }
 

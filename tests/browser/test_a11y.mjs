@@ -1,11 +1,13 @@
-// axe-core on the kiosk (enrolment, start, a question) and the citizen's
-// survey page: no serious or critical violation.
+// axe-core on every page a person sees: the kiosk's screens, the citizen's
+// pages (start, receipt code, survey, thank-you, dead ends) in Vietnamese
+// and Khmer, the clerk's sign-in, counter page and slip, and the monthly
+// report: no serious or critical violation.
 import * as L from "./lib.mjs";
 
 const { units, procs } = L.demoCodes();
 const UNIT = units.find(u => u.includes("-")) || units[0];
 
-let srv, browser, counterKey;
+let srv, browser, counterKey, viewerKey;
 
 async function ctx(viewport) {
 	/* axe is injected as a script: our CSP would refuse it. */
@@ -39,18 +41,85 @@ L.test("kiosk: enrolment, start and question screens", async () => {
 	check(await L.axeSerious(page), "reasons");
 	await page.tap("[data-action=next]");
 	check(await L.axeSerious(page), "question");
+	await page.tap("[data-action=send-now]");
+	await L.until(() => page.evaluate(() =>
+	    document.body.dataset.screen === "confirm"), 5000, "confirm");
+	check(await L.axeSerious(page), "confirm");
+	await page.tap("[data-action=send]");
+	await L.until(() => page.evaluate(() =>
+	    document.body.dataset.screen === "thanks"), 5000, "thanks");
+	check(await L.axeSerious(page), "thanks");
 	await c.close();
 });
 
-L.test("survey page /s/<token>", async () => {
+async function ticket() {
 	const r = await srv.http("POST", "/api/v1/tickets", { procedure:
 	    procs[0], unit: UNIT }, { Authorization: `Bearer ${counterKey}` });
 	L.assert(r.status === 201, `ticket ${r.status} ${r.text}`);
-	const c = await ctx({ width: 390, height: 844 });
+	return r.json;
+}
+
+L.test("citizen pages in Vietnamese and Khmer", async () => {
+	for (const lang of ["vi", "km"]) {
+		const c = await ctx({ width: 360, height: 640 });
+		const page = await c.newPage();
+		const at = async (p, what, status = [200]) => {
+			const resp = await page.goto(srv.url(p));
+			L.assert(status.includes(resp.status()),
+			    `${what} ${lang}: ${resp.status()}`);
+			check(await L.axeSerious(page), `${what} ${lang}`);
+		};
+		await at(`/?lang=${lang}`, "start");
+		await at(`/c?lang=${lang}`, "receipt code form");
+		await at(`/c?code=ZZZZZ-ZZZZZ&lang=${lang}`, "wrong code", [400, 404]);
+		await at(`/c?code=AB&lang=${lang}`, "too short a code", [400]);
+		const t = await ticket();
+		await at(`/s/${t.token}?lang=${lang}`, "survey");
+		await page.locator("label:has(input[name=overall][value='1'])")
+		    .tap();
+		await Promise.all([page.waitForNavigation(), page.locator(
+		    "button[type=submit]").first().click()]);
+		L.assert(await page.locator("main.msg-thanks").count() === 1,
+		    `no thank-you page (${lang})`);
+		check(await L.axeSerious(page), `thank-you ${lang}`);
+		await at(`/s/${t.token}?lang=${lang}`, "answered already", [409]);
+		await c.close();
+	}
+});
+
+L.test("clerk pages: sign-in, counter with a confirmation, slips",
+    async () => {
+	const c = await ctx({ width: 1366, height: 768 });
 	const page = await c.newPage();
-	const resp = await page.goto(srv.url(`/s/${r.json.token}`));
-	L.assert(resp.status() === 200, `survey ${resp.status()}`);
-	check(await L.axeSerious(page), "survey");
+	await page.goto(srv.url("/signin"));
+	check(await L.axeSerious(page), "sign-in");
+	await L.signIn(page, srv, counterKey);
+	await page.goto(srv.url("/counter"));
+	await page.waitForSelector("#procs input[type=radio]");
+	check(await L.axeSerious(page), "counter");
+	await page.locator("#procs label").first().click();
+	await page.uncheck("#autoprint");
+	await page.click("#done");
+	await page.waitForSelector("#ticket-code");
+	check(await L.axeSerious(page), "counter confirmation");
+	const t = await ticket();
+	for (const paper of ["58", "80"]) {
+		const resp = await page.goto(srv.url(
+		    `/api/v1/tickets/${t.token}/slip?width=${paper}`));
+		L.assert(resp.status() === 200, `slip ${paper}: ${
+		    resp.status()}`);
+		check(await L.axeSerious(page), `slip ${paper}`);
+	}
+	await c.close();
+});
+
+L.test("the monthly report", async () => {
+	const c = await ctx({ width: 1366, height: 768 });
+	const page = await c.newPage();
+	await L.signIn(page, srv, viewerKey);
+	const resp = await page.goto(srv.url("/reports/monthly"));
+	L.assert(resp.status() === 200, `report ${resp.status()}`);
+	check(await L.axeSerious(page), "report");
 	await c.close();
 });
 
@@ -58,6 +127,7 @@ async function main() {
 	srv = new L.Server();
 	try {
 		counterKey = L.addKey(srv.data, "counter", UNIT);
+		viewerKey = L.addKey(srv.data, "viewer");
 		await srv.start();
 		browser = await L.launch();
 	} catch (e) {
