@@ -14,8 +14,6 @@
 #include "crypto.h"
 #include "util.h"
 
-#define KEY_SECRET_BYTES	20
-#define KEY_PREFIX		"hl_"
 
 static int key_run(int, char **);
 
@@ -122,14 +120,12 @@ key_run(int argc, char **argv)
 		{ "unit", &unit }, { "config", &file }, { "id", &id },
 		{ NULL, NULL }
 	};
-	static const char b32[] = "0123456789abcdefghjkmnpqrstvwxyz";
 	struct config	 cfg;
 	struct app	 a;
 	struct wop	 op;
-	uint8_t		 raw[KEY_SECRET_BYTES];
-	char		 secret[sizeof(KEY_PREFIX) + KEY_SECRET_BYTES * 8 / 5 + 1];
+	char		 secret[KEY_SECRET_LEN + 1];
 	char		 why[512], idhex[KEY_ID_LEN * 2 + 1];
-	size_t		 i, n;
+	size_t		 n;
 	int		 r, rc = 1;
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -196,18 +192,7 @@ key_run(int argc, char **argv)
 	op.u.key.key.created = now_sec();
 	strlcpy(op.u.key.key.name, name, sizeof(op.u.key.key.name));
 
-	crypto_random(raw, sizeof(raw));
-	strlcpy(secret, KEY_PREFIX, sizeof(secret));
-	n = strlen(secret);
-	for (i = 0; i < KEY_SECRET_BYTES * 8 / 5; i++) {
-		size_t	 bit = i * 5, byte = bit / 8, sh = bit % 8;
-		unsigned v = (unsigned)raw[byte] << 8 |
-		    (byte + 1 < sizeof(raw) ? raw[byte + 1] : 0);
-
-		secret[n++] = b32[(v >> (11 - sh)) & 31];
-	}
-	secret[n] = '\0';
-	crypto_sha256(secret, n, op.u.key.hash);
+	key_secret_new(secret, op.u.key.hash);
 	if (writer_run(a.w, &op) != HL_OK)
 		fprintf(stderr, "hailong: key: cannot store the key\n");
 	else {
@@ -220,7 +205,6 @@ key_run(int argc, char **argv)
 		printf("%s\n", secret);
 		rc = 0;
 	}
-	crypto_zero(raw, sizeof(raw));
 	crypto_zero(secret, sizeof(secret));
 	app_close(&a);
 	return (rc);

@@ -82,7 +82,6 @@ void	 h_signout(struct req *);
 #define KIOSK_SILENCE_SEC	5	/* past a request's due: an outage */
 #define WAIT_SLACK_SEC		10
 #define ANSWER_AGE_MAX		(7 * 86400)
-#define KIOSK_SECRET_BYTES	20
 void	 h_kiosk_static(struct req *);
 void	 h_survey_def(struct req *);
 void	 h_kiosk_enrol(struct req *);

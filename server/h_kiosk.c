@@ -23,10 +23,6 @@
 #include "pair.h"
 #include "util.h"
 
-#define KIOSK_KEY_PREFIX	"hl_"
-#define KIOSK_SECRET_LEN	(sizeof(KIOSK_KEY_PREFIX) - 1 + \
-	    KIOSK_SECRET_BYTES * 8 / 5)
-
 /* The survey's definition, rendered on first use. */
 static pthread_mutex_t	 def_mu = PTHREAD_MUTEX_INITIALIZER;
 static char		*def_json;
@@ -194,7 +190,7 @@ static void
 h_kiosk_enrolled(struct req *r)
 {
 	const struct apikey	*k = &r->op.u.enrol.key;
-	char			 secret[KIOSK_SECRET_LEN + 1];
+	char			 secret[KEY_SECRET_LEN + 1];
 
 	switch (r->op.rc) {
 	case HL_OK:
@@ -224,11 +220,8 @@ out:
 void
 h_kiosk_enrol(struct req *r)
 {
-	static const char b32[] = "0123456789abcdefghjkmnpqrstvwxyz";
 	struct enrol_req	 rq;
-	uint8_t			 raw[KIOSK_SECRET_BYTES];
-	char			 secret[KIOSK_SECRET_LEN + 1], why[200];
-	size_t			 i, n;
+	char			 secret[KEY_SECRET_LEN + 1], why[200];
 
 	if (http_auth_blocked(r, LIMIT_CODE))
 		return;
@@ -240,21 +233,9 @@ h_kiosk_enrol(struct req *r)
 		http_fail(r, 422, "code: want XXXX-XXXX");
 		return;
 	}
-	crypto_random(raw, sizeof(raw));
-	strlcpy(secret, KIOSK_KEY_PREFIX, sizeof(secret));
-	n = strlen(secret);
-	for (i = 0; i < KIOSK_SECRET_BYTES * 8 / 5; i++) {
-		size_t	 bit = i * 5, byte = bit / 8, sh = bit % 8;
-		unsigned v = (unsigned)raw[byte] << 8 |
-		    (byte + 1 < sizeof(raw) ? raw[byte + 1] : 0);
-
-		secret[n++] = b32[(v >> (11 - sh)) & 31];
-	}
-	secret[n] = '\0';
-	crypto_zero(raw, sizeof(raw));
+	key_secret_new(secret, r->op.u.enrol.key_hash);
 	r->op.kind = WOP_ENROL;
 	r->op.u.enrol.created = now_sec();
-	crypto_sha256(secret, n, r->op.u.enrol.key_hash);
 	/* The body is parsed: it keeps the secret for the continuation. */
 	buf_reset(&r->body);
 	if (buf_addstr(&r->body, secret) == -1) {

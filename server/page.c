@@ -105,8 +105,9 @@ static const char *const page_mouths[SURVEY_LEVELS] = {
 	"M9 19q7 8 14 0"	/* big smile */
 };
 
+/* Every page the server renders: all compiled at start, none per request. */
 static const char *const page_templates[] = {
-	"survey", "message", "slip", "home"
+	"survey", "message", "slip", "home", "report", "signin", "counter"
 };
 
 struct strings_load {
@@ -332,6 +333,12 @@ page_text(const struct pages *p, enum lang l, const char *key)
 		l = LANG_VI;
 	s = json_string_value(json_object_get(p->str[l], key));
 	return (s != NULL ? s : "");
+}
+
+const struct tpl *
+page_tpl(const struct pages *p, const char *name)
+{
+	return (tpl_get(p->ts, name));
 }
 
 void

@@ -22,12 +22,19 @@
 #define PAGE_CODE_SHOWN		16	/* characters of a typed code shown back */
 
 struct pages;
+struct tpl;
 
 /* Loads templates from tpl_dir and its strings.ini; 0 or -1 with why. */
 int	 page_init(struct pages **, const char *tpl_dir,
 	    const struct survey *, const struct catalog *,
 	    char *why, size_t whylen);
 void	 page_free(struct pages *);
+
+/*
+ * A template compiled by page_init (any of templates/, e.g. "report",
+ * "signin", "counter"), or NULL; lives as long as the pages.
+ */
+const struct tpl *page_tpl(const struct pages *, const char *name);
 
 /*
  * One interface text of strings.ini in lang ("" when key is unknown);

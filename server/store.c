@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base32.h"
 #include "crypto.h"
 #include "store.h"
 #include "store_priv.h"
@@ -456,15 +457,12 @@ idem_decode(const uint8_t *in, size_t len, struct idem *im)
 	return (0);
 }
 
-static const char enrol_b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 int
 enrol_code_hash(const char *s, size_t len, uint8_t out[32])
 {
 	char		 canon[ENROL_CODE_CHARS];
-	const char	*p;
 	size_t		 i, n = 0;
-	int		 c;
+	int		 c, v;
 
 	if (len > 2 * ENROL_CODE_LEN)
 		return (-1);
@@ -472,16 +470,10 @@ enrol_code_hash(const char *s, size_t len, uint8_t out[32])
 		c = (unsigned char)s[i];
 		if (c == '-' || c == ' ')
 			continue;
-		if (c >= 'a' && c <= 'z')
-			c -= 'a' - 'A';
-		if (c == 'I' || c == 'L')
-			c = '1';
-		else if (c == 'O')
-			c = '0';
-		if (c == '\0' || (p = strchr(enrol_b32, c)) == NULL ||
+		if ((v = b32_val((unsigned char)c)) == -1 ||
 		    n == ENROL_CODE_CHARS)
 			return (-1);
-		canon[n++] = *p;
+		canon[n++] = b32_sym(v);
 	}
 	if (n != ENROL_CODE_CHARS)
 		return (-1);
@@ -499,7 +491,7 @@ enrol_code_new(char out[ENROL_CODE_LEN + 1])
 	for (i = 0; i < ENROL_CODE_CHARS; i++) {
 		if (i == ENROL_CODE_CHARS / 2)
 			out[j++] = '-';
-		out[j++] = enrol_b32[raw[i] & 31];
+		out[j++] = b32_sym(raw[i]);
 	}
 	out[j] = '\0';
 	crypto_zero(raw, sizeof(raw));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base32.h"
 #include "crypto.h"
 #include "token.h"
 #include "util.h"
@@ -19,55 +20,18 @@
  * path, including the file buffer and failed loads.
  */
 
-static const char	 b32_alpha[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/* Crockford values of 'A'..'Z'; -1: U, kept out so no word is spelt. */
-static const signed char b32_letter[26] = {
-	10, 11, 12, 13, 14, 15, 16, 17, 1, 18, 19, 1, 20,
-	21, 0, 22, 23, 24, 25, 26, -1, 27, 28, 29, 30, 31
-};
-
-/* Value of a Crockford symbol, any case, look-alikes mapped; -1 if none. */
-static int
-b32_val(unsigned char c)
+void
+key_secret_new(char out[KEY_SECRET_LEN + 1], uint8_t hash[32])
 {
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'z')
-		c = c - 'a' + 'A';
-	if (c < 'A' || c > 'Z')
-		return (-1);
-	return (b32_letter[c - 'A']);
-}
+	uint8_t	 raw[KEY_SECRET_BYTES];
+	size_t	 n = sizeof(KEY_PREFIX) - 1;
 
-/* Writes the first nsym * 5 bits of in as nsym symbols. */
-static void
-b32_encode(const uint8_t *in, size_t nsym, char *out)
-{
-	size_t	 i, bit, j;
-	int	 v;
-
-	for (i = 0; i < nsym; i++) {
-		v = 0;
-		for (j = 0; j < 5; j++) {
-			bit = i * 5 + j;
-			v = (v << 1) | ((in[bit / 8] >> (7 - bit % 8)) & 1);
-		}
-		out[i] = b32_alpha[v];
-	}
-}
-
-/* Sets 5 bits at symbol position i of out (zeroed by the caller). */
-static void
-b32_put(uint8_t *out, size_t i, int v)
-{
-	size_t	 bit, j;
-
-	for (j = 0; j < 5; j++) {
-		bit = i * 5 + j;
-		if (v & (0x10 >> j))
-			out[bit / 8] |= 0x80 >> (bit % 8);
-	}
+	crypto_random(raw, sizeof(raw));
+	memcpy(out, KEY_PREFIX, n);
+	b32_encode(raw, KEY_SECRET_BYTES * 8 / 5, out + n, B32_LOWER);
+	out[KEY_SECRET_LEN] = '\0';
+	crypto_zero(raw, sizeof(raw));
+	crypto_sha256(out, KEY_SECRET_LEN, hash);
 }
 
 static int
@@ -111,7 +75,7 @@ token_encode(const struct keyring *kr, uint8_t kid,
 	memcpy(raw, id, TICKET_ID_LEN);
 	raw[TICKET_ID_LEN] = kid;
 	memcpy(raw + TICKET_ID_LEN + 1, tag, TOKEN_TAG_LEN);
-	b32_encode(raw, TOKEN_LEN, out);
+	b32_encode(raw, TOKEN_LEN, out, B32_UPPER);
 	out[TOKEN_LEN] = '\0';
 }
 
@@ -156,7 +120,7 @@ token_canon(const char *s, size_t len, char out[TOKEN_LEN + 1])
 	for (i = 0; i < TOKEN_LEN; i++) {
 		if ((v = b32_val((unsigned char)s[i])) == -1)
 			return (-1);
-		out[i] = b32_alpha[v];
+		out[i] = b32_sym(v);
 	}
 	out[TOKEN_LEN] = '\0';
 	return (0);
@@ -167,7 +131,7 @@ token_code(const uint8_t id[TICKET_ID_LEN], char out[CODE_LEN + 1])
 {
 	char	 sym[CODE_CHARS];
 
-	b32_encode(id, CODE_CHARS, sym);
+	b32_encode(id, CODE_CHARS, sym, B32_UPPER);
 	memcpy(out, sym, CODE_CHARS / 2);
 	out[CODE_CHARS / 2] = '-';
 	memcpy(out + CODE_CHARS / 2 + 1, sym + CODE_CHARS / 2, CODE_CHARS / 2);

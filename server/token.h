@@ -32,6 +32,9 @@
 #define KEYRING_MAX	16
 #define KEY_LEN		32
 #define KEYRING_FILE_MAX 65536	/* bytes of server.key, comments included */
+#define KEY_PREFIX	"hl_"
+#define KEY_SECRET_BYTES 20	/* random bytes of an API key */
+#define KEY_SECRET_LEN	(sizeof(KEY_PREFIX) - 1 + KEY_SECRET_BYTES * 8 / 5)
 
 struct keyring {
 	size_t	 n;
@@ -49,6 +52,13 @@ struct keyring {
 int	 keyring_load(const char *path, struct keyring *,
 	    char *why, size_t whylen);
 void	 keyring_clear(struct keyring *);	/* zeroizes */
+
+/*
+ * A new API key (counter, viewer, admin or kiosk): KEY_PREFIX and
+ * KEY_SECRET_BYTES random bytes in lower-case base32, and its SHA-256,
+ * which is all the store keeps.
+ */
+void	 key_secret_new(char out[KEY_SECRET_LEN + 1], uint8_t hash[32]);
 
 /* Writes TOKEN_LEN upper-case characters and a NUL to out. */
 void	 token_encode(const struct keyring *, uint8_t kid,
