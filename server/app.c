@@ -122,6 +122,21 @@ app_close(struct app *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void
+app_answer_prepare(const struct app *a, struct response *rs,
+    enum channel ch, enum lang l, const char *comment, size_t comment_len)
+{
+	rs->channel = ch;
+	strlcpy(rs->survey, a->sv->id, sizeof(rs->survey));
+	rs->survey_version = a->sv->version;
+	strlcpy(rs->lang, lang_code(l), sizeof(rs->lang));
+	if (comment_len >= sizeof(rs->comment))
+		comment_len = sizeof(rs->comment) - 1;
+	rs->comment_len = comment_len;
+	memcpy(rs->comment, comment, comment_len);
+	rs->comment[comment_len] = '\0';
+}
+
 enum hl_rc
 app_ticket_prepare(struct app *a, const struct ticket_req *rq,
     struct wop *op, char *why, size_t whylen)

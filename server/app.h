@@ -27,6 +27,12 @@ struct app {
 	struct survey	*sv;
 	struct catalog	*cat;
 	struct pages	*pg;
+	/* While a server runs (h_state.c): each with its own lock. */
+	struct sessions	*sessions;
+	struct pair	*pair;
+	struct kiosk_guards *guards;
+	char		*units_json;	/* GET /api/v1/units */
+	char		*procs_json;	/* GET /api/v1/procedures */
 };
 
 enum app_parts {
@@ -52,6 +58,14 @@ void	 app_close(struct app *);
  */
 enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
 	    struct wop *op, char *why, size_t whylen);
+/*
+ * What every channel's answer holds alike, filled the same way for the
+ * phone and the kiosk: the channel, the survey and its version, the
+ * language and the comment (cut to what a response holds). The caller
+ * sets the ticket or unit, the time and the answers.
+ */
+void	 app_answer_prepare(const struct app *, struct response *,
+	    enum channel, enum lang, const char *comment, size_t comment_len);
 /* Token, short code and survey URL of a stored ticket. */
 void	 app_ticket_refs(const struct app *, const struct ticket *,
 	    char token[TOKEN_LEN + 1], char code[CODE_LEN + 1],

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "h.h"
 #include "http.h"
 #include "util.h"
 
@@ -77,7 +78,12 @@ serve_run(int argc, char **argv)
 	if (app_open(&a, &cfg, APP_STORE | APP_WRITER | APP_SCHEMA |
 	    APP_PAGES | APP_CREATE, why, sizeof(why)) == -1)
 		fatal("%s", why);
+	if (h_state_init(&a) == -1) {
+		app_close(&a);
+		fatal("cannot set up the server's memory");
+	}
 	if (http_start(&h, &a, &port, why, sizeof(why)) == -1) {
+		h_state_free(&a);
 		app_close(&a);
 		fatal("%s", why);
 	}
@@ -96,7 +102,10 @@ serve_run(int argc, char **argv)
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;
 	log_info("signal %d: stopping", sig);
+	/* Long polls would hold the server's stop for up to 30 s. */
+	h_state_stop(&a);
 	http_stop(h);
+	h_state_free(&a);
 	app_close(&a);
 	log_info("stopped");
 	return (0);

@@ -30,11 +30,12 @@ void	 h_units(struct req *);
 void	 h_procedures(struct req *);
 void	 h_healthz(struct req *);
 
-/* h_report.c: monthly reports; sign-in and sign-out of browsers. */
+/* h_report.c: monthly reports. */
 void	 h_report_html(struct req *);
 void	 h_report_json(struct req *);
 void	 h_report_csv(struct req *);
 void	 h_report_xlsx(struct req *);
+/* h_signin.c: sign-in and sign-out of browsers. */
 void	 h_signin_show(struct req *);
 void	 h_signin_post(struct req *);
 void	 h_signout(struct req *);
@@ -92,6 +93,20 @@ void	 h_kiosk_status(struct req *);
 /* h_counter.c: the counter page and the ESC/POS slip. */
 void	 h_counter_page(struct req *);
 void	 h_ticket_escpos(struct req *);
+
+/*
+ * What the handlers keep in memory while a server runs (sessions, the
+ * kiosks' pairing and guards, the catalogue as JSON), in struct app:
+ * made by whoever serves, before the first request, and freed after the
+ * last; h_state_stop() first releases the kiosks' long polls.
+ */
+int	 h_state_init(struct app *);
+void	 h_state_stop(struct app *);
+void	 h_state_free(struct app *);
+/* h_kiosk.c and h_meta.c: their parts of it. */
+struct kiosk_guards *h_kiosk_guards_new(void);
+void	 h_kiosk_guards_free(struct kiosk_guards *);
+int	 h_meta_render(const struct catalog *, char **units, char **procs);
 
 /*
  * A page asking for a key, for a browser that reached a page it needs to

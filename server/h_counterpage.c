@@ -9,7 +9,6 @@
  * only; a request with a Bearer key gets the page without a token (its
  * POSTs would need the key anyway).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,24 +20,6 @@
 #include "tpl.h"
 #include "util.h"
 
-static pthread_once_t	 counterpage_once = PTHREAD_ONCE_INIT;
-static struct tplset	*counterpage_ts;
-static const char	*counterpage_share;
-
-/* The templates, compiled once (the page set's own are not reachable). */
-static void
-counterpage_load(void)
-{
-	char	 dir[PATH_MAX + 16], why[256];
-	int	 n;
-
-	n = snprintf(dir, sizeof(dir), "%s/templates", counterpage_share);
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		return;
-	if (tpl_load(dir, &counterpage_ts, why, sizeof(why)) == -1)
-		counterpage_ts = NULL;
-}
-
 void
 h_counter_page(struct req *r)
 {
@@ -48,10 +29,7 @@ h_counter_page(struct req *r)
 	struct session		 ses;
 	json_t			*ctx = NULL;
 
-	counterpage_share = r->app->share;
-	pthread_once(&counterpage_once, counterpage_load);
-	if (counterpage_ts == NULL ||
-	    (t = tpl_get(counterpage_ts, "counter")) == NULL) {
+	if ((t = page_tpl(r->app->pg, "counter")) == NULL) {
 		http_fail(r, 500, "cannot load the counter page");
 		return;
 	}
@@ -63,7 +41,7 @@ h_counter_page(struct req *r)
 		    json_string(u->name.s[LANG_VI]));
 	if (r->via_session && (id = MHD_lookup_connection_value(r->conn,
 	    MHD_COOKIE_KIND, SESSION_COOKIE)) != NULL &&
-	    session_get(id, strlen(id), &ses) == 0) {
+	    session_get(r->app->sessions, id, strlen(id), &ses) == 0) {
 		json_object_set_new(ctx, "csrf", json_string(ses.csrf));
 		json_object_set_new(ctx, "who", json_string(ses.name));
 	} else if (r->has_key)

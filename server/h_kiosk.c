@@ -48,12 +48,36 @@ struct kiosk_guard {
 };
 
 
-static pthread_mutex_t	 guard_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct kiosk_guard *guards;
-static size_t		 nguards;
-static uint64_t		 guard_clock;
+/* Every kiosk key's record, the oldest touched replaced when full. */
+struct kiosk_guards {
+	pthread_mutex_t		 mu;	/* guards everything below */
+	struct kiosk_guard	*tab;	/* KIOSK_GUARD_MAX */
+	size_t			 n;
+	uint64_t		 clock;
+};
 
-static void	 h_kiosk_contact(const uint8_t key[32], int64_t hold);
+struct kiosk_guards *
+h_kiosk_guards_new(void)
+{
+	struct kiosk_guards	*kg = xcalloc(1, sizeof(*kg));
+
+	pthread_mutex_init(&kg->mu, NULL);
+	kg->tab = xcalloc(KIOSK_GUARD_MAX, sizeof(*kg->tab));
+	return (kg);
+}
+
+void
+h_kiosk_guards_free(struct kiosk_guards *kg)
+{
+	if (kg == NULL)
+		return;
+	pthread_mutex_destroy(&kg->mu);
+	free(kg->tab);
+	free(kg);
+}
+
+static void	 h_kiosk_contact(struct kiosk_guards *, const uint8_t key[32],
+		    int64_t hold);
 
 static json_t *
 h_kiosk_text(const struct text *t)
@@ -143,19 +167,9 @@ h_survey_def(struct req *r)
 static int
 h_kiosk_parse_rc(struct req *r, enum hl_rc rc, const char *why)
 {
-	switch (rc) {
-	case HL_OK:
+	if (rc == HL_OK)
 		return (0);
-	case HL_MALFORMED:
-		http_fail(r, 400, why);
-		break;
-	case HL_TOO_BIG:
-		http_fail(r, 413, why);
-		break;
-	default:
-		http_fail(r, 422, why);
-		break;
-	}
+	http_fail_why(r, rc, why);
 	return (-1);
 }
 
@@ -324,14 +338,15 @@ h_kiosk_next(struct req *r)
 		    "the kiosk with hailong kiosk add");
 		return;
 	}
-	h_kiosk_contact(r->key_hash, wait);
+	h_kiosk_contact(r->app->guards, r->key_hash, wait);
 	/* A token that does not verify matches no ticket anyway. */
 	if (seen != NULL && token_verify(store_keyring(r->app->st), seen,
 	    strlen(seen), id) == 0)
 		has_seen = 1;
 	memset(&r->op, 0, sizeof(r->op));
-	switch (pair_next(r->unit, r->counter, has_seen ? id : NULL,
-	    (int)wait, h_kiosk_park, h_kiosk_wake, r, &t)) {
+	switch (pair_next(r->app->pair, r->unit, r->counter,
+	    has_seen ? id : NULL, (int)wait, h_kiosk_park, h_kiosk_wake, r,
+	    &t)) {
 	case 1:
 		h_kiosk_ticket(r, &t);
 		return;
@@ -364,7 +379,7 @@ h_responses_stored(struct req *r)
 	if (r->op.rc != HL_OK) {
 		/* Answered on the phone first: the kiosk may stop offering it. */
 		if (r->op.rc == HL_CONFLICT)
-			pair_ticket_answered(rs->ticket);
+			pair_ticket_answered(r->app->pair, rs->ticket);
 		if (r->op.rc != HL_FULL && r->op.rc != HL_ERROR)
 			log_warn("kiosk %s: answer refused: %s", r->key_name,
 			    r->op.rc == HL_CONFLICT ? "already answered" :
@@ -374,7 +389,7 @@ h_responses_stored(struct req *r)
 		return;
 	}
 	if (rs->has_ticket)
-		pair_ticket_answered(rs->ticket);
+		pair_ticket_answered(r->app->pair, rs->ticket);
 	h_responses_reply(r, r->op.u.answer.duplicate ? 200 : 201,
 	    (enum channel)rs->channel, rs->flags);
 }
@@ -432,24 +447,22 @@ h_responses_levels(const struct survey *sv, const struct response_req *rq,
 	return (survey_check(sv, rs->answers, rs->nanswers, why, whylen));
 }
 
-/* The record of key, a new one when none; guard_mu held. */
+/* The record of key, a new one when none; the guards' lock held. */
 static struct kiosk_guard *
-h_guard_find(const uint8_t key[32], int64_t now)
+h_guard_find(struct kiosk_guards *kg, const uint8_t key[32], int64_t now)
 {
 	struct kiosk_guard	*g;
 	size_t			 i, oldest = 0;
 
-	if (guards == NULL)
-		guards = xcalloc(KIOSK_GUARD_MAX, sizeof(*guards));
-	for (i = 0; i < nguards; i++) {
-		if (memcmp(guards[i].key, key, 32) == 0) {
-			guards[i].touched = ++guard_clock;
-			return (&guards[i]);
+	for (i = 0; i < kg->n; i++) {
+		if (memcmp(kg->tab[i].key, key, 32) == 0) {
+			kg->tab[i].touched = ++kg->clock;
+			return (&kg->tab[i]);
 		}
-		if (guards[i].touched < guards[oldest].touched)
+		if (kg->tab[i].touched < kg->tab[oldest].touched)
 			oldest = i;
 	}
-	g = nguards < KIOSK_GUARD_MAX ? &guards[nguards++] : &guards[oldest];
+	g = kg->n < KIOSK_GUARD_MAX ? &kg->tab[kg->n++] : &kg->tab[oldest];
 	memset(g, 0, sizeof(*g));
 	memcpy(g->key, key, 32);
 	g->last = INT64_MIN;
@@ -458,18 +471,20 @@ h_guard_find(const uint8_t key[32], int64_t now)
 	g->until = now + KIOSK_SILENCE_SEC;
 	g->win_from = now - ANSWER_AGE_MAX;
 	g->win_to = now;
-	g->touched = ++guard_clock;
+	g->touched = ++kg->clock;
 	return (g);
 }
 
 /*
  * A request of the kiosk arrived at now; a long poll holds it for hold
- * seconds, after which the kiosk asks again at once. guard_mu held.
+ * seconds, after which the kiosk asks again at once. The guards' lock
+ * held.
  */
 static struct kiosk_guard *
-h_guard_contact(const uint8_t key[32], int64_t now, int64_t hold)
+h_guard_contact(struct kiosk_guards *kg, const uint8_t key[32], int64_t now,
+    int64_t hold)
 {
-	struct kiosk_guard	*g = h_guard_find(key, now);
+	struct kiosk_guard	*g = h_guard_find(kg, key, now);
 
 	if (now > g->until) {
 		g->win_from = g->contact;
@@ -483,16 +498,17 @@ h_guard_contact(const uint8_t key[32], int64_t now, int64_t hold)
 }
 
 static void
-h_kiosk_contact(const uint8_t key[32], int64_t hold)
+h_kiosk_contact(struct kiosk_guards *kg, const uint8_t key[32], int64_t hold)
 {
-	pthread_mutex_lock(&guard_mu);
-	h_guard_contact(key, now_sec(), hold);
-	pthread_mutex_unlock(&guard_mu);
+	pthread_mutex_lock(&kg->mu);
+	h_guard_contact(kg, key, now_sec(), hold);
+	pthread_mutex_unlock(&kg->mu);
 }
 
 /*
  * The date of an answer that waited in the kiosk's queue, by the server's
- * clock (h.h); *fits is 0 when the wait was not taken. guard_mu held.
+ * clock (h.h); *fits is 0 when the wait was not taken. The guards' lock
+ * held.
  */
 static int64_t
 h_guard_date(const struct kiosk_guard *g, int64_t now, int64_t waited,
@@ -512,7 +528,7 @@ h_guard_date(const struct kiosk_guard *g, int64_t now, int64_t waited,
 /*
  * The walk-in guard on the answer's server date: -1 to ignore the rating,
  * else 0 with *suspect. The retry of the kiosk's last walk-in passes:
- * the writer dedups it. guard_mu held.
+ * the writer dedups it. The guards' lock held.
  */
 static int
 h_guard_walkin(struct kiosk_guard *g, const struct response_req *rq,
@@ -569,8 +585,7 @@ h_responses_post(struct req *r)
 	rc = json_in_response(r->body.data != NULL ? r->body.data : "",
 	    r->body.len, rq, why, sizeof(why));
 	if (rc != HL_OK) {
-		h_kiosk_refuse(r, rc == HL_MALFORMED ? 400 : rc == HL_TOO_BIG ?
-		    413 : 422, why);
+		h_kiosk_refuse(r, http_rc_status(rc), why);
 		goto out;
 	}
 	if (!r->has_key) {
@@ -589,7 +604,7 @@ h_responses_post(struct req *r)
 	idem_hash(r->key_hash, rq->idem, rq->idem_len, ih);
 	switch (store_idem_get(r->app->st, ih, &im)) {
 	case HL_OK:
-		h_kiosk_contact(r->key_hash, 0);
+		h_kiosk_contact(r->app->guards, r->key_hash, 0);
 		h_responses_reply(r, 200, (enum channel)im.channel, im.flags);
 		goto out;
 	case HL_NOT_FOUND:
@@ -621,7 +636,7 @@ h_responses_post(struct req *r)
 			goto out;
 		}
 		if (t.state == TICKET_ANSWERED) {
-			pair_ticket_answered(t.id);
+			pair_ticket_answered(r->app->pair, t.id);
 			h_kiosk_refuse(r, 409, "already answered");
 			goto out;
 		}
@@ -644,14 +659,14 @@ h_responses_post(struct req *r)
 	}
 
 	/* Dated by the server's clock, checked, guarded: one lock. */
-	pthread_mutex_lock(&guard_mu);
-	g = h_guard_contact(r->key_hash, now, 0);
+	pthread_mutex_lock(&r->app->guards->mu);
+	g = h_guard_contact(r->app->guards, r->key_hash, now, 0);
 	rs->answered = h_guard_date(g, now, rq->waited, &fits);
 	if (rs->has_ticket && rs->answered < issued)
 		rs->answered = issued;
 	closes = month_closes(month_of(rs->answered));
 	if (closes == -1 || now >= closes) {
-		pthread_mutex_unlock(&guard_mu);
+		pthread_mutex_unlock(&r->app->guards->mu);
 		snprintf(why, sizeof(why), "waited: the answer's month "
 		    "(%06u) is closed", (unsigned)month_of(rs->answered));
 		h_kiosk_refuse(r, 422, why);
@@ -663,19 +678,14 @@ h_responses_post(struct req *r)
 		else if (suspect || !fits)
 			rs->flags |= RESPONSE_SUSPECT;
 	}
-	pthread_mutex_unlock(&guard_mu);
+	pthread_mutex_unlock(&r->app->guards->mu);
 	if (ignored) {
 		http_reply_json(r, 200, "{\"status\":\"ignored\"}");
 		r->no_store = 1;
 		goto out;
 	}
-	strlcpy(rs->survey, r->app->sv->id, sizeof(rs->survey));
-	rs->survey_version = r->app->sv->version;
-	strlcpy(rs->lang, lang_code(rq->lang >= 0 ? (enum lang)rq->lang :
-	    LANG_VI), sizeof(rs->lang));
-	rs->comment_len = rq->comment_len;
-	memcpy(rs->comment, rq->comment, rq->comment_len);
-	rs->comment[rs->comment_len] = '\0';
+	app_answer_prepare(r->app, rs, rs->channel, rq->lang >= 0 ?
+	    (enum lang)rq->lang : LANG_VI, rq->comment, rq->comment_len);
 	r->op.u.answer.has_idem = 1;
 	memcpy(r->op.u.answer.idem, ih, sizeof(ih));
 	http_submit(r, h_responses_stored);
@@ -690,13 +700,13 @@ h_kiosk_status_done(struct req *r)
 
 	switch (r->op.rc) {
 	case HL_OK:
-		pthread_mutex_lock(&guard_mu);
-		g = h_guard_find(r->key_hash, now_sec());
+		pthread_mutex_lock(&r->app->guards->mu);
+		g = h_guard_find(r->app->guards, r->key_hash, now_sec());
 		g->reported = 1;
 		g->queued = r->op.u.kstatus.queued;
 		g->refused = r->op.u.kstatus.refused;
 		g->held = r->op.u.kstatus.held;
-		pthread_mutex_unlock(&guard_mu);
+		pthread_mutex_unlock(&r->app->guards->mu);
 		break;
 	case HL_NOT_FOUND:
 		http_fail(r, 401, "this kiosk key is revoked");
@@ -725,11 +735,11 @@ h_kiosk_status(struct req *r)
 		http_fail(r, 401, "a kiosk key is needed");
 		return;
 	}
-	pthread_mutex_lock(&guard_mu);
-	g = h_guard_contact(r->key_hash, now_sec(), 0);
+	pthread_mutex_lock(&r->app->guards->mu);
+	g = h_guard_contact(r->app->guards, r->key_hash, now_sec(), 0);
 	same = g->reported && g->queued == (uint32_t)rq.queued &&
 	    g->refused == (uint32_t)rq.refused && g->held == (uint32_t)rq.held;
-	pthread_mutex_unlock(&guard_mu);
+	pthread_mutex_unlock(&r->app->guards->mu);
 	if (same) {		/* nothing new: no write */
 		h_kiosk_nothing(r);
 		return;

@@ -1,10 +1,9 @@
 /*
  * h_meta.c: the unit tree and the procedure catalogue as JSON, for the
  * one-stop software and the counter page; the health check.
- * Trap: both lists are fixed after start, so each is rendered once and
- * served from memory.
+ * Trap: both lists are fixed after start, so each is rendered once, by
+ * h_state_init, and served from memory.
  */
-#include <pthread.h>
 #include <sys/statvfs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +13,6 @@
 #include "h.h"
 #include "util.h"
 
-static pthread_once_t	 meta_once = PTHREAD_ONCE_INIT;
-static char		*meta_units;
-static char		*meta_procs;
-static struct catalog	*meta_cat;
 
 static json_t *
 meta_names(const struct text *t)
@@ -31,26 +26,26 @@ meta_names(const struct text *t)
 	return (o);
 }
 
-static void
-meta_render(void)
+int
+h_meta_render(const struct catalog *cat, char **units, char **procs)
 {
 	json_t	*a, *al;
 	size_t	 i, j;
 
 	a = json_array();
-	for (i = 0; i < meta_cat->nunits; i++) {
-		const struct unit *u = &meta_cat->units[i];
+	for (i = 0; i < cat->nunits; i++) {
+		const struct unit *u = &cat->units[i];
 
 		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:i, s:o}",
 		    "code", u->code, "parent", u->parent[0] != '\0' ?
 		    u->parent : NULL, "kind", u->kind, "depth", u->depth,
 		    "name", meta_names(&u->name)));
 	}
-	meta_units = json_dumps(a, JSON_COMPACT);
+	*units = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	a = json_array();
-	for (i = 0; i < meta_cat->nprocs; i++) {
-		const struct procedure *p = &meta_cat->procs[i];
+	for (i = 0; i < cat->nprocs; i++) {
+		const struct procedure *p = &cat->procs[i];
 
 		al = json_array();
 		for (j = 0; j < p->naliases; j++)
@@ -59,32 +54,22 @@ meta_render(void)
 		    "code", p->code, "sector", p->sector,
 		    "name", meta_names(&p->name), "aliases", al));
 	}
-	meta_procs = json_dumps(a, JSON_COMPACT);
+	*procs = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
+	return (*units != NULL && *procs != NULL ? 0 : -1);
 }
 
-static void
-meta_reply(struct req *r, char **which)
-{
-	meta_cat = r->app->cat;
-	pthread_once(&meta_once, meta_render);
-	if (*which == NULL) {
-		http_fail(r, 500, "internal error");
-		return;
-	}
-	http_reply_json(r, 200, *which);
-}
 
 void
 h_units(struct req *r)
 {
-	meta_reply(r, &meta_units);
+	http_reply_json(r, 200, r->app->units_json);
 }
 
 void
 h_procedures(struct req *r)
 {
-	meta_reply(r, &meta_procs);
+	http_reply_json(r, 200, r->app->procs_json);
 }
 
 void

@@ -92,7 +92,7 @@ h_survey_stored(struct req *r)
 		http_fail_rc(r, r->op.rc);
 		return;
 	}
-	pair_ticket_answered(rs->ticket);
+	pair_ticket_answered(r->app->pair, rs->ticket);
 	overall = h_survey_overall(r->app->sv, rs->answers, rs->nanswers);
 	/* A low rating gets the unit's contact: the ticket says which. */
 	memset(&t, 0, sizeof(t));
@@ -180,17 +180,12 @@ h_survey_answer(struct req *r)
 	r->op.kind = WOP_ANSWER;
 	rs->has_ticket = 1;
 	memcpy(rs->ticket, t.id, sizeof(rs->ticket));
-	rs->channel = CHANNEL_QR;
 	rs->answered = now_sec();
-	strlcpy(rs->survey, sv->id, sizeof(rs->survey));
-	rs->survey_version = sv->version;
-	strlcpy(rs->lang, lang_code(r->lang), sizeof(rs->lang));
 	rs->nanswers = r->sf.nanswers;
 	memcpy(rs->answers, r->sf.answers,
 	    r->sf.nanswers * sizeof(rs->answers[0]));
-	rs->comment_len = r->sf.comment_len;
-	memcpy(rs->comment, r->sf.comment, r->sf.comment_len);
-	rs->comment[rs->comment_len] = '\0';
+	app_answer_prepare(r->app, rs, CHANNEL_QR, r->lang, r->sf.comment,
+	    r->sf.comment_len);
 	http_submit(r, h_survey_stored);
 }
 

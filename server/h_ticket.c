@@ -54,7 +54,7 @@ h_ticket_issued(struct req *r)
 		return;
 	}
 	/* A kiosk waiting at this counter gets the ticket. */
-	pair_ticket_issued(t);
+	pair_ticket_issued(r->app->pair, t);
 	app_ticket_refs(r->app, t, token, code, url);
 	format_time(t->expires, exp);
 	o = json_pack("{s:s, s:s, s:s, s:s}", "token", token, "url", url,
@@ -73,20 +73,12 @@ void
 h_ticket_issue(struct req *r)
 {
 	struct ticket_req	 rq;
+	enum hl_rc		 rc;
 	char			 why[200];
 
-	switch (json_in_ticket(r->body.data != NULL ? r->body.data : "",
-	    r->body.len, &rq, why, sizeof(why))) {
-	case HL_OK:
-		break;
-	case HL_MALFORMED:
-		http_fail(r, 400, why);
-		return;
-	case HL_TOO_BIG:
-		http_fail(r, 413, why);
-		return;
-	default:
-		http_fail(r, 422, why);
+	if ((rc = json_in_ticket(r->body.data != NULL ? r->body.data : "",
+	    r->body.len, &rq, why, sizeof(why))) != HL_OK) {
+		http_fail_why(r, rc, why);
 		return;
 	}
 	/*

@@ -26,10 +26,9 @@
 
 #include "conn.h"
 #include "crypto.h"
-#include "h.h"
+#include "app.h"
 #include "http.h"
 #include "netaddr.h"
-#include "pair.h"
 #include "route.h"
 #include "session.h"
 #include "util.h"
@@ -209,35 +208,61 @@ http_auth_failed(struct req *r, enum limit_kind kind)
 	limit_fail(r->http->limits, r->addr, kind, now_sec());
 }
 
+unsigned
+http_rc_status(enum hl_rc rc)
+{
+	switch (rc) {
+	case HL_OK:
+		return (200);
+	case HL_MALFORMED:
+		return (400);
+	case HL_NOT_FOUND:
+		return (404);
+	case HL_CONFLICT:
+		return (409);
+	case HL_GONE:
+		return (410);
+	case HL_TOO_BIG:
+		return (413);
+	case HL_INVALID:
+		return (422);
+	case HL_FULL:
+		return (503);
+	default:
+		return (500);
+	}
+}
+
+void
+http_fail_why(struct req *r, enum hl_rc rc, const char *why)
+{
+	http_fail(r, http_rc_status(rc), why);
+}
+
 void
 http_fail_rc(struct req *r, enum hl_rc rc)
 {
-	switch (rc) {
-	case HL_MALFORMED:
-		http_fail(r, 400, "malformed request");
-		break;
-	case HL_NOT_FOUND:
-		http_fail(r, 404, "not found");
-		break;
-	case HL_CONFLICT:
-		http_fail(r, 409, "already answered");
-		break;
-	case HL_GONE:
-		http_fail(r, 410, "expired");
-		break;
-	case HL_TOO_BIG:
-		http_fail(r, 413, "too large");
-		break;
-	case HL_INVALID:
-		http_fail(r, 422, "invalid values");
-		break;
-	case HL_FULL:
-		http_fail(r, 503, "storage full; try again later");
-		break;
-	default:
-		http_fail(r, 500, "storage error");
-		break;
-	}
+	static const struct {
+		unsigned	 status;
+		const char	*why;
+	} msgs[] = {
+		{ 400, "malformed request" },
+		{ 404, "not found" },
+		{ 409, "already answered" },
+		{ 410, "expired" },
+		{ 413, "too large" },
+		{ 422, "invalid values" },
+		{ 503, "storage full; try again later" },
+	};
+	unsigned	 status = http_rc_status(rc);
+	size_t		 i;
+
+	for (i = 0; i < sizeof(msgs) / sizeof(*msgs); i++)
+		if (msgs[i].status == status) {
+			http_fail(r, status, msgs[i].why);
+			return;
+		}
+	http_fail(r, 500, "storage error");
 }
 
 void
@@ -253,6 +278,37 @@ http_arg(struct req *r, const char *name)
 {
 	return (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
 	    name));
+}
+
+/* Appends "&name=value" (URL-encoded) when the argument is set. */
+void
+http_query_add(struct req *r, char *q, size_t qlen, const char *name)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const char		*v = http_arg(r, name);
+	char			 enc[HTTP_QUERY_ARG_MAX];
+	size_t			 i, n = 0;
+
+	if (v == NULL || v[0] == '\0')
+		return;
+	for (i = 0; v[i] != '\0' && n + 4 < sizeof(enc); i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.') {
+			enc[n++] = (char)c;
+			continue;
+		}
+		enc[n++] = '%';
+		enc[n++] = hex[c >> 4];
+		enc[n++] = hex[c & 15];
+	}
+	enc[n] = '\0';
+	strlcat(q, q[0] == '\0' ? "" : "&", qlen);
+	strlcat(q, name, qlen);
+	strlcat(q, "=", qlen);
+	strlcat(q, enc, qlen);
 }
 
 const char *
@@ -353,11 +409,11 @@ http_role(struct req *r, int *present)
 			return (0);
 		*present = 1;
 		/* A stale cookie (a restart, an expiry) is no attempt. */
-		if (session_get(h, strlen(h), &ses) == -1)
+		if (session_get(r->app->sessions, h, strlen(h), &ses) == -1)
 			return (-2);
 		/* A revoked key's sessions end with it. */
 		if (store_key_get(r->app->st, ses.key, &k) != HL_OK) {
-			session_end(h, strlen(h));
+			session_end(r->app->sessions, h, strlen(h));
 			return (-2);
 		}
 		r->via_session = 1;
@@ -422,8 +478,8 @@ http_dispatch(struct req *r, const char *allow)
 			http_fail(r, 403, "missing or wrong X-CSRF-Token");
 			return;
 		}
-		if (role == 0 && !r->is_api) {
-			h_signin_page(r, 401);
+		if (role == 0 && rt->denied != NULL) {
+			rt->denied(r, 401);
 			return;
 		}
 		if (role == 0) {
@@ -431,8 +487,8 @@ http_dispatch(struct req *r, const char *allow)
 			    "missing Authorization: Bearer <key>");
 			return;
 		}
-		if ((role & rt->roles) == 0 && !r->is_api) {
-			h_signin_page(r, 403);
+		if ((role & rt->roles) == 0 && rt->denied != NULL) {
+			rt->denied(r, 403);
 			return;
 		}
 		if ((role & rt->roles) == 0) {
@@ -844,8 +900,7 @@ http_stop(struct http *h)
 	 * aborts when it loses. Reads are served until the stop.
 	 */
 	atomic_store(&h->closing, 1);
-	/* Long polls would hold the inflight count for up to 30 s. */
-	pair_shutdown();
+	/* Long polls are released by whoever paired them (pair_stop). */
 	for (i = 0; i < 2000 && atomic_load(&h->inflight) > 0; i++)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);

@@ -45,7 +45,6 @@ struct req {
 	const char		*arg;		/* the path's '*' segment */
 	size_t			 arglen;
 	int			 is_api;	/* JSON errors, not pages */
-	int			 early;		/* 404/405 found on arrival */
 	int			 too_big;
 	size_t			 drained;	/* bytes past the cap */
 	int			 bad_framing;	/* Content-Lengths differ */
@@ -102,14 +101,21 @@ void	 http_reply_json(struct req *, unsigned status, const char *json);
 /* An error: JSON {"error": why} under /api/, else the message page. */
 void	 http_fail(struct req *, unsigned status, const char *why);
 /*
- * The failure of a store read or write op (rc != HL_OK): 400 malformed,
- * 404 not found, 409 conflict (already answered), 410 gone (expired),
- * 413, 422 invalid, 503 storage full, 500 otherwise.
+ * The one mapping of an outcome to an HTTP status: HL_OK 200, malformed
+ * 400, not found 404, conflict (already answered) 409, gone (expired)
+ * 410, too big 413, invalid 422, storage full 503, 500 otherwise.
  */
+unsigned http_rc_status(enum hl_rc rc);
+/* A failure (rc != HL_OK) with that status and why for the client. */
+void	 http_fail_why(struct req *, enum hl_rc rc, const char *why);
+/* The same with a generic why: for store reads and writes. */
 void	 http_fail_rc(struct req *, enum hl_rc rc);
 void	 http_redirect(struct req *, unsigned status, const char *location);
 /* A query argument (decoded by MHD) or NULL; a request header or NULL. */
 const char *http_arg(struct req *, const char *name);
+/* Appends "&name=value" to q (value URL-encoded) when ?name= is set. */
+#define HTTP_QUERY_ARG_MAX	256	/* bytes of one encoded value */
+void	 http_query_add(struct req *, char *q, size_t qlen, const char *name);
 const char *http_header(struct req *, const char *name);
 /*
  * Guessing keys, sign-ins and codes (limit.h): http_auth_blocked()

@@ -1,6 +1,7 @@
 /*
  * pair.c: pending tickets per counter, and the kiosks waiting for one;
- * one mutex, and a timer thread that ends waits at their deadline.
+ * one object per server with its mutex, and a timer thread that ends
+ * waits at their deadline.
  * Trap: a waiter is taken off the list under the lock and only then
  * woken, without it: after wake() its request may be freed at once, so
  * nothing here touches it again.
@@ -35,15 +36,16 @@ struct pair_waiter {
 	struct pair_waiter *next;
 };
 
-static pthread_mutex_t	 pair_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t	 pair_cv;
-static pthread_t	 pair_thread;
-static int		 pair_started;
-static int		 pair_stopping;
-static struct pair_slot	*pair_slots;
-static size_t		 pair_nslots;
-static struct pair_waiter *pair_waiters;
-static size_t		 pair_nwaiters;
+struct pair {
+	pthread_mutex_t	 mu;		/* guards everything below */
+	pthread_cond_t	 cv;		/* the timer's: a new waiter, a stop */
+	pthread_t	 thread;
+	int		 stopping;
+	struct pair_slot *slots;	/* PAIR_SLOTS_MAX */
+	size_t		 nslots;
+	struct pair_waiter *waiters;
+	size_t		 nwaiters;
+};
 
 static int
 ts_before(const struct timespec *a, const struct timespec *b)
@@ -68,22 +70,22 @@ pair_wake_list(struct pair_waiter *list)
 static void *
 pair_timer(void *arg)
 {
+	struct pair		*pp = arg;
 	struct pair_waiter	*w, **wp, *due;
 	struct timespec		 now, next;
 	int			 have;
 
-	(void)arg;
-	pthread_mutex_lock(&pair_mu);
-	while (!pair_stopping) {
+	pthread_mutex_lock(&pp->mu);
+	while (!pp->stopping) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		due = NULL;
 		have = 0;
-		for (wp = &pair_waiters; (w = *wp) != NULL;) {
+		for (wp = &pp->waiters; (w = *wp) != NULL;) {
 			if (!ts_before(&now, &w->deadline)) {
 				*wp = w->next;
 				w->next = due;
 				due = w;
-				pair_nwaiters--;
+				pp->nwaiters--;
 				continue;
 			}
 			if (!have || ts_before(&w->deadline, &next))
@@ -92,62 +94,41 @@ pair_timer(void *arg)
 			wp = &w->next;
 		}
 		if (due != NULL) {
-			pthread_mutex_unlock(&pair_mu);
+			pthread_mutex_unlock(&pp->mu);
 			pair_wake_list(due);
-			pthread_mutex_lock(&pair_mu);
+			pthread_mutex_lock(&pp->mu);
 			continue;
 		}
 		if (have)
-			pthread_cond_timedwait(&pair_cv, &pair_mu, &next);
+			pthread_cond_timedwait(&pp->cv, &pp->mu, &next);
 		else
-			pthread_cond_wait(&pair_cv, &pair_mu);
+			pthread_cond_wait(&pp->cv, &pp->mu);
 	}
-	pthread_mutex_unlock(&pair_mu);
+	pthread_mutex_unlock(&pp->mu);
 	return (NULL);
 }
 
-/* With the lock held. */
-static int
-pair_start(void)
-{
-	pthread_condattr_t	 ca;
-
-	if (pair_started)
-		return (0);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&pair_cv, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&pair_thread, NULL, pair_timer, NULL) != 0) {
-		pthread_cond_destroy(&pair_cv);
-		return (-1);
-	}
-	pair_started = 1;
-	return (0);
-}
-
 static struct pair_slot *
-pair_slot(const char *unit, const char *counter, int create)
+pair_slot(struct pair *pp, const char *unit, const char *counter,
+    int create)
 {
 	struct pair_slot	*s;
 	size_t			 i, oldest = 0;
 
-	for (i = 0; i < pair_nslots; i++) {
-		s = &pair_slots[i];
+	for (i = 0; i < pp->nslots; i++) {
+		s = &pp->slots[i];
 		if (strcmp(s->unit, unit) == 0 &&
 		    strcmp(s->counter, counter) == 0)
 			return (s);
-		if (s->offered < pair_slots[oldest].offered)
+		if (s->offered < pp->slots[oldest].offered)
 			oldest = i;
 	}
 	if (!create)
 		return (NULL);
-	if (pair_slots == NULL)
-		pair_slots = xcalloc(PAIR_SLOTS_MAX, sizeof(*pair_slots));
-	if (pair_nslots < PAIR_SLOTS_MAX)
-		s = &pair_slots[pair_nslots++];
+	if (pp->nslots < PAIR_SLOTS_MAX)
+		s = &pp->slots[pp->nslots++];
 	else
-		s = &pair_slots[oldest];	/* the stalest counter goes */
+		s = &pp->slots[oldest];	/* the stalest counter goes */
 	memset(s, 0, sizeof(*s));
 	strlcpy(s->unit, unit, sizeof(s->unit));
 	strlcpy(s->counter, counter, sizeof(s->counter));
@@ -165,19 +146,19 @@ pair_offerable(const struct pair_slot *s, const uint8_t *seen, int64_t now)
 }
 
 void
-pair_ticket_issued(const struct ticket *t)
+pair_ticket_issued(struct pair *pp, const struct ticket *t)
 {
 	struct pair_slot	*s;
 	struct pair_waiter	*w, **wp, *due = NULL;
 
 	if (t->counter[0] == '\0' || t->state != TICKET_OPEN)
 		return;
-	pthread_mutex_lock(&pair_mu);
-	s = pair_slot(t->unit, t->counter, 1);
+	pthread_mutex_lock(&pp->mu);
+	s = pair_slot(pp, t->unit, t->counter, 1);
 	s->pending = 1;
 	s->offered = now_sec();
 	s->t = *t;
-	for (wp = &pair_waiters; (w = *wp) != NULL;) {
+	for (wp = &pp->waiters; (w = *wp) != NULL;) {
 		if (strcmp(w->unit, t->unit) != 0 ||
 		    strcmp(w->counter, t->counter) != 0 ||
 		    (w->has_seen &&
@@ -190,28 +171,28 @@ pair_ticket_issued(const struct ticket *t)
 		w->got = 1;
 		w->next = due;
 		due = w;
-		pair_nwaiters--;
+		pp->nwaiters--;
 	}
-	pthread_mutex_unlock(&pair_mu);
+	pthread_mutex_unlock(&pp->mu);
 	pair_wake_list(due);
 }
 
 void
-pair_ticket_answered(const uint8_t id[TICKET_ID_LEN])
+pair_ticket_answered(struct pair *pp, const uint8_t id[TICKET_ID_LEN])
 {
 	size_t	 i;
 
-	pthread_mutex_lock(&pair_mu);
-	for (i = 0; i < pair_nslots; i++)
-		if (pair_slots[i].pending &&
-		    memcmp(pair_slots[i].t.id, id, TICKET_ID_LEN) == 0)
-			pair_slots[i].pending = 0;
-	pthread_mutex_unlock(&pair_mu);
+	pthread_mutex_lock(&pp->mu);
+	for (i = 0; i < pp->nslots; i++)
+		if (pp->slots[i].pending &&
+		    memcmp(pp->slots[i].t.id, id, TICKET_ID_LEN) == 0)
+			pp->slots[i].pending = 0;
+	pthread_mutex_unlock(&pp->mu);
 }
 
 int
-pair_next(const char *unit, const char *counter, const uint8_t *seen,
-    int wait_sec, int (*park)(void *),
+pair_next(struct pair *pp, const char *unit, const char *counter,
+    const uint8_t *seen, int wait_sec, int (*park)(void *),
     void (*wake)(void *, const struct ticket *), void *arg,
     struct ticket *out)
 {
@@ -219,15 +200,15 @@ pair_next(const char *unit, const char *counter, const uint8_t *seen,
 	struct pair_waiter	*w;
 	int			 ret = -1;
 
-	pthread_mutex_lock(&pair_mu);
-	s = pair_slot(unit, counter, 0);
+	pthread_mutex_lock(&pp->mu);
+	s = pair_slot(pp, unit, counter, 0);
 	if (pair_offerable(s, seen, now_sec())) {
 		*out = s->t;
 		ret = 1;
 		goto out;
 	}
-	if (wait_sec <= 0 || pair_stopping ||
-	    pair_nwaiters >= PAIR_WAITERS_MAX || pair_start() == -1)
+	if (wait_sec <= 0 || pp->stopping ||
+	    pp->nwaiters >= PAIR_WAITERS_MAX)
 		goto out;
 	if (park(arg) != 0)
 		goto out;
@@ -242,40 +223,65 @@ pair_next(const char *unit, const char *counter, const uint8_t *seen,
 	w->deadline.tv_sec += wait_sec;
 	w->wake = wake;
 	w->arg = arg;
-	w->next = pair_waiters;
-	pair_waiters = w;
-	pair_nwaiters++;
-	pthread_cond_signal(&pair_cv);
+	w->next = pp->waiters;
+	pp->waiters = w;
+	pp->nwaiters++;
+	pthread_cond_signal(&pp->cv);
 	ret = 0;
 out:
-	pthread_mutex_unlock(&pair_mu);
+	pthread_mutex_unlock(&pp->mu);
 	return (ret);
 }
 
+struct pair *
+pair_new(void)
+{
+	struct pair		*pp = xcalloc(1, sizeof(*pp));
+	pthread_condattr_t	 ca;
+
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pp->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pp->slots = xcalloc(PAIR_SLOTS_MAX, sizeof(*pp->slots));
+	if (pthread_create(&pp->thread, NULL, pair_timer, pp) != 0) {
+		pthread_cond_destroy(&pp->cv);
+		pthread_mutex_destroy(&pp->mu);
+		free(pp->slots);
+		free(pp);
+		return (NULL);
+	}
+	return (pp);
+}
+
 void
-pair_shutdown(void)
+pair_stop(struct pair *pp)
 {
 	struct pair_waiter	*due;
-	int			 started;
+	int			 was;
 
-	pthread_mutex_lock(&pair_mu);
-	pair_stopping = 1;
-	due = pair_waiters;
-	pair_waiters = NULL;
-	pair_nwaiters = 0;
-	started = pair_started;
-	pair_started = 0;
-	if (started)
-		pthread_cond_signal(&pair_cv);
-	pthread_mutex_unlock(&pair_mu);
+	pthread_mutex_lock(&pp->mu);
+	was = pp->stopping;
+	pp->stopping = 1;
+	due = pp->waiters;
+	pp->waiters = NULL;
+	pp->nwaiters = 0;
+	pthread_cond_signal(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
 	pair_wake_list(due);
-	if (started) {
-		pthread_join(pair_thread, NULL);
-		pthread_cond_destroy(&pair_cv);
-	}
-	pthread_mutex_lock(&pair_mu);
-	free(pair_slots);
-	pair_slots = NULL;
-	pair_nslots = 0;
-	pthread_mutex_unlock(&pair_mu);
+	if (!was)
+		pthread_join(pp->thread, NULL);
+}
+
+void
+pair_free(struct pair *pp)
+{
+	if (pp == NULL)
+		return;
+	pair_stop(pp);
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+	free(pp->slots);
+	free(pp);
 }

@@ -18,15 +18,23 @@
 #define PAIR_SLOTS_MAX		4096	/* counters remembered */
 #define PAIR_WAITERS_MAX	4096	/* kiosks waiting at once */
 
+struct pair;
+
+/* The pairing of a server, with its timer thread; NULL when none. */
+struct pair *pair_new(void);
+/* Wakes every waiter (NULL) and refuses new ones; stops the timer. */
+void	 pair_stop(struct pair *);
+void	 pair_free(struct pair *);	/* stops first */
+
 /*
  * After a ticket was issued through the API (created or found again):
  * it becomes the pending ticket of its unit and counter (none when the
  * counter is empty or the ticket is not open), and the kiosks waiting
  * there get it.
  */
-void	 pair_ticket_issued(const struct ticket *);
+void	 pair_ticket_issued(struct pair *, const struct ticket *);
 /* A ticket was answered (any channel): it is pending no more. */
-void	 pair_ticket_answered(const uint8_t id[TICKET_ID_LEN]);
+void	 pair_ticket_answered(struct pair *, const uint8_t id[TICKET_ID_LEN]);
 
 /*
  * The pending ticket of unit + counter, unanswered, unexpired, offered
@@ -38,12 +46,9 @@ void	 pair_ticket_answered(const uint8_t id[TICKET_ID_LEN]);
  * deadline or at shutdown. Returns -1 when nothing is pending and
  * nothing waits (wait_sec 0, park failed, too many waiters, shutdown).
  */
-int	 pair_next(const char *unit, const char *counter,
+int	 pair_next(struct pair *, const char *unit, const char *counter,
 	    const uint8_t *seen, int wait_sec, int (*park)(void *),
 	    void (*wake)(void *, const struct ticket *), void *arg,
 	    struct ticket *out);
-
-/* Wakes every waiter (NULL) and refuses new ones; stops the timer. */
-void	 pair_shutdown(void);
 
 #endif

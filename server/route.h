@@ -24,6 +24,11 @@ struct route {
 	size_t		 body_max;
 	enum ctype_need	 ct;
 	void		(*fn)(struct req *);
+	/*
+	 * For a page a browser opens: what it gets instead when its session
+	 * may not see it (401 none, 403 another role); NULL: a JSON error.
+	 */
+	void		(*denied)(struct req *, unsigned status);
 };
 
 /*

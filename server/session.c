@@ -1,11 +1,13 @@
 /*
- * session.c: the table of browser sessions, in memory under one mutex.
+ * session.c: the table of browser sessions, in memory under its mutex
+ * (one table per server, made by whoever serves).
  * Ids and CSRF tokens are random (crypto_random) in hex; a lookup
  * compares in constant time and drops an expired session.
  * Trap: the id arrives from a cookie: its length is checked before any
  * compare, and nothing is copied out of a session that has expired.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -19,9 +21,38 @@ struct slot {
 	struct session	 s;
 };
 
-static pthread_mutex_t	 session_mtx = PTHREAD_MUTEX_INITIALIZER;
-static struct slot	 session_tab[SESSIONS_MAX];
-static unsigned long	 session_seq;
+/* Recent sign-ins per key, for SESSION_SIGNINS_MAX. */
+struct signins {
+	uint8_t		 key[32];
+	long long	 start;
+	unsigned	 n;
+};
+
+struct sessions {
+	pthread_mutex_t	 mtx;		/* guards everything below */
+	struct slot	 tab[SESSIONS_MAX];
+	unsigned long	 seq;
+	struct signins	 signins[SESSIONS_MAX];
+};
+
+struct sessions *
+sessions_new(void)
+{
+	struct sessions	*ss = xcalloc(1, sizeof(*ss));
+
+	pthread_mutex_init(&ss->mtx, NULL);
+	return (ss);
+}
+
+void
+sessions_free(struct sessions *ss)
+{
+	if (ss == NULL)
+		return;
+	pthread_mutex_destroy(&ss->mtx);
+	crypto_zero(ss, sizeof(*ss));
+	free(ss);
+}
 
 static void
 session_hex(char *out, size_t chars)
@@ -39,23 +70,16 @@ session_hex(char *out, size_t chars)
 	crypto_zero(raw, sizeof(raw));
 }
 
-/* Recent sign-ins per key, for SESSION_SIGNINS_MAX. */
-struct signins {
-	uint8_t		 key[32];
-	long long	 start;
-	unsigned	 n;
-};
-static struct signins	 session_signins[SESSIONS_MAX];
-
 /* Counts a sign-in of key; 1 when it is over the limit. Mutex held. */
 static int
-session_signin_over(const uint8_t key[32], long long now)
+session_signin_over(struct sessions *ss, const uint8_t key[32],
+    long long now)
 {
 	struct signins	*sg = NULL, *c;
 	size_t		 i;
 
 	for (i = 0; i < SESSIONS_MAX; i++) {
-		c = &session_signins[i];
+		c = &ss->signins[i];
 		if (c->n > 0 && memcmp(c->key, key, 32) == 0) {
 			sg = c;
 			break;
@@ -64,7 +88,7 @@ session_signin_over(const uint8_t key[32], long long now)
 	if (sg == NULL) {
 		/* A free or stale entry, else the one started first. */
 		for (i = 0; i < SESSIONS_MAX; i++) {
-			c = &session_signins[i];
+			c = &ss->signins[i];
 			if (c->n == 0 || now - c->start >= SESSION_SIGNIN_WINDOW) {
 				sg = c;
 				break;
@@ -87,14 +111,14 @@ session_signin_over(const uint8_t key[32], long long now)
  * its cap, else a free one, else the oldest of all. Mutex held.
  */
 static struct slot *
-session_pick(const uint8_t key[32], long long now)
+session_pick(struct sessions *ss, const uint8_t key[32], long long now)
 {
 	struct slot	*own = NULL, *free_sl = NULL, *old = NULL, *c;
 	unsigned	 mine = 0;
 	size_t		 i;
 
 	for (i = 0; i < SESSIONS_MAX; i++) {
-		c = &session_tab[i];
+		c = &ss->tab[i];
 		if (c->used && c->s.expires <= now)
 			memset(c, 0, sizeof(*c));
 		if (!c->used) {
@@ -116,23 +140,24 @@ session_pick(const uint8_t key[32], long long now)
 }
 
 int
-session_create(int role, const char *unit, const uint8_t key[32],
-    const char *name, char id[SESSION_ID_LEN + 1], struct session *out)
+session_create(struct sessions *ss, int role, const char *unit,
+    const uint8_t key[32], const char *name, char id[SESSION_ID_LEN + 1],
+    struct session *out)
 {
 	struct slot	*sl;
 	long long	 now = (long long)now_sec();
 
 	if (role == 0 || unit == NULL || strlen(unit) > UNIT_CODE_MAX)
 		return (-1);
-	pthread_mutex_lock(&session_mtx);
-	if (session_signin_over(key, now)) {
-		pthread_mutex_unlock(&session_mtx);
+	pthread_mutex_lock(&ss->mtx);
+	if (session_signin_over(ss, key, now)) {
+		pthread_mutex_unlock(&ss->mtx);
 		return (1);
 	}
-	sl = session_pick(key, now);
+	sl = session_pick(ss, key, now);
 	memset(sl, 0, sizeof(*sl));
 	sl->used = 1;
-	sl->seq = ++session_seq;
+	sl->seq = ++ss->seq;
 	session_hex(sl->id, SESSION_ID_LEN);
 	session_hex(sl->s.csrf, SESSION_CSRF_LEN);
 	sl->s.role = role;
@@ -143,33 +168,34 @@ session_create(int role, const char *unit, const uint8_t key[32],
 	memcpy(id, sl->id, SESSION_ID_LEN + 1);
 	if (out != NULL)
 		*out = sl->s;
-	pthread_mutex_unlock(&session_mtx);
+	pthread_mutex_unlock(&ss->mtx);
 	return (0);
 }
 
 /* The slot of id, or NULL; the caller holds the mutex. */
 static struct slot *
-session_find(const char *id, size_t len)
+session_find(struct sessions *ss, const char *id, size_t len)
 {
 	size_t	 i;
 
 	if (id == NULL || len != SESSION_ID_LEN)
 		return (NULL);
 	for (i = 0; i < SESSIONS_MAX; i++)
-		if (session_tab[i].used &&
-		    crypto_equal(session_tab[i].id, id, SESSION_ID_LEN))
-			return (&session_tab[i]);
+		if (ss->tab[i].used &&
+		    crypto_equal(ss->tab[i].id, id, SESSION_ID_LEN))
+			return (&ss->tab[i]);
 	return (NULL);
 }
 
 int
-session_get(const char *id, size_t len, struct session *out)
+session_get(struct sessions *ss, const char *id, size_t len,
+    struct session *out)
 {
 	struct slot	*sl;
 	int		 rc = -1;
 
-	pthread_mutex_lock(&session_mtx);
-	if ((sl = session_find(id, len)) != NULL) {
+	pthread_mutex_lock(&ss->mtx);
+	if ((sl = session_find(ss, id, len)) != NULL) {
 		if (sl->s.expires <= (long long)now_sec())
 			memset(sl, 0, sizeof(*sl));
 		else {
@@ -177,17 +203,17 @@ session_get(const char *id, size_t len, struct session *out)
 			rc = 0;
 		}
 	}
-	pthread_mutex_unlock(&session_mtx);
+	pthread_mutex_unlock(&ss->mtx);
 	return (rc);
 }
 
 void
-session_end(const char *id, size_t len)
+session_end(struct sessions *ss, const char *id, size_t len)
 {
 	struct slot	*sl;
 
-	pthread_mutex_lock(&session_mtx);
-	if ((sl = session_find(id, len)) != NULL)
+	pthread_mutex_lock(&ss->mtx);
+	if ((sl = session_find(ss, id, len)) != NULL)
 		memset(sl, 0, sizeof(*sl));
-	pthread_mutex_unlock(&session_mtx);
+	pthread_mutex_unlock(&ss->mtx);
 }

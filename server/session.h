@@ -31,6 +31,11 @@ struct session {
 	char	 name[SESSION_NAME_MAX + 1];	/* that key's name */
 };
 
+struct sessions;
+
+struct sessions	*sessions_new(void);
+void		 sessions_free(struct sessions *);	/* zeroizes */
+
 /*
  * A new session for role (and unit, "" = any) signed in with the key
  * whose hash is key and whose name is name; writes its id. A key over
@@ -39,11 +44,12 @@ struct session {
  * session; a full table loses the oldest session of the key holding the
  * most, so one key can never push out another's. Returns 0, 1 or -1.
  */
-int	 session_create(int role, const char *unit, const uint8_t key[32],
-	    const char *name, char id[SESSION_ID_LEN + 1],
-	    struct session *out);
+int	 session_create(struct sessions *, int role, const char *unit,
+	    const uint8_t key[32], const char *name,
+	    char id[SESSION_ID_LEN + 1], struct session *out);
 /* Looks up id[0..len) (untrusted); 0 and *out filled, -1 when none. */
-int	 session_get(const char *id, size_t len, struct session *out);
-void	 session_end(const char *id, size_t len);
+int	 session_get(struct sessions *, const char *id, size_t len,
+	    struct session *out);
+void	 session_end(struct sessions *, const char *id, size_t len);
 
 #endif

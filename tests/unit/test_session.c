@@ -13,6 +13,9 @@
 #include "session.h"
 #include "store.h"
 
+/* The table under test, one for the whole run as a server has. */
+static struct sessions	*ss;
+
 /* A key hash made of n, for sessions of many keys. */
 static const uint8_t *
 key_of(unsigned n)
@@ -33,27 +36,28 @@ test_create_get_end(void **state)
 	size_t		 i;
 
 	(void)state;
-	assert_int_equal(session_create(ROLE_VIEWER, "92-VD01", key_of(1), "Clerk A",
+	assert_int_equal(session_create(ss, ROLE_VIEWER, "92-VD01", key_of(1),
+	    "Clerk A",
 	    id, &s), 0);
 	assert_int_equal(strlen(id), SESSION_ID_LEN);
 	assert_int_equal(strlen(s.csrf), SESSION_CSRF_LEN);
 	for (i = 0; i < SESSION_ID_LEN; i++)
 		assert_non_null(strchr("0123456789abcdef", id[i]));
-	assert_int_equal(session_get(id, strlen(id), &g), 0);
+	assert_int_equal(session_get(ss, id, strlen(id), &g), 0);
 	assert_int_equal(g.role, ROLE_VIEWER);
 	assert_string_equal(g.unit, "92-VD01");
 	assert_string_equal(g.csrf, s.csrf);
 	assert_string_equal(g.name, "Clerk A");
 	assert_memory_equal(g.key, key_of(1), 32);
 	assert_true(g.expires > 0);
-	assert_int_equal(session_create(ROLE_ADMIN, "", key_of(2), "x", id2,
+	assert_int_equal(session_create(ss, ROLE_ADMIN, "", key_of(2), "x", id2,
 	    NULL), 0);
 	assert_string_not_equal(id, id2);
-	session_end(id, strlen(id));
-	assert_int_equal(session_get(id, strlen(id), &g), -1);
-	assert_int_equal(session_get(id2, strlen(id2), &g), 0);
+	session_end(ss, id, strlen(id));
+	assert_int_equal(session_get(ss, id, strlen(id), &g), -1);
+	assert_int_equal(session_get(ss, id2, strlen(id2), &g), 0);
 	assert_int_equal(g.role, ROLE_ADMIN);
-	session_end(id2, strlen(id2));
+	session_end(ss, id2, strlen(id2));
 }
 
 static void
@@ -63,24 +67,25 @@ test_bad_ids(void **state)
 	struct session	 g;
 
 	(void)state;
-	assert_int_equal(session_create(ROLE_VIEWER, "", key_of(3), "x", id,
+	assert_int_equal(session_create(ss, ROLE_VIEWER, "", key_of(3), "x", id,
 	    NULL), 0);
-	assert_int_equal(session_get(NULL, 0, &g), -1);
-	assert_int_equal(session_get("", 0, &g), -1);
-	assert_int_equal(session_get(id, SESSION_ID_LEN - 1, &g), -1);
+	assert_int_equal(session_get(ss, NULL, 0, &g), -1);
+	assert_int_equal(session_get(ss, "", 0, &g), -1);
+	assert_int_equal(session_get(ss, id, SESSION_ID_LEN - 1, &g), -1);
 	memcpy(bad, id, SESSION_ID_LEN);
 	bad[SESSION_ID_LEN] = 'a';
 	bad[SESSION_ID_LEN + 1] = '\0';
-	assert_int_equal(session_get(bad, SESSION_ID_LEN + 1, &g), -1);
+	assert_int_equal(session_get(ss, bad, SESSION_ID_LEN + 1, &g), -1);
 	bad[0] = bad[0] == 'a' ? 'b' : 'a';
-	assert_int_equal(session_get(bad, SESSION_ID_LEN, &g), -1);
+	assert_int_equal(session_get(ss, bad, SESSION_ID_LEN, &g), -1);
 	/* Ending an unknown id does nothing to the others. */
-	session_end(bad, SESSION_ID_LEN);
-	session_end(NULL, 0);
-	assert_int_equal(session_get(id, SESSION_ID_LEN, &g), 0);
+	session_end(ss, bad, SESSION_ID_LEN);
+	session_end(ss, NULL, 0);
+	assert_int_equal(session_get(ss, id, SESSION_ID_LEN, &g), 0);
 	/* No role, or a unit too long: refused. */
-	assert_int_equal(session_create(0, "", key_of(3), "x", id, NULL), -1);
-	assert_int_equal(session_create(ROLE_VIEWER,
+	assert_int_equal(session_create(ss, 0, "", key_of(3), "x", id, NULL),
+	    -1);
+	assert_int_equal(session_create(ss, ROLE_VIEWER,
 	    "0123456789012345678901234567890123456789", key_of(3), "x", id,
 	    NULL), -1);
 }
@@ -93,14 +98,14 @@ test_full_table(void **state)
 	unsigned	 i;
 
 	(void)state;
-	assert_int_equal(session_create(ROLE_VIEWER, "", key_of(100), "x",
+	assert_int_equal(session_create(ss, ROLE_VIEWER, "", key_of(100), "x",
 	    first, NULL), 0);
 	for (i = 0; i < SESSIONS_MAX + 10; i++)
-		assert_int_equal(session_create(ROLE_VIEWER, "",
+		assert_int_equal(session_create(ss, ROLE_VIEWER, "",
 		    key_of(1000 + i), "x", id, NULL), 0);
 	/* The oldest went to make room; the newest is there. */
-	assert_int_equal(session_get(first, SESSION_ID_LEN, &g), -1);
-	assert_int_equal(session_get(id, SESSION_ID_LEN, &g), 0);
+	assert_int_equal(session_get(ss, first, SESSION_ID_LEN, &g), -1);
+	assert_int_equal(session_get(ss, id, SESSION_ID_LEN, &g), 0);
 }
 
 /*
@@ -116,10 +121,11 @@ test_one_key_flood(void **state)
 	int		 i, rc, made = 0, refused = 0;
 
 	(void)state;
-	assert_int_equal(session_create(ROLE_VIEWER, "", key_of(7), "viewer",
+	assert_int_equal(session_create(ss, ROLE_VIEWER, "", key_of(7), "viewer",
 	    viewer, NULL), 0);
 	for (i = 0; i < SESSIONS_MAX + 100; i++) {
-		rc = session_create(ROLE_COUNTER, "", key_of(8), "counter", id,
+		rc = session_create(ss, ROLE_COUNTER, "", key_of(8), "counter",
+		    id,
 		    NULL);
 		assert_true(rc == 0 || rc == 1);
 		if (rc == 0 && made++ == 0)
@@ -128,11 +134,12 @@ test_one_key_flood(void **state)
 	}
 	assert_int_equal(made, SESSION_SIGNINS_MAX);
 	assert_int_equal(refused, SESSIONS_MAX + 100 - SESSION_SIGNINS_MAX);
-	assert_int_equal(session_get(viewer, SESSION_ID_LEN, &g), 0);
+	assert_int_equal(session_get(ss, viewer, SESSION_ID_LEN, &g), 0);
 	assert_string_equal(g.name, "viewer");
 	/* Within its cap, the key's own sessions are all kept. */
 	if (SESSION_SIGNINS_MAX <= SESSIONS_PER_KEY)
-		assert_int_equal(session_get(firstown, SESSION_ID_LEN, &g), 0);
+		assert_int_equal(session_get(ss, firstown, SESSION_ID_LEN, &g),
+		    0);
 }
 
 /* Past SESSIONS_PER_KEY a key loses its own oldest session. */
@@ -145,11 +152,11 @@ test_per_key_cap(void **state)
 
 	(void)state;
 	for (i = 0; i <= SESSIONS_PER_KEY; i++)
-		assert_int_equal(session_create(ROLE_VIEWER, "", key_of(9),
+		assert_int_equal(session_create(ss, ROLE_VIEWER, "", key_of(9),
 		    "v", ids[i], NULL), 0);
-	assert_int_equal(session_get(ids[0], SESSION_ID_LEN, &g), -1);
+	assert_int_equal(session_get(ss, ids[0], SESSION_ID_LEN, &g), -1);
 	for (i = 1; i <= SESSIONS_PER_KEY; i++)
-		assert_int_equal(session_get(ids[i], SESSION_ID_LEN, &g), 0);
+		assert_int_equal(session_get(ss, ids[i], SESSION_ID_LEN, &g), 0);
 }
 
 int
@@ -162,8 +169,12 @@ main(void)
 		cmocka_unit_test(test_one_key_flood),
 		cmocka_unit_test(test_per_key_cap),
 	};
+	int	 rc;
 
 	if (crypto_init() == -1)
 		return (1);
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	ss = sessions_new();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	sessions_free(ss);
+	return (rc);
 }

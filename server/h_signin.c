@@ -1,0 +1,208 @@
+/*
+ * h_signin.c: the sign-in and sign-out of browsers (a key turned into a
+ * session cookie), and the sign-in page a browser gets instead of a page
+ * its session may not see.
+ * Traps: "next" after a sign-in is a local path only, never another site;
+ * a right key is never refused for others' failures from its address; the
+ * pages' sign-out forms send their CSRF token as a form field, since a
+ * plain form cannot set the header that http.c checks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "crypto.h"
+#include "h.h"
+#include "session.h"
+#include "tpl.h"
+#include "util.h"
+
+#define H_NEXT_MAX	512
+#define H_KEY_MAX	128
+
+/* 1 when s is a path of this site: "/..." but not "//" or "/\". */
+static int
+h_next_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > H_NEXT_MAX || s[0] != '/')
+		return (0);
+	if (len > 1 && (s[1] == '/' || s[1] == '\\'))
+		return (0);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f
+		    || s[i] == '\\')
+			return (0);
+	return (1);
+}
+
+static void
+h_signin_render(struct req *r, unsigned status, const char *next,
+    int error)
+{
+	const struct tpl *tp = page_tpl(r->app->pg, "signin");
+	json_t		*ctx;
+
+	ctx = json_pack("{s:s,s:b,s:b}", "next",
+	    next != NULL && h_next_ok(next, strlen(next)) ? next : "",
+	    "error", error, "forbidden", status == 403);
+	buf_reset(&r->out);
+	if (tp == NULL || tpl_render(tp, ctx, &r->out) == -1) {
+		json_decref(ctx);
+		buf_reset(&r->out);
+		r->out.overflow = 0;
+		http_fail(r, 500, "cannot show the sign-in page");
+		return;
+	}
+	json_decref(ctx);
+	r->no_store = 1;
+	http_reply(r, status, "text/html; charset=utf-8");
+}
+
+void
+h_signin_page(struct req *r, unsigned status)
+{
+	char	 next[H_NEXT_MAX + 1], q[HTTP_QUERY_ARG_MAX * 4];
+
+	q[0] = '\0';
+	http_query_add(r, q, sizeof(q), "month");
+	http_query_add(r, q, sizeof(q), "unit");
+	http_query_add(r, q, sizeof(q), "sector");
+	http_query_add(r, q, sizeof(q), "sort");
+	if (snprintf(next, sizeof(next), "%s%s%s", r->url, q[0] ? "?" : "",
+	    q) >= (int)sizeof(next))
+		strlcpy(next, "/reports/monthly", sizeof(next));
+	h_signin_render(r, status, next, 0);
+}
+
+void
+h_signin_show(struct req *r)
+{
+	h_signin_render(r, 200, http_arg(r, "next"), 0);
+}
+
+void
+h_signin_post(struct req *r)
+{
+	struct form	 f;
+	struct apikey	 k;
+	struct session	 ses;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	const char	*key = NULL, *next = NULL;
+	char		 why[128], id[SESSION_ID_LEN + 1];
+	char		 base[APP_URL_MAX + 1];
+	size_t		 i, keylen = 0;
+
+	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
+	    &f, why, sizeof(why)) != HL_OK) {
+		http_fail(r, 400, why);
+		return;
+	}
+	for (i = 0; i < f.n; i++) {
+		if (strcmp(f.f[i].name, "key") == 0 && key == NULL) {
+			key = f.f[i].value;
+			keylen = f.f[i].len;
+		} else if (strcmp(f.f[i].name, "next") == 0 && next == NULL)
+			next = f.f[i].value;
+		else {
+			form_clear(&f);
+			http_fail(r, 400, "unknown or repeated field");
+			return;
+		}
+	}
+	/* Spaces around a pasted key are not part of it. */
+	while (key != NULL && keylen > 0 && (*key == ' ' || *key == '\t')) {
+		key++;
+		keylen--;
+	}
+	while (key != NULL && keylen > 0 && (key[keylen - 1] == ' ' ||
+	    key[keylen - 1] == '\t' || key[keylen - 1] == '\n' ||
+	    key[keylen - 1] == '\r'))
+		keylen--;
+	if (key == NULL || keylen == 0 || keylen > H_KEY_MAX)
+		goto bad;
+	crypto_sha256(key, keylen, hash);
+	if (store_key_get(r->app->st, hash, &k) != HL_OK ||
+	    (k.role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_COUNTER)) == 0)
+		goto bad;
+	switch (session_create(r->app->sessions, k.role, k.unit, hash,
+	    k.name, id, &ses)) {
+	case 0:
+		break;
+	case 1:
+		form_clear(&f);
+		r->retry_after = SESSION_SIGNIN_WINDOW;
+		http_fail(r, 429, "too many sign-ins with this key; wait and "
+		    "try again");
+		return;
+	default:
+		form_clear(&f);
+		http_fail(r, 503, "too many sessions; try again");
+		return;
+	}
+	app_base_url(r->app, base, sizeof(base));
+	snprintf(r->cookie, sizeof(r->cookie), "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, id, SESSION_TTL,
+	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
+	/* Without a page to go back to: the page of the key's job. */
+	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
+	    h_next_ok(next, strlen(next)) ? next :
+	    (k.role & (ROLE_VIEWER | ROLE_ADMIN)) != 0 ? "/reports/monthly" :
+	    "/counter");
+	form_clear(&f);
+	return;
+bad:
+	/* Only now: a right key is never refused for others' failures. */
+	if (http_auth_blocked(r, LIMIT_SIGNIN)) {
+		form_clear(&f);
+		return;
+	}
+	http_auth_failed(r, LIMIT_SIGNIN);
+	h_signin_render(r, 401, next, 1);
+	form_clear(&f);
+}
+
+void
+h_signout(struct req *r)
+{
+	struct form	 f;
+	struct session	 ses;
+	const char	*cookie, *tok = NULL;
+	char		 why[128], base[APP_URL_MAX + 1];
+	size_t		 i, toklen = 0;
+
+	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
+	    &f, why, sizeof(why)) != HL_OK) {
+		http_fail(r, 400, why);
+		return;
+	}
+	for (i = 0; i < f.n; i++)
+		if (strcmp(f.f[i].name, "csrf") == 0 && tok == NULL) {
+			tok = f.f[i].value;
+			toklen = f.f[i].len;
+		}
+	if (tok == NULL && (tok = http_header(r, "X-CSRF-Token")) != NULL)
+		toklen = strlen(tok);
+	cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+	    SESSION_COOKIE);
+	if (cookie != NULL && session_get(r->app->sessions, cookie,
+	    strlen(cookie), &ses) == 0) {
+		if (tok == NULL || toklen != SESSION_CSRF_LEN ||
+		    !crypto_equal(tok, ses.csrf, SESSION_CSRF_LEN)) {
+			form_clear(&f);
+			http_fail(r, 403, "missing or wrong CSRF token");
+			return;
+		}
+		session_end(r->app->sessions, cookie, strlen(cookie));
+	}
+	form_clear(&f);
+	app_base_url(r->app, base, sizeof(base));
+	snprintf(r->cookie, sizeof(r->cookie), "%s=; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=0%s", SESSION_COOKIE,
+	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
+	http_redirect(r, 303, "/signin");
+}
