@@ -659,19 +659,12 @@ report_json_text(const struct report *rep, int indent, struct buf *out)
 	return (0);
 }
 
-json_t *
-report_json(const struct report *rep)
+/* The report's scope and what its figures mean. */
+static void
+report_json_head(const struct report *rep, json_t *o)
 {
-	const struct survey_question	*q;
-	json_t				*o, *a, *r, *opts, *ms, *rr, *v;
-	char				 m[REPORT_MONTH_STR];
-	char				 when[32], lwhen[32];
-	int				*idx;
-	uint64_t			 tot;
-	size_t				 i, k;
-	int				 j, rank = 0, rank_depth = -1;
+	char	 m[REPORT_MONTH_STR];
 
-	o = json_object();
 	report_month_str(rep->month, m);
 	json_object_set_new(o, "month", json_string(m));
 	report_month_str(rep->months[REPORT_MONTHS - 2], m);
@@ -700,6 +693,14 @@ report_json(const struct report *rep)
 	    "reaching the target >= 0.5) and unlikely",
 	    "walkin", "kiosk answers without a ticket have no procedure: "
 	    "counted in their unit's and the overall totals, in no sector"));
+}
+
+/* The overall row, the sectors' and the walk-ins'. */
+static void
+report_json_sectors(const struct report *rep, json_t *o)
+{
+	json_t	*a, *r;
+	size_t	 i;
 
 	r = row_json(rep, &rep->overall);
 	json_object_set_new(r, "sector", json_string(rep->overall.code));
@@ -716,19 +717,27 @@ report_json(const struct report *rep)
 	r = row_json(rep, &rep->walkin);
 	json_object_set_new(r, "sector", json_string(AGG_WALKIN));
 	json_object_set_new(o, "walkin", r);
+}
 
-	/* Units: the total, then each depth worst first. */
+/* Units: the total, then each depth worst first. */
+static json_t *
+report_json_units(const struct report *rep)
+{
+	const struct report_row	*u;
+	json_t			*a, *r;
+	uint64_t		 n;
+	size_t			 i;
+	int			*idx, total, rank = 0, rank_depth = -1;
+
 	idx = xcalloc(rep->nunits > 0 ? rep->nunits : 1, sizeof(int));
 	for (i = 0; i < rep->nunits; i++)
 		idx[i] = (int)i;
 	qsort_r(idx, rep->nunits, sizeof(int), unit_rank_cmp, (void *)rep);
 	a = json_array();
 	for (i = 0; i < rep->nunits; i++) {
-		const struct report_row	*u = &rep->units[idx[i]];
-		uint64_t n = u->m[REPORT_MONTHS - 1].responses;
-
-		int total = unit_is_total(rep, u);
-
+		u = &rep->units[idx[i]];
+		n = u->m[REPORT_MONTHS - 1].responses;
+		total = unit_is_total(rep, u);
 		if (u->unit->depth != rank_depth) {
 			rank_depth = u->unit->depth;
 			rank = 0;
@@ -746,9 +755,18 @@ report_json(const struct report *rep)
 		json_array_append_new(a, r);
 	}
 	free(idx);
-	json_object_set_new(o, "units", a);
+	return (a);
+}
 
-	/* Aspect questions. */
+/* Aspect questions: answers per option in the month. */
+static json_t *
+report_json_questions(const struct report *rep)
+{
+	const struct survey_question	*q;
+	json_t				*a, *opts;
+	uint64_t			 tot;
+	size_t				 i, k;
+
 	a = json_array();
 	for (i = 0; rep->sv != NULL && i < rep->sv->nquestions; i++) {
 		q = &rep->sv->questions[i];
@@ -770,33 +788,40 @@ report_json(const struct report *rep)
 		    "kind", q->kind == QK_MULTI ? "multi" : "choice",
 		    "answers", (json_int_t)tot, "options", opts));
 	}
-	json_object_set_new(o, "questions", a);
+	return (a);
+}
 
-	/* Channels of the month, in the scope. */
-	{
-		const struct report_fig *c =
-		    &rep->overall.m[REPORT_MONTHS - 1];
+/* Channels of the month, in the scope. */
+static json_t *
+report_json_channels(const struct report *rep)
+{
+	const struct report_fig	*c = &rep->overall.m[REPORT_MONTHS - 1];
 
-		json_object_set_new(o, "channels", json_pack(
-		    "{s:I,s:I,s:I,s:I,s:I}",
-		    "qr", (json_int_t)c->channels[CHANNEL_QR],
-		    "kiosk_paired", (json_int_t)c->channels[CHANNEL_KIOSK],
-		    "kiosk_walkin", (json_int_t)c->channels[CHANNEL_WALKIN],
-		    "suspect", (json_int_t)c->suspect,
-		    "total", (json_int_t)(c->channels[0] + c->channels[1] +
-		    c->channels[2])));
-	}
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I}",
+	    "qr", (json_int_t)c->channels[CHANNEL_QR],
+	    "kiosk_paired", (json_int_t)c->channels[CHANNEL_KIOSK],
+	    "kiosk_walkin", (json_int_t)c->channels[CHANNEL_WALKIN],
+	    "suspect", (json_int_t)c->suspect,
+	    "total", (json_int_t)(c->channels[0] + c->channels[1] +
+	    c->channels[2])));
+}
 
-	/* Response rate per sector and unit. */
+/* Response rate of the overall row, each sector and each unit. */
+static json_t *
+report_json_rates(const struct report *rep)
+{
+	const struct report_row	*w;
+	const struct report_fig	*c;
+	json_t			*a;
+	uint64_t		 t;
+	size_t			 i;
+
 	a = json_array();
 	for (i = 0; i < rep->nsectors + 1 + rep->nunits; i++) {
-		const struct report_row *w = i == 0 ? &rep->overall :
-		    i <= rep->nsectors ? &rep->sectors[i - 1] :
-		    &rep->units[i - 1 - rep->nsectors];
-		const struct report_fig *c = &w->m[REPORT_MONTHS - 1];
-		uint64_t t = c->channels[CHANNEL_QR] +
-		    c->channels[CHANNEL_KIOSK];
-
+		w = i == 0 ? &rep->overall : i <= rep->nsectors ?
+		    &rep->sectors[i - 1] : &rep->units[i - 1 - rep->nsectors];
+		c = &w->m[REPORT_MONTHS - 1];
+		t = c->channels[CHANNEL_QR] + c->channels[CHANNEL_KIOSK];
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}",
 		    "kind", i == 0 ? "overall" : i <= rep->nsectors ?
 		    "sector" : "unit", "code", w->code,
@@ -805,14 +830,22 @@ report_json(const struct report *rep)
 		    "answers_with_ticket", (json_int_t)t,
 		    "percent", jnum(pct(t, c->issued), 100)));
 	}
-	json_object_set_new(o, "response_rate", a);
+	return (a);
+}
 
-	/* Twelve months per sector and overall. */
+/* Twelve months of the overall row and each sector. */
+static json_t *
+report_json_trend(const struct report *rep)
+{
+	const struct report_row	*w;
+	json_t			*a, *ms;
+	char			 m[REPORT_MONTH_STR];
+	size_t			 i;
+	int			 j;
+
 	a = json_array();
 	for (i = 0; i < rep->nsectors + 1; i++) {
-		const struct report_row *w = i == 0 ? &rep->overall :
-		    &rep->sectors[i - 1];
-
+		w = i == 0 ? &rep->overall : &rep->sectors[i - 1];
 		ms = json_array();
 		for (j = 0; j < REPORT_MONTHS; j++) {
 			report_month_str(rep->months[j], m);
@@ -827,46 +860,77 @@ report_json(const struct report *rep)
 		    "sector", w->code, "name", report_txt_vi(w->name, w->code),
 		    "months", ms));
 	}
-	json_object_set_new(o, "trend", a);
+	return (a);
+}
 
-	/* Comments, newest first. */
+/* One comment, with the names of its unit, sector and procedure. */
+static json_t *
+report_json_comment(const struct report *rep, const struct report_comment *c)
+{
+	const struct unit	*cu;
+	const struct sector	*cs;
+	const struct procedure	*cp;
+	json_t			*rr, *v;
+	char			 when[32], lwhen[32];
+
+	cu = catalog_unit(rep->cat, c->unit, strnlen(c->unit, UNIT_CODE_MAX));
+	cs = catalog_sector(rep->cat, c->sector, strnlen(c->sector,
+	    SECTOR_CODE_MAX));
+	cp = catalog_procedure(rep->cat, c->procedure, strnlen(c->procedure,
+	    PROC_CODE_MAX));
+	format_time(c->answered, when);
+	format_time_local(c->answered, lwhen);
+	rr = json_pack("{s:s,s:s,s:s,s:s,s:o}", "time", when,
+	    "local_time", lwhen, "sector", c->sector, "unit", c->unit,
+	    "rating", c->rating > 0 ? json_integer(c->rating) : json_null());
+	json_object_set_new(rr, "unit_name", json_string(
+	    cu != NULL ? report_txt_vi(&cu->name, c->unit) : c->unit));
+	json_object_set_new(rr, "sector_name", json_string(
+	    strcmp(c->sector, AGG_WALKIN) == 0 ?
+	    report_txt_vi(&walkin_name, "") : cs != NULL ?
+	    report_txt_vi(&cs->name, c->sector) : c->sector));
+	json_object_set_new(rr, "procedure", c->procedure[0] != '\0' ?
+	    json_string(c->procedure) : json_null());
+	json_object_set_new(rr, "procedure_name", cp != NULL ?
+	    json_string(report_txt_vi(&cp->name, c->procedure)) :
+	    c->procedure[0] != '\0' ? json_string(c->procedure) :
+	    json_null());
+	/* Stored comments are checked UTF-8; be safe anyway. */
+	if ((v = json_string(c->text)) == NULL)
+		v = json_string("?");
+	json_object_set_new(rr, "text", v);
+	return (rr);
+}
+
+/* Comments, newest first, and whether older ones were left out. */
+static json_t *
+report_json_comments(const struct report *rep)
+{
+	json_t	*a;
+	size_t	 i;
+
 	a = json_array();
-	for (i = 0; i < rep->ncomments; i++) {
-		const struct report_comment *c = &rep->comments[i];
-
-		const struct unit *cu = catalog_unit(rep->cat, c->unit,
-		    strnlen(c->unit, UNIT_CODE_MAX));
-		const struct sector *cs = catalog_sector(rep->cat, c->sector,
-		    strnlen(c->sector, SECTOR_CODE_MAX));
-		const struct procedure *cp = catalog_procedure(rep->cat,
-		    c->procedure, strnlen(c->procedure, PROC_CODE_MAX));
-
-		format_time(c->answered, when);
-		format_time_local(c->answered, lwhen);
-		rr = json_pack("{s:s,s:s,s:s,s:s,s:o}", "time", when,
-		    "local_time", lwhen, "sector", c->sector, "unit", c->unit,
-		    "rating", c->rating > 0 ? json_integer(c->rating) :
-		    json_null());
-		json_object_set_new(rr, "unit_name", json_string(
-		    cu != NULL ? report_txt_vi(&cu->name, c->unit) : c->unit));
-		json_object_set_new(rr, "sector_name", json_string(
-		    strcmp(c->sector, AGG_WALKIN) == 0 ?
-		    report_txt_vi(&walkin_name, "") : cs != NULL ?
-		    report_txt_vi(&cs->name, c->sector) : c->sector));
-		json_object_set_new(rr, "procedure", c->procedure[0] != '\0' ?
-		    json_string(c->procedure) : json_null());
-		json_object_set_new(rr, "procedure_name", cp != NULL ?
-		    json_string(report_txt_vi(&cp->name, c->procedure)) :
-		    c->procedure[0] != '\0' ? json_string(c->procedure) :
-		    json_null());
-		/* Stored comments are checked UTF-8; be safe anyway. */
-		if ((v = json_string(c->text)) == NULL)
-			v = json_string("?");
-		json_object_set_new(rr, "text", v);
-		json_array_append_new(a, rr);
-	}
-	json_object_set_new(o, "comments", json_pack("{s:I,s:i,s:b,s:o}",
+	for (i = 0; i < rep->ncomments; i++)
+		json_array_append_new(a, report_json_comment(rep,
+		    &rep->comments[i]));
+	return (json_pack("{s:I,s:i,s:b,s:o}",
 	    "shown", (json_int_t)rep->ncomments, "limit",
 	    REPORT_COMMENTS_MAX, "more", rep->comments_more, "items", a));
+}
+
+json_t *
+report_json(const struct report *rep)
+{
+	json_t	*o;
+
+	o = json_object();
+	report_json_head(rep, o);
+	report_json_sectors(rep, o);
+	json_object_set_new(o, "units", report_json_units(rep));
+	json_object_set_new(o, "questions", report_json_questions(rep));
+	json_object_set_new(o, "channels", report_json_channels(rep));
+	json_object_set_new(o, "response_rate", report_json_rates(rep));
+	json_object_set_new(o, "trend", report_json_trend(rep));
+	json_object_set_new(o, "comments", report_json_comments(rep));
 	return (o);
 }

@@ -399,21 +399,200 @@ xlsx_text(const struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
 	free(q);
 }
 
+/* The cell formats of a workbook. */
+struct xlsx_fmts {
+	lxw_format	*head;		/* header row, notes' labels */
+	lxw_format	*pct;		/* CK_PCT */
+	lxw_format	*prob;		/* CK_PROB */
+	lxw_format	*pp;		/* CK_PP */
+	lxw_format	*wrap;		/* long texts */
+};
+
+static void
+report_xlsx_formats(const struct xlsx *x, lxw_workbook *wb,
+    struct xlsx_fmts *f)
+{
+	f->head = x->workbook_add_format(wb);
+	x->format_set_bold(f->head);
+	x->format_set_text_wrap(f->head);
+	x->format_set_bg_color(f->head, 0xDDE6F0);
+	x->format_set_align(f->head, LXW_ALIGN_VERTICAL_TOP);
+	f->pct = x->workbook_add_format(wb);
+	x->format_set_num_format(f->pct, "0.0%");
+	f->prob = x->workbook_add_format(wb);
+	x->format_set_num_format(f->prob, "0.00");
+	f->pp = x->workbook_add_format(wb);
+	x->format_set_num_format(f->pp, "+0.0;-0.0;0.0");
+	f->wrap = x->workbook_add_format(wb);
+	x->format_set_text_wrap(f->wrap);
+}
+
+/* One cell of column c; v is not NULL and not null. */
+static void
+report_xlsx_cell(const struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+    lxw_col_t col, const struct rcol *c, json_t *v,
+    const struct xlsx_fmts *f)
+{
+	double	 d = json_number_value(v);
+
+	switch (c->kind) {
+	case CK_PCT:
+		x->worksheet_write_number(ws, row, col, d / 100.0, f->pct);
+		break;
+	case CK_PROB:
+		x->worksheet_write_number(ws, row, col, d, f->prob);
+		break;
+	case CK_PP:
+		x->worksheet_write_number(ws, row, col, d, f->pp);
+		break;
+	case CK_INT:
+		x->worksheet_write_number(ws, row, col, d, NULL);
+		break;
+	case CK_BOOL:
+		x->worksheet_write_string(ws, row, col,
+		    bool_vi(json_is_true(v)), NULL);
+		break;
+	case CK_STATUS:
+		x->worksheet_write_string(ws, row, col,
+		    report_verdict_vi(json_string_value(v)), NULL);
+		break;
+	default:
+		if (json_is_string(v))
+			xlsx_text(x, ws, row, col, json_string_value(v), NULL);
+		else
+			x->worksheet_write_number(ws, row, col, d, NULL);
+		break;
+	}
+}
+
+/* The sheet of table t: its header row, then its rows; NULL on error. */
+static lxw_worksheet *
+report_xlsx_sheet(const struct xlsx *x, lxw_workbook *wb,
+    const struct rtab *t, const struct xlsx_fmts *f)
+{
+	lxw_worksheet	*ws;
+	json_t		*r, *v;
+	size_t		 j, k;
+
+	if ((ws = x->workbook_add_worksheet(wb, t->sheet)) == NULL)
+		return (NULL);
+	x->worksheet_freeze_panes(ws, 1, 0);
+	x->worksheet_set_row(ws, 0, 60, NULL);
+	for (k = 0; k < t->ncols; k++) {
+		x->worksheet_write_string(ws, 0, (lxw_col_t)k,
+		    t->cols[k].head, f->head);
+		x->worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
+		    strcmp(t->cols[k].key, "text") == 0 ? 70 :
+		    strcmp(t->cols[k].key, "name") == 0 ||
+		    strcmp(t->cols[k].key, "label") == 0 ? 28 : 14,
+		    strcmp(t->cols[k].key, "text") == 0 ? f->wrap : NULL);
+	}
+	json_array_foreach(t->rows, j, r)
+		for (k = 0; k < t->ncols; k++) {
+			v = json_object_get(r, t->cols[k].key);
+			if (v == NULL || json_is_null(v))
+				continue;
+			report_xlsx_cell(x, ws, (lxw_row_t)(j + 1),
+			    (lxw_col_t)k, &t->cols[k], v, f);
+		}
+	return (ws);
+}
+
+/* Under the sectors' table: the sectors against their first two targets. */
+static void
+report_xlsx_chart(const struct xlsx *x, lxw_workbook *wb, lxw_worksheet *ws,
+    const struct rtab *t, uint32_t month)
+{
+	lxw_chart		*ch;
+	lxw_chart_series	*se;
+	char			 m[REPORT_MONTH_STR], title[160];
+	size_t			 k, nrows;
+	int			 namecol = -1, pcol = -1, tcol[2], nt = 0;
+
+	nrows = json_array_size(t->rows);
+	for (k = 0; k < t->ncols; k++) {
+		if (strcmp(t->cols[k].key, "name") == 0)
+			namecol = (int)k;
+		else if (strcmp(t->cols[k].key, "percent") == 0)
+			pcol = (int)k;
+		else if (strncmp(t->cols[k].key, "target_", 7) == 0 && nt < 2)
+			tcol[nt++] = (int)k;
+	}
+	if (nrows == 0 || namecol < 0 || pcol < 0)
+		return;
+	ch = x->workbook_add_chart(wb, LXW_CHART_COLUMN);
+	report_month_str(month, m);
+	snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, tháng %s",
+	    m);
+	x->chart_title_set_name(ch, title);
+	se = x->chart_add_series(ch, NULL, NULL);
+	x->chart_series_set_categories(se, t->sheet, 1, (lxw_col_t)namecol,
+	    (lxw_row_t)nrows, (lxw_col_t)namecol);
+	x->chart_series_set_values(se, t->sheet, 1, (lxw_col_t)pcol,
+	    (lxw_row_t)nrows, (lxw_col_t)pcol);
+	x->chart_series_set_name(se, "Tỷ lệ hài lòng");
+	for (k = 0; k < (size_t)nt; k++) {
+		se = x->chart_add_series(ch, NULL, NULL);
+		x->chart_series_set_categories(se, t->sheet, 1,
+		    (lxw_col_t)namecol, (lxw_row_t)nrows, (lxw_col_t)namecol);
+		x->chart_series_set_values(se, t->sheet, 1, (lxw_col_t)tcol[k],
+		    (lxw_row_t)nrows, (lxw_col_t)tcol[k]);
+		x->chart_series_set_name_range(se, t->sheet, 0,
+		    (lxw_col_t)tcol[k]);
+	}
+	x->chart_axis_set_min(ch->y_axis, 0);
+	x->chart_axis_set_max(ch->y_axis, 1);
+	x->chart_axis_set_num_format(ch->y_axis, "0%");
+	x->worksheet_insert_chart(ws, (lxw_row_t)(nrows + 3), 1, ch);
+}
+
+/* The last sheet: what the figures mean, and the scope. */
+static void
+report_xlsx_notes(const struct xlsx *x, lxw_workbook *wb,
+    const struct report *rep, const struct xlsx_fmts *f)
+{
+	lxw_worksheet	*ws;
+	char		 m[REPORT_MONTH_STR];
+
+	if ((ws = x->workbook_add_worksheet(wb, "Ghi chú")) == NULL)
+		return;
+	report_month_str(rep->month, m);
+	x->worksheet_set_column(ws, 0, 0, 24, NULL);
+	x->worksheet_set_column(ws, 1, 1, 100, f->wrap);
+	x->worksheet_write_string(ws, 0, 0, "Tháng", f->head);
+	x->worksheet_write_string(ws, 0, 1, m, NULL);
+	x->worksheet_write_string(ws, 1, 0, "Đơn vị", f->head);
+	x->worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
+	    "tất cả", NULL);
+	x->worksheet_write_string(ws, 2, 0, "Lĩnh vực", f->head);
+	x->worksheet_write_string(ws, 2, 1, rep->sector[0] ? rep->sector :
+	    "tất cả", NULL);
+	x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", f->head);
+	x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses, NULL);
+	x->worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", f->head);
+	x->worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
+	    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
+	    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
+	    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
+	    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
+	x->worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", f->head);
+	x->worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số "
+	    "hồ sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ "
+	    "hoàn thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; "
+	    "hồ sơ không trả lời không tính là không hài lòng.", NULL);
+}
+
 int
 report_xlsx(const struct report *rep, const char *path)
 {
 	const struct xlsx	*x;
 	struct rtab		 t[RTABS_MAX];
+	struct xlsx_fmts	 f;
 	lxw_workbook		*wb;
 	lxw_worksheet		*ws;
-	lxw_format		*head, *pctf, *probf, *ppf, *wrap;
-	lxw_chart		*ch;
-	lxw_chart_series	*se;
-	json_t			*o, *r, *v;
-	char			 m[REPORT_MONTH_STR], title[160];
-	size_t			 n, i, j, k, nrows;
-	int			 namecol, pcol, tcol[2], nt, rc = 0;
-	double			 d;
+	json_t			*o;
+	size_t			 n, i;
+	int			 rc = 0;
 
 	if ((x = xlsx_load(NULL, 0)) == NULL)
 		return (-1);
@@ -424,158 +603,17 @@ report_xlsx(const struct report *rep, const char *path)
 		json_decref(o);
 		return (-1);
 	}
-	head = x->workbook_add_format(wb);
-	x->format_set_bold(head);
-	x->format_set_text_wrap(head);
-	x->format_set_bg_color(head, 0xDDE6F0);
-	x->format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
-	pctf = x->workbook_add_format(wb);
-	x->format_set_num_format(pctf, "0.0%");
-	probf = x->workbook_add_format(wb);
-	x->format_set_num_format(probf, "0.00");
-	ppf = x->workbook_add_format(wb);
-	x->format_set_num_format(ppf, "+0.0;-0.0;0.0");
-	wrap = x->workbook_add_format(wb);
-	x->format_set_text_wrap(wrap);
+	report_xlsx_formats(x, wb, &f);
 	for (i = 0; i < n; i++) {
-		ws = x->workbook_add_worksheet(wb, t[i].sheet);
-		if (ws == NULL) {
+		if ((ws = report_xlsx_sheet(x, wb, &t[i], &f)) == NULL) {
 			rc = -1;
 			break;
 		}
-		x->worksheet_freeze_panes(ws, 1, 0);
-		x->worksheet_set_row(ws, 0, 60, NULL);
-		for (k = 0; k < t[i].ncols; k++) {
-			x->worksheet_write_string(ws, 0, (lxw_col_t)k,
-			    t[i].cols[k].head, head);
-			x->worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
-			    strcmp(t[i].cols[k].key, "text") == 0 ? 70 :
-			    strcmp(t[i].cols[k].key, "name") == 0 ||
-			    strcmp(t[i].cols[k].key, "label") == 0 ? 28 : 14,
-			    strcmp(t[i].cols[k].key, "text") == 0 ? wrap :
-			    NULL);
-		}
-		json_array_foreach(t[i].rows, j, r) {
-			lxw_row_t row = (lxw_row_t)(j + 1);
-
-			for (k = 0; k < t[i].ncols; k++) {
-				const struct rcol *c = &t[i].cols[k];
-				lxw_col_t col = (lxw_col_t)k;
-
-				v = json_object_get(r, c->key);
-				if (v == NULL || json_is_null(v))
-					continue;
-				d = json_number_value(v);
-				switch (c->kind) {
-				case CK_PCT:
-					x->worksheet_write_number(ws, row, col,
-					    d / 100.0, pctf);
-					break;
-				case CK_PROB:
-					x->worksheet_write_number(ws, row, col,
-					    d, probf);
-					break;
-				case CK_PP:
-					x->worksheet_write_number(ws, row, col,
-					    d, ppf);
-					break;
-				case CK_INT:
-					x->worksheet_write_number(ws, row, col,
-					    d, NULL);
-					break;
-				case CK_BOOL:
-					x->worksheet_write_string(ws, row, col,
-					    bool_vi(json_is_true(v)), NULL);
-					break;
-				case CK_STATUS:
-					x->worksheet_write_string(ws, row, col,
-					    report_verdict_vi(
-					    json_string_value(v)), NULL);
-					break;
-				default:
-					if (json_is_string(v))
-						xlsx_text(x, ws, row, col,
-						    json_string_value(v), NULL);
-					else
-						x->worksheet_write_number(ws,
-						    row, col, d, NULL);
-					break;
-				}
-			}
-		}
-		if (i != 0)
-			continue;
-		/* The sectors against their first two targets. */
-		nrows = json_array_size(t[i].rows);
-		namecol = pcol = -1;
-		nt = 0;
-		for (k = 0; k < t[i].ncols; k++) {
-			if (strcmp(t[i].cols[k].key, "name") == 0)
-				namecol = (int)k;
-			else if (strcmp(t[i].cols[k].key, "percent") == 0)
-				pcol = (int)k;
-			else if (strncmp(t[i].cols[k].key, "target_", 7) == 0 &&
-			    nt < 2)
-				tcol[nt++] = (int)k;
-		}
-		if (nrows == 0 || namecol < 0 || pcol < 0)
-			continue;
-		ch = x->workbook_add_chart(wb, LXW_CHART_COLUMN);
-		report_month_str(rep->month, m);
-		snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, "
-		    "tháng %s", m);
-		x->chart_title_set_name(ch, title);
-		se = x->chart_add_series(ch, NULL, NULL);
-		x->chart_series_set_categories(se, t[i].sheet, 1,
-		    (lxw_col_t)namecol, (lxw_row_t)nrows, (lxw_col_t)namecol);
-		x->chart_series_set_values(se, t[i].sheet, 1, (lxw_col_t)pcol,
-		    (lxw_row_t)nrows, (lxw_col_t)pcol);
-		x->chart_series_set_name(se, "Tỷ lệ hài lòng");
-		for (k = 0; k < (size_t)nt; k++) {
-			se = x->chart_add_series(ch, NULL, NULL);
-			x->chart_series_set_categories(se, t[i].sheet, 1,
-			    (lxw_col_t)namecol, (lxw_row_t)nrows,
-			    (lxw_col_t)namecol);
-			x->chart_series_set_values(se, t[i].sheet, 1,
-			    (lxw_col_t)tcol[k], (lxw_row_t)nrows,
-			    (lxw_col_t)tcol[k]);
-			x->chart_series_set_name_range(se, t[i].sheet, 0,
-			    (lxw_col_t)tcol[k]);
-		}
-		x->chart_axis_set_min(ch->y_axis, 0);
-		x->chart_axis_set_max(ch->y_axis, 1);
-		x->chart_axis_set_num_format(ch->y_axis, "0%");
-		x->worksheet_insert_chart(ws, (lxw_row_t)(nrows + 3), 1, ch);
+		if (i == 0)
+			report_xlsx_chart(x, wb, ws, &t[i], rep->month);
 	}
-	/* What the figures mean, and the scope. */
-	if (rc == 0 &&
-	    (ws = x->workbook_add_worksheet(wb, "Ghi chú")) != NULL) {
-		report_month_str(rep->month, m);
-		x->worksheet_set_column(ws, 0, 0, 24, NULL);
-		x->worksheet_set_column(ws, 1, 1, 100, wrap);
-		x->worksheet_write_string(ws, 0, 0, "Tháng", head);
-		x->worksheet_write_string(ws, 0, 1, m, NULL);
-		x->worksheet_write_string(ws, 1, 0, "Đơn vị", head);
-		x->worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
-		    "tất cả", NULL);
-		x->worksheet_write_string(ws, 2, 0, "Lĩnh vực", head);
-		x->worksheet_write_string(ws, 2, 1, rep->sector[0] ?
-		    rep->sector : "tất cả", NULL);
-		x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", head);
-		x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses,
-		    NULL);
-		x->worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", head);
-		x->worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
-		    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
-		    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
-		    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
-		    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
-		x->worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", head);
-		x->worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số "
-		    "hồ sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ "
-		    "hoàn thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; "
-		    "hồ sơ không trả lời không tính là không hài lòng.", NULL);
-	}
+	if (rc == 0)
+		report_xlsx_notes(x, wb, rep, &f);
 	if (x->workbook_close(wb) != LXW_NO_ERROR)
 		rc = -1;
 	tables_free(t, n);
