@@ -211,7 +211,7 @@ h_report_html(struct req *r)
 	struct session	 ses;
 	const char	*cookie, *sort;
 	json_t		*extra;
-	char		 dir[PATH_MAX + 16], qs[H_QUERY_MAX];
+	char		 qs[H_QUERY_MAX];
 	char		 q[H_QUERY_MAX * 4];
 
 	if (h_report_build(r, &rep) == -1)
@@ -233,9 +233,9 @@ h_report_html(struct req *r)
 	if (r->via_session && cookie != NULL &&
 	    session_get(cookie, strlen(cookie), &ses) == 0)
 		json_object_set_new(extra, "csrf", json_string(ses.csrf));
-	h_tpl_dir(r, dir, sizeof(dir));
 	buf_reset(&r->out);
-	if (report_html(&rep, dir, extra, &r->out) == -1) {
+	if (report_html(&rep, page_tpl(r->app->pg, "report"), extra,
+	    &r->out) == -1) {
 		json_decref(extra);
 		report_free(&rep);
 		buf_reset(&r->out);

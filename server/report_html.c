@@ -393,13 +393,11 @@ html_sort_units(json_t *o, const char *sort)
 }
 
 int
-report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
+report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
     struct buf *out)
 {
-	struct tplset	*ts = NULL;
-	const struct tpl *tp;
 	json_t		*o, *r, *t, *x, *rows, *a, *fns, *w;
-	char		 why[256], *svg, m[REPORT_MONTH_STR];
+	char		*svg, m[REPORT_MONTH_STR];
 	size_t		 i, j;
 	int		 rc = -1, fn = 0;
 	uint64_t	 tot;
@@ -410,8 +408,7 @@ report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
 		    "sort")));
 		json_object_update(o, extra);
 	}
-	if (tpl_load(tpl_dir, &ts, why, sizeof(why)) == -1 ||
-	    (tp = tpl_get(ts, "report")) == NULL)
+	if (tp == NULL)
 		goto out;
 	fns = json_array();
 	html_row(json_object_get(o, "overall"), &fn, fns);
@@ -528,7 +525,6 @@ report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
 		    strcmp(rep->unit, rep->cat->units[i].code) == 0));
 	rc = tpl_render(tp, o, out);
 out:
-	tpl_free(ts);
 	json_decref(o);
 	return (rc);
 }
