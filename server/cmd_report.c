@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "report.h"
+#include "tpl.h"
 #include "util.h"
 
 #define DEVFILL_CHUNK		4096
@@ -76,6 +77,7 @@ report_run(int argc, char **argv)
 	struct report		 rep;
 	struct report_opts	 o;
 	struct buf		 b;
+	struct tplset		*ts = NULL;
 	FILE			*f = stdout;
 	char			 why[512], dir[PATH_MAX + 16];
 	long long		 v;
@@ -126,7 +128,11 @@ report_run(int argc, char **argv)
 			goto fail;
 	} else if (strcmp(format, "html") == 0) {
 		snprintf(dir, sizeof(dir), "%s/templates", a.share);
-		if (report_html(&rep, dir, NULL, &b) == -1)
+		if (tpl_load(dir, &ts, why, sizeof(why)) == -1) {
+			fprintf(stderr, "hailong: report: %s\n", why);
+			goto out;
+		}
+		if (report_html(&rep, tpl_get(ts, "report"), NULL, &b) == -1)
 			goto fail;
 	} else if (outpath != NULL) {
 		if (report_xlsx(&rep, outpath) == -1)
@@ -153,6 +159,7 @@ out:
 	if (f != stdout && f != NULL)
 		fclose(f);
 	buf_clear(&b);
+	tpl_free(ts);
 	if (built)
 		report_free(&rep);
 	app_close(&a);

@@ -157,12 +157,6 @@ h_report_xlsx(struct req *r)
 	http_reply(r, 200, h_xlsx_type);
 }
 
-static void
-h_tpl_dir(struct req *r, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%s/templates", r->app->share);
-}
-
 void
 h_report_html(struct req *r)
 {
@@ -170,7 +164,7 @@ h_report_html(struct req *r)
 	struct session	 ses;
 	const char	*cookie, *sort;
 	json_t		*extra;
-	char		 dir[PATH_MAX + 16], qs[HTTP_QUERY_ARG_MAX];
+	char		 qs[HTTP_QUERY_ARG_MAX];
 	char		 q[HTTP_QUERY_ARG_MAX * 4];
 
 	if (h_report_build(r, &rep) == -1)
@@ -192,9 +186,9 @@ h_report_html(struct req *r)
 	if (r->via_session && cookie != NULL &&
 	    session_get(r->app->sessions, cookie, strlen(cookie), &ses) == 0)
 		json_object_set_new(extra, "csrf", json_string(ses.csrf));
-	h_tpl_dir(r, dir, sizeof(dir));
 	buf_reset(&r->out);
-	if (report_html(&rep, dir, extra, &r->out) == -1) {
+	if (report_html(&rep, page_tpl(r->app->pg, "report"), extra,
+	    &r->out) == -1) {
 		json_decref(extra);
 		report_free(&rep);
 		buf_reset(&r->out);

@@ -1,10 +1,10 @@
 /*
- * report.c: the monthly report: its figures from the sums and the unit ""
+ * report.c: the monthly report's figures from the sums and the unit ""
  * rollups of the aggregates, in one read snapshot (the whole province
  * reads two months of unit rows and twelve of province rows), the newest
- * comments of the month, the Wilson and Jeffreys maths, and the JSON
- * value every rendering is made from: CSV, XLSX and HTML all read the
- * JSON, so they never disagree.
+ * comments of the month, and the JSON value every rendering is made from:
+ * CSV, XLSX (report_table.c) and HTML (report_html.c) all read the JSON,
+ * so they never disagree. The maths is in report_stats.c.
  * Traps: a sums row's unit is the counting unit, rolled up here to every
  * ancestor, and its unit "" row is the whole province (never add both);
  * no answers is "no data" (null), never 0% or NaN; comments come from
@@ -17,15 +17,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <limits.h>
-#include <unistd.h>
-
 #include <jansson.h>
 
 #include "report.h"
-#include "tpl.h"
+#include "report_priv.h"
 #include "util.h"
-#include "xlsx.h"
 
 struct build {
 	struct report		*rep;
@@ -73,170 +69,6 @@ report_month_start(uint32_t month)
 	if (parse_date(s, &t) == -1)
 		return (-1);
 	return (t);
-}
-
-/* ------------------------------------------------------------ maths */
-
-int
-report_wilson(uint64_t s, uint64_t n, double *lo, double *hi)
-{
-	double	 p, z2, d, c, h;
-
-	if (n == 0 || s > n)
-		return (-1);
-	p = (double)s / (double)n;
-	z2 = REPORT_Z * REPORT_Z;
-	d = 1.0 + z2 / (double)n;
-	c = (p + z2 / (2.0 * (double)n)) / d;
-	h = REPORT_Z * sqrt(p * (1.0 - p) / (double)n +
-	    z2 / (4.0 * (double)n * (double)n)) / d;
-	*lo = s == 0 ? 0.0 : c - h;
-	*hi = s == n ? 1.0 : c + h;
-	if (*lo < 0.0)
-		*lo = 0.0;
-	if (*hi > 1.0)
-		*hi = 1.0;
-	return (0);
-}
-
-/* Continued fraction of the incomplete beta (modified Lentz). */
-static double
-report_betacf(double x, double a, double b)
-{
-	const double	 tiny = 1e-300, eps = 1e-15;
-	double		 c = 1.0, d, h, del, aa, m2;
-	int		 m;
-
-	d = 1.0 - (a + b) * x / (a + 1.0);
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1.0 / d;
-	h = d;
-	for (m = 1; m <= 10000; m++) {
-		m2 = 2.0 * m;
-		aa = m * (b - m) * x / ((a - 1.0 + m2) * (a + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1.0) < eps)
-			break;
-	}
-	return (h);
-}
-
-double
-report_beta_cdf(double x, double a, double b)
-{
-	double	 lbt;
-
-	if (!(a > 0.0) || !(b > 0.0) || isnan(x))
-		return (NAN);
-	if (x <= 0.0)
-		return (0.0);
-	if (x >= 1.0)
-		return (1.0);
-	lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-	    b * log1p(-x);
-	/* The fraction converges fast on this side only: swap otherwise. */
-	if (x < (a + 1.0) / (a + b + 2.0))
-		return (exp(lbt) * report_betacf(x, a, b) / a);
-	return (1.0 - exp(lbt) * report_betacf(1.0 - x, b, a) / b);
-}
-
-double
-report_p_reach(uint64_t s, uint64_t n, double t)
-{
-	double	 p;
-
-	if (n == 0 || s > n)
-		return (NAN);
-	p = 1.0 - report_beta_cdf(t, (double)s + 0.5, (double)(n - s) + 0.5);
-	return (p < 0.0 ? 0.0 : p > 1.0 ? 1.0 : p);
-}
-
-enum report_status
-report_status(uint64_t s, uint64_t n, double t)
-{
-	double	 lo, hi;
-
-	if (report_wilson(s, n, &lo, &hi) == -1)
-		return (RS_NO_DATA);
-	/* Compared in 1e-9 steps so that 0.85 read as 0.8499999 is met. */
-	if (lo + 1e-9 >= t)
-		return (RS_MET);
-	if (hi + 1e-9 < t)
-		return (RS_NOT_MET);
-	return (RS_INCONCLUSIVE);
-}
-
-const char *
-report_status_name(enum report_status s)
-{
-	switch (s) {
-	case RS_MET:
-		return ("met");
-	case RS_NOT_MET:
-		return ("not_met");
-	case RS_INCONCLUSIVE:
-		return ("inconclusive");
-	default:
-		return ("no_data");
-	}
-}
-
-const char *
-report_verdict(uint64_t s, uint64_t n, uint64_t min, double t)
-{
-	if (n == 0)
-		return ("no_data");
-	if (n < min)
-		return ("too_few");
-	switch (report_status(s, n, t)) {
-	case RS_MET:
-		return ("met");
-	case RS_NOT_MET:
-		return ("not_met");
-	default:
-		return (report_p_reach(s, n, t) >= REPORT_LIKELY ? "likely" :
-		    "unlikely");
-	}
-}
-
-const char *
-report_verdict_vi(const char *v)
-{
-	static const struct {
-		const char	*code, *vi;
-	} words[] = {
-		{ "met", "Đạt" },
-		{ "likely", "Nhiều khả năng đạt" },
-		{ "unlikely", "Khó đạt" },
-		{ "not_met", "Không đạt" },
-		{ "too_few", "Quá ít phiếu" },
-		{ "no_data", "Không có dữ liệu" },
-		{ "no_target", "Không xét chỉ tiêu" }
-	};
-	size_t	 i;
-
-	for (i = 0; v != NULL && i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(v, words[i].code) == 0)
-			return (words[i].vi);
-	return ("");
 }
 
 /* ------------------------------------------------------------ build */
@@ -614,18 +446,19 @@ jnum(double v, double scale)
 	return (json_real(round(v * scale) / scale));
 }
 
-static const char *
-txt_vi(const struct text *t, const char *dflt)
+const char *
+report_txt_vi(const struct text *t, const char *dflt)
 {
 	if (t == NULL || t->s[LANG_VI] == NULL)
 		return (dflt);
 	return (t->s[LANG_VI]);
 }
 
-static void
-month_str(uint32_t m, char out[8])
+void
+report_month_str(uint32_t m, char out[REPORT_MONTH_STR])
 {
-	snprintf(out, 8, "%04u-%02u", (m / 100) % 10000, m % 100);
+	snprintf(out, REPORT_MONTH_STR, "%04u-%02u", (m / 100) % 10000,
+	    m % 100);
 }
 
 /* Percent of a of b, or NaN when b is 0. */
@@ -669,7 +502,7 @@ row_json(const struct report *rep, const struct report_row *rw)
 	enum report_status	 s;
 
 	o = json_object();
-	json_object_set_new(o, "name", json_string(txt_vi(rw->name,
+	json_object_set_new(o, "name", json_string(report_txt_vi(rw->name,
 	    rw->code)));
 	json_object_set_new(o, "responses", json_integer((json_int_t)
 	    c->responses));
@@ -826,21 +659,15 @@ report_json_text(const struct report *rep, int indent, struct buf *out)
 	return (0);
 }
 
-json_t *
-report_json(const struct report *rep)
+/* The report's scope and what its figures mean. */
+static void
+report_json_head(const struct report *rep, json_t *o)
 {
-	const struct survey_question	*q;
-	json_t				*o, *a, *r, *opts, *ms, *rr, *v;
-	char				 m[8], when[32], lwhen[32];
-	int				*idx;
-	uint64_t			 tot;
-	size_t				 i, k;
-	int				 j, rank = 0, rank_depth = -1;
+	char	 m[REPORT_MONTH_STR];
 
-	o = json_object();
-	month_str(rep->month, m);
+	report_month_str(rep->month, m);
 	json_object_set_new(o, "month", json_string(m));
-	month_str(rep->months[REPORT_MONTHS - 2], m);
+	report_month_str(rep->months[REPORT_MONTHS - 2], m);
 	json_object_set_new(o, "previous_month", json_string(m));
 	json_object_set_new(o, "unit", rep->unit[0] != '\0' ?
 	    json_string(rep->unit) : json_null());
@@ -866,6 +693,14 @@ report_json(const struct report *rep)
 	    "reaching the target >= 0.5) and unlikely",
 	    "walkin", "kiosk answers without a ticket have no procedure: "
 	    "counted in their unit's and the overall totals, in no sector"));
+}
+
+/* The overall row, the sectors' and the walk-ins'. */
+static void
+report_json_sectors(const struct report *rep, json_t *o)
+{
+	json_t	*a, *r;
+	size_t	 i;
 
 	r = row_json(rep, &rep->overall);
 	json_object_set_new(r, "sector", json_string(rep->overall.code));
@@ -882,19 +717,27 @@ report_json(const struct report *rep)
 	r = row_json(rep, &rep->walkin);
 	json_object_set_new(r, "sector", json_string(AGG_WALKIN));
 	json_object_set_new(o, "walkin", r);
+}
 
-	/* Units: the total, then each depth worst first. */
+/* Units: the total, then each depth worst first. */
+static json_t *
+report_json_units(const struct report *rep)
+{
+	const struct report_row	*u;
+	json_t			*a, *r;
+	uint64_t		 n;
+	size_t			 i;
+	int			*idx, total, rank = 0, rank_depth = -1;
+
 	idx = xcalloc(rep->nunits > 0 ? rep->nunits : 1, sizeof(int));
 	for (i = 0; i < rep->nunits; i++)
 		idx[i] = (int)i;
 	qsort_r(idx, rep->nunits, sizeof(int), unit_rank_cmp, (void *)rep);
 	a = json_array();
 	for (i = 0; i < rep->nunits; i++) {
-		const struct report_row	*u = &rep->units[idx[i]];
-		uint64_t n = u->m[REPORT_MONTHS - 1].responses;
-
-		int total = unit_is_total(rep, u);
-
+		u = &rep->units[idx[i]];
+		n = u->m[REPORT_MONTHS - 1].responses;
+		total = unit_is_total(rep, u);
 		if (u->unit->depth != rank_depth) {
 			rank_depth = u->unit->depth;
 			rank = 0;
@@ -912,9 +755,18 @@ report_json(const struct report *rep)
 		json_array_append_new(a, r);
 	}
 	free(idx);
-	json_object_set_new(o, "units", a);
+	return (a);
+}
 
-	/* Aspect questions. */
+/* Aspect questions: answers per option in the month. */
+static json_t *
+report_json_questions(const struct report *rep)
+{
+	const struct survey_question	*q;
+	json_t				*a, *opts;
+	uint64_t			 tot;
+	size_t				 i, k;
+
 	a = json_array();
 	for (i = 0; rep->sv != NULL && i < rep->sv->nquestions; i++) {
 		q = &rep->sv->questions[i];
@@ -928,60 +780,75 @@ report_json(const struct report *rep)
 			json_array_append_new(opts, json_pack(
 			    "{s:i,s:s,s:s,s:I,s:o}", "level", (int)k + 1,
 			    "option", q->options[k].id,
-			    "label", txt_vi(&q->options[k].label, ""),
+			    "label", report_txt_vi(&q->options[k].label, ""),
 			    "count", (json_int_t)rep->q[i][k],
 			    "percent", jnum(pct(rep->q[i][k], tot), 100)));
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I,s:o}",
-		    "question", q->id, "text", txt_vi(&q->text, ""),
+		    "question", q->id, "text", report_txt_vi(&q->text, ""),
 		    "kind", q->kind == QK_MULTI ? "multi" : "choice",
 		    "answers", (json_int_t)tot, "options", opts));
 	}
-	json_object_set_new(o, "questions", a);
+	return (a);
+}
 
-	/* Channels of the month, in the scope. */
-	{
-		const struct report_fig *c =
-		    &rep->overall.m[REPORT_MONTHS - 1];
+/* Channels of the month, in the scope. */
+static json_t *
+report_json_channels(const struct report *rep)
+{
+	const struct report_fig	*c = &rep->overall.m[REPORT_MONTHS - 1];
 
-		json_object_set_new(o, "channels", json_pack(
-		    "{s:I,s:I,s:I,s:I,s:I}",
-		    "qr", (json_int_t)c->channels[CHANNEL_QR],
-		    "kiosk_paired", (json_int_t)c->channels[CHANNEL_KIOSK],
-		    "kiosk_walkin", (json_int_t)c->channels[CHANNEL_WALKIN],
-		    "suspect", (json_int_t)c->suspect,
-		    "total", (json_int_t)(c->channels[0] + c->channels[1] +
-		    c->channels[2])));
-	}
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I}",
+	    "qr", (json_int_t)c->channels[CHANNEL_QR],
+	    "kiosk_paired", (json_int_t)c->channels[CHANNEL_KIOSK],
+	    "kiosk_walkin", (json_int_t)c->channels[CHANNEL_WALKIN],
+	    "suspect", (json_int_t)c->suspect,
+	    "total", (json_int_t)(c->channels[0] + c->channels[1] +
+	    c->channels[2])));
+}
 
-	/* Response rate per sector and unit. */
+/* Response rate of the overall row, each sector and each unit. */
+static json_t *
+report_json_rates(const struct report *rep)
+{
+	const struct report_row	*w;
+	const struct report_fig	*c;
+	json_t			*a;
+	uint64_t		 t;
+	size_t			 i;
+
 	a = json_array();
 	for (i = 0; i < rep->nsectors + 1 + rep->nunits; i++) {
-		const struct report_row *w = i == 0 ? &rep->overall :
-		    i <= rep->nsectors ? &rep->sectors[i - 1] :
-		    &rep->units[i - 1 - rep->nsectors];
-		const struct report_fig *c = &w->m[REPORT_MONTHS - 1];
-		uint64_t t = c->channels[CHANNEL_QR] +
-		    c->channels[CHANNEL_KIOSK];
-
+		w = i == 0 ? &rep->overall : i <= rep->nsectors ?
+		    &rep->sectors[i - 1] : &rep->units[i - 1 - rep->nsectors];
+		c = &w->m[REPORT_MONTHS - 1];
+		t = c->channels[CHANNEL_QR] + c->channels[CHANNEL_KIOSK];
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}",
 		    "kind", i == 0 ? "overall" : i <= rep->nsectors ?
 		    "sector" : "unit", "code", w->code,
-		    "name", txt_vi(w->name, w->code),
+		    "name", report_txt_vi(w->name, w->code),
 		    "issued", (json_int_t)c->issued,
 		    "answers_with_ticket", (json_int_t)t,
 		    "percent", jnum(pct(t, c->issued), 100)));
 	}
-	json_object_set_new(o, "response_rate", a);
+	return (a);
+}
 
-	/* Twelve months per sector and overall. */
+/* Twelve months of the overall row and each sector. */
+static json_t *
+report_json_trend(const struct report *rep)
+{
+	const struct report_row	*w;
+	json_t			*a, *ms;
+	char			 m[REPORT_MONTH_STR];
+	size_t			 i;
+	int			 j;
+
 	a = json_array();
 	for (i = 0; i < rep->nsectors + 1; i++) {
-		const struct report_row *w = i == 0 ? &rep->overall :
-		    &rep->sectors[i - 1];
-
+		w = i == 0 ? &rep->overall : &rep->sectors[i - 1];
 		ms = json_array();
 		for (j = 0; j < REPORT_MONTHS; j++) {
-			month_str(rep->months[j], m);
+			report_month_str(rep->months[j], m);
 			json_array_append_new(ms, json_pack("{s:s,s:I,s:I,s:o}",
 			    "month", m,
 			    "responses", (json_int_t)w->m[j].responses,
@@ -990,1160 +857,80 @@ report_json(const struct report *rep)
 			    w->m[j].responses), 100)));
 		}
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o}",
-		    "sector", w->code, "name", txt_vi(w->name, w->code),
+		    "sector", w->code, "name", report_txt_vi(w->name, w->code),
 		    "months", ms));
 	}
-	json_object_set_new(o, "trend", a);
+	return (a);
+}
 
-	/* Comments, newest first. */
+/* One comment, with the names of its unit, sector and procedure. */
+static json_t *
+report_json_comment(const struct report *rep, const struct report_comment *c)
+{
+	const struct unit	*cu;
+	const struct sector	*cs;
+	const struct procedure	*cp;
+	json_t			*rr, *v;
+	char			 when[32], lwhen[32];
+
+	cu = catalog_unit(rep->cat, c->unit, strnlen(c->unit, UNIT_CODE_MAX));
+	cs = catalog_sector(rep->cat, c->sector, strnlen(c->sector,
+	    SECTOR_CODE_MAX));
+	cp = catalog_procedure(rep->cat, c->procedure, strnlen(c->procedure,
+	    PROC_CODE_MAX));
+	format_time(c->answered, when);
+	format_time_local(c->answered, lwhen);
+	rr = json_pack("{s:s,s:s,s:s,s:s,s:o}", "time", when,
+	    "local_time", lwhen, "sector", c->sector, "unit", c->unit,
+	    "rating", c->rating > 0 ? json_integer(c->rating) : json_null());
+	json_object_set_new(rr, "unit_name", json_string(
+	    cu != NULL ? report_txt_vi(&cu->name, c->unit) : c->unit));
+	json_object_set_new(rr, "sector_name", json_string(
+	    strcmp(c->sector, AGG_WALKIN) == 0 ?
+	    report_txt_vi(&walkin_name, "") : cs != NULL ?
+	    report_txt_vi(&cs->name, c->sector) : c->sector));
+	json_object_set_new(rr, "procedure", c->procedure[0] != '\0' ?
+	    json_string(c->procedure) : json_null());
+	json_object_set_new(rr, "procedure_name", cp != NULL ?
+	    json_string(report_txt_vi(&cp->name, c->procedure)) :
+	    c->procedure[0] != '\0' ? json_string(c->procedure) :
+	    json_null());
+	/* Stored comments are checked UTF-8; be safe anyway. */
+	if ((v = json_string(c->text)) == NULL)
+		v = json_string("?");
+	json_object_set_new(rr, "text", v);
+	return (rr);
+}
+
+/* Comments, newest first, and whether older ones were left out. */
+static json_t *
+report_json_comments(const struct report *rep)
+{
+	json_t	*a;
+	size_t	 i;
+
 	a = json_array();
-	for (i = 0; i < rep->ncomments; i++) {
-		const struct report_comment *c = &rep->comments[i];
-
-		const struct unit *cu = catalog_unit(rep->cat, c->unit,
-		    strnlen(c->unit, UNIT_CODE_MAX));
-		const struct sector *cs = catalog_sector(rep->cat, c->sector,
-		    strnlen(c->sector, SECTOR_CODE_MAX));
-		const struct procedure *cp = catalog_procedure(rep->cat,
-		    c->procedure, strnlen(c->procedure, PROC_CODE_MAX));
-
-		format_time(c->answered, when);
-		format_time_local(c->answered, lwhen);
-		rr = json_pack("{s:s,s:s,s:s,s:s,s:o}", "time", when,
-		    "local_time", lwhen, "sector", c->sector, "unit", c->unit,
-		    "rating", c->rating > 0 ? json_integer(c->rating) :
-		    json_null());
-		json_object_set_new(rr, "unit_name", json_string(
-		    cu != NULL ? txt_vi(&cu->name, c->unit) : c->unit));
-		json_object_set_new(rr, "sector_name", json_string(
-		    strcmp(c->sector, AGG_WALKIN) == 0 ?
-		    txt_vi(&walkin_name, "") : cs != NULL ?
-		    txt_vi(&cs->name, c->sector) : c->sector));
-		json_object_set_new(rr, "procedure", c->procedure[0] != '\0' ?
-		    json_string(c->procedure) : json_null());
-		json_object_set_new(rr, "procedure_name", cp != NULL ?
-		    json_string(txt_vi(&cp->name, c->procedure)) :
-		    c->procedure[0] != '\0' ? json_string(c->procedure) :
-		    json_null());
-		/* Stored comments are checked UTF-8; be safe anyway. */
-		if ((v = json_string(c->text)) == NULL)
-			v = json_string("?");
-		json_object_set_new(rr, "text", v);
-		json_array_append_new(a, rr);
-	}
-	json_object_set_new(o, "comments", json_pack("{s:I,s:i,s:b,s:o}",
+	for (i = 0; i < rep->ncomments; i++)
+		json_array_append_new(a, report_json_comment(rep,
+		    &rep->comments[i]));
+	return (json_pack("{s:I,s:i,s:b,s:o}",
 	    "shown", (json_int_t)rep->ncomments, "limit",
 	    REPORT_COMMENTS_MAX, "more", rep->comments_more, "items", a));
+}
+
+json_t *
+report_json(const struct report *rep)
+{
+	json_t	*o;
+
+	o = json_object();
+	report_json_head(rep, o);
+	report_json_sectors(rep, o);
+	json_object_set_new(o, "units", report_json_units(rep));
+	json_object_set_new(o, "questions", report_json_questions(rep));
+	json_object_set_new(o, "channels", report_json_channels(rep));
+	json_object_set_new(o, "response_rate", report_json_rates(rep));
+	json_object_set_new(o, "trend", report_json_trend(rep));
+	json_object_set_new(o, "comments", report_json_comments(rep));
 	return (o);
-}
-
-/* ------------------------------------------------------------ tables */
-
-/*
- * CSV and XLSX are tables read from the JSON value: one table per part,
- * a header row of Vietnamese labels, then one row per item.
- */
-enum ckind {
-	CK_STR,
-	CK_INT,
-	CK_PCT,		/* JSON 0..100; XLSX as a fraction shown 0.0% */
-	CK_PROB,	/* JSON 0..1 */
-	CK_STATUS,
-	CK_PP,		/* percentage points */
-	CK_BOOL
-};
-
-#define RTAB_COLS	48
-
-#define RCOL_HEAD_MAX	256
-
-struct rcol {
-	char		 key[32];
-	char		 head[RCOL_HEAD_MAX];
-	enum ckind	 kind;
-};
-
-struct rtab {
-	const char	*sheet;		/* at most 31 characters */
-	const char	*title;
-	size_t		 ncols;
-	struct rcol	 cols[RTAB_COLS];
-	json_t		*rows;		/* owned */
-};
-
-#define RTABS_MAX	8
-
-/* A boolean in words, as the report speaks. */
-static const char *
-bool_vi(int v)
-{
-	return (v ? "có" : "không");
-}
-
-/* Headers are whole: one that does not fit is a bug, caught by the tests. */
-static void
-col_add(struct rtab *t, const char *key, const char *head, enum ckind k)
-{
-	if (t->ncols >= RTAB_COLS ||
-	    strlen(head) >= sizeof(t->cols[0].head) ||
-	    strlen(key) >= sizeof(t->cols[0].key))
-		abort();
-	strlcpy(t->cols[t->ncols].key, key, sizeof(t->cols[0].key));
-	strlcpy(t->cols[t->ncols].head, head, sizeof(t->cols[0].head));
-	t->cols[t->ncols].kind = k;
-	t->ncols++;
-}
-
-/*
- * One row per item of each parent's array `items`, with the parent's keys
- * k1 and k2 copied in: a table of a nested part (questions, trend).
- */
-static json_t *
-flatten(json_t *parents, const char *items, const char *k1, const char *k2)
-{
-	json_t	*rows = json_array(), *p, *x, *a;
-	size_t	 i, j;
-
-	json_array_foreach(parents, i, p)
-		json_array_foreach(json_object_get(p, items), j, x) {
-			a = json_deep_copy(x);
-			json_object_set(a, k1, json_object_get(p, k1));
-			json_object_set(a, k2, json_object_get(p, k2));
-			json_array_append_new(rows, a);
-		}
-	return (rows);
-}
-
-/* Target years of every row, ascending, at most TARGETS_MAX * 2. */
-static size_t
-target_years(json_t *o, int *years, size_t max)
-{
-	json_t	*rows[2], *r, *t;
-	size_t	 i, j, k, n = 0;
-	int	 y, tmp;
-
-	rows[0] = json_pack("[O]", json_object_get(o, "overall"));
-	rows[1] = json_object_get(o, "sectors");
-	for (k = 0; k < 2; k++)
-		json_array_foreach(rows[k], i, r)
-			json_array_foreach(json_object_get(r, "targets"), j,
-			    t) {
-				y = (int)json_integer_value(json_object_get(t,
-				    "year"));
-				for (tmp = 0; tmp < (int)n; tmp++)
-					if (years[tmp] == y)
-						break;
-				if (tmp == (int)n && n < max)
-					years[n++] = y;
-			}
-	json_decref(rows[0]);
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && years[j - 1] > years[j]; j--) {
-			tmp = years[j];
-			years[j] = years[j - 1];
-			years[j - 1] = tmp;
-		}
-	return (n);
-}
-
-static void
-figure_cols(struct rtab *t, const int *years, size_t ny)
-{
-	char	 k[32], h[RCOL_HEAD_MAX];
-	size_t	 i;
-
-	col_add(t, "responses", "Số phiếu trả lời", CK_INT);
-	col_add(t, "satisfied", "Số hài lòng (mức 4-5)", CK_INT);
-	col_add(t, "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
-	col_add(t, "ci_low", "Khoảng tin cậy 95%: cận dưới (%)", CK_PCT);
-	col_add(t, "ci_high", "Khoảng tin cậy 95%: cận trên (%)", CK_PCT);
-	for (i = 0; i < ny; i++) {
-		snprintf(k, sizeof(k), "target_%d", years[i]);
-		snprintf(h, sizeof(h), "Chỉ tiêu %d (%%)", years[i]);
-		col_add(t, k, h, CK_PCT);
-		snprintf(k, sizeof(k), "verdict_%d", years[i]);
-		snprintf(h, sizeof(h), "Đánh giá so với chỉ tiêu %d",
-		    years[i]);
-		col_add(t, k, h, CK_STATUS);
-		snprintf(k, sizeof(k), "p_%d", years[i]);
-		snprintf(h, sizeof(h), "Xác suất đạt chỉ tiêu %d (0-1)",
-		    years[i]);
-		col_add(t, k, h, CK_PROB);
-	}
-	col_add(t, "delta", "Thay đổi so với tháng trước (điểm %)", CK_PP);
-	col_add(t, "too_few", "Quá ít phiếu để xếp hạng", CK_BOOL);
-	col_add(t, "issued", "Phiếu khảo sát đã phát", CK_INT);
-	col_add(t, "response_rate", "Tỷ lệ phản hồi (%)", CK_PCT);
-	col_add(t, "national_percent", "Chỉ số QĐ 766 theo hồ sơ (%), "
-	    "thước đo khác tỷ lệ hài lòng", CK_PCT);
-}
-
-/* Builds the tables of o into t; returns how many. */
-static size_t
-report_tables(json_t *o, struct rtab *t)
-{
-	json_t	*r;
-	size_t	 n = 0;
-	int	 years[TARGETS_MAX * 4];
-	size_t	 ny;
-
-	memset(t, 0, sizeof(*t) * RTABS_MAX);
-	ny = target_years(o, years, sizeof(years) / sizeof(years[0]));
-
-	t[n].sheet = "Lĩnh vực";
-	t[n].title = "Mức độ hài lòng theo lĩnh vực";
-	col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
-	col_add(&t[n], "name", "Lĩnh vực", CK_STR);
-	figure_cols(&t[n], years, ny);
-	t[n].rows = json_array();
-	json_array_append(t[n].rows, json_object_get(o, "overall"));
-	json_array_extend(t[n].rows, json_object_get(o, "sectors"));
-	if (json_integer_value(json_object_get(json_object_get(o, "walkin"),
-	    "responses")) > 0)
-		json_array_append(t[n].rows, json_object_get(o, "walkin"));
-	n++;
-
-	t[n].sheet = "Đơn vị";
-	t[n].title = "Mức độ hài lòng theo đơn vị: tổng, rồi từng cấp, thấp "
-	    "nhất trước";
-	col_add(&t[n], "rank", "Xếp hạng trong cùng cấp (thấp nhất = 1)",
-	    CK_INT);
-	col_add(&t[n], "unit", "Mã đơn vị", CK_STR);
-	col_add(&t[n], "name", "Đơn vị", CK_STR);
-	col_add(&t[n], "parent", "Đơn vị cấp trên", CK_STR);
-	col_add(&t[n], "depth", "Cấp", CK_INT);
-	figure_cols(&t[n], years, ny);
-	t[n].rows = json_deep_copy(json_object_get(o, "units"));
-	n++;
-
-	t[n].sheet = "Câu hỏi";
-	t[n].title = "Phân bố câu trả lời theo câu hỏi";
-	col_add(&t[n], "question", "Câu hỏi", CK_STR);
-	col_add(&t[n], "text", "Nội dung", CK_STR);
-	col_add(&t[n], "option", "Mã lựa chọn", CK_STR);
-	col_add(&t[n], "label", "Lựa chọn", CK_STR);
-	col_add(&t[n], "count", "Số trả lời", CK_INT);
-	col_add(&t[n], "percent", "Tỷ lệ (%)", CK_PCT);
-	t[n].rows = flatten(json_object_get(o, "questions"), "options",
-	    "question", "text");
-	n++;
-
-	t[n].sheet = "Kênh";
-	t[n].title = "Kênh trả lời";
-	col_add(&t[n], "channel", "Mã kênh", CK_STR);
-	col_add(&t[n], "name", "Kênh", CK_STR);
-	col_add(&t[n], "count", "Số phiếu", CK_INT);
-	r = json_object_get(o, "channels");
-	t[n].rows = json_pack("[{s:s,s:s,s:O},{s:s,s:s,s:O},{s:s,s:s,s:O},"
-	    "{s:s,s:s,s:O},{s:s,s:s,s:O}]",
-	    "channel", "qr", "name", "Mã QR trên điện thoại",
-	    "count", json_object_get(r, "qr"),
-	    "channel", "kiosk_paired", "name", "Ki-ốt, có phiếu",
-	    "count", json_object_get(r, "kiosk_paired"),
-	    "channel", "kiosk_walkin", "name", "Ki-ốt, không phiếu (vãng lai)",
-	    "count", json_object_get(r, "kiosk_walkin"),
-	    "channel", "suspect", "name", "Trong đó bị nghi ngờ (tính riêng)",
-	    "count", json_object_get(r, "suspect"),
-	    "channel", "total", "name", "Tổng",
-	    "count", json_object_get(r, "total"));
-	n++;
-
-	t[n].sheet = "Tỷ lệ phản hồi";
-	t[n].title = "Tỷ lệ phản hồi: phiếu trả lời qua phiếu khảo sát / "
-	    "phiếu đã phát";
-	col_add(&t[n], "kind", "Loại", CK_STR);
-	col_add(&t[n], "code", "Mã", CK_STR);
-	col_add(&t[n], "name", "Tên", CK_STR);
-	col_add(&t[n], "issued", "Phiếu đã phát", CK_INT);
-	col_add(&t[n], "answers_with_ticket", "Trả lời qua phiếu", CK_INT);
-	col_add(&t[n], "percent", "Tỷ lệ phản hồi (%)", CK_PCT);
-	t[n].rows = json_deep_copy(json_object_get(o, "response_rate"));
-	n++;
-
-	t[n].sheet = "Xu hướng";
-	t[n].title = "Xu hướng 12 tháng";
-	col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
-	col_add(&t[n], "name", "Lĩnh vực", CK_STR);
-	col_add(&t[n], "month", "Tháng", CK_STR);
-	col_add(&t[n], "responses", "Số phiếu trả lời", CK_INT);
-	col_add(&t[n], "satisfied", "Số hài lòng", CK_INT);
-	col_add(&t[n], "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
-	t[n].rows = flatten(json_object_get(o, "trend"), "months",
-	    "sector", "name");
-	n++;
-
-	t[n].sheet = "Góp ý";
-	t[n].title = "Góp ý trong tháng (mới nhất trước)";
-	col_add(&t[n], "local_time", "Thời gian (giờ Việt Nam)", CK_STR);
-	col_add(&t[n], "sector_name", "Lĩnh vực", CK_STR);
-	col_add(&t[n], "unit_name", "Đơn vị", CK_STR);
-	col_add(&t[n], "procedure_name", "Thủ tục", CK_STR);
-	col_add(&t[n], "rating", "Mức đánh giá chung (1-5)", CK_INT);
-	col_add(&t[n], "text", "Góp ý", CK_STR);
-	t[n].rows = json_deep_copy(json_object_get(json_object_get(o,
-	    "comments"), "items"));
-	n++;
-	return (n);
-}
-
-static void
-tables_free(struct rtab *t, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		json_decref(t[i].rows);
-}
-
-/* One cell's text for CSV ("" for null). */
-static void
-cell_text(const struct rcol *c, json_t *v, char *out, size_t outlen)
-{
-	out[0] = '\0';
-	if (v == NULL || json_is_null(v))
-		return;
-	switch (c->kind) {
-	case CK_STATUS:
-		strlcpy(out, report_verdict_vi(json_string_value(v)), outlen);
-		break;
-	case CK_BOOL:
-		strlcpy(out, bool_vi(json_is_true(v)), outlen);
-		break;
-	default:
-		if (json_is_string(v))
-			strlcpy(out, json_string_value(v), outlen);
-		else if (json_is_integer(v))
-			snprintf(out, outlen, "%lld",
-			    (long long)json_integer_value(v));
-		else if (json_is_real(v))
-			snprintf(out, outlen, c->kind == CK_PROB ? "%.4f" :
-			    "%.2f", json_real_value(v));
-		break;
-	}
-}
-
-/* One CSV cell; text that a spreadsheet could run gets a leading '. */
-static int
-csv_cell(struct buf *b, const char *s, int text)
-{
-	int	 rc = 0, q = strpbrk(s, ",\"\r\n;\t") != NULL;
-
-	if (q)
-		rc |= buf_addc(b, '"');
-	if (text && cell_is_formula(s))
-		rc |= buf_addc(b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			rc |= buf_addc(b, '"');
-		rc |= buf_addc(b, *s);
-	}
-	if (q)
-		rc |= buf_addc(b, '"');
-	return (rc);
-}
-
-int
-report_csv(const struct report *rep, struct buf *out)
-{
-	struct rtab	 t[RTABS_MAX];
-	json_t		*o, *r;
-	char		*cell, m[8];
-	size_t		 n, i, j, k;
-	int		 rc = 0;
-
-	o = report_json(rep);
-	n = report_tables(o, t);
-	cell = xmalloc(COMMENT_BYTES_MAX + 64);
-	month_str(rep->month, m);
-	rc |= buf_addstr(out, "\xef\xbb\xbf");
-	rc |= buf_printf(out, "Báo cáo mức độ hài lòng,Tháng %s,Đơn vị,%s,"
-	    "Lĩnh vực,%s\r\n\r\n", m, rep->unit[0] ? rep->unit : "tất cả",
-	    rep->sector[0] ? rep->sector : "tất cả");
-	for (i = 0; i < n; i++) {
-		rc |= csv_cell(out, t[i].title, 1);
-		rc |= buf_addstr(out, "\r\n");
-		for (k = 0; k < t[i].ncols; k++) {
-			if (k > 0)
-				rc |= buf_addc(out, ',');
-			rc |= csv_cell(out, t[i].cols[k].head, 1);
-		}
-		rc |= buf_addstr(out, "\r\n");
-		json_array_foreach(t[i].rows, j, r) {
-			for (k = 0; k < t[i].ncols; k++) {
-				json_t *v = json_object_get(r,
-				    t[i].cols[k].key);
-
-				if (k > 0)
-					rc |= buf_addc(out, ',');
-				cell_text(&t[i].cols[k], v, cell,
-				    COMMENT_BYTES_MAX + 64);
-				rc |= csv_cell(out, cell, v != NULL &&
-				    json_is_string(v));
-			}
-			rc |= buf_addstr(out, "\r\n");
-		}
-		rc |= buf_addstr(out, "\r\n");
-	}
-	free(cell);
-	tables_free(t, n);
-	json_decref(o);
-	return (rc != 0 ? -1 : 0);
-}
-
-/* ------------------------------------------------------------ XLSX */
-
-int
-report_xlsx_ready(char *why, size_t whylen)
-{
-	return (xlsx_load(why, whylen) != NULL ? 0 : -1);
-}
-
-/* A text cell; one a spreadsheet could run gets a leading '. */
-static void
-xlsx_text(const struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
-    lxw_col_t col, const char *s, lxw_format *f)
-{
-	char	*q;
-
-	if (!cell_is_formula(s)) {
-		x->worksheet_write_string(ws, row, col, s, f);
-		return;
-	}
-	q = xmalloc(strlen(s) + 2);
-	q[0] = '\'';
-	memcpy(q + 1, s, strlen(s) + 1);
-	x->worksheet_write_string(ws, row, col, q, f);
-	free(q);
-}
-
-int
-report_xlsx(const struct report *rep, const char *path)
-{
-	const struct xlsx	*x;
-	struct rtab		 t[RTABS_MAX];
-	lxw_workbook		*wb;
-	lxw_worksheet		*ws;
-	lxw_format		*head, *pctf, *probf, *ppf, *wrap;
-	lxw_chart		*ch;
-	lxw_chart_series	*se;
-	json_t			*o, *r, *v;
-	char			 m[8], title[160];
-	size_t			 n, i, j, k, nrows;
-	int			 namecol, pcol, tcol[2], nt, rc = 0;
-	double			 d;
-
-	if ((x = xlsx_load(NULL, 0)) == NULL)
-		return (-1);
-	o = report_json(rep);
-	n = report_tables(o, t);
-	if ((wb = x->workbook_new(path)) == NULL) {
-		tables_free(t, n);
-		json_decref(o);
-		return (-1);
-	}
-	head = x->workbook_add_format(wb);
-	x->format_set_bold(head);
-	x->format_set_text_wrap(head);
-	x->format_set_bg_color(head, 0xDDE6F0);
-	x->format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
-	pctf = x->workbook_add_format(wb);
-	x->format_set_num_format(pctf, "0.0%");
-	probf = x->workbook_add_format(wb);
-	x->format_set_num_format(probf, "0.00");
-	ppf = x->workbook_add_format(wb);
-	x->format_set_num_format(ppf, "+0.0;-0.0;0.0");
-	wrap = x->workbook_add_format(wb);
-	x->format_set_text_wrap(wrap);
-	for (i = 0; i < n; i++) {
-		ws = x->workbook_add_worksheet(wb, t[i].sheet);
-		if (ws == NULL) {
-			rc = -1;
-			break;
-		}
-		x->worksheet_freeze_panes(ws, 1, 0);
-		x->worksheet_set_row(ws, 0, 60, NULL);
-		for (k = 0; k < t[i].ncols; k++) {
-			x->worksheet_write_string(ws, 0, (lxw_col_t)k,
-			    t[i].cols[k].head, head);
-			x->worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
-			    strcmp(t[i].cols[k].key, "text") == 0 ? 70 :
-			    strcmp(t[i].cols[k].key, "name") == 0 ||
-			    strcmp(t[i].cols[k].key, "label") == 0 ? 28 : 14,
-			    strcmp(t[i].cols[k].key, "text") == 0 ? wrap :
-			    NULL);
-		}
-		json_array_foreach(t[i].rows, j, r) {
-			lxw_row_t row = (lxw_row_t)(j + 1);
-
-			for (k = 0; k < t[i].ncols; k++) {
-				const struct rcol *c = &t[i].cols[k];
-				lxw_col_t col = (lxw_col_t)k;
-
-				v = json_object_get(r, c->key);
-				if (v == NULL || json_is_null(v))
-					continue;
-				d = json_number_value(v);
-				switch (c->kind) {
-				case CK_PCT:
-					x->worksheet_write_number(ws, row, col,
-					    d / 100.0, pctf);
-					break;
-				case CK_PROB:
-					x->worksheet_write_number(ws, row, col,
-					    d, probf);
-					break;
-				case CK_PP:
-					x->worksheet_write_number(ws, row, col,
-					    d, ppf);
-					break;
-				case CK_INT:
-					x->worksheet_write_number(ws, row, col,
-					    d, NULL);
-					break;
-				case CK_BOOL:
-					x->worksheet_write_string(ws, row, col,
-					    bool_vi(json_is_true(v)), NULL);
-					break;
-				case CK_STATUS:
-					x->worksheet_write_string(ws, row, col,
-					    report_verdict_vi(
-					    json_string_value(v)), NULL);
-					break;
-				default:
-					if (json_is_string(v))
-						xlsx_text(x, ws, row, col,
-						    json_string_value(v), NULL);
-					else
-						x->worksheet_write_number(ws,
-						    row, col, d, NULL);
-					break;
-				}
-			}
-		}
-		if (i != 0)
-			continue;
-		/* The sectors against their first two targets. */
-		nrows = json_array_size(t[i].rows);
-		namecol = pcol = -1;
-		nt = 0;
-		for (k = 0; k < t[i].ncols; k++) {
-			if (strcmp(t[i].cols[k].key, "name") == 0)
-				namecol = (int)k;
-			else if (strcmp(t[i].cols[k].key, "percent") == 0)
-				pcol = (int)k;
-			else if (strncmp(t[i].cols[k].key, "target_", 7) == 0 &&
-			    nt < 2)
-				tcol[nt++] = (int)k;
-		}
-		if (nrows == 0 || namecol < 0 || pcol < 0)
-			continue;
-		ch = x->workbook_add_chart(wb, LXW_CHART_COLUMN);
-		month_str(rep->month, m);
-		snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, "
-		    "tháng %s", m);
-		x->chart_title_set_name(ch, title);
-		se = x->chart_add_series(ch, NULL, NULL);
-		x->chart_series_set_categories(se, t[i].sheet, 1,
-		    (lxw_col_t)namecol, (lxw_row_t)nrows, (lxw_col_t)namecol);
-		x->chart_series_set_values(se, t[i].sheet, 1, (lxw_col_t)pcol,
-		    (lxw_row_t)nrows, (lxw_col_t)pcol);
-		x->chart_series_set_name(se, "Tỷ lệ hài lòng");
-		for (k = 0; k < (size_t)nt; k++) {
-			se = x->chart_add_series(ch, NULL, NULL);
-			x->chart_series_set_categories(se, t[i].sheet, 1,
-			    (lxw_col_t)namecol, (lxw_row_t)nrows,
-			    (lxw_col_t)namecol);
-			x->chart_series_set_values(se, t[i].sheet, 1,
-			    (lxw_col_t)tcol[k], (lxw_row_t)nrows,
-			    (lxw_col_t)tcol[k]);
-			x->chart_series_set_name_range(se, t[i].sheet, 0,
-			    (lxw_col_t)tcol[k]);
-		}
-		x->chart_axis_set_min(ch->y_axis, 0);
-		x->chart_axis_set_max(ch->y_axis, 1);
-		x->chart_axis_set_num_format(ch->y_axis, "0%");
-		x->worksheet_insert_chart(ws, (lxw_row_t)(nrows + 3), 1, ch);
-	}
-	/* What the figures mean, and the scope. */
-	if (rc == 0 &&
-	    (ws = x->workbook_add_worksheet(wb, "Ghi chú")) != NULL) {
-		month_str(rep->month, m);
-		x->worksheet_set_column(ws, 0, 0, 24, NULL);
-		x->worksheet_set_column(ws, 1, 1, 100, wrap);
-		x->worksheet_write_string(ws, 0, 0, "Tháng", head);
-		x->worksheet_write_string(ws, 0, 1, m, NULL);
-		x->worksheet_write_string(ws, 1, 0, "Đơn vị", head);
-		x->worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
-		    "tất cả", NULL);
-		x->worksheet_write_string(ws, 2, 0, "Lĩnh vực", head);
-		x->worksheet_write_string(ws, 2, 1, rep->sector[0] ?
-		    rep->sector : "tất cả", NULL);
-		x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", head);
-		x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses,
-		    NULL);
-		x->worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", head);
-		x->worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
-		    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
-		    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
-		    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
-		    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
-		x->worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", head);
-		x->worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số "
-		    "hồ sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ "
-		    "hoàn thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; "
-		    "hồ sơ không trả lời không tính là không hài lòng.", NULL);
-	}
-	if (x->workbook_close(wb) != LXW_NO_ERROR)
-		rc = -1;
-	tables_free(t, n);
-	json_decref(o);
-	return (rc);
-}
-
-int
-report_xlsx_buf(const struct report *rep, const char *tmpdir,
-    struct buf *out)
-{
-	char	 path[PATH_MAX], chunk[65536];
-	FILE	*f = NULL;
-	size_t	 n;
-	int	 fd, rc = -1;
-
-	if (snprintf(path, sizeof(path), "%s/hailong-report-XXXXXX",
-	    tmpdir) >= (int)sizeof(path))
-		return (-1);
-	if ((fd = mkstemp(path)) == -1)
-		return (-1);
-	close(fd);
-	if (report_xlsx(rep, path) == -1)
-		goto out;
-	if ((f = fopen(path, "rb")) == NULL)
-		goto out;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(out, chunk, n) == -1)
-			goto out;
-	if (ferror(f))
-		goto out;
-	rc = 0;
-out:
-	if (f != NULL)
-		fclose(f);
-	unlink(path);
-	return (rc);
-}
-
-/* ------------------------------------------------------------ HTML */
-
-/* "93,3" from a JSON number (Vietnamese decimal comma); "" for null. */
-static void
-fmt_num(json_t *v, int decimals, int sign, char *out, size_t outlen)
-{
-	char	*p;
-
-	out[0] = '\0';
-	if (v == NULL || !json_is_number(v))
-		return;
-	snprintf(out, outlen, sign ? "%+.*f" : "%.*f", decimals,
-	    json_number_value(v));
-	if ((p = strchr(out, '.')) != NULL)
-		*p = ',';
-}
-
-static void
-set_fmt(json_t *o, const char *key, json_t *v, int decimals, int sign,
-    const char *suffix, const char *none)
-{
-	char	 s[64];
-
-	fmt_num(v, decimals, sign, s, sizeof(s));
-	if (s[0] == '\0')
-		json_object_set_new(o, key, json_string(none));
-	else {
-		strlcat(s, suffix, sizeof(s));
-		json_object_set_new(o, key, json_string(s));
-	}
-}
-
-/* Bar colours by verdict; the page's classes v-<verdict> match them. */
-static const struct {
-	const char	*verdict, *fill;
-} verdict_fill[] = {
-	{ "met", "#1b7f3b" },
-	{ "likely", "#d9a400" },
-	{ "unlikely", "#d9a400" },
-	{ "not_met", "#c62828" },
-	{ "too_few", "#9e9e9e" },
-	{ "no_data", "#9e9e9e" },
-	{ "no_target", "#5f7285" }
-};
-
-static const char *
-html_fill(const char *verdict)
-{
-	size_t	 i;
-
-	for (i = 0; verdict != NULL &&
-	    i < sizeof(verdict_fill) / sizeof(verdict_fill[0]); i++)
-		if (strcmp(verdict, verdict_fill[i].verdict) == 0)
-			return (verdict_fill[i].fill);
-	return ("#9e9e9e");
-}
-
-/*
- * Display fields of a sector or unit row, added in place; fn, when not
- * NULL, numbers the probabilities of its targets as footnotes (fns).
- */
-static void
-html_row(json_t *r, int *fn, json_t *fns)
-{
-	json_t		*t;
-	size_t		 i;
-	char		 lo[32], hi[32], s[80];
-	const char	*vd = json_string_value(json_object_get(r, "verdict"));
-
-	set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0, " %",
-	    "không có dữ liệu");
-	fmt_num(json_object_get(r, "ci_low"), 0, 0, lo, sizeof(lo));
-	fmt_num(json_object_get(r, "ci_high"), 0, 0, hi, sizeof(hi));
-	snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
-	json_object_set_new(r, "f_ci", json_string(lo[0] ? s : "—"));
-	set_fmt(r, "f_delta", json_object_get(r, "delta"), 1, 1, "", "—");
-	set_fmt(r, "f_rr", json_object_get(r, "response_rate"), 1, 0, " %",
-	    "—");
-	set_fmt(r, "f_nat", json_object_get(r, "national_percent"), 1, 0,
-	    " %", "—");
-	json_object_set_new(r, "no_data", json_boolean(json_integer_value(
-	    json_object_get(r, "responses")) == 0));
-	json_object_set_new(r, "verdict_vi", json_string(report_verdict_vi(
-	    vd)));
-	json_array_foreach(json_object_get(r, "targets"), i, t) {
-		set_fmt(t, "f_target", json_object_get(t, "target"), 0, 0, " %",
-		    "");
-		set_fmt(t, "f_p", json_object_get(t, "p_reach"), 2, 0, "",
-		    "—");
-		/* A probability only beside a real verdict. */
-		if (fn == NULL || !json_is_number(json_object_get(t,
-		    "p_reach")) || strcmp(json_string_value(json_object_get(t,
-		    "verdict")), "too_few") == 0)
-			continue;
-		json_object_set_new(t, "fn", json_integer(++*fn));
-		json_array_append_new(fns, json_pack("{s:i,s:O,s:O,s:O,s:O}",
-		    "n", *fn, "name", json_object_get(r, "name"),
-		    "year", json_object_get(t, "year"),
-		    "f_target", json_object_get(t, "f_target"),
-		    "f_p", json_object_get(t, "f_p")));
-	}
-}
-
-static int
-svg_text(struct buf *b, double x, double y, const char *attrs,
-    const char *s)
-{
-	int	 rc = 0;
-
-	rc |= buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s>", x, y, attrs);
-	rc |= buf_add_html(b, s, strlen(s));
-	rc |= buf_addstr(b, "</text>");
-	return (rc);
-}
-
-/* The two first targets: a solid dark line, then a dashed purple one;
- * the interval is a thin grey whisker inside the bar, never like them. */
-static const char *const svg_target_style[2] = {
-	"stroke=\"#1f2a44\" stroke-width=\"3\"",
-	"stroke=\"#7b3fa0\" stroke-width=\"2\" stroke-dasharray=\"4 2\""
-};
-
-/* Horizontal bars per row, coloured by verdict, with the interval and
- * the target lines. */
-static char *
-svg_bars(json_t *rows)
-{
-	struct buf	 b;
-	json_t		*r, *t;
-	size_t		 i, j, n = json_array_size(rows);
-	double		 x0 = 200, w = 270, y, p, tx, lo, hi;
-	char		 s[96];
-	const char	*vd;
-	int		 rc = 0;
-
-	buf_init(&b, REPORT_OUT_MAX);
-	rc |= buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 640 %zu\" class=\"chart\" role=\"img\" "
-	    "aria-label=\"Tỷ lệ hài lòng theo lĩnh vực và chỉ tiêu\">",
-	    n * 30 + 40);
-	for (p = 0; p <= 100; p += 20) {
-		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" "
-		    "y2=\"%zu\" stroke=\"#ddd\"/>", x0 + w * p / 100,
-		    x0 + w * p / 100, n * 30 + 12);
-		snprintf(s, sizeof(s), "%.0f%%", p);
-		rc |= svg_text(&b, x0 + w * p / 100, (double)n * 30 + 28,
-		    " text-anchor=\"middle\" font-size=\"11\"", s);
-	}
-	json_array_foreach(rows, i, r) {
-		y = 12 + (double)i * 30;
-		vd = json_string_value(json_object_get(r, "verdict"));
-		rc |= svg_text(&b, x0 - 6, y + 15, i == 0 ?
-		    " text-anchor=\"end\" font-size=\"13\" font-weight=\"bold\"" :
-		    " text-anchor=\"end\" font-size=\"13\"",
-		    json_string_value(json_object_get(r, "short_name")));
-		if (json_is_null(json_object_get(r, "percent"))) {
-			rc |= svg_text(&b, x0 + 4, y + 15, " font-size=\"12\" "
-			    "fill=\"#555\"", "không có dữ liệu");
-			continue;
-		}
-		p = json_number_value(json_object_get(r, "percent"));
-		/* Codes are a-z, 0-9, _ and -: safe in an attribute. */
-		rc |= buf_printf(&b, "<rect class=\"bar v-%s\" "
-		    "data-row=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		    "height=\"20\" fill=\"%s\"/>",
-		    vd != NULL ? vd : "no_data", json_string_value(
-		    json_object_get(r, "sector")), x0, y, w * p / 100,
-		    html_fill(vd));
-		lo = x0 + w * json_number_value(json_object_get(r, "ci_low")) /
-		    100;
-		hi = x0 + w * json_number_value(json_object_get(r, "ci_high")) /
-		    100;
-		rc |= buf_printf(&b, "<path class=\"ci\" d=\"M%.1f %.1fH%.1f"
-		    "M%.1f %.1fV%.1fM%.1f %.1fV%.1f\" stroke=\"#555\" "
-		    "stroke-width=\"1\" fill=\"none\"/>", lo, y + 10, hi,
-		    lo, y + 6, y + 14, hi, y + 6, y + 14);
-		json_array_foreach(json_object_get(r, "targets"), j, t) {
-			if (j >= 2)
-				break;
-			tx = x0 + w * json_number_value(json_object_get(t,
-			    "target")) / 100;
-			rc |= buf_printf(&b, "<line class=\"target\" "
-			    "x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			    "%s/>", tx, y - 4, tx, y + 24,
-			    svg_target_style[j]);
-		}
-		fmt_num(json_object_get(r, "percent"), 1, 0, s, sizeof(s));
-		strlcat(s, " % ", sizeof(s));
-		strlcat(s, report_verdict_vi(vd), sizeof(s));
-		rc |= svg_text(&b, x0 + w + 8, y + 15, " font-size=\"12\"", s);
-	}
-	rc |= buf_addstr(&b, "</svg>");
-	if (rc != 0) {
-		buf_clear(&b);
-		return (xstrdup(""));
-	}
-	return (buf_steal(&b, &n));
-}
-
-/* A small line chart of one sector's twelve months. */
-static char *
-svg_trend(json_t *tr, json_t *row)
-{
-	struct buf	 b;
-	json_t		*m, *t, *v;
-	size_t		 i, n;
-	double		 lo = 100, x, w = 300, h = 100, x0 = 34, y0 = 8;
-	double		 pv;
-	int		 rc = 0, pen = 0;
-	char		 s[32];
-	const char	*name;
-
-	json_array_foreach(json_object_get(tr, "months"), i, m)
-		if (json_is_number(v = json_object_get(m, "percent")) &&
-		    json_number_value(v) < lo)
-			lo = json_number_value(v);
-	json_array_foreach(json_object_get(row, "targets"), i, t)
-		if (json_number_value(json_object_get(t, "target")) < lo)
-			lo = json_number_value(json_object_get(t, "target"));
-	lo = floor(lo / 10) * 10;
-	if (lo > 80)
-		lo = 80;
-	if (lo < 0)
-		lo = 0;
-#define TY(p)	(y0 + h - h * ((p) - lo) / (100 - lo))
-	buf_init(&b, REPORT_OUT_MAX);
-	rc |= buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %.0f %.0f\" class=\"trend\" role=\"img\" "
-	    "aria-label=\"Tỷ lệ hài lòng 12 tháng: ", x0 + w + 10, y0 + h + 24);
-	name = json_string_value(json_object_get(row, "name"));
-	if (name != NULL)
-		rc |= buf_add_html(&b, name, strlen(name));
-	rc |= buf_addstr(&b, "\">");
-	for (pv = lo; pv <= 100; pv += (100 - lo) / 2) {
-		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
-		    " y2=\"%.1f\" stroke=\"#ddd\"/>", x0, TY(pv), x0 + w,
-		    TY(pv));
-		snprintf(s, sizeof(s), "%.0f%%", pv);
-		rc |= svg_text(&b, x0 - 3, TY(pv) + 4, " text-anchor=\"end\" "
-		    "font-size=\"10\"", s);
-	}
-	json_array_foreach(json_object_get(row, "targets"), i, t) {
-		if (i >= 2)
-			break;
-		pv = json_number_value(json_object_get(t, "target"));
-		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
-		    " y2=\"%.1f\" %s/>", x0, TY(pv), x0 + w, TY(pv),
-		    svg_target_style[i]);
-	}
-	rc |= buf_addstr(&b, "<path fill=\"none\" stroke=\"#0a4a9e\" "
-	    "stroke-width=\"2\" d=\"");
-	n = json_array_size(json_object_get(tr, "months"));
-	json_array_foreach(json_object_get(tr, "months"), i, m) {
-		x = x0 + (n > 1 ? w * (double)i / (double)(n - 1) : 0);
-		if (!json_is_number(v = json_object_get(m, "percent"))) {
-			pen = 0;
-			continue;
-		}
-		rc |= buf_printf(&b, "%c%.1f %.1f", pen ? 'L' : 'M', x,
-		    TY(json_number_value(v)));
-		pen = 1;
-	}
-	rc |= buf_addstr(&b, "\"/>");
-	json_array_foreach(json_object_get(tr, "months"), i, m) {
-		x = x0 + (n > 1 ? w * (double)i / (double)(n - 1) : 0);
-		if (json_is_number(v = json_object_get(m, "percent")))
-			rc |= buf_printf(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
-			    "r=\"3\" fill=\"#0a4a9e\"/>", x,
-			    TY(json_number_value(v)));
-		/* "MM" under each month. */
-		snprintf(s, sizeof(s), "%.2s", json_string_value(
-		    json_object_get(m, "month")) + 5);
-		rc |= svg_text(&b, x, y0 + h + 16, " text-anchor=\"middle\" "
-		    "font-size=\"10\"", s);
-	}
-#undef TY
-	rc |= buf_addstr(&b, "</svg>");
-	if (rc != 0) {
-		buf_clear(&b);
-		return (xstrdup(""));
-	}
-	return (buf_steal(&b, &n));
-}
-
-static int
-comment_cmp(const void *a, const void *b)
-{
-	json_t		*x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t	 rx = json_integer_value(json_object_get(x, "rating"));
-	json_int_t	 ry = json_integer_value(json_object_get(y, "rating"));
-	int		 c;
-
-	/* No rating (0) after every rating. */
-	if (rx != ry)
-		return (rx == 0 ? 1 : ry == 0 ? -1 : rx < ry ? -1 : 1);
-	c = strcmp(json_string_value(json_object_get(y, "time")),
-	    json_string_value(json_object_get(x, "time")));
-	return (c);
-}
-
-/* Sorts the comments array a in place: lowest rating, then newest. */
-static void
-html_sort_comments(json_t *a)
-{
-	json_t	**v;
-	size_t	 i, n = json_array_size(a);
-
-	if (n == 0)
-		return;
-	v = xcalloc(n, sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(a, i));
-	/* Stable for equal keys: the input is newest first already. */
-	qsort(v, n, sizeof(*v), comment_cmp);
-	json_array_clear(a);
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, v[i]);
-	free(v);
-}
-
-static int
-unit_total_first(const void *a, const void *b)
-{
-	return (json_is_true(json_object_get(*(json_t *const *)b, "total")) -
-	    json_is_true(json_object_get(*(json_t *const *)a, "total")));
-}
-
-static int
-unit_cmp_code(const void *a, const void *b)
-{
-	int	 c;
-
-	if ((c = unit_total_first(a, b)) != 0)
-		return (c);
-	return (strcmp(json_string_value(json_object_get(*(json_t *const *)a,
-	    "unit")), json_string_value(json_object_get(*(json_t *const *)b,
-	    "unit"))));
-}
-
-static int
-unit_cmp_responses(const void *a, const void *b)
-{
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a,
-	    "responses"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b,
-	    "responses"));
-	int	 c;
-
-	if ((c = unit_total_first(a, b)) != 0)
-		return (c);
-	return (x > y ? -1 : x < y ? 1 : unit_cmp_code(a, b));
-}
-
-/* Reorders the units array of o by "code" or "responses". */
-static void
-html_sort_units(json_t *o, const char *sort)
-{
-	json_t	*a = json_object_get(o, "units"), **v, *na;
-	size_t	 i, n = json_array_size(a);
-
-	if (sort == NULL || n == 0 || (strcmp(sort, "code") != 0 &&
-	    strcmp(sort, "responses") != 0))
-		return;
-	v = xcalloc(n, sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(a, i);
-	qsort(v, n, sizeof(*v), strcmp(sort, "code") == 0 ? unit_cmp_code :
-	    unit_cmp_responses);
-	na = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append(na, v[i]);
-	free(v);
-	json_object_set_new(o, "units", na);
-}
-
-int
-report_html(const struct report *rep, const char *tpl_dir, json_t *extra,
-    struct buf *out)
-{
-	struct tplset	*ts = NULL;
-	const struct tpl *tp;
-	json_t		*o, *r, *t, *x, *rows, *a, *fns, *w;
-	char		 why[256], *svg, m[8];
-	size_t		 i, j;
-	int		 rc = -1, fn = 0;
-	uint64_t	 tot;
-
-	o = report_json(rep);
-	if (extra != NULL) {
-		html_sort_units(o, json_string_value(json_object_get(extra,
-		    "sort")));
-		json_object_update(o, extra);
-	}
-	if (tpl_load(tpl_dir, &ts, why, sizeof(why)) == -1 ||
-	    (tp = tpl_get(ts, "report")) == NULL)
-		goto out;
-	fns = json_array();
-	html_row(json_object_get(o, "overall"), &fn, fns);
-	json_array_foreach(json_object_get(o, "sectors"), i, r)
-		html_row(r, &fn, fns);
-	json_object_set_new(o, "has_footnotes", json_boolean(
-	    json_array_size(fns) > 0));
-	json_object_set_new(o, "footnotes", fns);
-	w = json_object_get(o, "walkin");
-	html_row(w, NULL, NULL);
-	json_object_set_new(o, "has_walkin", json_boolean(
-	    json_integer_value(json_object_get(w, "responses")) > 0));
-	json_array_foreach(json_object_get(o, "units"), i, r)
-		html_row(r, NULL, NULL);
-	/* The headline: the overall figure and the target in force. */
-	r = json_object_get(o, "overall");
-	json_array_foreach(json_object_get(r, "targets"), i, t)
-		if (json_is_true(json_object_get(t, "in_force")))
-			json_object_set(o, "headline_target", t);
-	/* The legend names the years of the lines (sectors.ini's). */
-	a = json_array();
-	json_array_foreach(json_object_get(r, "targets"), i, t) {
-		if (i >= 2)
-			break;
-		json_array_append_new(a, json_pack("{s:O,s:b}", "year",
-		    json_object_get(t, "year"), "dashed", i == 1));
-	}
-	json_object_set_new(o, "target_lines", a);
-	rows = json_array();
-	json_array_append(rows, json_object_get(o, "overall"));
-	json_array_extend(rows, json_object_get(o, "sectors"));
-	json_array_foreach(rows, i, r)
-		json_object_set(r, "short_name", json_object_get(r, "name"));
-	if (json_is_true(json_object_get(o, "has_walkin"))) {
-		json_object_set_new(w, "short_name",
-		    json_string("Khách vãng lai (ki-ốt)"));
-		json_array_append(rows, w);
-	}
-	svg = svg_bars(rows);
-	json_object_set_new(o, "chart_sectors", json_string(svg));
-	free(svg);
-	/* Response rates of the sectors (the units' are in their table). */
-	a = json_array();
-	json_array_foreach(json_object_get(o, "response_rate"), i, r)
-		if (strcmp(json_string_value(json_object_get(r, "kind")),
-		    "unit") != 0)
-			json_array_append(a, r);
-	json_object_set_new(o, "rate_rows", a);
-	/* Comments: the lowest ratings first, then the newest. */
-	a = json_deep_copy(json_object_get(json_object_get(o, "comments"),
-	    "items"));
-	html_sort_comments(a);
-	json_array_foreach(a, i, r) {
-		json_object_set_new(r, "print_more", json_boolean(
-		    i >= REPORT_PRINT_COMMENTS));
-		json_object_set_new(r, "low", json_boolean(json_integer_value(
-		    json_object_get(r, "rating")) >= 1 && json_integer_value(
-		    json_object_get(r, "rating")) <= REPORT_UNSAT_LEVEL));
-	}
-	json_object_set_new(o, "comments_sorted", a);
-	json_object_set_new(o, "print_comments_cut", json_boolean(
-	    json_array_size(a) > REPORT_PRINT_COMMENTS));
-	json_object_set_new(o, "print_comments_max",
-	    json_integer(REPORT_PRINT_COMMENTS));
-	/* The trend of each row, beside that row's targets. */
-	a = json_array();
-	json_array_foreach(json_object_get(o, "trend"), i, t) {
-		svg = svg_trend(t, json_array_get(rows, i));
-		x = json_deep_copy(t);
-		json_object_set_new(x, "svg", json_string(svg));
-		free(svg);
-		json_array_foreach(json_object_get(x, "months"), j, r)
-			set_fmt(r, "f_percent", json_object_get(r, "percent"),
-			    1, 0, " %", "—");
-		json_array_append_new(a, x);
-	}
-	json_object_set_new(o, "trend", a);
-	json_decref(rows);
-	json_array_foreach(json_object_get(o, "questions"), i, r)
-		json_array_foreach(json_object_get(r, "options"), j, x) {
-			set_fmt(x, "f_percent", json_object_get(x, "percent"),
-			    1, 0, " %", "—");
-			json_object_set_new(x, "bar", json_integer(
-			    json_is_number(json_object_get(x, "percent")) ?
-			    (json_int_t)round(json_number_value(
-			    json_object_get(x, "percent"))) : 0));
-		}
-	json_array_foreach(json_object_get(o, "response_rate"), i, r)
-		set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0,
-		    " %", "—");
-	r = json_object_get(o, "channels");
-	tot = (uint64_t)json_integer_value(json_object_get(r, "total"));
-	json_object_set_new(r, "has", json_boolean(tot > 0));
-	month_str(report_month_add(rep->month, -1), m);
-	json_object_set_new(o, "prev_link", json_string(m));
-	/* No link to a month that has not begun. */
-	if (report_month_add(rep->month, 1) <= month_of(now_sec())) {
-		month_str(report_month_add(rep->month, 1), m);
-		json_object_set_new(o, "next_link", json_string(m));
-	}
-	json_object_set_new(o, "sector_list", json_array());
-	for (i = 0; i < rep->cat->nsectors; i++)
-		json_array_append_new(json_object_get(o, "sector_list"),
-		    json_pack("{s:s,s:s,s:b}", "code",
-		    rep->cat->sectors[i].code, "name",
-		    txt_vi(&rep->cat->sectors[i].name, ""), "selected",
-		    strcmp(rep->sector, rep->cat->sectors[i].code) == 0));
-	json_object_set_new(o, "unit_list", json_array());
-	for (i = 0; i < rep->cat->nunits; i++)
-		json_array_append_new(json_object_get(o, "unit_list"),
-		    json_pack("{s:s,s:s,s:b}", "code",
-		    rep->cat->units[i].code, "name",
-		    txt_vi(&rep->cat->units[i].name, ""), "selected",
-		    strcmp(rep->unit, rep->cat->units[i].code) == 0));
-	rc = tpl_render(tp, o, out);
-out:
-	tpl_free(ts);
-	json_decref(o);
-	return (rc);
 }

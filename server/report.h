@@ -175,11 +175,13 @@ int	 report_xlsx(const struct report *, const char *path);
 int	 report_xlsx_buf(const struct report *, const char *tmpdir,
 	    struct buf *out);
 /*
- * Renders the HTML page with templates/report.html of tpl_dir. extra,
- * when not NULL, is a JSON object merged into the template's context
- * (the handler's csrf token, query strings). 0 or -1.
+ * Renders the HTML page with tp, templates/report.html compiled once
+ * (page_tpl(pg, "report"), or tpl_get() of a tpl_load()ed set); borrowed,
+ * NULL fails. extra, when not NULL, is a JSON object merged into the
+ * template's context (the handler's csrf token, query strings). 0 or -1.
  */
-int	 report_html(const struct report *, const char *tpl_dir,
+struct tpl;
+int	 report_html(const struct report *, const struct tpl *tp,
 	    struct json_t *extra, struct buf *out);
 
 #endif

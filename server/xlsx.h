@@ -2,7 +2,7 @@
  * xlsx.h: libxlsxwriter, opened with dlopen() when the first workbook is
  * written, not linked: only XLSX reports need it, and it brings OpenSSL,
  * which nothing else here uses, into every process that maps it. Only
- * report.c and xlsx.c include it.
+ * report_table.c and xlsx.c include it.
  *
  * The soname (HL_XLSX_SONAME) comes from configure, which finds it in a
  * program linked against the -dev package, so the loaded library is the
@@ -15,7 +15,7 @@
 
 #include <xlsxwriter.h>
 
-/* The functions report.c calls; each field has its function's type. */
+/* The functions report_table.c calls; each field has its function's type. */
 #define XLSX_FUNCS(X)						\
 	X(workbook_new) X(workbook_add_format)				\
 	X(workbook_add_worksheet) X(workbook_add_chart)			\

@@ -25,6 +25,7 @@
 #include "report.h"
 #include "store.h"
 #include "survey.h"
+#include "tpl.h"
 #include "util.h"
 #include "writer.h"
 
@@ -379,6 +380,7 @@ test_render(void **state)
 	struct report		 rep;
 	struct report_opts	 o;
 	struct buf		 b;
+	struct tplset		*ts = NULL;
 	char			 why[128], path[160];
 	struct stat		 sb;
 	FILE			*f;
@@ -394,8 +396,12 @@ test_render(void **state)
 	assert_non_null(strstr(b.data, "Đất đai"));
 	assert_non_null(strstr(b.data, "\r\n"));
 	buf_reset(&b);
-	assert_int_equal(report_html(&rep, HL_SRCDIR "/templates", NULL, &b),
+	assert_int_equal(report_html(&rep, NULL, NULL, &b), -1);
+	assert_int_equal(tpl_load(HL_SRCDIR "/templates", &ts, why,
+	    sizeof(why)), 0);
+	assert_int_equal(report_html(&rep, tpl_get(ts, "report"), NULL, &b),
 	    0);
+	tpl_free(ts);
 	assert_null(strstr(b.data, "<b>\"hi\""));
 	assert_non_null(strstr(b.data, "&lt;b&gt;"));
 	assert_non_null(strstr(b.data, "ស្វាគមន៍"));

@@ -1,0 +1,530 @@
+/*
+ * report_html.c: the report as one HTML page (templates/report.html):
+ * display fields added to the JSON value (Vietnamese decimal commas,
+ * footnotes of the probabilities), the sectors' bar chart and each row's
+ * trend as inline SVG, the comments in print order.
+ * Traps: the SVG is built here, outside the template's escaping, so
+ * every text goes through buf_add_html(); only codes (a-z, 0-9, _ and -)
+ * go into attributes unescaped.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "report_priv.h"
+#include "tpl.h"
+#include "util.h"
+
+/* "93,3" from a JSON number (Vietnamese decimal comma); "" for null. */
+static void
+fmt_num(json_t *v, int decimals, int sign, char *out, size_t outlen)
+{
+	char	*p;
+
+	out[0] = '\0';
+	if (v == NULL || !json_is_number(v))
+		return;
+	snprintf(out, outlen, sign ? "%+.*f" : "%.*f", decimals,
+	    json_number_value(v));
+	if ((p = strchr(out, '.')) != NULL)
+		*p = ',';
+}
+
+static void
+set_fmt(json_t *o, const char *key, json_t *v, int decimals, int sign,
+    const char *suffix, const char *none)
+{
+	char	 s[64];
+
+	fmt_num(v, decimals, sign, s, sizeof(s));
+	if (s[0] == '\0')
+		json_object_set_new(o, key, json_string(none));
+	else {
+		strlcat(s, suffix, sizeof(s));
+		json_object_set_new(o, key, json_string(s));
+	}
+}
+
+/* Bar colours by verdict; the page's classes v-<verdict> match them. */
+static const struct {
+	const char	*verdict, *fill;
+} verdict_fill[] = {
+	{ "met", "#1b7f3b" },
+	{ "likely", "#d9a400" },
+	{ "unlikely", "#d9a400" },
+	{ "not_met", "#c62828" },
+	{ "too_few", "#9e9e9e" },
+	{ "no_data", "#9e9e9e" },
+	{ "no_target", "#5f7285" }
+};
+
+static const char *
+html_fill(const char *verdict)
+{
+	size_t	 i;
+
+	for (i = 0; verdict != NULL &&
+	    i < sizeof(verdict_fill) / sizeof(verdict_fill[0]); i++)
+		if (strcmp(verdict, verdict_fill[i].verdict) == 0)
+			return (verdict_fill[i].fill);
+	return ("#9e9e9e");
+}
+
+/*
+ * Display fields of a sector or unit row, added in place; fn, when not
+ * NULL, numbers the probabilities of its targets as footnotes (fns).
+ */
+static void
+html_row(json_t *r, int *fn, json_t *fns)
+{
+	json_t		*t;
+	size_t		 i;
+	char		 lo[32], hi[32], s[80];
+	const char	*vd = json_string_value(json_object_get(r, "verdict"));
+
+	set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0, " %",
+	    "không có dữ liệu");
+	fmt_num(json_object_get(r, "ci_low"), 0, 0, lo, sizeof(lo));
+	fmt_num(json_object_get(r, "ci_high"), 0, 0, hi, sizeof(hi));
+	snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
+	json_object_set_new(r, "f_ci", json_string(lo[0] ? s : "—"));
+	set_fmt(r, "f_delta", json_object_get(r, "delta"), 1, 1, "", "—");
+	set_fmt(r, "f_rr", json_object_get(r, "response_rate"), 1, 0, " %",
+	    "—");
+	set_fmt(r, "f_nat", json_object_get(r, "national_percent"), 1, 0,
+	    " %", "—");
+	json_object_set_new(r, "no_data", json_boolean(json_integer_value(
+	    json_object_get(r, "responses")) == 0));
+	json_object_set_new(r, "verdict_vi", json_string(report_verdict_vi(
+	    vd)));
+	json_array_foreach(json_object_get(r, "targets"), i, t) {
+		set_fmt(t, "f_target", json_object_get(t, "target"), 0, 0, " %",
+		    "");
+		set_fmt(t, "f_p", json_object_get(t, "p_reach"), 2, 0, "",
+		    "—");
+		/* A probability only beside a real verdict. */
+		if (fn == NULL || !json_is_number(json_object_get(t,
+		    "p_reach")) || strcmp(json_string_value(json_object_get(t,
+		    "verdict")), "too_few") == 0)
+			continue;
+		json_object_set_new(t, "fn", json_integer(++*fn));
+		json_array_append_new(fns, json_pack("{s:i,s:O,s:O,s:O,s:O}",
+		    "n", *fn, "name", json_object_get(r, "name"),
+		    "year", json_object_get(t, "year"),
+		    "f_target", json_object_get(t, "f_target"),
+		    "f_p", json_object_get(t, "f_p")));
+	}
+}
+
+static int
+svg_text(struct buf *b, double x, double y, const char *attrs,
+    const char *s)
+{
+	int	 rc = 0;
+
+	rc |= buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s>", x, y, attrs);
+	rc |= buf_add_html(b, s, strlen(s));
+	rc |= buf_addstr(b, "</text>");
+	return (rc);
+}
+
+/* The two first targets: a solid dark line, then a dashed purple one;
+ * the interval is a thin grey whisker inside the bar, never like them. */
+static const char *const svg_target_style[2] = {
+	"stroke=\"#1f2a44\" stroke-width=\"3\"",
+	"stroke=\"#7b3fa0\" stroke-width=\"2\" stroke-dasharray=\"4 2\""
+};
+
+/* Horizontal bars per row, coloured by verdict, with the interval and
+ * the target lines. */
+static char *
+svg_bars(json_t *rows)
+{
+	struct buf	 b;
+	json_t		*r, *t;
+	size_t		 i, j, n = json_array_size(rows);
+	double		 x0 = 200, w = 270, y, p, tx, lo, hi;
+	char		 s[96];
+	const char	*vd;
+	int		 rc = 0;
+
+	buf_init(&b, REPORT_OUT_MAX);
+	rc |= buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "viewBox=\"0 0 640 %zu\" class=\"chart\" role=\"img\" "
+	    "aria-label=\"Tỷ lệ hài lòng theo lĩnh vực và chỉ tiêu\">",
+	    n * 30 + 40);
+	for (p = 0; p <= 100; p += 20) {
+		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" "
+		    "y2=\"%zu\" stroke=\"#ddd\"/>", x0 + w * p / 100,
+		    x0 + w * p / 100, n * 30 + 12);
+		snprintf(s, sizeof(s), "%.0f%%", p);
+		rc |= svg_text(&b, x0 + w * p / 100, (double)n * 30 + 28,
+		    " text-anchor=\"middle\" font-size=\"11\"", s);
+	}
+	json_array_foreach(rows, i, r) {
+		y = 12 + (double)i * 30;
+		vd = json_string_value(json_object_get(r, "verdict"));
+		rc |= svg_text(&b, x0 - 6, y + 15, i == 0 ?
+		    " text-anchor=\"end\" font-size=\"13\" font-weight=\"bold\"" :
+		    " text-anchor=\"end\" font-size=\"13\"",
+		    json_string_value(json_object_get(r, "short_name")));
+		if (json_is_null(json_object_get(r, "percent"))) {
+			rc |= svg_text(&b, x0 + 4, y + 15, " font-size=\"12\" "
+			    "fill=\"#555\"", "không có dữ liệu");
+			continue;
+		}
+		p = json_number_value(json_object_get(r, "percent"));
+		/* Codes are a-z, 0-9, _ and -: safe in an attribute. */
+		rc |= buf_printf(&b, "<rect class=\"bar v-%s\" "
+		    "data-row=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"20\" fill=\"%s\"/>",
+		    vd != NULL ? vd : "no_data", json_string_value(
+		    json_object_get(r, "sector")), x0, y, w * p / 100,
+		    html_fill(vd));
+		lo = x0 + w * json_number_value(json_object_get(r, "ci_low")) /
+		    100;
+		hi = x0 + w * json_number_value(json_object_get(r, "ci_high")) /
+		    100;
+		rc |= buf_printf(&b, "<path class=\"ci\" d=\"M%.1f %.1fH%.1f"
+		    "M%.1f %.1fV%.1fM%.1f %.1fV%.1f\" stroke=\"#555\" "
+		    "stroke-width=\"1\" fill=\"none\"/>", lo, y + 10, hi,
+		    lo, y + 6, y + 14, hi, y + 6, y + 14);
+		json_array_foreach(json_object_get(r, "targets"), j, t) {
+			if (j >= 2)
+				break;
+			tx = x0 + w * json_number_value(json_object_get(t,
+			    "target")) / 100;
+			rc |= buf_printf(&b, "<line class=\"target\" "
+			    "x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			    "%s/>", tx, y - 4, tx, y + 24,
+			    svg_target_style[j]);
+		}
+		fmt_num(json_object_get(r, "percent"), 1, 0, s, sizeof(s));
+		strlcat(s, " % ", sizeof(s));
+		strlcat(s, report_verdict_vi(vd), sizeof(s));
+		rc |= svg_text(&b, x0 + w + 8, y + 15, " font-size=\"12\"", s);
+	}
+	rc |= buf_addstr(&b, "</svg>");
+	if (rc != 0) {
+		buf_clear(&b);
+		return (xstrdup(""));
+	}
+	return (buf_steal(&b, &n));
+}
+
+/* A small line chart of one sector's twelve months. */
+static char *
+svg_trend(json_t *tr, json_t *row)
+{
+	struct buf	 b;
+	json_t		*m, *t, *v;
+	size_t		 i, n;
+	double		 lo = 100, x, w = 300, h = 100, x0 = 34, y0 = 8;
+	double		 pv;
+	int		 rc = 0, pen = 0;
+	char		 s[32];
+	const char	*name;
+
+	json_array_foreach(json_object_get(tr, "months"), i, m)
+		if (json_is_number(v = json_object_get(m, "percent")) &&
+		    json_number_value(v) < lo)
+			lo = json_number_value(v);
+	json_array_foreach(json_object_get(row, "targets"), i, t)
+		if (json_number_value(json_object_get(t, "target")) < lo)
+			lo = json_number_value(json_object_get(t, "target"));
+	lo = floor(lo / 10) * 10;
+	if (lo > 80)
+		lo = 80;
+	if (lo < 0)
+		lo = 0;
+#define TY(p)	(y0 + h - h * ((p) - lo) / (100 - lo))
+	buf_init(&b, REPORT_OUT_MAX);
+	rc |= buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "viewBox=\"0 0 %.0f %.0f\" class=\"trend\" role=\"img\" "
+	    "aria-label=\"Tỷ lệ hài lòng 12 tháng: ", x0 + w + 10, y0 + h + 24);
+	name = json_string_value(json_object_get(row, "name"));
+	if (name != NULL)
+		rc |= buf_add_html(&b, name, strlen(name));
+	rc |= buf_addstr(&b, "\">");
+	for (pv = lo; pv <= 100; pv += (100 - lo) / 2) {
+		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
+		    " y2=\"%.1f\" stroke=\"#ddd\"/>", x0, TY(pv), x0 + w,
+		    TY(pv));
+		snprintf(s, sizeof(s), "%.0f%%", pv);
+		rc |= svg_text(&b, x0 - 3, TY(pv) + 4, " text-anchor=\"end\" "
+		    "font-size=\"10\"", s);
+	}
+	json_array_foreach(json_object_get(row, "targets"), i, t) {
+		if (i >= 2)
+			break;
+		pv = json_number_value(json_object_get(t, "target"));
+		rc |= buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
+		    " y2=\"%.1f\" %s/>", x0, TY(pv), x0 + w, TY(pv),
+		    svg_target_style[i]);
+	}
+	rc |= buf_addstr(&b, "<path fill=\"none\" stroke=\"#0a4a9e\" "
+	    "stroke-width=\"2\" d=\"");
+	n = json_array_size(json_object_get(tr, "months"));
+	json_array_foreach(json_object_get(tr, "months"), i, m) {
+		x = x0 + (n > 1 ? w * (double)i / (double)(n - 1) : 0);
+		if (!json_is_number(v = json_object_get(m, "percent"))) {
+			pen = 0;
+			continue;
+		}
+		rc |= buf_printf(&b, "%c%.1f %.1f", pen ? 'L' : 'M', x,
+		    TY(json_number_value(v)));
+		pen = 1;
+	}
+	rc |= buf_addstr(&b, "\"/>");
+	json_array_foreach(json_object_get(tr, "months"), i, m) {
+		x = x0 + (n > 1 ? w * (double)i / (double)(n - 1) : 0);
+		if (json_is_number(v = json_object_get(m, "percent")))
+			rc |= buf_printf(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
+			    "r=\"3\" fill=\"#0a4a9e\"/>", x,
+			    TY(json_number_value(v)));
+		/* "MM" under each month. */
+		snprintf(s, sizeof(s), "%.2s", json_string_value(
+		    json_object_get(m, "month")) + 5);
+		rc |= svg_text(&b, x, y0 + h + 16, " text-anchor=\"middle\" "
+		    "font-size=\"10\"", s);
+	}
+#undef TY
+	rc |= buf_addstr(&b, "</svg>");
+	if (rc != 0) {
+		buf_clear(&b);
+		return (xstrdup(""));
+	}
+	return (buf_steal(&b, &n));
+}
+
+static int
+comment_cmp(const void *a, const void *b)
+{
+	json_t		*x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t	 rx = json_integer_value(json_object_get(x, "rating"));
+	json_int_t	 ry = json_integer_value(json_object_get(y, "rating"));
+	int		 c;
+
+	/* No rating (0) after every rating. */
+	if (rx != ry)
+		return (rx == 0 ? 1 : ry == 0 ? -1 : rx < ry ? -1 : 1);
+	c = strcmp(json_string_value(json_object_get(y, "time")),
+	    json_string_value(json_object_get(x, "time")));
+	return (c);
+}
+
+/* Sorts the comments array a in place: lowest rating, then newest. */
+static void
+html_sort_comments(json_t *a)
+{
+	json_t	**v;
+	size_t	 i, n = json_array_size(a);
+
+	if (n == 0)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	/* Stable for equal keys: the input is newest first already. */
+	qsort(v, n, sizeof(*v), comment_cmp);
+	json_array_clear(a);
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, v[i]);
+	free(v);
+}
+
+static int
+unit_total_first(const void *a, const void *b)
+{
+	return (json_is_true(json_object_get(*(json_t *const *)b, "total")) -
+	    json_is_true(json_object_get(*(json_t *const *)a, "total")));
+}
+
+static int
+unit_cmp_code(const void *a, const void *b)
+{
+	int	 c;
+
+	if ((c = unit_total_first(a, b)) != 0)
+		return (c);
+	return (strcmp(json_string_value(json_object_get(*(json_t *const *)a,
+	    "unit")), json_string_value(json_object_get(*(json_t *const *)b,
+	    "unit"))));
+}
+
+static int
+unit_cmp_responses(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a,
+	    "responses"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b,
+	    "responses"));
+	int	 c;
+
+	if ((c = unit_total_first(a, b)) != 0)
+		return (c);
+	return (x > y ? -1 : x < y ? 1 : unit_cmp_code(a, b));
+}
+
+/* Reorders the units array of o by "code" or "responses". */
+static void
+html_sort_units(json_t *o, const char *sort)
+{
+	json_t	*a = json_object_get(o, "units"), **v, *na;
+	size_t	 i, n = json_array_size(a);
+
+	if (sort == NULL || n == 0 || (strcmp(sort, "code") != 0 &&
+	    strcmp(sort, "responses") != 0))
+		return;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(a, i);
+	qsort(v, n, sizeof(*v), strcmp(sort, "code") == 0 ? unit_cmp_code :
+	    unit_cmp_responses);
+	na = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append(na, v[i]);
+	free(v);
+	json_object_set_new(o, "units", na);
+}
+
+int
+report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
+    struct buf *out)
+{
+	json_t		*o, *r, *t, *x, *rows, *a, *fns, *w;
+	char		*svg, m[REPORT_MONTH_STR];
+	size_t		 i, j;
+	int		 rc = -1, fn = 0;
+	uint64_t	 tot;
+
+	o = report_json(rep);
+	if (extra != NULL) {
+		html_sort_units(o, json_string_value(json_object_get(extra,
+		    "sort")));
+		json_object_update(o, extra);
+	}
+	if (tp == NULL)
+		goto out;
+	fns = json_array();
+	html_row(json_object_get(o, "overall"), &fn, fns);
+	json_array_foreach(json_object_get(o, "sectors"), i, r)
+		html_row(r, &fn, fns);
+	json_object_set_new(o, "has_footnotes", json_boolean(
+	    json_array_size(fns) > 0));
+	json_object_set_new(o, "footnotes", fns);
+	w = json_object_get(o, "walkin");
+	html_row(w, NULL, NULL);
+	json_object_set_new(o, "has_walkin", json_boolean(
+	    json_integer_value(json_object_get(w, "responses")) > 0));
+	json_array_foreach(json_object_get(o, "units"), i, r)
+		html_row(r, NULL, NULL);
+	/* The headline: the overall figure and the target in force. */
+	r = json_object_get(o, "overall");
+	json_array_foreach(json_object_get(r, "targets"), i, t)
+		if (json_is_true(json_object_get(t, "in_force")))
+			json_object_set(o, "headline_target", t);
+	/* The legend names the years of the lines (sectors.ini's). */
+	a = json_array();
+	json_array_foreach(json_object_get(r, "targets"), i, t) {
+		if (i >= 2)
+			break;
+		json_array_append_new(a, json_pack("{s:O,s:b}", "year",
+		    json_object_get(t, "year"), "dashed", i == 1));
+	}
+	json_object_set_new(o, "target_lines", a);
+	rows = json_array();
+	json_array_append(rows, json_object_get(o, "overall"));
+	json_array_extend(rows, json_object_get(o, "sectors"));
+	json_array_foreach(rows, i, r)
+		json_object_set(r, "short_name", json_object_get(r, "name"));
+	if (json_is_true(json_object_get(o, "has_walkin"))) {
+		json_object_set_new(w, "short_name",
+		    json_string("Khách vãng lai (ki-ốt)"));
+		json_array_append(rows, w);
+	}
+	svg = svg_bars(rows);
+	json_object_set_new(o, "chart_sectors", json_string(svg));
+	free(svg);
+	/* Response rates of the sectors (the units' are in their table). */
+	a = json_array();
+	json_array_foreach(json_object_get(o, "response_rate"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "kind")),
+		    "unit") != 0)
+			json_array_append(a, r);
+	json_object_set_new(o, "rate_rows", a);
+	/* Comments: the lowest ratings first, then the newest. */
+	a = json_deep_copy(json_object_get(json_object_get(o, "comments"),
+	    "items"));
+	html_sort_comments(a);
+	json_array_foreach(a, i, r) {
+		json_object_set_new(r, "print_more", json_boolean(
+		    i >= REPORT_PRINT_COMMENTS));
+		json_object_set_new(r, "low", json_boolean(json_integer_value(
+		    json_object_get(r, "rating")) >= 1 && json_integer_value(
+		    json_object_get(r, "rating")) <= REPORT_UNSAT_LEVEL));
+	}
+	json_object_set_new(o, "comments_sorted", a);
+	json_object_set_new(o, "print_comments_cut", json_boolean(
+	    json_array_size(a) > REPORT_PRINT_COMMENTS));
+	json_object_set_new(o, "print_comments_max",
+	    json_integer(REPORT_PRINT_COMMENTS));
+	/* The trend of each row, beside that row's targets. */
+	a = json_array();
+	json_array_foreach(json_object_get(o, "trend"), i, t) {
+		svg = svg_trend(t, json_array_get(rows, i));
+		x = json_deep_copy(t);
+		json_object_set_new(x, "svg", json_string(svg));
+		free(svg);
+		json_array_foreach(json_object_get(x, "months"), j, r)
+			set_fmt(r, "f_percent", json_object_get(r, "percent"),
+			    1, 0, " %", "—");
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "trend", a);
+	json_decref(rows);
+	json_array_foreach(json_object_get(o, "questions"), i, r)
+		json_array_foreach(json_object_get(r, "options"), j, x) {
+			set_fmt(x, "f_percent", json_object_get(x, "percent"),
+			    1, 0, " %", "—");
+			json_object_set_new(x, "bar", json_integer(
+			    json_is_number(json_object_get(x, "percent")) ?
+			    (json_int_t)round(json_number_value(
+			    json_object_get(x, "percent"))) : 0));
+		}
+	json_array_foreach(json_object_get(o, "response_rate"), i, r)
+		set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0,
+		    " %", "—");
+	r = json_object_get(o, "channels");
+	tot = (uint64_t)json_integer_value(json_object_get(r, "total"));
+	json_object_set_new(r, "has", json_boolean(tot > 0));
+	report_month_str(report_month_add(rep->month, -1), m);
+	json_object_set_new(o, "prev_link", json_string(m));
+	/* No link to a month that has not begun. */
+	if (report_month_add(rep->month, 1) <= month_of(now_sec())) {
+		report_month_str(report_month_add(rep->month, 1), m);
+		json_object_set_new(o, "next_link", json_string(m));
+	}
+	json_object_set_new(o, "sector_list", json_array());
+	for (i = 0; i < rep->cat->nsectors; i++)
+		json_array_append_new(json_object_get(o, "sector_list"),
+		    json_pack("{s:s,s:s,s:b}", "code",
+		    rep->cat->sectors[i].code, "name",
+		    report_txt_vi(&rep->cat->sectors[i].name, ""), "selected",
+		    strcmp(rep->sector, rep->cat->sectors[i].code) == 0));
+	json_object_set_new(o, "unit_list", json_array());
+	for (i = 0; i < rep->cat->nunits; i++)
+		json_array_append_new(json_object_get(o, "unit_list"),
+		    json_pack("{s:s,s:s,s:b}", "code",
+		    rep->cat->units[i].code, "name",
+		    report_txt_vi(&rep->cat->units[i].name, ""), "selected",
+		    strcmp(rep->unit, rep->cat->units[i].code) == 0));
+	rc = tpl_render(tp, o, out);
+out:
+	json_decref(o);
+	return (rc);
+}

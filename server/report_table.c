@@ -1,0 +1,654 @@
+/*
+ * report_table.c: the report as tables, read from its JSON value: CSV
+ * (UTF-8 with a BOM, CRLF, one block per part) and XLSX (one sheet per
+ * part, a chart of the sectors, a sheet of notes), written through
+ * libxlsxwriter as xlsx.c loads it.
+ * Traps: a text cell a spreadsheet could run as a formula gets a leading
+ * '; a header that does not fit its column is a bug (abort), caught by
+ * the tests.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "report_priv.h"
+#include "util.h"
+#include "xlsx.h"
+
+/* ------------------------------------------------------------ tables */
+
+/*
+ * CSV and XLSX are tables read from the JSON value: one table per part,
+ * a header row of Vietnamese labels, then one row per item.
+ */
+enum ckind {
+	CK_STR,
+	CK_INT,
+	CK_PCT,		/* JSON 0..100; XLSX as a fraction shown 0.0% */
+	CK_PROB,	/* JSON 0..1 */
+	CK_STATUS,
+	CK_PP,		/* percentage points */
+	CK_BOOL
+};
+
+#define RTAB_COLS	48
+
+#define RCOL_HEAD_MAX	256
+
+struct rcol {
+	char		 key[32];
+	char		 head[RCOL_HEAD_MAX];
+	enum ckind	 kind;
+};
+
+struct rtab {
+	const char	*sheet;		/* at most 31 characters */
+	const char	*title;
+	size_t		 ncols;
+	struct rcol	 cols[RTAB_COLS];
+	json_t		*rows;		/* owned */
+};
+
+#define RTABS_MAX	8
+
+/* A boolean in words, as the report speaks. */
+static const char *
+bool_vi(int v)
+{
+	return (v ? "có" : "không");
+}
+
+/* Headers are whole: one that does not fit is a bug, caught by the tests. */
+static void
+col_add(struct rtab *t, const char *key, const char *head, enum ckind k)
+{
+	if (t->ncols >= RTAB_COLS ||
+	    strlen(head) >= sizeof(t->cols[0].head) ||
+	    strlen(key) >= sizeof(t->cols[0].key))
+		abort();
+	strlcpy(t->cols[t->ncols].key, key, sizeof(t->cols[0].key));
+	strlcpy(t->cols[t->ncols].head, head, sizeof(t->cols[0].head));
+	t->cols[t->ncols].kind = k;
+	t->ncols++;
+}
+
+/*
+ * One row per item of each parent's array `items`, with the parent's keys
+ * k1 and k2 copied in: a table of a nested part (questions, trend).
+ */
+static json_t *
+flatten(json_t *parents, const char *items, const char *k1, const char *k2)
+{
+	json_t	*rows = json_array(), *p, *x, *a;
+	size_t	 i, j;
+
+	json_array_foreach(parents, i, p)
+		json_array_foreach(json_object_get(p, items), j, x) {
+			a = json_deep_copy(x);
+			json_object_set(a, k1, json_object_get(p, k1));
+			json_object_set(a, k2, json_object_get(p, k2));
+			json_array_append_new(rows, a);
+		}
+	return (rows);
+}
+
+/* Target years of every row, ascending, at most TARGETS_MAX * 2. */
+static size_t
+target_years(json_t *o, int *years, size_t max)
+{
+	json_t	*rows[2], *r, *t;
+	size_t	 i, j, k, n = 0;
+	int	 y, tmp;
+
+	rows[0] = json_pack("[O]", json_object_get(o, "overall"));
+	rows[1] = json_object_get(o, "sectors");
+	for (k = 0; k < 2; k++)
+		json_array_foreach(rows[k], i, r)
+			json_array_foreach(json_object_get(r, "targets"), j,
+			    t) {
+				y = (int)json_integer_value(json_object_get(t,
+				    "year"));
+				for (tmp = 0; tmp < (int)n; tmp++)
+					if (years[tmp] == y)
+						break;
+				if (tmp == (int)n && n < max)
+					years[n++] = y;
+			}
+	json_decref(rows[0]);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && years[j - 1] > years[j]; j--) {
+			tmp = years[j];
+			years[j] = years[j - 1];
+			years[j - 1] = tmp;
+		}
+	return (n);
+}
+
+static void
+figure_cols(struct rtab *t, const int *years, size_t ny)
+{
+	char	 k[32], h[RCOL_HEAD_MAX];
+	size_t	 i;
+
+	col_add(t, "responses", "Số phiếu trả lời", CK_INT);
+	col_add(t, "satisfied", "Số hài lòng (mức 4-5)", CK_INT);
+	col_add(t, "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
+	col_add(t, "ci_low", "Khoảng tin cậy 95%: cận dưới (%)", CK_PCT);
+	col_add(t, "ci_high", "Khoảng tin cậy 95%: cận trên (%)", CK_PCT);
+	for (i = 0; i < ny; i++) {
+		snprintf(k, sizeof(k), "target_%d", years[i]);
+		snprintf(h, sizeof(h), "Chỉ tiêu %d (%%)", years[i]);
+		col_add(t, k, h, CK_PCT);
+		snprintf(k, sizeof(k), "verdict_%d", years[i]);
+		snprintf(h, sizeof(h), "Đánh giá so với chỉ tiêu %d",
+		    years[i]);
+		col_add(t, k, h, CK_STATUS);
+		snprintf(k, sizeof(k), "p_%d", years[i]);
+		snprintf(h, sizeof(h), "Xác suất đạt chỉ tiêu %d (0-1)",
+		    years[i]);
+		col_add(t, k, h, CK_PROB);
+	}
+	col_add(t, "delta", "Thay đổi so với tháng trước (điểm %)", CK_PP);
+	col_add(t, "too_few", "Quá ít phiếu để xếp hạng", CK_BOOL);
+	col_add(t, "issued", "Phiếu khảo sát đã phát", CK_INT);
+	col_add(t, "response_rate", "Tỷ lệ phản hồi (%)", CK_PCT);
+	col_add(t, "national_percent", "Chỉ số QĐ 766 theo hồ sơ (%), "
+	    "thước đo khác tỷ lệ hài lòng", CK_PCT);
+}
+
+/* Builds the tables of o into t; returns how many. */
+static size_t
+report_tables(json_t *o, struct rtab *t)
+{
+	json_t	*r;
+	size_t	 n = 0;
+	int	 years[TARGETS_MAX * 4];
+	size_t	 ny;
+
+	memset(t, 0, sizeof(*t) * RTABS_MAX);
+	ny = target_years(o, years, sizeof(years) / sizeof(years[0]));
+
+	t[n].sheet = "Lĩnh vực";
+	t[n].title = "Mức độ hài lòng theo lĩnh vực";
+	col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
+	col_add(&t[n], "name", "Lĩnh vực", CK_STR);
+	figure_cols(&t[n], years, ny);
+	t[n].rows = json_array();
+	json_array_append(t[n].rows, json_object_get(o, "overall"));
+	json_array_extend(t[n].rows, json_object_get(o, "sectors"));
+	if (json_integer_value(json_object_get(json_object_get(o, "walkin"),
+	    "responses")) > 0)
+		json_array_append(t[n].rows, json_object_get(o, "walkin"));
+	n++;
+
+	t[n].sheet = "Đơn vị";
+	t[n].title = "Mức độ hài lòng theo đơn vị: tổng, rồi từng cấp, thấp "
+	    "nhất trước";
+	col_add(&t[n], "rank", "Xếp hạng trong cùng cấp (thấp nhất = 1)",
+	    CK_INT);
+	col_add(&t[n], "unit", "Mã đơn vị", CK_STR);
+	col_add(&t[n], "name", "Đơn vị", CK_STR);
+	col_add(&t[n], "parent", "Đơn vị cấp trên", CK_STR);
+	col_add(&t[n], "depth", "Cấp", CK_INT);
+	figure_cols(&t[n], years, ny);
+	t[n].rows = json_deep_copy(json_object_get(o, "units"));
+	n++;
+
+	t[n].sheet = "Câu hỏi";
+	t[n].title = "Phân bố câu trả lời theo câu hỏi";
+	col_add(&t[n], "question", "Câu hỏi", CK_STR);
+	col_add(&t[n], "text", "Nội dung", CK_STR);
+	col_add(&t[n], "option", "Mã lựa chọn", CK_STR);
+	col_add(&t[n], "label", "Lựa chọn", CK_STR);
+	col_add(&t[n], "count", "Số trả lời", CK_INT);
+	col_add(&t[n], "percent", "Tỷ lệ (%)", CK_PCT);
+	t[n].rows = flatten(json_object_get(o, "questions"), "options",
+	    "question", "text");
+	n++;
+
+	t[n].sheet = "Kênh";
+	t[n].title = "Kênh trả lời";
+	col_add(&t[n], "channel", "Mã kênh", CK_STR);
+	col_add(&t[n], "name", "Kênh", CK_STR);
+	col_add(&t[n], "count", "Số phiếu", CK_INT);
+	r = json_object_get(o, "channels");
+	t[n].rows = json_pack("[{s:s,s:s,s:O},{s:s,s:s,s:O},{s:s,s:s,s:O},"
+	    "{s:s,s:s,s:O},{s:s,s:s,s:O}]",
+	    "channel", "qr", "name", "Mã QR trên điện thoại",
+	    "count", json_object_get(r, "qr"),
+	    "channel", "kiosk_paired", "name", "Ki-ốt, có phiếu",
+	    "count", json_object_get(r, "kiosk_paired"),
+	    "channel", "kiosk_walkin", "name", "Ki-ốt, không phiếu (vãng lai)",
+	    "count", json_object_get(r, "kiosk_walkin"),
+	    "channel", "suspect", "name", "Trong đó bị nghi ngờ (tính riêng)",
+	    "count", json_object_get(r, "suspect"),
+	    "channel", "total", "name", "Tổng",
+	    "count", json_object_get(r, "total"));
+	n++;
+
+	t[n].sheet = "Tỷ lệ phản hồi";
+	t[n].title = "Tỷ lệ phản hồi: phiếu trả lời qua phiếu khảo sát / "
+	    "phiếu đã phát";
+	col_add(&t[n], "kind", "Loại", CK_STR);
+	col_add(&t[n], "code", "Mã", CK_STR);
+	col_add(&t[n], "name", "Tên", CK_STR);
+	col_add(&t[n], "issued", "Phiếu đã phát", CK_INT);
+	col_add(&t[n], "answers_with_ticket", "Trả lời qua phiếu", CK_INT);
+	col_add(&t[n], "percent", "Tỷ lệ phản hồi (%)", CK_PCT);
+	t[n].rows = json_deep_copy(json_object_get(o, "response_rate"));
+	n++;
+
+	t[n].sheet = "Xu hướng";
+	t[n].title = "Xu hướng 12 tháng";
+	col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
+	col_add(&t[n], "name", "Lĩnh vực", CK_STR);
+	col_add(&t[n], "month", "Tháng", CK_STR);
+	col_add(&t[n], "responses", "Số phiếu trả lời", CK_INT);
+	col_add(&t[n], "satisfied", "Số hài lòng", CK_INT);
+	col_add(&t[n], "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
+	t[n].rows = flatten(json_object_get(o, "trend"), "months",
+	    "sector", "name");
+	n++;
+
+	t[n].sheet = "Góp ý";
+	t[n].title = "Góp ý trong tháng (mới nhất trước)";
+	col_add(&t[n], "local_time", "Thời gian (giờ Việt Nam)", CK_STR);
+	col_add(&t[n], "sector_name", "Lĩnh vực", CK_STR);
+	col_add(&t[n], "unit_name", "Đơn vị", CK_STR);
+	col_add(&t[n], "procedure_name", "Thủ tục", CK_STR);
+	col_add(&t[n], "rating", "Mức đánh giá chung (1-5)", CK_INT);
+	col_add(&t[n], "text", "Góp ý", CK_STR);
+	t[n].rows = json_deep_copy(json_object_get(json_object_get(o,
+	    "comments"), "items"));
+	n++;
+	return (n);
+}
+
+static void
+tables_free(struct rtab *t, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		json_decref(t[i].rows);
+}
+
+/* One cell's text for CSV ("" for null). */
+static void
+cell_text(const struct rcol *c, json_t *v, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (v == NULL || json_is_null(v))
+		return;
+	switch (c->kind) {
+	case CK_STATUS:
+		strlcpy(out, report_verdict_vi(json_string_value(v)), outlen);
+		break;
+	case CK_BOOL:
+		strlcpy(out, bool_vi(json_is_true(v)), outlen);
+		break;
+	default:
+		if (json_is_string(v))
+			strlcpy(out, json_string_value(v), outlen);
+		else if (json_is_integer(v))
+			snprintf(out, outlen, "%lld",
+			    (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			snprintf(out, outlen, c->kind == CK_PROB ? "%.4f" :
+			    "%.2f", json_real_value(v));
+		break;
+	}
+}
+
+/* One CSV cell; text that a spreadsheet could run gets a leading '. */
+static int
+csv_cell(struct buf *b, const char *s, int text)
+{
+	int	 rc = 0, q = strpbrk(s, ",\"\r\n;\t") != NULL;
+
+	if (q)
+		rc |= buf_addc(b, '"');
+	if (text && cell_is_formula(s))
+		rc |= buf_addc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			rc |= buf_addc(b, '"');
+		rc |= buf_addc(b, *s);
+	}
+	if (q)
+		rc |= buf_addc(b, '"');
+	return (rc);
+}
+
+int
+report_csv(const struct report *rep, struct buf *out)
+{
+	struct rtab	 t[RTABS_MAX];
+	json_t		*o, *r;
+	char		*cell, m[REPORT_MONTH_STR];
+	size_t		 n, i, j, k;
+	int		 rc = 0;
+
+	o = report_json(rep);
+	n = report_tables(o, t);
+	cell = xmalloc(COMMENT_BYTES_MAX + 64);
+	report_month_str(rep->month, m);
+	rc |= buf_addstr(out, "\xef\xbb\xbf");
+	rc |= buf_printf(out, "Báo cáo mức độ hài lòng,Tháng %s,Đơn vị,%s,"
+	    "Lĩnh vực,%s\r\n\r\n", m, rep->unit[0] ? rep->unit : "tất cả",
+	    rep->sector[0] ? rep->sector : "tất cả");
+	for (i = 0; i < n; i++) {
+		rc |= csv_cell(out, t[i].title, 1);
+		rc |= buf_addstr(out, "\r\n");
+		for (k = 0; k < t[i].ncols; k++) {
+			if (k > 0)
+				rc |= buf_addc(out, ',');
+			rc |= csv_cell(out, t[i].cols[k].head, 1);
+		}
+		rc |= buf_addstr(out, "\r\n");
+		json_array_foreach(t[i].rows, j, r) {
+			for (k = 0; k < t[i].ncols; k++) {
+				json_t *v = json_object_get(r,
+				    t[i].cols[k].key);
+
+				if (k > 0)
+					rc |= buf_addc(out, ',');
+				cell_text(&t[i].cols[k], v, cell,
+				    COMMENT_BYTES_MAX + 64);
+				rc |= csv_cell(out, cell, v != NULL &&
+				    json_is_string(v));
+			}
+			rc |= buf_addstr(out, "\r\n");
+		}
+		rc |= buf_addstr(out, "\r\n");
+	}
+	free(cell);
+	tables_free(t, n);
+	json_decref(o);
+	return (rc != 0 ? -1 : 0);
+}
+
+/* ------------------------------------------------------------ XLSX */
+
+int
+report_xlsx_ready(char *why, size_t whylen)
+{
+	return (xlsx_load(why, whylen) != NULL ? 0 : -1);
+}
+
+/* A text cell; one a spreadsheet could run gets a leading '. */
+static void
+xlsx_text(const struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+    lxw_col_t col, const char *s, lxw_format *f)
+{
+	char	*q;
+
+	if (!cell_is_formula(s)) {
+		x->worksheet_write_string(ws, row, col, s, f);
+		return;
+	}
+	q = xmalloc(strlen(s) + 2);
+	q[0] = '\'';
+	memcpy(q + 1, s, strlen(s) + 1);
+	x->worksheet_write_string(ws, row, col, q, f);
+	free(q);
+}
+
+/* The cell formats of a workbook. */
+struct xlsx_fmts {
+	lxw_format	*head;		/* header row, notes' labels */
+	lxw_format	*pct;		/* CK_PCT */
+	lxw_format	*prob;		/* CK_PROB */
+	lxw_format	*pp;		/* CK_PP */
+	lxw_format	*wrap;		/* long texts */
+};
+
+static void
+report_xlsx_formats(const struct xlsx *x, lxw_workbook *wb,
+    struct xlsx_fmts *f)
+{
+	f->head = x->workbook_add_format(wb);
+	x->format_set_bold(f->head);
+	x->format_set_text_wrap(f->head);
+	x->format_set_bg_color(f->head, 0xDDE6F0);
+	x->format_set_align(f->head, LXW_ALIGN_VERTICAL_TOP);
+	f->pct = x->workbook_add_format(wb);
+	x->format_set_num_format(f->pct, "0.0%");
+	f->prob = x->workbook_add_format(wb);
+	x->format_set_num_format(f->prob, "0.00");
+	f->pp = x->workbook_add_format(wb);
+	x->format_set_num_format(f->pp, "+0.0;-0.0;0.0");
+	f->wrap = x->workbook_add_format(wb);
+	x->format_set_text_wrap(f->wrap);
+}
+
+/* One cell of column c; v is not NULL and not null. */
+static void
+report_xlsx_cell(const struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+    lxw_col_t col, const struct rcol *c, json_t *v,
+    const struct xlsx_fmts *f)
+{
+	double	 d = json_number_value(v);
+
+	switch (c->kind) {
+	case CK_PCT:
+		x->worksheet_write_number(ws, row, col, d / 100.0, f->pct);
+		break;
+	case CK_PROB:
+		x->worksheet_write_number(ws, row, col, d, f->prob);
+		break;
+	case CK_PP:
+		x->worksheet_write_number(ws, row, col, d, f->pp);
+		break;
+	case CK_INT:
+		x->worksheet_write_number(ws, row, col, d, NULL);
+		break;
+	case CK_BOOL:
+		x->worksheet_write_string(ws, row, col,
+		    bool_vi(json_is_true(v)), NULL);
+		break;
+	case CK_STATUS:
+		x->worksheet_write_string(ws, row, col,
+		    report_verdict_vi(json_string_value(v)), NULL);
+		break;
+	default:
+		if (json_is_string(v))
+			xlsx_text(x, ws, row, col, json_string_value(v), NULL);
+		else
+			x->worksheet_write_number(ws, row, col, d, NULL);
+		break;
+	}
+}
+
+/* The sheet of table t: its header row, then its rows; NULL on error. */
+static lxw_worksheet *
+report_xlsx_sheet(const struct xlsx *x, lxw_workbook *wb,
+    const struct rtab *t, const struct xlsx_fmts *f)
+{
+	lxw_worksheet	*ws;
+	json_t		*r, *v;
+	size_t		 j, k;
+
+	if ((ws = x->workbook_add_worksheet(wb, t->sheet)) == NULL)
+		return (NULL);
+	x->worksheet_freeze_panes(ws, 1, 0);
+	x->worksheet_set_row(ws, 0, 60, NULL);
+	for (k = 0; k < t->ncols; k++) {
+		x->worksheet_write_string(ws, 0, (lxw_col_t)k,
+		    t->cols[k].head, f->head);
+		x->worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
+		    strcmp(t->cols[k].key, "text") == 0 ? 70 :
+		    strcmp(t->cols[k].key, "name") == 0 ||
+		    strcmp(t->cols[k].key, "label") == 0 ? 28 : 14,
+		    strcmp(t->cols[k].key, "text") == 0 ? f->wrap : NULL);
+	}
+	json_array_foreach(t->rows, j, r)
+		for (k = 0; k < t->ncols; k++) {
+			v = json_object_get(r, t->cols[k].key);
+			if (v == NULL || json_is_null(v))
+				continue;
+			report_xlsx_cell(x, ws, (lxw_row_t)(j + 1),
+			    (lxw_col_t)k, &t->cols[k], v, f);
+		}
+	return (ws);
+}
+
+/* Under the sectors' table: the sectors against their first two targets. */
+static void
+report_xlsx_chart(const struct xlsx *x, lxw_workbook *wb, lxw_worksheet *ws,
+    const struct rtab *t, uint32_t month)
+{
+	lxw_chart		*ch;
+	lxw_chart_series	*se;
+	char			 m[REPORT_MONTH_STR], title[160];
+	size_t			 k, nrows;
+	int			 namecol = -1, pcol = -1, tcol[2], nt = 0;
+
+	nrows = json_array_size(t->rows);
+	for (k = 0; k < t->ncols; k++) {
+		if (strcmp(t->cols[k].key, "name") == 0)
+			namecol = (int)k;
+		else if (strcmp(t->cols[k].key, "percent") == 0)
+			pcol = (int)k;
+		else if (strncmp(t->cols[k].key, "target_", 7) == 0 && nt < 2)
+			tcol[nt++] = (int)k;
+	}
+	if (nrows == 0 || namecol < 0 || pcol < 0)
+		return;
+	ch = x->workbook_add_chart(wb, LXW_CHART_COLUMN);
+	report_month_str(month, m);
+	snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, tháng %s",
+	    m);
+	x->chart_title_set_name(ch, title);
+	se = x->chart_add_series(ch, NULL, NULL);
+	x->chart_series_set_categories(se, t->sheet, 1, (lxw_col_t)namecol,
+	    (lxw_row_t)nrows, (lxw_col_t)namecol);
+	x->chart_series_set_values(se, t->sheet, 1, (lxw_col_t)pcol,
+	    (lxw_row_t)nrows, (lxw_col_t)pcol);
+	x->chart_series_set_name(se, "Tỷ lệ hài lòng");
+	for (k = 0; k < (size_t)nt; k++) {
+		se = x->chart_add_series(ch, NULL, NULL);
+		x->chart_series_set_categories(se, t->sheet, 1,
+		    (lxw_col_t)namecol, (lxw_row_t)nrows, (lxw_col_t)namecol);
+		x->chart_series_set_values(se, t->sheet, 1, (lxw_col_t)tcol[k],
+		    (lxw_row_t)nrows, (lxw_col_t)tcol[k]);
+		x->chart_series_set_name_range(se, t->sheet, 0,
+		    (lxw_col_t)tcol[k]);
+	}
+	x->chart_axis_set_min(ch->y_axis, 0);
+	x->chart_axis_set_max(ch->y_axis, 1);
+	x->chart_axis_set_num_format(ch->y_axis, "0%");
+	x->worksheet_insert_chart(ws, (lxw_row_t)(nrows + 3), 1, ch);
+}
+
+/* The last sheet: what the figures mean, and the scope. */
+static void
+report_xlsx_notes(const struct xlsx *x, lxw_workbook *wb,
+    const struct report *rep, const struct xlsx_fmts *f)
+{
+	lxw_worksheet	*ws;
+	char		 m[REPORT_MONTH_STR];
+
+	if ((ws = x->workbook_add_worksheet(wb, "Ghi chú")) == NULL)
+		return;
+	report_month_str(rep->month, m);
+	x->worksheet_set_column(ws, 0, 0, 24, NULL);
+	x->worksheet_set_column(ws, 1, 1, 100, f->wrap);
+	x->worksheet_write_string(ws, 0, 0, "Tháng", f->head);
+	x->worksheet_write_string(ws, 0, 1, m, NULL);
+	x->worksheet_write_string(ws, 1, 0, "Đơn vị", f->head);
+	x->worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
+	    "tất cả", NULL);
+	x->worksheet_write_string(ws, 2, 0, "Lĩnh vực", f->head);
+	x->worksheet_write_string(ws, 2, 1, rep->sector[0] ? rep->sector :
+	    "tất cả", NULL);
+	x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", f->head);
+	x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses, NULL);
+	x->worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", f->head);
+	x->worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
+	    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
+	    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
+	    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
+	    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
+	x->worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", f->head);
+	x->worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số "
+	    "hồ sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ "
+	    "hoàn thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; "
+	    "hồ sơ không trả lời không tính là không hài lòng.", NULL);
+}
+
+int
+report_xlsx(const struct report *rep, const char *path)
+{
+	const struct xlsx	*x;
+	struct rtab		 t[RTABS_MAX];
+	struct xlsx_fmts	 f;
+	lxw_workbook		*wb;
+	lxw_worksheet		*ws;
+	json_t			*o;
+	size_t			 n, i;
+	int			 rc = 0;
+
+	if ((x = xlsx_load(NULL, 0)) == NULL)
+		return (-1);
+	o = report_json(rep);
+	n = report_tables(o, t);
+	if ((wb = x->workbook_new(path)) == NULL) {
+		tables_free(t, n);
+		json_decref(o);
+		return (-1);
+	}
+	report_xlsx_formats(x, wb, &f);
+	for (i = 0; i < n; i++) {
+		if ((ws = report_xlsx_sheet(x, wb, &t[i], &f)) == NULL) {
+			rc = -1;
+			break;
+		}
+		if (i == 0)
+			report_xlsx_chart(x, wb, ws, &t[i], rep->month);
+	}
+	if (rc == 0)
+		report_xlsx_notes(x, wb, rep, &f);
+	if (x->workbook_close(wb) != LXW_NO_ERROR)
+		rc = -1;
+	tables_free(t, n);
+	json_decref(o);
+	return (rc);
+}
+
+int
+report_xlsx_buf(const struct report *rep, const char *tmpdir,
+    struct buf *out)
+{
+	char	 path[PATH_MAX], chunk[65536];
+	FILE	*f = NULL;
+	size_t	 n;
+	int	 fd, rc = -1;
+
+	if (snprintf(path, sizeof(path), "%s/hailong-report-XXXXXX",
+	    tmpdir) >= (int)sizeof(path))
+		return (-1);
+	if ((fd = mkstemp(path)) == -1)
+		return (-1);
+	close(fd);
+	if (report_xlsx(rep, path) == -1)
+		goto out;
+	if ((f = fopen(path, "rb")) == NULL)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(out, chunk, n) == -1)
+			goto out;
+	if (ferror(f))
+		goto out;
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	unlink(path);
+	return (rc);
+}
