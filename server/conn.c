@@ -228,17 +228,6 @@ conn_client_leave(struct conn_set *cs, const uint8_t client[16])
 	pthread_mutex_unlock(&cs->mu);
 }
 
-size_t
-conn_count(struct conn_set *cs)
-{
-	size_t	 n;
-
-	pthread_mutex_lock(&cs->mu);
-	n = cs->total;
-	pthread_mutex_unlock(&cs->mu);
-	return (n);
-}
-
 static void *
 conn_watch(void *arg)
 {

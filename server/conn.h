@@ -63,7 +63,5 @@ void		 conn_idle(struct conn *c);
  */
 int		 conn_client_enter(struct conn_set *, const uint8_t client[16]);
 void		 conn_client_leave(struct conn_set *, const uint8_t client[16]);
-/* Open connections. */
-size_t		 conn_count(struct conn_set *);
 
 #endif

@@ -6,7 +6,6 @@
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/md.h>
-#include <mbedtls/pkcs5.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 
@@ -161,29 +160,6 @@ crypto_hmac_run(const struct crypto_hmac *h, const void *msg, size_t len,
 		abort();
 	mbedtls_sha256_free(&c);
 	mbedtls_platform_zeroize(in, sizeof(in));
-}
-
-int
-crypto_pbkdf2(const char *pw, size_t pwlen, const uint8_t *salt,
-    size_t saltlen, unsigned iterations, uint8_t *out, size_t outlen)
-{
-	mbedtls_md_context_t	 ctx;
-	const mbedtls_md_info_t	*md;
-	int			 rc = -1;
-
-	mbedtls_md_init(&ctx);
-	if (iterations == 0 || outlen == 0 || outlen > UINT32_MAX)
-		goto out;
-	md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-	if (md == NULL || mbedtls_md_setup(&ctx, md, 1) != 0)
-		goto out;
-	if (mbedtls_pkcs5_pbkdf2_hmac(&ctx, (const unsigned char *)pw, pwlen,
-	    salt, saltlen, iterations, (uint32_t)outlen, out) != 0)
-		goto out;
-	rc = 0;
-out:
-	mbedtls_md_free(&ctx);	/* zeroizes the HMAC state */
-	return (rc);
 }
 
 int

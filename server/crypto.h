@@ -1,6 +1,6 @@
 /*
  * crypto.h: the only door to mbedTLS. A CTR-DRBG seeded from the OS,
- * SHA-256, HMAC-SHA256, PBKDF2 and a constant-time compare.
+ * SHA-256, HMAC-SHA256 and a constant-time compare.
  * Every function is thread-safe once crypto_init() has returned.
  */
 #ifndef CRYPTO_H
@@ -29,9 +29,6 @@ struct crypto_hmac *crypto_hmac_create(const uint8_t *key, size_t keylen);
 void	 crypto_hmac_free(struct crypto_hmac *);
 void	 crypto_hmac_run(const struct crypto_hmac *, const void *msg,
 	    size_t len, uint8_t out[CRYPTO_HASH_LEN]);
-/* PBKDF2-HMAC-SHA256; returns 0 or -1. */
-int	 crypto_pbkdf2(const char *pw, size_t pwlen, const uint8_t *salt,
-	    size_t saltlen, unsigned iterations, uint8_t *out, size_t outlen);
 /* 1 when equal; time depends on len only. */
 int	 crypto_equal(const void *a, const void *b, size_t len);
 /* Overwrites buf with zeros in a way the compiler keeps. */
