@@ -14,6 +14,15 @@
  * No free-text comment: the kiosk may have no on-screen keyboard, and the
  * phone survey takes comments.
  *
+ * The screens are the states of SCREENS below: each says what it shows,
+ * which actions it takes and where each leads, and its timers; go() is
+ * the one way from one to another, act() the way a tap or a timer asks
+ * for it. What lives across screens is in S.
+ *
+ * The words are the server's (templates/strings.ini, the pages' words),
+ * sent with the survey's definition (GET /api/v1/survey, "strings") and
+ * kept with it in localStorage for when the server cannot be reached.
+ *
  * Answers go to an IndexedDB queue first, each with its idempotency key,
  * the time it was queued (by this clock) and the enrolment it belongs to;
  * they are sent in order with "waited" (seconds in the queue), so that the
@@ -50,153 +59,104 @@
 	POLL_WAIT = Math.min(25, seconds("poll", 25) / 1000);
 
 	/*
-	 * The kiosk's own words. The Khmer (km) texts await review by a
-	 * native speaker.
+	 * The enrolment screen's words (and its status line's), for when it
+	 * is shown before the server's words ever arrived: a new kiosk is
+	 * enrolled before it has a survey definition, maybe with the server
+	 * not reachable yet. Every other screen waits for the definition (the
+	 * loading screen), so needs no words of its own. In Vietnamese, as
+	 * the enrolment is done by staff; the same texts as strings.ini.
 	 */
-	var T = {
-		vi: {
-			name: "Tiếng Việt",
-			how: "Ông/Bà hài lòng thế nào với việc giải quyết thủ tục?",
-			walkin: "Mời Ông/Bà chạm vào một khuôn mặt để đánh giá",
-			procedure: "Thủ tục vừa hoàn thành",
-			why: "Vì sao Ông/Bà chưa hài lòng?",
-			why_sub: "Chọn một hoặc nhiều lý do",
-			next: "Tiếp tục",
-			skip: "Bỏ qua câu này",
-			send_now: "Xong, xem lại và gửi",
-			send: "Gửi đánh giá",
-			back: "Quay lại",
-			cancel: "Huỷ",
-			change: "Đổi mức đánh giá",
-			confirm: "Ông/Bà xem lại và gửi đánh giá",
-			your_rating: "Đánh giá của Ông/Bà",
-			answered: "Đã trả lời %1 câu hỏi thêm",
-			optional: "Không bắt buộc",
-			of: "Câu %1 / %2",
-			thanks: "Cảm ơn Ông/Bà!",
-			online: "Trực tuyến",
-			offline: "Mất kết nối",
-			queued: "Chờ gửi: %1",
-			refused: "Bị từ chối: %1",
-			held: "Của lần đăng ký trước: %1",
-			enrol_title: "Đăng ký máy đánh giá",
-			enrol_label: "Mã đăng ký (do quản trị viên cung cấp)",
-			enrol_button: "Đăng ký",
-			enrol_bad: "Mã không đúng, đã dùng hoặc đã hết hạn.",
-			enrol_error: "Không kết nối được máy chủ. Vui lòng thử lại.",
-			revoked: "Máy này cần được đăng ký lại.",
-			counter: "Quầy %1",
-			language: "Ngôn ngữ"
-		},
-		en: {
-			name: "English",
-			how: "How satisfied are you with how your procedure was handled?",
-			walkin: "Touch a face to rate our service",
-			procedure: "Procedure just completed",
-			why: "Why were you not satisfied?",
-			why_sub: "Choose one or more reasons",
-			next: "Continue",
-			skip: "Skip this question",
-			send_now: "Done: check and send",
-			send: "Send my rating",
-			back: "Back",
-			cancel: "Cancel",
-			change: "Change my rating",
-			confirm: "Please check and send your rating",
-			your_rating: "Your rating",
-			answered: "%1 more questions answered",
-			optional: "Optional",
-			of: "Question %1 of %2",
-			thanks: "Thank you!",
-			online: "Online",
-			offline: "Offline",
-			queued: "Waiting to send: %1",
-			refused: "Refused: %1",
-			held: "From an earlier enrolment: %1",
-			enrol_title: "Enrol this kiosk",
-			enrol_label: "Enrolment code (from the administrator)",
-			enrol_button: "Enrol",
-			enrol_bad: "This code is wrong, used or expired.",
-			enrol_error: "Cannot reach the server. Please try again.",
-			revoked: "This kiosk needs to be enrolled again.",
-			counter: "Counter %1",
-			language: "Language"
-		},
-		km: {
-			name: "ភាសាខ្មែរ",
-			how: "តើលោកអ្នកពេញចិត្តកម្រិតណាចំពោះការដោះស្រាយនីតិវិធីរដ្ឋបាល?",
-			walkin: "សូមលោកអ្នកចុចលើមុខមួយ ដើម្បីវាយតម្លៃ",
-			procedure: "នីតិវិធីរដ្ឋបាលដែលទើបបញ្ចប់",
-			why: "ហេតុអ្វីបានជាលោកអ្នកមិនពេញចិត្ត?",
-			why_sub: "សូមជ្រើសរើសមូលហេតុមួយ ឬច្រើន",
-			next: "បន្ត",
-			skip: "រំលងសំណួរនេះ",
-			send_now: "រួចរាល់ ពិនិត្យ ហើយផ្ញើ",
-			send: "ផ្ញើការវាយតម្លៃ",
-			back: "ត្រឡប់ក្រោយ",
-			cancel: "បោះបង់",
-			change: "ប្ដូរការវាយតម្លៃ",
-			confirm: "សូមលោកអ្នកពិនិត្យ ហើយផ្ញើការវាយតម្លៃ",
-			your_rating: "ការវាយតម្លៃរបស់លោកអ្នក",
-			answered: "បានឆ្លើយសំណួរបន្ថែម %1",
-			optional: "ស្រេចចិត្ត",
-			of: "សំណួរ %1 / %2",
-			thanks: "សូមអរគុណ!",
-			online: "មានអ៊ីនធឺណិត",
-			offline: "គ្មានអ៊ីនធឺណិត",
-			queued: "រង់ចាំផ្ញើ: %1",
-			refused: "ត្រូវបានបដិសេធ: %1",
-			held: "ពីការចុះឈ្មោះមុន: %1",
-			enrol_title: "ចុះឈ្មោះម៉ាស៊ីននេះ",
-			enrol_label: "លេខកូដចុះឈ្មោះ (ពីអ្នកគ្រប់គ្រង)",
-			enrol_button: "ចុះឈ្មោះ",
-			enrol_bad: "លេខកូដនេះខុស បានប្រើ ឬផុតកំណត់។",
-			enrol_error: "មិនអាចភ្ជាប់ទៅម៉ាស៊ីនមេបានទេ។ សូមព្យាយាមម្តងទៀត។",
-			revoked: "ម៉ាស៊ីននេះត្រូវចុះឈ្មោះម្តងទៀត។",
-			counter: "បញ្ជរ %1",
-			language: "ភាសា"
-		}
+	var ENROL_WORDS = {
+		kiosk_enrol_title: "Đăng ký máy đánh giá",
+		kiosk_enrol_label: "Mã đăng ký (do quản trị viên cung cấp)",
+		kiosk_enrol_button: "Đăng ký",
+		kiosk_enrol_bad: "Mã không đúng, đã dùng hoặc đã hết hạn.",
+		kiosk_enrol_error: "Không kết nối được máy chủ. " +
+		    "Vui lòng thử lại.",
+		kiosk_revoked: "Máy này cần được đăng ký lại.",
+		kiosk_online: "Trực tuyến",
+		kiosk_offline: "Mất kết nối"
 	};
 
-	var lang = "vi";
-	var kiosk = null;	/* {key, name, unit, counter, eid} */
-	var survey = null;
-	var ticket = null;	/* the paired ticket shown, or null */
-	var ticketAt = 0;
-	var pending = null;	/* a ticket that came during a survey */
-	var seen = "";
-	var cur = null;		/* the answer being given */
-	var trail = [];		/* screens of cur, for "back" */
-	var screen = "";
-	var idleTimer = 0, thanksTimer = 0;
-	var online = navigator.onLine;
-	var counts = { outbox: 0, refused: 0, held: 0 };
-	var revokedMsg = false;
-	var pollGen = 0;
+	/*
+	 * What lives across screens:
+	 *   screen    the screen shown: a key of SCREENS (and the body's
+	 *             data-screen)
+	 *   lang      the screens' language; Vietnamese again at each start
+	 *   kiosk     this enrolment {key, name, unit, counter, eid}, or null
+	 *   survey    the survey's definition with the words ("strings"), or
+	 *             null until one was fetched or found in localStorage
+	 *   ticket    the paired ticket the start screen shows, or null
+	 *   ticketAt  when it came (ms); shown for TICKET_KEEP at most
+	 *   pending   a ticket that came while someone answered: the next
+	 *             start screen shows it
+	 *   seen      the token of the last ticket answered (the long poll
+	 *             asks for a newer one)
+	 *   cur       the answer being given, or null: {overall, ticket (or
+	 *             null: a walk-in), lang, answers {question: option},
+	 *             reasons [option], qi (the question shown or next),
+	 *             toConfirm (the last screen was reached: a changed face
+	 *             goes back to it)}
+	 *   trail     the screens of cur to go back to, [{screen, qi}]
+	 *   idleTimer the screen's idle timer; timer its own (thanks)
+	 *   online    the network answered the last request
+	 *   counts    {outbox, refused, held}: items in the queue's stores
+	 *   revokedMsg  the key was found revoked (shown once)
+	 *   pollGen   the long poll's generation: a poll of an older one ends
+	 */
+	var S = {
+		screen: "",
+		lang: "vi",
+		kiosk: null,
+		survey: null,
+		ticket: null,
+		ticketAt: 0,
+		pending: null,
+		seen: "",
+		cur: null,
+		trail: [],
+		idleTimer: 0,
+		timer: 0,
+		online: navigator.onLine,
+		counts: { outbox: 0, refused: 0, held: 0 },
+		revokedMsg: false,
+		pollGen: 0
+	};
 
 	var KM_DIGITS = "០១២៣៤៥៦៧៨៩";
 	/* A number as the current language writes it in a sentence. */
 	function num(n) {
 		var s = String(n);
-		if (lang !== "km")
+		if (S.lang !== "km")
 			return s;
 		return s.replace(/[0-9]/g, function (d) {
 			return KM_DIGITS.charAt(Number(d));
 		});
 	}
-	function t(k) {
-		var s = (T[lang] && T[lang][k]) || T.vi[k] || "";
-		for (var i = 1; i < arguments.length; i++)
-			s = s.split("%" + i).join(typeof arguments[i] === "number" ?
-			    num(arguments[i]) : String(arguments[i]));
+	/* The server's words in language l ({} before any arrived). */
+	function words(l) {
+		var s = S.survey && S.survey.strings;
+		return (s && s[l]) || {};
+	}
+	/* Word k in the current language, {name} filled in from vars. */
+	function t(k, vars) {
+		var s = words(S.lang)[k] || words("vi")[k] || ENROL_WORDS[k] ||
+		    "";
+		for (var v in vars || {})
+			s = s.split("{" + v + "}").join(typeof vars[v] ===
+			    "number" ? num(vars[v]) : String(vars[v]));
 		return s;
+	}
+	/* A word of the pages' starting a phrase here ("không bắt buộc"). */
+	function capital(s) {
+		return s.charAt(0).toUpperCase() + s.slice(1);
 	}
 	function tx(o) {
 		if (o == null)
 			return "";
 		if (typeof o === "string")
 			return o;
-		return o[lang] || o.vi || o.en || "";
+		return o[S.lang] || o.vi || o.en || "";
 	}
 
 	/* ---------------------------------------------------------- DOM */
@@ -228,9 +188,11 @@
 			e.appendChild(arguments[i]);
 		return e;
 	}
-	function button(cls, action, text, on) {
+	/* A button that asks for action (with arg) of the screen shown. */
+	function button(cls, action, text, arg) {
 		return el("button", { type: "button", "class": "big " + cls,
-		    "data-action": action, on: on }, text);
+		    "data-action": action,
+		    on: function () { act(action, arg); } }, text);
 	}
 
 	/* Level 1..5: red, orange, amber, green, dark green. */
@@ -260,136 +222,107 @@
 			"stroke-linecap": "round", "stroke-linejoin": "round" }));
 	}
 	function levelLabel(v) {
-		var lv = (survey.levels || []).filter(function (x) {
+		var lv = (S.survey.levels || []).filter(function (x) {
 			return x.value === v;
 		})[0];
 		return lv ? tx(lv.label) : String(v);
 	}
 
-	function show(name, nodes) {
-		var app = document.getElementById("app");
-		screen = name;
-		document.body.setAttribute("data-screen", name);
-		app.textContent = "";
-		nodes.forEach(function (n) { if (n) app.appendChild(n); });
-		var h = app.querySelector("h1");
-		if (h) {
-			h.setAttribute("tabindex", "-1");
-			h.focus({ preventScroll: true });
-		}
-		app.scrollTop = 0;
-		bar();
-		armIdle();
-	}
-
 	function bar() {
-		document.documentElement.lang = lang;
+		document.documentElement.lang = S.lang;
 		var where = document.getElementById("where");
 		var parts = [];
-		if (kiosk && kiosk.unit)
-			parts.push(tx(kiosk.unit.name) || kiosk.unit.code);
-		if (kiosk && kiosk.counter)
-			parts.push(t("counter", kiosk.counter));
+		if (S.kiosk && S.kiosk.unit)
+			parts.push(tx(S.kiosk.unit.name) || S.kiosk.unit.code);
+		if (S.kiosk && S.kiosk.counter)
+			parts.push(t("kiosk_counter",
+			    { counter: S.kiosk.counter }));
 		where.textContent = parts.join(" · ");
 		status();
 	}
 
 	function status() {
 		var s = document.getElementById("status");
-		var trouble = counts.refused > 0 || counts.held > 0;
-		s.className = "status " + (!online ? "offline" : trouble ?
-		    "trouble" : counts.outbox > 0 ? "queued" : "online");
-		var words = [online ? t("online") : t("offline")];
-		if (counts.outbox > 0)
-			words.push(t("queued", counts.outbox));
-		if (counts.refused > 0)
-			words.push(t("refused", counts.refused));
-		if (counts.held > 0)
-			words.push(t("held", counts.held));
-		s.querySelector(".status-text").textContent = words.join(" · ");
-		s.setAttribute("data-queued", String(counts.outbox));
-		s.setAttribute("data-refused", String(counts.refused));
-		s.setAttribute("data-held", String(counts.held));
+		var c = S.counts;
+		var trouble = c.refused > 0 || c.held > 0;
+		s.className = "status " + (!S.online ? "offline" : trouble ?
+		    "trouble" : c.outbox > 0 ? "queued" : "online");
+		var w = [S.online ? t("kiosk_online") : t("kiosk_offline")];
+		if (c.outbox > 0)
+			w.push(t("kiosk_queued", { n: c.outbox }));
+		if (c.refused > 0)
+			w.push(t("kiosk_refused", { n: c.refused }));
+		if (c.held > 0)
+			w.push(t("kiosk_held", { n: c.held }));
+		s.querySelector(".status-text").textContent = w.join(" · ");
+		s.setAttribute("data-queued", String(c.outbox));
+		s.setAttribute("data-refused", String(c.refused));
+		s.setAttribute("data-held", String(c.held));
 	}
 
-	function setLang(l) {
-		lang = l;
-		if (cur)
-			cur.lang = l;
-		redraw();
-	}
+	/* ------------------------------------------------------ views */
 
-	/* ----------------------------------------------------- screens */
-
-	var redraw = function () {};
-
-	/* Back, cancel and a forward button: one row, forward biggest. */
-	function nav(fwd) {
+	/* Back and cancel: every screen of an answer but the first. */
+	function answerNav(fwd) {
 		var n = el("div", { "class": "nav" });
-		n.appendChild(button("tertiary", "cancel", t("cancel"), cancel));
-		n.appendChild(button("secondary", "back", t("back"), back));
+		n.appendChild(button("tertiary", "cancel", t("kiosk_cancel")));
+		n.appendChild(button("secondary", "back", t("kiosk_back")));
 		if (fwd)
 			n.appendChild(fwd);
 		return n;
 	}
 
-	/* Leaves a screen of cur for the next, remembering it for back. */
-	function go(from, to) {
-		trail.push({ fn: from, qi: cur.qi });
-		to();
-	}
-	function back() {
-		var prev = trail.pop();
-		if (!prev) {
-			startScreen();
-			return;
-		}
-		cur.qi = prev.qi;
-		prev.fn();
-	}
-	/* Nothing is recorded: the answer is dropped. */
-	function cancel() {
-		cur = null;
-		trail = [];
-		backToStart();
+	function loadingView() {
+		return [el("h1", { text: "…" })];
 	}
 
-	function startScreen() {
-		clearTimeout(thanksTimer);
-		if (!cur) {
-			trail = [];
-			if (pending) {
-				setTicket(pending);
-				pending = null;
-			}
-		}
-		if (ticket && Date.now() - ticketAt > TICKET_KEEP)
-			ticket = null;
-		redraw = startScreen;
-		if (!survey) {
-			show("loading", [el("h1", { text: "…" })]);
-			return;
-		}
-		var tk = cur ? cur.ticket : ticket;
+	/* arg: {msg: the key of a word to show, or none; code: typed} */
+	function enrolView(arg) {
+		var msg = arg && arg.msg;
+		var input = el("input", { id: "code", type: "text",
+		    autocomplete: "off", autocapitalize: "characters",
+		    spellcheck: "false", inputmode: "text",
+		    "aria-describedby": msg ? "enrol-msg" : null });
+		input.value = (arg && arg.code) || "";
+		var form = el("form", { "class": "enrol" },
+		    el("label", { "for": "code",
+			text: t("kiosk_enrol_label") }),
+		    input,
+		    el("button", { type: "submit", "class": "big primary",
+			"data-action": "enrol" }, t("kiosk_enrol_button")));
+		form.addEventListener("submit", function (e) {
+			e.preventDefault();
+			act("enrol", input.value);
+		});
+		return [el("h1", { text: t("kiosk_enrol_title") }),
+		    msg ? el("p", { "class": "alert", id: "enrol-msg",
+			role: "alert", text: t(msg) }) : null,
+		    form];
+	}
+
+	/* The faces (start, start-paired, rate). */
+	function startView() {
+		var cur = S.cur, tk = cur ? cur.ticket : S.ticket;
 		var faces = el("div", { "class": "faces", role: "group",
 		    "aria-labelledby": "q-overall" });
 		/* Very satisfied first, on every channel. */
-		(survey.levels || []).slice().sort(function (a, b) {
+		(S.survey.levels || []).slice().sort(function (a, b) {
 			return b.value - a.value;
 		}).forEach(function (lv) {
 			faces.appendChild(el("button", { type: "button",
 			    "class": "big face l" + lv.value,
 			    "data-level": lv.value,
-			    "aria-pressed": cur ? String(cur.overall === lv.value) :
-				null,
-			    on: function () { rate(lv.value); } },
+			    "aria-pressed": cur ?
+				String(cur.overall === lv.value) : null,
+			    on: function () { act("face", lv.value); } },
 			    face(lv.value), el("span", { text: tx(lv.label) })));
 		});
-		var nodes = [el("h1", { id: "q-overall", text: t("how") })];
+		var nodes = [el("h1", { id: "q-overall",
+		    text: t("kiosk_how") })];
 		if (tk)
 			nodes.push(el("div", { "class": "proc",
 			    "data-token": tk.token },
-			    el("span", { text: t("procedure") }),
+			    el("span", { text: t("kiosk_procedure") }),
 			    el("b", { text: tx(tk.procedure &&
 				tk.procedure.name) ||
 				(tk.procedure && tk.procedure.code) || "" })));
@@ -397,189 +330,392 @@
 		var prompts = el("p", { "class": "intro" });
 		LANGS.forEach(function (l) {
 			prompts.appendChild(el("span", { lang: l,
-			    "class": l === lang ? "here" : "other",
-			    text: T[l].walkin }));
+			    "class": l === S.lang ? "here" : "other",
+			    text: words(l).kiosk_walkin }));
 		});
 		nodes.push(prompts, faces);
 		if (cur) {
 			nodes.push(el("div", { "class": "nav" },
-			    button("tertiary", "cancel", t("cancel"), cancel)));
+			    button("tertiary", "cancel", t("kiosk_cancel"))));
 		} else {
 			var langs = el("div", { "class": "langs", role: "group",
-			    "aria-label": T.vi.language + " / " +
-			    T.en.language + " / " + T.km.language });
+			    "aria-label": LANGS.map(function (l) {
+				return words(l).language;
+			    }).join(" / ") });
 			LANGS.forEach(function (l) {
 				langs.appendChild(el("button", { type: "button",
 				    "class": "big lang", lang: l,
-				    "aria-pressed": String(l === lang),
+				    "aria-pressed": String(l === S.lang),
 				    "data-lang": l,
-				    on: function () { setLang(l); } },
-				    T[l].name));
+				    on: function () { act("lang", l); } },
+				    words(l).lang_name));
 			});
 			nodes.push(langs);
 		}
-		show(cur ? "rate" : tk ? "start-paired" : "start", nodes);
+		return nodes;
 	}
 
-	function rate(v) {
-		if (cur) {	/* changed: the rest of the answer stays */
-			cur.overall = v;
-			if (v > 2)
-				cur.reasons = [];
-			if (cur.toConfirm && !(v <= 2 && cur.reasons.length ===
-			    0 && survey.reasons && survey.reasons.options &&
-			    survey.reasons.options.length > 0)) {
-				go(startScreen, confirmScreen);
-				return;
-			}
-		} else {
-			cur = {
-				overall: v,
-				ticket: ticket,
-				lang: lang,
-				answers: {},
-				reasons: [],
-				qi: 0
-			};
-			trail = [];
-			if (ticket) {
-				seen = ticket.token;
-				ticket = null;
-			}
-		}
-		if (v <= 2 && survey.reasons && survey.reasons.options &&
-		    survey.reasons.options.length > 0)
-			go(startScreen, reasonsScreen);
-		else
-			go(startScreen, questionScreen);
-	}
-
-	function reasonsScreen() {
-		redraw = reasonsScreen;
+	function reasonsView() {
 		var opts = el("div", { "class": "opts", role: "group",
 		    "aria-labelledby": "q-reasons" });
-		survey.reasons.options.forEach(function (o) {
-			var on = cur.reasons.indexOf(o.id) >= 0;
+		S.survey.reasons.options.forEach(function (o) {
+			var on = S.cur.reasons.indexOf(o.id) >= 0;
 			var b = el("button", { type: "button", "class": "big opt",
 			    "aria-pressed": String(on), "data-option": o.id },
 			    el("span", { "class": "check", "aria-hidden": "true",
 				text: on ? "✓" : "" }),
 			    el("span", { text: tx(o.label) }));
+			/* Marked in place: a redraw would move the focus. */
 			b.addEventListener("click", function () {
-				var i = cur.reasons.indexOf(o.id);
-				if (i >= 0)
-					cur.reasons.splice(i, 1);
-				else
-					cur.reasons.push(o.id);
-				var now = i < 0;
+				act("toggle", o.id);
+				var now = S.cur.reasons.indexOf(o.id) >= 0;
 				b.setAttribute("aria-pressed", String(now));
 				b.firstChild.textContent = now ? "✓" : "";
 			});
 			opts.appendChild(b);
 		});
-		show("reasons", [
-		    el("h1", { id: "q-reasons", text: t("why") }),
-		    el("p", { "class": "sub", text: t("why_sub") }),
+		return [el("h1", { id: "q-reasons", text: t("kiosk_why") }),
+		    el("p", { "class": "sub", text: t("kiosk_why_sub") }),
 		    opts,
-		    nav(button("primary", "next", t("next"), function () {
-			go(reasonsScreen, cur.toConfirm ? confirmScreen :
-			    questionScreen);
-		    }))]);
+		    answerNav(button("primary", "next", t("kiosk_next")))];
 	}
 
-	function questionScreen() {
-		var qs = survey.questions || [];
-		if (cur.qi >= qs.length) {
-			confirmScreen();
-			return;
-		}
-		redraw = questionScreen;
-		var q = qs[cur.qi];
-		function next() {
-			go(questionScreen, function () {
-				cur.qi++;
-				questionScreen();
-			});
-		}
+	/* Question S.cur.qi. */
+	function questionView() {
+		var qs = questions(), q = qs[S.cur.qi];
 		var opts = el("div", { "class": "opts", role: "group",
 		    "aria-labelledby": "q-text" });
 		(q.options || []).forEach(function (o) {
 			opts.appendChild(el("button", { type: "button",
 			    "class": "big opt", "data-option": o.id,
-			    "aria-pressed": String(cur.answers[q.id] === o.id),
-			    on: function () {
-				cur.answers[q.id] = o.id;
-				next();
-			    } }, tx(o.label)));
+			    "aria-pressed": String(S.cur.answers[q.id] === o.id),
+			    on: function () { act("answer", o.id); } },
+			    tx(o.label)));
 		});
-		var n = nav(null);
+		var n = answerNav(null);
 		if (!q.required) {
-			n.appendChild(button("secondary", "skip", t("skip"),
-			    function () {
-				delete cur.answers[q.id];
-				next();
-			    }));
+			n.appendChild(button("secondary", "skip",
+			    t("kiosk_skip")));
 			n.appendChild(button("primary", "send-now",
-			    t("send_now"), function () {
-				go(questionScreen, confirmScreen);
-			    }));
+			    t("kiosk_send_now")));
 		}
-		show("question", [
-		    el("p", { "class": "progress",
-			text: t("of", cur.qi + 1, qs.length) +
-			(q.required ? "" : " · " + t("optional")) }),
+		return [el("p", { "class": "progress",
+			text: t("kiosk_question_of", { n: S.cur.qi + 1,
+			    total: qs.length }) + (q.required ? "" : " · " +
+			    capital(t("optional"))) }),
 		    el("h1", { id: "q-text", "data-question": q.id,
 			text: tx(q.text) }),
-		    opts, n]);
+		    opts, n];
 	}
 
-	/* The last screen: the rating, change, send. */
-	function confirmScreen() {
-		redraw = confirmScreen;
-		var n = Object.keys(cur.answers).length;
+	/* The rating, change and send. */
+	function confirmView() {
+		var cur = S.cur, n = Object.keys(cur.answers).length;
 		var card = el("div", { "class": "chosen l" + cur.overall,
 		    "data-level": cur.overall },
 		    face(cur.overall),
 		    el("div", {},
-			el("span", { "class": "label", text: t("your_rating") }),
+			el("span", { "class": "label",
+			    text: t("kiosk_your_rating") }),
 			el("b", { text: levelLabel(cur.overall) }),
 			n > 0 ? el("span", { "class": "label",
-			    text: t("answered", n) }) : null));
-		show("confirm", [
-		    el("h1", { text: t("confirm") }),
+			    text: t("kiosk_answered", { n: n }) }) : null));
+		return [el("h1", { text: t("kiosk_confirm") }),
 		    card,
 		    el("div", { "class": "nav center" },
-			button("secondary", "change", t("change"), function () {
-				cur.toConfirm = true;
-				go(confirmScreen, startScreen);
-			})),
-		    nav(button("primary", "send", t("send"), finish))]);
+			button("secondary", "change", t("kiosk_change"))),
+		    answerNav(button("primary", "send", t("submit")))];
 	}
 
-	function thanksScreen() {
-		redraw = thanksScreen;
-		show("thanks", [el("div", { "class": "thanks" }, tick(),
-		    el("h1", { text: t("thanks") }),
-		    el("p", { text: tx(survey && survey.thanks) }))]);
-		clearTimeout(thanksTimer);
-		thanksTimer = setTimeout(backToStart, THANKS_MS);
+	function thanksView() {
+		return [el("div", { "class": "thanks" }, tick(),
+		    el("h1", { text: t("msg_thanks_title") }),
+		    el("p", { text: tx(S.survey && S.survey.thanks) }))];
 	}
 
-	function backToStart() {
-		lang = "vi";
-		cur = null;
-		startScreen();
+	/* ---------------------------------------------------- actions */
+
+	/*
+	 * Each changes S and returns the screen to go to (which act() and
+	 * go() then show), or null to stay.
+	 */
+
+	function hasReasons() {
+		var r = S.survey.reasons;
+		return !!(r && r.options && r.options.length > 0);
+	}
+	function questions() {
+		return S.survey.questions || [];
 	}
 
-	/* Queues the answer and thanks. */
-	function finish() {
-		if (cur) {
-			enqueue(body(cur));
-			cur = null;
-			trail = [];
+	/* A face on the first screen starts an answer. */
+	function rate(v) {
+		S.cur = {
+			overall: v,
+			ticket: S.ticket,
+			lang: S.lang,
+			answers: {},
+			reasons: [],
+			qi: 0
+		};
+		if (S.ticket) {
+			S.seen = S.ticket.token;
+			S.ticket = null;
 		}
-		thanksScreen();
+		return v <= 2 && hasReasons() ? "reasons" : "question";
 	}
+	/* Another face during an answer: the rest of the answer stays. */
+	function rerate(v) {
+		var cur = S.cur;
+
+		cur.overall = v;
+		if (v > 2)
+			cur.reasons = [];
+		if (cur.toConfirm && !(v <= 2 && cur.reasons.length === 0 &&
+		    hasReasons()))
+			return "confirm";
+		return v <= 2 && hasReasons() ? "reasons" : "question";
+	}
+	function setLang(l) {
+		S.lang = l;
+		return "start";
+	}
+	function toggleReason(id) {
+		var r = S.cur.reasons, i = r.indexOf(id);
+
+		if (i >= 0)
+			r.splice(i, 1);
+		else
+			r.push(id);
+		return null;
+	}
+	function reasonsDone() {
+		return S.cur.toConfirm ? "confirm" : "question";
+	}
+	function answer(id) {
+		S.cur.answers[questions()[S.cur.qi].id] = id;
+		S.cur.qi++;
+		return "question";
+	}
+	function skip() {
+		delete S.cur.answers[questions()[S.cur.qi].id];
+		S.cur.qi++;
+		return "question";
+	}
+	function toConfirm() {
+		return "confirm";
+	}
+	function change() {
+		S.cur.toConfirm = true;
+		return "rate";
+	}
+	/* Back to the screen before, with the question it showed. */
+	function back() {
+		var prev = S.trail.pop();
+
+		if (!prev)
+			return "start";
+		S.cur.qi = prev.qi;
+		return prev.screen;
+	}
+	/* Nothing is recorded: the answer is dropped. */
+	function cancel() {
+		S.cur = null;
+		S.trail = [];
+		S.lang = "vi";
+		return "start";
+	}
+	/* Queues the answer. */
+	function finish() {
+		enqueue(body(S.cur));
+		S.cur = null;
+		S.trail = [];
+		return "thanks";
+	}
+	function home() {
+		S.lang = "vi";
+		S.cur = null;
+		return "start";
+	}
+	/* The reply leads on: to the start, or to this screen again. */
+	function enrolCode(code) {
+		enrol(code);
+		return null;
+	}
+
+	/*
+	 * The first screen as things stand: a ticket waiting takes the
+	 * place of an old one, a ticket kept too long goes; the faces with
+	 * the answer's face marked (rate), with the ticket (start-paired) or
+	 * alone (start); the loading screen until the survey is known.
+	 */
+	function startResolve() {
+		if (!S.cur) {
+			S.trail = [];
+			if (S.pending) {
+				setTicket(S.pending);
+				S.pending = null;
+			}
+		}
+		if (S.ticket && Date.now() - S.ticketAt > TICKET_KEEP)
+			S.ticket = null;
+		if (!S.survey)
+			return "loading";
+		return S.cur ? "rate" : S.ticket ? "start-paired" : "start";
+	}
+	function questionResolve() {
+		return S.cur.qi >= questions().length ? "confirm" : "question";
+	}
+
+	function idleCancel() {
+		return "cancel";
+	}
+
+	/* ---------------------------------------------------- screens */
+
+	/*
+	 * The screens, by the name the body's data-screen shows. Each has
+	 *   view(arg)  what it shows under the bar (nodes; arg is go()'s)
+	 *   on         the actions it takes: on[name](arg), see above
+	 *   resolve()  (some) the screen really shown when this one is
+	 *              asked for: itself or another
+	 *   idle()     (some) the action when nobody touched the screen for
+	 *              IDLE_MS, or null for none
+	 *   timer      (some) [ms, action]: taken after ms, touched or not
+	 *   ticket     (some) true: a ticket from the counter is shown at
+	 *              once; on any other screen it waits in S.pending
+	 */
+	var SCREENS = {
+		/* Until the survey's definition is known. */
+		loading: {
+			resolve: startResolve,
+			view: loadingView,
+			on: {},
+			ticket: true
+		},
+		enrol: {
+			view: enrolView,
+			on: { enrol: enrolCode }
+		},
+		/* Nobody there: back to Vietnamese when idle. */
+		start: {
+			resolve: startResolve,
+			view: startView,
+			on: { face: rate, lang: setLang, home: home },
+			idle: function () {
+				return S.lang !== "vi" ? "home" : null;
+			},
+			ticket: true
+		},
+		/* A ticket's: stays in the language chosen. */
+		"start-paired": {
+			resolve: startResolve,
+			view: startView,
+			on: { face: rate, lang: setLang },
+			ticket: true
+		},
+		/* The faces again, during an answer. */
+		rate: {
+			resolve: startResolve,
+			view: startView,
+			on: { face: rerate, cancel: cancel },
+			idle: idleCancel
+		},
+		reasons: {
+			view: reasonsView,
+			on: { toggle: toggleReason, next: reasonsDone,
+			    back: back, cancel: cancel },
+			idle: idleCancel
+		},
+		/* After the last question, the last screen. */
+		question: {
+			resolve: questionResolve,
+			view: questionView,
+			on: { answer: answer, skip: skip, "send-now": toConfirm,
+			    back: back, cancel: cancel },
+			idle: idleCancel
+		},
+		/* The last screen: left alone, it sends. */
+		confirm: {
+			view: confirmView,
+			on: { change: change, send: finish, back: back,
+			    cancel: cancel },
+			idle: function () { return "send"; }
+		},
+		thanks: {
+			view: thanksView,
+			on: { home: home },
+			timer: [THANKS_MS, "home"]
+		}
+	};
+
+	/*
+	 * The one way between screens: name (or what it resolves to) is
+	 * shown with arg, the timers of the screen left are stopped and its
+	 * own started.
+	 */
+	function go(name, arg) {
+		var st = SCREENS[name], to;
+
+		while (st.resolve && (to = st.resolve()) !== name) {
+			name = to;
+			st = SCREENS[name];
+		}
+		clearTimeout(S.idleTimer);
+		clearTimeout(S.timer);
+		S.screen = name;
+		document.body.setAttribute("data-screen", name);
+		var app = document.getElementById("app");
+		app.textContent = "";
+		st.view(arg).forEach(function (n) {
+			if (n)
+				app.appendChild(n);
+		});
+		var h = app.querySelector("h1");
+		if (h) {
+			h.setAttribute("tabindex", "-1");
+			h.focus({ preventScroll: true });
+		}
+		app.scrollTop = 0;
+		bar();
+		if (st.timer)
+			S.timer = setTimeout(function () {
+				act(st.timer[1]);
+			}, st.timer[0]);
+		armIdle();
+	}
+
+	/*
+	 * Action name of the screen shown: where it leads, if anywhere.
+	 * Going on during an answer remembers the screen left (and its
+	 * question) for back.
+	 */
+	function act(name, arg) {
+		var from = S.screen, qi = S.cur ? S.cur.qi : 0;
+		var fn = SCREENS[from] && SCREENS[from].on[name];
+		var to;
+
+		if (!fn || (to = fn(arg)) == null)
+			return;
+		if (S.cur && name !== "back")
+			S.trail.push({ screen: from, qi: qi });
+		go(to);
+	}
+
+	/* Every touch starts the screen's idle time again. */
+	function armIdle() {
+		var st = SCREENS[S.screen];
+		var a = st && st.idle ? st.idle() : null;
+
+		clearTimeout(S.idleTimer);
+		if (a)
+			S.idleTimer = setTimeout(function () {
+				act(a);
+			}, IDLE_MS);
+	}
+	["pointerdown", "keydown", "touchstart"].forEach(function (ev) {
+		document.addEventListener(ev, armIdle, { passive: true });
+	});
 
 	function body(c) {
 		var b = {
@@ -592,7 +728,7 @@
 		for (var q in c.answers)
 			b.answers[q] = c.answers[q];
 		if (c.reasons.length > 0 && c.overall <= 2)
-			b.answers[(survey.reasons && survey.reasons.id) ||
+			b.answers[(S.survey.reasons && S.survey.reasons.id) ||
 			    "reasons"] = c.reasons.slice();
 		return b;
 	}
@@ -605,49 +741,7 @@
 		}).join("");
 	}
 
-	/*
-	 * Nobody touched the screen: the last screen sends what it shows;
-	 * any earlier one drops the answer (a mistaken tap is not sent).
-	 */
-	function armIdle() {
-		clearTimeout(idleTimer);
-		if (cur && screen !== "thanks")
-			idleTimer = setTimeout(function () {
-				if (screen === "confirm")
-					finish();
-				else
-					cancel();
-			}, IDLE_MS);
-		else if (!cur && lang !== "vi" && screen === "start")
-			idleTimer = setTimeout(backToStart, IDLE_MS);
-	}
-	["pointerdown", "keydown", "touchstart"].forEach(function (ev) {
-		document.addEventListener(ev, armIdle, { passive: true });
-	});
-
 	/* --------------------------------------------------- enrolment */
-
-	function enrolScreen(msg, code) {
-		redraw = function () { enrolScreen(msg, input.value); };
-		var input = el("input", { id: "code", type: "text",
-		    autocomplete: "off", autocapitalize: "characters",
-		    spellcheck: "false", inputmode: "text",
-		    "aria-describedby": msg ? "enrol-msg" : null });
-		input.value = code || "";
-		var form = el("form", { "class": "enrol" },
-		    el("label", { "for": "code", text: t("enrol_label") }),
-		    input,
-		    el("button", { type: "submit", "class": "big primary",
-			"data-action": "enrol" }, t("enrol_button")));
-		form.addEventListener("submit", function (e) {
-			e.preventDefault();
-			enrol(input.value);
-		});
-		show("enrol", [el("h1", { text: t("enrol_title") }),
-		    msg ? el("p", { "class": "alert", id: "enrol-msg",
-			role: "alert", text: t(msg) }) : null,
-		    form]);
-	}
 
 	function enrol(code) {
 		code = String(code || "").trim().toUpperCase();
@@ -661,56 +755,66 @@
 		}).then(function (r) {
 			if (r.status === 201 || r.status === 200)
 				return r.json().then(function (j) {
-					kiosk = { key: j.key, name: j.name,
+					S.kiosk = { key: j.key, name: j.name,
 					    unit: j.unit, counter: j.counter,
 					    eid: newKey() };
 					localStorage.setItem(KEY_STORE,
-					    JSON.stringify(kiosk));
-					revokedMsg = false;
-					lastReport = "";
+					    JSON.stringify(S.kiosk));
+					S.revokedMsg = false;
+					Q.lastReport = "";
 					run();
 				});
-			enrolScreen(r.status >= 500 ? "enrol_error" :
-			    "enrol_bad", code);
+			go("enrol", { code: code, msg: r.status >= 500 ?
+			    "kiosk_enrol_error" : "kiosk_enrol_bad" });
 		}).catch(function () {
-			enrolScreen("enrol_error", code);
+			go("enrol", { msg: "kiosk_enrol_error", code: code });
 		});
 	}
 
 	/* The queue stays: its items belong to the old enrolment. */
 	function revoked() {
-		if (revokedMsg)
+		if (S.revokedMsg)
 			return;
-		revokedMsg = true;
-		kiosk = null;
-		ticket = pending = null;
-		cur = null;
-		pollGen++;
+		S.revokedMsg = true;
+		S.kiosk = null;
+		S.ticket = S.pending = null;
+		S.cur = null;
+		S.pollGen++;
 		localStorage.removeItem(KEY_STORE);
-		enrolScreen("revoked");
+		go("enrol", { msg: "kiosk_revoked" });
 	}
 
 	/* ------------------------------------------------------ survey */
 
+	/* A definition this page can show: with levels and the words. */
+	function usable(d) {
+		return !!(d && d.levels && d.strings && d.strings.vi);
+	}
+
 	function loadSurvey() {
 		try {
-			survey = JSON.parse(localStorage.getItem(SURVEY_STORE));
+			S.survey = JSON.parse(localStorage.getItem(
+			    SURVEY_STORE));
 		} catch (e) {
-			survey = null;
+			S.survey = null;
 		}
+		if (!usable(S.survey))
+			S.survey = null;
 		return fetch("/api/v1/survey").then(function (r) {
 			if (!r.ok)
 				throw new Error("survey " + r.status);
 			return r.json();
 		}).then(function (j) {
-			survey = j;
+			if (!usable(j))
+				throw new Error("survey without words");
+			S.survey = j;
 			localStorage.setItem(SURVEY_STORE, JSON.stringify(j));
 		}).catch(function () {
-			if (!survey)
+			if (!S.survey)
 				setTimeout(function () {
 					loadSurvey().then(function () {
-						if (screen === "loading")
-							startScreen();
+						if (S.screen === "loading")
+							go("start");
 					});
 				}, 5000);
 		});
@@ -719,22 +823,22 @@
 	/* ---------------------------------------------------- pairing */
 
 	function setTicket(tk) {
-		ticket = tk;
-		ticketAt = Date.now();
+		S.ticket = tk;
+		S.ticketAt = Date.now();
 	}
 
 	function poll(gen, delay) {
-		if (gen !== pollGen || !kiosk)
+		if (gen !== S.pollGen || !S.kiosk)
 			return;
 		var ctl = new AbortController();
 		var timer = setTimeout(function () { ctl.abort(); },
 		    (POLL_WAIT + 10) * 1000);
 		var q = "?wait=" + POLL_WAIT;
-		var last = ticket ? ticket.token : seen;
+		var last = S.ticket ? S.ticket.token : S.seen;
 		if (last)
 			q += "&seen=" + encodeURIComponent(last);
 		fetch("/api/v1/kiosk/next" + q, {
-			headers: { Authorization: "Bearer " + kiosk.key },
+			headers: { Authorization: "Bearer " + S.kiosk.key },
 			cache: "no-store",
 			signal: ctl.signal
 		}).then(function (r) {
@@ -752,16 +856,15 @@
 				throw new Error("next " + r.status);
 			return r.json().then(function (tk) {
 				netUp();
-				if (gen !== pollGen)
+				if (gen !== S.pollGen)
 					return;
-				if (tk && tk.token && tk.token !== seen) {
-					if (!cur && (screen === "start" ||
-					    screen === "start-paired" ||
-					    screen === "loading")) {
+				if (tk && tk.token && tk.token !== S.seen) {
+					if (!S.cur && SCREENS[S.screen] &&
+					    SCREENS[S.screen].ticket) {
 						setTicket(tk);
-						startScreen();
+						go("start");
 					} else {
-						pending = tk;
+						S.pending = tk;
 					}
 				}
 				poll(gen, 0);
@@ -783,9 +886,25 @@
 	 * status and reason), held (queued under an earlier enrolment).
 	 */
 	var STORES = ["outbox", "refused", "held"];
-	var db = null, mem = { outbox: [], refused: [], held: [] }, memId = 1;
-	var sending = false, sendDelay = 0, sendTimer = 0;
-	var lastReport = "", reporting = false;
+	/*
+	 * The queue's own state:
+	 *   db          IndexedDB, or null: then mem, for this page's life
+	 *   mem, memId  the three stores without IndexedDB, their next id
+	 *   sending     an item is on its way (one at a time, in order)
+	 *   sendDelay   the back-off after a failure (ms); sendTimer its timer
+	 *   lastReport  the counts the server last took (their JSON)
+	 *   reporting   a report is on its way
+	 */
+	var Q = {
+		db: null,
+		mem: { outbox: [], refused: [], held: [] },
+		memId: 1,
+		sending: false,
+		sendDelay: 0,
+		sendTimer: 0,
+		lastReport: "",
+		reporting: false
+	};
 
 	function openDb() {
 		return new Promise(function (ok) {
@@ -814,20 +933,20 @@
 		});
 	}
 	function qAdd(name, item) {
-		if (!db) {
-			item.id = memId++;
-			mem[name].push(item);
+		if (!Q.db) {
+			item.id = Q.memId++;
+			Q.mem[name].push(item);
 			return Promise.resolve();
 		}
 		delete item.id;
-		return idb(db.transaction(name, "readwrite").objectStore(name)
+		return idb(Q.db.transaction(name, "readwrite").objectStore(name)
 		    .add(item));
 	}
 	function qFirst() {
-		if (!db)
-			return Promise.resolve(mem.outbox[0] || null);
+		if (!Q.db)
+			return Promise.resolve(Q.mem.outbox[0] || null);
 		return new Promise(function (ok, ko) {
-			var rq = db.transaction("outbox", "readonly")
+			var rq = Q.db.transaction("outbox", "readonly")
 			    .objectStore("outbox").openCursor();
 			rq.onsuccess = function () {
 				ok(rq.result ? rq.result.value : null);
@@ -836,13 +955,13 @@
 		});
 	}
 	function qDel(id) {
-		if (!db) {
-			mem.outbox = mem.outbox.filter(function (x) {
+		if (!Q.db) {
+			Q.mem.outbox = Q.mem.outbox.filter(function (x) {
 				return x.id !== id;
 			});
 			return Promise.resolve();
 		}
-		return idb(db.transaction("outbox", "readwrite")
+		return idb(Q.db.transaction("outbox", "readwrite")
 		    .objectStore("outbox").delete(id));
 	}
 	/* Moves an outbox item to another store in one transaction. */
@@ -853,16 +972,16 @@
 				copy[k] = item[k];
 		for (k in extra || {})
 			copy[k] = extra[k];
-		if (!db) {
-			mem.outbox = mem.outbox.filter(function (x) {
+		if (!Q.db) {
+			Q.mem.outbox = Q.mem.outbox.filter(function (x) {
 				return x.id !== item.id;
 			});
-			copy.id = memId++;
-			mem[to].push(copy);
+			copy.id = Q.memId++;
+			Q.mem[to].push(copy);
 			return Promise.resolve();
 		}
 		return new Promise(function (ok, ko) {
-			var tr = db.transaction(["outbox", to], "readwrite");
+			var tr = Q.db.transaction(["outbox", to], "readwrite");
 			tr.objectStore(to).add(copy);
 			tr.objectStore("outbox").delete(item.id);
 			tr.oncomplete = function () { ok(); };
@@ -871,16 +990,16 @@
 		});
 	}
 	function qCount(name) {
-		if (!db)
-			return Promise.resolve(mem[name].length);
-		return idb(db.transaction(name, "readonly").objectStore(name)
+		if (!Q.db)
+			return Promise.resolve(Q.mem[name].length);
+		return idb(Q.db.transaction(name, "readonly").objectStore(name)
 		    .count());
 	}
 	function recount() {
 		return Promise.all(STORES.map(qCount)).then(function (n) {
-			counts.outbox = n[0];
-			counts.refused = n[1];
-			counts.held = n[2];
+			S.counts.outbox = n[0];
+			S.counts.refused = n[1];
+			S.counts.held = n[2];
 			status();
 			report();
 		});
@@ -888,57 +1007,57 @@
 
 	/* Tells the server what this kiosk keeps, when that changed. */
 	function report() {
-		if (!kiosk || reporting)
+		if (!S.kiosk || Q.reporting)
 			return;
-		var b = JSON.stringify({ queued: counts.outbox,
-		    refused: counts.refused, held: counts.held });
-		if (b === lastReport)
+		var b = JSON.stringify({ queued: S.counts.outbox,
+		    refused: S.counts.refused, held: S.counts.held });
+		if (b === Q.lastReport)
 			return;
-		reporting = true;
+		Q.reporting = true;
 		fetch("/api/v1/kiosk/status", {
 			method: "POST",
 			headers: { "Content-Type": "application/json",
-			    Authorization: "Bearer " + kiosk.key },
+			    Authorization: "Bearer " + S.kiosk.key },
 			body: b,
 			cache: "no-store"
 		}).then(function (r) {
-			reporting = false;
+			Q.reporting = false;
 			if (r.status === 204)
-				lastReport = b;
+				Q.lastReport = b;
 			else if (r.status === 401)
 				revoked();
 			if (r.status === 204 && JSON.stringify({
-			    queued: counts.outbox, refused: counts.refused,
-			    held: counts.held }) !== b)
+			    queued: S.counts.outbox, refused: S.counts.refused,
+			    held: S.counts.held }) !== b)
 				report();
 		}).catch(function () {
-			reporting = false;
+			Q.reporting = false;
 		});
 	}
 
 	function enqueue(b) {
 		qAdd("outbox", { body: b, at: Date.now(),
-		    eid: kiosk ? kiosk.eid : "" }).then(recount).then(
+		    eid: S.kiosk ? S.kiosk.eid : "" }).then(recount).then(
 		    function () { send(); });
 	}
 
 	/* Sends the queue in order; one at a time; backs off on failure. */
 	function send() {
-		if (sending || !kiosk)
+		if (Q.sending || !S.kiosk)
 			return;
-		clearTimeout(sendTimer);
-		sending = true;
+		clearTimeout(Q.sendTimer);
+		Q.sending = true;
 		qFirst().then(function (item) {
 			if (!item) {
-				sending = false;
-				sendDelay = 0;
+				Q.sending = false;
+				Q.sendDelay = 0;
 				return;
 			}
 			/* Another enrolment's: kept apart, never sent here. */
-			if ((item.eid || "") !== (kiosk.eid || ""))
+			if ((item.eid || "") !== (S.kiosk.eid || ""))
 				return qMove(item, "held").then(recount).then(
 				    function () {
-					sending = false;
+					Q.sending = false;
 					send();
 				    });
 			var b = {};
@@ -953,12 +1072,12 @@
 			return fetch("/api/v1/responses", {
 				method: "POST",
 				headers: { "Content-Type": "application/json",
-				    Authorization: "Bearer " + kiosk.key },
+				    Authorization: "Bearer " + S.kiosk.key },
 				body: JSON.stringify(b),
 				cache: "no-store"
 			}).then(function (r) {
 				if (r.status === 401) {
-					sending = false;
+					Q.sending = false;
 					revoked();
 					return;
 				}
@@ -966,7 +1085,7 @@
 				    r.status === 408)
 					throw new Error("responses " + r.status);
 				netUp();
-				sendDelay = 0;
+				Q.sendDelay = 0;
 				var done;
 				if (r.status < 300) {
 					done = qDel(item.id);
@@ -983,52 +1102,53 @@
 					});
 				}
 				return done.then(recount).then(function () {
-					sending = false;
+					Q.sending = false;
 					send();
 				});
 			});
 		}).catch(function () {
-			sending = false;
+			Q.sending = false;
 			netDown();
-			sendDelay = Math.min(Math.max(sendDelay * 2,
+			Q.sendDelay = Math.min(Math.max(Q.sendDelay * 2,
 			    BACKOFF_MIN), BACKOFF_MAX);
-			sendTimer = setTimeout(send, sendDelay);
+			Q.sendTimer = setTimeout(send, Q.sendDelay);
 		});
 	}
 
 	function netUp() {
-		if (!online) {
-			online = true;
+		if (!S.online) {
+			S.online = true;
 			status();
 		}
 	}
 	function netDown() {
-		if (online) {
-			online = false;
+		if (S.online) {
+			S.online = false;
 			status();
 		}
 	}
 	window.addEventListener("online", function () {
-		online = true;
+		S.online = true;
 		status();
-		sendDelay = 0;
+		Q.sendDelay = 0;
 		send();
 		report();
-		pollGen++;
-		poll(pollGen, 0);
+		S.pollGen++;
+		poll(S.pollGen, 0);
 	});
 	window.addEventListener("offline", function () {
 		netDown();
 	});
 
+
 	/* ------------------------------------------------------- start */
 
 	function run() {
-		pollGen++;
-		cur = null;
-		startScreen();
+		S.pollGen++;
+		S.cur = null;
+		go("start");
 		recount().then(send);
-		poll(pollGen, 0);
+		poll(S.pollGen, 0);
 	}
 
 	function main() {
@@ -1037,29 +1157,30 @@
 			history.replaceState(null, "", location.pathname +
 			    location.search);
 		try {
-			kiosk = JSON.parse(localStorage.getItem(KEY_STORE));
+			S.kiosk = JSON.parse(localStorage.getItem(KEY_STORE));
 		} catch (e) {
-			kiosk = null;
+			S.kiosk = null;
 		}
-		if (kiosk && typeof kiosk.key !== "string")
-			kiosk = null;
+		if (S.kiosk && typeof S.kiosk.key !== "string")
+			S.kiosk = null;
 		/* Enrolled before enrolments had ids: its queue is its own. */
-		if (kiosk && !kiosk.eid) {
-			kiosk.eid = "";
-			localStorage.setItem(KEY_STORE, JSON.stringify(kiosk));
+		if (S.kiosk && !S.kiosk.eid) {
+			S.kiosk.eid = "";
+			localStorage.setItem(KEY_STORE,
+			    JSON.stringify(S.kiosk));
 		}
 		if ("serviceWorker" in navigator)
 			navigator.serviceWorker.register("sw.js",
 			    { scope: "./" }).catch(function () {});
 		Promise.all([openDb(), loadSurvey()]).then(function (r) {
-			db = r[0];
+			Q.db = r[0];
 			return recount();
 		}).then(function () {
-			if (m && !kiosk) {
-				enrolScreen(null, m[1]);
+			if (m && !S.kiosk) {
+				go("enrol", { code: m[1] });
 				enrol(m[1]);
-			} else if (!kiosk) {
-				enrolScreen(null, "");
+			} else if (!S.kiosk) {
+				go("enrol", { code: "" });
 			} else {
 				run();
 			}
@@ -1068,10 +1189,10 @@
 
 	/* For tests and the set-up page: the current screen and counts. */
 	window.hlKiosk = {
-		screen: function () { return screen; },
-		queued: function () { return counts.outbox; },
-		refused: function () { return counts.refused; },
-		held: function () { return counts.held; }
+		screen: function () { return S.screen; },
+		queued: function () { return S.counts.outbox; },
+		refused: function () { return S.counts.refused; },
+		held: function () { return S.counts.held; }
 	};
 	main();
 })();

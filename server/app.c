@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "crypto.h"
+#include "kiosk_def.h"
 #include "util.h"
 
 static int
@@ -87,6 +88,9 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 		snprintf(p, sizeof(p), "%s/templates", a->share);
 		if (page_init(&a->pg, p, a->sv, a->cat, why, whylen) == -1)
 			return (-1);
+		if ((a->kiosk_def = kiosk_def_json(a->sv, a->pg, why,
+		    whylen)) == NULL)
+			return (-1);
 	}
 	if (parts & (APP_STORE | APP_WRITER)) {
 		if (a->cfg.map_size > 0)
@@ -113,6 +117,7 @@ app_close(struct app *a)
 		writer_stop(a->w);
 	if (a->st != NULL)
 		store_close(a->st);
+	free(a->kiosk_def);
 	if (a->pg != NULL)
 		page_free(a->pg);
 	if (a->cat != NULL)

@@ -27,6 +27,7 @@ struct app {
 	struct survey	*sv;
 	struct catalog	*cat;
 	struct pages	*pg;
+	char		*kiosk_def;	/* GET /api/v1/survey (kiosk_def.c) */
 	/* While a server runs (h_state.c): each with its own lock. */
 	struct sessions	*sessions;
 	struct pair	*pair;
@@ -39,7 +40,7 @@ enum app_parts {
 	APP_STORE = 1,		/* the data directory, read */
 	APP_WRITER = 2,		/* and its writer */
 	APP_SCHEMA = 4,		/* survey and catalogue */
-	APP_PAGES = 8,		/* templates */
+	APP_PAGES = 8,		/* templates, the kiosk's survey definition */
 	APP_CREATE = 16		/* create the data directory */
 };
 

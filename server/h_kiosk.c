@@ -23,10 +23,6 @@
 #include "pair.h"
 #include "util.h"
 
-/* The survey's definition, rendered on first use. */
-static pthread_mutex_t	 def_mu = PTHREAD_MUTEX_INITIALIZER;
-static char		*def_json;
-
 /* What the server remembers of a kiosk key (h.h): contact, walk-ins. */
 struct kiosk_guard {
 	uint8_t		 key[32];
@@ -94,73 +90,11 @@ h_kiosk_code_text(const char *code)
 	    "km", code));
 }
 
-static json_t *
-h_kiosk_options(const struct survey_question *q)
-{
-	json_t	*a = json_array();
-	size_t	 i;
-
-	for (i = 0; i < q->noptions; i++)
-		if (!q->options[i].retired)	/* kept for old answers only */
-			json_array_append_new(a, json_pack("{s:s, s:o}", "id",
-			    q->options[i].id, "label",
-			    h_kiosk_text(&q->options[i].label)));
-	return (a);
-}
-
-static char *
-h_survey_render(const struct survey *sv)
-{
-	json_t	*o, *levels, *qs, *reasons = json_null();
-	char	*s;
-	size_t	 i;
-
-	levels = json_array();
-	for (i = 0; i < sv->overall->noptions; i++)
-		json_array_append_new(levels, json_pack("{s:i, s:o}", "value",
-		    (int)i + 1, "label",
-		    h_kiosk_text(&sv->overall->options[i].label)));
-	qs = json_array();
-	for (i = 0; i < sv->nquestions; i++) {
-		const struct survey_question *q = &sv->questions[i];
-
-		if (q == sv->overall || q == sv->reasons)
-			continue;
-		json_array_append_new(qs, json_pack("{s:s, s:o, s:b, s:o}",
-		    "id", q->id, "text", h_kiosk_text(&q->text), "required",
-		    q->required, "options", h_kiosk_options(q)));
-	}
-	if (sv->reasons != NULL)
-		reasons = json_pack("{s:s, s:o, s:o}", "id", sv->reasons->id,
-		    "text", h_kiosk_text(&sv->reasons->text), "options",
-		    h_kiosk_options(sv->reasons));
-	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "id", sv->id, "version", (int)sv->version,
-	    "title", h_kiosk_text(&sv->title),
-	    "intro", h_kiosk_text(&sv->intro),
-	    "comment_prompt", h_kiosk_text(&sv->comment_prompt),
-	    "thanks", h_kiosk_text(&sv->thanks),
-	    "levels", levels, "reasons", reasons, "questions", qs);
-	if (o == NULL)
-		return (NULL);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return (s);
-}
-
+/* Rendered when the server started (kiosk_def.c), never changed. */
 void
 h_survey_def(struct req *r)
 {
-	pthread_mutex_lock(&def_mu);
-	if (def_json == NULL)
-		def_json = h_survey_render(r->app->sv);
-	pthread_mutex_unlock(&def_mu);
-	if (def_json == NULL) {
-		http_fail(r, 500, "cannot render the survey");
-		return;
-	}
-	/* Set once, never changed or freed: readable without the lock. */
-	http_reply_json(r, 200, def_json);
+	http_reply_json(r, 200, r->app->kiosk_def);
 }
 
 /* 0, or -1 with the reply set (400/413/422). */

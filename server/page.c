@@ -335,6 +335,28 @@ page_text(const struct pages *p, enum lang l, const char *key)
 	return (s != NULL ? s : "");
 }
 
+json_t *
+page_strings(const struct pages *p, enum lang l, const char *const *keys,
+    size_t nkeys, char *why, size_t whylen)
+{
+	json_t	*o, *v;
+	size_t	 i;
+
+	if ((unsigned)l >= LANG_COUNT)
+		l = LANG_VI;
+	o = json_object();
+	for (i = 0; i < nkeys; i++) {
+		if ((v = json_object_get(p->str[l], keys[i])) == NULL) {
+			page_why(why, whylen, "strings.ini: [%s]: key '%s' is "
+			    "missing", lang_code(l), keys[i]);
+			json_decref(o);
+			return (NULL);
+		}
+		json_object_set(o, keys[i], v);
+	}
+	return (o);
+}
+
 const struct tpl *
 page_tpl(const struct pages *p, const char *name)
 {

@@ -8,6 +8,8 @@
 #ifndef PAGE_H
 #define PAGE_H
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "catalog.h"
 #include "hl.h"
@@ -41,6 +43,14 @@ const struct tpl *page_tpl(const struct pages *, const char *name);
  * borrowed, lives as long as the pages. E.g. "home_code_error".
  */
 const char *page_text(const struct pages *, enum lang, const char *key);
+
+/*
+ * The texts of nkeys keys of strings.ini in lang, as a new JSON object
+ * {key: text} (the caller's: json_decref), or NULL with why when a key is
+ * not there.
+ */
+json_t	*page_strings(const struct pages *, enum lang,
+	    const char *const *keys, size_t nkeys, char *why, size_t whylen);
 
 /*
  * Language of a page: ?lang= when given and known, else the first known

@@ -376,6 +376,29 @@ t_messages(void **state)
 	    "Enter the code on your receipt");
 }
 
+/* Some keys of strings.ini as JSON; an unknown key fails with its name. */
+static void
+t_strings(void **state)
+{
+	static const char *const keys[] = { "submit", "optional" };
+	static const char *const bad[] = { "submit", "no_such_key" };
+	json_t	*o;
+	char	 why[200];
+
+	(void)state;
+	o = page_strings(pages, LANG_KM, keys, 2, why, sizeof(why));
+	assert_non_null(o);
+	assert_int_equal(json_object_size(o), 2);
+	assert_string_equal(json_string_value(json_object_get(o, "optional")),
+	    page_text(pages, LANG_KM, "optional"));
+	assert_string_equal(json_string_value(json_object_get(o, "submit")),
+	    page_text(pages, LANG_KM, "submit"));
+	json_decref(o);
+	why[0] = '\0';
+	assert_null(page_strings(pages, LANG_EN, bad, 2, why, sizeof(why)));
+	assert_non_null(strstr(why, "[en]: key 'no_such_key' is missing"));
+}
+
 static void
 t_slip(void **state)
 {
@@ -589,6 +612,7 @@ main(void)
 		cmocka_unit_test(t_survey_prefill),
 		cmocka_unit_test(t_survey_unknown_codes),
 		cmocka_unit_test(t_messages),
+		cmocka_unit_test(t_strings),
 		cmocka_unit_test(t_slip),
 		cmocka_unit_test(t_slip_height),
 		cmocka_unit_test(t_home),

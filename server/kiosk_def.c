@@ -1,0 +1,117 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "kiosk_def.h"
+#include "page.h"
+#include "survey.h"
+#include "util.h"
+
+/*
+ * kiosk_def.c: the survey's definition as the kiosk gets it: the
+ * questions of schema/survey.ini and the kiosk's own words of
+ * templates/strings.ini, in every language, in one JSON document that
+ * the kiosk keeps for when it is offline.
+ * Trap: kiosk_def_keys must list every key kiosk/kiosk.js looks up; a key
+ * listed here but missing from strings.ini stops the start, a key the
+ * kiosk uses but not listed here shows as an empty text (the integration
+ * test test_kiosk_strings.py reads kiosk.js to catch that).
+ */
+
+/* The words of the kiosk's screens, status line and enrolment. */
+static const char *const kiosk_def_keys[] = {
+	"lang_name", "language", "optional", "submit", "msg_thanks_title",
+	"kiosk_how", "kiosk_walkin", "kiosk_procedure", "kiosk_why",
+	"kiosk_why_sub", "kiosk_next", "kiosk_skip", "kiosk_send_now",
+	"kiosk_back", "kiosk_cancel", "kiosk_change", "kiosk_confirm",
+	"kiosk_your_rating", "kiosk_answered", "kiosk_question_of",
+	"kiosk_online", "kiosk_offline", "kiosk_queued", "kiosk_refused",
+	"kiosk_held", "kiosk_counter", "kiosk_enrol_title",
+	"kiosk_enrol_label", "kiosk_enrol_button", "kiosk_enrol_bad",
+	"kiosk_enrol_error", "kiosk_revoked"
+};
+
+static json_t *
+kiosk_def_text(const struct text *t)
+{
+	return (json_pack("{s:s, s:s, s:s}", "vi", t->s[LANG_VI],
+	    "en", t->s[LANG_EN], "km", t->s[LANG_KM]));
+}
+
+static json_t *
+kiosk_def_options(const struct survey_question *q)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < q->noptions; i++)
+		if (!q->options[i].retired)	/* kept for old answers only */
+			json_array_append_new(a, json_pack("{s:s, s:o}", "id",
+			    q->options[i].id, "label",
+			    kiosk_def_text(&q->options[i].label)));
+	return (a);
+}
+
+/* {"vi": {key: text}, "en": ..., "km": ...}, or NULL with why. */
+static json_t *
+kiosk_def_strings(const struct pages *pg, char *why, size_t whylen)
+{
+	json_t	*o, *s;
+	int	 l;
+
+	o = json_object();
+	for (l = 0; l < LANG_COUNT; l++) {
+		if ((s = page_strings(pg, l, kiosk_def_keys,
+		    sizeof(kiosk_def_keys) / sizeof(*kiosk_def_keys), why,
+		    whylen)) == NULL) {
+			json_decref(o);
+			return (NULL);
+		}
+		json_object_set_new(o, lang_code(l), s);
+	}
+	return (o);
+}
+
+char *
+kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
+    size_t whylen)
+{
+	json_t	*o = NULL, *levels, *qs, *reasons = json_null(), *strings;
+	char	*s = NULL;
+	size_t	 i;
+
+	if ((strings = kiosk_def_strings(pg, why, whylen)) == NULL)
+		return (NULL);
+	levels = json_array();
+	for (i = 0; i < sv->overall->noptions; i++)
+		json_array_append_new(levels, json_pack("{s:i, s:o}", "value",
+		    (int)i + 1, "label",
+		    kiosk_def_text(&sv->overall->options[i].label)));
+	qs = json_array();
+	for (i = 0; i < sv->nquestions; i++) {
+		const struct survey_question *q = &sv->questions[i];
+
+		if (q == sv->overall || q == sv->reasons)
+			continue;
+		json_array_append_new(qs, json_pack("{s:s, s:o, s:b, s:o}",
+		    "id", q->id, "text", kiosk_def_text(&q->text), "required",
+		    q->required, "options", kiosk_def_options(q)));
+	}
+	if (sv->reasons != NULL)
+		reasons = json_pack("{s:s, s:o, s:o}", "id", sv->reasons->id,
+		    "text", kiosk_def_text(&sv->reasons->text), "options",
+		    kiosk_def_options(sv->reasons));
+	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "id", sv->id, "version", (int)sv->version,
+	    "title", kiosk_def_text(&sv->title),
+	    "intro", kiosk_def_text(&sv->intro),
+	    "comment_prompt", kiosk_def_text(&sv->comment_prompt),
+	    "thanks", kiosk_def_text(&sv->thanks),
+	    "levels", levels, "reasons", reasons, "questions", qs,
+	    "strings", strings);
+	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL)
+		snprintf(why, whylen, "cannot render the survey's definition");
+	json_decref(o);
+	return (s);
+}
