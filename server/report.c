@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "store.h"
 #include "tpl.h"
 #include "util.h"
 #include "xlsx.h"

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "enrol.h"
+#include "record.h"
 #include "store.h"
 #include "store_priv.h"
 #include "util.h"
@@ -293,53 +295,53 @@ test_ticket_encoding(void **state)
 
 	(void)state;
 	sample_ticket(&t);
-	n = ticket_encode(&t, b, TICKET_ENC_MAX);
+	n = record_ticket_encode(&t, b, TICKET_ENC_MAX);
 	assert_true(n > 0 && n <= TICKET_ENC_MAX);
-	assert_int_equal(ticket_decode(b, n, &u), 0);
+	assert_int_equal(record_ticket_decode(b, n, &u), 0);
 	assert_memory_equal(&t, &u, sizeof(t));
 
 	/* Every truncation, and one byte too many. */
 	for (i = 0; i < n; i++)
-		assert_int_equal(ticket_decode(b, i, &u), -1);
+		assert_int_equal(record_ticket_decode(b, i, &u), -1);
 	b[n] = 0;
-	assert_int_equal(ticket_decode(b, n + 1, &u), -1);
-	assert_int_equal(ticket_decode(NULL, 0, &u), -1);
+	assert_int_equal(record_ticket_decode(b, n + 1, &u), -1);
+	assert_int_equal(record_ticket_decode(NULL, 0, &u), -1);
 	/* Too small an output. */
-	assert_int_equal(ticket_encode(&t, c, n - 1), 0);
-	assert_int_equal(ticket_encode(&t, c, n), n);
+	assert_int_equal(record_ticket_encode(&t, c, n - 1), 0);
+	assert_int_equal(record_ticket_encode(&t, c, n), n);
 
 	/* Unknown version. */
 	memcpy(c, b, n);
 	c[0] = 2;
-	assert_int_equal(ticket_decode(c, n, &u), -1);
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 	/* Bad state (offset 1 + 10 + 1). */
 	memcpy(c, b, n);
 	c[12] = 3;
-	assert_int_equal(ticket_decode(c, n, &u), -1);
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 	/* A string length past its limit (procedure at 1+10+2+24). */
 	memcpy(c, b, n);
 	assert_int_equal(c[37], strlen(t.procedure));
 	c[37] = PROC_CODE_MAX + 1;
-	assert_int_equal(ticket_decode(c, n, &u), -1);
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 	/* A NUL inside a string. */
 	memcpy(c, b, n);
 	c[38] = '\0';
-	assert_int_equal(ticket_decode(c, n, &u), -1);
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 
 	/* Fields too long (no terminator) or a bad state do not encode. */
 	sample_ticket(&u);
 	memset(u.sector, 'x', sizeof(u.sector));
-	assert_int_equal(ticket_encode(&u, c, sizeof(c)), 0);
+	assert_int_equal(record_ticket_encode(&u, c, sizeof(c)), 0);
 	sample_ticket(&u);
 	u.state = 9;
-	assert_int_equal(ticket_encode(&u, c, sizeof(c)), 0);
+	assert_int_equal(record_ticket_encode(&u, c, sizeof(c)), 0);
 
 	/* Garbage of every length never crashes. */
 	for (n = 0; n < sizeof(c); n++) {
 		for (i = 0; i < n; i++)
 			c[i] = (uint8_t)(i * 37 + n);
 		c[0] = 1;
-		(void)ticket_decode(c, n, &u);
+		(void)record_ticket_decode(c, n, &u);
 	}
 }
 
@@ -386,32 +388,32 @@ test_response_encoding(void **state)
 	c = malloc(RESPONSE_ENC_MAX + 1);
 	assert_true(r && u && b && c);
 	sample_response(r);
-	n = response_encode(r, b, RESPONSE_ENC_MAX);
+	n = record_response_encode(r, b, RESPONSE_ENC_MAX);
 	assert_true(n > 0 && n <= RESPONSE_ENC_MAX);
-	assert_int_equal(response_decode(b, n, u), 0);
+	assert_int_equal(record_response_decode(b, n, u), 0);
 	assert_memory_equal(r, u, sizeof(*r));
 	for (i = 0; i < n; i++)
-		assert_int_equal(response_decode(b, i, u), -1);
+		assert_int_equal(record_response_decode(b, i, u), -1);
 	b[n] = 0;
-	assert_int_equal(response_decode(b, n + 1, u), -1);
-	assert_int_equal(response_encode(r, c, n - 1), 0);
+	assert_int_equal(record_response_decode(b, n + 1, u), -1);
+	assert_int_equal(record_response_encode(r, c, n - 1), 0);
 
 	/* Channel out of range (offset 1 + 8 + 8 + 4). */
 	memcpy(c, b, n);
 	c[21] = CHANNEL_COUNT;
-	assert_int_equal(response_decode(c, n, u), -1);
+	assert_int_equal(record_response_decode(c, n, u), -1);
 	/* has_ticket not 0/1. */
 	memcpy(c, b, n);
 	c[23] = 2;
-	assert_int_equal(response_decode(c, n, u), -1);
+	assert_int_equal(record_response_decode(c, n, u), -1);
 	/* Comment length past the limit (last 2 + COMMENT_BYTES_MAX). */
 	memcpy(c, b, n);
 	c[n - COMMENT_BYTES_MAX - 2] = 0xff;
-	assert_int_equal(response_decode(c, n, u), -1);
+	assert_int_equal(record_response_decode(c, n, u), -1);
 	/* A NUL in the comment. */
 	memcpy(c, b, n);
 	c[n - 1] = '\0';
-	assert_int_equal(response_decode(c, n, u), -1);
+	assert_int_equal(record_response_decode(c, n, u), -1);
 
 	/* Every byte set to a few values: decodes or is refused, in bounds. */
 	for (i = 0; i < n; i++) {
@@ -421,7 +423,7 @@ test_response_encoding(void **state)
 		for (j = 0; j < sizeof(vals); j++) {
 			memcpy(c, b, n);
 			c[i] = vals[j];
-			if (response_decode(c, n, u) == 0)
+			if (record_response_decode(c, n, u) == 0)
 				assert_true(u->nanswers <=
 				    RESPONSE_ANSWERS_MAX &&
 				    u->comment_len <= COMMENT_BYTES_MAX);
@@ -431,24 +433,24 @@ test_response_encoding(void **state)
 	/* Smallest: no answers, no comment, no ticket. */
 	memset(r, 0, sizeof(*r));
 	r->channel = CHANNEL_WALKIN;
-	n = response_encode(r, b, RESPONSE_ENC_MAX);
+	n = record_response_encode(r, b, RESPONSE_ENC_MAX);
 	assert_true(n > 0);
-	assert_int_equal(response_decode(b, n, u), 0);
+	assert_int_equal(record_response_decode(b, n, u), 0);
 	assert_memory_equal(r, u, sizeof(*r));
 
 	/* Limits refused at encoding. */
 	sample_response(r);
 	r->nanswers = RESPONSE_ANSWERS_MAX + 1;
-	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
 	sample_response(r);
 	r->comment_len = COMMENT_BYTES_MAX + 1;
-	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
 	sample_response(r);
 	r->channel = CHANNEL_COUNT;
-	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
 	sample_response(r);
 	r->comment[3] = '\0';
-	assert_int_equal(response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
 	free(r);
 	free(u);
 	free(b);
@@ -480,23 +482,23 @@ test_kiosk_records(void **state)
 	k.queued = 7;
 	k.refused = 1000000;
 	k.held = 3;
-	n = apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
 	assert_true(n > 0);
 	assert_int_equal(enc[0], 3);
-	assert_int_equal(apikey_decode(enc, n, &u), 0);
+	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
-		assert_int_equal(apikey_decode(enc, i, &u), -1);
+		assert_int_equal(record_apikey_decode(enc, i, &u), -1);
 	k.counter[COUNTER_MAX] = '9';	/* one byte too long */
-	assert_int_equal(apikey_encode(&k, enc, APIKEY_ENC_MAX), 0);
-	assert_int_equal(apikey_decode(v1, sizeof(v1), &u), 0);
+	assert_int_equal(record_apikey_encode(&k, enc, APIKEY_ENC_MAX), 0);
+	assert_int_equal(record_apikey_decode(v1, sizeof(v1), &u), 0);
 	assert_int_equal(u.role, ROLE_COUNTER);
 	assert_string_equal(u.name, "c1");
 	assert_string_equal(u.counter, "");
 	assert_int_equal(u.status_at, 0);
 	assert_int_equal(u.refused, 0);
 	v1[0] = 4;
-	assert_int_equal(apikey_decode(v1, sizeof(v1), &u), -1);
+	assert_int_equal(record_apikey_decode(v1, sizeof(v1), &u), -1);
 
 	memset(&e, 0, sizeof(e));
 	e.created = 1764522000;
@@ -504,30 +506,30 @@ test_kiosk_records(void **state)
 	memset(e.name, 'n', KEY_NAME_MAX);
 	memset(e.unit, 'u', UNIT_CODE_MAX);
 	memset(e.counter, 'c', COUNTER_MAX);
-	n = enrol_encode(&e, enc, sizeof(enc));
+	n = record_enrol_encode(&e, enc, sizeof(enc));
 	assert_int_equal(n, ENROL_ENC_MAX);
-	assert_int_equal(enrol_decode(enc, n, &f), 0);
+	assert_int_equal(record_enrol_decode(enc, n, &f), 0);
 	assert_memory_equal(&e, &f, sizeof(e));
 	for (i = 0; i < n; i++)
-		assert_int_equal(enrol_decode(enc, i, &f), -1);
+		assert_int_equal(record_enrol_decode(enc, i, &f), -1);
 	enc[0] = 9;
-	assert_int_equal(enrol_decode(enc, n, &f), -1);
+	assert_int_equal(record_enrol_decode(enc, n, &f), -1);
 
 	memset(&im, 0, sizeof(im));
 	im.created = 1764522000;
 	im.response = 1764522000123456ull;
 	im.channel = CHANNEL_WALKIN;
 	im.flags = RESPONSE_SUSPECT;
-	n = idem_encode(&im, enc, sizeof(enc));
+	n = record_idem_encode(&im, enc, sizeof(enc));
 	assert_int_equal(n, IDEM_ENC_MAX);
-	assert_int_equal(idem_decode(enc, n, &jm), 0);
+	assert_int_equal(record_idem_decode(enc, n, &jm), 0);
 	assert_memory_equal(&im, &jm, sizeof(im));
 	for (i = 0; i < n; i++)
-		assert_int_equal(idem_decode(enc, i, &jm), -1);
+		assert_int_equal(record_idem_decode(enc, i, &jm), -1);
 	enc[n - 2] = CHANNEL_COUNT;
-	assert_int_equal(idem_decode(enc, n, &jm), -1);
+	assert_int_equal(record_idem_decode(enc, n, &jm), -1);
 	im.channel = CHANNEL_COUNT;
-	assert_int_equal(idem_encode(&im, enc, sizeof(enc)), 0);
+	assert_int_equal(record_idem_encode(&im, enc, sizeof(enc)), 0);
 
 	/* Codes: any case, dash optional, look-alikes; else refused. */
 	enrol_code_new(code);
@@ -549,11 +551,11 @@ test_kiosk_records(void **state)
 
 	/* Idempotency hashes depend on the key and the kiosk. */
 	memset(h1, 1, 32);
-	idem_hash(h1, "abcdefghijklmnop", 16, h2);
-	idem_hash(h1, "abcdefghijklmnoq", 16, enc);
+	record_idem_key(h1, "abcdefghijklmnop", 16, h2);
+	record_idem_key(h1, "abcdefghijklmnoq", 16, enc);
 	assert_memory_not_equal(h2, enc, 32);
 	h1[0] = 2;
-	idem_hash(h1, "abcdefghijklmnop", 16, enc);
+	record_idem_key(h1, "abcdefghijklmnop", 16, enc);
 	assert_memory_not_equal(h2, enc, 32);
 }
 
@@ -572,12 +574,12 @@ test_apikey_and_keys(void **state)
 	k.created = 1764522000;
 	memset(k.name, 'n', KEY_NAME_MAX);
 	strlcpy(k.unit, "92.001", sizeof(k.unit));
-	n = apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
 	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX + 6);
-	assert_int_equal(apikey_decode(enc, n, &u), 0);
+	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
-		assert_int_equal(apikey_decode(enc, i, &u), -1);
+		assert_int_equal(record_apikey_decode(enc, i, &u), -1);
 
 	memset(&a, 0, sizeof(a));
 	a.month = 202611;
@@ -585,20 +587,20 @@ test_apikey_and_keys(void **state)
 	strlcpy(a.unit, "92", sizeof(a.unit));
 	strlcpy(a.question, "overall", sizeof(a.question));
 	a.level = 5;
-	assert_int_equal(store_agg_key(&a, kb), 0);
+	assert_int_equal(record_agg_key(&a, kb), 0);
 	assert_int_equal(kb[0], 0);	/* month big-endian */
 	assert_int_equal(kb[3], 202611 & 0xff);
 	assert_int_equal(kb[AGG_KEY_LEN - 1], 5);
-	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN, &b), 0);
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN, &b), 0);
 	assert_memory_equal(&a, &b, sizeof(a));
-	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN - 1, &b), -1);
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN - 1, &b), -1);
 	kb[4 + 6] = 'x';	/* garbage after the sector's NUL */
-	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
-	assert_int_equal(store_agg_key(&a, kb), 0);
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
+	assert_int_equal(record_agg_key(&a, kb), 0);
 	memset(kb + 4, 'y', SECTOR_CODE_MAX + 1);	/* no NUL at all */
-	assert_int_equal(store_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
 	memset(a.question, 'q', sizeof(a.question));
-	assert_int_equal(store_agg_key(&a, kb), -1);
+	assert_int_equal(record_agg_key(&a, kb), -1);
 
 	/* Months sort in key order. */
 	{
@@ -606,14 +608,14 @@ test_apikey_and_keys(void **state)
 
 		strlcpy(a.question, "overall", sizeof(a.question));
 		a.month = 202612;
-		assert_int_equal(store_agg_key(&a, k1), 0);
+		assert_int_equal(record_agg_key(&a, k1), 0);
 		a.month = 202701;
-		assert_int_equal(store_agg_key(&a, k2), 0);
+		assert_int_equal(record_agg_key(&a, k2), 0);
 		assert_true(memcmp(k1, k2, AGG_KEY_LEN) < 0);
 	}
 
 	memset(hash, 0xee, sizeof(hash));
-	store_case_key("92", hash, ck);
+	record_case_key("92", hash, ck);
 	assert_memory_equal(ck, "92\0\0", 4);
 	assert_memory_equal(ck + UNIT_CODE_MAX, hash, 32);
 }
