@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "enrol.h"
 #include "util.h"
 
 #define KIOSK_CODE_TRIES	8	/* fresh codes tried on a collision */

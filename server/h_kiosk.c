@@ -19,8 +19,10 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "enrol.h"
 #include "h.h"
 #include "pair.h"
+#include "record.h"
 #include "util.h"
 
 /* What the server remembers of a kiosk key (h.h): contact, walk-ins. */
@@ -535,7 +537,7 @@ h_responses_post(struct req *r)
 	}
 
 	/* A retry whose first answer is stored: its outcome, no write. */
-	idem_hash(r->key_hash, rq->idem, rq->idem_len, ih);
+	record_idem_key(r->key_hash, rq->idem, rq->idem_len, ih);
 	switch (store_idem_get(r->app->st, ih, &im)) {
 	case HL_OK:
 		h_kiosk_contact(r->app->guards, r->key_hash, 0);

@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "hl.h"
-#include "store.h"
+#include "model.h"
 #include "survey.h"
 
 #define PAGE_MAX	(256u * 1024)

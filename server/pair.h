@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "store.h"
+#include "model.h"
 
 #define PAIR_WINDOW_SEC		600	/* a ticket is offered so long */
 #define PAIR_WAIT_DEFAULT	25	/* seconds a kiosk waits */

@@ -21,6 +21,7 @@
 
 #include "report.h"
 #include "report_priv.h"
+#include "store.h"
 #include "util.h"
 
 struct build {

@@ -29,8 +29,10 @@
 #include "buf.h"
 #include "catalog.h"
 #include "hl.h"
-#include "store.h"
+#include "model.h"
 #include "survey.h"
+
+struct store;
 
 #define REPORT_MONTHS		12	/* the trend, the month included */
 #define REPORT_MIN_DEFAULT	30	/* fewer answers: not ranked */

@@ -6,14 +6,20 @@
  * batch is then aborted, the map doubled (no transaction of this process
  * may be open: store_grow() takes the store's lock exclusive) and the
  * batch redone from scratch, so every op recomputes its outputs.
- * Every counter a record causes (agg, its unit "" rollup, sums) is bumped
- * in the nested transaction that writes the record.
+ * Every write of records is here (the store's files only read, but for
+ * the format upgrades of store_open()). The counters a record adds
+ * (counts.h: agg, its unit "" rollups, sums) are gathered while each op
+ * runs in its nested transaction, kept only when that commits, and
+ * written once per key for the whole batch, in key order, in the batch's
+ * transaction: a batch of answers to one unit touches each counter once.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "counts.h"
+#include "record.h"
 #include "store_priv.h"
 #include "util.h"
 #include "writer.h"
@@ -30,6 +36,8 @@ struct writer {
 	struct wop	*head;
 	struct wop	*tail;
 	int		 stopping;
+	struct counts	 cur;		/* what the op being applied adds */
+	struct counts_table counts;	/* what the batch adds */
 };
 
 /* writer_run()'s wait; lives on the caller's stack. */
@@ -41,77 +49,57 @@ struct run_wait {
 	void		*arg;
 };
 
-/* Adds one to an aggregate counter (uint64 big-endian). */
+/* The counters a batch adds, each key once (counts.h). */
 static int
-agg_bump(struct store *st, MDB_txn *txn, uint32_t month, const char *sector,
-    const char *unit, const char *q, uint8_t level)
+writer_flush_counts(struct store *st, MDB_txn *txn, struct counts_table *tb)
 {
-	struct agg_key	 ak;
-	uint8_t		 kb[AGG_KEY_LEN], vb[8];
-	MDB_val		 k = { AGG_KEY_LEN, kb }, v;
-	uint64_t	 n = 0;
+	uint8_t		 vb[SUM_VAL_LEN];
+	uint64_t	 c[SUM_NCOUNTERS], n;
+	MDB_val		 k, v;
+	size_t		 i, j;
 	int		 rc;
 
-	memset(&ak, 0, sizeof(ak));
-	ak.month = month;
-	if (strlcpy(ak.sector, sector, sizeof(ak.sector)) >=
-	    sizeof(ak.sector) ||
-	    strlcpy(ak.unit, unit, sizeof(ak.unit)) >= sizeof(ak.unit) ||
-	    strlcpy(ak.question, q, sizeof(ak.question)) >=
-	    sizeof(ak.question))
-		return (EINVAL);
-	ak.level = level;
-	store_agg_key(&ak, kb);
-	rc = mdb_get(txn, st->agg, &k, &v);
-	if (rc == 0 && v.mv_size == 8)
-		n = be64_get(v.mv_data);
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return (rc);
-	be64_put(vb, n + 1);
-	v.mv_data = vb;
-	v.mv_size = 8;
-	return (mdb_put(txn, st->agg, &k, &v, 0));
-}
-
-/* The writer's count_sink: the bumps in the op's transaction. */
-struct writer_txn {
-	struct store	*st;
-	MDB_txn		*txn;
-};
-
-static int
-writer_agg(void *arg, uint32_t month, const char *sector, const char *unit,
-    const char *q, uint8_t level)
-{
-	struct writer_txn	*wt = arg;
-
-	return (agg_bump(wt->st, wt->txn, month, sector, unit, q, level));
-}
-
-static int
-writer_sum(void *arg, uint32_t month, const char *unit, const char *sector,
-    const uint64_t *d)
-{
-	struct writer_txn	*wt = arg;
-
-	return (store_sum_bump(wt->st, wt->txn, month, unit, sector, d));
-}
-
-/* Bumps the counters of r or t (the other NULL), as verify recounts. */
-static int
-writer_count(struct store *st, MDB_txn *txn, const struct response *r,
-    const struct ticket *t)
-{
-	struct writer_txn	 wt = { st, txn };
-	struct count_sink	 k = { writer_agg, writer_sum, &wt };
-
-	return (r != NULL ? store_count_response(r, &k) :
-	    store_count_ticket(t, &k));
+	counts_table_merge(tb);
+	for (i = 0; i < tb->nagg; i++) {
+		k.mv_data = tb->agg[i].k;
+		k.mv_size = AGG_KEY_LEN;
+		n = 0;
+		rc = mdb_get(txn, st->agg, &k, &v);
+		if (rc == 0 && v.mv_size == 8)
+			n = be64_get(v.mv_data);
+		else if (rc != 0 && rc != MDB_NOTFOUND)
+			return (rc);
+		be64_put(vb, n + tb->agg[i].n);
+		v.mv_data = vb;
+		v.mv_size = 8;
+		if ((rc = mdb_put(txn, st->agg, &k, &v, 0)) != 0)
+			return (rc);
+	}
+	for (i = 0; i < tb->nsum; i++) {
+		k.mv_data = tb->sum[i].k;
+		k.mv_size = SUM_KEY_LEN;
+		memset(c, 0, sizeof(c));
+		rc = mdb_get(txn, st->sums, &k, &v);
+		if (rc == 0) {
+			if (record_sum_counters(v.mv_data, v.mv_size, c) == -1)
+				return (MDB_CORRUPTED);
+		} else if (rc != MDB_NOTFOUND)
+			return (rc);
+		for (j = 0; j < SUM_NCOUNTERS; j++)
+			c[j] += tb->sum[i].c[j];
+		record_sum_value(c, vb);
+		v.mv_data = vb;
+		v.mv_size = SUM_VAL_LEN;
+		if ((rc = mdb_put(txn, st->sums, &k, &v, 0)) != 0)
+			return (rc);
+	}
+	return (0);
 }
 
 /* Returns an LMDB code; logical outcomes go to op->rc. */
 static int
-apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
+apply_ticket(struct store *st, MDB_txn *txn, struct wop *op,
+    struct counts *c)
 {
 	struct ticket	*t = &op->u.ticket.t, old;
 	uint8_t		 ck[CASE_KEY_LEN], enc[TICKET_ENC_MAX];
@@ -121,7 +109,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 
 	op->u.ticket.created = 0;
 	if (op->u.ticket.has_case) {
-		store_case_key(t->unit, op->u.ticket.case_hash, ck);
+		record_case_key(t->unit, op->u.ticket.case_hash, ck);
 		k.mv_data = ck;
 		k.mv_size = CASE_KEY_LEN;
 		rc = mdb_get(txn, st->by_case, &k, &v);
@@ -141,7 +129,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 			return (rc);
 	}
 	if (month_of(t->issued) == 0 ||
-	    (n = ticket_encode(t, enc, sizeof(enc))) == 0) {
+	    (n = record_ticket_encode(t, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);
 	}
@@ -163,9 +151,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op)
 		if ((rc = mdb_put(txn, st->by_case, &k, &v, 0)) != 0)
 			return (rc);
 	}
-	if ((rc = writer_count(st, txn, NULL, t)) != 0) {
-		if (rc != EINVAL)
-			return (rc);
+	if (counts_ticket(t, c) == -1) {
 		op->rc = HL_INVALID;
 		return (0);
 	}
@@ -197,7 +183,8 @@ next_key(struct store *st, MDB_txn *txn, uint64_t *key)
 }
 
 static int
-apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
+apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
+    struct counts *c)
 {
 	struct response	*r = &op->u.answer.r;
 	struct ticket	 t;
@@ -219,7 +206,7 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 		k.mv_size = 32;
 		rc = mdb_get(txn, st->idem, &k, &v);
 		if (rc == 0) {
-			if (idem_decode(v.mv_data, v.mv_size, &im) == -1) {
+			if (record_idem_decode(v.mv_data, v.mv_size, &im) == -1) {
 				rc = MDB_CORRUPTED;
 				goto out;
 			}
@@ -267,7 +254,7 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 		goto out;
 
 	renc = xmalloc(RESPONSE_ENC_MAX);
-	if ((n = response_encode(r, renc, RESPONSE_ENC_MAX)) == 0) {
+	if ((n = record_response_encode(r, renc, RESPONSE_ENC_MAX)) == 0) {
 		op->rc = HL_INVALID;
 		goto out;
 	}
@@ -276,9 +263,21 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 	k.mv_size = 8;
 	v.mv_data = renc;
 	v.mv_size = n;
-	if ((rc = mdb_put(txn, st->responses, &k, &v, MDB_NOOVERWRITE)) != 0 ||
-	    (rc = store_comment_index(st, txn, r)) != 0)
+	if ((rc = mdb_put(txn, st->responses, &k, &v, MDB_NOOVERWRITE)) != 0)
 		goto out;
+	/* The month's comments are read from the index, not by walking
+	 * the responses. */
+	if (r->comment_len > 0) {
+		uint8_t	 ckb[COMMENT_KEY_LEN], cvb[COMMENT_VAL_LEN];
+
+		record_comment(r, ckb, cvb);
+		k.mv_data = ckb;
+		k.mv_size = sizeof(ckb);
+		v.mv_data = cvb;
+		v.mv_size = sizeof(cvb);
+		if ((rc = mdb_put(txn, st->comments, &k, &v, 0)) != 0)
+			goto out;
+	}
 	if (op->u.answer.has_idem) {
 		struct idem	 im;
 		uint8_t		 ienc[IDEM_ENC_MAX];
@@ -287,7 +286,7 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 		im.response = r->key;
 		im.channel = r->channel;
 		im.flags = r->flags;
-		if ((n = idem_encode(&im, ienc, sizeof(ienc))) == 0) {
+		if ((n = record_idem_encode(&im, ienc, sizeof(ienc))) == 0) {
 			op->rc = HL_INVALID;
 			goto out;
 		}
@@ -299,16 +298,23 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op)
 			goto out;
 	}
 	/* The ticket record stays as issued (see store_ticket_read). */
-	if (r->has_ticket &&
-	    (rc = store_ticket_answer(st, txn, &t, r->key)) != 0)
-		goto out;
-	rc = writer_count(st, txn, r, NULL);
+	if (r->has_ticket) {
+		uint8_t	 akb[ANSWERED_KEY_LEN], avb[8];
+
+		record_answered_key(&t, akb);
+		be64_put(avb, r->key);
+		k.mv_data = akb;
+		k.mv_size = sizeof(akb);
+		v.mv_data = avb;
+		v.mv_size = sizeof(avb);
+		if ((rc = mdb_put(txn, st->answered, &k, &v,
+		    MDB_NOOVERWRITE)) != 0)
+			goto out;
+	}
+	if (counts_response(r, c) == -1)	/* a field too long for a key */
+		op->rc = HL_INVALID;
 out:
 	free(renc);
-	if (rc == EINVAL) {	/* a field too long for an agg key */
-		op->rc = HL_INVALID;
-		rc = 0;
-	}
 	return (rc);
 }
 
@@ -320,7 +326,7 @@ apply_key(struct store *st, MDB_txn *txn, struct wop *op)
 	size_t	 n;
 	int	 rc;
 
-	if ((n = apikey_encode(&op->u.key.key, enc, sizeof(enc))) == 0) {
+	if ((n = record_apikey_encode(&op->u.key.key, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);
 	}
@@ -342,7 +348,7 @@ apply_enrol_add(struct store *st, MDB_txn *txn, struct wop *op)
 	size_t	 n;
 	int	 rc;
 
-	if ((n = enrol_encode(&op->u.enrol.e, enc, sizeof(enc))) == 0) {
+	if ((n = record_enrol_encode(&op->u.enrol.e, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);
 	}
@@ -375,7 +381,7 @@ apply_enrol(struct store *st, MDB_txn *txn, struct wop *op)
 		return (rc);
 	}
 	memcpy(hash, e->hash, 32);
-	if (enrol_decode(v.mv_data, v.mv_size, e) == -1)
+	if (record_enrol_decode(v.mv_data, v.mv_size, e) == -1)
 		return (MDB_CORRUPTED);
 	memcpy(e->hash, hash, 32);
 	if (now_sec() > e->expires) {
@@ -390,7 +396,7 @@ apply_enrol(struct store *st, MDB_txn *txn, struct wop *op)
 	strlcpy(key->name, e->name, sizeof(key->name));
 	strlcpy(key->unit, e->unit, sizeof(key->unit));
 	strlcpy(key->counter, e->counter, sizeof(key->counter));
-	if ((n = apikey_encode(key, enc, sizeof(enc))) == 0) {
+	if ((n = record_apikey_encode(key, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);
 	}
@@ -441,10 +447,10 @@ revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const struct wop *op,
 		if ((rc = mdb_cursor_get(c, &k, &v, cop)) != 0)
 			break;
 		if (keys)
-			hit = apikey_decode(v.mv_data, v.mv_size, &ak) == 0 &&
+			hit = record_apikey_decode(v.mv_data, v.mv_size, &ak) == 0 &&
 			    revoke_match(op, k.mv_data, k.mv_size, &ak);
 		else
-			hit = enrol_decode(v.mv_data, v.mv_size, &en) == 0 &&
+			hit = record_enrol_decode(v.mv_data, v.mv_size, &en) == 0 &&
 			    op->u.revoke.idlen == 0 &&
 			    (op->u.revoke.role == 0 ||
 			    (op->u.revoke.role & ROLE_KIOSK) != 0) &&
@@ -494,7 +500,7 @@ apply_kiosk_status(struct store *st, MDB_txn *txn, struct wop *op)
 		}
 		return (rc);
 	}
-	if (apikey_decode(v.mv_data, v.mv_size, &ak) == -1)
+	if (record_apikey_decode(v.mv_data, v.mv_size, &ak) == -1)
 		return (MDB_CORRUPTED);
 	if (ak.role != ROLE_KIOSK) {
 		op->rc = HL_NOT_FOUND;
@@ -504,7 +510,7 @@ apply_kiosk_status(struct store *st, MDB_txn *txn, struct wop *op)
 	ak.queued = op->u.kstatus.queued;
 	ak.refused = op->u.kstatus.refused;
 	ak.held = op->u.kstatus.held;
-	if ((n = apikey_encode(&ak, enc, sizeof(enc))) == 0) {
+	if ((n = record_apikey_encode(&ak, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);
 	}
@@ -513,15 +519,17 @@ apply_kiosk_status(struct store *st, MDB_txn *txn, struct wop *op)
 	return (mdb_put(txn, st->keys, &k, &v, 0));
 }
 
+/* Applies op; c gets the counters it adds (none for most kinds). */
 static int
-apply(struct store *st, MDB_txn *txn, struct wop *op)
+apply(struct store *st, MDB_txn *txn, struct wop *op, struct counts *c)
 {
 	op->rc = HL_OK;
+	c->nagg = c->nsum = 0;
 	switch (op->kind) {
 	case WOP_TICKET:
-		return (apply_ticket(st, txn, op));
+		return (apply_ticket(st, txn, op, c));
 	case WOP_ANSWER:
-		return (apply_answer(st, txn, op));
+		return (apply_answer(st, txn, op, c));
 	case WOP_KEY:
 		return (apply_key(st, txn, op));
 	case WOP_ENROL_ADD:
@@ -547,12 +555,13 @@ batch_apply(struct writer *w, struct wop **ops, size_t n)
 	int		 rc, grown = 0;
 
 again:
+	counts_table_reset(&w->counts);
 	if ((rc = store_txn_begin(st, 0, &txn)) != 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((rc = mdb_txn_begin(st->env, txn, 0, &child)) != 0)
 			break;
-		if ((rc = apply(st, child, ops[i])) != 0) {
+		if ((rc = apply(st, child, ops[i], &w->cur)) != 0) {
 			mdb_txn_abort(child);
 			if (rc == MDB_MAP_FULL)
 				break;
@@ -568,7 +577,12 @@ again:
 			mdb_txn_abort(child);
 		else if ((rc = mdb_txn_commit(child)) != 0)
 			break;
+		else
+			counts_table_add(&w->counts, &w->cur);
 	}
+	/* Each counter once for the whole batch, in key order. */
+	if (rc == 0)
+		rc = writer_flush_counts(st, txn, &w->counts);
 	if (rc != 0)
 		store_txn_abort(st, txn);
 	else
@@ -659,6 +673,7 @@ writer_stop(struct writer *w)
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
+	counts_table_clear(&w->counts);
 	free(w->batch);
 	free(w);
 }

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "hl.h"
-#include "store.h"
+#include "model.h"
 
 #define WRITER_BATCH_DEFAULT	64
 #define WRITER_BATCH_MAX	1024
@@ -48,7 +48,7 @@ struct wop {
 			 */
 			struct response	 r;
 			/*
-			 * in: with has_idem, idem is idem_hash() of the
+			 * in: with has_idem, idem is record_idem_key() of the
 			 * kiosk's key hash and its idempotency key. When a
 			 * record exists the op stores nothing: rc HL_OK,
 			 * duplicate set, and r's key, channel and flags are
@@ -106,6 +106,7 @@ struct wop {
 	struct wop	*next;	/* queue link, the writer's */
 };
 
+struct store;
 struct writer;
 
 /* Starts the writer thread on an open store; 0 or -1. */

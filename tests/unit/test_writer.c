@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "enrol.h"
+#include "record.h"
 #include "store.h"
 #include "store_priv.h"
 #include "util.h"
@@ -164,19 +166,32 @@ answer_op(struct wop *op, const uint8_t *ticket, uint8_t overall)
 	r->answers[1].level = 2;
 }
 
+/* One counter, read as the report reads them (store_each_agg_prefix). */
+struct agg_want {
+	const char	*q;
+	uint8_t		 level;
+	uint64_t	 n;
+};
+
+static int
+agg_pick(const struct agg_key *k, uint64_t n, void *arg)
+{
+	struct agg_want	*w = arg;
+
+	if (strcmp(k->question, w->q) == 0 && k->level == w->level)
+		w->n = n;
+	return (0);
+}
+
 static uint64_t
 agg(struct env *e, const char *sector, const char *unit, const char *q,
     uint8_t level)
 {
-	struct agg_key	 k;
+	struct agg_want	 w = { q, level, 0 };
 
-	memset(&k, 0, sizeof(k));
-	k.month = month_of(now_sec());
-	strlcpy(k.sector, sector, sizeof(k.sector));
-	strlcpy(k.unit, unit, sizeof(k.unit));
-	strlcpy(k.question, q, sizeof(k.question));
-	k.level = level;
-	return (store_agg_get(e->st, &k));
+	assert_int_equal(store_each_agg_prefix(e->st, NULL,
+	    month_of(now_sec()), sector, unit, agg_pick, &w), 0);
+	return (w.n);
 }
 
 struct walk {
@@ -565,7 +580,7 @@ test_idempotent_answer(void **state)
 
 	ops = calloc(4, sizeof(*ops));
 	memset(kh, 5, 32);
-	idem_hash(kh, "abcdefghijklmnop", 16, ih);
+	record_idem_key(kh, "abcdefghijklmnop", 16, ih);
 	answer_op(&ops[0], NULL, 1);
 	ops[0].u.answer.r.flags = RESPONSE_SUSPECT;
 	ops[0].u.answer.has_idem = 1;
@@ -591,7 +606,7 @@ test_idempotent_answer(void **state)
 
 	/* Paired: the retry after success is no conflict. */
 	issue(e, "92.001", "", tid);
-	idem_hash(kh, "paired-0000000001", 17, ih);
+	record_idem_key(kh, "paired-0000000001", 17, ih);
 	answer_op(&ops[2], tid, 4);
 	ops[2].u.answer.r.channel = CHANNEL_KIOSK;
 	ops[2].u.answer.has_idem = 1;
@@ -635,7 +650,7 @@ tamper(const char *dir, const char *q, int del)
 	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		assert_int_equal(store_agg_key_decode(k.mv_data, k.mv_size,
+		assert_int_equal(record_agg_key_decode(k.mv_data, k.mv_size,
 		    &ak), 0);
 		/* The unit's own counter, not the unit "" rollup. */
 		if (strcmp(ak.question, q) == 0 && ak.unit[0] != '\0')
@@ -948,7 +963,7 @@ make_format2(const char *dir)
 	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		assert_int_equal(store_agg_key_decode(k.mv_data, k.mv_size,
+		assert_int_equal(record_agg_key_decode(k.mv_data, k.mv_size,
 		    &ak), 0);
 		if (ak.unit[0] == '\0') {
 			assert_int_equal(mdb_cursor_del(c, 0), 0);
@@ -1362,7 +1377,7 @@ raw_ticket(const char *dir, const uint8_t *id, struct ticket *t)
 
 	assert_int_equal(mdb_dbi_open(txn, "tickets", 0, &dbi), 0);
 	assert_int_equal(mdb_get(txn, dbi, &k, &v), 0);
-	assert_int_equal(ticket_decode(v.mv_data, v.mv_size, t), 0);
+	assert_int_equal(record_ticket_decode(v.mv_data, v.mv_size, t), 0);
 	mdb_txn_abort(txn);
 	mdb_env_close(env);
 }
@@ -1381,7 +1396,7 @@ raw_ticket_in_place(const char *dir, const struct ticket *t)
 	MDB_val		 k = { TICKET_ID_LEN, (void *)t->id }, v;
 
 	v.mv_data = enc;
-	v.mv_size = ticket_encode(t, enc, sizeof(enc));
+	v.mv_size = record_ticket_encode(t, enc, sizeof(enc));
 	assert_true(v.mv_size > 0);
 	assert_int_equal(mdb_dbi_open(txn, "tickets", 0, &dbi), 0);
 	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
@@ -1690,7 +1705,7 @@ test_keys_after_clock_jump(void **state)
 	r = &op.u.answer.r;
 	r->key = future;
 	enc = malloc(RESPONSE_ENC_MAX);
-	assert_true((n = response_encode(r, enc, RESPONSE_ENC_MAX)) > 0);
+	assert_true((n = record_response_encode(r, enc, RESPONSE_ENC_MAX)) > 0);
 	be64_put(kb, future);
 	assert_int_equal(mdb_env_create(&env), 0);
 	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);

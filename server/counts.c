@@ -1,0 +1,220 @@
+/*
+ * counts.c: the one rule of what a response or a ticket adds to the
+ * counters (agg, its unit "" rollups, sums), and a table that adds up
+ * many records' counts by key.
+ * Trap: the writer applies exactly these counts and verify compares the
+ * stored counters with exactly these: a change here is a change of the
+ * stored counters, which an older data directory then fails to verify
+ * until its counters are rebuilt (a format upgrade, store.c).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counts.h"
+#include "util.h"
+
+#define COUNTS_TABLE_INITIAL	4096
+
+static int
+counts_agg1(struct counts *c, uint32_t month, const char *sector,
+    const char *unit, const char *q, uint8_t level)
+{
+	struct agg_key	 ak;
+
+	memset(&ak, 0, sizeof(ak));
+	ak.month = month;
+	if (strlcpy(ak.sector, sector, sizeof(ak.sector)) >=
+	    sizeof(ak.sector) ||
+	    strlcpy(ak.unit, unit, sizeof(ak.unit)) >= sizeof(ak.unit) ||
+	    strlcpy(ak.question, q, sizeof(ak.question)) >=
+	    sizeof(ak.question) || c->nagg == COUNTS_AGG_MAX)
+		return (-1);
+	ak.level = level;
+	if (record_agg_key(&ak, c->agg[c->nagg].k) == -1)
+		return (-1);
+	c->agg[c->nagg++].n = 1;
+	return (0);
+}
+
+/* The row (month, unit, sector) and, for a unit, (month, "", sector). */
+static int
+counts_sum(struct counts *c, uint32_t month, const char *unit,
+    const char *sector, const uint64_t *d)
+{
+	if (record_sum_key(month, unit, sector, c->sum[0].k) == -1)
+		return (-1);
+	memcpy(c->sum[0].c, d, sizeof(c->sum[0].c));
+	c->nsum = 1;
+	if (unit[0] == '\0')
+		return (0);
+	record_sum_key(month, "", sector, c->sum[1].k);
+	memcpy(c->sum[1].c, d, sizeof(c->sum[1].c));
+	c->nsum = 2;
+	return (0);
+}
+
+int
+counts_response(const struct response *r, struct counts *c)
+{
+	const char	*sec = response_agg_sector(r);
+	uint64_t	 d[SUM_NCOUNTERS];
+	size_t		 i;
+
+	c->nagg = c->nsum = 0;
+	if (r->channel >= CHANNEL_COUNT ||
+	    r->nanswers > RESPONSE_ANSWERS_MAX)
+		goto bad;
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < r->nanswers; i++) {
+		if (counts_agg1(c, r->month, sec, r->unit, r->answers[i].q,
+		    r->answers[i].level) == -1)
+			goto bad;
+		/* A response of unit "" is its own rollup: counted once. */
+		if (r->unit[0] != '\0' && counts_agg1(c, r->month, sec, "",
+		    r->answers[i].q, r->answers[i].level) == -1)
+			goto bad;
+		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
+		    r->answers[i].level >= 1 &&
+		    r->answers[i].level <= SURVEY_LEVELS)
+			d[r->answers[i].level - 1]++;
+	}
+	if (counts_agg1(c, r->month, sec, r->unit, AGG_CHANNEL,
+	    (uint8_t)(r->channel + 1)) == -1)
+		goto bad;
+	d[SUM_CHANNEL + r->channel]++;
+	if (r->flags & RESPONSE_SUSPECT) {
+		if (counts_agg1(c, r->month, sec, r->unit, AGG_SUSPECT,
+		    0) == -1)
+			goto bad;
+		d[SUM_SUSPECT]++;
+	}
+	if (counts_sum(c, r->month, r->unit, sec, d) == -1)
+		goto bad;
+	return (0);
+bad:
+	c->nagg = c->nsum = 0;
+	return (-1);
+}
+
+int
+counts_ticket(const struct ticket *t, struct counts *c)
+{
+	uint64_t	 d[SUM_NCOUNTERS];
+	uint32_t	 month;
+
+	c->nagg = c->nsum = 0;
+	if ((month = month_of(t->issued)) == 0 ||
+	    counts_agg1(c, month, t->sector, ticket_count_unit(t), AGG_ISSUED,
+	    0) == -1)
+		goto bad;
+	memset(d, 0, sizeof(d));
+	d[SUM_ISSUED] = 1;
+	if (counts_sum(c, month, ticket_count_unit(t), t->sector, d) == -1)
+		goto bad;
+	return (0);
+bad:
+	c->nagg = c->nsum = 0;
+	return (-1);
+}
+
+static int
+counts_agg_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct counts_agg *)a)->k,
+	    ((const struct counts_agg *)b)->k, AGG_KEY_LEN));
+}
+
+static int
+counts_sum_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct counts_sum *)a)->k,
+	    ((const struct counts_sum *)b)->k, SUM_KEY_LEN));
+}
+
+static void
+counts_merge_agg(struct counts_table *tb)
+{
+	size_t	 i, j;
+
+	if (tb->nagg == 0)
+		return;
+	qsort(tb->agg, tb->nagg, sizeof(*tb->agg), counts_agg_cmp);
+	for (i = 1, j = 0; i < tb->nagg; i++) {
+		if (memcmp(tb->agg[i].k, tb->agg[j].k, AGG_KEY_LEN) == 0)
+			tb->agg[j].n += tb->agg[i].n;
+		else
+			tb->agg[++j] = tb->agg[i];
+	}
+	tb->nagg = j + 1;
+}
+
+static void
+counts_merge_sum(struct counts_table *tb)
+{
+	size_t	 i, j, k;
+
+	if (tb->nsum == 0)
+		return;
+	qsort(tb->sum, tb->nsum, sizeof(*tb->sum), counts_sum_cmp);
+	for (i = 1, j = 0; i < tb->nsum; i++) {
+		if (memcmp(tb->sum[i].k, tb->sum[j].k, SUM_KEY_LEN) == 0)
+			for (k = 0; k < SUM_NCOUNTERS; k++)
+				tb->sum[j].c[k] += tb->sum[i].c[k];
+		else
+			tb->sum[++j] = tb->sum[i];
+	}
+	tb->nsum = j + 1;
+}
+
+void
+counts_table_add(struct counts_table *tb, const struct counts *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nagg; i++) {
+		if (tb->nagg == tb->capagg) {
+			counts_merge_agg(tb);
+			if (tb->capagg == 0 || tb->nagg > tb->capagg / 2) {
+				tb->capagg = tb->capagg == 0 ?
+				    COUNTS_TABLE_INITIAL : tb->capagg * 2;
+				tb->agg = xrealloc(tb->agg,
+				    tb->capagg * sizeof(*tb->agg));
+			}
+		}
+		tb->agg[tb->nagg++] = c->agg[i];
+	}
+	for (i = 0; i < c->nsum; i++) {
+		if (tb->nsum == tb->capsum) {
+			counts_merge_sum(tb);
+			if (tb->capsum == 0 || tb->nsum > tb->capsum / 2) {
+				tb->capsum = tb->capsum == 0 ?
+				    COUNTS_TABLE_INITIAL : tb->capsum * 2;
+				tb->sum = xrealloc(tb->sum,
+				    tb->capsum * sizeof(*tb->sum));
+			}
+		}
+		tb->sum[tb->nsum++] = c->sum[i];
+	}
+}
+
+void
+counts_table_merge(struct counts_table *tb)
+{
+	counts_merge_agg(tb);
+	counts_merge_sum(tb);
+}
+
+void
+counts_table_reset(struct counts_table *tb)
+{
+	tb->nagg = tb->nsum = 0;
+}
+
+void
+counts_table_clear(struct counts_table *tb)
+{
+	free(tb->agg);
+	free(tb->sum);
+	memset(tb, 0, sizeof(*tb));
+}

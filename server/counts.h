@@ -1,0 +1,78 @@
+/*
+ * counts.h: what a record adds to the counters, said once. The writer
+ * bumps these counters when it stores a record, verify recomputes them
+ * from the records, and a format upgrade rebuilds them: all three take
+ * them from counts_response() and counts_ticket().
+ *
+ * A response adds one to: each answer's agg key under (sector, unit) and
+ * its unit "" rollup; its channel and, when flagged, suspect under
+ * (sector, unit); and a sums row (month, unit, sector) with its unit ""
+ * row, the overall answer's level, channel and suspect. The sector is
+ * response_agg_sector(). A ticket adds issued, under its counting unit
+ * and sector, in the month of issue, to agg and sums.
+ */
+#ifndef COUNTS_H
+#define COUNTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "record.h"
+
+#define COUNTS_AGG_MAX	(2 * RESPONSE_ANSWERS_MAX + 2)
+#define COUNTS_SUM_MAX	2
+
+/* One sums row's increments, by its key. */
+struct counts_sum {
+	uint8_t	 k[SUM_KEY_LEN];
+	uint64_t c[SUM_NCOUNTERS];
+};
+
+/* One agg key's increment. */
+struct counts_agg {
+	uint8_t	 k[AGG_KEY_LEN];
+	uint64_t n;
+};
+
+/* What one record adds: agg keys (each by n) and sums rows. */
+struct counts {
+	size_t			 nagg;
+	struct counts_agg	 agg[COUNTS_AGG_MAX];
+	size_t			 nsum;
+	struct counts_sum	 sum[COUNTS_SUM_MAX];
+};
+
+/*
+ * The counters one stored response (its month set) or one issued ticket
+ * adds, into c. Returns 0, or -1 (c empty) when a field is too long for
+ * its key slot, the channel is unknown or (a ticket) its issue time
+ * has no month.
+ */
+int	 counts_response(const struct response *, struct counts *c);
+int	 counts_ticket(const struct ticket *, struct counts *c);
+
+/*
+ * The counts of many records, each key once after counts_table_merge():
+ * additions are appended and merged whenever the arrays fill, so memory
+ * follows the number of distinct keys, not of records. Zeroed storage is
+ * an empty table.
+ */
+struct counts_table {
+	struct counts_agg	*agg;
+	size_t			 nagg;
+	size_t			 capagg;
+	struct counts_sum	*sum;
+	size_t			 nsum;
+	size_t			 capsum;
+};
+
+void	 counts_table_add(struct counts_table *, const struct counts *);
+/* Sorts both arrays by key and adds up the entries of one key. */
+void	 counts_table_merge(struct counts_table *);
+/* Empties the table, keeping its memory. */
+void	 counts_table_reset(struct counts_table *);
+/* Frees the table's memory; it is empty afterwards. */
+void	 counts_table_clear(struct counts_table *);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * model.c: the names of the domain's enumerations and the counting
+ * rules a record carries with it (which unit a ticket counts under,
+ * which sector a response). Functions are named for the type they read.
+ * Trap: role and channel names are stored in key listings and exports;
+ * renaming one is a format change.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "model.h"
+
+const char *
+ticket_count_unit(const struct ticket *t)
+{
+	return (t->handling_unit[0] != '\0' ? t->handling_unit : t->unit);
+}
+
+const char *
+channel_name(enum channel c)
+{
+	switch (c) {
+	case CHANNEL_QR:
+		return ("qr");
+	case CHANNEL_KIOSK:
+		return ("kiosk");
+	case CHANNEL_WALKIN:
+		return ("kiosk-walkin");
+	default:
+		return ("unknown");
+	}
+}
+
+static const struct {
+	enum role	 role;
+	const char	*name;
+} roles[] = {
+	{ ROLE_COUNTER, "counter" },
+	{ ROLE_VIEWER, "viewer" },
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_KIOSK, "kiosk" },
+};
+
+const char *
+role_name(enum role r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return (roles[i].name);
+	return ("none");
+}
+
+int
+role_parse(const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return (-1);
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].name, s) == 0)
+			return ((int)roles[i].role);
+	return (-1);
+}
+
+const char *
+response_agg_sector(const struct response *r)
+{
+	return (r->channel == CHANNEL_WALKIN ? AGG_WALKIN : r->sector);
+}

@@ -1,0 +1,176 @@
+/*
+ * model.h: hailong's domain types, the records the store keeps and every
+ * module passes around (tickets, responses, API keys, kiosk enrolments,
+ * idempotency records, counter keys), and the names of channels and
+ * roles. No storage here: a module that only needs the types includes
+ * this, not store.h.
+ * Trap: the sizes of the fields are the slots of the stored records
+ * (record.h); changing one changes the data format.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hl.h"
+#include "survey.h"
+#include "token.h"
+
+enum ticket_state {
+	TICKET_OPEN = 0,
+	TICKET_ANSWERED = 1,
+	TICKET_VOID = 2
+};
+
+struct ticket {
+	uint8_t	 id[TICKET_ID_LEN];
+	uint8_t	 kid;
+	uint8_t	 state;			/* enum ticket_state */
+	int64_t	 issued;		/* seconds since the epoch */
+	int64_t	 expires;
+	uint64_t response;		/* response key when answered */
+	char	 procedure[PROC_CODE_MAX + 1];
+	char	 sector[SECTOR_CODE_MAX + 1];
+	char	 unit[UNIT_CODE_MAX + 1];		/* received the dossier */
+	char	 handling_unit[UNIT_CODE_MAX + 1];	/* "" = same */
+	char	 counter[COUNTER_MAX + 1];
+};
+
+/* The unit a ticket's answers are counted under: the handling unit when
+ * one is named, else the receiving unit. */
+const char *ticket_count_unit(const struct ticket *);
+
+enum channel {
+	CHANNEL_QR = 0,		/* citizen's phone, through the ticket */
+	CHANNEL_KIOSK = 1,	/* kiosk, paired with a ticket */
+	CHANNEL_WALKIN = 2,	/* kiosk, no ticket */
+	CHANNEL_COUNT
+};
+const char *channel_name(enum channel);
+
+#define RESPONSE_SUSPECT	0x01
+
+struct response {
+	uint64_t	 key;		/* µs since epoch, strictly increasing */
+	int64_t		 answered;	/* seconds; the month is taken from it */
+	uint32_t	 month;		/* YYYYMM, province time zone */
+	uint8_t		 channel;	/* enum channel */
+	uint8_t		 flags;
+	uint8_t		 has_ticket;
+	uint8_t		 ticket[TICKET_ID_LEN];
+	char		 procedure[PROC_CODE_MAX + 1];
+	char		 sector[SECTOR_CODE_MAX + 1];
+	char		 unit[UNIT_CODE_MAX + 1];	/* counted under */
+	char		 survey[SURVEY_ID_MAX + 1];
+	uint32_t	 survey_version;
+	char		 lang[LANG_CODE_MAX + 1];
+	size_t		 nanswers;
+	struct answer	 answers[RESPONSE_ANSWERS_MAX];
+	size_t		 comment_len;
+	char		 comment[COMMENT_BYTES_MAX + 1];
+};
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_COUNTER = 1,
+	ROLE_VIEWER = 2,
+	ROLE_ADMIN = 4,
+	ROLE_KIOSK = 8
+};
+const char *role_name(enum role);
+int	 role_parse(const char *);	/* -1 when unknown */
+
+#define KEY_NAME_MAX	64
+/* A key's id: the first bytes of its hash, shown as hex by key add/list. */
+#define KEY_ID_LEN	6
+
+struct apikey {
+	uint8_t	 role;			/* enum role */
+	int64_t	 created;
+	char	 name[KEY_NAME_MAX + 1];
+	char	 unit[UNIT_CODE_MAX + 1];	/* "" = any */
+	char	 counter[COUNTER_MAX + 1];	/* a kiosk's counter, or "" */
+	/* A kiosk's last report of its queue (0 when none yet). */
+	int64_t	 status_at;
+	uint32_t queued;			/* answers waiting */
+	uint32_t refused;			/* refused for good, kept */
+	uint32_t held;				/* of an earlier enrolment */
+};
+
+/*
+ * A pending kiosk enrolment: the one-time code (enrol.h) is stored as
+ * its SHA-256 only, with what the kiosk key will be; single use, valid
+ * ENROL_TTL seconds.
+ */
+#define ENROL_TTL		(24 * 3600)
+
+struct enrol {
+	uint8_t	 hash[32];		/* the key of the record */
+	int64_t	 created;
+	int64_t	 expires;
+	char	 name[KEY_NAME_MAX + 1];
+	char	 unit[UNIT_CODE_MAX + 1];
+	char	 counter[COUNTER_MAX + 1];
+};
+
+/*
+ * The first outcome of an answer sent with an idempotency key, kept under
+ * record_idem_key(kiosk key hash, idempotency key) so that a retry gets
+ * it back.
+ */
+struct idem {
+	int64_t	 created;
+	uint64_t response;		/* the response's key */
+	uint8_t	 channel;		/* enum channel */
+	uint8_t	 flags;			/* RESPONSE_* */
+};
+
+/*
+ * Aggregate counters: key (month, sector, unit, question, level), a
+ * uint64 count. Besides the survey's questions, the store keeps these
+ * pseudo-questions, all bumped in the transaction that causes them
+ * (counts.h says which):
+ */
+#define AGG_ISSUED	"_issued"	/* level 0: tickets issued */
+#define AGG_CHANNEL	"_channel"	/* level = channel + 1 */
+#define AGG_SUSPECT	"_suspect"	/* level 0: flagged responses */
+/*
+ * The aggregates' "sector" of walk-in kiosk answers: they have no
+ * procedure, so they count in their unit's totals and in no sector. The
+ * dash keeps it apart from every sector code (a-z, 0-9, _).
+ */
+#define AGG_WALKIN	"walk-in"
+
+/*
+ * The sector a response is counted under in agg, sums and the comment
+ * index: AGG_WALKIN for a walk-in (whatever sector an older hailong
+ * stored with it, "other" before format 6), else its own.
+ */
+const char *response_agg_sector(const struct response *);
+
+struct agg_key {
+	uint32_t month;
+	char	 sector[SECTOR_CODE_MAX + 1];
+	char	 unit[UNIT_CODE_MAX + 1];
+	char	 question[QUESTION_ID_MAX + 1];
+	uint8_t	 level;
+};
+
+/*
+ * Per (month, unit, sector) sums, kept beside agg in the same write
+ * transactions (schema/STORAGE.md, database sums): the unit "" row of
+ * (month, sector) counts every unit. levels[] are the overall question's
+ * answers by level (1-based level - 1).
+ */
+struct store_sum {
+	uint32_t month;
+	char	 unit[UNIT_CODE_MAX + 1];	/* "" = every unit */
+	char	 sector[SECTOR_CODE_MAX + 1];
+	uint64_t levels[SURVEY_LEVELS];
+	uint64_t issued;
+	uint64_t channels[CHANNEL_COUNT];
+	uint64_t suspect;
+};
+
+#endif

@@ -1,0 +1,607 @@
+/*
+ * record.c: the encodings of the stored records and the layouts of the
+ * keys (schema/STORAGE.md). Pure functions on bytes: no LMDB, no I/O.
+ * Trap: decoders read untrusted bytes; every length is checked before
+ * it is used, and a record must be consumed exactly (no trailing bytes).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "record.h"
+
+#define ENC_VERSION	1
+#define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
+
+/* Sequential encoder; bad is set once anything does not fit. */
+struct enc {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 off;
+	int	 bad;
+};
+
+/* Sequential decoder over untrusted bytes; bad once past the end. */
+struct dec {
+	const uint8_t	*p;
+	size_t		 len;
+	size_t		 off;
+	int		 bad;
+};
+
+static void
+enc_bytes(struct enc *e, const void *b, size_t n)
+{
+	if (e->bad || n > e->len - e->off) {
+		e->bad = 1;
+		return;
+	}
+	memcpy(e->p + e->off, b, n);
+	e->off += n;
+}
+
+static void
+enc_u8(struct enc *e, uint8_t v)
+{
+	enc_bytes(e, &v, 1);
+}
+
+static void
+enc_u16(struct enc *e, uint16_t v)
+{
+	uint8_t	 b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	enc_bytes(e, b, 2);
+}
+
+static void
+enc_u32(struct enc *e, uint32_t v)
+{
+	uint8_t	 b[4];
+
+	be32_put(b, v);
+	enc_bytes(e, b, 4);
+}
+
+static void
+enc_u64(struct enc *e, uint64_t v)
+{
+	uint8_t	 b[8];
+
+	be64_put(b, v);
+	enc_bytes(e, b, 8);
+}
+
+/* A string of at most max (<= 255) bytes, length first. */
+static void
+enc_str(struct enc *e, const char *s, size_t max)
+{
+	size_t	 n = strnlen(s, max + 1);
+
+	if (n > max) {
+		e->bad = 1;
+		return;
+	}
+	enc_u8(e, (uint8_t)n);
+	enc_bytes(e, s, n);
+}
+
+static const uint8_t *
+dec_bytes(struct dec *d, size_t n)
+{
+	const uint8_t	*p;
+
+	if (d->bad || n > d->len - d->off) {
+		d->bad = 1;
+		return (NULL);
+	}
+	p = d->p + d->off;
+	d->off += n;
+	return (p);
+}
+
+static uint8_t
+dec_u8(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 1);
+
+	return (p == NULL ? 0 : p[0]);
+}
+
+static uint16_t
+dec_u16(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 2);
+
+	return (p == NULL ? 0 : (uint16_t)(p[0] << 8 | p[1]));
+}
+
+static uint32_t
+dec_u32(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 4);
+
+	return (p == NULL ? 0 : be32_get(p));
+}
+
+static uint64_t
+dec_u64(struct dec *d)
+{
+	const uint8_t	*p = dec_bytes(d, 8);
+
+	return (p == NULL ? 0 : be64_get(p));
+}
+
+/* n bytes into out[n + 1], NUL-terminated; a NUL inside is malformed. */
+static void
+dec_text(struct dec *d, char *out, size_t n)
+{
+	const uint8_t	*p;
+
+	out[0] = '\0';
+	if ((p = dec_bytes(d, n)) == NULL)
+		return;
+	if (memchr(p, '\0', n) != NULL) {
+		d->bad = 1;
+		return;
+	}
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* A length-prefixed string into out[max + 1]. */
+static void
+dec_str(struct dec *d, char *out, size_t max)
+{
+	size_t	 n = dec_u8(d);
+
+	out[0] = '\0';
+	if (n > max) {
+		d->bad = 1;
+		return;
+	}
+	dec_text(d, out, n);
+}
+
+/* Fixed slot of len bytes, NUL-padded, into out[len + 1]. */
+static void
+slot_put(uint8_t *p, size_t len, const char *s)
+{
+	size_t	 n = strnlen(s, len);
+
+	memset(p, 0, len);
+	memcpy(p, s, n);
+}
+
+static int
+slot_get(const uint8_t *p, size_t len, char *out, int need_nul)
+{
+	size_t	 n;
+	const uint8_t *z;
+
+	z = memchr(p, '\0', len);
+	if (z == NULL && need_nul)
+		return (-1);
+	n = z == NULL ? len : (size_t)(z - p);
+	memcpy(out, p, n);
+	out[n] = '\0';
+	/* Padding after the string must be all NUL. */
+	for (; n < len; n++)
+		if (p[n] != '\0')
+			return (-1);
+	return (0);
+}
+
+size_t
+record_ticket_encode(const struct ticket *t, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (t->state > TICKET_VOID)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_bytes(&e, t->id, TICKET_ID_LEN);
+	enc_u8(&e, t->kid);
+	enc_u8(&e, t->state);
+	enc_u64(&e, (uint64_t)t->issued);
+	enc_u64(&e, (uint64_t)t->expires);
+	enc_u64(&e, t->response);
+	enc_str(&e, t->procedure, PROC_CODE_MAX);
+	enc_str(&e, t->sector, SECTOR_CODE_MAX);
+	enc_str(&e, t->unit, UNIT_CODE_MAX);
+	enc_str(&e, t->handling_unit, UNIT_CODE_MAX);
+	enc_str(&e, t->counter, COUNTER_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*id;
+
+	memset(t, 0, sizeof(*t));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
+		memcpy(t->id, id, TICKET_ID_LEN);
+	t->kid = dec_u8(&d);
+	t->state = dec_u8(&d);
+	t->issued = (int64_t)dec_u64(&d);
+	t->expires = (int64_t)dec_u64(&d);
+	t->response = dec_u64(&d);
+	dec_str(&d, t->procedure, PROC_CODE_MAX);
+	dec_str(&d, t->sector, SECTOR_CODE_MAX);
+	dec_str(&d, t->unit, UNIT_CODE_MAX);
+	dec_str(&d, t->handling_unit, UNIT_CODE_MAX);
+	dec_str(&d, t->counter, COUNTER_MAX);
+	if (d.bad || d.off != len || t->state > TICKET_VOID) {
+		memset(t, 0, sizeof(*t));
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+record_response_encode(const struct response *r, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+	size_t		 i;
+
+	if (r->channel >= CHANNEL_COUNT || r->nanswers > RESPONSE_ANSWERS_MAX ||
+	    r->comment_len > COMMENT_BYTES_MAX)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, r->key);
+	enc_u64(&e, (uint64_t)r->answered);
+	enc_u32(&e, r->month);
+	enc_u8(&e, r->channel);
+	enc_u8(&e, r->flags);
+	enc_u8(&e, r->has_ticket ? 1 : 0);
+	enc_bytes(&e, r->ticket, TICKET_ID_LEN);
+	enc_str(&e, r->procedure, PROC_CODE_MAX);
+	enc_str(&e, r->sector, SECTOR_CODE_MAX);
+	enc_str(&e, r->unit, UNIT_CODE_MAX);
+	enc_str(&e, r->survey, SURVEY_ID_MAX);
+	enc_u32(&e, r->survey_version);
+	enc_str(&e, r->lang, LANG_CODE_MAX);
+	enc_u8(&e, (uint8_t)r->nanswers);
+	for (i = 0; i < r->nanswers; i++) {
+		enc_str(&e, r->answers[i].q, QUESTION_ID_MAX);
+		enc_u8(&e, r->answers[i].level);
+	}
+	enc_u16(&e, (uint16_t)r->comment_len);
+	if (memchr(r->comment, '\0', r->comment_len) != NULL)
+		return (0);
+	enc_bytes(&e, r->comment, r->comment_len);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_response_decode(const uint8_t *in, size_t len,
+    struct response *r)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*id;
+	size_t		 i;
+
+	memset(r, 0, sizeof(*r));
+	if (dec_u8(&d) != ENC_VERSION)
+		goto bad;
+	r->key = dec_u64(&d);
+	r->answered = (int64_t)dec_u64(&d);
+	r->month = dec_u32(&d);
+	r->channel = dec_u8(&d);
+	r->flags = dec_u8(&d);
+	r->has_ticket = dec_u8(&d);
+	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
+		memcpy(r->ticket, id, TICKET_ID_LEN);
+	dec_str(&d, r->procedure, PROC_CODE_MAX);
+	dec_str(&d, r->sector, SECTOR_CODE_MAX);
+	dec_str(&d, r->unit, UNIT_CODE_MAX);
+	dec_str(&d, r->survey, SURVEY_ID_MAX);
+	r->survey_version = dec_u32(&d);
+	dec_str(&d, r->lang, LANG_CODE_MAX);
+	r->nanswers = dec_u8(&d);
+	if (d.bad || r->channel >= CHANNEL_COUNT || r->has_ticket > 1 ||
+	    r->nanswers > RESPONSE_ANSWERS_MAX)
+		goto bad;
+	for (i = 0; i < r->nanswers && !d.bad; i++) {
+		dec_str(&d, r->answers[i].q, QUESTION_ID_MAX);
+		r->answers[i].level = dec_u8(&d);
+	}
+	r->comment_len = dec_u16(&d);
+	if (d.bad || r->comment_len > COMMENT_BYTES_MAX)
+		goto bad;
+	dec_text(&d, r->comment, r->comment_len);
+	if (d.bad || d.off != len)
+		goto bad;
+	return (0);
+bad:
+	memset(r, 0, sizeof(*r));
+	return (-1);
+}
+
+size_t
+record_apikey_encode(const struct apikey *k, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	enc_u8(&e, APIKEY_VERSION);
+	enc_u8(&e, k->role);
+	enc_u64(&e, (uint64_t)k->created);
+	enc_str(&e, k->name, KEY_NAME_MAX);
+	enc_str(&e, k->unit, UNIT_CODE_MAX);
+	enc_str(&e, k->counter, COUNTER_MAX);
+	enc_u64(&e, (uint64_t)k->status_at);
+	enc_u32(&e, k->queued);
+	enc_u32(&e, k->refused);
+	enc_u32(&e, k->held);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	uint8_t		 version;
+
+	memset(k, 0, sizeof(*k));
+	version = dec_u8(&d);
+	if (version < 1 || version > APIKEY_VERSION)
+		return (-1);
+	k->role = dec_u8(&d);
+	k->created = (int64_t)dec_u64(&d);
+	dec_str(&d, k->name, KEY_NAME_MAX);
+	dec_str(&d, k->unit, UNIT_CODE_MAX);
+	if (version >= 2)
+		dec_str(&d, k->counter, COUNTER_MAX);
+	if (version >= 3) {
+		k->status_at = (int64_t)dec_u64(&d);
+		k->queued = dec_u32(&d);
+		k->refused = dec_u32(&d);
+		k->held = dec_u32(&d);
+	}
+	if (d.bad || d.off != len) {
+		memset(k, 0, sizeof(*k));
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+record_enrol_encode(const struct enrol *en, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)en->created);
+	enc_u64(&e, (uint64_t)en->expires);
+	enc_str(&e, en->name, KEY_NAME_MAX);
+	enc_str(&e, en->unit, UNIT_CODE_MAX);
+	enc_str(&e, en->counter, COUNTER_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+/* The hash is the record's key: the caller sets it. */
+int
+record_enrol_decode(const uint8_t *in, size_t len, struct enrol *en)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(en, 0, sizeof(*en));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	en->created = (int64_t)dec_u64(&d);
+	en->expires = (int64_t)dec_u64(&d);
+	dec_str(&d, en->name, KEY_NAME_MAX);
+	dec_str(&d, en->unit, UNIT_CODE_MAX);
+	dec_str(&d, en->counter, COUNTER_MAX);
+	if (d.bad || d.off != len) {
+		memset(en, 0, sizeof(*en));
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+record_idem_encode(const struct idem *im, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (im->channel >= CHANNEL_COUNT)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)im->created);
+	enc_u64(&e, im->response);
+	enc_u8(&e, im->channel);
+	enc_u8(&e, im->flags);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_idem_decode(const uint8_t *in, size_t len, struct idem *im)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(im, 0, sizeof(*im));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	im->created = (int64_t)dec_u64(&d);
+	im->response = dec_u64(&d);
+	im->channel = dec_u8(&d);
+	im->flags = dec_u8(&d);
+	if (d.bad || d.off != len || im->channel >= CHANNEL_COUNT) {
+		memset(im, 0, sizeof(*im));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+record_idem_key(const uint8_t keyhash[32], const char *idem, size_t len,
+    uint8_t out[32])
+{
+	uint8_t	 b[32 + 256];
+
+	if (len > sizeof(b) - 32)
+		len = sizeof(b) - 32;
+	memcpy(b, keyhash, 32);
+	memcpy(b + 32, idem, len);
+	crypto_sha256(b, 32 + len, out);
+}
+
+void
+record_case_key(const char *unit, const uint8_t hash[32],
+    uint8_t out[CASE_KEY_LEN])
+{
+	slot_put(out, UNIT_CODE_MAX, unit);
+	memcpy(out + UNIT_CODE_MAX, hash, 32);
+}
+
+int
+record_agg_key(const struct agg_key *k, uint8_t out[AGG_KEY_LEN])
+{
+	uint8_t	*p = out;
+
+	if (strnlen(k->sector, SECTOR_CODE_MAX + 1) > SECTOR_CODE_MAX ||
+	    strnlen(k->unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX ||
+	    strnlen(k->question, QUESTION_ID_MAX + 1) > QUESTION_ID_MAX)
+		return (-1);
+	be32_put(p, k->month);
+	p += 4;
+	slot_put(p, SECTOR_CODE_MAX + 1, k->sector);
+	p += SECTOR_CODE_MAX + 1;
+	slot_put(p, UNIT_CODE_MAX + 1, k->unit);
+	p += UNIT_CODE_MAX + 1;
+	slot_put(p, QUESTION_ID_MAX + 1, k->question);
+	p += QUESTION_ID_MAX + 1;
+	*p = k->level;
+	return (0);
+}
+
+int
+record_agg_key_decode(const uint8_t *p, size_t len, struct agg_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (len != AGG_KEY_LEN)
+		return (-1);
+	k->month = be32_get(p);
+	p += 4;
+	if (slot_get(p, SECTOR_CODE_MAX + 1, k->sector, 1) == -1)
+		return (-1);
+	p += SECTOR_CODE_MAX + 1;
+	if (slot_get(p, UNIT_CODE_MAX + 1, k->unit, 1) == -1)
+		return (-1);
+	p += UNIT_CODE_MAX + 1;
+	if (slot_get(p, QUESTION_ID_MAX + 1, k->question, 1) == -1)
+		return (-1);
+	p += QUESTION_ID_MAX + 1;
+	k->level = *p;
+	return (0);
+}
+
+int
+record_sum_key(uint32_t month, const char *unit, const char *sector,
+    uint8_t out[SUM_KEY_LEN])
+{
+	if (strnlen(unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX ||
+	    strnlen(sector, SECTOR_CODE_MAX + 1) > SECTOR_CODE_MAX)
+		return (-1);
+	be32_put(out, month);
+	slot_put(out + 4, UNIT_CODE_MAX + 1, unit);
+	slot_put(out + 4 + UNIT_CODE_MAX + 1, SECTOR_CODE_MAX + 1, sector);
+	return (0);
+}
+
+void
+record_sum_value(const uint64_t *c, uint8_t out[SUM_VAL_LEN])
+{
+	size_t	 i;
+
+	out[0] = SUM_VERSION;
+	for (i = 0; i < SUM_NCOUNTERS; i++)
+		be64_put(out + 1 + 8 * i, c[i]);
+}
+
+int
+record_sum_counters(const uint8_t *in, size_t len, uint64_t *c)
+{
+	size_t	 i;
+
+	if (len != SUM_VAL_LEN || in[0] != SUM_VERSION)
+		return (-1);
+	for (i = 0; i < SUM_NCOUNTERS; i++)
+		c[i] = be64_get(in + 1 + 8 * i);
+	return (0);
+}
+
+int
+record_sum_key_decode(const uint8_t *k, size_t klen, uint32_t *month,
+    char unit[UNIT_CODE_MAX + 1], char sector[SECTOR_CODE_MAX + 1])
+{
+	if (klen != SUM_KEY_LEN ||
+	    slot_get(k + 4, UNIT_CODE_MAX + 1, unit, 1) == -1 ||
+	    slot_get(k + 4 + UNIT_CODE_MAX + 1, SECTOR_CODE_MAX + 1, sector,
+	    1) == -1)
+		return (-1);
+	*month = be32_get(k);
+	return (0);
+}
+
+int
+record_sum_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+    size_t vlen, struct store_sum *s)
+{
+	uint64_t	 c[SUM_NCOUNTERS];
+	size_t		 i;
+
+	memset(s, 0, sizeof(*s));
+	if (record_sum_key_decode(k, klen, &s->month, s->unit,
+	    s->sector) == -1 || record_sum_counters(v, vlen, c) == -1) {
+		memset(s, 0, sizeof(*s));
+		return (-1);
+	}
+	for (i = 0; i < SURVEY_LEVELS; i++)
+		s->levels[i] = c[i];
+	s->issued = c[SUM_ISSUED];
+	for (i = 0; i < CHANNEL_COUNT; i++)
+		s->channels[i] = c[SUM_CHANNEL + i];
+	s->suspect = c[SUM_SUSPECT];
+	return (0);
+}
+
+void
+record_comment(const struct response *r, uint8_t kb[COMMENT_KEY_LEN],
+    uint8_t vb[COMMENT_VAL_LEN])
+{
+	be32_put(kb, r->month);
+	be64_put(kb + 4, r->key);
+	slot_put(vb, SECTOR_CODE_MAX + 1, response_agg_sector(r));
+	slot_put(vb + SECTOR_CODE_MAX + 1, UNIT_CODE_MAX + 1, r->unit);
+}
+
+int
+record_comment_decode(const uint8_t *v, size_t vlen,
+    char sector[SECTOR_CODE_MAX + 1], char unit[UNIT_CODE_MAX + 1])
+{
+	if (vlen != COMMENT_VAL_LEN ||
+	    slot_get(v, SECTOR_CODE_MAX + 1, sector, 1) == -1 ||
+	    slot_get(v + SECTOR_CODE_MAX + 1, UNIT_CODE_MAX + 1, unit,
+	    1) == -1)
+		return (-1);
+	return (0);
+}
+
+void
+record_answered_key(const struct ticket *t, uint8_t kb[ANSWERED_KEY_LEN])
+{
+	be64_put(kb, (uint64_t)t->issued);
+	memcpy(kb + 8, t->id, TICKET_ID_LEN);
+}

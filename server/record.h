@@ -1,0 +1,139 @@
+/*
+ * record.h: the bytes of every stored record and key (schema/STORAGE.md):
+ * encoders, decoders and key layouts, pure functions on bytes. No LMDB
+ * here: the store and the writer put these bytes in and take them out.
+ * Decoders take untrusted bytes (a damaged file, a fuzzer) and copy out;
+ * they return -1 for anything malformed, with the output zeroed.
+ */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* Values: the largest encoding of each record. */
+#define TICKET_ENC_MAX		256
+#define ENROL_ENC_MAX		(1 + 8 + 8 + 1 + KEY_NAME_MAX + 1 + \
+	    UNIT_CODE_MAX + 1 + COUNTER_MAX)
+#define IDEM_ENC_MAX		(1 + 8 + 8 + 1 + 1)
+#define RESPONSE_ENC_MAX	(COMMENT_BYTES_MAX + 1024 + \
+	    RESPONSE_ANSWERS_MAX * (QUESTION_ID_MAX + 3))
+#define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
+	    1 + COUNTER_MAX + 8 + 3 * 4)
+
+/* Fixed-width keys. */
+#define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
+#define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
+	    (QUESTION_ID_MAX + 1) + 1)
+/* sums: month | unit (33) | sector (16) -> version, SUM_NCOUNTERS u64. */
+#define SUM_KEY_LEN	(4 + (UNIT_CODE_MAX + 1) + (SECTOR_CODE_MAX + 1))
+#define SUM_VERSION	1
+#define SUM_ISSUED	SURVEY_LEVELS
+#define SUM_CHANNEL	(SUM_ISSUED + 1)
+#define SUM_SUSPECT	(SUM_CHANNEL + CHANNEL_COUNT)
+#define SUM_NCOUNTERS	(SUM_SUSPECT + 1)
+#define SUM_VAL_LEN	(1 + 8 * SUM_NCOUNTERS)
+/* comments: month | response key -> sector slot, unit slot. */
+#define COMMENT_KEY_LEN	(4 + 8)
+#define COMMENT_VAL_LEN	((SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1))
+/* answered: issued | ticket id -> response key. */
+#define ANSWERED_KEY_LEN	(8 + TICKET_ID_LEN)
+
+/*
+ * Encoders write into out[0..outlen) and return the length, or 0 when
+ * the record does not fit or a field is out of range. Decoders return 0
+ * or -1.
+ */
+size_t	 record_ticket_encode(const struct ticket *, uint8_t *out,
+	    size_t outlen);
+int	 record_ticket_decode(const uint8_t *in, size_t len, struct ticket *);
+size_t	 record_response_encode(const struct response *, uint8_t *out,
+	    size_t outlen);
+int	 record_response_decode(const uint8_t *in, size_t len,
+	    struct response *);
+size_t	 record_apikey_encode(const struct apikey *, uint8_t *out,
+	    size_t outlen);
+int	 record_apikey_decode(const uint8_t *in, size_t len, struct apikey *);
+/* The hash is the record's key: the decoder leaves it zero. */
+size_t	 record_enrol_encode(const struct enrol *, uint8_t *out,
+	    size_t outlen);
+int	 record_enrol_decode(const uint8_t *in, size_t len, struct enrol *);
+size_t	 record_idem_encode(const struct idem *, uint8_t *out,
+	    size_t outlen);
+int	 record_idem_decode(const uint8_t *in, size_t len, struct idem *);
+
+/*
+ * The idem record's key: SHA-256(kiosk key hash | idempotency key), the
+ * idempotency key cut at 256 bytes.
+ */
+void	 record_idem_key(const uint8_t keyhash[32], const char *idem,
+	    size_t len, uint8_t out[32]);
+/* tickets_by_case: unit slot | case hash. */
+void	 record_case_key(const char *unit, const uint8_t hash[32],
+	    uint8_t out[CASE_KEY_LEN]);
+/* -1 when a field is too long for its slot. */
+int	 record_agg_key(const struct agg_key *, uint8_t out[AGG_KEY_LEN]);
+int	 record_agg_key_decode(const uint8_t *, size_t, struct agg_key *);
+/* -1 when a field is too long for its slot. */
+int	 record_sum_key(uint32_t month, const char *unit, const char *sector,
+	    uint8_t out[SUM_KEY_LEN]);
+/* A sums value: the version, then the counters c[0..SUM_NCOUNTERS). */
+void	 record_sum_value(const uint64_t *c, uint8_t out[SUM_VAL_LEN]);
+/* The counters of a sums value; -1 when malformed. */
+int	 record_sum_counters(const uint8_t *in, size_t len, uint64_t *c);
+/* A whole sums record (key and value). */
+int	 record_sum_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+	    size_t vlen, struct store_sum *);
+/* The unit and sector of a sums key; -1 when malformed. */
+int	 record_sum_key_decode(const uint8_t *k, size_t klen, uint32_t *month,
+	    char unit[UNIT_CODE_MAX + 1], char sector[SECTOR_CODE_MAX + 1]);
+/* The comment index record of r: month | key -> sector, unit. */
+void	 record_comment(const struct response *r,
+	    uint8_t kb[COMMENT_KEY_LEN], uint8_t vb[COMMENT_VAL_LEN]);
+int	 record_comment_decode(const uint8_t *v, size_t vlen,
+	    char sector[SECTOR_CODE_MAX + 1], char unit[UNIT_CODE_MAX + 1]);
+/* The answered record's key of ticket t. */
+void	 record_answered_key(const struct ticket *t,
+	    uint8_t kb[ANSWERED_KEY_LEN]);
+
+static inline void
+be64_put(uint8_t *p, uint64_t v)
+{
+	int	 i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static inline uint64_t
+be64_get(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int	 i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return (v);
+}
+
+static inline void
+be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint32_t
+be32_get(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3]);
+}
+
+#endif

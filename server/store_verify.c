@@ -1,0 +1,570 @@
+/*
+ * store_verify.c: the consistency check (hailong verify) and the rebuilds
+ * of a format upgrade. Every counter is recomputed from the tickets and
+ * responses by the one rule of counts.c, added up in a counts_table, and
+ * compared with the stored agg and sums in both directions; the links
+ * between tickets, responses, answered, idem and the comment index are
+ * checked on the way.
+ * Trap: store_rebuild_sums() and store_rebuild_comments() write (they
+ * drop and refill agg, sums and comments): besides the writer, they are
+ * the only writes, and only store_open() calls them, in the upgrade's own
+ * transaction. The check itself only reads, in one read snapshot.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counts.h"
+#include "record.h"
+#include "store.h"
+#include "store_priv.h"
+#include "util.h"
+
+/*
+ * What the counters should be. out NULL: quiet, no link checks (the
+ * rebuild of a format upgrade).
+ */
+struct recomp {
+	struct counts_table tb;
+	struct counts	 c;
+	struct response	*r;
+	FILE		*out;
+	size_t		 comments;	/* responses with a comment */
+};
+
+/* 1 when the comment index holds r (which has a comment) as it should. */
+static int
+verify_comment(struct store *st, MDB_txn *txn, const struct response *r)
+{
+	uint8_t	 kb[COMMENT_KEY_LEN], vb[COMMENT_VAL_LEN];
+	MDB_val	 k = { sizeof(kb), kb }, v;
+
+	record_comment(r, kb, vb);
+	return (mdb_get(txn, st->comments, &k, &v) == 0 &&
+	    v.mv_size == sizeof(vb) && memcmp(v.mv_data, vb, sizeof(vb)) == 0);
+}
+
+static void
+id_hex(const uint8_t id[TICKET_ID_LEN], char out[2 * TICKET_ID_LEN + 1])
+{
+	size_t	 i;
+
+	for (i = 0; i < TICKET_ID_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", id[i]);
+}
+
+static void
+agg_report(FILE *out, const uint8_t *kb, uint64_t stored, uint64_t recomp)
+{
+	struct agg_key	 ak;
+
+	if (record_agg_key_decode(kb, AGG_KEY_LEN, &ak) == -1) {
+		fprintf(out, "agg (malformed key): stored %llu, recomputed "
+		    "%llu\n", (unsigned long long)stored,
+		    (unsigned long long)recomp);
+		return;
+	}
+	fprintf(out, "agg %u %s %s %s %u: stored %llu, recomputed %llu\n",
+	    (unsigned)ak.month, ak.sector, ak.unit, ak.question,
+	    (unsigned)ak.level, (unsigned long long)stored,
+	    (unsigned long long)recomp);
+}
+
+/* Tickets: issued counters, and each answered ticket's response. */
+static long
+verify_tickets(struct store *st, MDB_txn *txn, struct recomp *rc)
+{
+	struct response	*r = rc->r;
+	FILE		*out = rc->out;
+	MDB_cursor	*c = NULL;
+	struct ticket	 t;
+	MDB_val		 k, v;
+	uint8_t		 kb[8];
+	char		 hex[2 * TICKET_ID_LEN + 1];
+	long		 bad = 0;
+	int		 lrc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->tickets, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((lrc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (lrc != 0) {
+			bad = -1;
+			break;
+		}
+		if ((lrc = store_ticket_read(st, txn, &v, &t)) != 0) {
+			if (lrc != MDB_CORRUPTED) {
+				bad = -1;
+				break;
+			}
+			if (out != NULL)
+				fprintf(out, "ticket record %zu bytes: "
+				    "malformed\n", v.mv_size);
+			bad++;
+			continue;
+		}
+		id_hex(t.id, hex);
+		if (counts_ticket(&t, &rc->c) == 0)
+			counts_table_add(&rc->tb, &rc->c);
+		if (t.state != TICKET_ANSWERED || out == NULL)
+			continue;
+		be64_put(kb, t.response);
+		k.mv_data = kb;
+		k.mv_size = 8;
+		if (mdb_get(txn, st->responses, &k, &v) != 0 ||
+		    record_response_decode(v.mv_data, v.mv_size, r) == -1) {
+			fprintf(out, "ticket %s: answered, response %llu "
+			    "missing\n", hex, (unsigned long long)t.response);
+			bad++;
+		} else if (!r->has_ticket ||
+		    memcmp(r->ticket, t.id, TICKET_ID_LEN) != 0) {
+			fprintf(out, "ticket %s: response %llu belongs to "
+			    "another ticket\n", hex,
+			    (unsigned long long)t.response);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+/* Responses: answer, channel and suspect counters; the ticket link. */
+static long
+verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
+{
+	struct response	*r = rc->r;
+	FILE		*out = rc->out;
+	MDB_cursor	*c = NULL;
+	struct ticket	 t;
+	MDB_val		 k, v;
+	char		 hex[2 * TICKET_ID_LEN + 1];
+	long		 bad = 0;
+	int		 lrc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->responses, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((lrc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (lrc != 0) {
+			bad = -1;
+			break;
+		}
+		if (k.mv_size != 8 ||
+		    record_response_decode(v.mv_data, v.mv_size, r) == -1) {
+			if (out != NULL)
+				fprintf(out, "response record %zu bytes: "
+				    "malformed\n", v.mv_size);
+			bad++;
+			continue;
+		}
+		/* Decoded records have a known channel. */
+		if (counts_response(r, &rc->c) == 0)
+			counts_table_add(&rc->tb, &rc->c);
+		if (out == NULL)
+			continue;
+		if (r->comment_len > 0) {
+			rc->comments++;
+			if (!verify_comment(st, txn, r)) {
+				fprintf(out, "response %llu: comment not in "
+				    "the comment index\n",
+				    (unsigned long long)r->key);
+				bad++;
+			}
+		}
+		if (!r->has_ticket)
+			continue;
+		id_hex(r->ticket, hex);
+		k.mv_data = r->ticket;
+		k.mv_size = TICKET_ID_LEN;
+		if (mdb_get(txn, st->tickets, &k, &v) != 0 ||
+		    store_ticket_read(st, txn, &v, &t) != 0) {
+			fprintf(out, "response %llu: ticket %s missing\n",
+			    (unsigned long long)r->key, hex);
+			bad++;
+		} else if (t.state != TICKET_ANSWERED || t.response != r->key) {
+			fprintf(out, "response %llu: ticket %s not answered "
+			    "by it\n", (unsigned long long)r->key, hex);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+/* Answer records: each of an open ticket record issued at its time. */
+static long
+verify_answered(struct store *st, MDB_txn *txn, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v, tk, tv;
+	struct ticket	 t;
+	char		 hex[2 * TICKET_ID_LEN + 1];
+	long		 bad = 0;
+	int		 lrc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->answered, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((lrc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (lrc != 0) {
+			bad = -1;
+			break;
+		}
+		if (k.mv_size != ANSWERED_KEY_LEN || v.mv_size != 8) {
+			fprintf(out, "answered record of %zu bytes: "
+			    "malformed\n", k.mv_size);
+			bad++;
+			continue;
+		}
+		id_hex((const uint8_t *)k.mv_data + 8, hex);
+		tk.mv_data = (uint8_t *)k.mv_data + 8;
+		tk.mv_size = TICKET_ID_LEN;
+		if (mdb_get(txn, st->tickets, &tk, &tv) != 0 ||
+		    record_ticket_decode(tv.mv_data, tv.mv_size, &t) == -1 ||
+		    (uint64_t)t.issued != be64_get(k.mv_data) ||
+		    t.state != TICKET_OPEN) {
+			fprintf(out, "answered record of ticket %s: no such "
+			    "open ticket issued at its time\n", hex);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+/* Idempotency records: each names a stored response of its channel. */
+static long
+verify_idem(struct store *st, MDB_txn *txn, struct response *r, FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	struct idem	 im;
+	MDB_val		 k, v;
+	uint8_t		 kb[8];
+	long		 bad = 0;
+	int		 rc;
+	MDB_cursor_op	 op = MDB_FIRST;
+
+	if (mdb_cursor_open(txn, st->idem, &c) != 0)
+		return (-1);
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			bad = -1;
+			break;
+		}
+		if (k.mv_size != 32 ||
+		    record_idem_decode(v.mv_data, v.mv_size, &im) == -1) {
+			fprintf(out, "idem record %zu bytes: malformed\n",
+			    v.mv_size);
+			bad++;
+			continue;
+		}
+		be64_put(kb, im.response);
+		k.mv_data = kb;
+		k.mv_size = 8;
+		if (mdb_get(txn, st->responses, &k, &v) != 0 ||
+		    record_response_decode(v.mv_data, v.mv_size, r) == -1 ||
+		    r->channel != im.channel) {
+			fprintf(out, "idem record: response %llu missing\n",
+			    (unsigned long long)im.response);
+			bad++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+static const char *const sum_names[SUM_NCOUNTERS] = {
+	"level 1", "level 2", "level 3", "level 4", "level 5", "issued",
+	"qr", "kiosk", "kiosk-walkin", "suspect"
+};
+_Static_assert(SUM_NCOUNTERS == 10 && SURVEY_LEVELS == 5 &&
+    CHANNEL_COUNT == 3, "sum_names");
+
+/* One line per counter of a sums row that disagrees. */
+static long
+sum_report(FILE *out, const uint8_t *kb, const uint64_t *stored,
+    const uint64_t *recomp)
+{
+	char	 unit[UNIT_CODE_MAX + 1], sector[SECTOR_CODE_MAX + 1];
+	uint32_t month;
+	long	 bad = 0;
+	size_t	 i;
+
+	if (record_sum_key_decode(kb, SUM_KEY_LEN, &month, unit,
+	    sector) == -1) {
+		fprintf(out, "sums (malformed key)\n");
+		return (1);
+	}
+	for (i = 0; i < SUM_NCOUNTERS; i++) {
+		if (stored[i] == recomp[i])
+			continue;
+		fprintf(out, "sums %u %s %s %s: stored %llu, recomputed "
+		    "%llu\n", (unsigned)month,
+		    unit[0] != '\0' ? unit : "(all)", sector, sum_names[i],
+		    (unsigned long long)stored[i],
+		    (unsigned long long)recomp[i]);
+		bad++;
+	}
+	return (bad);
+}
+
+/* Compares sums with the recomputed rows, both ways; -1 on a read error. */
+static long
+verify_sums(struct store *st, MDB_txn *txn, const struct counts_table *tb,
+    FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	uint64_t	 stored[SUM_NCOUNTERS], zero[SUM_NCOUNTERS];
+	long		 bad = 0;
+	size_t		 i = 0, j;
+	int		 rc, cmp;
+
+	memset(zero, 0, sizeof(zero));
+	if (mdb_cursor_open(txn, st->sums, &c) != 0)
+		return (-1);
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0 || i < tb->nsum) {
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			bad = -1;
+			break;
+		}
+		if (rc == 0 && (k.mv_size != SUM_KEY_LEN ||
+		    v.mv_size != SUM_VAL_LEN ||
+		    ((uint8_t *)v.mv_data)[0] != SUM_VERSION)) {
+			fprintf(out, "sums record of %zu+%zu bytes: "
+			    "malformed\n", k.mv_size, v.mv_size);
+			bad++;
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (rc != 0)
+			cmp = 1;
+		else if (i == tb->nsum)
+			cmp = -1;
+		else
+			cmp = memcmp(k.mv_data, tb->sum[i].k, SUM_KEY_LEN);
+		if (cmp <= 0)
+			for (j = 0; j < SUM_NCOUNTERS; j++)
+				stored[j] = be64_get((uint8_t *)v.mv_data +
+				    1 + 8 * j);
+		if (cmp < 0) {
+			bad += sum_report(out, k.mv_data, stored, zero);
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		} else if (cmp > 0) {
+			bad += sum_report(out, tb->sum[i].k, zero, tb->sum[i].c);
+			i++;
+		} else {
+			bad += sum_report(out, tb->sum[i].k, stored, tb->sum[i].c);
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			i++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
+int
+store_rebuild_sums(struct store *st, MDB_txn *txn)
+{
+	struct recomp	 rc;
+	MDB_val		 k, v;
+	uint8_t		 vb[SUM_VAL_LEN];
+	size_t		 i;
+	int		 lrc;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.r = xmalloc(sizeof(*rc.r));
+	if (verify_tickets(st, txn, &rc) == -1 ||
+	    verify_responses(st, txn, &rc) == -1) {
+		lrc = MDB_CORRUPTED;
+		goto out;
+	}
+	counts_table_merge(&rc.tb);
+	/* Start from nothing: every counter is recomputed. */
+	if ((lrc = mdb_drop(txn, st->sums, 0)) != 0 ||
+	    (lrc = mdb_drop(txn, st->agg, 0)) != 0)
+		goto out;
+	for (i = 0; i < rc.tb.nagg; i++) {
+		be64_put(vb, rc.tb.agg[i].n);
+		k.mv_data = rc.tb.agg[i].k;
+		k.mv_size = AGG_KEY_LEN;
+		v.mv_data = vb;
+		v.mv_size = 8;
+		if ((lrc = mdb_put(txn, st->agg, &k, &v, 0)) != 0)
+			goto out;
+	}
+	for (i = 0; i < rc.tb.nsum; i++) {
+		record_sum_value(rc.tb.sum[i].c, vb);
+		k.mv_data = rc.tb.sum[i].k;
+		k.mv_size = SUM_KEY_LEN;
+		v.mv_data = vb;
+		v.mv_size = SUM_VAL_LEN;
+		if ((lrc = mdb_put(txn, st->sums, &k, &v, 0)) != 0)
+			goto out;
+	}
+	lrc = 0;
+out:
+	counts_table_clear(&rc.tb);
+	free(rc.r);
+	return (lrc);
+}
+
+long
+store_verify(struct store *st, FILE *out)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct recomp	 re;
+	struct counts_table *tb = &re.tb;
+	MDB_val		 k, v;
+	uint64_t	 stored;
+	long		 bad = -1, n, n2;
+	size_t		 i = 0;
+	int		 rc, cmp;
+
+	memset(&re, 0, sizeof(re));
+	re.r = xmalloc(sizeof(*re.r));
+	re.out = out;
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0)
+		goto out;
+	if ((n = verify_tickets(st, txn, &re)) == -1)
+		goto out;
+	bad = n;
+	if ((n = verify_responses(st, txn, &re)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
+	if ((n = verify_idem(st, txn, re.r, out)) == -1 ||
+	    (n2 = verify_answered(st, txn, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n + n2;
+	{
+		MDB_stat	 ms;
+
+		if (mdb_stat(txn, st->comments, &ms) != 0) {
+			bad = -1;
+			goto out;
+		}
+		if (ms.ms_entries != re.comments) {
+			fprintf(out, "comment index: %zu entries for %zu "
+			    "responses with a comment\n",
+			    (size_t)ms.ms_entries, re.comments);
+			bad++;
+		}
+	}
+	counts_table_merge(tb);
+	if ((n = verify_sums(st, txn, tb, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
+
+	if (mdb_cursor_open(txn, st->agg, &c) != 0) {
+		bad = -1;
+		goto out;
+	}
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0 || i < tb->nagg) {
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			bad = -1;
+			goto out;
+		}
+		if (rc == 0 && k.mv_size != AGG_KEY_LEN) {
+			fprintf(out, "agg key of %zu bytes: malformed\n",
+			    k.mv_size);
+			bad++;
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (rc != 0)
+			cmp = 1;
+		else if (i == tb->nagg)
+			cmp = -1;
+		else
+			cmp = memcmp(k.mv_data, tb->agg[i].k, AGG_KEY_LEN);
+		stored = 0;
+		if (cmp <= 0) {
+			if (v.mv_size != 8) {
+				fprintf(out, "agg value of %zu bytes: "
+				    "malformed\n", v.mv_size);
+				bad++;
+				stored = UINT64_MAX;
+			} else
+				stored = be64_get(v.mv_data);
+		}
+		if (cmp < 0) {
+			if (stored != 0 && stored != UINT64_MAX) {
+				agg_report(out, k.mv_data, stored, 0);
+				bad++;
+			}
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		} else if (cmp > 0) {
+			agg_report(out, tb->agg[i].k, 0, tb->agg[i].n);
+			bad++;
+			i++;
+		} else {
+			if (stored != tb->agg[i].n && stored != UINT64_MAX) {
+				agg_report(out, tb->agg[i].k, stored, tb->agg[i].n);
+				bad++;
+			}
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			i++;
+		}
+	}
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	counts_table_clear(&re.tb);
+	free(re.r);
+	return (bad);
+}
+
+int
+store_rebuild_comments(struct store *st, MDB_txn *txn)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	struct response	*r;
+	uint8_t		 kb[COMMENT_KEY_LEN], vb[COMMENT_VAL_LEN];
+	MDB_val		 ck = { sizeof(kb), kb }, cv = { sizeof(vb), vb };
+	int		 rc;
+
+	r = xmalloc(sizeof(*r));
+	if ((rc = mdb_drop(txn, st->comments, 0)) != 0 ||
+	    (rc = mdb_cursor_open(txn, st->responses, &c)) != 0)
+		goto out;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		/* A damaged record is passed over (verify names it), as
+		 * the recount of sums does: it must not stop a start. */
+		if (k.mv_size != 8 ||
+		    record_response_decode(v.mv_data, v.mv_size, r) == -1)
+			continue;
+		if (r->comment_len == 0)
+			continue;
+		record_comment(r, kb, vb);
+		if ((rc = mdb_put(txn, st->comments, &ck, &cv, 0)) != 0)
+			goto out;
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	free(r);
+	return (rc);
+}

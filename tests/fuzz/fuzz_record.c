@@ -1,0 +1,187 @@
+#include <string.h>
+
+#include "record.h"
+#include "fuzz.h"
+
+/*
+ * fuzz_record.c: untrusted bytes (a damaged data file) through every
+ * record decoder of record.c. The first byte picks the record, the rest
+ * is its bytes. A record that decodes must encode again, and the encoding
+ * must decode to the same record; records of the current version (and
+ * the fixed-width keys) must encode to the very bytes they came from.
+ * Trap: decoders zero their output before they start, so two decodes of
+ * one record compare equal byte for byte, padding included.
+ */
+
+enum {
+	REC_TICKET,
+	REC_RESPONSE,
+	REC_APIKEY,
+	REC_ENROL,
+	REC_IDEM,
+	REC_AGG_KEY,
+	REC_SUM,
+	REC_COMMENT,
+	REC_COUNT
+};
+
+static uint8_t	 enc[RESPONSE_ENC_MAX];
+static struct response r1, r2;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return (0);
+}
+
+static void
+fuzz_ticket(const uint8_t *p, size_t n)
+{
+	struct ticket	 a, b;
+	size_t		 m;
+
+	if (record_ticket_decode(p, n, &a) == -1)
+		return;
+	m = record_ticket_encode(&a, enc, TICKET_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_ticket_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_response(const uint8_t *p, size_t n)
+{
+	size_t	 m;
+
+	if (record_response_decode(p, n, &r1) == -1)
+		return;
+	m = record_response_encode(&r1, enc, RESPONSE_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_response_decode(enc, m, &r2) == 0);
+	FUZZ_CHECK(memcmp(&r1, &r2, sizeof(r1)) == 0);
+}
+
+/* Versions 1 and 2 decode too: they encode as the current version. */
+static void
+fuzz_apikey(const uint8_t *p, size_t n)
+{
+	struct apikey	 a, b;
+	size_t		 m;
+
+	if (record_apikey_decode(p, n, &a) == -1)
+		return;
+	m = record_apikey_encode(&a, enc, APIKEY_ENC_MAX);
+	FUZZ_CHECK(m > 0);
+	FUZZ_CHECK(p[0] != 3 || (m == n && memcmp(enc, p, n) == 0));
+	FUZZ_CHECK(record_apikey_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_enrol(const uint8_t *p, size_t n)
+{
+	struct enrol	 a, b;
+	size_t		 m;
+
+	if (record_enrol_decode(p, n, &a) == -1)
+		return;
+	m = record_enrol_encode(&a, enc, ENROL_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_enrol_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_idem(const uint8_t *p, size_t n)
+{
+	struct idem	 a, b;
+	size_t		 m;
+
+	if (record_idem_decode(p, n, &a) == -1)
+		return;
+	m = record_idem_encode(&a, enc, IDEM_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_idem_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_agg_key(const uint8_t *p, size_t n)
+{
+	struct agg_key	 a;
+	uint8_t		 k[AGG_KEY_LEN];
+
+	if (record_agg_key_decode(p, n, &a) == -1)
+		return;
+	FUZZ_CHECK(record_agg_key(&a, k) == 0);
+	FUZZ_CHECK(n == AGG_KEY_LEN && memcmp(k, p, n) == 0);
+}
+
+/* A sums record: the key, then the value. */
+static void
+fuzz_sum(const uint8_t *p, size_t n)
+{
+	struct store_sum s;
+	uint64_t	 c[SUM_NCOUNTERS];
+	uint8_t		 k[SUM_KEY_LEN], v[SUM_VAL_LEN];
+
+	if (n < SUM_KEY_LEN || record_sum_decode(p, SUM_KEY_LEN,
+	    p + SUM_KEY_LEN, n - SUM_KEY_LEN, &s) == -1)
+		return;
+	FUZZ_CHECK(record_sum_key(s.month, s.unit, s.sector, k) == 0);
+	FUZZ_CHECK(memcmp(k, p, SUM_KEY_LEN) == 0);
+	FUZZ_CHECK(record_sum_counters(p + SUM_KEY_LEN, n - SUM_KEY_LEN,
+	    c) == 0);
+	record_sum_value(c, v);
+	FUZZ_CHECK(n - SUM_KEY_LEN == SUM_VAL_LEN &&
+	    memcmp(v, p + SUM_KEY_LEN, SUM_VAL_LEN) == 0);
+	FUZZ_CHECK(s.issued == c[SUM_ISSUED] && s.suspect == c[SUM_SUSPECT]);
+}
+
+static void
+fuzz_comment(const uint8_t *p, size_t n)
+{
+	char	 sector[SECTOR_CODE_MAX + 1], unit[UNIT_CODE_MAX + 1];
+
+	if (record_comment_decode(p, n, sector, unit) == -1)
+		return;
+	FUZZ_CHECK(n == COMMENT_VAL_LEN);
+	FUZZ_CHECK(strlen(sector) <= SECTOR_CODE_MAX &&
+	    strlen(unit) <= UNIT_CODE_MAX);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return (0);
+	switch (data[0] % REC_COUNT) {
+	case REC_TICKET:
+		fuzz_ticket(data + 1, size - 1);
+		break;
+	case REC_RESPONSE:
+		fuzz_response(data + 1, size - 1);
+		break;
+	case REC_APIKEY:
+		fuzz_apikey(data + 1, size - 1);
+		break;
+	case REC_ENROL:
+		fuzz_enrol(data + 1, size - 1);
+		break;
+	case REC_IDEM:
+		fuzz_idem(data + 1, size - 1);
+		break;
+	case REC_AGG_KEY:
+		fuzz_agg_key(data + 1, size - 1);
+		break;
+	case REC_SUM:
+		fuzz_sum(data + 1, size - 1);
+		break;
+	case REC_COMMENT:
+		fuzz_comment(data + 1, size - 1);
+		break;
+	}
+	return (0);
+}

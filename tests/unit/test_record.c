@@ -1,0 +1,416 @@
+/*
+ * test_record.c: the record encodings (round trips; every truncation and
+ * damage rejected), key layouts, enrolment codes and idempotency keys,
+ * and the domain's names. Pure functions: no data directory.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "enrol.h"
+#include "model.h"
+#include "record.h"
+#include "util.h"
+
+static void
+sample_ticket(struct ticket *t)
+{
+	size_t	 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < TICKET_ID_LEN; i++)
+		t->id[i] = (uint8_t)(0xa0 + i);
+	t->kid = 3;
+	t->state = TICKET_ANSWERED;
+	t->issued = 1764522000;
+	t->expires = -5;
+	t->response = UINT64_MAX - 7;
+	strlcpy(t->procedure, "1.001234.000.00.00.H12", sizeof(t->procedure));
+	strlcpy(t->sector, "land", sizeof(t->sector));
+	strlcpy(t->unit, "92", sizeof(t->unit));
+	memset(t->handling_unit, 'u', UNIT_CODE_MAX);	/* full width */
+	strlcpy(t->counter, "quay-3", sizeof(t->counter));
+}
+
+static void
+test_ticket_encoding(void **state)
+{
+	struct ticket	 t, u;
+	uint8_t		 b[TICKET_ENC_MAX + 1], c[TICKET_ENC_MAX + 1];
+	size_t		 n, i;
+
+	(void)state;
+	sample_ticket(&t);
+	n = record_ticket_encode(&t, b, TICKET_ENC_MAX);
+	assert_true(n > 0 && n <= TICKET_ENC_MAX);
+	assert_int_equal(record_ticket_decode(b, n, &u), 0);
+	assert_memory_equal(&t, &u, sizeof(t));
+
+	/* Every truncation, and one byte too many. */
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_ticket_decode(b, i, &u), -1);
+	b[n] = 0;
+	assert_int_equal(record_ticket_decode(b, n + 1, &u), -1);
+	assert_int_equal(record_ticket_decode(NULL, 0, &u), -1);
+	/* Too small an output. */
+	assert_int_equal(record_ticket_encode(&t, c, n - 1), 0);
+	assert_int_equal(record_ticket_encode(&t, c, n), n);
+
+	/* Unknown version. */
+	memcpy(c, b, n);
+	c[0] = 2;
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+	/* Bad state (offset 1 + 10 + 1). */
+	memcpy(c, b, n);
+	c[12] = 3;
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+	/* A string length past its limit (procedure at 1+10+2+24). */
+	memcpy(c, b, n);
+	assert_int_equal(c[37], strlen(t.procedure));
+	c[37] = PROC_CODE_MAX + 1;
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+	/* A NUL inside a string. */
+	memcpy(c, b, n);
+	c[38] = '\0';
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+
+	/* Fields too long (no terminator) or a bad state do not encode. */
+	sample_ticket(&u);
+	memset(u.sector, 'x', sizeof(u.sector));
+	assert_int_equal(record_ticket_encode(&u, c, sizeof(c)), 0);
+	sample_ticket(&u);
+	u.state = 9;
+	assert_int_equal(record_ticket_encode(&u, c, sizeof(c)), 0);
+
+	/* Garbage of every length never crashes. */
+	for (n = 0; n < sizeof(c); n++) {
+		for (i = 0; i < n; i++)
+			c[i] = (uint8_t)(i * 37 + n);
+		c[0] = 1;
+		(void)record_ticket_decode(c, n, &u);
+	}
+}
+
+static void
+sample_response(struct response *r)
+{
+	size_t	 i;
+
+	memset(r, 0, sizeof(*r));
+	r->key = 1764522000123456ull;
+	r->answered = 1764522000;
+	r->month = 202512;
+	r->channel = CHANNEL_KIOSK;
+	r->flags = RESPONSE_SUSPECT;
+	r->has_ticket = 1;
+	memset(r->ticket, 0x5a, TICKET_ID_LEN);
+	strlcpy(r->procedure, "2.000123", sizeof(r->procedure));
+	strlcpy(r->sector, "health", sizeof(r->sector));
+	strlcpy(r->unit, "92.001", sizeof(r->unit));
+	strlcpy(r->survey, "tthc", sizeof(r->survey));
+	r->survey_version = 7;
+	strlcpy(r->lang, "km", sizeof(r->lang));
+	r->nanswers = RESPONSE_ANSWERS_MAX;
+	for (i = 0; i < r->nanswers; i++) {
+		snprintf(r->answers[i].q, sizeof(r->answers[i].q), "q%zu", i);
+		r->answers[i].level = (uint8_t)(i % 5 + 1);
+	}
+	memset(r->comment, 'c', COMMENT_BYTES_MAX);
+	memcpy(r->comment, "Rất tốt", strlen("Rất tốt"));
+	r->comment_len = COMMENT_BYTES_MAX;
+}
+
+static void
+test_response_encoding(void **state)
+{
+	struct response	*r, *u;
+	uint8_t		*b, *c;
+	size_t		 n, i;
+
+	(void)state;
+	r = malloc(sizeof(*r));
+	u = malloc(sizeof(*u));
+	b = malloc(RESPONSE_ENC_MAX + 1);
+	c = malloc(RESPONSE_ENC_MAX + 1);
+	assert_true(r && u && b && c);
+	sample_response(r);
+	n = record_response_encode(r, b, RESPONSE_ENC_MAX);
+	assert_true(n > 0 && n <= RESPONSE_ENC_MAX);
+	assert_int_equal(record_response_decode(b, n, u), 0);
+	assert_memory_equal(r, u, sizeof(*r));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_response_decode(b, i, u), -1);
+	b[n] = 0;
+	assert_int_equal(record_response_decode(b, n + 1, u), -1);
+	assert_int_equal(record_response_encode(r, c, n - 1), 0);
+
+	/* Channel out of range (offset 1 + 8 + 8 + 4). */
+	memcpy(c, b, n);
+	c[21] = CHANNEL_COUNT;
+	assert_int_equal(record_response_decode(c, n, u), -1);
+	/* has_ticket not 0/1. */
+	memcpy(c, b, n);
+	c[23] = 2;
+	assert_int_equal(record_response_decode(c, n, u), -1);
+	/* Comment length past the limit (last 2 + COMMENT_BYTES_MAX). */
+	memcpy(c, b, n);
+	c[n - COMMENT_BYTES_MAX - 2] = 0xff;
+	assert_int_equal(record_response_decode(c, n, u), -1);
+	/* A NUL in the comment. */
+	memcpy(c, b, n);
+	c[n - 1] = '\0';
+	assert_int_equal(record_response_decode(c, n, u), -1);
+
+	/* Every byte set to a few values: decodes or is refused, in bounds. */
+	for (i = 0; i < n; i++) {
+		static const uint8_t vals[] = { 0, 1, 0x20, 0x7f, 0xff };
+		size_t	 j;
+
+		for (j = 0; j < sizeof(vals); j++) {
+			memcpy(c, b, n);
+			c[i] = vals[j];
+			if (record_response_decode(c, n, u) == 0)
+				assert_true(u->nanswers <=
+				    RESPONSE_ANSWERS_MAX &&
+				    u->comment_len <= COMMENT_BYTES_MAX);
+		}
+	}
+
+	/* Smallest: no answers, no comment, no ticket. */
+	memset(r, 0, sizeof(*r));
+	r->channel = CHANNEL_WALKIN;
+	n = record_response_encode(r, b, RESPONSE_ENC_MAX);
+	assert_true(n > 0);
+	assert_int_equal(record_response_decode(b, n, u), 0);
+	assert_memory_equal(r, u, sizeof(*r));
+
+	/* Limits refused at encoding. */
+	sample_response(r);
+	r->nanswers = RESPONSE_ANSWERS_MAX + 1;
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	sample_response(r);
+	r->comment_len = COMMENT_BYTES_MAX + 1;
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	sample_response(r);
+	r->channel = CHANNEL_COUNT;
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	sample_response(r);
+	r->comment[3] = '\0';
+	assert_int_equal(record_response_encode(r, b, RESPONSE_ENC_MAX), 0);
+	free(r);
+	free(u);
+	free(b);
+	free(c);
+}
+
+/* Kiosk keys carry a counter and their last queue report; keys written
+ * before (version 1) still read; enrolment and idempotency records; enrolment codes. */
+static void
+test_kiosk_records(void **state)
+{
+	struct apikey	 k, u;
+	struct enrol	 e, f;
+	struct idem	 im, jm;
+	uint8_t		 enc[ENROL_ENC_MAX + APIKEY_ENC_MAX + 1], h1[32], h2[32];
+	uint8_t		 v1[] = { 1, ROLE_COUNTER, 0, 0, 0, 0, 0x69, 0x2b, 0x2a,
+	    0x10, 2, 'c', '1', 0 };
+	char		 code[ENROL_CODE_LEN + 1];
+	size_t		 n, i;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	k.role = ROLE_KIOSK;
+	k.created = 1764522000;
+	strlcpy(k.name, "sảnh 1", sizeof(k.name));
+	strlcpy(k.unit, "92-VD01", sizeof(k.unit));
+	memset(k.counter, '9', COUNTER_MAX);
+	k.status_at = 1764522100;
+	k.queued = 7;
+	k.refused = 1000000;
+	k.held = 3;
+	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	assert_true(n > 0);
+	assert_int_equal(enc[0], 3);
+	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
+	assert_memory_equal(&k, &u, sizeof(k));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_apikey_decode(enc, i, &u), -1);
+	k.counter[COUNTER_MAX] = '9';	/* one byte too long */
+	assert_int_equal(record_apikey_encode(&k, enc, APIKEY_ENC_MAX), 0);
+	assert_int_equal(record_apikey_decode(v1, sizeof(v1), &u), 0);
+	assert_int_equal(u.role, ROLE_COUNTER);
+	assert_string_equal(u.name, "c1");
+	assert_string_equal(u.counter, "");
+	assert_int_equal(u.status_at, 0);
+	assert_int_equal(u.refused, 0);
+	v1[0] = 4;
+	assert_int_equal(record_apikey_decode(v1, sizeof(v1), &u), -1);
+
+	memset(&e, 0, sizeof(e));
+	e.created = 1764522000;
+	e.expires = e.created + ENROL_TTL;
+	memset(e.name, 'n', KEY_NAME_MAX);
+	memset(e.unit, 'u', UNIT_CODE_MAX);
+	memset(e.counter, 'c', COUNTER_MAX);
+	n = record_enrol_encode(&e, enc, sizeof(enc));
+	assert_int_equal(n, ENROL_ENC_MAX);
+	assert_int_equal(record_enrol_decode(enc, n, &f), 0);
+	assert_memory_equal(&e, &f, sizeof(e));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_enrol_decode(enc, i, &f), -1);
+	enc[0] = 9;
+	assert_int_equal(record_enrol_decode(enc, n, &f), -1);
+
+	memset(&im, 0, sizeof(im));
+	im.created = 1764522000;
+	im.response = 1764522000123456ull;
+	im.channel = CHANNEL_WALKIN;
+	im.flags = RESPONSE_SUSPECT;
+	n = record_idem_encode(&im, enc, sizeof(enc));
+	assert_int_equal(n, IDEM_ENC_MAX);
+	assert_int_equal(record_idem_decode(enc, n, &jm), 0);
+	assert_memory_equal(&im, &jm, sizeof(im));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_idem_decode(enc, i, &jm), -1);
+	enc[n - 2] = CHANNEL_COUNT;
+	assert_int_equal(record_idem_decode(enc, n, &jm), -1);
+	im.channel = CHANNEL_COUNT;
+	assert_int_equal(record_idem_encode(&im, enc, sizeof(enc)), 0);
+
+	/* Codes: any case, dash optional, look-alikes; else refused. */
+	enrol_code_new(code);
+	assert_int_equal(strlen(code), ENROL_CODE_LEN);
+	assert_int_equal(code[4], '-');
+	assert_int_equal(enrol_code_hash(code, strlen(code), h1), 0);
+	assert_int_equal(enrol_code_hash("AB01-CDEF", 9, h1), 0);
+	assert_int_equal(enrol_code_hash("abo1cdef", 8, h2), 0);
+	assert_memory_equal(h1, h2, 32);
+	assert_int_equal(enrol_code_hash("ab0l-cdef", 9, h2), 0);
+	assert_memory_equal(h1, h2, 32);
+	assert_int_equal(enrol_code_hash("AB01-CDEG", 9, h2), 0);
+	assert_memory_not_equal(h1, h2, 32);
+	assert_int_equal(enrol_code_hash("AB01-CDE", 8, h2), -1);
+	assert_int_equal(enrol_code_hash("AB01-CDEFG", 10, h2), -1);
+	assert_int_equal(enrol_code_hash("AB01-CDEU", 9, h2), -1);
+	assert_int_equal(enrol_code_hash("AB01\0CDEF", 9, h2), -1);
+	assert_int_equal(enrol_code_hash("", 0, h2), -1);
+
+	/* Idempotency hashes depend on the key and the kiosk. */
+	memset(h1, 1, 32);
+	record_idem_key(h1, "abcdefghijklmnop", 16, h2);
+	record_idem_key(h1, "abcdefghijklmnoq", 16, enc);
+	assert_memory_not_equal(h2, enc, 32);
+	h1[0] = 2;
+	record_idem_key(h1, "abcdefghijklmnop", 16, enc);
+	assert_memory_not_equal(h2, enc, 32);
+}
+
+static void
+test_apikey_and_keys(void **state)
+{
+	struct apikey	 k, u;
+	struct agg_key	 a, b;
+	uint8_t		 enc[APIKEY_ENC_MAX + 1], kb[AGG_KEY_LEN];
+	uint8_t		 ck[CASE_KEY_LEN], hash[32];
+	size_t		 n, i;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	k.role = ROLE_KIOSK;
+	k.created = 1764522000;
+	memset(k.name, 'n', KEY_NAME_MAX);
+	strlcpy(k.unit, "92.001", sizeof(k.unit));
+	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX + 6);
+	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
+	assert_memory_equal(&k, &u, sizeof(k));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_apikey_decode(enc, i, &u), -1);
+
+	memset(&a, 0, sizeof(a));
+	a.month = 202611;
+	strlcpy(a.sector, "land", sizeof(a.sector));
+	strlcpy(a.unit, "92", sizeof(a.unit));
+	strlcpy(a.question, "overall", sizeof(a.question));
+	a.level = 5;
+	assert_int_equal(record_agg_key(&a, kb), 0);
+	assert_int_equal(kb[0], 0);	/* month big-endian */
+	assert_int_equal(kb[3], 202611 & 0xff);
+	assert_int_equal(kb[AGG_KEY_LEN - 1], 5);
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN, &b), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN - 1, &b), -1);
+	kb[4 + 6] = 'x';	/* garbage after the sector's NUL */
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
+	assert_int_equal(record_agg_key(&a, kb), 0);
+	memset(kb + 4, 'y', SECTOR_CODE_MAX + 1);	/* no NUL at all */
+	assert_int_equal(record_agg_key_decode(kb, AGG_KEY_LEN, &b), -1);
+	memset(a.question, 'q', sizeof(a.question));
+	assert_int_equal(record_agg_key(&a, kb), -1);
+
+	/* Months sort in key order. */
+	{
+		uint8_t	 k1[AGG_KEY_LEN], k2[AGG_KEY_LEN];
+
+		strlcpy(a.question, "overall", sizeof(a.question));
+		a.month = 202612;
+		assert_int_equal(record_agg_key(&a, k1), 0);
+		a.month = 202701;
+		assert_int_equal(record_agg_key(&a, k2), 0);
+		assert_true(memcmp(k1, k2, AGG_KEY_LEN) < 0);
+	}
+
+	memset(hash, 0xee, sizeof(hash));
+	record_case_key("92", hash, ck);
+	assert_memory_equal(ck, "92\0\0", 4);
+	assert_memory_equal(ck + UNIT_CODE_MAX, hash, 32);
+}
+
+static void
+test_names(void **state)
+{
+	struct ticket	 t;
+
+	(void)state;
+	assert_string_equal(channel_name(CHANNEL_QR), "qr");
+	assert_string_equal(channel_name(CHANNEL_KIOSK), "kiosk");
+	assert_string_equal(channel_name(CHANNEL_WALKIN), "kiosk-walkin");
+	assert_string_equal(channel_name(CHANNEL_COUNT), "unknown");
+	assert_string_equal(role_name(ROLE_COUNTER), "counter");
+	assert_string_equal(role_name(ROLE_VIEWER), "viewer");
+	assert_string_equal(role_name(ROLE_ADMIN), "admin");
+	assert_string_equal(role_name(ROLE_KIOSK), "kiosk");
+	assert_int_equal(role_parse("counter"), ROLE_COUNTER);
+	assert_int_equal(role_parse("viewer"), ROLE_VIEWER);
+	assert_int_equal(role_parse("admin"), ROLE_ADMIN);
+	assert_int_equal(role_parse("kiosk"), ROLE_KIOSK);
+	assert_int_equal(role_parse("Admin"), -1);
+	assert_int_equal(role_parse(""), -1);
+	assert_int_equal(role_parse("none"), -1);
+	assert_int_equal(role_parse(NULL), -1);
+
+	memset(&t, 0, sizeof(t));
+	strlcpy(t.unit, "92.001", sizeof(t.unit));
+	assert_string_equal(ticket_count_unit(&t), "92.001");
+	strlcpy(t.handling_unit, "92", sizeof(t.handling_unit));
+	assert_string_equal(ticket_count_unit(&t), "92");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ticket_encoding),
+		cmocka_unit_test(test_response_encoding),
+		cmocka_unit_test(test_apikey_and_keys),
+		cmocka_unit_test(test_kiosk_records),
+		cmocka_unit_test(test_names),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
