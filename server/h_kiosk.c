@@ -77,21 +77,6 @@ h_kiosk_guards_free(struct kiosk_guards *kg)
 static void	 h_kiosk_contact(struct kiosk_guards *, const uint8_t key[32],
 		    int64_t hold);
 
-static json_t *
-h_kiosk_text(const struct text *t)
-{
-	return (json_pack("{s:s, s:s, s:s}", "vi", t->s[LANG_VI],
-	    "en", t->s[LANG_EN], "km", t->s[LANG_KM]));
-}
-
-/* The same text in every language (a code that has no name). */
-static json_t *
-h_kiosk_code_text(const char *code)
-{
-	return (json_pack("{s:s, s:s, s:s}", "vi", code, "en", code,
-	    "km", code));
-}
-
 /* Rendered when the server started (kiosk_def.c), never changed. */
 void
 h_survey_def(struct req *r)
@@ -117,7 +102,7 @@ h_kiosk_unit(struct req *r, const char *code)
 
 	u = catalog_unit(r->app->cat, code, strlen(code));
 	return (json_pack("{s:s, s:o}", "code", code, "name", u != NULL ?
-	    h_kiosk_text(&u->name) : h_kiosk_code_text(code)));
+	    text_json(&u->name, NULL) : text_json(NULL, code)));
 }
 
 static void
@@ -210,8 +195,8 @@ h_kiosk_ticket(struct req *r, const struct ticket *t)
 	    strlen(t->procedure));
 	h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s}",
 	    "token", token, "procedure", "code", t->procedure, "name",
-	    p != NULL ? h_kiosk_text(&p->name) :
-	    h_kiosk_code_text(t->procedure), "unit", h_kiosk_unit(r, t->unit),
+	    p != NULL ? text_json(&p->name, NULL) :
+	    text_json(NULL, t->procedure), "unit", h_kiosk_unit(r, t->unit),
 	    "expires_at", exp));
 }
 

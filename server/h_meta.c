@@ -14,18 +14,6 @@
 #include "util.h"
 
 
-static json_t *
-meta_names(const struct text *t)
-{
-	json_t	*o = json_object();
-	int	 l;
-
-	for (l = 0; l < LANG_COUNT; l++)
-		json_object_set_new(o, lang_code(l),
-		    json_string(t->s[l] != NULL ? t->s[l] : ""));
-	return (o);
-}
-
 int
 h_meta_render(const struct catalog *cat, char **units, char **procs)
 {
@@ -39,7 +27,7 @@ h_meta_render(const struct catalog *cat, char **units, char **procs)
 		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:i, s:o}",
 		    "code", u->code, "parent", u->parent[0] != '\0' ?
 		    u->parent : NULL, "kind", u->kind, "depth", u->depth,
-		    "name", meta_names(&u->name)));
+		    "name", text_json(&u->name, NULL)));
 	}
 	*units = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
@@ -52,7 +40,7 @@ h_meta_render(const struct catalog *cat, char **units, char **procs)
 			json_array_append_new(al, json_string(p->aliases[j]));
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}",
 		    "code", p->code, "sector", p->sector,
-		    "name", meta_names(&p->name), "aliases", al));
+		    "name", text_json(&p->name, NULL), "aliases", al));
 	}
 	*procs = json_dumps(a, JSON_COMPACT);
 	json_decref(a);

@@ -33,13 +33,6 @@ static const char *const kiosk_def_keys[] = {
 };
 
 static json_t *
-kiosk_def_text(const struct text *t)
-{
-	return (json_pack("{s:s, s:s, s:s}", "vi", t->s[LANG_VI],
-	    "en", t->s[LANG_EN], "km", t->s[LANG_KM]));
-}
-
-static json_t *
 kiosk_def_options(const struct survey_question *q)
 {
 	json_t	*a = json_array();
@@ -49,7 +42,7 @@ kiosk_def_options(const struct survey_question *q)
 		if (!q->options[i].retired)	/* kept for old answers only */
 			json_array_append_new(a, json_pack("{s:s, s:o}", "id",
 			    q->options[i].id, "label",
-			    kiosk_def_text(&q->options[i].label)));
+			    text_json(&q->options[i].label, NULL)));
 	return (a);
 }
 
@@ -87,7 +80,7 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 	for (i = 0; i < sv->overall->noptions; i++)
 		json_array_append_new(levels, json_pack("{s:i, s:o}", "value",
 		    (int)i + 1, "label",
-		    kiosk_def_text(&sv->overall->options[i].label)));
+		    text_json(&sv->overall->options[i].label, NULL)));
 	qs = json_array();
 	for (i = 0; i < sv->nquestions; i++) {
 		const struct survey_question *q = &sv->questions[i];
@@ -95,19 +88,19 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 		if (q == sv->overall || q == sv->reasons)
 			continue;
 		json_array_append_new(qs, json_pack("{s:s, s:o, s:b, s:o}",
-		    "id", q->id, "text", kiosk_def_text(&q->text), "required",
+		    "id", q->id, "text", text_json(&q->text, NULL), "required",
 		    q->required, "options", kiosk_def_options(q)));
 	}
 	if (sv->reasons != NULL)
 		reasons = json_pack("{s:s, s:o, s:o}", "id", sv->reasons->id,
-		    "text", kiosk_def_text(&sv->reasons->text), "options",
+		    "text", text_json(&sv->reasons->text, NULL), "options",
 		    kiosk_def_options(sv->reasons));
 	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "id", sv->id, "version", (int)sv->version,
-	    "title", kiosk_def_text(&sv->title),
-	    "intro", kiosk_def_text(&sv->intro),
-	    "comment_prompt", kiosk_def_text(&sv->comment_prompt),
-	    "thanks", kiosk_def_text(&sv->thanks),
+	    "title", text_json(&sv->title, NULL),
+	    "intro", text_json(&sv->intro, NULL),
+	    "comment_prompt", text_json(&sv->comment_prompt, NULL),
+	    "thanks", text_json(&sv->thanks, NULL),
 	    "levels", levels, "reasons", reasons, "questions", qs,
 	    "strings", strings);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL)

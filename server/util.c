@@ -1,7 +1,7 @@
 /*
  * util.c: allocation that aborts, whole-file reads, start-up fatals,
  * logging, bounded number parsing, UTF-8 checks, times in the
- * province's zone.
+ * province's zone, languages and texts in every language.
  * Trap: month_of() depends on the process's TZ, set once by
  * util_set_tz() before any thread starts; localtime_r() reads it.
  */
@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+
+#include <jansson.h>
 
 #include "util.h"
 
@@ -471,4 +473,16 @@ const char *
 lang_code(enum lang l)
 {
 	return ((unsigned)l < LANG_COUNT ? lang_codes[l] : "vi");
+}
+
+json_t *
+text_json(const struct text *text, const char *s)
+{
+	json_t	*o = json_object();
+	int	 l;
+
+	for (l = 0; l < LANG_COUNT; l++)
+		json_object_set_new(o, lang_code(l), json_string(text == NULL ?
+		    s : text->s[l] != NULL ? text->s[l] : ""));
+	return (o);
 }

@@ -103,5 +103,11 @@ size_t	 strlcat(char *dst, const char *src, size_t size);
 /* Language code ("vi", "en", "km") to enum lang; -1 when unknown. */
 int	 lang_parse(const char *s, size_t len);
 const char *lang_code(enum lang);
+/*
+ * A text in every language as a JSON object {"vi": ..., "en": ...,
+ * "km": ...} (a missing one as ""); with text NULL, s in every language
+ * (a code that has no name).
+ */
+struct json_t *text_json(const struct text *text, const char *s);
 
 #endif
