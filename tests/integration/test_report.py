@@ -501,6 +501,46 @@ def report_html_escapes_comments():
 
 
 @test
+def suspect_shown_beside_in_every_rendering():
+    """The fixture's four suspect walk-ins: out of the headline, their
+    count and the rate with them beside it on the page, in the CSV and
+    the XLSX, and said in each one's definitions."""
+    fx = fixture()
+    rep = hl.json_of(*fx.get("/api/v1/reports/monthly?month=" + fx.month))
+    ov = rep["overall"]
+    assert ov["suspect"] == 4 and ov["responses_with_suspect"] == (
+        ov["responses"] + 4), ov
+    for k in ("percent", "suspect", "percent_with_suspect",
+              "response_rate"):
+        assert k in rep["definitions"], k
+    assert "left out" in rep["definitions"]["percent"]
+    page = assert_html(fx.get("/reports/monthly?month=" + fx.month), 200)
+    assert "Không tính 4 phiếu bị nghi ngờ; nếu tính cả:" in page
+    assert "Phiếu bị nghi ngờ</b>" in page and "tính riêng)" not in page
+    st, hd, body = fx.get("/reports/monthly.csv?month=" + fx.month)
+    rows = list(__import__("csv").reader(io.StringIO(
+        body[3:].decode("utf-8"), newline="")))
+    i = [k for k, r in enumerate(rows) if r and r[0] == "Mã lĩnh vực"][0]
+    col = rows[i].index("Phiếu bị nghi ngờ (không tính vào các số trên)")
+    assert rows[i + 1][col] == "4", rows[i + 1]
+    labels = [r[0] for r in rows if len(r) == 2]
+    assert "Phiếu bị nghi ngờ" in labels and "Tỷ lệ phản hồi" in labels
+    try:
+        import openpyxl
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(fx.get(
+        "/api/v1/reports/monthly.xlsx?month=" + fx.month)[2]))
+    ws = wb["Lĩnh vực"]
+    heads = [c.value for c in ws[1]]
+    k = heads.index("Phiếu bị nghi ngờ (không tính vào các số trên)")
+    assert ws.cell(row=2, column=k + 1).value == 4
+    notes = [c.value for c in wb["Ghi chú"]["A"]]
+    assert "Phiếu bị nghi ngờ" in notes and "Tỷ lệ phản hồi" in notes
+
+
+@test
 def report_empty_month_is_no_data():
     fx = fixture()
     rep = hl.json_of(*fx.get("/api/v1/reports/monthly?month=2001-01"))
