@@ -164,9 +164,10 @@ struct agg_key {
  * transactions (schema/STORAGE.md, database sums): the unit "" row of
  * (month, sector) counts every unit. levels[] are the overall question's
  * answers by level (1-based level - 1), suspect_levels[] those of
- * them that came with responses flagged suspect. answered counts the answers to the tickets issued in the
- * row's month, in that month whenever the answer came (the cohort of
- * issued, so never more than it).
+ * them that came with responses flagged suspect. answered counts the
+ * answers to the tickets issued in the row's month, in that month
+ * whenever the answer came (the cohort of issued, so never more than
+ * it).
  */
 struct store_sum {
 	uint32_t month;

@@ -9,10 +9,11 @@
  *
  * Figures: satisfied = top two levels of the overall question among all
  * its answers but those of responses flagged suspect (their count and
- * the rate with them are shown beside); a 95% Wilson interval; a target is met when the whole
- * interval is at or above it, not met when the whole interval is below,
- * inconclusive otherwise; beside it the probability that the true rate
- * reaches the target under a Jeffreys prior, Beta(s + 1/2, n - s + 1/2).
+ * the rate with them are shown beside); a 95% Wilson interval; a target
+ * is met when the whole interval is at or above it, not met when the
+ * whole interval is below, inconclusive otherwise; beside it the
+ * probability that the true rate reaches the target under a Jeffreys
+ * prior, Beta(s + 1/2, n - s + 1/2).
  * No answers means "no data" (JSON null), never 0% or NaN. The response
  * rate is that of the tickets issued in the month: answered (whenever)
  * over issued, never above 100%.
