@@ -206,8 +206,8 @@ class Fixture:
         key = hl.json_of(*r)["key"]
         flags = []
         for i in range(8):
-            b = {"idempotency_key": "report-burst-%06d" % i, "waited": 600 - 5 * i,
-                 "answers": {"overall": 1}}
+            b = {"idempotency_key": "report-burst-%06d" % i,
+                 "waited": 600 - 5 * i, "answers": {"overall": 1}}
             r = s.http("POST", "/api/v1/responses",
                        __import__("json").dumps(b).encode(),
                        {"Authorization": "Bearer " + key,
