@@ -37,28 +37,32 @@ counts_agg1(struct counts *c, uint32_t month, const char *sector,
 	return (0);
 }
 
-/* The row (month, unit, sector) and, for a unit, (month, "", sector). */
+/* Adds the row (month, unit, sector) and, for a unit, (month, "",
+ * sector). */
 static int
 counts_sum(struct counts *c, uint32_t month, const char *unit,
     const char *sector, const uint64_t *d)
 {
-	if (record_sum_key(month, unit, sector, c->sum[0].k) == -1)
+	if (c->nsum + 2 > COUNTS_SUM_MAX ||
+	    record_sum_key(month, unit, sector, c->sum[c->nsum].k) == -1)
 		return (-1);
-	memcpy(c->sum[0].c, d, sizeof(c->sum[0].c));
-	c->nsum = 1;
+	memcpy(c->sum[c->nsum].c, d, sizeof(c->sum[0].c));
+	c->nsum++;
 	if (unit[0] == '\0')
 		return (0);
-	record_sum_key(month, "", sector, c->sum[1].k);
-	memcpy(c->sum[1].c, d, sizeof(c->sum[1].c));
-	c->nsum = 2;
+	record_sum_key(month, "", sector, c->sum[c->nsum].k);
+	memcpy(c->sum[c->nsum].c, d, sizeof(c->sum[0].c));
+	c->nsum++;
 	return (0);
 }
 
 int
-counts_response(const struct response *r, struct counts *c)
+counts_response(const struct response *r, const struct ticket *t,
+    struct counts *c)
 {
 	const char	*sec = response_agg_sector(r);
 	uint64_t	 d[SUM_NCOUNTERS];
+	uint32_t	 month;
 	size_t		 i;
 
 	c->nagg = c->nsum = 0;
@@ -74,10 +78,18 @@ counts_response(const struct response *r, struct counts *c)
 		if (r->unit[0] != '\0' && counts_agg1(c, r->month, sec, "",
 		    r->answers[i].q, r->answers[i].level) == -1)
 			goto bad;
-		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0 &&
-		    r->answers[i].level >= 1 &&
-		    r->answers[i].level <= SURVEY_LEVELS)
-			d[r->answers[i].level - 1]++;
+		if (strcmp(r->answers[i].q, SURVEY_OVERALL) != 0 ||
+		    r->answers[i].level < 1 ||
+		    r->answers[i].level > SURVEY_LEVELS)
+			continue;
+		d[r->answers[i].level - 1]++;
+		/* Suspect ones apart too: figures can leave them out. */
+		if ((r->flags & RESPONSE_SUSPECT) == 0)
+			continue;
+		d[SUM_SUSPECT_LEVEL + r->answers[i].level - 1]++;
+		if (counts_agg1(c, r->month, sec, r->unit,
+		    AGG_SUSPECT_OVERALL, r->answers[i].level) == -1)
+			goto bad;
 	}
 	if (counts_agg1(c, r->month, sec, r->unit, AGG_CHANNEL,
 	    (uint8_t)(r->channel + 1)) == -1)
@@ -90,6 +102,15 @@ counts_response(const struct response *r, struct counts *c)
 		d[SUM_SUSPECT]++;
 	}
 	if (counts_sum(c, r->month, r->unit, sec, d) == -1)
+		goto bad;
+	if (t == NULL)
+		return (0);
+	/* The answer in its ticket's rows: where issued counted it. */
+	if ((month = month_of(t->issued)) == 0)
+		goto bad;
+	memset(d, 0, sizeof(d));
+	d[SUM_ANSWERED] = 1;
+	if (counts_sum(c, month, ticket_count_unit(t), t->sector, d) == -1)
 		goto bad;
 	return (0);
 bad:

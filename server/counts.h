@@ -7,9 +7,14 @@
  * A response adds one to: each answer's agg key under (sector, unit) and
  * its unit "" rollup; its channel and, when flagged, suspect under
  * (sector, unit); and a sums row (month, unit, sector) with its unit ""
- * row, the overall answer's level, channel and suspect. The sector is
- * response_agg_sector(). A ticket adds issued, under its counting unit
- * and sector, in the month of issue, to agg and sums.
+ * row, the overall answer's level, channel and suspect. When flagged,
+ * its overall level is also counted as suspect (agg _suspect_overall
+ * under (sector, unit), the sums' suspect levels), so that figures can
+ * leave it out. The sector is response_agg_sector(). A ticket adds
+ * issued, under its counting unit and sector, in the month of issue, to
+ * agg and sums; its answer adds answered to the same sums rows (the
+ * ticket's issue month, counting unit and sector), whenever it comes: a
+ * response rate of the tickets issued in a month, never above 100%.
  */
 #ifndef COUNTS_H
 #define COUNTS_H
@@ -20,8 +25,8 @@
 #include "model.h"
 #include "record.h"
 
-#define COUNTS_AGG_MAX	(2 * RESPONSE_ANSWERS_MAX + 2)
-#define COUNTS_SUM_MAX	2
+#define COUNTS_AGG_MAX	(3 * RESPONSE_ANSWERS_MAX + 2)
+#define COUNTS_SUM_MAX	4
 
 /* One sums row's increments, by its key. */
 struct counts_sum {
@@ -45,11 +50,14 @@ struct counts {
 
 /*
  * The counters one stored response (its month set) or one issued ticket
- * adds, into c. Returns 0, or -1 (c empty) when a field is too long for
- * its key slot, the channel is unknown or (a ticket) its issue time
- * has no month.
+ * adds, into c. t is the ticket the response answers (its record as
+ * issued), NULL for a response without one or whose ticket is gone (no
+ * answered counter then). Returns 0, or -1 (c empty) when a field is too
+ * long for its key slot, the channel is unknown or the issue time has no
+ * month.
  */
-int	 counts_response(const struct response *, struct counts *c);
+int	 counts_response(const struct response *, const struct ticket *t,
+	    struct counts *c);
 int	 counts_ticket(const struct ticket *, struct counts *c);
 
 /*

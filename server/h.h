@@ -68,8 +68,9 @@ void	 h_signout(struct req *);
  * one (so strictly in queue order, at most one per WALKIN_GAP_SEC also
  * when a queue is sent after an outage) is ignored; a walk-in whose
  * overall rating is that of WALKIN_BURST - 1 others stored within
- * WALKIN_BURST_SEC before it is stored flagged suspect (the whole window
- * is counted: WALKIN_RECENT walk-ins fit in it). Walk-ins have no
+ * WALKIN_BURST_SEC before it is stored flagged suspect, whatever other
+ * ratings came between them: the guard keeps, for each rating, the
+ * dates of the last WALKIN_BURST - 1 walk-ins that gave it. Walk-ins have no
  * procedure: stored under the kiosk's unit with the sector WALKIN_SECTOR
  * (none), they count in the unit's totals and in no sector
  * (response_agg_sector()).
@@ -77,7 +78,6 @@ void	 h_signout(struct req *);
 #define WALKIN_GAP_SEC		4
 #define WALKIN_BURST		5
 #define WALKIN_BURST_SEC	60
-#define WALKIN_RECENT		(WALKIN_BURST_SEC / WALKIN_GAP_SEC + 1)
 #define WALKIN_SECTOR		""
 #define KIOSK_GUARD_MAX		1024	/* kiosks remembered */
 #define KIOSK_SILENCE_SEC	5	/* past a request's due: an outage */

@@ -35,12 +35,13 @@ struct kiosk_guard {
 	int64_t		 win_to;
 	int64_t		 last;			/* last stored walk-in's date */
 	char		 idem[IDEM_KEY_MAX + 1];	/* last walk-in's */
-	size_t		 nrecent;
-	size_t		 next;
-	struct {
-		int64_t	 at;
-		int	 overall;
-	}		 recent[WALKIN_RECENT];
+	/*
+	 * Per overall rating (level - 1), the server dates of its last
+	 * WALKIN_BURST - 1 walk-ins, a ring from next[]; INT64_MIN when
+	 * none.
+	 */
+	int64_t		 recent[SURVEY_LEVELS][WALKIN_BURST - 1];
+	size_t		 next[SURVEY_LEVELS];
 	int		 reported;		/* queue report below is known */
 	uint32_t	 queued, refused, held;
 };
@@ -373,7 +374,7 @@ static struct kiosk_guard *
 h_guard_find(struct kiosk_guards *kg, const uint8_t key[32], int64_t now)
 {
 	struct kiosk_guard	*g;
-	size_t			 i, oldest = 0;
+	size_t			 i, j, oldest = 0;
 
 	for (i = 0; i < kg->n; i++) {
 		if (memcmp(kg->tab[i].key, key, 32) == 0) {
@@ -387,6 +388,9 @@ h_guard_find(struct kiosk_guards *kg, const uint8_t key[32], int64_t now)
 	memset(g, 0, sizeof(*g));
 	memcpy(g->key, key, 32);
 	g->last = INT64_MIN;
+	for (i = 0; i < SURVEY_LEVELS; i++)
+		for (j = 0; j < WALKIN_BURST - 1; j++)
+			g->recent[i][j] = INT64_MIN;
 	/* No record: one back-window of the age limit. */
 	g->contact = now;
 	g->until = now + KIOSK_SILENCE_SEC;
@@ -455,7 +459,8 @@ static int
 h_guard_walkin(struct kiosk_guard *g, const struct response_req *rq,
     int64_t at, int *suspect)
 {
-	size_t	 i, same = 0;
+	int64_t	*d;
+	size_t	 i, same = 0, lv;
 
 	*suspect = 0;
 	if (strcmp(g->idem, rq->idem) == 0)
@@ -464,18 +469,18 @@ h_guard_walkin(struct kiosk_guard *g, const struct response_req *rq,
 		return (-1);
 	g->last = at;
 	strlcpy(g->idem, rq->idem, sizeof(g->idem));
-	/* Dates only increase: every one within the window is counted. */
-	for (i = 0; i < g->nrecent; i++)
-		if (g->recent[i].overall == rq->overall &&
-		    at - g->recent[i].at <= WALKIN_BURST_SEC)
+	if (rq->overall < 1 || rq->overall > SURVEY_LEVELS)
+		return (0);		/* json_in checked it */
+	lv = (size_t)rq->overall - 1;
+	d = g->recent[lv];
+	/* Dates only increase: the rating's last ones, others between. */
+	for (i = 0; i < WALKIN_BURST - 1; i++)
+		if (d[i] != INT64_MIN && at - d[i] <= WALKIN_BURST_SEC)
 			same++;
 	if (same + 1 >= WALKIN_BURST)
 		*suspect = 1;
-	g->recent[g->next].at = at;
-	g->recent[g->next].overall = rq->overall;
-	g->next = (g->next + 1) % WALKIN_RECENT;
-	if (g->nrecent < WALKIN_RECENT)
-		g->nrecent++;
+	d[g->next[lv]] = at;
+	g->next[lv] = (g->next[lv] + 1) % (WALKIN_BURST - 1);
 	return (0);
 }
 

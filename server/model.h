@@ -135,6 +135,8 @@ struct idem {
 #define AGG_ISSUED	"_issued"	/* level 0: tickets issued */
 #define AGG_CHANNEL	"_channel"	/* level = channel + 1 */
 #define AGG_SUSPECT	"_suspect"	/* level 0: flagged responses */
+/* level = the overall answer's, of the flagged responses */
+#define AGG_SUSPECT_OVERALL "_suspect_overall"
 /*
  * The aggregates' "sector" of walk-in kiosk answers: they have no
  * procedure, so they count in their unit's totals and in no sector. The
@@ -161,7 +163,11 @@ struct agg_key {
  * Per (month, unit, sector) sums, kept beside agg in the same write
  * transactions (schema/STORAGE.md, database sums): the unit "" row of
  * (month, sector) counts every unit. levels[] are the overall question's
- * answers by level (1-based level - 1).
+ * answers by level (1-based level - 1), suspect_levels[] those of
+ * them that came with responses flagged suspect. answered counts the
+ * answers to the tickets issued in the row's month, in that month
+ * whenever the answer came (the cohort of issued, so never more than
+ * it).
  */
 struct store_sum {
 	uint32_t month;
@@ -171,6 +177,8 @@ struct store_sum {
 	uint64_t issued;
 	uint64_t channels[CHANNEL_COUNT];
 	uint64_t suspect;
+	uint64_t answered;
+	uint64_t suspect_levels[SURVEY_LEVELS];
 };
 
 #endif

@@ -574,6 +574,9 @@ record_sum_decode(const uint8_t *k, size_t klen, const uint8_t *v,
 	for (i = 0; i < CHANNEL_COUNT; i++)
 		s->channels[i] = c[SUM_CHANNEL + i];
 	s->suspect = c[SUM_SUSPECT];
+	s->answered = c[SUM_ANSWERED];
+	for (i = 0; i < SURVEY_LEVELS; i++)
+		s->suspect_levels[i] = c[SUM_SUSPECT_LEVEL + i];
 	return (0);
 }
 

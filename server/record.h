@@ -27,13 +27,21 @@
 #define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
-/* sums: month | unit (33) | sector (16) -> version, SUM_NCOUNTERS u64. */
+/*
+ * sums: month | unit (33) | sector (16) -> version, SUM_NCOUNTERS u64:
+ * the overall answers by level, tickets issued, responses per channel,
+ * responses flagged suspect, answers to the tickets issued in the row's
+ * month (the issue month, whenever the answer came), and the overall
+ * answers of suspect responses by level (a part of the first five).
+ */
 #define SUM_KEY_LEN	(4 + (UNIT_CODE_MAX + 1) + (SECTOR_CODE_MAX + 1))
-#define SUM_VERSION	1
+#define SUM_VERSION	2
 #define SUM_ISSUED	SURVEY_LEVELS
 #define SUM_CHANNEL	(SUM_ISSUED + 1)
 #define SUM_SUSPECT	(SUM_CHANNEL + CHANNEL_COUNT)
-#define SUM_NCOUNTERS	(SUM_SUSPECT + 1)
+#define SUM_ANSWERED	(SUM_SUSPECT + 1)
+#define SUM_SUSPECT_LEVEL (SUM_ANSWERED + 1)
+#define SUM_NCOUNTERS	(SUM_SUSPECT_LEVEL + SURVEY_LEVELS)
 #define SUM_VAL_LEN	(1 + 8 * SUM_NCOUNTERS)
 /* comments: month | response key -> sector slot, unit slot. */
 #define COMMENT_KEY_LEN	(4 + 8)

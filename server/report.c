@@ -91,20 +91,27 @@ report_month_index(const struct report *rep, uint32_t month)
 	return ((int)(a - b));
 }
 
+/* A sums row into f: suspect answers apart from the figures. */
 static void
 fig_add(struct report_fig *f, const struct store_sum *s)
 {
-	size_t	 i;
+	uint64_t	 n;
+	size_t		 i;
 
 	for (i = 0; i < SURVEY_LEVELS; i++) {
-		f->levels[i] += s->levels[i];
-		f->responses += s->levels[i];
+		/* A part of levels[]: never more, unless damaged. */
+		n = s->levels[i] - (s->suspect_levels[i] < s->levels[i] ?
+		    s->suspect_levels[i] : s->levels[i]);
+		f->levels[i] += n;
+		f->responses += n;
 		if (i + 1 >= REPORT_SAT_LEVEL)
-			f->satisfied += s->levels[i];
+			f->satisfied += n;
 		if (i + 1 <= REPORT_UNSAT_LEVEL)
-			f->unsatisfied += s->levels[i];
+			f->unsatisfied += n;
+		f->suspect_levels[i] += s->levels[i] - n;
 	}
 	f->issued += s->issued;
+	f->answered += s->answered;
 	for (i = 0; i < CHANNEL_COUNT; i++)
 		f->channels[i] += s->channels[i];
 	f->suspect += s->suspect;
@@ -488,6 +495,30 @@ report_target_in_force(const struct report *rep, const struct sector *sec)
 	return (k);
 }
 
+/*
+ * Beside the figures, what they leave out: the overall answers of
+ * responses flagged suspect, and the rate with them counted.
+ */
+static void
+row_json_suspect(json_t *o, const struct report_fig *c)
+{
+	uint64_t	 n = 0, s = 0;
+	size_t		 i;
+
+	for (i = 0; i < SURVEY_LEVELS; i++) {
+		n += c->suspect_levels[i];
+		if (i + 1 >= REPORT_SAT_LEVEL)
+			s += c->suspect_levels[i];
+	}
+	json_object_set_new(o, "suspect", json_integer((json_int_t)n));
+	json_object_set_new(o, "responses_with_suspect",
+	    json_integer((json_int_t)(c->responses + n)));
+	json_object_set_new(o, "satisfied_with_suspect",
+	    json_integer((json_int_t)(c->satisfied + s)));
+	json_object_set_new(o, "percent_with_suspect",
+	    jnum(pct(c->satisfied + s, c->responses + n), 100));
+}
+
 static json_t *
 row_json(const struct report *rep, const struct report_row *rw)
 {
@@ -523,6 +554,7 @@ row_json(const struct report *rep, const struct report_row *rw)
 	json_object_set_new(o, "ci_high", jnum(hi * 100.0, 100));
 	json_object_set_new(o, "too_few", json_boolean(c->responses <
 	    rep->min_responses));
+	row_json_suspect(o, c);
 	ts = json_array();
 	inforce = report_target_in_force(rep, rw->targets);
 	for (i = 0; rw->targets != NULL && i < rw->targets->ntargets; i++) {
@@ -569,13 +601,16 @@ row_json(const struct report *rep, const struct report_row *rw)
 	    pv->responses), 100));
 	json_object_set_new(o, "delta", jnum(pct(c->satisfied, c->responses) -
 	    pct(pv->satisfied, pv->responses), 100));
-	/* Answers through a ticket, over tickets issued. */
+	/* The month's tickets answered (whenever), over those tickets;
+	 * beside it the answers through a ticket given in the month. */
 	tick = c->channels[CHANNEL_QR] + c->channels[CHANNEL_KIOSK];
 	json_object_set_new(o, "issued", json_integer((json_int_t)c->issued));
+	json_object_set_new(o, "issued_answered",
+	    json_integer((json_int_t)c->answered));
 	json_object_set_new(o, "answers_with_ticket",
 	    json_integer((json_int_t)tick));
-	json_object_set_new(o, "response_rate", jnum(pct(tick, c->issued),
-	    100));
+	json_object_set_new(o, "response_rate", jnum(pct(c->answered,
+	    c->issued), 100));
 	/* Decision 766: (completed - rated unsatisfied) / completed. */
 	unsat = c->unsatisfied < c->issued ? c->unsatisfied : c->issued;
 	json_object_set_new(o, "national_completed",
@@ -678,20 +713,33 @@ report_json_head(const struct report *rep, json_t *o)
 	    json_integer((json_int_t)rep->min_responses));
 	json_object_set_new(o, "build_ms", jnum(rep->build_ms, 1000));
 	json_object_set_new(o, "definitions", json_pack(
-	    "{s:s,s:s,s:s,s:s,s:s,s:s}",
+	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "percent", "answers at levels 4-5 of the overall question / all "
-	    "its answers (respondents' rate)",
+	    "its answers (respondents' rate); answers of responses flagged "
+	    "suspect are left out of it, of responses, satisfied, the "
+	    "interval, the status and the verdict",
+	    "suspect", "overall answers of responses flagged suspect (a "
+	    "kiosk walk-in burst or a claimed time not taken), left out of "
+	    "every figure of the row and counted here",
+	    "percent_with_suspect", "the percent with the suspect answers "
+	    "counted: (satisfied + suspect at levels 4-5) / (responses + "
+	    "suspect)",
 	    "national_percent", "Decision 766: (dossiers completed - dossiers "
 	    "rated unsatisfied, levels 1-2) / dossiers completed; every ticket "
 	    "issued is a completed dossier, unanswered ones count as not "
 	    "unsatisfied",
-	    "response_rate", "answers through a ticket (QR or paired kiosk) / "
-	    "tickets issued in the month",
+	    "response_rate", "tickets issued in the month that were answered "
+	    "(issued_answered, whenever the answer came: it grows until the "
+	    "tickets expire) / tickets issued in the month; never above 100%; "
+	    "answers_with_ticket counts the answers through a ticket given in "
+	    "the month, whatever month their ticket was issued in",
 	    "status", "met: 95% Wilson interval wholly at or above the target;"
 	    " not_met: wholly below; inconclusive: straddles; no_data",
 	    "verdict", "as status, but too_few under min_responses answers "
 	    "(no verdict), and inconclusive split into likely (probability of "
 	    "reaching the target >= 0.5) and unlikely",
+	    "questions", "every answer to the aspect questions, suspect "
+	    "responses' included",
 	    "walkin", "kiosk answers without a ticket have no procedure: "
 	    "counted in their unit's and the overall totals, in no sector"));
 }
@@ -807,7 +855,8 @@ report_json_channels(const struct report *rep)
 	    c->channels[2])));
 }
 
-/* Response rate of the overall row, each sector and each unit. */
+/* Response rate of the overall row, each sector and each unit: of the
+ * tickets issued in the month, those answered. */
 static json_t *
 report_json_rates(const struct report *rep)
 {
@@ -823,13 +872,15 @@ report_json_rates(const struct report *rep)
 		    &rep->sectors[i - 1] : &rep->units[i - 1 - rep->nsectors];
 		c = &w->m[REPORT_MONTHS - 1];
 		t = c->channels[CHANNEL_QR] + c->channels[CHANNEL_KIOSK];
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}",
+		json_array_append_new(a, json_pack(
+		    "{s:s,s:s,s:s,s:I,s:I,s:I,s:o}",
 		    "kind", i == 0 ? "overall" : i <= rep->nsectors ?
 		    "sector" : "unit", "code", w->code,
 		    "name", report_txt_vi(w->name, w->code),
 		    "issued", (json_int_t)c->issued,
+		    "issued_answered", (json_int_t)c->answered,
 		    "answers_with_ticket", (json_int_t)t,
-		    "percent", jnum(pct(t, c->issued), 100)));
+		    "percent", jnum(pct(c->answered, c->issued), 100)));
 	}
 	return (a);
 }

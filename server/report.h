@@ -8,11 +8,15 @@
  * with a BOM), XLSX and HTML.
  *
  * Figures: satisfied = top two levels of the overall question among all
- * its answers; a 95% Wilson interval; a target is met when the whole
- * interval is at or above it, not met when the whole interval is below,
- * inconclusive otherwise; beside it the probability that the true rate
- * reaches the target under a Jeffreys prior, Beta(s + 1/2, n - s + 1/2).
- * No answers means "no data" (JSON null), never 0% or NaN.
+ * its answers but those of responses flagged suspect (their count and
+ * the rate with them are shown beside); a 95% Wilson interval; a target
+ * is met when the whole interval is at or above it, not met when the
+ * whole interval is below, inconclusive otherwise; beside it the
+ * probability that the true rate reaches the target under a Jeffreys
+ * prior, Beta(s + 1/2, n - s + 1/2).
+ * No answers means "no data" (JSON null), never 0% or NaN. The response
+ * rate is that of the tickets issued in the month: answered (whenever)
+ * over issued, never above 100%.
  *
  * Walk-in kiosk answers (no ticket, so no procedure) count in their
  * unit's and the overall totals and in no sector; they have a row of
@@ -44,7 +48,11 @@ struct store;
 #define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */
 #define REPORT_OUT_MAX		(16u * 1024 * 1024)	/* any rendering */
 
-/* Counts of one scope (a sector, a unit or all) in one month. */
+/*
+ * Counts of one scope (a sector, a unit or all) in one month. The
+ * figures (levels to unsatisfied) leave out the answers of responses
+ * flagged suspect; those are in suspect_levels, shown beside them.
+ */
 struct report_fig {
 	uint64_t	 levels[SURVEY_LEVELS];	/* overall answers by level */
 	uint64_t	 responses;		/* overall answers */
@@ -52,7 +60,11 @@ struct report_fig {
 	uint64_t	 unsatisfied;
 	uint64_t	 issued;		/* tickets issued */
 	uint64_t	 channels[CHANNEL_COUNT];
-	uint64_t	 suspect;
+	uint64_t	 suspect;		/* responses flagged */
+	/* Of the tickets issued in the month, those answered (so far). */
+	uint64_t	 answered;
+	/* Overall answers of the suspect responses, by level. */
+	uint64_t	 suspect_levels[SURVEY_LEVELS];
 };
 
 /* A sector, "overall", or a unit, with its months (index

@@ -97,6 +97,11 @@ html_row(json_t *r, int *fn, json_t *fns)
 	    "—");
 	set_fmt(r, "f_nat", json_object_get(r, "national_percent"), 1, 0,
 	    " %", "—");
+	/* Suspect answers: out of the figures, shown beside them. */
+	json_object_set_new(r, "has_suspect", json_boolean(json_integer_value(
+	    json_object_get(r, "suspect")) > 0));
+	set_fmt(r, "f_pws", json_object_get(r, "percent_with_suspect"), 1, 0,
+	    " %", "—");
 	json_object_set_new(r, "no_data", json_boolean(json_integer_value(
 	    json_object_get(r, "responses")) == 0));
 	json_object_set_new(r, "verdict_vi", json_string(report_verdict_vi(

@@ -140,6 +140,10 @@ figure_cols(struct rtab *t, const int *years, size_t ny)
 	col_add(t, "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
 	col_add(t, "ci_low", "Khoảng tin cậy 95%: cận dưới (%)", CK_PCT);
 	col_add(t, "ci_high", "Khoảng tin cậy 95%: cận trên (%)", CK_PCT);
+	col_add(t, "suspect", "Phiếu bị nghi ngờ (không tính vào các số "
+	    "trên)", CK_INT);
+	col_add(t, "percent_with_suspect", "Tỷ lệ hài lòng nếu tính cả phiếu "
+	    "bị nghi ngờ (%)", CK_PCT);
 	for (i = 0; i < ny; i++) {
 		snprintf(k, sizeof(k), "target_%d", years[i]);
 		snprintf(h, sizeof(h), "Chỉ tiêu %d (%%)", years[i]);
@@ -156,6 +160,7 @@ figure_cols(struct rtab *t, const int *years, size_t ny)
 	col_add(t, "delta", "Thay đổi so với tháng trước (điểm %)", CK_PP);
 	col_add(t, "too_few", "Quá ít phiếu để xếp hạng", CK_BOOL);
 	col_add(t, "issued", "Phiếu khảo sát đã phát", CK_INT);
+	col_add(t, "issued_answered", "Phiếu đã phát được trả lời", CK_INT);
 	col_add(t, "response_rate", "Tỷ lệ phản hồi (%)", CK_PCT);
 	col_add(t, "national_percent", "Chỉ số QĐ 766 theo hồ sơ (%), "
 	    "thước đo khác tỷ lệ hài lòng", CK_PCT);
@@ -225,21 +230,24 @@ report_tables(json_t *o, struct rtab *t)
 	    "count", json_object_get(r, "kiosk_paired"),
 	    "channel", "kiosk_walkin", "name", "Ki-ốt, không phiếu (vãng lai)",
 	    "count", json_object_get(r, "kiosk_walkin"),
-	    "channel", "suspect", "name", "Trong đó bị nghi ngờ (tính riêng)",
+	    "channel", "suspect", "name", "Trong đó bị nghi ngờ (không tính "
+	    "vào các tỷ lệ, ghi riêng)",
 	    "count", json_object_get(r, "suspect"),
 	    "channel", "total", "name", "Tổng",
 	    "count", json_object_get(r, "total"));
 	n++;
 
 	t[n].sheet = "Tỷ lệ phản hồi";
-	t[n].title = "Tỷ lệ phản hồi: phiếu trả lời qua phiếu khảo sát / "
-	    "phiếu đã phát";
+	t[n].title = "Tỷ lệ phản hồi: phiếu phát trong tháng đã được trả lời "
+	    "(dù trả lời tháng nào) / phiếu đã phát trong tháng";
 	col_add(&t[n], "kind", "Loại", CK_STR);
 	col_add(&t[n], "code", "Mã", CK_STR);
 	col_add(&t[n], "name", "Tên", CK_STR);
 	col_add(&t[n], "issued", "Phiếu đã phát", CK_INT);
-	col_add(&t[n], "answers_with_ticket", "Trả lời qua phiếu", CK_INT);
+	col_add(&t[n], "issued_answered", "Đã được trả lời", CK_INT);
 	col_add(&t[n], "percent", "Tỷ lệ phản hồi (%)", CK_PCT);
+	col_add(&t[n], "answers_with_ticket", "Trả lời qua phiếu trong tháng "
+	    "(mọi tháng phát)", CK_INT);
 	t[n].rows = json_deep_copy(json_object_get(o, "response_rate"));
 	n++;
 
@@ -325,6 +333,31 @@ csv_cell(struct buf *b, const char *s, int text)
 	return (rc);
 }
 
+/* What the figures mean: the CSV's last block, the workbook's notes. */
+static const struct {
+	const char	*label;
+	const char	*text;
+} report_notes[] = {
+	{ "Tỷ lệ hài lòng", "Số trả lời mức 4-5 (hài lòng, rất hài lòng) / "
+	    "tổng số trả lời câu hỏi chung, với khoảng tin cậy Wilson 95%. "
+	    "Đạt: cả khoảng tin cậy không thấp hơn chỉ tiêu; không đạt: cả "
+	    "khoảng thấp hơn; chưa kết luận: khoảng tin cậy chứa chỉ tiêu. "
+	    "Không tính các phiếu bị nghi ngờ." },
+	{ "Phiếu bị nghi ngờ", "Phiếu ki-ốt không kèm phiếu khảo sát khi ki-ốt "
+	    "nhận từ 5 phiếu cùng mức trong 60 giây, hoặc khai thời điểm "
+	    "không nhận được. Không tính vào số phiếu, số hài lòng, tỷ lệ, "
+	    "khoảng tin cậy và đánh giá; số phiếu này và tỷ lệ hài lòng nếu "
+	    "tính cả chúng được ghi riêng bên cạnh." },
+	{ "Tỷ lệ phản hồi", "Số phiếu phát trong tháng đã được trả lời (qua "
+	    "QR hoặc ki-ốt có phiếu, kể cả trả lời sang tháng sau) / số phiếu "
+	    "đã phát trong tháng; không bao giờ quá 100%, còn tăng cho đến "
+	    "khi các phiếu của tháng hết hạn." },
+	{ "Chỉ số QĐ 766", "(Số hồ sơ hoàn thành − số hồ sơ bị đánh giá "
+	    "không hài lòng, mức 1-2) / số hồ sơ hoàn thành. Mỗi phiếu đã "
+	    "phát là một hồ sơ hoàn thành; hồ sơ không trả lời không tính là "
+	    "không hài lòng." },
+};
+
 int
 report_csv(const struct report *rep, struct buf *out)
 {
@@ -365,6 +398,13 @@ report_csv(const struct report *rep, struct buf *out)
 			}
 			rc |= buf_addstr(out, "\r\n");
 		}
+		rc |= buf_addstr(out, "\r\n");
+	}
+	rc |= buf_addstr(out, "Ghi chú\r\n");
+	for (i = 0; i < sizeof(report_notes) / sizeof(report_notes[0]); i++) {
+		rc |= csv_cell(out, report_notes[i].label, 1);
+		rc |= buf_addc(out, ',');
+		rc |= csv_cell(out, report_notes[i].text, 1);
 		rc |= buf_addstr(out, "\r\n");
 	}
 	free(cell);
@@ -553,6 +593,7 @@ report_xlsx_notes(const struct xlsx *x, lxw_workbook *wb,
 {
 	lxw_worksheet	*ws;
 	char		 m[REPORT_MONTH_STR];
+	size_t		 i;
 
 	if ((ws = x->workbook_add_worksheet(wb, "Ghi chú")) == NULL)
 		return;
@@ -569,17 +610,13 @@ report_xlsx_notes(const struct xlsx *x, lxw_workbook *wb,
 	    "tất cả", NULL);
 	x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", f->head);
 	x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses, NULL);
-	x->worksheet_write_string(ws, 4, 0, "Tỷ lệ hài lòng", f->head);
-	x->worksheet_write_string(ws, 4, 1, "Số trả lời mức 4-5 (hài "
-	    "lòng, rất hài lòng) / tổng số trả lời câu hỏi chung, với "
-	    "khoảng tin cậy Wilson 95%. Đạt: cả khoảng tin cậy không "
-	    "thấp hơn chỉ tiêu; không đạt: cả khoảng thấp hơn; chưa "
-	    "kết luận: khoảng tin cậy chứa chỉ tiêu.", NULL);
-	x->worksheet_write_string(ws, 5, 0, "Chỉ số QĐ 766", f->head);
-	x->worksheet_write_string(ws, 5, 1, "(Số hồ sơ hoàn thành − số "
-	    "hồ sơ bị đánh giá không hài lòng, mức 1-2) / số hồ sơ "
-	    "hoàn thành. Mỗi phiếu đã phát là một hồ sơ hoàn thành; "
-	    "hồ sơ không trả lời không tính là không hài lòng.", NULL);
+	for (i = 0; i < sizeof(report_notes) / sizeof(report_notes[0]);
+	    i++) {
+		x->worksheet_write_string(ws, (lxw_row_t)(4 + i), 0,
+		    report_notes[i].label, f->head);
+		x->worksheet_write_string(ws, (lxw_row_t)(4 + i), 1,
+		    report_notes[i].text, NULL);
+	}
 }
 
 int

@@ -215,10 +215,11 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 	if (format < STORE_FORMAT) {
 		/* Format 2 added kiosk key records, enrol, idem; format 3
 		 * sums and the rollups; format 4 the comment index; format
-		 * 6 counts walk-ins in no sector: the counters and the index
-		 * are rebuilt by the caller in this txn. Format 5 answers
-		 * tickets in `answered` (records answered in place stay
-		 * valid). */
+		 * 6 counts walk-ins in no sector; format 7 keeps suspect
+		 * levels apart and counts answers by their ticket's issue
+		 * month: the counters and the index are rebuilt by the
+		 * caller in this txn. Format 5 answers tickets in `answered`
+		 * (records answered in place stay valid). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -342,11 +343,12 @@ again:
 	    (rc = mdb_dbi_open(txn, "answered", MDB_CREATE,
 	    &st->answered)) != 0)
 		goto lmdb;
-	/* Before format 6: every counter recounted (format 3 added sums
-	 * and the rollups; 6 counts walk-ins in no sector) and the comment
-	 * index rebuilt (added by 4, sector of walk-ins changed by 6); then
-	 * the new format is marked (meta_load). */
-	if (was != 0 && was < 6)
+	/* Before format 7: every counter recounted (format 3 added sums
+	 * and the rollups; 6 counts walk-ins in no sector; 7 keeps the
+	 * suspect levels apart and adds answered by issue month); before
+	 * 6 the comment index rebuilt too (added by 4, sector of walk-ins
+	 * changed by 6); then the new format is marked (meta_load). */
+	if (was != 0 && was < 7)
 		rc = store_rebuild_sums(st, txn);
 	if (rc == 0 && was != 0 && was < 6)
 		rc = store_rebuild_comments(st, txn);

@@ -21,7 +21,7 @@
 #include "hl.h"
 #include "model.h"
 
-#define STORE_FORMAT		6
+#define STORE_FORMAT		7
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"

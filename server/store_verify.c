@@ -131,7 +131,8 @@ verify_tickets(struct store *st, MDB_txn *txn, struct recomp *rc)
 	return (bad);
 }
 
-/* Responses: answer, channel and suspect counters; the ticket link. */
+/* Responses: answer, channel, suspect and answered counters; the
+ * ticket link. */
 static long
 verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 {
@@ -139,6 +140,7 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 	FILE		*out = rc->out;
 	MDB_cursor	*c = NULL;
 	struct ticket	 t;
+	const struct ticket *tp;
 	MDB_val		 k, v;
 	char		 hex[2 * TICKET_ID_LEN + 1];
 	long		 bad = 0;
@@ -162,8 +164,17 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 			bad++;
 			continue;
 		}
+		/* Its ticket: the answered counter goes to its rows. */
+		tp = NULL;
+		if (r->has_ticket) {
+			k.mv_data = r->ticket;
+			k.mv_size = TICKET_ID_LEN;
+			if (mdb_get(txn, st->tickets, &k, &v) == 0 &&
+			    store_ticket_read(st, txn, &v, &t) == 0)
+				tp = &t;
+		}
 		/* Decoded records have a known channel. */
-		if (counts_response(r, &rc->c) == 0)
+		if (counts_response(r, tp, &rc->c) == 0)
 			counts_table_add(&rc->tb, &rc->c);
 		if (out == NULL)
 			continue;
@@ -179,10 +190,7 @@ verify_responses(struct store *st, MDB_txn *txn, struct recomp *rc)
 		if (!r->has_ticket)
 			continue;
 		id_hex(r->ticket, hex);
-		k.mv_data = r->ticket;
-		k.mv_size = TICKET_ID_LEN;
-		if (mdb_get(txn, st->tickets, &k, &v) != 0 ||
-		    store_ticket_read(st, txn, &v, &t) != 0) {
+		if (tp == NULL) {
 			fprintf(out, "response %llu: ticket %s missing\n",
 			    (unsigned long long)r->key, hex);
 			bad++;
@@ -284,9 +292,11 @@ verify_idem(struct store *st, MDB_txn *txn, struct response *r, FILE *out)
 
 static const char *const sum_names[SUM_NCOUNTERS] = {
 	"level 1", "level 2", "level 3", "level 4", "level 5", "issued",
-	"qr", "kiosk", "kiosk-walkin", "suspect"
+	"qr", "kiosk", "kiosk-walkin", "suspect", "answered",
+	"suspect level 1", "suspect level 2", "suspect level 3",
+	"suspect level 4", "suspect level 5"
 };
-_Static_assert(SUM_NCOUNTERS == 10 && SURVEY_LEVELS == 5 &&
+_Static_assert(SUM_NCOUNTERS == 16 && SURVEY_LEVELS == 5 &&
     CHANNEL_COUNT == 3, "sum_names");
 
 /* One line per counter of a sums row that disagrees. */

@@ -311,7 +311,8 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
 		    MDB_NOOVERWRITE)) != 0)
 			goto out;
 	}
-	if (counts_response(r, c) == -1)	/* a field too long for a key */
+	/* -1: a field too long for a key. */
+	if (counts_response(r, r->has_ticket ? &t : NULL, c) == -1)
 		op->rc = HL_INVALID;
 out:
 	free(renc);

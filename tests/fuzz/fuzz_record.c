@@ -137,7 +137,8 @@ fuzz_sum(const uint8_t *p, size_t n)
 	record_sum_value(c, v);
 	FUZZ_CHECK(n - SUM_KEY_LEN == SUM_VAL_LEN &&
 	    memcmp(v, p + SUM_KEY_LEN, SUM_VAL_LEN) == 0);
-	FUZZ_CHECK(s.issued == c[SUM_ISSUED] && s.suspect == c[SUM_SUSPECT]);
+	FUZZ_CHECK(s.issued == c[SUM_ISSUED] && s.suspect == c[SUM_SUSPECT] &&
+	    s.answered == c[SUM_ANSWERED]);
 }
 
 static void

@@ -260,6 +260,44 @@ def burst_counts_the_whole_minute():
 
 
 @test
+def burst_per_rating_whatever_between():
+    """Eight 5s in 55 s with a 4 after every second one: five alike
+    within 60 s whatever lies between, so the fifth 5 and those after it
+    are suspect, the 4s never. At a person's pace (a 5 every 16 s, or
+    ratings that change) nothing is flagged."""
+    with Server() as s:
+        unit = valid_unit(s)["code"]
+        _, key = enrol(s, unit, "5")
+        seq = [5, 5, 4, 5, 5, 4, 5, 5, 4, 5, 5, 4]
+        got = []
+        for i, lv in enumerate(seq):
+            # 5 s apart by server time: the eighth 5 55 s after the first.
+            r = answer(key, s, lv, waited=600 - 5 * i)
+            got.append((lv, json_of(*assert_status(r, 201, "%d" % i))[
+                "suspect"]))
+        fives = [f for lv, f in got if lv == 5]
+        fours = [f for lv, f in got if lv == 4]
+        assert fives == [False] * 4 + [True] * 4, got
+        assert fours == [False] * 4, got
+        # Normal pacing at another kiosk: never flagged.
+        _, key2 = enrol(s, unit, "6")
+        calm = []
+        for i in range(8):
+            r = answer(key2, s, 5, waited=900 - 16 * i)
+            calm.append(json_of(*assert_status(r, 201, "calm %d" % i))[
+                "suspect"])
+        for i, lv in enumerate([5, 4, 5, 3, 5, 4, 2, 4, 3, 5]):
+            r = answer(key2, s, lv, waited=600 - 5 * i)
+            calm.append(json_of(*assert_status(r, 201, "mixed %d" % i))[
+                "suspect"])
+        assert not any(calm), calm
+        rows = s.export()
+        assert sum(1 for x in rows if x["suspect"]) == 4, rows
+        rc, out, err = verify(s.data)
+        assert rc == 0, out + err
+
+
+@test
 def status_report_and_bad_bodies():
     with Server() as s:
         unit = valid_unit(s)["code"]

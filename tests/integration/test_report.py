@@ -186,11 +186,35 @@ class Fixture:
             assert r[0] == 200, (r[0], r[2][:300])
         with ThreadPoolExecutor(16) as ex:
             list(ex.map(ans, answers))
+        self.walkin_burst(units[3 % len(units)])
         # Three earlier months, through the writer in another process.
         # (Slow under the sanitizers: some 20 s for 3,000.)
         hl.cli_ok("dev-fill", "--data", s.data, "--answers", "3000",
                   "--months", "3", "--end", prev_month(self.month),
                   "--seed", "3", timeout=240)
+
+    def walkin_burst(self, unit):
+        """Eight walk-ins rated 1, 5 s apart at a new kiosk (dated by
+        their waits, minutes ago): from the fifth on they are stored
+        suspect, out of the headline figures."""
+        s = self.srv
+        out = hl.cli_ok("kiosk", "add", "--data", s.data, "--unit", unit,
+                        "--counter", "9", "--name", "report-kiosk")
+        code = out.splitlines()[-2][6:]
+        r = s.http("POST", "/api/v1/kiosk/enrol", {"code": code})
+        assert r[0] == 201, r
+        key = hl.json_of(*r)["key"]
+        flags = []
+        for i in range(8):
+            b = {"idempotency_key": "report-burst-%06d" % i,
+                 "waited": 600 - 5 * i, "answers": {"overall": 1}}
+            r = s.http("POST", "/api/v1/responses",
+                       __import__("json").dumps(b).encode(),
+                       {"Authorization": "Bearer " + key,
+                        "Content-Type": "application/json"})
+            assert r[0] == 201, r
+            flags.append(hl.json_of(*r)["suspect"])
+        assert flags == [False] * 4 + [True] * 4, flags
 
     def get(self, path, key=None):
         return s_get(self.srv, path, key or self.viewer)
@@ -207,8 +231,12 @@ def recount(rows, month, parent):
 
     def add(key, r):
         d = by.setdefault(key, {"n": 0, "s": 0, "u": 0, "tick": 0,
-                                "ch": {}, "susp": 0})
-        if r["overall"]:
+                                "ch": {}, "susp": 0, "sn": 0, "ss": 0})
+        # Answers of suspect responses: beside the figures, not in them.
+        if r["overall"] and r["suspect"]:
+            d["sn"] += 1
+            d["ss"] += r["overall"] >= 4
+        elif r["overall"]:
             d["n"] += 1
             d["s"] += r["overall"] >= 4
             d["u"] += r["overall"] <= 2
@@ -231,6 +259,13 @@ def check_row(row, d, targets, issued, what):
     n, s = d["n"] if d else 0, d["s"] if d else 0
     assert row["responses"] == n, (what, row["responses"], n)
     assert row["satisfied"] == s, (what, row["satisfied"], s)
+    sn, ss = d["sn"] if d else 0, d["ss"] if d else 0
+    assert row["suspect"] == sn, (what, row["suspect"], sn)
+    assert row["responses_with_suspect"] == n + sn, what
+    assert row["satisfied_with_suspect"] == s + ss, what
+    assert close(row["percent_with_suspect"],
+                 100.0 * (s + ss) / (n + sn) if n + sn else None), (
+        what, row["percent_with_suspect"])
     if n == 0:
         for k in ("percent", "ci_low", "ci_high", "delta"):
             assert row[k] is None, (what, k, row[k])
@@ -248,7 +283,11 @@ def check_row(row, d, targets, issued, what):
                 what, y, row["p_%d" % y], p_reach(s, n, t / 100))
     if issued is not None:
         assert row["issued"] == issued, (what, row["issued"], issued)
+        # Every answer through a ticket here is to one of this month's
+        # tickets: the cohort's answers (test_report_cohort.py has them
+        # across a month's end).
         tick = d["tick"] if d else 0
+        assert row["issued_answered"] == tick, (what, row["issued_answered"])
         if issued:
             assert close(row["response_rate"], 100.0 * tick / issued), what
             u = min(d["u"] if d else 0, issued)
@@ -286,6 +325,11 @@ def report_json_matches_recount():
     tot_issued = sum(fx.issued.values())
     check_row(rep["overall"], now.get(("overall", "")), targets["overall"],
               tot_issued, "overall")
+    assert now[("overall", "")]["sn"] == 4, now[("overall", "")]
+    # dev-fill's months have suspect walk-ins too: left out as well.
+    p = prev.get(("overall", ""))
+    assert rep["overall"]["prev_responses"] == (p["n"] if p else 0), (
+        rep["overall"]["prev_responses"], p)
     for row in rep["sectors"]:
         sec = row["sector"]
         iss = sum(v for (s, _u), v in fx.issued.items() if s == sec)
@@ -454,6 +498,46 @@ def report_html_escapes_comments():
     assert "Chỉ số theo Quyết định 766" in page
     csp = hd.get("content-security-policy", "")
     assert "script-src" not in csp or "'none'" in csp
+
+
+@test
+def suspect_shown_beside_in_every_rendering():
+    """The fixture's four suspect walk-ins: out of the headline, their
+    count and the rate with them beside it on the page, in the CSV and
+    the XLSX, and said in each one's definitions."""
+    fx = fixture()
+    rep = hl.json_of(*fx.get("/api/v1/reports/monthly?month=" + fx.month))
+    ov = rep["overall"]
+    assert ov["suspect"] == 4 and ov["responses_with_suspect"] == (
+        ov["responses"] + 4), ov
+    for k in ("percent", "suspect", "percent_with_suspect",
+              "response_rate"):
+        assert k in rep["definitions"], k
+    assert "left out" in rep["definitions"]["percent"]
+    page = assert_html(fx.get("/reports/monthly?month=" + fx.month), 200)
+    assert "Không tính 4 phiếu bị nghi ngờ; nếu tính cả:" in page
+    assert "Phiếu bị nghi ngờ</b>" in page and "tính riêng)" not in page
+    st, hd, body = fx.get("/reports/monthly.csv?month=" + fx.month)
+    rows = list(__import__("csv").reader(io.StringIO(
+        body[3:].decode("utf-8"), newline="")))
+    i = [k for k, r in enumerate(rows) if r and r[0] == "Mã lĩnh vực"][0]
+    col = rows[i].index("Phiếu bị nghi ngờ (không tính vào các số trên)")
+    assert rows[i + 1][col] == "4", rows[i + 1]
+    labels = [r[0] for r in rows if len(r) == 2]
+    assert "Phiếu bị nghi ngờ" in labels and "Tỷ lệ phản hồi" in labels
+    try:
+        import openpyxl
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(fx.get(
+        "/api/v1/reports/monthly.xlsx?month=" + fx.month)[2]))
+    ws = wb["Lĩnh vực"]
+    heads = [c.value for c in ws[1]]
+    k = heads.index("Phiếu bị nghi ngờ (không tính vào các số trên)")
+    assert ws.cell(row=2, column=k + 1).value == 4
+    notes = [c.value for c in wb["Ghi chú"]["A"]]
+    assert "Phiếu bị nghi ngờ" in notes and "Tỷ lệ phản hồi" in notes
 
 
 @test

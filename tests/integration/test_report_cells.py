@@ -84,14 +84,16 @@ class World:
                           FORMULAS[i] if i < 4 else None)
         key = enrol(s, self.unit)
         now = int(time.time())
-        # Six walk-ins, all unsatisfied, queued 10 s apart (the gap is
-        # 4 s) by a kiosk sending its queue on its first contact; the
-        # kiosk path keeps TAB and CR at the start of a comment.
+        # Six walk-ins, all unsatisfied (1 and 2 in turn: five alike
+        # within a minute would be suspect, out of the figures), queued
+        # 10 s apart (the gap is 4 s) by a kiosk sending its queue on its
+        # first contact; the kiosk path keeps TAB and CR at the start of
+        # a comment.
         for i in range(6):
             c = FORMULAS[4 + i]
             r = kiosk_post(s, key, {
                 "idempotency_key": "walkin-%d-%d" % (i, now),
-                "answers": {"overall": 1},
+                "answers": {"overall": 1 + i % 2},
                 "comment": c, "waited": 300 - 10 * i})
             b = json_of(*assert_status(r, 201, "walk-in %d" % i))
             assert b["status"] == "stored", b

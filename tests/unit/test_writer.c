@@ -1014,7 +1014,7 @@ rekey_walkins(MDB_txn *txn, MDB_dbi dbi, size_t off, size_t klen)
 {
 	MDB_cursor	*c;
 	MDB_val		 k, v;
-	uint8_t		 kb[128], vb[128];
+	uint8_t		 kb[128], vb[256];
 	int		 rc, n = 0;
 
 	assert_true(klen <= sizeof(kb));
@@ -1220,6 +1220,133 @@ raw_commit(MDB_env *env, MDB_txn *txn)
 {
 	assert_int_equal(mdb_txn_commit(txn), 0);
 	mdb_env_close(env);
+}
+
+/*
+ * Rewrites the counters as a format-6 hailong left them: sums values of
+ * version 1 (ten counters; the overall levels with the suspect ones in
+ * them, no answered, no suspect levels), no _suspect_overall in agg.
+ */
+static void
+make_format6(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_cursor	*c;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	struct agg_key	 ak;
+	uint8_t		 vb[1 + 8 * 10], fmt[4] = { 0, 0, 0, 6 };
+	uint64_t	 cn[SUM_NCOUNTERS];
+	int		 rc, i, n = 0;
+
+	assert_int_equal(mdb_dbi_open(txn, "sums", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_int_equal(record_sum_counters(v.mv_data, v.mv_size,
+		    cn), 0);
+		vb[0] = 1;
+		for (i = 0; i < 10; i++)
+			be64_put(vb + 1 + 8 * i, cn[i]);
+		v.mv_data = vb;
+		v.mv_size = sizeof(vb);
+		assert_int_equal(mdb_cursor_put(c, &k, &v, MDB_CURRENT), 0);
+	}
+	mdb_cursor_close(c);
+	assert_int_equal(mdb_dbi_open(txn, "agg", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_int_equal(record_agg_key_decode(k.mv_data, k.mv_size,
+		    &ak), 0);
+		if (strcmp(ak.question, AGG_SUSPECT_OVERALL) != 0)
+			continue;
+		assert_int_equal(mdb_cursor_del(c, 0), 0);
+		n++;
+	}
+	mdb_cursor_close(c);
+	assert_true(n > 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	raw_commit(env, txn);
+}
+
+/*
+ * Format 6 kept no suspect levels and no answers by issue month: opening
+ * rebuilds them; verify is clean and the sums are as a format-7 hailong
+ * writes them, a ticket answered a month after its issue counted in its
+ * issue month.
+ */
+static void
+test_upgrade_format6(void **state)
+{
+	struct env	*e = *state;
+	struct sums	 before, after;
+	const struct store_sum *s;
+	struct wop	 op;
+	uint8_t		 id[TICKET_ID_LEN];
+	int64_t		 t1 = now_sec() - 40 * 86400, t2 = now_sec();
+	uint32_t	 m1 = month_of(t1), m2 = month_of(t2);
+	char		*out = NULL;
+	size_t		 outlen = 0, i;
+	FILE		*f;
+
+	fill_mixed(e, t1, t2);
+	ticket_op(&op, "92.001", "", t1, now_sec() + 86400);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+	answer_op(&op, id, 5);
+	op.u.answer.r.answered = t2;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memset(&before, 0, sizeof(before));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &before), 0);
+	/* Issued in m1 (three answered then, one a month later). */
+	assert_non_null(s = sums_find(&before, m1, "", "land"));
+	assert_int_equal(s->issued, 4);
+	assert_int_equal(s->answered, 4);
+	assert_int_equal(s->suspect, 1);
+	assert_int_equal(s->suspect_levels[2], 1);
+	assert_int_equal(s->levels[2], 1);
+	assert_non_null(s = sums_find(&before, m2, "", "land"));
+	assert_int_equal(s->issued, 1);
+	assert_int_equal(s->answered, 0);
+	assert_int_equal(s->levels[4], 1);
+	env_close(e);
+	make_format6(e->dir);
+	assert_int_equal(format_of(e->dir), 6);
+	{
+		struct store	*st;
+		char		 why[256];
+
+		/* What a format-6 directory looks like to verify. */
+		assert_int_equal(store_open(&st, e->dir, 0, NULL, why,
+		    sizeof(why)), 0);
+		assert_non_null(f = open_memstream(&out, &outlen));
+		assert_int_equal(store_verify(st, f), 0);
+		fclose(f);
+		assert_int_equal(outlen, 0);
+		free(out);
+		store_close(st);
+	}
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	env_open(e);
+	memset(&after, 0, sizeof(after));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &after), 0);
+	assert_int_equal(after.n, before.n);
+	for (i = 0; i < before.n; i++)
+		assert_memory_equal(&after.rows[i], &before.rows[i],
+		    sizeof(before.rows[i]));
+	fill_mixed(e, now_sec(), now_sec());
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
 }
 
 /* Deletes the comment index and marks the directory format 3. */
@@ -1794,6 +1921,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format5_walkins,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format6, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_sums, setup,
