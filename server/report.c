@@ -1,10 +1,11 @@
 /*
- * report.c: the monthly report's figures from the sums and the unit ""
- * rollups of the aggregates, in one read snapshot (the whole province
- * reads two months of unit rows and twelve of province rows), the newest
- * comments of the month, and the JSON value every rendering is made from:
- * CSV, XLSX (report_table.c) and HTML (report_html.c) all read the JSON,
- * so they never disagree. The maths is in report_stats.c.
+ * report.c: a report's figures from the sums and the unit "" rollups of
+ * the aggregates, a period's months added up, in one read snapshot (the
+ * whole province reads the unit rows of the period and the one before,
+ * and province rows for the rest of the trend), the newest comments of
+ * the period, the period parser, and the JSON value every rendering is
+ * made from: CSV, XLSX (report_table.c) and HTML (report_html.c) all read
+ * the JSON, so they never disagree. The maths is in report_stats.c.
  * Traps: a sums row's unit is the counting unit, rolled up here to every
  * ancestor, and its unit "" row is the whole province (never add both);
  * no answers is "no data" (null), never 0% or NaN; comments come from
@@ -128,21 +129,22 @@ report_period_parse(const char *s, size_t len, uint32_t now,
 void
 report_period_str(const struct report_period *p, char *out)
 {
+	unsigned	 fy = (p->from / 100) % 10000, fm = p->from % 100;
+	unsigned	 ty = (p->to / 100) % 10000, tm = p->to % 100;
+
 	switch (p->kind) {
 	case RP_QUARTER:
-		snprintf(out, REPORT_PERIOD_STR, "%04u-Q%u", (p->from / 100) % 10000,
-		    (p->from % 100 + 2) / 3);
+		snprintf(out, REPORT_PERIOD_STR, "%04u-Q%u", fy, (fm + 2) / 3);
 		break;
 	case RP_YEAR:
-		snprintf(out, REPORT_PERIOD_STR, "%04u", (p->from / 100) % 10000);
+		snprintf(out, REPORT_PERIOD_STR, "%04u", fy);
 		break;
 	case RP_RANGE:
 		snprintf(out, REPORT_PERIOD_STR, "%04u-%02u..%04u-%02u",
-		    (p->from / 100) % 10000, p->from % 100, (p->to / 100) % 10000, p->to % 100);
+		    fy, fm, ty, tm);
 		break;
 	default:
-		snprintf(out, REPORT_PERIOD_STR, "%04u-%02u", (p->from / 100) % 10000,
-		    p->from % 100);
+		snprintf(out, REPORT_PERIOD_STR, "%04u-%02u", fy, fm);
 		break;
 	}
 }
@@ -151,30 +153,30 @@ void
 report_period_label(const struct report_period *p, char *out)
 {
 	static const char *const roman[4] = { "I", "II", "III", "IV" };
+	unsigned	 fy = (p->from / 100) % 10000, fm = p->from % 100;
+	unsigned	 ty = (p->to / 100) % 10000, tm = p->to % 100;
 
 	switch (p->kind) {
 	case RP_QUARTER:
 		snprintf(out, REPORT_PERIOD_STR, "Quý %s/%04u",
-		    roman[((p->from % 100) - 1) / 3 % 4], (p->from / 100) % 10000);
+		    roman[(fm + 11) / 3 % 4], fy);
 		break;
 	case RP_YEAR:
-		snprintf(out, REPORT_PERIOD_STR, "Năm %04u", (p->from / 100) % 10000);
+		snprintf(out, REPORT_PERIOD_STR, "Năm %04u", fy);
 		break;
 	case RP_RANGE:
 		if (p->from == p->to)
 			snprintf(out, REPORT_PERIOD_STR, "Tháng %02u/%04u",
-			    p->from % 100, (p->from / 100) % 10000);
-		else if (p->from / 100 == p->to / 100)
+			    fm, fy);
+		else if (fy == ty)
 			snprintf(out, REPORT_PERIOD_STR, "Tháng %02u–%02u/%04u",
-			    p->from % 100, p->to % 100, (p->to / 100) % 10000);
+			    fm, tm, ty);
 		else
 			snprintf(out, REPORT_PERIOD_STR,
-			    "Tháng %02u/%04u–%02u/%04u", p->from % 100,
-			    (p->from / 100) % 10000, p->to % 100, (p->to / 100) % 10000);
+			    "Tháng %02u/%04u–%02u/%04u", fm, fy, tm, ty);
 		break;
 	default:
-		snprintf(out, REPORT_PERIOD_STR, "Tháng %02u/%04u",
-		    p->from % 100, (p->from / 100) % 10000);
+		snprintf(out, REPORT_PERIOD_STR, "Tháng %02u/%04u", fm, fy);
 		break;
 	}
 }
@@ -647,8 +649,9 @@ report_targets_vi(const struct report *rep, char *out, size_t outlen)
 	unsigned	 y = (rep->period.to / 100) % 10000;
 
 	if (rep->period.from / 100 != rep->period.to / 100)
-		snprintf(out, outlen, "Chỉ tiêu áp dụng cho năm %u (kỳ trải qua hai "
-		    "năm: chỉ tiêu của năm sau, năm của tháng cuối kỳ)", y);
+		snprintf(out, outlen, "Chỉ tiêu áp dụng cho năm %u (kỳ trải "
+		    "qua hai năm: chỉ tiêu của năm sau, năm của tháng cuối "
+		    "kỳ)", y);
 	else
 		snprintf(out, outlen, "Chỉ tiêu áp dụng cho năm %u", y);
 }
@@ -1106,7 +1109,8 @@ report_json_quarters(const struct report *rep, const struct report_row *w)
 	struct report_period	 q;
 	json_t			*a;
 	uint64_t		 n, sat;
-	char			 code[REPORT_PERIOD_STR], label[REPORT_PERIOD_STR];
+	char			 code[REPORT_PERIOD_STR];
+	char			 label[REPORT_PERIOD_STR];
 	size_t			 j;
 	int			 k;
 

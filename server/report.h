@@ -36,7 +36,7 @@
 
 struct store;
 
-#define REPORT_MONTHS		12	/* a month's trend, the month included */
+#define REPORT_MONTHS		12	/* a month's trend, with the month */
 #define REPORT_RANGE_MAX	36	/* months of a range */
 #define REPORT_TREND_MAX	REPORT_RANGE_MAX	/* months of a trend */
 #define REPORT_PERIOD_STR	32	/* "YYYY-MM..YYYY-MM", its label */
