@@ -28,16 +28,20 @@ static int report_run(int, char **);
 static int devfill_run(int, char **);
 
 const struct cmd cmd_report = {
-	"report", "write the monthly satisfaction report",
-	"usage: hailong report --data DIR --month YYYY-MM "
+	"report", "write the satisfaction report of a month or a period",
+	"usage: hailong report --data DIR [--month YYYY-MM | --period P] "
 	    "--format html|json|csv|xlsx\n"
 	    "         [--unit CODE] [--sector CODE] [--min N] "
 	    "[--comments yes|no] [-o FILE]\n"
 	    "\n"
 	    "Writes the report of one month (the province's time zone) as\n"
-	    "GET /reports/monthly shows it: per sector and overall against\n"
-	    "the targets, per unit (worst first), per question, response\n"
-	    "rate, channels, a 12-month trend and the month's comments.\n"
+	    "GET /reports/monthly shows it, or of a period P as GET /reports\n"
+	    "does: a month (2026-11), a quarter (2026-Q4), a year (2026) or a\n"
+	    "range of whole months (2026-01..2026-06, at most 36, not ending\n"
+	    "after this month). Per sector and overall against the targets,\n"
+	    "per unit (worst first), per question, response rate, channels,\n"
+	    "a trend and the period's comments; provisional until 7 days\n"
+	    "after the period's end.\n"
 	    "--unit limits it to a unit's subtree, --sector to one sector,\n"
 	    "--min sets the answers below which a unit is not ranked\n"
 	    "(default 30). Without -o it goes to standard output (XLSX\n"
@@ -66,16 +70,19 @@ report_run(int argc, char **argv)
 	const char	*data = NULL, *month = NULL, *format = NULL;
 	const char	*outpath = NULL, *file = NULL, *unit = NULL;
 	const char	*sector = NULL, *min = NULL, *comments = NULL;
+	const char	*period = NULL;
 	const struct flag flags[] = {
 		{ "data", &data }, { "month", &month }, { "format", &format },
 		{ "o", &outpath }, { "config", &file }, { "unit", &unit },
 		{ "sector", &sector }, { "min", &min },
-		{ "comments", &comments }, { NULL, NULL }
+		{ "comments", &comments }, { "period", &period },
+		{ NULL, NULL }
 	};
 	struct config		 cfg;
 	struct app		 a;
 	struct report		 rep;
 	struct report_opts	 o;
+	struct report_period	 pd;
 	struct buf		 b;
 	struct tplset		*ts = NULL;
 	FILE			*f = stdout;
@@ -102,6 +109,9 @@ report_run(int argc, char **argv)
 	if (month != NULL && (o.month = report_month_parse(month,
 	    strlen(month))) == 0)
 		cmd_usage_error(&cmd_report, "--month: want YYYY-MM");
+	if (period != NULL && month != NULL)
+		cmd_usage_error(&cmd_report, "give --month or --period, not "
+		    "both");
 	/* Before opening anything: a workbook needs libxlsxwriter. */
 	if (strcmp(format, "xlsx") == 0 &&
 	    report_xlsx_ready(why, sizeof(why)) == -1)
@@ -109,7 +119,15 @@ report_run(int argc, char **argv)
 	cmd_config(&cmd_report, &cfg, file, data, NULL, NULL);
 	if (app_open(&a, &cfg, APP_STORE | APP_SCHEMA, why, sizeof(why)) == -1)
 		fatal("%s", why);
-	if (month == NULL)
+	if (period != NULL) {
+		/* After app_open(): this month is the province's. */
+		if (report_period_parse(period, strlen(period),
+		    month_of(now_sec()), &pd, why, sizeof(why)) == -1) {
+			app_close(&a);
+			cmd_usage_error(&cmd_report, "--%s", why);
+		}
+		o.period = &pd;
+	} else if (month == NULL)
 		o.month = month_of(now_sec());
 	o.unit = unit;
 	o.sector = sector;

@@ -1,5 +1,6 @@
 /*
- * h_report.c: the monthly report as HTML, JSON, CSV and XLSX.
+ * h_report.c: the report of a period (?period=, or the monthly paths'
+ * ?month=) as HTML, JSON, CSV and XLSX.
  * Trap: a key limited to a unit sees that unit's subtree only.
  */
 #include <stdio.h>
@@ -44,7 +45,8 @@ static int
 h_report_build(struct req *r, struct report *rep)
 {
 	struct report_opts	 o;
-	const char		*month, *unit, *sector, *min;
+	struct report_period	 pd;
+	const char		*month, *unit, *sector, *min, *period;
 	char			 why[128];
 	long long		 v;
 	enum hl_rc		 rc;
@@ -54,7 +56,20 @@ h_report_build(struct req *r, struct report *rep)
 	unit = http_arg(r, "unit");
 	sector = http_arg(r, "sector");
 	min = http_arg(r, "min");
-	if (month == NULL || month[0] == '\0')
+	period = http_arg(r, "period");
+	if (period != NULL && period[0] != '\0') {
+		if (month != NULL && month[0] != '\0') {
+			http_fail(r, 400, "period: give period or month, not "
+			    "both");
+			return (-1);
+		}
+		if (report_period_parse(period, strlen(period),
+		    month_of(now_sec()), &pd, why, sizeof(why)) == -1) {
+			http_fail(r, 400, why);
+			return (-1);
+		}
+		o.period = &pd;
+	} else if (month == NULL || month[0] == '\0')
 		o.month = month_of(now_sec());
 	else if ((o.month = report_month_parse(month, strlen(month))) == 0) {
 		http_fail(r, 400, "month: want YYYY-MM");
@@ -165,11 +180,13 @@ h_report_html(struct req *r)
 	const char	*cookie, *sort;
 	json_t		*extra;
 	char		 qs[HTTP_QUERY_ARG_MAX];
-	char		 q[HTTP_QUERY_ARG_MAX * 4];
+	char		 q[HTTP_QUERY_ARG_MAX * 5];
+	int		 monthly;
 
 	if (h_report_build(r, &rep) == -1)
 		return;
 	q[0] = '\0';
+	http_query_add(r, q, sizeof(q), "period");
 	http_query_add(r, q, sizeof(q), "month");
 	http_query_add(r, q, sizeof(q), "unit");
 	http_query_add(r, q, sizeof(q), "sector");
@@ -177,6 +194,17 @@ h_report_html(struct req *r)
 	qs[0] = '\0';
 	http_query_add(r, qs, sizeof(qs), "sort");
 	extra = json_pack("{s:s,s:s}", "query", q, "sort_query", qs);
+	/* Links stay on the paths the page came from. */
+	monthly = strncmp(r->url, "/reports/monthly", 16) == 0;
+	json_object_set_new(extra, "monthly_paths", json_boolean(monthly));
+	json_object_set_new(extra, "path_page", json_string(monthly ?
+	    "/reports/monthly" : "/reports"));
+	json_object_set_new(extra, "path_csv", json_string(monthly ?
+	    "/reports/monthly.csv" : "/reports.csv"));
+	json_object_set_new(extra, "path_xlsx", json_string(monthly ?
+	    "/reports/monthly.xlsx" : "/reports.xlsx"));
+	json_object_set_new(extra, "path_json", json_string(monthly ?
+	    "/api/v1/reports/monthly" : "/api/v1/reports"));
 	sort = http_arg(r, "sort");
 	if (sort != NULL && (strcmp(sort, "code") == 0 ||
 	    strcmp(sort, "responses") == 0))

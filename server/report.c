@@ -1,10 +1,11 @@
 /*
- * report.c: the monthly report's figures from the sums and the unit ""
- * rollups of the aggregates, in one read snapshot (the whole province
- * reads two months of unit rows and twelve of province rows), the newest
- * comments of the month, and the JSON value every rendering is made from:
- * CSV, XLSX (report_table.c) and HTML (report_html.c) all read the JSON,
- * so they never disagree. The maths is in report_stats.c.
+ * report.c: a report's figures from the sums and the unit "" rollups of
+ * the aggregates, a period's months added up, in one read snapshot (the
+ * whole province reads the unit rows of the period and the one before,
+ * and province rows for the rest of the trend), the newest comments of
+ * the period, the period parser, and the JSON value every rendering is
+ * made from: CSV, XLSX (report_table.c) and HTML (report_html.c) all read
+ * the JSON, so they never disagree. The maths is in report_stats.c.
  * Traps: a sums row's unit is the counting unit, rolled up here to every
  * ancestor, and its unit "" row is the whole province (never add both);
  * no answers is "no data" (null), never 0% or NaN; comments come from
@@ -58,6 +59,128 @@ report_month_add(uint32_t month, int delta)
 	return ((uint32_t)((i / 12) * 100 + i % 12 + 1));
 }
 
+/* Months since year 0 of YYYYMM, for differences. */
+static long
+month_index(uint32_t m)
+{
+	return ((long)(m / 100) * 12 + (long)(m % 100) - 1);
+}
+
+int
+report_period_months(const struct report_period *p)
+{
+	return ((int)(month_index(p->to) - month_index(p->from)) + 1);
+}
+
+static int
+period_fail(char *why, size_t whylen, const char *s)
+{
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "period: %s", s);
+	return (-1);
+}
+
+int
+report_period_parse(const char *s, size_t len, uint32_t now,
+    struct report_period *p, char *why, size_t whylen)
+{
+	long long	 y, q;
+
+	memset(p, 0, sizeof(*p));
+	if (s == NULL || len == 0)
+		return (period_fail(why, whylen, "want YYYY-MM, YYYY-Qn, "
+		    "YYYY or YYYY-MM..YYYY-MM"));
+	if (len == 4 && parse_num(s, 4, 1970, 9999, &y) == 0) {
+		p->kind = RP_YEAR;
+		p->from = (uint32_t)(y * 100 + 1);
+		p->to = (uint32_t)(y * 100 + 12);
+	} else if (len == 7 && (s[5] == 'Q' || s[5] == 'q') &&
+	    s[4] == '-' && parse_num(s, 4, 1970, 9999, &y) == 0 &&
+	    parse_num(s + 6, 1, 1, 4, &q) == 0) {
+		p->kind = RP_QUARTER;
+		p->from = (uint32_t)(y * 100 + (q - 1) * 3 + 1);
+		p->to = p->from + 2;
+	} else if (len == 7 && (p->from = report_month_parse(s, 7)) != 0) {
+		p->kind = RP_MONTH;
+		p->to = p->from;
+	} else if (len == 16 && s[7] == '.' && s[8] == '.' &&
+	    (p->from = report_month_parse(s, 7)) != 0 &&
+	    (p->to = report_month_parse(s + 9, 7)) != 0) {
+		p->kind = RP_RANGE;
+		if (p->to < p->from)
+			return (period_fail(why, whylen, "a range must be "
+			    "ascending: the earlier month first"));
+		if (report_period_months(p) > REPORT_RANGE_MAX)
+			return (period_fail(why, whylen, "a range is at most "
+			    "36 months"));
+		if (p->to > now)
+			return (period_fail(why, whylen, "a range may not end "
+			    "after this month"));
+		return (0);
+	} else
+		return (period_fail(why, whylen, "want YYYY-MM, YYYY-Qn, "
+		    "YYYY or YYYY-MM..YYYY-MM"));
+	if (p->from > now)
+		return (period_fail(why, whylen, "it begins after this "
+		    "month"));
+	return (0);
+}
+
+void
+report_period_str(const struct report_period *p, char *out)
+{
+	unsigned	 fy = (p->from / 100) % 10000, fm = p->from % 100;
+	unsigned	 ty = (p->to / 100) % 10000, tm = p->to % 100;
+
+	switch (p->kind) {
+	case RP_QUARTER:
+		snprintf(out, REPORT_PERIOD_STR, "%04u-Q%u", fy, (fm + 2) / 3);
+		break;
+	case RP_YEAR:
+		snprintf(out, REPORT_PERIOD_STR, "%04u", fy);
+		break;
+	case RP_RANGE:
+		snprintf(out, REPORT_PERIOD_STR, "%04u-%02u..%04u-%02u",
+		    fy, fm, ty, tm);
+		break;
+	default:
+		snprintf(out, REPORT_PERIOD_STR, "%04u-%02u", fy, fm);
+		break;
+	}
+}
+
+void
+report_period_label(const struct report_period *p, char *out)
+{
+	static const char *const roman[4] = { "I", "II", "III", "IV" };
+	unsigned	 fy = (p->from / 100) % 10000, fm = p->from % 100;
+	unsigned	 ty = (p->to / 100) % 10000, tm = p->to % 100;
+
+	switch (p->kind) {
+	case RP_QUARTER:
+		snprintf(out, REPORT_PERIOD_STR, "Quý %s/%04u",
+		    roman[(fm + 11) / 3 % 4], fy);
+		break;
+	case RP_YEAR:
+		snprintf(out, REPORT_PERIOD_STR, "Năm %04u", fy);
+		break;
+	case RP_RANGE:
+		if (p->from == p->to)
+			snprintf(out, REPORT_PERIOD_STR, "Tháng %02u/%04u",
+			    fm, fy);
+		else if (fy == ty)
+			snprintf(out, REPORT_PERIOD_STR, "Tháng %02u–%02u/%04u",
+			    fm, tm, ty);
+		else
+			snprintf(out, REPORT_PERIOD_STR,
+			    "Tháng %02u/%04u–%02u/%04u", fm, fy, tm, ty);
+		break;
+	default:
+		snprintf(out, REPORT_PERIOD_STR, "Tháng %02u/%04u", fm, fy);
+		break;
+	}
+}
+
 int64_t
 report_month_start(uint32_t month)
 {
@@ -79,16 +202,21 @@ static char	 walkin_vi[] = "Khách vãng lai tại ki-ốt (không thuộc lĩnh
 static char	 walkin_en[] = "Kiosk walk-ins (no sector)";
 static const struct text walkin_name = { { walkin_vi, walkin_en, walkin_vi } };
 
+/* Index of month in the trend, or -1. */
 static int
 report_month_index(const struct report *rep, uint32_t month)
 {
-	long	 a, b;
+	long	 d = month_index(month) - month_index(rep->months[0]);
 
-	a = (long)(month / 100) * 12 + (long)(month % 100);
-	b = (long)(rep->months[0] / 100) * 12 + (long)(rep->months[0] % 100);
-	if (a < b || a - b >= REPORT_MONTHS)
+	if (d < 0 || d >= (long)rep->nmonths)
 		return (-1);
-	return ((int)(a - b));
+	return ((int)d);
+}
+
+static int
+period_has(const struct report_period *p, uint32_t month)
+{
+	return (month >= p->from && month <= p->to);
 }
 
 /* A sums row into f: suspect answers apart from the figures. */
@@ -138,6 +266,20 @@ build_unit(struct build *b, const char *code)
  * its row and its ancestors' in the scope, and, in a scoped report, to
  * the overall and sector rows too.
  */
+/* A sums row's figures into a row: the period, the one before, and
+ * (rows with a trend) its month. */
+static void
+row_add(struct report_row *rw, const struct report *rep, int m,
+    const struct store_sum *s)
+{
+	if (period_has(&rep->period, s->month))
+		fig_add(&rw->cur, s);
+	if (period_has(&rep->previous, s->month))
+		fig_add(&rw->prev, s);
+	if (m >= 0 && rw->m != NULL)
+		fig_add(&rw->m[m], s);
+}
+
 static int
 build_sum(const struct store_sum *s, void *arg)
 {
@@ -146,7 +288,9 @@ build_sum(const struct store_sum *s, void *arg)
 	size_t			 i;
 	int			 m, ui;
 
-	if ((m = report_month_index(rep, s->month)) < 0)
+	m = report_month_index(rep, s->month);
+	if (m < 0 && !period_has(&rep->period, s->month) &&
+	    !period_has(&rep->previous, s->month))
 		return (0);
 	if (rep->sector[0] != '\0' && strcmp(s->sector, rep->sector) != 0)
 		return (0);
@@ -159,18 +303,18 @@ build_sum(const struct store_sum *s, void *arg)
 			return (0);
 		for (; ui >= 0; ui = b->parent[ui])
 			if (b->row_of[ui] >= 0)
-				fig_add(&rep->units[b->row_of[ui]].m[m], s);
+				row_add(&rep->units[b->row_of[ui]], rep, m, s);
 		if (!b->scoped)
 			return (0);
 	}
-	fig_add(&rep->overall.m[m], s);
+	row_add(&rep->overall, rep, m, s);
 	if (strcmp(s->sector, AGG_WALKIN) == 0) {
-		fig_add(&rep->walkin.m[m], s);
+		row_add(&rep->walkin, rep, m, s);
 		return (0);
 	}
 	for (i = 0; i < rep->nsectors; i++)
 		if (strcmp(rep->sectors[i].code, s->sector) == 0) {
-			fig_add(&rep->sectors[i].m[m], s);
+			row_add(&rep->sectors[i], rep, m, s);
 			break;
 		}
 	return (0);
@@ -184,7 +328,7 @@ build_q(const struct agg_key *k, uint64_t n, void *arg)
 	struct report			*rep = b->rep;
 	const struct survey_question	*q;
 
-	if (k->month != rep->month || k->question[0] == '_' ||
+	if (!period_has(&rep->period, k->month) || k->question[0] == '_' ||
 	    strcmp(k->question, SURVEY_OVERALL) == 0 || k->level < 1 ||
 	    k->level > SURVEY_OPTIONS_MAX || rep->sv == NULL)
 		return (0);
@@ -197,10 +341,11 @@ build_q(const struct agg_key *k, uint64_t n, void *arg)
 }
 
 /*
- * The figures, in one read snapshot. Whole province: the trend from the
- * twelve months' unit "" sums rows, the unit table from the last two
- * months' rows, the questions from the unit "" rollups. A scope: its
- * units' rows and aggregates, one seek per unit (and month or sector).
+ * The figures, in one read snapshot. Whole province: every row of the
+ * period and the one before, the unit "" sums rows of the trend's months
+ * before them, the questions from the unit "" rollups of each month of
+ * the period. A scope: its units' rows and aggregates, one seek per unit
+ * (and month or sector).
  */
 static int
 build_figures(struct build *b, struct store *st)
@@ -209,31 +354,40 @@ build_figures(struct build *b, struct store *st)
 	const struct catalog	*cat = rep->cat;
 	struct store_snap	*snap;
 	const char		*sec;
+	uint32_t		 first, m;
 	size_t			 i;
 	int			 rc = -1;
 
 	if (store_snap_begin(st, &snap) == -1)
 		return (-1);
 	sec = rep->sector[0] != '\0' ? rep->sector : NULL;
+	first = rep->months[0] < rep->previous.from ? rep->months[0] :
+	    rep->previous.from;
 	if (!b->scoped) {
-		/* Rows of every unit of the last two months; "" skipped. */
-		if (store_each_sum(st, snap, rep->months[REPORT_MONTHS - 2],
-		    rep->month, NULL, build_sum, b) != 0 ||
-		    store_each_sum(st, snap, rep->months[0],
-		    rep->months[REPORT_MONTHS - 3], "", build_sum, b) != 0 ||
-		    store_each_agg_prefix(st, snap, rep->month, sec, "",
-		    build_q, b) != 0)
+		if (store_each_sum(st, snap, rep->previous.from,
+		    rep->period.to, NULL, build_sum, b) != 0)
 			goto out;
+		if (first < rep->previous.from &&
+		    store_each_sum(st, snap, first, report_month_add(
+		    rep->previous.from, -1), "", build_sum, b) != 0)
+			goto out;
+		for (m = rep->period.from; m <= rep->period.to;
+		    m = report_month_add(m, 1))
+			if (store_each_agg_prefix(st, snap, m, sec, "",
+			    build_q, b) != 0)
+				goto out;
 	} else {
 		for (i = 0; i < cat->nunits; i++) {
 			if (b->row_of[i] < 0)
 				continue;
-			if (store_each_sum(st, snap, rep->months[0],
-			    rep->month, cat->units[i].code, build_sum,
-			    b) != 0 ||
-			    store_each_agg_prefix(st, snap, rep->month, sec,
-			    cat->units[i].code, build_q, b) != 0)
+			if (store_each_sum(st, snap, first, rep->period.to,
+			    cat->units[i].code, build_sum, b) != 0)
 				goto out;
+			for (m = rep->period.from; m <= rep->period.to;
+			    m = report_month_add(m, 1))
+				if (store_each_agg_prefix(st, snap, m, sec,
+				    cat->units[i].code, build_q, b) != 0)
+					goto out;
 		}
 	}
 	rc = 0;
@@ -291,17 +445,22 @@ cpick_add(const struct response *r, void *arg)
 	return (0);
 }
 
-/* The newest comments of the month in scope, from the comment index. */
+/* The newest comments of the period in scope, from the comment index,
+ * month by month from its end. */
 static int
 build_comments(struct report *rep, struct store *st, int *row_of,
     int scoped)
 {
 	struct cpick	 w = { rep, row_of, scoped };
+	uint32_t	 m;
 
 	rep->comments = xcalloc(REPORT_COMMENTS_MAX,
 	    sizeof(*rep->comments));
-	return (store_each_comment(st, rep->month, cpick_pick, cpick_add,
-	    &w));
+	for (m = rep->period.to; m >= rep->period.from && !rep->comments_more;
+	    m = report_month_add(m, -1))
+		if (store_each_comment(st, m, cpick_pick, cpick_add, &w) == -1)
+			return (-1);
+	return (0);
 }
 
 static void
@@ -319,18 +478,32 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	struct build		 b;
 	const struct unit	*scope = NULL, *p;
 	const struct sector	*sec = NULL;
+	struct report_period	 pd;
 	struct timespec		 t0, t1;
 	size_t			 i, n;
-	int			 j, ui;
+	int			 j, ui, len;
 	enum hl_rc		 rc = HL_ERROR;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(rep, 0, sizeof(*rep));
 	memset(&b, 0, sizeof(b));
-	if (o->month % 100 < 1 || o->month % 100 > 12 ||
+	if (o->period != NULL) {
+		pd = *o->period;
+		if (pd.from % 100 < 1 || pd.from % 100 > 12 ||
+		    pd.from / 100 < 1970 || pd.to % 100 < 1 ||
+		    pd.to % 100 > 12 || pd.to / 100 > 9999 || pd.to < pd.from ||
+		    report_period_months(&pd) > REPORT_RANGE_MAX) {
+			report_why(why, whylen, "period: want YYYY-MM, "
+			    "YYYY-Qn, YYYY or YYYY-MM..YYYY-MM");
+			return (HL_INVALID);
+		}
+	} else if (o->month % 100 < 1 || o->month % 100 > 12 ||
 	    o->month / 100 < 1970 || o->month / 100 > 9999) {
 		report_why(why, whylen, "month: want YYYY-MM");
 		return (HL_INVALID);
+	} else {
+		pd.kind = RP_MONTH;
+		pd.from = pd.to = o->month;
 	}
 	if (o->unit != NULL && o->unit[0] != '\0' &&
 	    (scope = catalog_unit(cat, o->unit, strnlen(o->unit,
@@ -346,12 +519,23 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	}
 	rep->cat = cat;
 	rep->sv = sv;
-	rep->month = o->month;
+	rep->period = pd;
+	rep->month = pd.to;
+	len = report_period_months(&pd);
+	rep->previous.kind = pd.kind;
+	rep->previous.from = report_month_add(pd.from, -len);
+	rep->previous.to = report_month_add(pd.from, -1);
+	rep->final_at = month_closes(pd.to);
+	rep->provisional = (o->now != 0 ? o->now : now_sec()) < rep->final_at;
 	rep->min_responses = o->min_responses > 0 ? o->min_responses :
 	    REPORT_MIN_DEFAULT;
-	for (j = 0; j < REPORT_MONTHS; j++)
-		rep->months[j] = report_month_add(o->month,
-		    j - (REPORT_MONTHS - 1));
+	/* The trend: a year's or a range's own months, else the twelve to
+	 * the period's end (a quarter and the three before). */
+	rep->nmonths = pd.kind == RP_YEAR || pd.kind == RP_RANGE ?
+	    (size_t)len : REPORT_MONTHS;
+	for (j = 0; j < (int)rep->nmonths; j++)
+		rep->months[j] = report_month_add(pd.to,
+		    j - ((int)rep->nmonths - 1));
 	if (scope != NULL)
 		strlcpy(rep->unit, scope->code, sizeof(rep->unit));
 	if (sec != NULL)
@@ -363,6 +547,8 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	for (i = 0; i < cat->nsectors; i++) {
 		if (sec != NULL && sec != &cat->sectors[i])
 			continue;
+		rep->sectors[rep->nsectors].m = xcalloc(rep->nmonths,
+		    sizeof(struct report_fig));
 		strlcpy(rep->sectors[rep->nsectors].code, cat->sectors[i].code,
 		    sizeof(rep->sectors[0].code));
 		rep->sectors[rep->nsectors].name = &cat->sectors[i].name;
@@ -376,6 +562,8 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	if (sec != NULL)
 		strlcpy(rep->overall.code, sec->code,
 		    sizeof(rep->overall.code));
+	rep->overall.m = xcalloc(rep->nmonths, sizeof(struct report_fig));
+	rep->walkin.m = xcalloc(rep->nmonths, sizeof(struct report_fig));
 	strlcpy(rep->walkin.code, AGG_WALKIN, sizeof(rep->walkin.code));
 	rep->walkin.name = &walkin_name;
 
@@ -439,12 +627,41 @@ report_free(struct report *rep)
 	for (i = 0; i < rep->ncomments; i++)
 		free(rep->comments[i].text);
 	free(rep->comments);
+	for (i = 0; i < rep->nsectors; i++)
+		free(rep->sectors[i].m);
+	free(rep->overall.m);
+	free(rep->walkin.m);
 	free(rep->sectors);
 	free(rep->units);
 	memset(rep, 0, sizeof(*rep));
 }
 
 /* ------------------------------------------------------------ JSON */
+
+void
+report_final_vi(const struct report *rep, char *out, size_t outlen)
+{
+	char	 d[32];
+
+	format_time_local(rep->final_at, d);
+	d[10] = '\0';	/* "dd/mm/yyyy" */
+	snprintf(out, outlen, rep->provisional ? "Số liệu tạm thời - chốt "
+	    "ngày %s (câu trả lời muộn vẫn có thể đến trong 7 ngày sau "
+	    "cuối kỳ)" : "Số liệu đã chốt ngày %s", d);
+}
+
+void
+report_targets_vi(const struct report *rep, char *out, size_t outlen)
+{
+	unsigned	 y = (rep->period.to / 100) % 10000;
+
+	if (rep->period.from / 100 != rep->period.to / 100)
+		snprintf(out, outlen, "Chỉ tiêu áp dụng cho năm %u (kỳ trải "
+		    "qua hai năm: chỉ tiêu của năm sau, năm của tháng cuối "
+		    "kỳ)", y);
+	else
+		snprintf(out, outlen, "Chỉ tiêu áp dụng cho năm %u", y);
+}
 
 static json_t *
 jnum(double v, double scale)
@@ -522,8 +739,8 @@ row_json_suspect(json_t *o, const struct report_fig *c)
 static json_t *
 row_json(const struct report *rep, const struct report_row *rw)
 {
-	const struct report_fig	*c = &rw->m[REPORT_MONTHS - 1];
-	const struct report_fig	*pv = &rw->m[REPORT_MONTHS - 2];
+	const struct report_fig	*c = &rw->cur;
+	const struct report_fig	*pv = &rw->prev;
 	json_t			*o, *ts, *lv;
 	double			 lo = NAN, hi = NAN, t, pr;
 	uint64_t		 tick, unsat;
@@ -637,8 +854,8 @@ unit_rank_cmp(const void *a, const void *b, void *arg)
 	const struct report	*unit_sort_rep = arg;
 	const struct report_row	*x = &unit_sort_rep->units[*(const int *)a];
 	const struct report_row	*y = &unit_sort_rep->units[*(const int *)b];
-	const struct report_fig	*fx = &x->m[REPORT_MONTHS - 1];
-	const struct report_fig	*fy = &y->m[REPORT_MONTHS - 1];
+	const struct report_fig	*fx = &x->cur;
+	const struct report_fig	*fy = &y->cur;
 	uint64_t		 min = unit_sort_rep->min_responses;
 	int			 cx, cy, tx, ty;
 	double			 px, py;
@@ -695,16 +912,56 @@ report_json_text(const struct report *rep, int indent, struct buf *out)
 	return (0);
 }
 
+/* {kind, label, from, to, code} of a period. */
+static json_t *
+report_json_period(const struct report_period *p)
+{
+	static const char *const kinds[] = { "month", "quarter", "year",
+	    "range" };
+	char	 code[REPORT_PERIOD_STR], label[REPORT_PERIOD_STR];
+	char	 from[REPORT_MONTH_STR], to[REPORT_MONTH_STR];
+
+	report_period_str(p, code);
+	report_period_label(p, label);
+	report_month_str(p->from, from);
+	report_month_str(p->to, to);
+	return (json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "kind",
+	    kinds[p->kind], "code", code, "label", label, "from", from,
+	    "to", to, "months", report_period_months(p)));
+}
+
+/* "YYYY-MM-DD" of t in the province's zone; null when t is -1. */
+static json_t *
+report_json_date(int64_t t)
+{
+	char	 s[32];
+
+	if (t < 0)
+		return (json_null());
+	format_time(t, s);
+	s[10] = '\0';
+	return (json_string(s));
+}
+
 /* The report's scope and what its figures mean. */
 static void
 report_json_head(const struct report *rep, json_t *o)
 {
 	char	 m[REPORT_MONTH_STR];
 
-	report_month_str(rep->month, m);
-	json_object_set_new(o, "month", json_string(m));
-	report_month_str(rep->months[REPORT_MONTHS - 2], m);
-	json_object_set_new(o, "previous_month", json_string(m));
+	if (rep->period.kind == RP_MONTH) {
+		report_month_str(rep->month, m);
+		json_object_set_new(o, "month", json_string(m));
+		report_month_str(rep->previous.to, m);
+		json_object_set_new(o, "previous_month", json_string(m));
+	}
+	json_object_set_new(o, "period", report_json_period(&rep->period));
+	json_object_set_new(o, "previous_period",
+	    report_json_period(&rep->previous));
+	json_object_set_new(o, "provisional", json_boolean(rep->provisional));
+	json_object_set_new(o, "final_on", report_json_date(rep->final_at));
+	json_object_set_new(o, "target_year",
+	    json_integer((json_int_t)(rep->period.to / 100)));
 	json_object_set_new(o, "unit", rep->unit[0] != '\0' ?
 	    json_string(rep->unit) : json_null());
 	json_object_set_new(o, "sector", rep->sector[0] != '\0' ?
@@ -742,6 +999,17 @@ report_json_head(const struct report *rep, json_t *o)
 	    "responses' included",
 	    "walkin", "kiosk answers without a ticket have no procedure: "
 	    "counted in their unit's and the overall totals, in no sector"));
+	json_object_set_new(json_object_get(o, "definitions"), "period",
+	    json_string("figures over a period are the sums of its months' "
+	    "counters; delta compares with the period just before, as long; "
+	    "the target in force is that of the period's year (a range "
+	    "across two years: the later year's, the year of its last "
+	    "month)"));
+	json_object_set_new(json_object_get(o, "definitions"), "provisional",
+	    json_string("answers may still come in up to 7 days after a "
+	    "month ends (kiosk answers are dated up to 7 days back): the "
+	    "figures are provisional until final_on, the 8th day after the "
+	    "period's last month, in the province's time zone"));
 }
 
 /* The overall row, the sectors' and the walk-ins'. */
@@ -785,7 +1053,7 @@ report_json_units(const struct report *rep)
 	a = json_array();
 	for (i = 0; i < rep->nunits; i++) {
 		u = &rep->units[idx[i]];
-		n = u->m[REPORT_MONTHS - 1].responses;
+		n = u->cur.responses;
 		total = unit_is_total(rep, u);
 		if (u->unit->depth != rank_depth) {
 			rank_depth = u->unit->depth;
@@ -844,7 +1112,7 @@ report_json_questions(const struct report *rep)
 static json_t *
 report_json_channels(const struct report *rep)
 {
-	const struct report_fig	*c = &rep->overall.m[REPORT_MONTHS - 1];
+	const struct report_fig	*c = &rep->overall.cur;
 
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I}",
 	    "qr", (json_int_t)c->channels[CHANNEL_QR],
@@ -870,7 +1138,7 @@ report_json_rates(const struct report *rep)
 	for (i = 0; i < rep->nsectors + 1 + rep->nunits; i++) {
 		w = i == 0 ? &rep->overall : i <= rep->nsectors ?
 		    &rep->sectors[i - 1] : &rep->units[i - 1 - rep->nsectors];
-		c = &w->m[REPORT_MONTHS - 1];
+		c = &w->cur;
 		t = c->channels[CHANNEL_QR] + c->channels[CHANNEL_KIOSK];
 		json_array_append_new(a, json_pack(
 		    "{s:s,s:s,s:s,s:I,s:I,s:I,s:o}",
@@ -885,21 +1153,54 @@ report_json_rates(const struct report *rep)
 	return (a);
 }
 
-/* Twelve months of the overall row and each sector. */
+/* The quarters of a year report's trend, from its months. */
+static json_t *
+report_json_quarters(const struct report *rep, const struct report_row *w)
+{
+	struct report_period	 q;
+	json_t			*a;
+	uint64_t		 n, sat;
+	char			 code[REPORT_PERIOD_STR];
+	char			 label[REPORT_PERIOD_STR];
+	size_t			 j;
+	int			 k;
+
+	a = json_array();
+	for (k = 0; k < 4; k++) {
+		q.kind = RP_QUARTER;
+		q.from = (rep->period.from / 100) * 100 + (uint32_t)k * 3 + 1;
+		q.to = q.from + 2;
+		n = sat = 0;
+		for (j = 0; j < rep->nmonths; j++)
+			if (period_has(&q, rep->months[j])) {
+				n += w->m[j].responses;
+				sat += w->m[j].satisfied;
+			}
+		report_period_str(&q, code);
+		report_period_label(&q, label);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:I,s:o}",
+		    "quarter", code, "label", label,
+		    "responses", (json_int_t)n, "satisfied", (json_int_t)sat,
+		    "percent", jnum(pct(sat, n), 100)));
+	}
+	return (a);
+}
+
+/* The trend's months of the overall row and each sector, and a year's
+ * quarters. */
 static json_t *
 report_json_trend(const struct report *rep)
 {
 	const struct report_row	*w;
-	json_t			*a, *ms;
+	json_t			*a, *ms, *t;
 	char			 m[REPORT_MONTH_STR];
-	size_t			 i;
-	int			 j;
+	size_t			 i, j;
 
 	a = json_array();
 	for (i = 0; i < rep->nsectors + 1; i++) {
 		w = i == 0 ? &rep->overall : &rep->sectors[i - 1];
 		ms = json_array();
-		for (j = 0; j < REPORT_MONTHS; j++) {
+		for (j = 0; j < rep->nmonths; j++) {
 			report_month_str(rep->months[j], m);
 			json_array_append_new(ms, json_pack("{s:s,s:I,s:I,s:o}",
 			    "month", m,
@@ -908,9 +1209,12 @@ report_json_trend(const struct report *rep)
 			    "percent", jnum(pct(w->m[j].satisfied,
 			    w->m[j].responses), 100)));
 		}
-		json_array_append_new(a, json_pack("{s:s,s:s,s:o}",
-		    "sector", w->code, "name", report_txt_vi(w->name, w->code),
-		    "months", ms));
+		t = json_pack("{s:s,s:s,s:o}", "sector", w->code,
+		    "name", report_txt_vi(w->name, w->code), "months", ms);
+		if (rep->period.kind == RP_YEAR)
+			json_object_set_new(t, "quarters",
+			    report_json_quarters(rep, w));
+		json_array_append_new(a, t);
 	}
 	return (a);
 }

@@ -1,11 +1,13 @@
 /*
- * report.h: the monthly satisfaction report. report_build() fills one
- * struct report from the stored sums and rollups (a few ranges in one
- * read snapshot, never a scan of responses; unit rows carry the month and
- * the one before only) and the newest comments of the month (read
- * backwards from the month's end in growing windows, so that a busy
- * month is not read whole); the renderers turn it into JSON, CSV (UTF-8
- * with a BOM), XLSX and HTML.
+ * report.h: the satisfaction report of a period: a month, a quarter, a
+ * year or a range of whole months. report_build() fills one struct
+ * report from the stored monthly sums and rollups, added month by month
+ * (a few ranges in one read snapshot, never a scan of responses; unit
+ * rows carry the period and the one before only) and the newest comments
+ * of the period (read backwards from its end in growing windows, so that
+ * a busy month is not read whole); the renderers turn it into JSON, CSV
+ * (UTF-8 with a BOM), XLSX and HTML. A period is provisional until
+ * month_closes() of its last month: late answers may still come.
  *
  * Figures: satisfied = top two levels of the overall question among all
  * its answers but those of responses flagged suspect (their count and
@@ -38,7 +40,10 @@
 
 struct store;
 
-#define REPORT_MONTHS		12	/* the trend, the month included */
+#define REPORT_MONTHS		12	/* a month's trend, with the month */
+#define REPORT_RANGE_MAX	36	/* months of a range */
+#define REPORT_TREND_MAX	REPORT_RANGE_MAX	/* months of a trend */
+#define REPORT_PERIOD_STR	32	/* "YYYY-MM..YYYY-MM", its label */
 #define REPORT_MIN_DEFAULT	30	/* fewer answers: not ranked */
 #define REPORT_MIN_MAX		1000000
 #define REPORT_COMMENTS_MAX	200	/* newest shown */
@@ -67,14 +72,30 @@ struct report_fig {
 	uint64_t	 suspect_levels[SURVEY_LEVELS];
 };
 
-/* A sector, "overall", or a unit, with its months (index
- * REPORT_MONTHS - 1 is the report's month). */
+/* A sector, "overall", or a unit: the period, the one before, and the
+ * trend's months (rep->months[]; overall, sector and walk-in rows only:
+ * NULL for a unit). */
 struct report_row {
 	char			 code[UNIT_CODE_MAX + 1];
 	const struct text	*name;		/* NULL for an unknown code */
 	const struct sector	*targets;	/* whose targets apply */
 	const struct unit	*unit;		/* unit rows only */
-	struct report_fig	 m[REPORT_MONTHS];
+	struct report_fig	 cur;
+	struct report_fig	 prev;
+	struct report_fig	*m;		/* rep->nmonths, owned */
+};
+
+/* Whole months from..to (YYYYMM, both included). */
+enum report_kind {
+	RP_MONTH = 0,
+	RP_QUARTER,
+	RP_YEAR,
+	RP_RANGE
+};
+struct report_period {
+	enum report_kind	 kind;
+	uint32_t		 from;
+	uint32_t		 to;
 };
 
 struct report_comment {
@@ -88,7 +109,9 @@ struct report_comment {
 };
 
 struct report_opts {
-	uint32_t	 month;		/* YYYYMM */
+	uint32_t	 month;		/* YYYYMM, when period is NULL */
+	const struct report_period *period;	/* NULL: the month */
+	int64_t		 now;		/* 0: now_sec(); for provisional */
 	const char	*unit;		/* NULL or "": the whole province */
 	const char	*sector;	/* NULL or "": every sector */
 	uint64_t	 min_responses;	/* 0: REPORT_MIN_DEFAULT */
@@ -96,8 +119,14 @@ struct report_opts {
 };
 
 struct report {
-	uint32_t		 month;
-	uint32_t		 months[REPORT_MONTHS];	/* ascending */
+	uint32_t		 month;		/* the period's last month */
+	struct report_period	 period;
+	struct report_period	 previous;	/* as long, just before */
+	/* Late answers may still come until final_at (month_closes()). */
+	int			 provisional;
+	int64_t			 final_at;
+	size_t			 nmonths;
+	uint32_t		 months[REPORT_TREND_MAX];	/* ascending */
 	char			 unit[UNIT_CODE_MAX + 1];	/* "" = all */
 	char			 sector[SECTOR_CODE_MAX + 1];	/* "" = all */
 	uint64_t		 min_responses;
@@ -110,7 +139,7 @@ struct report {
 	struct report_row	 walkin;
 	size_t			 nunits;
 	struct report_row	*units;		/* the scope's subtree */
-	/* Answers per question (sv order) and level, in the month. */
+	/* Answers per question (sv order) and level, in the period. */
 	uint64_t		 q[SURVEY_QUESTIONS_MAX][SURVEY_OPTIONS_MAX];
 	size_t			 ncomments;
 	struct report_comment	*comments;	/* newest first */
@@ -130,6 +159,22 @@ void	 report_free(struct report *);
 
 /* "YYYY-MM" to YYYYMM; 0 when malformed (untrusted s[0..len)). */
 uint32_t report_month_parse(const char *s, size_t len);
+/*
+ * A period from untrusted s[0..len): "YYYY-MM" (a month), "YYYY-Qn" (a
+ * quarter), "YYYY" (a year) or "YYYY-MM..YYYY-MM" (a range of whole
+ * months, ascending, at most REPORT_RANGE_MAX). now is this month
+ * (YYYYMM): a range may not end after it, any other period may not begin
+ * after it. Returns 0, or -1 with why saying what is wrong ("period:
+ * ...").
+ */
+int	 report_period_parse(const char *s, size_t len, uint32_t now,
+	    struct report_period *p, char *why, size_t whylen);
+/* The period as parsed ("2026-Q4") and its Vietnamese title ("Quý
+ * IV/2026"), into out[REPORT_PERIOD_STR]. */
+void	 report_period_str(const struct report_period *, char *out);
+void	 report_period_label(const struct report_period *, char *out);
+/* Months in p. */
+int	 report_period_months(const struct report_period *p);
 /* YYYYMM plus delta months. */
 uint32_t report_month_add(uint32_t month, int delta);
 /* First second of month in the province's zone; -1 on error. */

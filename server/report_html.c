@@ -250,7 +250,8 @@ svg_trend(json_t *tr, json_t *row)
 	buf_init(&b, REPORT_OUT_MAX);
 	rc |= buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %.0f %.0f\" class=\"trend\" role=\"img\" "
-	    "aria-label=\"Tỷ lệ hài lòng 12 tháng: ", x0 + w + 10, y0 + h + 24);
+	    "aria-label=\"Tỷ lệ hài lòng theo tháng: ", x0 + w + 10,
+	    y0 + h + 24);
 	name = json_string_value(json_object_get(row, "name"));
 	if (name != NULL)
 		rc |= buf_add_html(&b, name, strlen(name));
@@ -291,7 +292,9 @@ svg_trend(json_t *tr, json_t *row)
 			rc |= buf_printf(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
 			    "r=\"3\" fill=\"#0a4a9e\"/>", x,
 			    TY(json_number_value(v)));
-		/* "MM" under each month. */
+		/* "MM" under each month; past twelve, every third. */
+		if (n > REPORT_MONTHS && i % 3 != 0)
+			continue;
 		snprintf(s, sizeof(s), "%.2s", json_string_value(
 		    json_object_get(m, "month")) + 5);
 		rc |= svg_text(&b, x, y0 + h + 16, " text-anchor=\"middle\" "
@@ -397,6 +400,89 @@ html_sort_units(json_t *o, const char *sort)
 	json_object_set_new(o, "units", na);
 }
 
+/* A link to period p: its code and title. */
+static json_t *
+html_period_link(const struct report_period *p)
+{
+	char	 code[REPORT_PERIOD_STR], label[REPORT_PERIOD_STR];
+
+	report_period_str(p, code);
+	report_period_label(p, label);
+	return (json_pack("{s:s,s:s}", "code", code, "label", label));
+}
+
+/*
+ * The period's words and links: its title, the provisional banner, the
+ * periods before and after, the month, quarter and year around its last
+ * month, and the year to date.
+ */
+static void
+html_period(const struct report *rep, json_t *o)
+{
+	static const char *const prev_vi[] = { "tháng trước", "quý trước",
+	    "năm trước", "kỳ trước" };
+	static const char *const in_vi[] = { "trong tháng", "trong quý",
+	    "trong năm", "trong kỳ" };
+	struct report_period	 p;
+	json_t			*a;
+	char			 s[REPORT_PERIOD_STR], d[32];
+	uint32_t		 now = month_of(now_sec());
+	int			 len = report_period_months(&rep->period);
+
+	report_period_label(&rep->period, s);
+	json_object_set_new(o, "period_label", json_string(s));
+	report_period_str(&rep->period, s);
+	json_object_set_new(o, "period_code", json_string(s));
+	json_object_set_new(o, "is_month", json_boolean(rep->period.kind ==
+	    RP_MONTH));
+	json_object_set_new(o, "is_year", json_boolean(rep->period.kind ==
+	    RP_YEAR));
+	json_object_set_new(o, "prev_word", json_string(
+	    prev_vi[rep->period.kind]));
+	json_object_set_new(o, "in_period", json_string(
+	    in_vi[rep->period.kind]));
+	if (rep->final_at >= 0) {
+		format_time_local(rep->final_at, d);
+		d[10] = '\0';	/* "dd/mm/yyyy" */
+		json_object_set_new(o, "final_date", json_string(d));
+	}
+	json_object_set_new(o, "trend_title", json_string(
+	    rep->period.kind == RP_YEAR ? "Xu hướng theo tháng và quý" :
+	    rep->period.kind == RP_RANGE ? "Xu hướng theo tháng" :
+	    "Xu hướng 12 tháng"));
+	/* A range across two years is judged by the later year's target. */
+	json_object_set_new(o, "across_years", json_boolean(
+	    rep->period.from / 100 != rep->period.to / 100));
+	json_object_set_new(o, "prev_period", html_period_link(
+	    &rep->previous));
+	p = rep->period;
+	p.from = report_month_add(rep->period.to, 1);
+	p.to = report_month_add(rep->period.to, len);
+	if (p.kind == RP_RANGE ? p.to <= now : p.from <= now)
+		json_object_set_new(o, "next_period", html_period_link(&p));
+	/* Month, quarter and year around the period's last month. */
+	a = json_array();
+	p.kind = RP_MONTH;
+	p.from = p.to = rep->period.to;
+	json_array_append_new(a, html_period_link(&p));
+	p.kind = RP_QUARTER;
+	p.from = (rep->period.to / 100) * 100 +
+	    ((rep->period.to % 100 - 1) / 3) * 3 + 1;
+	p.to = p.from + 2;
+	json_array_append_new(a, html_period_link(&p));
+	p.kind = RP_YEAR;
+	p.from = (rep->period.to / 100) * 100 + 1;
+	p.to = p.from + 11;
+	json_array_append_new(a, html_period_link(&p));
+	json_object_set_new(o, "period_choices", a);
+	/* The year to date: January to this month. */
+	p.kind = RP_RANGE;
+	p.from = (now / 100) * 100 + 1;
+	p.to = now;
+	report_period_str(&p, s);
+	json_object_set_new(o, "ytd_period", json_string(s));
+}
+
 int
 report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
     struct buf *out)
@@ -404,10 +490,21 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 	json_t		*o, *r, *t, *x, *rows, *a, *fns, *w;
 	char		*svg, m[REPORT_MONTH_STR];
 	size_t		 i, j;
-	int		 rc = -1, fn = 0;
+	int		 rc = -1, fn = 0, monthly;
 	uint64_t	 tot;
 
 	o = report_json(rep);
+	/* Without a request (the command): the paths of the period's kind. */
+	monthly = rep->period.kind == RP_MONTH;
+	json_object_set_new(o, "monthly_paths", json_boolean(monthly));
+	json_object_set_new(o, "path_page", json_string(monthly ?
+	    "/reports/monthly" : "/reports"));
+	json_object_set_new(o, "path_csv", json_string(monthly ?
+	    "/reports/monthly.csv" : "/reports.csv"));
+	json_object_set_new(o, "path_xlsx", json_string(monthly ?
+	    "/reports/monthly.xlsx" : "/reports.xlsx"));
+	json_object_set_new(o, "path_json", json_string(monthly ?
+	    "/api/v1/reports/monthly" : "/api/v1/reports"));
 	if (extra != NULL) {
 		html_sort_units(o, json_string_value(json_object_get(extra,
 		    "sort")));
@@ -488,6 +585,9 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 		json_array_foreach(json_object_get(x, "months"), j, r)
 			set_fmt(r, "f_percent", json_object_get(r, "percent"),
 			    1, 0, " %", "—");
+		json_array_foreach(json_object_get(x, "quarters"), j, r)
+			set_fmt(r, "f_percent", json_object_get(r, "percent"),
+			    1, 0, " %", "—");
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "trend", a);
@@ -514,6 +614,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 		report_month_str(report_month_add(rep->month, 1), m);
 		json_object_set_new(o, "next_link", json_string(m));
 	}
+	html_period(rep, o);
 	json_object_set_new(o, "sector_list", json_array());
 	for (i = 0; i < rep->cat->nsectors; i++)
 		json_array_append_new(json_object_get(o, "sector_list"),

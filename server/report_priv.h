@@ -9,10 +9,17 @@
 
 #include "catalog.h"
 
+struct report;
+
 #define REPORT_MONTH_STR	8	/* "YYYY-MM" and its NUL */
 
 /* "YYYY-MM" of YYYYMM into out. */
 void	 report_month_str(uint32_t month, char out[REPORT_MONTH_STR]);
+/* "Số liệu tạm thời - chốt ngày DD/MM/YYYY" or "Số liệu đã chốt ngày
+ * DD/MM/YYYY" into out. */
+void	 report_final_vi(const struct report *, char *out, size_t outlen);
+/* Which year's targets judge the period, in words, into out. */
+void	 report_targets_vi(const struct report *, char *out, size_t outlen);
 /* The Vietnamese text of t, or dflt when there is none; borrowed. */
 const char *report_txt_vi(const struct text *t, const char *dflt);
 

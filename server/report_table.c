@@ -54,7 +54,7 @@ struct rtab {
 	json_t		*rows;		/* owned */
 };
 
-#define RTABS_MAX	8
+#define RTABS_MAX	10
 
 /* A boolean in words, as the report speaks. */
 static const char *
@@ -129,8 +129,33 @@ target_years(json_t *o, int *years, size_t max)
 	return (n);
 }
 
+/* "tháng trước", "quý trước", ... of the period in o. */
+static const char *
+prev_vi(json_t *o)
+{
+	const char	*k = json_string_value(json_object_get(
+			    json_object_get(o, "period"), "kind"));
+
+	if (k == NULL || strcmp(k, "month") == 0)
+		return ("tháng trước");
+	if (strcmp(k, "quarter") == 0)
+		return ("quý trước");
+	if (strcmp(k, "year") == 0)
+		return ("năm trước");
+	return ("kỳ trước");
+}
+
+static int
+is_kind(json_t *o, const char *kind)
+{
+	const char	*k = json_string_value(json_object_get(
+			    json_object_get(o, "period"), "kind"));
+
+	return (k != NULL && strcmp(k, kind) == 0);
+}
+
 static void
-figure_cols(struct rtab *t, const int *years, size_t ny)
+figure_cols(struct rtab *t, const int *years, size_t ny, const char *prev)
 {
 	char	 k[32], h[RCOL_HEAD_MAX];
 	size_t	 i;
@@ -157,7 +182,8 @@ figure_cols(struct rtab *t, const int *years, size_t ny)
 		    years[i]);
 		col_add(t, k, h, CK_PROB);
 	}
-	col_add(t, "delta", "Thay đổi so với tháng trước (điểm %)", CK_PP);
+	snprintf(h, sizeof(h), "Thay đổi so với %s (điểm %%)", prev);
+	col_add(t, "delta", h, CK_PP);
 	col_add(t, "too_few", "Quá ít phiếu để xếp hạng", CK_BOOL);
 	col_add(t, "issued", "Phiếu khảo sát đã phát", CK_INT);
 	col_add(t, "issued_answered", "Phiếu đã phát được trả lời", CK_INT);
@@ -182,7 +208,7 @@ report_tables(json_t *o, struct rtab *t)
 	t[n].title = "Mức độ hài lòng theo lĩnh vực";
 	col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
 	col_add(&t[n], "name", "Lĩnh vực", CK_STR);
-	figure_cols(&t[n], years, ny);
+	figure_cols(&t[n], years, ny, prev_vi(o));
 	t[n].rows = json_array();
 	json_array_append(t[n].rows, json_object_get(o, "overall"));
 	json_array_extend(t[n].rows, json_object_get(o, "sectors"));
@@ -200,7 +226,7 @@ report_tables(json_t *o, struct rtab *t)
 	col_add(&t[n], "name", "Đơn vị", CK_STR);
 	col_add(&t[n], "parent", "Đơn vị cấp trên", CK_STR);
 	col_add(&t[n], "depth", "Cấp", CK_INT);
-	figure_cols(&t[n], years, ny);
+	figure_cols(&t[n], years, ny, prev_vi(o));
 	t[n].rows = json_deep_copy(json_object_get(o, "units"));
 	n++;
 
@@ -252,7 +278,8 @@ report_tables(json_t *o, struct rtab *t)
 	n++;
 
 	t[n].sheet = "Xu hướng";
-	t[n].title = "Xu hướng 12 tháng";
+	t[n].title = is_kind(o, "year") || is_kind(o, "range") ?
+	    "Xu hướng theo tháng" : "Xu hướng 12 tháng";
 	col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
 	col_add(&t[n], "name", "Lĩnh vực", CK_STR);
 	col_add(&t[n], "month", "Tháng", CK_STR);
@@ -263,8 +290,23 @@ report_tables(json_t *o, struct rtab *t)
 	    "sector", "name");
 	n++;
 
+	if (is_kind(o, "year")) {
+		t[n].sheet = "Theo quý";
+		t[n].title = "Xu hướng theo quý";
+		col_add(&t[n], "sector", "Mã lĩnh vực", CK_STR);
+		col_add(&t[n], "name", "Lĩnh vực", CK_STR);
+		col_add(&t[n], "label", "Quý", CK_STR);
+		col_add(&t[n], "responses", "Số phiếu trả lời", CK_INT);
+		col_add(&t[n], "satisfied", "Số hài lòng", CK_INT);
+		col_add(&t[n], "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
+		t[n].rows = flatten(json_object_get(o, "trend"), "quarters",
+		    "sector", "name");
+		n++;
+	}
+
 	t[n].sheet = "Góp ý";
-	t[n].title = "Góp ý trong tháng (mới nhất trước)";
+	t[n].title = is_kind(o, "month") ? "Góp ý trong tháng (mới nhất "
+	    "trước)" : "Góp ý trong kỳ (mới nhất trước)";
 	col_add(&t[n], "local_time", "Thời gian (giờ Việt Nam)", CK_STR);
 	col_add(&t[n], "sector_name", "Lĩnh vực", CK_STR);
 	col_add(&t[n], "unit_name", "Đơn vị", CK_STR);
@@ -348,10 +390,10 @@ static const struct {
 	    "không nhận được. Không tính vào số phiếu, số hài lòng, tỷ lệ, "
 	    "khoảng tin cậy và đánh giá; số phiếu này và tỷ lệ hài lòng nếu "
 	    "tính cả chúng được ghi riêng bên cạnh." },
-	{ "Tỷ lệ phản hồi", "Số phiếu phát trong tháng đã được trả lời (qua "
-	    "QR hoặc ki-ốt có phiếu, kể cả trả lời sang tháng sau) / số phiếu "
-	    "đã phát trong tháng; không bao giờ quá 100%, còn tăng cho đến "
-	    "khi các phiếu của tháng hết hạn." },
+	{ "Tỷ lệ phản hồi", "Số phiếu phát trong kỳ đã được trả lời (qua "
+	    "QR hoặc ki-ốt có phiếu, kể cả trả lời sau khi kỳ kết thúc) / số "
+	    "phiếu đã phát trong kỳ; không bao giờ quá 100%, còn tăng cho "
+	    "đến khi các phiếu của kỳ hết hạn." },
 	{ "Chỉ số QĐ 766", "(Số hồ sơ hoàn thành − số hồ sơ bị đánh giá "
 	    "không hài lòng, mức 1-2) / số hồ sơ hoàn thành. Mỗi phiếu đã "
 	    "phát là một hồ sơ hoàn thành; hồ sơ không trả lời không tính là "
@@ -363,7 +405,8 @@ report_csv(const struct report *rep, struct buf *out)
 {
 	struct rtab	 t[RTABS_MAX];
 	json_t		*o, *r;
-	char		*cell, m[REPORT_MONTH_STR];
+	char		*cell, m[REPORT_MONTH_STR], from[REPORT_MONTH_STR];
+	char		 label[REPORT_PERIOD_STR];
 	size_t		 n, i, j, k;
 	int		 rc = 0;
 
@@ -372,8 +415,16 @@ report_csv(const struct report *rep, struct buf *out)
 	cell = xmalloc(COMMENT_BYTES_MAX + 64);
 	report_month_str(rep->month, m);
 	rc |= buf_addstr(out, "\xef\xbb\xbf");
-	rc |= buf_printf(out, "Báo cáo mức độ hài lòng,Tháng %s,Đơn vị,%s,"
-	    "Lĩnh vực,%s\r\n\r\n", m, rep->unit[0] ? rep->unit : "tất cả",
+	if (rep->period.kind == RP_MONTH)
+		rc |= buf_printf(out, "Báo cáo mức độ hài lòng,Tháng %s,", m);
+	else {
+		report_period_label(&rep->period, label);
+		report_month_str(rep->period.from, from);
+		rc |= buf_printf(out, "Báo cáo mức độ hài lòng,%s,Từ tháng,%s,"
+		    "Đến tháng,%s,", label, from, m);
+	}
+	rc |= buf_printf(out, "Đơn vị,%s,Lĩnh vực,%s\r\n\r\n",
+	    rep->unit[0] ? rep->unit : "tất cả",
 	    rep->sector[0] ? rep->sector : "tất cả");
 	for (i = 0; i < n; i++) {
 		rc |= csv_cell(out, t[i].title, 1);
@@ -400,7 +451,16 @@ report_csv(const struct report *rep, struct buf *out)
 		}
 		rc |= buf_addstr(out, "\r\n");
 	}
-	rc |= buf_addstr(out, "Ghi chú\r\n");
+	/* Notes: the period, whether its figures are final, its targets. */
+	report_period_label(&rep->period, label);
+	rc |= buf_printf(out, "Ghi chú\r\nKỳ báo cáo,%s\r\n", label);
+	report_final_vi(rep, cell, COMMENT_BYTES_MAX + 64);
+	rc |= buf_addstr(out, "Số liệu,");
+	rc |= csv_cell(out, cell, 1);
+	report_targets_vi(rep, cell, COMMENT_BYTES_MAX + 64);
+	rc |= buf_addstr(out, "\r\nChỉ tiêu,");
+	rc |= csv_cell(out, cell, 1);
+	rc |= buf_addstr(out, "\r\n");
 	for (i = 0; i < sizeof(report_notes) / sizeof(report_notes[0]); i++) {
 		rc |= csv_cell(out, report_notes[i].label, 1);
 		rc |= buf_addc(out, ',');
@@ -541,11 +601,12 @@ report_xlsx_sheet(const struct xlsx *x, lxw_workbook *wb,
 /* Under the sectors' table: the sectors against their first two targets. */
 static void
 report_xlsx_chart(const struct xlsx *x, lxw_workbook *wb, lxw_worksheet *ws,
-    const struct rtab *t, uint32_t month)
+    const struct rtab *t, const struct report *rep)
 {
 	lxw_chart		*ch;
 	lxw_chart_series	*se;
 	char			 m[REPORT_MONTH_STR], title[160];
+	char			 label[REPORT_PERIOD_STR];
 	size_t			 k, nrows;
 	int			 namecol = -1, pcol = -1, tcol[2], nt = 0;
 
@@ -561,9 +622,14 @@ report_xlsx_chart(const struct xlsx *x, lxw_workbook *wb, lxw_worksheet *ws,
 	if (nrows == 0 || namecol < 0 || pcol < 0)
 		return;
 	ch = x->workbook_add_chart(wb, LXW_CHART_COLUMN);
-	report_month_str(month, m);
-	snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, tháng %s",
-	    m);
+	report_month_str(rep->month, m);
+	report_period_label(&rep->period, label);
+	if (rep->period.kind == RP_MONTH)
+		snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, "
+		    "tháng %s", m);
+	else
+		snprintf(title, sizeof(title), "Tỷ lệ hài lòng và chỉ tiêu, "
+		    "%s", label);
 	x->chart_title_set_name(ch, title);
 	se = x->chart_add_series(ch, NULL, NULL);
 	x->chart_series_set_categories(se, t->sheet, 1, (lxw_col_t)namecol,
@@ -592,16 +658,21 @@ report_xlsx_notes(const struct xlsx *x, lxw_workbook *wb,
     const struct report *rep, const struct xlsx_fmts *f)
 {
 	lxw_worksheet	*ws;
-	char		 m[REPORT_MONTH_STR];
+	char		 m[REPORT_MONTH_STR], from[REPORT_MONTH_STR];
+	char		 label[REPORT_PERIOD_STR], s[256];
 	size_t		 i;
 
 	if ((ws = x->workbook_add_worksheet(wb, "Ghi chú")) == NULL)
 		return;
 	report_month_str(rep->month, m);
+	report_month_str(rep->period.from, from);
+	report_period_label(&rep->period, label);
 	x->worksheet_set_column(ws, 0, 0, 24, NULL);
 	x->worksheet_set_column(ws, 1, 1, 100, f->wrap);
-	x->worksheet_write_string(ws, 0, 0, "Tháng", f->head);
-	x->worksheet_write_string(ws, 0, 1, m, NULL);
+	x->worksheet_write_string(ws, 0, 0, rep->period.kind == RP_MONTH ?
+	    "Tháng" : "Kỳ báo cáo", f->head);
+	x->worksheet_write_string(ws, 0, 1, rep->period.kind == RP_MONTH ?
+	    m : label, NULL);
 	x->worksheet_write_string(ws, 1, 0, "Đơn vị", f->head);
 	x->worksheet_write_string(ws, 1, 1, rep->unit[0] ? rep->unit :
 	    "tất cả", NULL);
@@ -610,11 +681,21 @@ report_xlsx_notes(const struct xlsx *x, lxw_workbook *wb,
 	    "tất cả", NULL);
 	x->worksheet_write_string(ws, 3, 0, "Số phiếu tối thiểu", f->head);
 	x->worksheet_write_number(ws, 3, 1, (double)rep->min_responses, NULL);
+	x->worksheet_write_string(ws, 4, 0, "Kỳ", f->head);
+	snprintf(s, sizeof(s), "%s: từ tháng %s đến tháng %s, tổng các "
+	    "tháng trong kỳ", label, from, m);
+	x->worksheet_write_string(ws, 4, 1, s, NULL);
+	x->worksheet_write_string(ws, 5, 0, "Số liệu", f->head);
+	report_final_vi(rep, s, sizeof(s));
+	x->worksheet_write_string(ws, 5, 1, s, NULL);
+	x->worksheet_write_string(ws, 6, 0, "Chỉ tiêu", f->head);
+	report_targets_vi(rep, s, sizeof(s));
+	x->worksheet_write_string(ws, 6, 1, s, NULL);
 	for (i = 0; i < sizeof(report_notes) / sizeof(report_notes[0]);
 	    i++) {
-		x->worksheet_write_string(ws, (lxw_row_t)(4 + i), 0,
+		x->worksheet_write_string(ws, (lxw_row_t)(7 + i), 0,
 		    report_notes[i].label, f->head);
-		x->worksheet_write_string(ws, (lxw_row_t)(4 + i), 1,
+		x->worksheet_write_string(ws, (lxw_row_t)(7 + i), 1,
 		    report_notes[i].text, NULL);
 	}
 }
@@ -647,7 +728,7 @@ report_xlsx(const struct report *rep, const char *path)
 			break;
 		}
 		if (i == 0)
-			report_xlsx_chart(x, wb, ws, &t[i], rep->month);
+			report_xlsx_chart(x, wb, ws, &t[i], rep);
 	}
 	if (rc == 0)
 		report_xlsx_notes(x, wb, rep, &f);

@@ -201,6 +201,72 @@ test_wilson_edges(void **state)
 	    (1 - report_beta_cdf(0.5, 1.5, 0.5))) < 1e-12);
 }
 
+/* The period parser: each kind, its bounds, and what it says when wrong. */
+static void
+test_periods(void **state)
+{
+	static const char *const bad[] = { "", "2026-", "2026-1", "2026-00",
+	    "2026-13", "2026-Q0", "2026-Q5", "2026-Q", "2026Q1", "1969",
+	    "+2026", " 2026", "2026 ", "2026-01..", "2026-01..2026-1",
+	    "2026-01...2026-02", "2026-01..2026-02x", "２０２６", "20260",
+	    "2026-01.2026-02", "-2026", "2026-0a" };
+	struct report_period	 p;
+	char			 why[128], s[REPORT_PERIOD_STR];
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(report_period_parse("2026-11", 7, 202612, &p, why,
+	    sizeof(why)), 0);
+	assert_true(p.kind == RP_MONTH && p.from == 202611 && p.to == 202611);
+	report_period_label(&p, s);
+	assert_string_equal(s, "Tháng 11/2026");
+	assert_int_equal(report_period_parse("2026-Q4", 7, 202612, &p, why,
+	    sizeof(why)), 0);
+	assert_true(p.kind == RP_QUARTER && p.from == 202610 && p.to == 202612);
+	report_period_label(&p, s);
+	assert_string_equal(s, "Quý IV/2026");
+	report_period_str(&p, s);
+	assert_string_equal(s, "2026-Q4");
+	assert_int_equal(report_period_parse("2026", 4, 202612, &p, why,
+	    sizeof(why)), 0);
+	assert_true(p.kind == RP_YEAR && p.from == 202601 && p.to == 202612);
+	report_period_label(&p, s);
+	assert_string_equal(s, "Năm 2026");
+	assert_int_equal(report_period_parse("2026-01..2026-06", 16, 202612,
+	    &p, why, sizeof(why)), 0);
+	assert_true(p.kind == RP_RANGE && p.from == 202601 && p.to == 202606);
+	assert_int_equal(report_period_months(&p), 6);
+	report_period_label(&p, s);
+	assert_string_equal(s, "Tháng 01–06/2026");
+	assert_int_equal(report_period_parse("2025-11..2026-02", 16, 202612,
+	    &p, why, sizeof(why)), 0);
+	report_period_label(&p, s);
+	assert_string_equal(s, "Tháng 11/2025–02/2026");
+	/* 36 months, not 37; never past this month; ascending. */
+	assert_int_equal(report_period_parse("2024-01..2026-12", 16, 202612,
+	    &p, why, sizeof(why)), 0);
+	assert_int_equal(report_period_parse("2023-12..2026-12", 16, 202612,
+	    &p, why, sizeof(why)), -1);
+	assert_string_equal(why, "period: a range is at most 36 months");
+	assert_int_equal(report_period_parse("2026-06..2026-01", 16, 202612,
+	    &p, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "ascending"));
+	assert_int_equal(report_period_parse("2026-06..2027-01", 16, 202612,
+	    &p, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "after this month"));
+	assert_int_equal(report_period_parse("2027-Q1", 7, 202612, &p, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "after this month"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(report_period_parse(bad[i], strlen(bad[i]),
+		    202612, &p, why, sizeof(why)), -1);
+		assert_string_equal(why, "period: want YYYY-MM, YYYY-Qn, YYYY "
+		    "or YYYY-MM..YYYY-MM");
+	}
+	assert_int_equal(report_period_parse(NULL, 0, 202612, &p, why,
+	    sizeof(why)), -1);
+}
+
 static void
 test_months(void **state)
 {
@@ -585,6 +651,14 @@ compare_raw(struct env *e, const char *unit, const char *sector)
 	r.row_of = calloc(e->cat->nunits, sizeof(int));
 	r.want.sectors = calloc(rep.nsectors + 1, sizeof(*rep.sectors));
 	r.want.units = calloc(rep.nunits + 1, sizeof(*rep.units));
+	/* The reference keeps every row's twelve months. */
+	r.want.overall.m = calloc(REPORT_MONTHS, sizeof(struct report_fig));
+	for (i = 0; i < rep.nsectors; i++)
+		r.want.sectors[i].m = calloc(REPORT_MONTHS,
+		    sizeof(struct report_fig));
+	for (i = 0; i < rep.nunits; i++)
+		r.want.units[i].m = calloc(REPORT_MONTHS,
+		    sizeof(struct report_fig));
 	for (i = 0; i < e->cat->nunits; i++) {
 		r.row_of[i] = -1;
 		for (ui = 0; ui < rep.nunits; ui++)
@@ -613,16 +687,28 @@ compare_raw(struct env *e, const char *unit, const char *sector)
 			    &r.want.sectors[i].m[m],
 			    sizeof(struct report_fig));
 	}
-	/* Units: the month and the one before (all the report shows). */
-	for (m = REPORT_MONTHS - 2; m < REPORT_MONTHS; m++)
-		for (i = 0; i < rep.nunits; i++)
-			assert_memory_equal(&rep.units[i].m[m],
-			    &r.want.units[i].m[m],
-			    sizeof(struct report_fig));
+	/* The month and the one before (all the report shows of a unit). */
+	assert_memory_equal(&rep.overall.cur,
+	    &r.want.overall.m[REPORT_MONTHS - 1], sizeof(struct report_fig));
+	assert_memory_equal(&rep.overall.prev,
+	    &r.want.overall.m[REPORT_MONTHS - 2], sizeof(struct report_fig));
+	for (i = 0; i < rep.nunits; i++) {
+		assert_memory_equal(&rep.units[i].cur,
+		    &r.want.units[i].m[REPORT_MONTHS - 1],
+		    sizeof(struct report_fig));
+		assert_memory_equal(&rep.units[i].prev,
+		    &r.want.units[i].m[REPORT_MONTHS - 2],
+		    sizeof(struct report_fig));
+	}
 	assert_memory_equal(rep.q, r.want.q, sizeof(rep.q));
 	assert_true(rep.overall.m[REPORT_MONTHS - 1].responses > 0 ||
 	    unit != NULL);
 	free(r.row_of);
+	free(r.want.overall.m);
+	for (i = 0; i < rep.nsectors; i++)
+		free(r.want.sectors[i].m);
+	for (i = 0; i < rep.nunits; i++)
+		free(r.want.units[i].m);
 	free(r.want.sectors);
 	free(r.want.units);
 	report_free(&rep);
@@ -755,6 +841,7 @@ main(void)
 		cmocka_unit_test(test_beta_closed_forms),
 		cmocka_unit_test(test_wilson_edges),
 		cmocka_unit_test(test_months),
+		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_scope_and_bad),
 		cmocka_unit_test(test_render),
