@@ -405,6 +405,11 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "cannot read the aggregates");
 		goto out;
 	}
+	report_ind_init(rep, o->ind);
+	if (report_ind_month(rep, st, rep->month) != 0) {
+		report_why(why, whylen, "cannot read the aggregates");
+		goto out;
+	}
 	if (!o->no_comments && build_comments(rep, st, b.row_of,
 	    b.scoped) == -1) {
 		report_why(why, whylen, "cannot read the comments");
@@ -434,6 +439,7 @@ report_free(struct report *rep)
 	free(rep->comments);
 	free(rep->sectors);
 	free(rep->units);
+	report_ind_free(rep);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -927,6 +933,7 @@ report_json(const struct report *rep)
 	o = json_object();
 	report_json_head(rep, o);
 	report_json_sectors(rep, o);
+	report_json_indicators(rep, o);
 	json_object_set_new(o, "units", report_json_units(rep));
 	json_object_set_new(o, "questions", report_json_questions(rep));
 	json_object_set_new(o, "channels", report_json_channels(rep));

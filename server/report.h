@@ -33,6 +33,7 @@
 #include "survey.h"
 
 struct store;
+struct indicators;
 
 #define REPORT_MONTHS		12	/* the trend, the month included */
 #define REPORT_MIN_DEFAULT	30	/* fewer answers: not ranked */
@@ -81,6 +82,13 @@ struct report_opts {
 	const char	*sector;	/* NULL or "": every sector */
 	uint64_t	 min_responses;	/* 0: REPORT_MIN_DEFAULT */
 	int		 no_comments;	/* skip the responses read */
+	const struct indicators *ind;	/* NULL: no indicators */
+};
+
+/* One indicator's answers in one scope: all of them, and at its levels. */
+struct report_ind_fig {
+	uint64_t	 responses;
+	uint64_t	 satisfied;
 };
 
 struct report {
@@ -104,6 +112,14 @@ struct report {
 	struct report_comment	*comments;	/* newest first */
 	int			 comments_more;	/* older ones not shown */
 	double			 build_ms;
+	/*
+	 * The resolution's indicators (report_ind.c): ind_total[i] is
+	 * indicator i in the scope, ind_units[u * ind->n + i] in units[u]'s
+	 * subtree, both over the months added with report_ind_month().
+	 */
+	const struct indicators	*ind;
+	struct report_ind_fig	*ind_total;
+	struct report_ind_fig	*ind_units;
 };
 
 /*
@@ -115,6 +131,12 @@ enum hl_rc report_build(struct report *rep, struct store *st,
 	    const struct catalog *cat, const struct survey *sv,
 	    const struct report_opts *o, char *why, size_t whylen);
 void	 report_free(struct report *);
+/*
+ * Adds the indicators' answers of month to rep's figures (report_build()
+ * adds its own month; a longer period adds each of its months). 0, or -1
+ * when the store cannot be read.
+ */
+int	 report_ind_month(struct report *, struct store *, uint32_t month);
 
 /* "YYYY-MM" to YYYYMM; 0 when malformed (untrusted s[0..len)). */
 uint32_t report_month_parse(const char *s, size_t len);

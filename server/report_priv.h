@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "report.h"
 
 #define REPORT_MONTH_STR	8	/* "YYYY-MM" and its NUL */
 
@@ -15,5 +16,13 @@
 void	 report_month_str(uint32_t month, char out[REPORT_MONTH_STR]);
 /* The Vietnamese text of t, or dflt when there is none; borrowed. */
 const char *report_txt_vi(const struct text *t, const char *dflt);
+
+/* report_ind.c: the indicators' figures (rep->ind NULL: none). */
+struct indicators;
+struct json_t;
+void	 report_ind_init(struct report *, const struct indicators *);
+void	 report_ind_free(struct report *);
+/* Sets "indicator_set", "indicators" and "agencies" in o. */
+void	 report_json_indicators(const struct report *, struct json_t *o);
 
 #endif
