@@ -40,6 +40,7 @@ struct indicators;
 #define REPORT_MIN_MAX		1000000
 #define REPORT_COMMENTS_MAX	200	/* newest shown */
 #define REPORT_PRINT_COMMENTS	30	/* printed, the lowest ratings first */
+#define REPORT_PRINT_AGENCIES	12	/* indicators per agency: printed */
 #define REPORT_Z		1.959963984540054	/* 95% two-sided */
 #define REPORT_SAT_LEVEL	4	/* levels 4-5 are satisfied */
 #define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */

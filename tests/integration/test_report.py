@@ -3,6 +3,7 @@ recount from `hailong export`, the CSV and the XLSX (read with openpyxl)
 against the JSON, access (keys, sign-in, session cookie, CSRF on
 sign-out), escaping of comments, months without data."""
 
+import csv
 import datetime
 import io
 import math
@@ -732,6 +733,63 @@ def report_indicators_match_recount():
     assert cj["indicators"] == rep_now(fx)["indicators"]
     rc, out, err = hl.verify(fx.srv.data)
     assert rc == 0 and "ok" in out, (rc, out, err)
+
+
+@test
+def report_indicators_in_html_csv_and_xlsx():
+    fx = fixture()
+    rep = rep_now(fx)
+    name = rep["indicator_set"]["name"]
+    page = assert_html(fx.get("/reports/monthly?month=" + fx.month), 200)
+    assert "Chỉ tiêu của nghị quyết" in page and name in page
+    first = page.index('id="indicators"')
+    assert first < page.index('id="sectors"'), "indicators not first"
+    for i in rep["indicators"]:
+        assert 'data-indicator="%s"' % i["id"] in page, i["id"]
+    for item in ("(14)", "(15)", "(16)"):
+        assert item in page, item
+    assert "Chưa có phiếu" in page, "item 16 without answers"
+    units = re.findall(r'<tr data-unit="([^"]+)"', page)
+    assert units == [a["unit"] for a in rep["agencies"]], units
+    assert "NaN" not in page
+    # CSV: one block of indicators, one of agencies.
+    st, hd, body = fx.get("/reports/monthly.csv?month=" + fx.month)
+    lines = body[3:].decode("utf-8").split("\r\n")
+    k = [n for n, l in enumerate(lines) if l.startswith("Nghị quyết,")][0]
+    head = next(csv.reader([lines[k]]))
+    for n, ind in enumerate(rep["indicators"]):
+        cells = next(csv.reader([lines[k + 1 + n]]))
+        assert cells[0] == name
+        assert cells[head.index("Mã chỉ tiêu")] == ind["id"]
+        assert int(cells[head.index("Số phiếu trả lời")]) == \
+            ind["responses"]
+        assert cells[head.index("Mức tính là hài lòng")] == "4 5"
+    # XLSX: the same figures, and the agencies' sheet, total first.
+    try:
+        import openpyxl
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import openpyxl
+    st, hd, body = fx.get("/api/v1/reports/monthly.xlsx?month=" + fx.month)
+    wb = openpyxl.load_workbook(io.BytesIO(body))
+    ws = wb["Chỉ tiêu NQ"]
+    head = [c.value for c in ws[1]]
+    for n, ind in enumerate(rep["indicators"]):
+        row = [c.value for c in ws[n + 2]]
+        assert row[head.index("Mã chỉ tiêu")] == ind["id"]
+        assert row[head.index("Số phiếu trả lời")] == ind["responses"]
+        p = row[head.index("Tỷ lệ hài lòng (%)")]
+        assert (p is None) == (ind["percent"] is None)
+        if p is not None:
+            assert abs(p * 100 - ind["percent"]) < 1e-6
+    ws = wb["Chỉ tiêu NQ theo đơn vị"]
+    head = [c.value for c in ws[1]]
+    want = [(a["unit"], f["id"], f["responses"]) for a in rep["agencies"]
+            for f in a["indicators"]]
+    got = [(r[head.index("Mã đơn vị")], r[head.index("Mã chỉ tiêu")],
+            r[head.index("Số phiếu trả lời")])
+           for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert got == want, (got[:6], want[:6])
 
 
 def rep_now(fx):
