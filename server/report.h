@@ -19,6 +19,10 @@
  * their own ("walkin") with no targets. Units are ranked among the
  * units of their own depth; the scope's top unit is the total, never
  * ranked.
+ *
+ * The resolution's indicators (schema/indicators.ini, report_ind.c) are
+ * counted from the aggregates per month, for the scope and each unit,
+ * and judged as the rows are against their target in force.
  */
 #ifndef REPORT_H
 #define REPORT_H
