@@ -83,6 +83,10 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 		snprintf(p, sizeof(p), "%s/schema", a->share);
 		if (catalog_load(p, &a->cat, why, whylen) == -1)
 			return (-1);
+		snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
+		if (indicators_load(p, a->sv, a->cat, &a->ind, why,
+		    whylen) == -1)
+			return (-1);
 	}
 	if (parts & APP_PAGES) {
 		snprintf(p, sizeof(p), "%s/templates", a->share);
@@ -120,6 +124,7 @@ app_close(struct app *a)
 	free(a->kiosk_def);
 	if (a->pg != NULL)
 		page_free(a->pg);
+	indicators_free(a->ind);
 	if (a->cat != NULL)
 		catalog_free(a->cat);
 	if (a->sv != NULL)

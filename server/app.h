@@ -10,6 +10,7 @@
 #include <limits.h>
 
 #include "catalog.h"
+#include "indicators.h"
 #include "config.h"
 #include "json_in.h"
 #include "page.h"
@@ -26,6 +27,7 @@ struct app {
 	struct writer	*w;
 	struct survey	*sv;
 	struct catalog	*cat;
+	struct indicators *ind;	/* schema/indicators.ini */
 	struct pages	*pg;
 	char		*kiosk_def;	/* GET /api/v1/survey (kiosk_def.c) */
 	/* While a server runs (h_state.c): each with its own lock. */

@@ -131,6 +131,7 @@ report_run(int argc, char **argv)
 		o.month = month_of(now_sec());
 	o.unit = unit;
 	o.sector = sector;
+	o.ind = a.ind;
 	buf_init(&b, REPORT_OUT_MAX);
 	if (report_build(&rep, a.st, a.cat, a.sv, &o, why, sizeof(why)) !=
 	    HL_OK) {

@@ -90,6 +90,10 @@ counts_response(const struct response *r, const struct ticket *t,
 		if (counts_agg1(c, r->month, sec, r->unit,
 		    AGG_SUSPECT_OVERALL, r->answers[i].level) == -1)
 			goto bad;
+		/* And in the rollup, as the answer's level is. */
+		if (r->unit[0] != '\0' && counts_agg1(c, r->month, sec, "",
+		    AGG_SUSPECT_OVERALL, r->answers[i].level) == -1)
+			goto bad;
 	}
 	if (counts_agg1(c, r->month, sec, r->unit, AGG_CHANNEL,
 	    (uint8_t)(r->channel + 1)) == -1)

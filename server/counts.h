@@ -9,8 +9,8 @@
  * (sector, unit); and a sums row (month, unit, sector) with its unit ""
  * row, the overall answer's level, channel and suspect. When flagged,
  * its overall level is also counted as suspect (agg _suspect_overall
- * under (sector, unit), the sums' suspect levels), so that figures can
- * leave it out. The sector is response_agg_sector(). A ticket adds
+ * under (sector, unit) and its rollup, the sums' suspect levels), so
+ * that figures can leave it out. The sector is response_agg_sector(). A ticket adds
  * issued, under its counting unit and sector, in the month of issue, to
  * agg and sums; its answer adds answered to the same sums rows (the
  * ticket's issue month, counting unit and sector), whenever it comes: a
@@ -25,7 +25,7 @@
 #include "model.h"
 #include "record.h"
 
-#define COUNTS_AGG_MAX	(3 * RESPONSE_ANSWERS_MAX + 2)
+#define COUNTS_AGG_MAX	(4 * RESPONSE_ANSWERS_MAX + 2)
 #define COUNTS_SUM_MAX	4
 
 /* One sums row's increments, by its key. */

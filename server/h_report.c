@@ -94,6 +94,7 @@ h_report_build(struct req *r, struct report *rep)
 	}
 	o.unit = unit;
 	o.sector = sector;
+	o.ind = r->app->ind;
 	rc = report_build(rep, r->app->st, r->app->cat, r->app->sv, &o, why,
 	    sizeof(why));
 	if (rc == HL_INVALID) {

@@ -482,6 +482,7 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	struct timespec		 t0, t1;
 	size_t			 i, n;
 	int			 j, ui, len;
+	uint32_t		 m;
 	enum hl_rc		 rc = HL_ERROR;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -600,6 +601,14 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "cannot read the aggregates");
 		goto out;
 	}
+	/* The indicators: the period's months added up. */
+	report_ind_init(rep, o->ind);
+	for (m = rep->period.from; m != 0 && m <= rep->period.to;
+	    m = report_month_add(m, 1))
+		if (report_ind_month(rep, st, m) != 0) {
+			report_why(why, whylen, "cannot read the aggregates");
+			goto out;
+		}
 	if (!o->no_comments && build_comments(rep, st, b.row_of,
 	    b.scoped) == -1) {
 		report_why(why, whylen, "cannot read the comments");
@@ -633,6 +642,7 @@ report_free(struct report *rep)
 	free(rep->walkin.m);
 	free(rep->sectors);
 	free(rep->units);
+	report_ind_free(rep);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -1282,6 +1292,7 @@ report_json(const struct report *rep)
 	o = json_object();
 	report_json_head(rep, o);
 	report_json_sectors(rep, o);
+	report_json_indicators(rep, o);
 	json_object_set_new(o, "units", report_json_units(rep));
 	json_object_set_new(o, "questions", report_json_questions(rep));
 	json_object_set_new(o, "channels", report_json_channels(rep));

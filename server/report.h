@@ -25,6 +25,10 @@
  * their own ("walkin") with no targets. Units are ranked among the
  * units of their own depth; the scope's top unit is the total, never
  * ranked.
+ *
+ * The resolution's indicators (schema/indicators.ini, report_ind.c) are
+ * counted from the aggregates per month, for the scope and each unit,
+ * and judged as the rows are against their target in force.
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -39,6 +43,7 @@
 #include "survey.h"
 
 struct store;
+struct indicators;
 
 #define REPORT_MONTHS		12	/* a month's trend, with the month */
 #define REPORT_RANGE_MAX	36	/* months of a range */
@@ -48,6 +53,7 @@ struct store;
 #define REPORT_MIN_MAX		1000000
 #define REPORT_COMMENTS_MAX	200	/* newest shown */
 #define REPORT_PRINT_COMMENTS	30	/* printed, the lowest ratings first */
+#define REPORT_PRINT_AGENCIES	12	/* indicators per agency: printed */
 #define REPORT_Z		1.959963984540054	/* 95% two-sided */
 #define REPORT_SAT_LEVEL	4	/* levels 4-5 are satisfied */
 #define REPORT_UNSAT_LEVEL	2	/* levels 1-2 are unsatisfied */
@@ -116,6 +122,13 @@ struct report_opts {
 	const char	*sector;	/* NULL or "": every sector */
 	uint64_t	 min_responses;	/* 0: REPORT_MIN_DEFAULT */
 	int		 no_comments;	/* skip the responses read */
+	const struct indicators *ind;	/* NULL: no indicators */
+};
+
+/* One indicator's answers in one scope: all of them, and at its levels. */
+struct report_ind_fig {
+	uint64_t	 responses;
+	uint64_t	 satisfied;
 };
 
 struct report {
@@ -145,6 +158,14 @@ struct report {
 	struct report_comment	*comments;	/* newest first */
 	int			 comments_more;	/* older ones not shown */
 	double			 build_ms;
+	/*
+	 * The resolution's indicators (report_ind.c): ind_total[i] is
+	 * indicator i in the scope, ind_units[u * ind->n + i] in units[u]'s
+	 * subtree, both over the months added with report_ind_month().
+	 */
+	const struct indicators	*ind;
+	struct report_ind_fig	*ind_total;
+	struct report_ind_fig	*ind_units;
 };
 
 /*
@@ -156,6 +177,12 @@ enum hl_rc report_build(struct report *rep, struct store *st,
 	    const struct catalog *cat, const struct survey *sv,
 	    const struct report_opts *o, char *why, size_t whylen);
 void	 report_free(struct report *);
+/*
+ * Adds the indicators' answers of month to rep's figures (report_build()
+ * adds its own month; a longer period adds each of its months). 0, or -1
+ * when the store cannot be read.
+ */
+int	 report_ind_month(struct report *, struct store *, uint32_t month);
 
 /* "YYYY-MM" to YYYYMM; 0 when malformed (untrusted s[0..len)). */
 uint32_t report_month_parse(const char *s, size_t len);

@@ -483,6 +483,56 @@ html_period(const struct report *rep, json_t *o)
 	json_object_set_new(o, "ytd_period", json_string(s));
 }
 
+/* Display fields of an indicator's figures, added in place. */
+static void
+html_ind(json_t *f, int collected)
+{
+	char	 lo[32], hi[32], s[80];
+
+	set_fmt(f, "f_percent", json_object_get(f, "percent"), 1, 0, " %",
+	    collected ? "không có dữ liệu" : "chưa có phiếu");
+	fmt_num(json_object_get(f, "ci_low"), 0, 0, lo, sizeof(lo));
+	fmt_num(json_object_get(f, "ci_high"), 0, 0, hi, sizeof(hi));
+	snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
+	json_object_set_new(f, "f_ci", json_string(lo[0] ? s : "—"));
+	set_fmt(f, "f_target", json_object_get(f, "target"), 0, 0, " %", "—");
+	set_fmt(f, "f_p", json_object_get(f, "p_target"), 2, 0, "", "—");
+	if (!collected)
+		json_object_set_new(f, "verdict_vi",
+		    json_string("Chưa có phiếu"));
+}
+
+/*
+ * The resolution's indicators on the first page: the scope's figures,
+ * then each agency's (worst first, the total first).
+ */
+static void
+html_indicators(json_t *o)
+{
+	json_t	*is = json_object_get(o, "indicators"), *a, *f, *d;
+	size_t	 i, j;
+
+	json_object_set_new(o, "has_indicators", json_boolean(
+	    json_array_size(is) > 0));
+	json_array_foreach(is, i, f)
+		html_ind(f, json_is_true(json_object_get(f, "collected")));
+	/* Printed: the total and the first agencies, worst first. */
+	json_array_foreach(json_object_get(o, "agencies"), i, a) {
+		json_object_set_new(a, "print_more", json_boolean(
+		    i > REPORT_PRINT_AGENCIES));
+		json_array_foreach(json_object_get(a, "indicators"), j, f) {
+			d = json_array_get(is, j);
+			html_ind(f, json_is_true(json_object_get(d,
+			    "collected")));
+		}
+	}
+	json_object_set_new(o, "print_agencies_cut", json_boolean(
+	    json_array_size(json_object_get(o, "agencies")) >
+	    REPORT_PRINT_AGENCIES + 1));
+	json_object_set_new(o, "print_agencies_max",
+	    json_integer(REPORT_PRINT_AGENCIES));
+}
+
 int
 report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
     struct buf *out)
@@ -512,6 +562,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 	}
 	if (tp == NULL)
 		goto out;
+	html_indicators(o);
 	fns = json_array();
 	html_row(json_object_get(o, "overall"), &fn, fns);
 	json_array_foreach(json_object_get(o, "sectors"), i, r)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "report.h"
 
 struct report;
 
@@ -22,5 +23,13 @@ void	 report_final_vi(const struct report *, char *out, size_t outlen);
 void	 report_targets_vi(const struct report *, char *out, size_t outlen);
 /* The Vietnamese text of t, or dflt when there is none; borrowed. */
 const char *report_txt_vi(const struct text *t, const char *dflt);
+
+/* report_ind.c: the indicators' figures (rep->ind NULL: none). */
+struct indicators;
+struct json_t;
+void	 report_ind_init(struct report *, const struct indicators *);
+void	 report_ind_free(struct report *);
+/* Sets "indicator_set", "indicators" and "agencies" in o. */
+void	 report_json_indicators(const struct report *, struct json_t *o);
 
 #endif

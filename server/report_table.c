@@ -192,6 +192,91 @@ figure_cols(struct rtab *t, const int *years, size_t ny, const char *prev)
 	    "thước đo khác tỷ lệ hài lòng", CK_PCT);
 }
 
+/* The levels an indicator counts, as "4 5", into its row. */
+static void
+ind_levels_text(json_t *r)
+{
+	json_t	*v;
+	size_t	 i;
+	char	 s[64] = "", w[8];
+
+	json_array_foreach(json_object_get(r, "levels"), i, v) {
+		snprintf(w, sizeof(w), "%s%lld", i > 0 ? " " : "",
+		    (long long)json_integer_value(v));
+		strlcat(s, w, sizeof(s));
+	}
+	json_object_set_new(r, "levels_text", json_string(s));
+}
+
+static void
+ind_cols(struct rtab *t)
+{
+	col_add(t, "id", "Mã chỉ tiêu", CK_STR);
+	col_add(t, "item", "Chỉ tiêu của nghị quyết", CK_STR);
+	col_add(t, "name", "Tên", CK_STR);
+	col_add(t, "levels_text", "Mức tính là hài lòng", CK_STR);
+	col_add(t, "responses", "Số phiếu trả lời", CK_INT);
+	col_add(t, "satisfied", "Số hài lòng", CK_INT);
+	col_add(t, "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
+	col_add(t, "ci_low", "Khoảng tin cậy 95%: cận dưới (%)", CK_PCT);
+	col_add(t, "ci_high", "Khoảng tin cậy 95%: cận trên (%)", CK_PCT);
+	col_add(t, "target_year", "Năm chỉ tiêu", CK_INT);
+	col_add(t, "target", "Chỉ tiêu (%)", CK_PCT);
+	col_add(t, "verdict", "Đánh giá", CK_STATUS);
+	col_add(t, "p_target", "Xác suất đạt chỉ tiêu (0-1)", CK_PROB);
+	col_add(t, "too_few", "Quá ít phiếu để đánh giá", CK_BOOL);
+}
+
+/*
+ * The resolution's indicators: one table of the scope's figures, one of
+ * each agency's (the total first, then worst first). Returns how many
+ * tables were added at t (none without indicators).
+ */
+static size_t
+report_ind_tables(json_t *o, struct rtab *t)
+{
+	json_t		*set = json_object_get(o, "indicator_set"), *a, *f, *r;
+	size_t		 i, j, n = 0;
+
+	if (!json_is_object(set))
+		return (0);
+	t[n].sheet = "Chỉ tiêu NQ";
+	t[n].title = "Chỉ tiêu của nghị quyết: mức độ hài lòng";
+	col_add(&t[n], "resolution", "Nghị quyết", CK_STR);
+	ind_cols(&t[n]);
+	t[n].rows = json_deep_copy(json_object_get(o, "indicators"));
+	json_array_foreach(t[n].rows, i, r) {
+		ind_levels_text(r);
+		json_object_set(r, "resolution", json_object_get(set, "name"));
+	}
+	n++;
+
+	t[n].sheet = "Chỉ tiêu NQ theo đơn vị";
+	t[n].title = "Chỉ tiêu của nghị quyết theo đơn vị: tổng, rồi từng cấp, "
+	    "thấp nhất trước";
+	col_add(&t[n], "unit", "Mã đơn vị", CK_STR);
+	col_add(&t[n], "unit_name", "Đơn vị", CK_STR);
+	col_add(&t[n], "depth", "Cấp", CK_INT);
+	col_add(&t[n], "total", "Tổng của phạm vi", CK_BOOL);
+	col_add(&t[n], "rank", "Xếp hạng trong cùng cấp (thấp nhất = 1)",
+	    CK_INT);
+	ind_cols(&t[n]);
+	t[n].rows = json_array();
+	json_array_foreach(json_object_get(o, "agencies"), i, a)
+		json_array_foreach(json_object_get(a, "indicators"), j, f) {
+			r = json_deep_copy(f);
+			ind_levels_text(r);
+			json_object_set(r, "unit", json_object_get(a, "unit"));
+			json_object_set(r, "unit_name",
+			    json_object_get(a, "name"));
+			json_object_set(r, "depth", json_object_get(a, "depth"));
+			json_object_set(r, "total", json_object_get(a, "total"));
+			json_array_append_new(t[n].rows, r);
+		}
+	n++;
+	return (n);
+}
+
 /* Builds the tables of o into t; returns how many. */
 static size_t
 report_tables(json_t *o, struct rtab *t)
@@ -216,6 +301,7 @@ report_tables(json_t *o, struct rtab *t)
 	    "responses")) > 0)
 		json_array_append(t[n].rows, json_object_get(o, "walkin"));
 	n++;
+	n += report_ind_tables(o, &t[n]);
 
 	t[n].sheet = "Đơn vị";
 	t[n].title = "Mức độ hài lòng theo đơn vị: tổng, rồi từng cấp, thấp "

@@ -386,6 +386,41 @@ L.test("revoked, enrolled again elsewhere: the old queue is held",
 	await ctx.close();
 });
 
+L.test("the question on how the office served: a screen of its own, stored",
+    async () => {
+	const { ctx, page } = await kiosk("7");
+	const before = L.exportJson(srv.data).length;
+	await page.tap("[data-level='4']");
+	await waitScreen(page, "question");
+	const seen = [];
+	for (let i = 0; i < 12; i++) {
+		const q = await page.getAttribute("h1", "data-question");
+		seen.push(q);
+		if (q === "agency_service")
+			break;
+		await page.tap("[data-action=skip]");
+		await waitScreen(page, "question");
+	}
+	L.assert(seen.at(-1) === "agency_service",
+	    `questions shown: ${seen.join(" ")}`);
+	const opts = await page.locator("[data-option]").evaluateAll(bs =>
+	    bs.map(b => b.dataset.option));
+	L.assert(opts.join(" ") === "very_dissatisfied dissatisfied neutral " +
+	    "satisfied very_satisfied", `options ${opts}`);
+	await page.tap("[data-option='satisfied']");
+	if ((await screen(page)) === "question")
+		await page.tap("[data-action=send-now]");
+	await waitScreen(page, "confirm");
+	await page.tap("[data-action=send]");
+	await waitScreen(page, "thanks");
+	await L.until(async () => L.exportJson(srv.data).length > before,
+	    10000, "stored");
+	const rows = L.exportJson(srv.data).slice(before);
+	L.assert(rows.length === 1 && rows[0].overall === 4 &&
+	    rows[0].agency_service === "satisfied", JSON.stringify(rows));
+	await ctx.close();
+});
+
 L.test("every screen at 1280x800 and 1080x1920", async () => {
 	const { ctx, page } = await kiosk("8", "?thanks=60&idle=600");
 	await L.sleep(300);

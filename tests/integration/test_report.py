@@ -3,6 +3,7 @@ recount from `hailong export`, the CSV and the XLSX (read with openpyxl)
 against the JSON, access (keys, sign-in, session cookie, CSRF on
 sign-out), escaping of comments, months without data."""
 
+import csv
 import datetime
 import io
 import math
@@ -29,6 +30,12 @@ WEIRD = [
     "សូមអរគុណ ការបម្រើល្អណាស់",
     "Rất tốt, cảm ơn cán bộ",
 ]
+
+
+# The options of the procedure survey's question on how the office served
+# (item 15 of the resolution), levels 1 to 5.
+AGENCY = ["very_dissatisfied", "dissatisfied", "neutral", "satisfied",
+          "very_satisfied"]
 
 
 def schema_path(*p):
@@ -170,6 +177,9 @@ class Fixture:
                              [1, 1 + w * 4, 2, 6, 10 - w * 10])[0]
             pairs = [("overall", str(lv)),
                      ("on_time", rnd.choice(["yes", "late"]))]
+            if i % 3:
+                pairs.append(("agency_service", AGENCY[
+                    min(4, max(0, lv - 1 + rnd.choice([-1, 0, 0, 1])))]))
             if lv <= 2:
                 pairs.append(("reasons", "slow"))
             if i % 40 == 0:
@@ -604,6 +614,345 @@ def report_access():
     assert st == 303 and "Max-Age=0" in hd["set-cookie"]
     assert_html(s.get("/reports/monthly", {"Cookie": sid}), 401,
                 "after sign-out")
+
+
+def load_indicators():
+    """indicators.ini: [{id, survey, question, levels, sectors, kinds,
+    targets: {year: percent}}] in file order, and the resolution's name."""
+    out, cur, name, last = [], None, None, None
+    with open(schema_path("indicators.ini"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("\t") and cur is None and last == "vi":
+                name += " " + line.strip()
+                continue
+            last = None
+            m = re.match(r"^\[indicator (\w+)\]$", line)
+            if m:
+                cur = {"id": m.group(1), "targets": {}, "sectors": [],
+                       "kinds": []}
+                out.append(cur)
+                continue
+            if line.startswith("name.vi = ") and cur is None:
+                name, last = line[len("name.vi = "):], "vi"
+                continue
+            m = re.match(r"^(\w+)(?:\.(\d{4}))? =\s*(.*)$", line)
+            if not m or cur is None:
+                continue
+            k, y, v = m.groups()
+            if k == "target":
+                cur["targets"][int(y)] = float(v)
+            elif k in ("survey", "question"):
+                cur[k] = v
+            elif k == "levels":
+                cur[k] = [int(x) for x in v.split()]
+            elif k in ("sectors", "kinds"):
+                cur[k] = v.split()
+    return out, name
+
+
+def ind_level(r, question):
+    """The level of a response's answer to question, or None."""
+    v = r.get(question)
+    if question == "overall" or v is None:
+        return v
+    return AGENCY.index(v) + 1 if question == "agency_service" else None
+
+
+def ind_recount(rows, month, parent, ind, sector=None):
+    """One indicator's (answers, satisfied) of month, by unit ("" for the
+    whole province), from the export rows."""
+    by = {}
+    kind = load_kinds()
+    for r in rows:
+        if r["month"] != month or r["survey"] != ind["survey"]:
+            continue
+        if sector and r["sector"] != sector:
+            continue
+        if ind["sectors"] and r["sector"] not in ind["sectors"]:
+            continue
+        if ind["kinds"] and kind.get(r["unit"]) not in ind["kinds"]:
+            continue
+        lv = ind_level(r, ind["question"])
+        if lv is None:
+            continue
+        # Suspect answers' overall ratings: out, as from every headline.
+        if r["suspect"] and ind["question"] == "overall":
+            continue
+        keys = [""]
+        u = r["unit"]
+        while u:
+            keys.append(u)
+            u = parent.get(u, "")
+        for k in keys:
+            d = by.setdefault(k, [0, 0])
+            d[0] += 1
+            d[1] += lv in ind["levels"]
+    return by
+
+
+def load_kinds():
+    kind = {}
+    with open(schema_path("units.csv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("code,"):
+                continue
+            cells = line.rstrip("\n").split(",")
+            if len(cells) >= 3 and cells[0]:
+                kind[cells[0]] = cells[2]
+    return kind
+
+
+def in_force(targets, month):
+    ys = sorted(targets)
+    y = int(month[:4])
+    k = ys[0]
+    for t in ys:
+        if t <= y:
+            k = t
+    return k, targets[k]
+
+
+def check_ind(fig, n, s, ind, month, min_n, what):
+    assert fig["id"] == ind["id"], (what, fig["id"])
+    assert fig["responses"] == n and fig["satisfied"] == s, (
+        what, fig["responses"], fig["satisfied"], n, s)
+    assert fig["levels"] == ind["levels"], (what, fig["levels"])
+    year, t = in_force(ind["targets"], month)
+    assert fig["target"] == t and fig["target_year"] == year, (what, fig)
+    assert fig["status"] == status(s, n, t), (what, fig["status"])
+    assert fig["too_few"] == (n < min_n), what
+    if n == 0:
+        for k in ("percent", "ci_low", "ci_high", "p_target"):
+            assert fig[k] is None, (what, k, fig[k])
+        assert fig["verdict"] == "no_data", (what, fig["verdict"])
+        return
+    assert close(fig["percent"], 100.0 * s / n), (what, fig["percent"])
+    lo, hi = wilson(s, n)
+    assert close(fig["ci_low"], lo) and close(fig["ci_high"], hi), what
+    assert close(fig["p_target"], p_reach(s, n, t / 100), 2e-3), (
+        what, fig["p_target"], p_reach(s, n, t / 100))
+
+
+@test
+def report_indicators_match_recount():
+    fx = fixture()
+    parent = load_units()
+    inds, resolution = load_indicators()
+    assert [i["id"] for i in inds] == [
+        "tthc", "tthc_land_construction_investment", "agency_service",
+        "health_services", "education_services"]
+    rows = fx.srv.export()
+    assert sum(1 for r in rows if r.get("agency_service")) > 100
+    for month in (fx.month, prev_month(fx.month)):
+        rep = hl.json_of(*fx.get("/api/v1/reports/monthly?month=" + month))
+        # Which set: the resolution's name, on every report.
+        assert rep["indicator_set"]["name"] == resolution, (
+            rep["indicator_set"], resolution)
+        assert [i["id"] for i in rep["indicators"]] == [
+            i["id"] for i in inds]
+        mn = rep["min_responses"]
+        counts = [ind_recount(rows, month, parent, i) for i in inds]
+        for ind, fig, by in zip(inds, rep["indicators"], counts):
+            n, s = by.get("", [0, 0])
+            check_ind(fig, n, s, ind, month, mn, (month, ind["id"]))
+            assert fig["item"].startswith("("), fig["item"]
+        # tthc is the overall row; the land, construction and investment
+        # sectors add up to their indicator.
+        t = rep["indicators"][0]
+        assert t["responses"] == rep["overall"]["responses"]
+        assert t["satisfied"] == rep["overall"]["satisfied"]
+        lci = rep["indicators"][1]
+        secs = [r for r in rep["sectors"] if r["sector"] in (
+            "land", "construction", "investment")]
+        assert len(secs) == 3
+        assert lci["responses"] == sum(r["responses"] for r in secs)
+        assert lci["satisfied"] == sum(r["satisfied"] for r in secs)
+        assert lci["sectors"] == ["land", "construction", "investment"]
+        assert lci["target"] == 85 and t["target"] == 90
+        # Item 16: no survey yet, no answers, never an error.
+        for k in (3, 4):
+            f = rep["indicators"][k]
+            assert f["responses"] == 0 and not f["collected"], f
+            assert f["status"] == "no_data" and f["verdict"] == "no_data"
+        # Agencies: the root first, as the total, never ranked; then each
+        # depth worst first by the first indicator.
+        ag = rep["agencies"]
+        assert ag[0]["parent"] is None and ag[0]["total"], ag[0]
+        assert ag[0]["rank"] is None
+        assert all(f["rank"] is None for f in ag[0]["indicators"])
+        assert sorted(a["unit"] for a in ag) == sorted(parent)
+        assert all(not a["total"] for a in ag[1:])
+        last, depth, ranked_done = -1.0, 0, False
+        for a in ag:
+            for ind, fig, by in zip(inds, a["indicators"], counts):
+                n, s = by.get(a["unit"], [0, 0])
+                check_ind(fig, n, s, ind, month, mn, (month, a["unit"],
+                                                      ind["id"]))
+            if a["total"]:
+                continue
+            assert a["depth"] >= depth
+            if a["depth"] != depth:
+                depth, last, ranked_done = a["depth"], -1.0, False
+            f = a["indicators"][0]
+            if a["rank"] is not None:
+                assert not ranked_done, a["unit"]
+                assert f["responses"] >= mn
+                assert f["percent"] >= last - 1e-9, (a["unit"], last)
+                last = f["percent"]
+            else:
+                ranked_done = True
+    # A scope: one unit's subtree and one sector.
+    u = [x for x in parent if parent[x]][0]
+    r2 = hl.json_of(*fx.get("/api/v1/reports/monthly?month=%s&unit=%s"
+                            "&sector=land" % (fx.month, u)))
+    for ind, fig in zip(inds, r2["indicators"]):
+        n, s = ind_recount(rows, fx.month, parent, ind, "land").get(
+            u, [0, 0])
+        check_ind(fig, n, s, ind, fx.month, r2["min_responses"],
+                  ("scope", ind["id"]))
+    assert r2["agencies"][0]["unit"] == u and r2["agencies"][0]["total"]
+    assert r2["agencies"][0]["rank"] is None
+    # The command line says the same; the counters still verify.
+    cj = __import__("json").loads(hl.cli_ok(
+        "report", "--data", fx.srv.data, "--month", fx.month,
+        "--format", "json"))
+    assert cj["indicators"] == rep_now(fx)["indicators"]
+    rc, out, err = hl.verify(fx.srv.data)
+    assert rc == 0 and "ok" in out, (rc, out, err)
+
+
+@test
+def report_indicators_in_html_csv_and_xlsx():
+    fx = fixture()
+    rep = rep_now(fx)
+    name = rep["indicator_set"]["name"]
+    page = assert_html(fx.get("/reports/monthly?month=" + fx.month), 200)
+    assert "Chỉ tiêu của nghị quyết" in page and name in page
+    first = page.index('id="indicators"')
+    assert first < page.index('id="sectors"'), "indicators not first"
+    for i in rep["indicators"]:
+        assert 'data-indicator="%s"' % i["id"] in page, i["id"]
+    for item in ("(14)", "(15)", "(16)"):
+        assert item in page, item
+    assert "Chưa có phiếu" in page, "item 16 without answers"
+    units = re.findall(r'<tr data-unit="([^"]+)"', page)
+    assert units == [a["unit"] for a in rep["agencies"]], units
+    assert "NaN" not in page
+    # CSV: one block of indicators, one of agencies.
+    st, hd, body = fx.get("/reports/monthly.csv?month=" + fx.month)
+    lines = body[3:].decode("utf-8").split("\r\n")
+    k = [n for n, l in enumerate(lines) if l.startswith("Nghị quyết,")][0]
+    head = next(csv.reader([lines[k]]))
+    for n, ind in enumerate(rep["indicators"]):
+        cells = next(csv.reader([lines[k + 1 + n]]))
+        assert cells[0] == name
+        assert cells[head.index("Mã chỉ tiêu")] == ind["id"]
+        assert int(cells[head.index("Số phiếu trả lời")]) == \
+            ind["responses"]
+        assert cells[head.index("Mức tính là hài lòng")] == "4 5"
+    # XLSX: the same figures, and the agencies' sheet, total first.
+    try:
+        import openpyxl
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import openpyxl
+    st, hd, body = fx.get("/api/v1/reports/monthly.xlsx?month=" + fx.month)
+    wb = openpyxl.load_workbook(io.BytesIO(body))
+    ws = wb["Chỉ tiêu NQ"]
+    head = [c.value for c in ws[1]]
+    for n, ind in enumerate(rep["indicators"]):
+        row = [c.value for c in ws[n + 2]]
+        assert row[head.index("Mã chỉ tiêu")] == ind["id"]
+        assert row[head.index("Số phiếu trả lời")] == ind["responses"]
+        p = row[head.index("Tỷ lệ hài lòng (%)")]
+        assert (p is None) == (ind["percent"] is None)
+        if p is not None:
+            assert abs(p * 100 - ind["percent"]) < 1e-6
+    ws = wb["Chỉ tiêu NQ theo đơn vị"]
+    head = [c.value for c in ws[1]]
+    want = [(a["unit"], f["id"], f["responses"]) for a in rep["agencies"]
+            for f in a["indicators"]]
+    got = [(r[head.index("Mã đơn vị")], r[head.index("Mã chỉ tiêu")],
+            r[head.index("Số phiếu trả lời")])
+           for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert got == want, (got[:6], want[:6])
+
+
+def rep_now(fx):
+    return hl.json_of(*fx.get("/api/v1/reports/monthly?month=" + fx.month))
+
+
+@test
+def report_units_never_rank_the_root():
+    fx = fixture()
+    rep = rep_now(fx)
+    root = [u for u in rep["units"] if u["parent"] is None]
+    assert len(root) == 1 and root[0]["total"] and root[0]["rank"] is None
+    assert rep["units"][0] is not None and rep["units"][0]["parent"] is None
+    # Whatever the minimum, the root is never among its wards' ranks.
+    for mn in (1, 5, 1000):
+        r = hl.json_of(*fx.get("/api/v1/reports/monthly?month=%s"
+                               "&min_responses=%d" % (fx.month, mn)))
+        assert r["units"][0]["parent"] is None and r["units"][0]["total"]
+        assert r["units"][0]["rank"] is None
+        assert r["agencies"][0]["parent"] is None
+        assert r["agencies"][0]["rank"] is None
+        for a in r["units"][1:] + r["agencies"][1:]:
+            assert a["parent"] is not None and not a["total"], a["unit"]
+
+
+@test
+def broken_indicators_file_stops_the_start():
+    import shutil
+    import tempfile
+    cases = [
+        (r"(?m)^question = agency_service$", "question = nope",
+         "unknown question nope"),
+        (r"(?m)^sectors = land construction investment$",
+         "sectors = land farms", "unknown sector farms"),
+        (r"(?m)^name\.km = .*\n(?=item = \(15\))", "",
+         "[indicator agency_service] name.km missing"),
+        (r"(?m)^levels = 4 5$", "levels = 4 9", "not a level"),
+        (r"(?m)^target\.2030 = 95$", "target.2024 = 95",
+         "years must ascend"),
+        (r"(?m)^\[indicator agency_service\]$", "[indicator tthc]",
+         "given twice"),
+        (r"(?m)^kinds =$", "colour = red", "unknown key colour"),
+    ]
+    for pat, new, want in cases:
+        share = tempfile.mkdtemp(prefix="hailong-share-")
+        try:
+            for d in ("schema", "templates"):
+                shutil.copytree(os.path.join(hl.SRCDIR, d),
+                                os.path.join(share, d))
+            path = os.path.join(share, "schema", "indicators.ini")
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            text, k = re.subn(pat, new, text, count=1)
+            assert k == 1, pat
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            line = None
+            for no, ln in enumerate(text.split("\n"), 1):
+                if new and ln == new:
+                    line = no
+                    break
+            conf = os.path.join(share, "hailong.ini")
+            with open(conf, "w", encoding="utf-8") as f:
+                f.write("[server]\nshare = %s\n" % share)
+            data = os.path.join(share, "data")
+            os.mkdir(data)
+            rc, _, err = hl.cli("serve", "--listen", "127.0.0.1:0",
+                                "--data", data, "--config", conf)
+            assert rc != 0, "started with %r" % new
+            m = re.search(r"indicators\.ini:(\d+): (.*)$", err.strip())
+            assert m and want in m.group(2), (want, err)
+            if line is not None and "given twice" not in want and \
+                    "missing" not in want:
+                assert int(m.group(1)) == line, (want, m.group(1), line)
+        finally:
+            shutil.rmtree(share, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -397,6 +397,46 @@ def one_polite_register_and_one_word_per_idea():
                     "១ ដល់ ៥" not in text, where
 
 
+AGENCY = ["very_dissatisfied", "dissatisfied", "neutral", "satisfied",
+          "very_satisfied"]
+
+
+@test
+def agency_service_on_the_phone_page_and_the_kiosk():
+    """The question on how the office served (the resolution's item 15):
+    five options on the phone page in every language and in the kiosk's
+    definition, optional like the other aspects, stored by option."""
+    with Server() as s:
+        t = new_ticket(s)
+        for lang, word in (("vi", "phục vụ"), ("en", "served you"),
+                           ("km", "ការបម្រើ")):
+            r = s.get(t["path"] + ("" if lang == "vi" else "?lang=" + lang))
+            page = assert_html(r, 200, "survey " + lang)
+            p = parse_page(page)
+            assert p.choices.get("agency_service") == AGENCY, (
+                lang, p.choices.get("agency_service"))
+            assert "agency_service" in aspect_names(page)
+            assert word in page_text(page), (lang, word)
+        d = s.api_json("/api/v1/survey")
+        q = [x for x in d["questions"] if x["id"] == "agency_service"]
+        assert len(q) == 1 and not q[0]["required"], q
+        assert [o["id"] for o in q[0]["options"]] == AGENCY, q
+        assert all(set(o["label"]) == {"vi", "en", "km"} and
+                   all(o["label"].values()) for o in q[0]["options"])
+        assert d["version"] >= 3, d["version"]
+        # Answered: kept; not answered: the rest is stored all the same.
+        hidden = parse_page(assert_html(s.get(t["path"]), 200)).hidden
+        assert_html(s.post_form(t["path"], hidden + [
+            ("overall", "4"), ("agency_service", "satisfied")]), 200)
+        t2 = new_ticket(s)
+        hidden = parse_page(assert_html(s.get(t2["path"]), 200)).hidden
+        assert_html(s.post_form(t2["path"], hidden + [("overall", "2")]),
+                    200)
+        rows = sorted(s.export(), key=lambda r: r["overall"])
+        assert rows[0]["agency_service"] in (None, ""), rows[0]
+        assert rows[1]["agency_service"] == "satisfied", rows[1]
+
+
 @test
 def only_overall_is_enough():
     with Server() as s:

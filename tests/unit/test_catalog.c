@@ -186,10 +186,14 @@ test_shipped(void **state)
 	assert_string_equal(s->code, "other");
 	assert_true(s->targets[0].percent == 90.0);
 	assert_true(s->targets[1].percent == 95.0);
+	/* Health procedures: item (14)'s general targets, not item (16)'s. */
 	s = catalog_sector(c, "health", 6);
 	assert_non_null(s);
-	assert_true(s->targets[0].percent == 85.0);
+	assert_true(s->targets[0].percent == 90.0);
 	assert_string_equal(s->name.s[LANG_VI], "Y tế");
+	s = catalog_sector(c, "land", 4);
+	assert_non_null(s);
+	assert_true(s->targets[0].percent == 85.0);
 	assert_null(catalog_sector(c, "overall", 7));
 	assert_null(catalog_sector(c, "lan", 3));
 	assert_null(catalog_sector(c, "", 0));

@@ -194,13 +194,21 @@ test_shipped(void **state)
 	assert_string_equal(s->reasons->id, SURVEY_REASONS);
 	assert_int_equal(s->reasons->kind, QK_MULTI);
 	assert_int_equal(s->reasons->noptions, 7);
-	/* the five aspect questions, in file order, optional */
-	assert_int_equal(s->nquestions, 7);
+	/* the aspect questions, in file order, optional */
+	assert_int_equal(s->nquestions, 8);
 	assert_string_equal(s->questions[1].id, "on_time");
 	assert_string_equal(s->questions[2].id, "visits");
 	assert_string_equal(s->questions[3].id, "courtesy");
 	assert_string_equal(s->questions[4].id, "unofficial_payment");
 	assert_string_equal(s->questions[5].id, "clarity");
+	/* item (15) of the resolution: five levels, like the overall one */
+	assert_string_equal(s->questions[6].id, "agency_service");
+	assert_int_equal(s->questions[6].kind, QK_CHOICE);
+	assert_false(s->questions[6].required);
+	assert_int_equal(s->questions[6].noptions, SURVEY_LEVELS);
+	assert_string_equal(s->questions[6].options[3].label.s[LANG_VI],
+	    "Hài lòng");
+	assert_int_equal(s->version, 3);
 	for (i = 1; i < 6; i++) {
 		assert_int_equal(s->questions[i].kind, QK_CHOICE);
 		assert_false(s->questions[i].required);
