@@ -108,6 +108,26 @@ struct report_comment {
 	char		*text;
 };
 
+/*
+ * A row of the section by counter and officer (report_opts.desks): the
+ * tickets issued in the period at a unit's one-stop counter or by an
+ * officer's key, and their answers, suspect ones apart (levels,
+ * responses and satisfied leave them out). code "" is the counter or
+ * officer not known.
+ */
+struct report_desk {
+	char		 unit[UNIT_CODE_MAX + 1];	/* a counter's */
+	size_t		 unit_index;			/* in units[] */
+	char		 code[COUNTER_MAX + 1];	/* counter, or key id */
+	char		 name[KEY_NAME_MAX + 1];	/* an officer's */
+	uint64_t	 issued;
+	uint64_t	 answered;		/* of issued, whenever */
+	uint64_t	 levels[SURVEY_LEVELS];
+	uint64_t	 responses;
+	uint64_t	 satisfied;
+	uint64_t	 suspect;
+};
+
 struct report_opts {
 	uint32_t	 month;		/* YYYYMM, when period is NULL */
 	const struct report_period *period;	/* NULL: the month */
@@ -116,6 +136,9 @@ struct report_opts {
 	const char	*sector;	/* NULL or "": every sector */
 	uint64_t	 min_responses;	/* 0: REPORT_MIN_DEFAULT */
 	int		 no_comments;	/* skip the responses read */
+	/* The section by counter and officer: a unit's report only, for
+	 * those allowed to see it (the unit's head, an admin). */
+	int		 desks;
 };
 
 struct report {
@@ -145,6 +168,14 @@ struct report {
 	struct report_comment	*comments;	/* newest first */
 	int			 comments_more;	/* older ones not shown */
 	double			 build_ms;
+	/* By counter and officer, when asked for (report_opts.desks):
+	 * counters by unit and code, officers by name; JSON counters and
+	 * officers, absent without. */
+	int			 has_desks;
+	size_t			 ncounters;
+	struct report_desk	*counters;
+	size_t			 nofficers;
+	struct report_desk	*officers;
 };
 
 /*

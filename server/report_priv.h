@@ -23,4 +23,13 @@ void	 report_targets_vi(const struct report *, char *out, size_t outlen);
 /* The Vietnamese text of t, or dflt when there is none; borrowed. */
 const char *report_txt_vi(const struct text *t, const char *dflt);
 
+/* report_desk.c: the section by counter and officer. */
+struct store;
+struct json_t;
+/* Reads the desks rows of rep's units in its period; 0 or -1. */
+int	 report_desks_build(struct report *, struct store *);
+void	 report_desks_free(struct report *);
+/* Adds counters, officers and their definition to o, when built. */
+void	 report_desks_json(const struct report *, struct json_t *o);
+
 #endif
