@@ -149,7 +149,8 @@ app_answer_prepare(const struct app *a, struct response *rs,
 
 enum hl_rc
 app_ticket_prepare(struct app *a, const struct ticket_req *rq,
-    struct wop *op, char *why, size_t whylen)
+    const uint8_t *key, const char *key_name, struct wop *op, char *why,
+    size_t whylen)
 {
 	const struct procedure	*pr;
 	const struct keyring	*kr = store_keyring(a->st);
@@ -195,6 +196,10 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		strlcpy(t->handling_unit, rq->handling_unit,
 		    sizeof(t->handling_unit));
 	strlcpy(t->counter, rq->counter, sizeof(t->counter));
+	if (key != NULL) {
+		apikey_id_hex(key, t->officer);
+		strlcpy(t->officer_name, key_name, sizeof(t->officer_name));
+	}
 	if (rq->has_case) {
 		op->u.ticket.has_case = 1;
 		token_case_hash(kr, rq->unit, rq->caseref, rq->case_len,

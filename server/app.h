@@ -56,11 +56,14 @@ void	 app_close(struct app *);
 
 /*
  * Checks a ticket request against the catalogue and fills op with a new
- * ticket (random id, current key, issue and expiry times). Returns HL_OK
- * or HL_INVALID with why.
+ * ticket (random id, current key, issue and expiry times), issued by the
+ * API key whose hash is key and whose name is key_name (its officer),
+ * or by no known officer when key is NULL (the command line). Returns
+ * HL_OK or HL_INVALID with why.
  */
 enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
-	    struct wop *op, char *why, size_t whylen);
+	    const uint8_t *key, const char *key_name, struct wop *op,
+	    char *why, size_t whylen);
 /*
  * What every channel's answer holds alike, filled the same way for the
  * phone and the kiosk: the channel, the survey and its version, the

@@ -94,8 +94,8 @@ bench_run(int argc, char **argv)
 		    BENCH_CHUNK;
 		w.left = chunk;
 		for (i = 0; i < chunk; i++) {
-			if (app_ticket_prepare(&a, &rq, &ops[i], why,
-			    sizeof(why)) != HL_OK)
+			if (app_ticket_prepare(&a, &rq, NULL, NULL, &ops[i],
+			    why, sizeof(why)) != HL_OK)
 				fatal("%s", why);
 			ops[i].done = bench_done;
 			ops[i].arg = &w;

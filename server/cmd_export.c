@@ -32,10 +32,19 @@ const struct cmd cmd_export = {
 	    "version, language, the overall level (1-5), each question's\n"
 	    "answer (option id), the reasons (ids joined by ';'), the\n"
 	    "comment, the suspect flag (\"có\" or \"không\" in CSV).\n"
+	    "JSON rows also give the answered ticket's receiving unit, month\n"
+	    "of issue, counter and officer (the issuing key's id and name;\n"
+	    "null when none, or not known).\n"
 	    "--from and --to are days in the province's time zone, both\n"
 	    "included. CSV is UTF-8 with a BOM, so Excel shows Vietnamese.\n"
 	    "Safe while the server runs on DIR.\n",
 	export_run
+};
+
+/* A JSON row waiting for its ticket's fields, read after the walk. */
+struct export_tk {
+	json_t		*row;		/* borrowed from rows */
+	uint8_t		 id[TICKET_ID_LEN];
 };
 
 struct export {
@@ -45,6 +54,8 @@ struct export {
 	json_t			*rows;
 	int64_t			 from, to;	/* answered in [from, to) */
 	long			 n;
+	struct export_tk	*tk;
+	size_t			 ntk, captk;
 };
 
 /* Option id of level in question q, or "" when out of range. */
@@ -79,6 +90,67 @@ export_csv_cell(FILE *f, const char *s)
 	}
 	if (quote)
 		fputc('"', f);
+}
+
+static const char *const export_ticket_keys[] = {
+	"ticket_unit", "ticket_month", "counter", "officer", "officer_name"
+};
+
+static void
+export_ticket_null(json_t *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(export_ticket_keys) /
+	    sizeof(export_ticket_keys[0]); i++)
+		json_object_set_new(o, export_ticket_keys[i], json_null());
+}
+
+/* A text field, null when empty (or, for a damaged name, not UTF-8). */
+static json_t *
+export_str(const char *s)
+{
+	json_t	*v;
+
+	if (s[0] == '\0' || (v = json_string(s)) == NULL)
+		return (json_null());
+	return (v);
+}
+
+/*
+ * The answered tickets' fields, after the walk of the responses (a read
+ * of its own each: never inside the walk's transaction). A ticket gone
+ * leaves them null. Returns 0, or -1 when the store cannot be read.
+ */
+static int
+export_tickets(struct store *st, struct export *e)
+{
+	struct ticket	 t;
+	char		 month[16];
+	size_t		 i;
+	uint32_t	 m;
+	enum hl_rc	 rc;
+
+	for (i = 0; i < e->ntk; i++) {
+		if ((rc = store_ticket_get(st, e->tk[i].id, &t)) ==
+		    HL_NOT_FOUND)
+			continue;
+		if (rc != HL_OK)
+			return (-1);
+		m = month_of(t.issued);
+		snprintf(month, sizeof(month), "%04u-%02u", m / 100, m % 100);
+		json_object_set_new(e->tk[i].row, "ticket_unit",
+		    export_str(t.unit));
+		json_object_set_new(e->tk[i].row, "ticket_month",
+		    m != 0 ? json_string(month) : json_null());
+		json_object_set_new(e->tk[i].row, "counter",
+		    export_str(t.counter));
+		json_object_set_new(e->tk[i].row, "officer",
+		    export_str(t.officer));
+		json_object_set_new(e->tk[i].row, "officer_name",
+		    export_str(t.officer_name));
+	}
+	return (0);
 }
 
 static int
@@ -138,6 +210,16 @@ export_row(const struct response *r, void *arg)
 					json_object_set_new(o, q->id,
 					    json_string(export_option(q,
 					    r->answers[i].level)));
+		}
+		export_ticket_null(o);
+		if (r->has_ticket) {
+			if (e->ntk == e->captk) {
+				e->captk = e->captk == 0 ? 1024 : e->captk * 2;
+				e->tk = xrealloc(e->tk, e->captk *
+				    sizeof(*e->tk));
+			}
+			e->tk[e->ntk].row = o;
+			memcpy(e->tk[e->ntk++].id, r->ticket, TICKET_ID_LEN);
 		}
 		json_array_append_new(e->rows, o);
 		e->n++;
@@ -237,6 +319,11 @@ export_run(int argc, char **argv)
 		goto out;
 	}
 	if (e.json) {
+		if (export_tickets(a.st, &e) == -1) {
+			fprintf(stderr, "hailong: export: cannot read the "
+			    "tickets\n");
+			goto out;
+		}
 		if ((s = json_dumps(e.rows, JSON_INDENT(1))) == NULL)
 			goto out;
 		fprintf(e.out, "%s\n", s);
@@ -244,6 +331,7 @@ export_run(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	free(e.tk);
 	json_decref(e.rows);
 	if (fflush(e.out) != 0 || ferror(e.out)) {
 		fprintf(stderr, "hailong: export: write error\n");

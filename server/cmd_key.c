@@ -37,26 +37,13 @@ const struct cmd cmd_key = {
 	key_run
 };
 
-static void
-key_id_hex(const uint8_t *hash, char out[KEY_ID_LEN * 2 + 1])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < KEY_ID_LEN; i++) {
-		out[2 * i] = hex[hash[i] >> 4];
-		out[2 * i + 1] = hex[hash[i] & 15];
-	}
-	out[KEY_ID_LEN * 2] = '\0';
-}
-
 static int
 key_list_one(const uint8_t *hash, const struct apikey *k, void *arg)
 {
 	char	 id[KEY_ID_LEN * 2 + 1], when[32];
 
 	(void)arg;
-	key_id_hex(hash, id);
+	apikey_id_hex(hash, id);
 	format_time(k->created, when);
 	printf("%s\t%s\t%s\tunit %s\tcreated %s\n", id, role_name(k->role),
 	    k->name, k->unit[0] != '\0' ? k->unit : "-", when);
@@ -196,7 +183,7 @@ key_run(int argc, char **argv)
 	if (writer_run(a.w, &op) != HL_OK)
 		fprintf(stderr, "hailong: key: cannot store the key\n");
 	else {
-		key_id_hex(op.u.key.hash, idhex);
+		apikey_id_hex(op.u.key.hash, idhex);
 		printf("key added: id %s, role %s, name %s%s%s\n", idhex,
 		    role_name(r), name, unit != NULL ? ", unit " : "",
 		    unit != NULL ? unit : "");

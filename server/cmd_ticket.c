@@ -81,7 +81,8 @@ ticket_run(int argc, char **argv)
 	if (app_open(&a, &cfg, APP_STORE | APP_WRITER | APP_SCHEMA |
 	    APP_CREATE, why, sizeof(why)) == -1)
 		fatal("%s", why);
-	if (app_ticket_prepare(&a, &rq, &op, why, sizeof(why)) != HL_OK) {
+	if (app_ticket_prepare(&a, &rq, NULL, NULL, &op, why,
+	    sizeof(why)) != HL_OK) {
 		app_close(&a);
 		cmd_usage_error(&cmd_ticket, "%s", why);
 	}

@@ -1,6 +1,6 @@
 /*
  * counts.c: the one rule of what a response or a ticket adds to the
- * counters (agg, its unit "" rollups, sums), and a table that adds up
+ * counters (agg, its unit "" rollups, sums, desks), and a table that adds up
  * many records' counts by key.
  * Trap: the writer applies exactly these counts and verify compares the
  * stored counters with exactly these: a change here is a change of the
@@ -56,16 +56,52 @@ counts_sum(struct counts *c, uint32_t month, const char *unit,
 	return (0);
 }
 
+void
+counts_reset(struct counts *c)
+{
+	c->nagg = c->nsum = c->ndesk = 0;
+}
+
+/* Adds d to the desks rows of ticket t: its counter's and its
+ * officer's, in its issue month and receiving unit. */
+static int
+counts_desks(struct counts *c, const struct ticket *t, const uint64_t *d)
+{
+	struct store_desk	 k;
+
+	memset(&k, 0, sizeof(k));
+	if (c->ndesk + 2 > COUNTS_DESK_MAX ||
+	    (k.month = month_of(t->issued)) == 0 ||
+	    strlcpy(k.unit, t->unit, sizeof(k.unit)) >= sizeof(k.unit) ||
+	    strlcpy(k.code, t->counter, sizeof(k.code)) >= sizeof(k.code))
+		return (-1);
+	k.kind = DESK_COUNTER;
+	if (record_desk_key(&k, c->desk[c->ndesk].k) == -1)
+		return (-1);
+	memcpy(c->desk[c->ndesk].c, d, sizeof(c->desk[0].c));
+	c->ndesk++;
+	k.kind = DESK_OFFICER;
+	if (strlcpy(k.code, t->officer, sizeof(k.code)) >= sizeof(k.code) ||
+	    strlcpy(k.name, t->officer_name, sizeof(k.name)) >=
+	    sizeof(k.name) ||
+	    record_desk_key(&k, c->desk[c->ndesk].k) == -1)
+		return (-1);
+	memcpy(c->desk[c->ndesk].c, d, sizeof(c->desk[0].c));
+	c->ndesk++;
+	return (0);
+}
+
 int
 counts_response(const struct response *r, const struct ticket *t,
     struct counts *c)
 {
 	const char	*sec = response_agg_sector(r);
-	uint64_t	 d[SUM_NCOUNTERS];
+	uint64_t	 d[SUM_NCOUNTERS], dd[DESK_NCOUNTERS];
 	uint32_t	 month;
 	size_t		 i;
+	int		 overall = 0;
 
-	c->nagg = c->nsum = 0;
+	counts_reset(c);
 	if (r->channel >= CHANNEL_COUNT ||
 	    r->nanswers > RESPONSE_ANSWERS_MAX)
 		goto bad;
@@ -83,6 +119,7 @@ counts_response(const struct response *r, const struct ticket *t,
 		    r->answers[i].level > SURVEY_LEVELS)
 			continue;
 		d[r->answers[i].level - 1]++;
+		overall = r->answers[i].level;
 		/* Suspect ones apart too: figures can leave them out. */
 		if ((r->flags & RESPONSE_SUSPECT) == 0)
 			continue;
@@ -116,19 +153,28 @@ counts_response(const struct response *r, const struct ticket *t,
 	d[SUM_ANSWERED] = 1;
 	if (counts_sum(c, month, ticket_count_unit(t), t->sector, d) == -1)
 		goto bad;
+	/* Its counter's and officer's rows: suspect answers apart. */
+	memset(dd, 0, sizeof(dd));
+	dd[DESK_ANSWERED] = 1;
+	if (r->flags & RESPONSE_SUSPECT)
+		dd[DESK_SUSPECT] = 1;
+	else if (overall > 0)
+		dd[DESK_LEVEL + overall - 1] = 1;
+	if (counts_desks(c, t, dd) == -1)
+		goto bad;
 	return (0);
 bad:
-	c->nagg = c->nsum = 0;
+	counts_reset(c);
 	return (-1);
 }
 
 int
 counts_ticket(const struct ticket *t, struct counts *c)
 {
-	uint64_t	 d[SUM_NCOUNTERS];
+	uint64_t	 d[SUM_NCOUNTERS], dd[DESK_NCOUNTERS];
 	uint32_t	 month;
 
-	c->nagg = c->nsum = 0;
+	counts_reset(c);
 	if ((month = month_of(t->issued)) == 0 ||
 	    counts_agg1(c, month, t->sector, ticket_count_unit(t), AGG_ISSUED,
 	    0) == -1)
@@ -137,9 +183,13 @@ counts_ticket(const struct ticket *t, struct counts *c)
 	d[SUM_ISSUED] = 1;
 	if (counts_sum(c, month, ticket_count_unit(t), t->sector, d) == -1)
 		goto bad;
+	memset(dd, 0, sizeof(dd));
+	dd[DESK_ISSUED] = 1;
+	if (counts_desks(c, t, dd) == -1)
+		goto bad;
 	return (0);
 bad:
-	c->nagg = c->nsum = 0;
+	counts_reset(c);
 	return (-1);
 }
 
@@ -155,6 +205,13 @@ counts_sum_cmp(const void *a, const void *b)
 {
 	return (memcmp(((const struct counts_sum *)a)->k,
 	    ((const struct counts_sum *)b)->k, SUM_KEY_LEN));
+}
+
+static int
+counts_desk_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct counts_desk *)a)->k,
+	    ((const struct counts_desk *)b)->k, DESK_KEY_LEN));
 }
 
 static void
@@ -192,6 +249,24 @@ counts_merge_sum(struct counts_table *tb)
 	tb->nsum = j + 1;
 }
 
+static void
+counts_merge_desk(struct counts_table *tb)
+{
+	size_t	 i, j, k;
+
+	if (tb->ndesk == 0)
+		return;
+	qsort(tb->desk, tb->ndesk, sizeof(*tb->desk), counts_desk_cmp);
+	for (i = 1, j = 0; i < tb->ndesk; i++) {
+		if (memcmp(tb->desk[i].k, tb->desk[j].k, DESK_KEY_LEN) == 0)
+			for (k = 0; k < DESK_NCOUNTERS; k++)
+				tb->desk[j].c[k] += tb->desk[i].c[k];
+		else
+			tb->desk[++j] = tb->desk[i];
+	}
+	tb->ndesk = j + 1;
+}
+
 void
 counts_table_add(struct counts_table *tb, const struct counts *c)
 {
@@ -221,6 +296,18 @@ counts_table_add(struct counts_table *tb, const struct counts *c)
 		}
 		tb->sum[tb->nsum++] = c->sum[i];
 	}
+	for (i = 0; i < c->ndesk; i++) {
+		if (tb->ndesk == tb->capdesk) {
+			counts_merge_desk(tb);
+			if (tb->capdesk == 0 || tb->ndesk > tb->capdesk / 2) {
+				tb->capdesk = tb->capdesk == 0 ?
+				    COUNTS_TABLE_INITIAL : tb->capdesk * 2;
+				tb->desk = xrealloc(tb->desk,
+				    tb->capdesk * sizeof(*tb->desk));
+			}
+		}
+		tb->desk[tb->ndesk++] = c->desk[i];
+	}
 }
 
 void
@@ -228,12 +315,13 @@ counts_table_merge(struct counts_table *tb)
 {
 	counts_merge_agg(tb);
 	counts_merge_sum(tb);
+	counts_merge_desk(tb);
 }
 
 void
 counts_table_reset(struct counts_table *tb)
 {
-	tb->nagg = tb->nsum = 0;
+	tb->nagg = tb->nsum = tb->ndesk = 0;
 }
 
 void
@@ -241,5 +329,6 @@ counts_table_clear(struct counts_table *tb)
 {
 	free(tb->agg);
 	free(tb->sum);
+	free(tb->desk);
 	memset(tb, 0, sizeof(*tb));
 }

@@ -15,6 +15,12 @@
  * agg and sums; its answer adds answered to the same sums rows (the
  * ticket's issue month, counting unit and sector), whenever it comes: a
  * response rate of the tickets issued in a month, never above 100%.
+ *
+ * A ticket also adds issued to two desks rows of its issue month and its
+ * receiving unit (where the counter and the officer are): its counter's
+ * and its officer's ("" for either when not known). Its answer adds, to
+ * the same two rows whenever it comes, answered and either its overall
+ * level or, when flagged, suspect.
  */
 #ifndef COUNTS_H
 #define COUNTS_H
@@ -27,6 +33,7 @@
 
 #define COUNTS_AGG_MAX	(4 * RESPONSE_ANSWERS_MAX + 2)
 #define COUNTS_SUM_MAX	4
+#define COUNTS_DESK_MAX	2
 
 /* One sums row's increments, by its key. */
 struct counts_sum {
@@ -40,13 +47,24 @@ struct counts_agg {
 	uint64_t n;
 };
 
-/* What one record adds: agg keys (each by n) and sums rows. */
+/* One desks row's increments, by its key. */
+struct counts_desk {
+	uint8_t	 k[DESK_KEY_LEN];
+	uint64_t c[DESK_NCOUNTERS];
+};
+
+/* What one record adds: agg keys (each by n), sums and desks rows. */
 struct counts {
 	size_t			 nagg;
 	struct counts_agg	 agg[COUNTS_AGG_MAX];
 	size_t			 nsum;
 	struct counts_sum	 sum[COUNTS_SUM_MAX];
+	size_t			 ndesk;
+	struct counts_desk	 desk[COUNTS_DESK_MAX];
 };
+
+/* Empties c. */
+void	 counts_reset(struct counts *c);
 
 /*
  * The counters one stored response (its month set) or one issued ticket
@@ -73,10 +91,13 @@ struct counts_table {
 	struct counts_sum	*sum;
 	size_t			 nsum;
 	size_t			 capsum;
+	struct counts_desk	*desk;
+	size_t			 ndesk;
+	size_t			 capdesk;
 };
 
 void	 counts_table_add(struct counts_table *, const struct counts *);
-/* Sorts both arrays by key and adds up the entries of one key. */
+/* Sorts the arrays by key and adds up the entries of one key. */
 void	 counts_table_merge(struct counts_table *);
 /* Empties the table, keeping its memory. */
 void	 counts_table_reset(struct counts_table *);

@@ -1,7 +1,8 @@
 /*
  * h_report.c: the report of a period (?period=, or the monthly paths'
  * ?month=) as HTML, JSON, CSV and XLSX.
- * Trap: a key limited to a unit sees that unit's subtree only.
+ * Traps: a key limited to a unit sees that unit's subtree only; the
+ * section by counter and officer is for the unit's head and admins only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,23 @@ h_in_subtree(const struct catalog *cat, const char *u, const char *top)
 		x = catalog_unit(cat, x->parent, strlen(x->parent));
 	}
 	return (0);
+}
+
+/*
+ * 1 when r may see the section by counter and officer of a report of
+ * unit: an admin, or a key or session limited to that unit or to a unit
+ * above it. A key of no unit sees the whole province, but not its
+ * officers one by one.
+ */
+static int
+h_report_desks_allowed(struct req *r, const char *unit)
+{
+	if (unit == NULL)
+		return (0);
+	if (r->role & ROLE_ADMIN)
+		return (1);
+	return (r->unit[0] != '\0' &&
+	    h_in_subtree(r->app->cat, unit, r->unit));
 }
 
 /*
@@ -95,6 +113,7 @@ h_report_build(struct req *r, struct report *rep)
 	o.unit = unit;
 	o.sector = sector;
 	o.ind = r->app->ind;
+	o.desks = h_report_desks_allowed(r, unit);
 	rc = report_build(rep, r->app->st, r->app->cat, r->app->sv, &o, why,
 	    sizeof(why));
 	if (rc == HL_INVALID) {

@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <microhttpd.h>
 
 #include "h.h"
 #include "pair.h"
 #include "qr.h"
+#include "session.h"
 #include "util.h"
 
 enum hl_rc
@@ -73,7 +75,10 @@ void
 h_ticket_issue(struct req *r)
 {
 	struct ticket_req	 rq;
+	struct session		 ses;
 	enum hl_rc		 rc;
+	const uint8_t		*key = NULL;
+	const char		*name = NULL, *cookie;
 	char			 why[200];
 
 	if ((rc = json_in_ticket(r->body.data != NULL ? r->body.data : "",
@@ -97,8 +102,19 @@ h_ticket_issue(struct req *r)
 		    "(handling_anywhere = yes under [tickets] allows it)");
 		return;
 	}
-	if (app_ticket_prepare(r->app, &rq, &r->op, why, sizeof(why)) !=
-	    HL_OK) {
+	/* Its officer: the key, or the key a browser signed in with. */
+	if (r->has_key) {
+		key = r->key_hash;
+		name = r->key_name;
+	} else if (r->via_session && (cookie = MHD_lookup_connection_value(
+	    r->conn, MHD_COOKIE_KIND, SESSION_COOKIE)) != NULL &&
+	    session_get(r->app->sessions, cookie, strlen(cookie),
+	    &ses) == 0) {
+		key = ses.key;
+		name = ses.name;
+	}
+	if (app_ticket_prepare(r->app, &rq, key, name, &r->op, why,
+	    sizeof(why)) != HL_OK) {
 		http_fail(r, 422, why);
 		return;
 	}

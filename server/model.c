@@ -16,6 +16,19 @@ ticket_count_unit(const struct ticket *t)
 	return (t->handling_unit[0] != '\0' ? t->handling_unit : t->unit);
 }
 
+void
+apikey_id_hex(const uint8_t hash[32], char out[KEY_ID_HEX + 1])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < KEY_ID_LEN; i++) {
+		out[2 * i] = hex[hash[i] >> 4];
+		out[2 * i + 1] = hex[hash[i] & 15];
+	}
+	out[KEY_ID_HEX] = '\0';
+}
+
 const char *
 channel_name(enum channel c)
 {

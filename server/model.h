@@ -23,6 +23,11 @@ enum ticket_state {
 	TICKET_VOID = 2
 };
 
+#define KEY_NAME_MAX	64
+/* A key's id: the first bytes of its hash, shown as hex by key add/list. */
+#define KEY_ID_LEN	6
+#define KEY_ID_HEX	(2 * KEY_ID_LEN)
+
 struct ticket {
 	uint8_t	 id[TICKET_ID_LEN];
 	uint8_t	 kid;
@@ -35,6 +40,10 @@ struct ticket {
 	char	 unit[UNIT_CODE_MAX + 1];		/* received the dossier */
 	char	 handling_unit[UNIT_CODE_MAX + 1];	/* "" = same */
 	char	 counter[COUNTER_MAX + 1];
+	/* Who issued it: the key's id as hex and its name then; "" for
+	 * tickets of the command line and of hailong before format 8. */
+	char	 officer[KEY_ID_HEX + 1];
+	char	 officer_name[KEY_NAME_MAX + 1];
 };
 
 /* The unit a ticket's answers are counted under: the handling unit when
@@ -81,9 +90,9 @@ enum role {
 const char *role_name(enum role);
 int	 role_parse(const char *);	/* -1 when unknown */
 
-#define KEY_NAME_MAX	64
-/* A key's id: the first bytes of its hash, shown as hex by key add/list. */
-#define KEY_ID_LEN	6
+/* The id of the key whose hash is hash: KEY_ID_LEN bytes, lower-case
+ * hex, into out. */
+void	 apikey_id_hex(const uint8_t hash[32], char out[KEY_ID_HEX + 1]);
 
 struct apikey {
 	uint8_t	 role;			/* enum role */
@@ -180,5 +189,32 @@ struct store_sum {
 	uint64_t answered;
 	uint64_t suspect_levels[SURVEY_LEVELS];
 };
+
+/*
+ * Per (month, unit, counter) and (month, unit, officer) counters, kept
+ * beside sums in the same write transactions (schema/STORAGE.md,
+ * database desks): the tickets issued at a one-stop counter or by an
+ * officer's key and what their answers said, all in the month the
+ * ticket was issued (the cohort of the response rate) and under the
+ * unit that received it. levels[] are the overall answers by level,
+ * leaving out those of responses flagged suspect (counted in suspect).
+ */
+enum desk_kind {
+	DESK_COUNTER = 'c',	/* code: the ticket's counter */
+	DESK_OFFICER = 'o'	/* code: the issuing key's id (hex) */
+};
+
+struct store_desk {
+	uint32_t month;
+	char	 unit[UNIT_CODE_MAX + 1];	/* the receiving unit */
+	uint8_t	 kind;				/* enum desk_kind */
+	char	 code[COUNTER_MAX + 1];		/* "" = not known */
+	char	 name[KEY_NAME_MAX + 1];	/* an officer's, at issue */
+	uint64_t issued;
+	uint64_t answered;			/* whenever, of issued */
+	uint64_t levels[SURVEY_LEVELS];
+	uint64_t suspect;
+};
+_Static_assert(KEY_ID_HEX <= COUNTER_MAX, "a key id fits a desk code");
 
 #endif

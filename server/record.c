@@ -12,6 +12,7 @@
 #include "record.h"
 
 #define ENC_VERSION	1
+#define TICKET_VERSION	2	/* 1 had no officer */
 #define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
 
 /* Sequential encoder; bad is set once anything does not fit. */
@@ -193,15 +194,29 @@ slot_get(const uint8_t *p, size_t len, char *out, int need_nul)
 	return (0);
 }
 
+/* An officer's key id: none, or KEY_ID_HEX lower-case hex digits. */
+static int
+officer_ok(const char *s)
+{
+	size_t	 i, n = strnlen(s, KEY_ID_HEX + 1);
+
+	if (n != 0 && n != KEY_ID_HEX)
+		return (0);
+	for (i = 0; i < n; i++)
+		if ((s[i] < '0' || s[i] > '9') && (s[i] < 'a' || s[i] > 'f'))
+			return (0);
+	return (1);
+}
+
 size_t
 record_ticket_encode(const struct ticket *t, uint8_t *out,
     size_t outlen)
 {
 	struct enc	 e = { out, outlen, 0, 0 };
 
-	if (t->state > TICKET_VOID)
+	if (t->state > TICKET_VOID || !officer_ok(t->officer))
 		return (0);
-	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, TICKET_VERSION);
 	enc_bytes(&e, t->id, TICKET_ID_LEN);
 	enc_u8(&e, t->kid);
 	enc_u8(&e, t->state);
@@ -213,6 +228,8 @@ record_ticket_encode(const struct ticket *t, uint8_t *out,
 	enc_str(&e, t->unit, UNIT_CODE_MAX);
 	enc_str(&e, t->handling_unit, UNIT_CODE_MAX);
 	enc_str(&e, t->counter, COUNTER_MAX);
+	enc_str(&e, t->officer, KEY_ID_HEX);
+	enc_str(&e, t->officer_name, KEY_NAME_MAX);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -221,9 +238,10 @@ record_ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
 {
 	struct dec	 d = { in, len, 0, 0 };
 	const uint8_t	*id;
+	uint8_t		 version;
 
 	memset(t, 0, sizeof(*t));
-	if (dec_u8(&d) != ENC_VERSION)
+	if ((version = dec_u8(&d)) != 1 && version != TICKET_VERSION)
 		return (-1);
 	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
 		memcpy(t->id, id, TICKET_ID_LEN);
@@ -237,7 +255,12 @@ record_ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
 	dec_str(&d, t->unit, UNIT_CODE_MAX);
 	dec_str(&d, t->handling_unit, UNIT_CODE_MAX);
 	dec_str(&d, t->counter, COUNTER_MAX);
-	if (d.bad || d.off != len || t->state > TICKET_VOID) {
+	if (version >= 2) {
+		dec_str(&d, t->officer, KEY_ID_HEX);
+		dec_str(&d, t->officer_name, KEY_NAME_MAX);
+	}
+	if (d.bad || d.off != len || t->state > TICKET_VOID ||
+	    !officer_ok(t->officer)) {
 		memset(t, 0, sizeof(*t));
 		return (-1);
 	}
@@ -600,6 +623,82 @@ record_comment_decode(const uint8_t *v, size_t vlen,
 	    1) == -1)
 		return (-1);
 	return (0);
+}
+
+int
+record_desk_key(const struct store_desk *d, uint8_t out[DESK_KEY_LEN])
+{
+	uint8_t	*p = out;
+
+	if ((d->kind != DESK_COUNTER && d->kind != DESK_OFFICER) ||
+	    strnlen(d->unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX ||
+	    strnlen(d->code, COUNTER_MAX + 1) > COUNTER_MAX ||
+	    strnlen(d->name, KEY_NAME_MAX + 1) > KEY_NAME_MAX)
+		return (-1);
+	be32_put(p, d->month);
+	p += 4;
+	slot_put(p, UNIT_CODE_MAX + 1, d->unit);
+	p += UNIT_CODE_MAX + 1;
+	*p++ = d->kind;
+	slot_put(p, COUNTER_MAX + 1, d->code);
+	p += COUNTER_MAX + 1;
+	slot_put(p, KEY_NAME_MAX + 1, d->name);
+	return (0);
+}
+
+void
+record_desk_value(const uint64_t *c, uint8_t out[DESK_VAL_LEN])
+{
+	size_t	 i;
+
+	out[0] = DESK_VERSION;
+	for (i = 0; i < DESK_NCOUNTERS; i++)
+		be64_put(out + 1 + 8 * i, c[i]);
+}
+
+int
+record_desk_counters(const uint8_t *in, size_t len, uint64_t *c)
+{
+	size_t	 i;
+
+	if (len != DESK_VAL_LEN || in[0] != DESK_VERSION)
+		return (-1);
+	for (i = 0; i < DESK_NCOUNTERS; i++)
+		c[i] = be64_get(in + 1 + 8 * i);
+	return (0);
+}
+
+int
+record_desk_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+    size_t vlen, struct store_desk *d)
+{
+	uint64_t	 c[DESK_NCOUNTERS];
+	const uint8_t	*p = k;
+	size_t		 i;
+
+	memset(d, 0, sizeof(*d));
+	if (klen != DESK_KEY_LEN || record_desk_counters(v, vlen, c) == -1)
+		goto bad;
+	d->month = be32_get(p);
+	p += 4;
+	if (slot_get(p, UNIT_CODE_MAX + 1, d->unit, 1) == -1)
+		goto bad;
+	p += UNIT_CODE_MAX + 1;
+	d->kind = *p++;
+	if ((d->kind != DESK_COUNTER && d->kind != DESK_OFFICER) ||
+	    slot_get(p, COUNTER_MAX + 1, d->code, 1) == -1 ||
+	    slot_get(p + COUNTER_MAX + 1, KEY_NAME_MAX + 1, d->name,
+	    1) == -1)
+		goto bad;
+	d->issued = c[DESK_ISSUED];
+	d->answered = c[DESK_ANSWERED];
+	for (i = 0; i < SURVEY_LEVELS; i++)
+		d->levels[i] = c[DESK_LEVEL + i];
+	d->suspect = c[DESK_SUSPECT];
+	return (0);
+bad:
+	memset(d, 0, sizeof(*d));
+	return (-1);
 }
 
 void

@@ -46,6 +46,21 @@
 /* comments: month | response key -> sector slot, unit slot. */
 #define COMMENT_KEY_LEN	(4 + 8)
 #define COMMENT_VAL_LEN	((SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1))
+/*
+ * desks: month | unit (33) | kind (1) | code (17) | name (65) ->
+ * version, DESK_NCOUNTERS u64: tickets issued, those answered (whenever),
+ * the overall answers by level but those of suspect responses, the
+ * answers of suspect responses.
+ */
+#define DESK_KEY_LEN	(4 + (UNIT_CODE_MAX + 1) + 1 + (COUNTER_MAX + 1) + \
+	    (KEY_NAME_MAX + 1))
+#define DESK_VERSION	1
+#define DESK_ISSUED	0
+#define DESK_ANSWERED	1
+#define DESK_LEVEL	2
+#define DESK_SUSPECT	(DESK_LEVEL + SURVEY_LEVELS)
+#define DESK_NCOUNTERS	(DESK_SUSPECT + 1)
+#define DESK_VAL_LEN	(1 + 8 * DESK_NCOUNTERS)
 /* answered: issued | ticket id -> response key. */
 #define ANSWERED_KEY_LEN	(8 + TICKET_ID_LEN)
 
@@ -102,6 +117,19 @@ void	 record_comment(const struct response *r,
 	    uint8_t kb[COMMENT_KEY_LEN], uint8_t vb[COMMENT_VAL_LEN]);
 int	 record_comment_decode(const uint8_t *v, size_t vlen,
 	    char sector[SECTOR_CODE_MAX + 1], char unit[UNIT_CODE_MAX + 1]);
+/*
+ * A desks key of d's month, unit, kind, code and name; -1 when a field
+ * is too long for its slot or the kind is unknown.
+ */
+int	 record_desk_key(const struct store_desk *d,
+	    uint8_t out[DESK_KEY_LEN]);
+/* A desks value: the version, then the counters c[0..DESK_NCOUNTERS). */
+void	 record_desk_value(const uint64_t *c, uint8_t out[DESK_VAL_LEN]);
+/* The counters of a desks value; -1 when malformed. */
+int	 record_desk_counters(const uint8_t *in, size_t len, uint64_t *c);
+/* A whole desks record (key and value); -1 when malformed. */
+int	 record_desk_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+	    size_t vlen, struct store_desk *);
 /* The answered record's key of ticket t. */
 void	 record_answered_key(const struct ticket *t,
 	    uint8_t kb[ANSWERED_KEY_LEN]);

@@ -614,6 +614,10 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "cannot read the comments");
 		goto out;
 	}
+	if (o->desks && scope != NULL && report_desks_build(rep, st) == -1) {
+		report_why(why, whylen, "cannot read the counters");
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->build_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -643,6 +647,7 @@ report_free(struct report *rep)
 	free(rep->sectors);
 	free(rep->units);
 	report_ind_free(rep);
+	report_desks_free(rep);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -1299,5 +1304,6 @@ report_json(const struct report *rep)
 	json_object_set_new(o, "response_rate", report_json_rates(rep));
 	json_object_set_new(o, "trend", report_json_trend(rep));
 	json_object_set_new(o, "comments", report_json_comments(rep));
+	report_desks_json(rep, o);
 	return (o);
 }

@@ -114,6 +114,26 @@ struct report_comment {
 	char		*text;
 };
 
+/*
+ * A row of the section by counter and officer (report_opts.desks): the
+ * tickets issued in the period at a unit's one-stop counter or by an
+ * officer's key, and their answers, suspect ones apart (levels,
+ * responses and satisfied leave them out). code "" is the counter or
+ * officer not known.
+ */
+struct report_desk {
+	char		 unit[UNIT_CODE_MAX + 1];	/* a counter's */
+	size_t		 unit_index;			/* in units[] */
+	char		 code[COUNTER_MAX + 1];	/* counter, or key id */
+	char		 name[KEY_NAME_MAX + 1];	/* an officer's */
+	uint64_t	 issued;
+	uint64_t	 answered;		/* of issued, whenever */
+	uint64_t	 levels[SURVEY_LEVELS];
+	uint64_t	 responses;
+	uint64_t	 satisfied;
+	uint64_t	 suspect;
+};
+
 struct report_opts {
 	uint32_t	 month;		/* YYYYMM, when period is NULL */
 	const struct report_period *period;	/* NULL: the month */
@@ -123,6 +143,9 @@ struct report_opts {
 	uint64_t	 min_responses;	/* 0: REPORT_MIN_DEFAULT */
 	int		 no_comments;	/* skip the responses read */
 	const struct indicators *ind;	/* NULL: no indicators */
+	/* The section by counter and officer: a unit's report only, for
+	 * those allowed to see it (the unit's head, an admin). */
+	int		 desks;
 };
 
 /* One indicator's answers in one scope: all of them, and at its levels. */
@@ -166,6 +189,14 @@ struct report {
 	const struct indicators	*ind;
 	struct report_ind_fig	*ind_total;
 	struct report_ind_fig	*ind_units;
+	/* By counter and officer, when asked for (report_opts.desks):
+	 * counters by unit and code, officers by name; JSON counters and
+	 * officers, absent without. */
+	int			 has_desks;
+	size_t			 ncounters;
+	struct report_desk	*counters;
+	size_t			 nofficers;
+	struct report_desk	*officers;
 };
 
 /*

@@ -125,6 +125,36 @@ html_row(json_t *r, int *fn, json_t *fns)
 	}
 }
 
+/*
+ * Display fields of the section by counter and officer, when the report
+ * has it (has_desks); a row under the minimum has no figure to show.
+ */
+static void
+html_desks(json_t *o)
+{
+	static const char *const parts[] = { "counters", "officers" };
+	json_t		*r;
+	char		 lo[32], hi[32], s[80];
+	size_t		 i, k;
+
+	json_object_set_new(o, "has_desks", json_boolean(
+	    json_object_get(o, "counters") != NULL));
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(o, parts[k]), i, r) {
+			set_fmt(r, "f_percent", json_object_get(r, "percent"),
+			    1, 0, " %", "—");
+			fmt_num(json_object_get(r, "ci_low"), 0, 0, lo,
+			    sizeof(lo));
+			fmt_num(json_object_get(r, "ci_high"), 0, 0, hi,
+			    sizeof(hi));
+			snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
+			json_object_set_new(r, "f_ci", json_string(lo[0] ?
+			    s : "—"));
+			set_fmt(r, "f_rr", json_object_get(r,
+			    "response_rate"), 1, 0, " %", "—");
+		}
+}
+
 static int
 svg_text(struct buf *b, double x, double y, const char *attrs,
     const char *s)
@@ -576,6 +606,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 	    json_integer_value(json_object_get(w, "responses")) > 0));
 	json_array_foreach(json_object_get(o, "units"), i, r)
 		html_row(r, NULL, NULL);
+	html_desks(o);
 	/* The headline: the overall figure and the target in force. */
 	r = json_object_get(o, "overall");
 	json_array_foreach(json_object_get(r, "targets"), i, t)

@@ -31,5 +31,12 @@ void	 report_ind_init(struct report *, const struct indicators *);
 void	 report_ind_free(struct report *);
 /* Sets "indicator_set", "indicators" and "agencies" in o. */
 void	 report_json_indicators(const struct report *, struct json_t *o);
+/* report_desk.c: the section by counter and officer. */
+struct store;
+/* Reads the desks rows of rep's units in its period; 0 or -1. */
+int	 report_desks_build(struct report *, struct store *);
+void	 report_desks_free(struct report *);
+/* Adds counters, officers and their definition to o, when built. */
+void	 report_desks_json(const struct report *, struct json_t *o);
 
 #endif

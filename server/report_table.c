@@ -54,7 +54,7 @@ struct rtab {
 	json_t		*rows;		/* owned */
 };
 
-#define RTABS_MAX	10
+#define RTABS_MAX	12
 
 /* A boolean in words, as the report speaks. */
 static const char *
@@ -277,6 +277,54 @@ report_ind_tables(json_t *o, struct rtab *t)
 	return (n);
 }
 
+/*
+ * The table by counter and officer, into t, when o has it: one row per
+ * counter, then per officer. Returns 1, or 0 when o has none.
+ */
+static size_t
+table_desks(json_t *o, struct rtab *t)
+{
+	json_t	*r, *x;
+	size_t	 i;
+
+	if (json_object_get(o, "counters") == NULL)
+		return (0);
+	t->sheet = "Quầy và cán bộ";
+	t->title = "Theo quầy và cán bộ: phiếu phát trong kỳ tại từng quầy "
+	    "(đơn vị tiếp nhận) và bởi từng cán bộ, với các câu trả lời cho "
+	    "các phiếu đó (không tính phiếu bị nghi ngờ); dưới số phiếu tối "
+	    "thiểu: quá ít phiếu, không nêu số liệu";
+	col_add(t, "kind", "Loại", CK_STR);
+	col_add(t, "unit", "Mã đơn vị", CK_STR);
+	col_add(t, "unit_name", "Đơn vị", CK_STR);
+	col_add(t, "code", "Quầy, hoặc mã khóa của cán bộ", CK_STR);
+	col_add(t, "name", "Tên", CK_STR);
+	col_add(t, "too_few", "Quá ít phiếu (không nêu số liệu)", CK_BOOL);
+	col_add(t, "responses", "Số phiếu trả lời", CK_INT);
+	col_add(t, "satisfied", "Số hài lòng (mức 4-5)", CK_INT);
+	col_add(t, "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
+	col_add(t, "ci_low", "Khoảng tin cậy 95%: cận dưới (%)", CK_PCT);
+	col_add(t, "ci_high", "Khoảng tin cậy 95%: cận trên (%)", CK_PCT);
+	col_add(t, "issued", "Phiếu đã phát", CK_INT);
+	col_add(t, "issued_answered", "Phiếu đã phát được trả lời", CK_INT);
+	col_add(t, "response_rate", "Tỷ lệ phản hồi (%)", CK_PCT);
+	col_add(t, "suspect", "Phiếu bị nghi ngờ (không tính)", CK_INT);
+	t->rows = json_array();
+	json_array_foreach(json_object_get(o, "counters"), i, r) {
+		x = json_deep_copy(r);
+		json_object_set_new(x, "kind", json_string("Quầy"));
+		json_object_set(x, "code", json_object_get(r, "counter"));
+		json_array_append_new(t->rows, x);
+	}
+	json_array_foreach(json_object_get(o, "officers"), i, r) {
+		x = json_deep_copy(r);
+		json_object_set_new(x, "kind", json_string("Cán bộ"));
+		json_object_set(x, "code", json_object_get(r, "officer"));
+		json_array_append_new(t->rows, x);
+	}
+	return (1);
+}
+
 /* Builds the tables of o into t; returns how many. */
 static size_t
 report_tables(json_t *o, struct rtab *t)
@@ -315,6 +363,7 @@ report_tables(json_t *o, struct rtab *t)
 	figure_cols(&t[n], years, ny, prev_vi(o));
 	t[n].rows = json_deep_copy(json_object_get(o, "units"));
 	n++;
+	n += table_desks(o, &t[n]);
 
 	t[n].sheet = "Câu hỏi";
 	t[n].title = "Phân bố câu trả lời theo câu hỏi";

@@ -217,9 +217,10 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * sums and the rollups; format 4 the comment index; format
 		 * 6 counts walk-ins in no sector; format 7 keeps suspect
 		 * levels apart and counts answers by their ticket's issue
-		 * month: the counters and the index are rebuilt by the
-		 * caller in this txn. Format 5 answers tickets in `answered`
-		 * (records answered in place stay valid). */
+		 * month; format 8 keeps who issued a ticket and adds desks:
+		 * the counters and the index are rebuilt by the caller in
+		 * this txn. Format 5 answers tickets in `answered` (records
+		 * answered in place stay valid). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -341,14 +342,16 @@ again:
 	    (rc = mdb_dbi_open(txn, "comments", MDB_CREATE,
 	    &st->comments)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "answered", MDB_CREATE,
-	    &st->answered)) != 0)
+	    &st->answered)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0)
 		goto lmdb;
-	/* Before format 7: every counter recounted (format 3 added sums
+	/* Before format 8: every counter recounted (format 3 added sums
 	 * and the rollups; 6 counts walk-ins in no sector; 7 keeps the
-	 * suspect levels apart and adds answered by issue month); before
-	 * 6 the comment index rebuilt too (added by 4, sector of walk-ins
+	 * suspect levels apart and adds answered by issue month; 8 adds
+	 * desks, where older tickets count under no officer); before 6
+	 * the comment index rebuilt too (added by 4, sector of walk-ins
 	 * changed by 6); then the new format is marked (meta_load). */
-	if (was != 0 && was < 7)
+	if (was != 0 && was < 8)
 		rc = store_rebuild_sums(st, txn);
 	if (rc == 0 && was != 0 && was < 6)
 		rc = store_rebuild_comments(st, txn);

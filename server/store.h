@@ -21,7 +21,7 @@
 #include "hl.h"
 #include "model.h"
 
-#define STORE_FORMAT		7
+#define STORE_FORMAT		8
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -123,6 +123,15 @@ int	 store_each_sum(struct store *, struct store_snap *, uint32_t from,
 	    uint32_t to, const char *unit,
 	    int (*fn)(const struct store_sum *, void *), void *arg);
 /*
+ * The desks rows of one unit (the receiving unit) in months from..to
+ * (YYYYMM, both included), by month, then counters before officers, each
+ * in code order: one seek per month. snap NULL: a read transaction of
+ * its own. Returns as store_each_sum().
+ */
+int	 store_each_desk(struct store *, struct store_snap *, uint32_t from,
+	    uint32_t to, const char *unit,
+	    int (*fn)(const struct store_desk *, void *), void *arg);
+/*
  * The aggregates of one month and unit ("" = the every-unit rollups of
  * the answers), of one sector, or of every sector (sector NULL: two
  * seeks per sector present), in key order.
@@ -133,7 +142,7 @@ int	 store_each_agg_prefix(struct store *, struct store_snap *,
 
 /* store_verify.c */
 /*
- * Recomputes every aggregate (agg with its unit "" rollups, and sums)
+ * Recomputes every aggregate (agg with its unit "" rollups, sums, desks)
  * from tickets and responses and compares with the stored ones, in both
  * directions; prints each disagreement to out. Returns the
  * number of disagreements, or -1 when the store cannot be read.

@@ -40,6 +40,7 @@ struct store {
 	MDB_dbi			 sums;		/* SUM_KEY_LEN -> counters */
 	MDB_dbi			 comments;	/* month | response key */
 	MDB_dbi			 answered;	/* issued | ticket id */
+	MDB_dbi			 desks;		/* DESK_KEY_LEN -> counters */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;
@@ -84,9 +85,9 @@ int	 store_ticket_read(struct store *, MDB_txn *, const MDB_val *v,
 
 /* store_verify.c: the rebuilds of a format upgrade, in its txn. */
 /*
- * Rebuilds agg (every counter, with the unit "" rollups) and sums from
- * tickets and responses (counts.h) in txn, a write transaction: the
- * upgrade from formats 1 to 5. Returns an LMDB code.
+ * Rebuilds agg (every counter, with the unit "" rollups), sums and desks
+ * from tickets and responses (counts.h) in txn, a write transaction: the
+ * upgrade from formats 1 to 7. Returns an LMDB code.
  */
 int	 store_rebuild_sums(struct store *, MDB_txn *);
 /* Builds the comment index from the responses: the upgrade to format 4. */

@@ -404,6 +404,65 @@ snap_txn(struct store *st, struct store_snap *snap, MDB_txn **txn, int *own)
 }
 
 int
+store_each_desk(struct store *st, struct store_snap *snap, uint32_t from,
+    uint32_t to, const char *unit,
+    int (*fn)(const struct store_desk *, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	struct store_desk d;
+	uint8_t		 kb[DESK_KEY_LEN], want[UNIT_CODE_MAX + 1];
+	MDB_val		 k, v;
+	uint32_t	 month;
+	int		 rc, own = 1, ret = -1;
+
+	if (strnlen(unit, UNIT_CODE_MAX + 1) > UNIT_CODE_MAX)
+		return (0);	/* no such unit is stored */
+	read_slot(want, UNIT_CODE_MAX + 1, unit);
+	if (snap_txn(st, snap, &txn, &own) != 0) {
+		txn = NULL;
+		goto out;
+	}
+	if (mdb_cursor_open(txn, st->desks, &c) != 0)
+		goto out;
+	/* One seek per month: a period is at most a few dozen. */
+	for (month = from; month <= to && month % 100 <= 12;
+	    month = month % 100 == 12 ? month + 89 : month + 1) {
+		be32_put(kb, month);
+		memcpy(kb + 4, want, UNIT_CODE_MAX + 1);
+		memset(kb + 4 + UNIT_CODE_MAX + 1, 0,
+		    DESK_KEY_LEN - 4 - (UNIT_CODE_MAX + 1));
+		k.mv_data = kb;
+		k.mv_size = DESK_KEY_LEN;
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+		    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (k.mv_size != DESK_KEY_LEN)
+				goto out;
+			if (be32_get(k.mv_data) != month ||
+			    memcmp((uint8_t *)k.mv_data + 4, want,
+			    UNIT_CODE_MAX + 1) != 0)
+				break;
+			if (record_desk_decode(k.mv_data, k.mv_size,
+			    v.mv_data, v.mv_size, &d) == -1)
+				goto out;
+			if ((rc = fn(&d, arg)) != 0) {
+				ret = rc;
+				goto out;
+			}
+		}
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	if (own)
+		store_txn_abort(st, txn);
+	return (ret);
+}
+
+int
 store_each_sum(struct store *st, struct store_snap *snap, uint32_t from,
     uint32_t to, const char *unit,
     int (*fn)(const struct store_sum *, void *), void *arg)

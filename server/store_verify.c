@@ -2,11 +2,11 @@
  * store_verify.c: the consistency check (hailong verify) and the rebuilds
  * of a format upgrade. Every counter is recomputed from the tickets and
  * responses by the one rule of counts.c, added up in a counts_table, and
- * compared with the stored agg and sums in both directions; the links
- * between tickets, responses, answered, idem and the comment index are
- * checked on the way.
+ * compared with the stored agg, sums and desks in both directions; the
+ * links between tickets, responses, answered, idem and the comment index
+ * are checked on the way.
  * Trap: store_rebuild_sums() and store_rebuild_comments() write (they
- * drop and refill agg, sums and comments): besides the writer, they are
+ * drop and refill agg, sums, desks and comments): besides the writer, they are
  * the only writes, and only store_open() calls them, in the upgrade's own
  * transaction. The check itself only reads, in one read snapshot.
  */
@@ -383,12 +383,105 @@ verify_sums(struct store *st, MDB_txn *txn, const struct counts_table *tb,
 	return (bad);
 }
 
+static const char *const desk_names[DESK_NCOUNTERS] = {
+	"issued", "answered", "level 1", "level 2", "level 3", "level 4",
+	"level 5", "suspect"
+};
+_Static_assert(DESK_NCOUNTERS == 8 && SURVEY_LEVELS == 5, "desk_names");
+
+/* One line per counter of a desks row that disagrees. */
+static long
+desk_report(FILE *out, const uint8_t *kb, const uint64_t *stored,
+    const uint64_t *recomp)
+{
+	struct store_desk d;
+	uint8_t		 vb[DESK_VAL_LEN];
+	long		 bad = 0;
+	size_t		 i;
+
+	memset(vb, 0, sizeof(vb));
+	vb[0] = DESK_VERSION;
+	if (record_desk_decode(kb, DESK_KEY_LEN, vb, sizeof(vb), &d) == -1) {
+		fprintf(out, "desks (malformed key)\n");
+		return (1);
+	}
+	for (i = 0; i < DESK_NCOUNTERS; i++) {
+		if (stored[i] == recomp[i])
+			continue;
+		fprintf(out, "desks %u %s %s %s%s%s %s: stored %llu, "
+		    "recomputed %llu\n", (unsigned)d.month, d.unit,
+		    d.kind == DESK_COUNTER ? "counter" : "officer",
+		    d.code[0] != '\0' ? d.code : "(unknown)",
+		    d.name[0] != '\0' ? " " : "", d.name, desk_names[i],
+		    (unsigned long long)stored[i],
+		    (unsigned long long)recomp[i]);
+		bad++;
+	}
+	return (bad);
+}
+
+/* Compares desks with the recomputed rows, both ways; -1 on a read
+ * error. */
+static long
+verify_desks(struct store *st, MDB_txn *txn, const struct counts_table *tb,
+    FILE *out)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	uint64_t	 stored[DESK_NCOUNTERS], zero[DESK_NCOUNTERS];
+	long		 bad = 0;
+	size_t		 i = 0;
+	int		 rc, cmp;
+
+	memset(zero, 0, sizeof(zero));
+	if (mdb_cursor_open(txn, st->desks, &c) != 0)
+		return (-1);
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0 || i < tb->ndesk) {
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			bad = -1;
+			break;
+		}
+		if (rc == 0 && (k.mv_size != DESK_KEY_LEN ||
+		    record_desk_counters(v.mv_data, v.mv_size,
+		    stored) == -1)) {
+			fprintf(out, "desks record of %zu+%zu bytes: "
+			    "malformed\n", k.mv_size, v.mv_size);
+			bad++;
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (rc != 0)
+			cmp = 1;
+		else if (i == tb->ndesk)
+			cmp = -1;
+		else
+			cmp = memcmp(k.mv_data, tb->desk[i].k, DESK_KEY_LEN);
+		if (cmp < 0) {
+			bad += desk_report(out, k.mv_data, stored, zero);
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		} else if (cmp > 0) {
+			bad += desk_report(out, tb->desk[i].k, zero,
+			    tb->desk[i].c);
+			i++;
+		} else {
+			bad += desk_report(out, tb->desk[i].k, stored,
+			    tb->desk[i].c);
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			i++;
+		}
+	}
+	mdb_cursor_close(c);
+	return (bad);
+}
+
 int
 store_rebuild_sums(struct store *st, MDB_txn *txn)
 {
 	struct recomp	 rc;
 	MDB_val		 k, v;
-	uint8_t		 vb[SUM_VAL_LEN];
+	uint8_t		 vb[SUM_VAL_LEN > DESK_VAL_LEN ? SUM_VAL_LEN :
+			    DESK_VAL_LEN];
 	size_t		 i;
 	int		 lrc;
 
@@ -402,7 +495,8 @@ store_rebuild_sums(struct store *st, MDB_txn *txn)
 	counts_table_merge(&rc.tb);
 	/* Start from nothing: every counter is recomputed. */
 	if ((lrc = mdb_drop(txn, st->sums, 0)) != 0 ||
-	    (lrc = mdb_drop(txn, st->agg, 0)) != 0)
+	    (lrc = mdb_drop(txn, st->agg, 0)) != 0 ||
+	    (lrc = mdb_drop(txn, st->desks, 0)) != 0)
 		goto out;
 	for (i = 0; i < rc.tb.nagg; i++) {
 		be64_put(vb, rc.tb.agg[i].n);
@@ -420,6 +514,15 @@ store_rebuild_sums(struct store *st, MDB_txn *txn)
 		v.mv_data = vb;
 		v.mv_size = SUM_VAL_LEN;
 		if ((lrc = mdb_put(txn, st->sums, &k, &v, 0)) != 0)
+			goto out;
+	}
+	for (i = 0; i < rc.tb.ndesk; i++) {
+		record_desk_value(rc.tb.desk[i].c, vb);
+		k.mv_data = rc.tb.desk[i].k;
+		k.mv_size = DESK_KEY_LEN;
+		v.mv_data = vb;
+		v.mv_size = DESK_VAL_LEN;
+		if ((lrc = mdb_put(txn, st->desks, &k, &v, 0)) != 0)
 			goto out;
 	}
 	lrc = 0;
@@ -476,11 +579,12 @@ store_verify(struct store *st, FILE *out)
 		}
 	}
 	counts_table_merge(tb);
-	if ((n = verify_sums(st, txn, tb, out)) == -1) {
+	if ((n = verify_sums(st, txn, tb, out)) == -1 ||
+	    (n2 = verify_desks(st, txn, tb, out)) == -1) {
 		bad = -1;
 		goto out;
 	}
-	bad += n;
+	bad += n + n2;
 
 	if (mdb_cursor_open(txn, st->agg, &c) != 0) {
 		bad = -1;

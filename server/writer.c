@@ -8,7 +8,7 @@
  * batch redone from scratch, so every op recomputes its outputs.
  * Every write of records is here (the store's files only read, but for
  * the format upgrades of store_open()). The counters a record adds
- * (counts.h: agg, its unit "" rollups, sums) are gathered while each op
+ * (counts.h: agg, its unit "" rollups, sums, desks) are gathered while each op
  * runs in its nested transaction, kept only when that commits, and
  * written once per key for the whole batch, in key order, in the batch's
  * transaction: a batch of answers to one unit touches each counter once.
@@ -48,6 +48,38 @@ struct run_wait {
 	void		(*done_fn)(struct wop *, void *);
 	void		*arg;
 };
+
+/* The desks rows a batch adds, each key once; tb merged. */
+static int
+writer_flush_desks(struct store *st, MDB_txn *txn, struct counts_table *tb)
+{
+	uint8_t		 vb[DESK_VAL_LEN];
+	uint64_t	 c[DESK_NCOUNTERS];
+	MDB_val		 k, v;
+	size_t		 i, j;
+	int		 rc;
+
+	for (i = 0; i < tb->ndesk; i++) {
+		k.mv_data = tb->desk[i].k;
+		k.mv_size = DESK_KEY_LEN;
+		memset(c, 0, sizeof(c));
+		rc = mdb_get(txn, st->desks, &k, &v);
+		if (rc == 0) {
+			if (record_desk_counters(v.mv_data, v.mv_size,
+			    c) == -1)
+				return (MDB_CORRUPTED);
+		} else if (rc != MDB_NOTFOUND)
+			return (rc);
+		for (j = 0; j < DESK_NCOUNTERS; j++)
+			c[j] += tb->desk[i].c[j];
+		record_desk_value(c, vb);
+		v.mv_data = vb;
+		v.mv_size = DESK_VAL_LEN;
+		if ((rc = mdb_put(txn, st->desks, &k, &v, 0)) != 0)
+			return (rc);
+	}
+	return (0);
+}
 
 /* The counters a batch adds, each key once (counts.h). */
 static int
@@ -93,7 +125,7 @@ writer_flush_counts(struct store *st, MDB_txn *txn, struct counts_table *tb)
 		if ((rc = mdb_put(txn, st->sums, &k, &v, 0)) != 0)
 			return (rc);
 	}
-	return (0);
+	return (writer_flush_desks(st, txn, tb));
 }
 
 /* Returns an LMDB code; logical outcomes go to op->rc. */
@@ -525,7 +557,7 @@ static int
 apply(struct store *st, MDB_txn *txn, struct wop *op, struct counts *c)
 {
 	op->rc = HL_OK;
-	c->nagg = c->nsum = 0;
+	counts_reset(c);
 	switch (op->kind) {
 	case WOP_TICKET:
 		return (apply_ticket(st, txn, op, c));

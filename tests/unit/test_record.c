@@ -35,6 +35,146 @@ sample_ticket(struct ticket *t)
 	strlcpy(t->unit, "92", sizeof(t->unit));
 	memset(t->handling_unit, 'u', UNIT_CODE_MAX);	/* full width */
 	strlcpy(t->counter, "quay-3", sizeof(t->counter));
+	strlcpy(t->officer, "0a1b2c3d4e5f", sizeof(t->officer));
+	strlcpy(t->officer_name, "Nguyễn Thị Bình", sizeof(t->officer_name));
+}
+
+/*
+ * Tickets before format 8 (version 1) have no officer: they still
+ * decode, with none; the officer is empty or a key id in lower-case hex,
+ * and the longest ticket fits TICKET_ENC_MAX.
+ */
+static void
+test_ticket_officer(void **state)
+{
+	struct ticket	 t, u;
+	uint8_t		 b[TICKET_ENC_MAX + 1], c[TICKET_ENC_MAX + 1];
+	size_t		 n, m;
+
+	(void)state;
+	sample_ticket(&t);
+	n = record_ticket_encode(&t, b, sizeof(b));
+	/* Version 1: the same bytes without the last two strings. */
+	m = n - (1 + strlen(t.officer)) - (1 + strlen(t.officer_name));
+	memcpy(c, b, m);
+	c[0] = 1;
+	assert_int_equal(record_ticket_decode(c, m, &u), 0);
+	assert_string_equal(u.officer, "");
+	assert_string_equal(u.officer_name, "");
+	assert_string_equal(u.counter, t.counter);
+	/* ... and no version 1 record has more. */
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+	memcpy(c, b, n);
+	c[0] = 1;
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+
+	/* No officer is two empty strings. */
+	memset(t.officer, 0, sizeof(t.officer));
+	memset(t.officer_name, 0, sizeof(t.officer_name));
+	m = record_ticket_encode(&t, c, sizeof(c));
+	assert_int_equal(m, n - strlen("0a1b2c3d4e5f") -
+	    strlen("Nguyễn Thị Bình"));
+	assert_int_equal(c[m - 2], 0);
+	assert_int_equal(c[m - 1], 0);
+	assert_int_equal(record_ticket_decode(c, m, &u), 0);
+	assert_memory_equal(&t, &u, sizeof(t));
+
+	/* A key id is 12 lower-case hex digits, nothing else. */
+	sample_ticket(&t);
+	strlcpy(t.officer, "0A1B2C3D4E5F", sizeof(t.officer));
+	assert_int_equal(record_ticket_encode(&t, c, sizeof(c)), 0);
+	strlcpy(t.officer, "0a1b2c", sizeof(t.officer));
+	assert_int_equal(record_ticket_encode(&t, c, sizeof(c)), 0);
+	strlcpy(t.officer, "0a1b2c3d4e5g", sizeof(t.officer));
+	assert_int_equal(record_ticket_encode(&t, c, sizeof(c)), 0);
+	memcpy(c, b, n);
+	c[n - 1 - strlen(t.officer_name) - 1] = 'G';	/* last digit */
+	assert_int_equal(record_ticket_decode(c, n, &u), -1);
+
+	/* Every field at its longest. */
+	memset(&t, 0, sizeof(t));
+	memset(t.procedure, 'p', PROC_CODE_MAX);
+	memset(t.sector, 's', SECTOR_CODE_MAX);
+	memset(t.unit, 'u', UNIT_CODE_MAX);
+	memset(t.handling_unit, 'h', UNIT_CODE_MAX);
+	memset(t.counter, 'c', COUNTER_MAX);
+	memset(t.officer, 'f', KEY_ID_HEX);
+	memset(t.officer_name, 'n', KEY_NAME_MAX);
+	n = record_ticket_encode(&t, b, TICKET_ENC_MAX);
+	assert_true(n > 0 && n <= TICKET_ENC_MAX);
+	assert_int_equal(record_ticket_decode(b, n, &u), 0);
+	assert_memory_equal(&t, &u, sizeof(t));
+}
+
+/* A desks row: key and value round trip; bad kinds and slots refused. */
+static void
+test_desk_records(void **state)
+{
+	struct store_desk d, e;
+	uint64_t	 c[DESK_NCOUNTERS];
+	uint8_t		 k[DESK_KEY_LEN], v[DESK_VAL_LEN], x[DESK_KEY_LEN];
+	size_t		 i;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.month = 202611;
+	strlcpy(d.unit, "92-VD01", sizeof(d.unit));
+	d.kind = DESK_OFFICER;
+	strlcpy(d.code, "0a1b2c3d4e5f", sizeof(d.code));
+	strlcpy(d.name, "Nguyễn Thị Bình", sizeof(d.name));
+	assert_int_equal(record_desk_key(&d, k), 0);
+	for (i = 0; i < DESK_NCOUNTERS; i++)
+		c[i] = 1000 + i;
+	record_desk_value(c, v);
+	assert_int_equal(v[0], DESK_VERSION);
+	assert_int_equal(record_desk_decode(k, sizeof(k), v, sizeof(v), &e),
+	    0);
+	assert_int_equal(e.month, 202611);
+	assert_string_equal(e.unit, "92-VD01");
+	assert_int_equal(e.kind, DESK_OFFICER);
+	assert_string_equal(e.code, "0a1b2c3d4e5f");
+	assert_string_equal(e.name, "Nguyễn Thị Bình");
+	assert_int_equal(e.issued, 1000 + DESK_ISSUED);
+	assert_int_equal(e.answered, 1000 + DESK_ANSWERED);
+	for (i = 0; i < SURVEY_LEVELS; i++)
+		assert_int_equal(e.levels[i], 1000 + DESK_LEVEL + i);
+	assert_int_equal(e.suspect, 1000 + DESK_SUSPECT);
+	/* Counters sort before officers in a (month, unit). */
+	e = d;
+	e.kind = DESK_COUNTER;
+	e.name[0] = '\0';
+	strlcpy(e.code, "zz", sizeof(e.code));
+	assert_int_equal(record_desk_key(&e, x), 0);
+	assert_true(memcmp(x, k, DESK_KEY_LEN) < 0);
+
+	/* Refused: an unknown kind, a value of another size or version,
+	 * padding not NUL, a slot without a terminator. */
+	e = d;
+	e.kind = 'x';
+	assert_int_equal(record_desk_key(&e, x), -1);
+	memcpy(x, k, sizeof(x));
+	x[4 + UNIT_CODE_MAX + 1] = 'x';
+	assert_int_equal(record_desk_decode(x, sizeof(x), v, sizeof(v), &e),
+	    -1);
+	assert_int_equal(record_desk_decode(k, sizeof(k), v, sizeof(v) - 1,
+	    &e), -1);
+	assert_int_equal(record_desk_decode(k, sizeof(k) - 1, v, sizeof(v),
+	    &e), -1);
+	v[0] = DESK_VERSION + 1;
+	assert_int_equal(record_desk_decode(k, sizeof(k), v, sizeof(v), &e),
+	    -1);
+	v[0] = DESK_VERSION;
+	memcpy(x, k, sizeof(x));
+	x[DESK_KEY_LEN - 1] = 'n';
+	assert_int_equal(record_desk_decode(x, sizeof(x), v, sizeof(v), &e),
+	    -1);
+	memcpy(x, k, sizeof(x));
+	memset(x + 4, 'u', UNIT_CODE_MAX + 1);
+	assert_int_equal(record_desk_decode(x, sizeof(x), v, sizeof(v), &e),
+	    -1);
+	memset(e.code, 'c', sizeof(e.code));
+	e.kind = DESK_COUNTER;
+	assert_int_equal(record_desk_key(&e, x), -1);
 }
 
 static void
@@ -61,9 +201,10 @@ test_ticket_encoding(void **state)
 	assert_int_equal(record_ticket_encode(&t, c, n - 1), 0);
 	assert_int_equal(record_ticket_encode(&t, c, n), n);
 
-	/* Unknown version. */
+	/* Unknown version (2 is this one, with its officer). */
+	assert_int_equal(b[0], 2);
 	memcpy(c, b, n);
-	c[0] = 2;
+	c[0] = 3;
 	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 	/* Bad state (offset 1 + 10 + 1). */
 	memcpy(c, b, n);
@@ -406,6 +547,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ticket_encoding),
+		cmocka_unit_test(test_ticket_officer),
+		cmocka_unit_test(test_desk_records),
 		cmocka_unit_test(test_response_encoding),
 		cmocka_unit_test(test_apikey_and_keys),
 		cmocka_unit_test(test_kiosk_records),

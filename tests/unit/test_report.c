@@ -392,6 +392,159 @@ test_build(void **state)
 	report_free(&rep);
 }
 
+/* A ticket of 92-VD04 at counter, by officer (id, name), answered at
+ * level (0: not answered), flagged suspect or not. */
+static void
+put_desk(struct env *e, int64_t when, const char *counter,
+    const char *officer, const char *name, int level, int suspect)
+{
+	struct wop	 top, op;
+	struct response	*r = &op.u.answer.r;
+
+	memset(&top, 0, sizeof(top));
+	top.kind = WOP_TICKET;
+	crypto_random(top.u.ticket.t.id, TICKET_ID_LEN);
+	top.u.ticket.t.kid = store_keyring(e->st)->kid[
+	    store_keyring(e->st)->current];
+	top.u.ticket.t.issued = when;
+	top.u.ticket.t.expires = now_sec() + 86400;
+	strlcpy(top.u.ticket.t.procedure, "P", PROC_CODE_MAX);
+	strlcpy(top.u.ticket.t.sector, "land", SECTOR_CODE_MAX + 1);
+	strlcpy(top.u.ticket.t.unit, "92-VD04", UNIT_CODE_MAX + 1);
+	strlcpy(top.u.ticket.t.counter, counter, COUNTER_MAX + 1);
+	strlcpy(top.u.ticket.t.officer, officer, KEY_ID_HEX + 1);
+	strlcpy(top.u.ticket.t.officer_name, name, KEY_NAME_MAX + 1);
+	assert_int_equal(writer_run(e->w, &top), HL_OK);
+	if (level == 0)
+		return;
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_ANSWER;
+	r->answered = when;
+	r->channel = CHANNEL_QR;
+	r->has_ticket = 1;
+	r->flags = suspect ? RESPONSE_SUSPECT : 0;
+	memcpy(r->ticket, top.u.ticket.t.id, TICKET_ID_LEN);
+	strlcpy(r->sector, "land", sizeof(r->sector));
+	strlcpy(r->unit, "92-VD04", sizeof(r->unit));
+	strlcpy(r->survey, "default", sizeof(r->survey));
+	strlcpy(r->lang, "vi", sizeof(r->lang));
+	strlcpy(r->answers[0].q, SURVEY_OVERALL, sizeof(r->answers[0].q));
+	r->answers[0].level = (uint8_t)level;
+	r->nanswers = 1;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+}
+
+/*
+ * The section by counter and officer: only when asked for and scoped to
+ * a unit; the scope's units' rows added up over the period, officers
+ * across units, the one not known last; suspect answers apart; a row
+ * under the minimum with no figure.
+ */
+static void
+test_desks(void **state)
+{
+	struct env		*e = *state;
+	struct report		 rep;
+	struct report_opts	 o;
+	struct report_period	 pd;
+	const struct report_desk *d;
+	json_t			*j, *a, *x;
+	char			 why[128];
+	int64_t			 now = now_sec(), prev;
+	int			 i;
+
+	prev = report_month_start(report_month_add(e->month, -1)) + 3600;
+	for (i = 0; i < 4; i++)
+		put_desk(e, now - 1, "3", "0123456789ab", "Trần Văn Ba",
+		    i < 3 ? 5 - i : 0, 0);
+	put_desk(e, now - 1, "3", "0123456789ab", "Trần Văn Ba", 1, 1);
+	put_desk(e, prev, "3", "0123456789ab", "Trần Văn Ba", 2, 0);
+	put_desk(e, now - 1, "4", "ba9876543210", "Lê Thị An", 5, 0);
+
+	memset(&o, 0, sizeof(o));
+	o.month = e->month;
+	o.unit = "92";
+	o.min_responses = 2;
+	/* Not asked for: absent. */
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_false(rep.has_desks);
+	j = report_json(&rep);
+	assert_null(json_object_get(j, "counters"));
+	assert_null(json_object_get(j, "officers"));
+	json_decref(j);
+	report_free(&rep);
+	/* Asked for, but the whole province: absent. */
+	o.desks = 1;
+	o.unit = NULL;
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_false(rep.has_desks);
+	report_free(&rep);
+
+	o.unit = "92";
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_true(rep.has_desks);
+	/* Counters: VD01's unknown one (setup), then VD04's 3 and 4. */
+	assert_int_equal(rep.ncounters, 3);
+	assert_string_equal(rep.counters[0].unit, "92-VD01");
+	assert_string_equal(rep.counters[0].code, "");
+	assert_int_equal(rep.counters[0].issued, 10);
+	d = &rep.counters[1];
+	assert_string_equal(d->unit, "92-VD04");
+	assert_string_equal(d->code, "3");
+	assert_int_equal(d->issued, 5);
+	assert_int_equal(d->answered, 4);
+	assert_int_equal(d->responses, 3);
+	assert_int_equal(d->satisfied, 2);
+	assert_int_equal(d->suspect, 1);
+	/* Officers by name, the one not known last. */
+	assert_int_equal(rep.nofficers, 3);
+	assert_string_equal(rep.officers[0].name, "Lê Thị An");
+	assert_string_equal(rep.officers[1].code, "0123456789ab");
+	assert_string_equal(rep.officers[2].code, "");
+	assert_int_equal(rep.officers[2].issued, 10);
+	j = report_json(&rep);
+	a = json_object_get(j, "officers");
+	x = json_array_get(a, 0);
+	/* One answer, under the minimum of two: no figure. */
+	assert_true(json_is_true(json_object_get(x, "too_few")));
+	assert_true(json_is_null(json_object_get(x, "responses")));
+	assert_true(json_is_null(json_object_get(x, "percent")));
+	assert_true(json_is_null(json_object_get(x, "response_rate")));
+	x = json_array_get(a, 1);
+	assert_string_equal(json_string_value(json_object_get(x, "officer")),
+	    "0123456789ab");
+	assert_string_equal(json_string_value(json_object_get(x, "name")),
+	    "Trần Văn Ba");
+	assert_int_equal(json_integer_value(json_object_get(x, "responses")),
+	    3);
+	assert_true(fabs(json_real_value(json_object_get(x, "response_rate")) -
+	    80.0) < 1e-9);
+	x = json_array_get(a, 2);
+	assert_true(json_is_null(json_object_get(x, "officer")));
+	assert_string_equal(json_string_value(json_object_get(x, "name")),
+	    "không rõ");
+	json_decref(j);
+	report_free(&rep);
+
+	/* Two months: the earlier ticket of officer Ba too. */
+	pd.kind = RP_RANGE;
+	pd.from = report_month_add(e->month, -1);
+	pd.to = e->month;
+	o.period = &pd;
+	o.unit = "92-VD04";
+	assert_int_equal(report_build(&rep, e->st, e->cat, e->sv, &o, why,
+	    sizeof(why)), HL_OK);
+	assert_int_equal(rep.ncounters, 2);
+	assert_int_equal(rep.nofficers, 2);
+	assert_int_equal(rep.officers[1].issued, 6);
+	assert_int_equal(rep.officers[1].responses, 4);
+	assert_int_equal(rep.officers[1].levels[1], 1);
+	report_free(&rep);
+}
+
 static void
 test_scope_and_bad(void **state)
 {
@@ -844,6 +997,7 @@ main(void)
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_scope_and_bad),
+		cmocka_unit_test(test_desks),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_random_vs_raw),
 	};

@@ -1898,6 +1898,283 @@ test_iterations(void **state)
 	assert_true(got[0] == 0);
 }
 
+/* Collects desks rows. */
+struct desks {
+	size_t		 n;
+	struct store_desk rows[64];
+};
+
+static int
+desks_fn(const struct store_desk *d, void *arg)
+{
+	struct desks	*l = arg;
+
+	if (l->n < 64)
+		l->rows[l->n] = *d;
+	l->n++;
+	return (0);
+}
+
+static const struct store_desk *
+desks_find(const struct desks *l, uint32_t month, int kind, const char *code)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n && i < 64; i++)
+		if (l->rows[i].month == month && l->rows[i].kind == kind &&
+		    strcmp(l->rows[i].code, code) == 0)
+			return (&l->rows[i]);
+	return (NULL);
+}
+
+/* A ticket of unit 92.001 issued at issued at counter, by officer. */
+static void
+desk_ticket(struct env *e, int64_t issued, const char *counter,
+    const char *officer, const char *name, uint8_t id[TICKET_ID_LEN])
+{
+	struct wop	 op;
+
+	ticket_op(&op, "92.001", "92.003", issued, now_sec() + 86400);
+	strlcpy(op.u.ticket.t.counter, counter, COUNTER_MAX + 1);
+	strlcpy(op.u.ticket.t.officer, officer, KEY_ID_HEX + 1);
+	strlcpy(op.u.ticket.t.officer_name, name, KEY_NAME_MAX + 1);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.ticket.created, 1);
+	memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+}
+
+static void
+desk_answer(struct env *e, const uint8_t *id, uint8_t overall,
+    int64_t answered, int suspect)
+{
+	struct wop	 op;
+
+	answer_op(&op, id, overall);
+	op.u.answer.r.answered = answered;
+	if (suspect)
+		op.u.answer.r.flags = RESPONSE_SUSPECT;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+}
+
+/* Two months of tickets at two counters by two officers and none. */
+static void
+fill_desks(struct env *e, int64_t t1, int64_t t2)
+{
+	uint8_t		 id[TICKET_ID_LEN];
+
+	/* Month 1: officer A at counter 1, three answered (one suspect,
+	 * one in month 2); officer B at counter 2, one open. */
+	desk_ticket(e, t1, "1", "aaaaaaaaaaaa", "Officer A", id);
+	desk_answer(e, id, 5, t1, 0);
+	desk_ticket(e, t1, "1", "aaaaaaaaaaaa", "Officer A", id);
+	desk_answer(e, id, 4, t1, 1);
+	desk_ticket(e, t1, "1", "aaaaaaaaaaaa", "Officer A", id);
+	desk_answer(e, id, 2, t2, 0);
+	desk_ticket(e, t1, "2", "bbbbbbbbbbbb", "Officer B", id);
+	/* Month 2: no officer, no counter, answered. */
+	desk_ticket(e, t2, "", "", "", id);
+	desk_answer(e, id, 4, t2, 0);
+}
+
+/*
+ * Desks: a ticket counts issued at its counter and officer, under its
+ * receiving unit (not the handling one) and its issue month; its answer
+ * counts there whenever it comes, suspect ones apart; verify recounts
+ * them and names a row that disagrees.
+ */
+static void
+test_desks(void **state)
+{
+	struct env	*e = *state;
+	struct desks	 l;
+	const struct store_desk *d;
+	int64_t		 t1 = now_sec() - 40 * 86400, t2 = now_sec();
+	uint32_t	 m1 = month_of(t1), m2 = month_of(t2);
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+
+	fill_desks(e, t1, t2);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_desk(e->st, NULL, m1, m2, "92.001",
+	    desks_fn, &l), 0);
+	assert_int_equal(l.n, 6);
+	/* In key order: month, then counters before officers. */
+	assert_int_equal(l.rows[0].month, m1);
+	assert_int_equal(l.rows[0].kind, DESK_COUNTER);
+	assert_int_equal(l.rows[2].kind, DESK_OFFICER);
+	assert_int_equal(l.rows[5].month, m2);
+	assert_non_null(d = desks_find(&l, m1, DESK_COUNTER, "1"));
+	assert_string_equal(d->name, "");
+	assert_int_equal(d->issued, 3);
+	assert_int_equal(d->answered, 3);
+	assert_int_equal(d->levels[4], 1);
+	assert_int_equal(d->levels[3], 0);	/* the suspect 4 */
+	assert_int_equal(d->levels[1], 1);	/* answered in month 2 */
+	assert_int_equal(d->suspect, 1);
+	assert_non_null(d = desks_find(&l, m1, DESK_OFFICER,
+	    "aaaaaaaaaaaa"));
+	assert_string_equal(d->name, "Officer A");
+	assert_int_equal(d->issued, 3);
+	assert_int_equal(d->answered, 3);
+	assert_non_null(d = desks_find(&l, m1, DESK_OFFICER,
+	    "bbbbbbbbbbbb"));
+	assert_int_equal(d->issued, 1);
+	assert_int_equal(d->answered, 0);
+	assert_non_null(d = desks_find(&l, m2, DESK_OFFICER, ""));
+	assert_int_equal(d->issued, 1);
+	assert_int_equal(d->levels[3], 1);
+	assert_non_null(d = desks_find(&l, m2, DESK_COUNTER, ""));
+	assert_int_equal(d->issued, 1);
+	/* One month only; the handling unit has none. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_desk(e->st, NULL, m2, m2, "92.001",
+	    desks_fn, &l), 0);
+	assert_int_equal(l.n, 2);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_desk(e->st, NULL, m1, m2, "92.003",
+	    desks_fn, &l), 0);
+	assert_int_equal(l.n, 0);
+
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	env_close(e);
+	{
+		MDB_env		*env;
+		MDB_txn		*txn = raw_begin(e->dir, &env);
+		MDB_dbi		 dbi;
+		MDB_cursor	*c;
+		MDB_val		 k, v;
+
+		/* The first row (month 1, counter 1) lost. */
+		assert_int_equal(mdb_dbi_open(txn, "desks", 0, &dbi), 0);
+		assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+		assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_FIRST), 0);
+		assert_int_equal(mdb_cursor_del(c, 0), 0);
+		mdb_cursor_close(c);
+		raw_commit(env, txn);
+	}
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 5);
+	fclose(f);
+	assert_non_null(strstr(out, "92.001 counter 1 issued: stored 0, "
+	    "recomputed 3\n"));
+	assert_non_null(strstr(out, "92.001 counter 1 suspect: stored 0, "
+	    "recomputed 1\n"));
+	free(out);
+}
+
+/*
+ * Rewrites the tickets as a format-7 hailong left them (version 1, no
+ * officer) and drops desks.
+ */
+static void
+make_format7(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_cursor	*c;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	struct ticket	 t;
+	uint8_t		 vb[32][TICKET_ENC_MAX], fmt[4] = { 0, 0, 0, 7 };
+	uint8_t		 kb[32][TICKET_ID_LEN];
+	size_t		 n[32], i, nt = 0;
+	int		 rc;
+
+	assert_int_equal(mdb_dbi_open(txn, "tickets", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_true(nt < 32 && k.mv_size == TICKET_ID_LEN);
+		assert_int_equal(record_ticket_decode(v.mv_data, v.mv_size,
+		    &t), 0);
+		/* Version 1: the record without its last two strings. */
+		n[nt] = v.mv_size - 2 - strlen(t.officer) -
+		    strlen(t.officer_name);
+		memcpy(vb[nt], v.mv_data, n[nt]);
+		vb[nt][0] = 1;
+		memcpy(kb[nt++], k.mv_data, TICKET_ID_LEN);
+	}
+	mdb_cursor_close(c);
+	for (i = 0; i < nt; i++) {
+		k.mv_data = kb[i];
+		k.mv_size = TICKET_ID_LEN;
+		v.mv_data = vb[i];
+		v.mv_size = n[i];
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	}
+	assert_int_equal(mdb_dbi_open(txn, "desks", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	raw_commit(env, txn);
+}
+
+/*
+ * Format 7 kept no officer and no desks: opening counts the old tickets
+ * at their counters and under no officer; verify is clean, and tickets
+ * issued afterwards count under their officer.
+ */
+static void
+test_upgrade_format7(void **state)
+{
+	struct env	*e = *state;
+	struct desks	 l;
+	const struct store_desk *d;
+	struct ticket	 t;
+	uint8_t		 id[TICKET_ID_LEN];
+	int64_t		 t1 = now_sec() - 40 * 86400, t2 = now_sec();
+	uint32_t	 m1 = month_of(t1), m2 = month_of(t2);
+	FILE		*f;
+
+	fill_desks(e, t1, t2);
+	fill_mixed(e, t1, t2);
+	env_close(e);
+	make_format7(e->dir);
+	assert_int_equal(format_of(e->dir), 7);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_desk(e->st, NULL, m1, m2, "92.001",
+	    desks_fn, &l), 0);
+	/* Month 1: counters 1, 2, c1 (fill_mixed) and no officer; month
+	 * 2: counters "" and c1, and no officer. */
+	assert_int_equal(l.n, 7);
+	assert_null(desks_find(&l, m1, DESK_OFFICER, "aaaaaaaaaaaa"));
+	assert_non_null(d = desks_find(&l, m1, DESK_OFFICER, ""));
+	assert_string_equal(d->name, "");
+	assert_int_equal(d->issued, 6);
+	assert_int_equal(d->answered, 5);
+	assert_non_null(d = desks_find(&l, m1, DESK_COUNTER, "1"));
+	assert_int_equal(d->issued, 3);
+	assert_int_equal(d->suspect, 1);
+	assert_non_null(d = desks_find(&l, m2, DESK_OFFICER, ""));
+	assert_int_equal(d->issued, 2);
+	/* The records themselves are as they were, with no officer. */
+	desk_ticket(e, t2, "1", "cccccccccccc", "Officer C", id);
+	assert_int_equal(store_ticket_get(e->st, id, &t), HL_OK);
+	assert_string_equal(t.officer, "cccccccccccc");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_each_desk(e->st, NULL, m2, m2, "92.001",
+	    desks_fn, &l), 0);
+	assert_non_null(d = desks_find(&l, m2, DESK_OFFICER,
+	    "cccccccccccc"));
+	assert_int_equal(d->issued, 1);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -1923,6 +2200,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_format5_walkins,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format6, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_desks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format7, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
