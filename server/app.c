@@ -77,14 +77,14 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 	    app_find_share(a, why, whylen) == -1)
 		return (-1);
 	if (parts & (APP_SCHEMA | APP_PAGES)) {
-		snprintf(p, sizeof(p), "%s/schema/survey.ini", a->share);
-		if (survey_load(p, &a->sv, why, whylen) == -1)
-			return (-1);
 		snprintf(p, sizeof(p), "%s/schema", a->share);
+		if (surveys_load(p, &a->surveys, why, whylen) == -1)
+			return (-1);
+		a->sv = a->surveys.s[0];
 		if (catalog_load(p, &a->cat, why, whylen) == -1)
 			return (-1);
 		snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
-		if (indicators_load(p, a->sv, a->cat, &a->ind, why,
+		if (indicators_load(p, &a->surveys, a->cat, &a->ind, why,
 		    whylen) == -1)
 			return (-1);
 	}
@@ -127,8 +127,7 @@ app_close(struct app *a)
 	indicators_free(a->ind);
 	if (a->cat != NULL)
 		catalog_free(a->cat);
-	if (a->sv != NULL)
-		survey_free(a->sv);
+	surveys_clear(&a->surveys);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -25,7 +25,8 @@ struct app {
 	char		 share[PATH_MAX];	/* templates/, schema/ */
 	struct store	*st;
 	struct writer	*w;
-	struct survey	*sv;
+	struct surveys	 surveys;	/* schema/survey*.ini */
+	struct survey	*sv;		/* surveys.s[0], the procedure survey */
 	struct catalog	*cat;
 	struct indicators *ind;	/* schema/indicators.ini */
 	struct pages	*pg;

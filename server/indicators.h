@@ -34,7 +34,8 @@ struct indicator {
 	char		 survey[SURVEY_ID_MAX + 1];
 	char		 question[QUESTION_ID_MAX + 1];
 	unsigned	 levels;	/* bit L - 1: level L is satisfied */
-	int		 collected;	/* survey is the loaded one */
+	int		 collected;	/* survey is a loaded one */
+	int		 procedure;	/* survey is the procedure survey */
 	size_t		 nsectors;	/* 0: every sector and walk-ins */
 	char		 sectors[CATALOG_SECTORS_MAX][SECTOR_CODE_MAX + 1];
 	size_t		 nkinds;	/* 0: units of every kind */
@@ -58,11 +59,15 @@ struct indicators {
  * ascending or outside the resolution's years). The caller owns *ip and
  * frees it with indicators_free().
  */
-int	 indicators_load(const char *path, const struct survey *sv,
+int	 indicators_load(const char *path, const struct surveys *sv,
 	    const struct catalog *cat, struct indicators **ip, char *why,
 	    size_t whylen);
 void	 indicators_free(struct indicators *);
-/* 1 when ind counts answers of this sector and unit kind. */
+/*
+ * 1 when ind counts answers of this (aggregates') sector and unit kind: a
+ * service survey's indicator those under its marked sector "@id" only,
+ * a procedure survey's indicator none of those.
+ */
 int	 indicators_counts(const struct indicator *, const char *sector,
 	    const char *kind);
 

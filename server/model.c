@@ -17,6 +17,12 @@ ticket_count_unit(const struct ticket *t)
 }
 
 const char *
+ticket_survey(const struct ticket *t)
+{
+	return (t->survey[0] != '\0' ? t->survey : SURVEY_PROCEDURE);
+}
+
+const char *
 channel_name(enum channel c)
 {
 	switch (c) {
@@ -68,5 +74,7 @@ role_parse(const char *s)
 const char *
 response_agg_sector(const struct response *r)
 {
+	if (r->sector[0] == AGG_SURVEY_MARK)
+		return (r->sector);
 	return (r->channel == CHANNEL_WALKIN ? AGG_WALKIN : r->sector);
 }

@@ -12,6 +12,8 @@
 #include "record.h"
 
 #define ENC_VERSION	1
+/* Tickets: version 2 (format 8) adds the survey and the service. */
+#define TICKET_VERSION	2
 #define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
 
 /* Sequential encoder; bad is set once anything does not fit. */
@@ -201,7 +203,7 @@ record_ticket_encode(const struct ticket *t, uint8_t *out,
 
 	if (t->state > TICKET_VOID)
 		return (0);
-	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, TICKET_VERSION);
 	enc_bytes(&e, t->id, TICKET_ID_LEN);
 	enc_u8(&e, t->kid);
 	enc_u8(&e, t->state);
@@ -213,6 +215,8 @@ record_ticket_encode(const struct ticket *t, uint8_t *out,
 	enc_str(&e, t->unit, UNIT_CODE_MAX);
 	enc_str(&e, t->handling_unit, UNIT_CODE_MAX);
 	enc_str(&e, t->counter, COUNTER_MAX);
+	enc_str(&e, t->survey, SURVEY_ID_MAX);
+	enc_str(&e, t->service, SERVICE_CODE_MAX);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -221,9 +225,10 @@ record_ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
 {
 	struct dec	 d = { in, len, 0, 0 };
 	const uint8_t	*id;
+	uint8_t		 version;
 
 	memset(t, 0, sizeof(*t));
-	if (dec_u8(&d) != ENC_VERSION)
+	if ((version = dec_u8(&d)) != ENC_VERSION && version != TICKET_VERSION)
 		return (-1);
 	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
 		memcpy(t->id, id, TICKET_ID_LEN);
@@ -237,6 +242,11 @@ record_ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
 	dec_str(&d, t->unit, UNIT_CODE_MAX);
 	dec_str(&d, t->handling_unit, UNIT_CODE_MAX);
 	dec_str(&d, t->counter, COUNTER_MAX);
+	/* Version 1: the procedure survey's (ticket_survey()). */
+	if (version == TICKET_VERSION) {
+		dec_str(&d, t->survey, SURVEY_ID_MAX);
+		dec_str(&d, t->service, SERVICE_CODE_MAX);
+	}
 	if (d.bad || d.off != len || t->state > TICKET_VOID) {
 		memset(t, 0, sizeof(*t));
 		return (-1);

@@ -219,7 +219,11 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * levels apart and counts answers by their ticket's issue
 		 * month: the counters and the index are rebuilt by the
 		 * caller in this txn. Format 5 answers tickets in `answered`
-		 * (records answered in place stay valid). */
+		 * (records answered in place stay valid). Format 8 tickets
+		 * name their survey (version 2 records): older records are
+		 * the procedure survey's, read as they are, and so are the
+		 * counters (an older hailong would refuse the new records,
+		 * hence the number). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;

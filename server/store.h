@@ -21,7 +21,8 @@
 #include "hl.h"
 #include "model.h"
 
-#define STORE_FORMAT		7
+/* Format 8: tickets keep their survey and service (record version 2). */
+#define STORE_FORMAT		8
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"

@@ -63,7 +63,7 @@ test_ticket_encoding(void **state)
 
 	/* Unknown version. */
 	memcpy(c, b, n);
-	c[0] = 2;
+	c[0] = 3;
 	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 	/* Bad state (offset 1 + 10 + 1). */
 	memcpy(c, b, n);
