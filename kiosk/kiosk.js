@@ -762,7 +762,8 @@
 					    JSON.stringify(S.kiosk));
 					S.revokedMsg = false;
 					Q.lastReport = "";
-					run();
+					/* Its unit's survey, then the screens. */
+					loadSurvey().then(run);
 				});
 			go("enrol", { code: code, msg: r.status >= 500 ?
 			    "kiosk_enrol_error" : "kiosk_enrol_bad" });
@@ -800,7 +801,11 @@
 		}
 		if (!usable(S.survey))
 			S.survey = null;
-		return fetch("/api/v1/survey").then(function (r) {
+		/* With its key, the kiosk gets its unit's survey (a hospital's
+		 * kiosk the patients', a school's the families'). */
+		return fetch("/api/v1/survey", S.kiosk ? { headers:
+		    { Authorization: "Bearer " + S.kiosk.key },
+		    cache: "no-store" } : {}).then(function (r) {
 			if (!r.ok)
 				throw new Error("survey " + r.status);
 			return r.json();

@@ -9,8 +9,9 @@
 #include "util.h"
 
 /*
- * kiosk_def.c: the survey's definition as the kiosk gets it: the
- * questions of schema/survey.ini and the kiosk's own words of
+ * kiosk_def.c: a survey's definition as the kiosk gets it: the
+ * questions of schema/survey*.ini (levels: the overall options' levels,
+ * three of them on a short scale) and the kiosk's own words of
  * templates/strings.ini, in every language, in one JSON document that
  * the kiosk keeps for when it is offline.
  * Trap: kiosk_def_keys must list every key kiosk/kiosk.js looks up; a key
@@ -79,7 +80,7 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 	levels = json_array();
 	for (i = 0; i < sv->overall->noptions; i++)
 		json_array_append_new(levels, json_pack("{s:i, s:o}", "value",
-		    (int)i + 1, "label",
+		    sv->overall->options[i].id[0] - '0', "label",
 		    text_json(&sv->overall->options[i].label, NULL)));
 	qs = json_array();
 	for (i = 0; i < sv->nquestions; i++) {
@@ -95,14 +96,14 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 		reasons = json_pack("{s:s, s:o, s:o}", "id", sv->reasons->id,
 		    "text", text_json(&sv->reasons->text, NULL), "options",
 		    kiosk_def_options(sv->reasons));
-	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "id", sv->id, "version", (int)sv->version,
+	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:i}", "id", sv->id, "version", (int)sv->version,
 	    "title", text_json(&sv->title, NULL),
 	    "intro", text_json(&sv->intro, NULL),
 	    "comment_prompt", text_json(&sv->comment_prompt, NULL),
 	    "thanks", text_json(&sv->thanks, NULL),
 	    "levels", levels, "reasons", reasons, "questions", qs,
-	    "strings", strings);
+	    "strings", strings, "low", SURVEY_LOW_LEVEL);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL)
 		snprintf(why, whylen, "cannot render the survey's definition");
 	json_decref(o);

@@ -337,6 +337,53 @@ text_join(struct survey_ctx *c, const char *name, const char *value)
 	return (1);
 }
 
+/* kinds = KIND ...: a service survey's, each kind in one survey only. */
+static int
+survey_kinds(struct survey_ctx *c, const char *value)
+{
+	struct survey	*s = c->s;
+	const char	*p = value, *e;
+	size_t		 n, i, k;
+
+	if (c->want == SURVEY_WANT_PROCEDURE)
+		return (ctx_fail(c, "kinds: only a service survey has them "
+		    "(the procedure survey is every other unit's)"));
+	if (s->nkinds > 0)
+		return (ctx_fail(c, "kinds given twice"));
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+			;
+		n = (size_t)(e - p);
+		if (!ident_valid(p, n, SURVEY_KIND_MAX))
+			return (ctx_fail(c, "kinds: unit kinds of 1 to %d "
+			    "characters of a-z, 0-9 and _", SURVEY_KIND_MAX));
+		if (s->nkinds == SURVEY_KINDS_MAX)
+			return (ctx_fail(c, "kinds: at most %d",
+			    SURVEY_KINDS_MAX));
+		for (i = 0; c->taken != NULL && i < c->taken->n; i++)
+			for (k = 0; k < c->taken->s[i]->nkinds; k++)
+				if (strlen(c->taken->s[i]->kinds[k]) == n &&
+				    memcmp(c->taken->s[i]->kinds[k], p,
+				    n) == 0)
+					return (ctx_fail(c, "kinds: %.*s is "
+					    "survey %s's already", (int)n, p,
+					    c->taken->s[i]->id));
+		for (k = 0; k < s->nkinds; k++)
+			if (strlen(s->kinds[k]) == n &&
+			    memcmp(s->kinds[k], p, n) == 0)
+				return (ctx_fail(c, "kinds: %.*s given twice",
+				    (int)n, p));
+		memcpy(s->kinds[s->nkinds], p, n);
+		s->kinds[s->nkinds++][n] = '\0';
+		p = e;
+	}
+	return (1);
+}
+
 static int
 survey_key(struct survey_ctx *c, const char *name, const char *value)
 {
@@ -389,6 +436,8 @@ survey_key(struct survey_ctx *c, const char *name, const char *value)
 		c->havesatisfied = 1;
 		return (1);
 	}
+	if (strcmp(name, "kinds") == 0)
+		return (survey_kinds(c, value));
 	if (text_slot(name, "title", &s->title, &slot) ||
 	    text_slot(name, "intro", &s->intro, &slot) ||
 	    text_slot(name, "comment", &s->comment_prompt, &slot) ||
@@ -1107,4 +1156,16 @@ survey_sector(const struct survey *s, char out[SECTOR_CODE_MAX + 1])
 		return;
 	out[0] = AGG_SURVEY_MARK;
 	strlcpy(out + 1, s->id, SECTOR_CODE_MAX);
+}
+
+const struct survey *
+surveys_for_kind(const struct surveys *set, const char *kind)
+{
+	size_t	 i, k;
+
+	for (i = 1; kind != NULL && i < set->n; i++)
+		for (k = 0; k < set->s[i]->nkinds; k++)
+			if (strcmp(set->s[i]->kinds[k], kind) == 0)
+				return (set->s[i]);
+	return (set->n > 0 ? set->s[0] : NULL);
 }

@@ -27,6 +27,9 @@
 #define SURVEY_PROCEDURE_OLD	"default"
 #define SURVEY_SERVICE_ID_MAX	(SECTOR_CODE_MAX - 1)
 #define SURVEYS_MAX		4
+/* Unit kinds a service survey is the default of (units.csv's kind). */
+#define SURVEY_KINDS_MAX	8
+#define SURVEY_KIND_MAX		15
 /* A short overall scale: three options (national practice). */
 #define SURVEY_LEVELS_SHORT	3
 #define SURVEY_OPTIONS_MAX	12
@@ -75,6 +78,9 @@ struct survey {
 	 * Hài lòng, Rất hài lòng), so every count stays on one scale.
 	 */
 	unsigned		 satisfied;
+	/* A service survey's: the units of these kinds ask it. */
+	size_t			 nkinds;
+	char			 kinds[SURVEY_KINDS_MAX][SURVEY_KIND_MAX + 1];
 };
 
 /* Every survey loaded; s[0] is the procedure survey. */
@@ -120,6 +126,12 @@ void	 surveys_clear(struct surveys *);
  * NULL. */
 const struct survey *surveys_find(const struct surveys *, const char *id,
 	    size_t idlen);
+/*
+ * The survey that units of kind ask by default: the service survey
+ * naming the kind, else the procedure survey (s[0]).
+ */
+const struct survey *surveys_for_kind(const struct surveys *,
+	    const char *kind);
 /* 1 when id names the procedure survey (its id or its former one). */
 int	 survey_is_procedure(const char *id);
 /*
