@@ -91,6 +91,8 @@ h_survey_def(struct req *r)
 	const char		*id = http_arg(r, "survey");
 	size_t			 i;
 
+	if (http_auth_optional(r) == -1)
+		return;
 	if (id != NULL)
 		sv = surveys_find(set, id, strlen(id));
 	else

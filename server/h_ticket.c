@@ -57,7 +57,7 @@ h_ticket_issued(struct req *r)
 	pair_ticket_issued(r->app->pair, t);
 	app_ticket_refs(r->app, t, token, code, url);
 	format_time(t->expires, exp);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "token", token,
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*}", "token", token,
 	    "url", url, "code", code, "expires_at", exp, "survey",
 	    ticket_survey(t), "service", t->service[0] != '\0' ?
 	    t->service : NULL);
