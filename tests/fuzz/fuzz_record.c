@@ -36,6 +36,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return (0);
 }
 
+/* Version 1 (before format 8) decodes too: it encodes as version 2. */
 static void
 fuzz_ticket(const uint8_t *p, size_t n)
 {
@@ -45,7 +46,8 @@ fuzz_ticket(const uint8_t *p, size_t n)
 	if (record_ticket_decode(p, n, &a) == -1)
 		return;
 	m = record_ticket_encode(&a, enc, TICKET_ENC_MAX);
-	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(m > 0);
+	FUZZ_CHECK(p[0] != 2 || (m == n && memcmp(enc, p, n) == 0));
 	FUZZ_CHECK(record_ticket_decode(enc, m, &b) == 0);
 	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
 }

@@ -1350,6 +1350,114 @@ test_upgrade_format6(void **state)
 	fclose(f);
 }
 
+/*
+ * Rewrites every ticket as a format-7 hailong stored it: record version
+ * 1, without the survey and the service (empty in these tickets), and
+ * marks the directory format 7.
+ */
+static void
+make_format7(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn = raw_begin(dir, &env);
+	MDB_cursor	*c;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	uint8_t		 keys[64][TICKET_ID_LEN], vals[64][TICKET_ENC_MAX];
+	uint8_t		 fmt[4] = { 0, 0, 0, 7 };
+	size_t		 lens[64];
+	int		 rc, i, n = 0;
+
+	assert_int_equal(mdb_dbi_open(txn, "tickets", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_true(n < 64 && k.mv_size == TICKET_ID_LEN);
+		assert_true(v.mv_size > 2 && v.mv_size <= TICKET_ENC_MAX);
+		memcpy(keys[n], k.mv_data, TICKET_ID_LEN);
+		memcpy(vals[n], v.mv_data, v.mv_size);
+		lens[n] = v.mv_size;
+		n++;
+	}
+	mdb_cursor_close(c);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(vals[i][0], 2);
+		assert_int_equal(vals[i][lens[i] - 1], 0);	/* service "" */
+		assert_int_equal(vals[i][lens[i] - 2], 0);	/* survey "" */
+		vals[i][0] = 1;
+		k.mv_data = keys[i];
+		k.mv_size = TICKET_ID_LEN;
+		v.mv_data = vals[i];
+		v.mv_size = lens[i] - 2;
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	}
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	raw_commit(env, txn);
+}
+
+/*
+ * Format 7 tickets name no survey: opening marks the directory 8 and
+ * reads them as the procedure survey's; the counters stay as they were,
+ * verify is clean, and an old open ticket answered afterwards counts
+ * under its sector as before.
+ */
+static void
+test_upgrade_format7(void **state)
+{
+	struct env	*e = *state;
+	struct sums	 before, after;
+	const struct store_sum *s;
+	struct ticket	 t;
+	struct wop	 op;
+	uint8_t		 id[TICKET_ID_LEN];
+	uint32_t	 m = month_of(now_sec());
+	size_t		 i;
+	FILE		*f;
+
+	fill_mixed(e, now_sec(), now_sec());
+	issue(e, "92.001", "", id);
+	memset(&before, 0, sizeof(before));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &before), 0);
+	env_close(e);
+	make_format7(e->dir);
+	assert_int_equal(format_of(e->dir), 7);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	memset(&after, 0, sizeof(after));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &after), 0);
+	assert_int_equal(after.n, before.n);
+	for (i = 0; i < before.n; i++)
+		assert_memory_equal(&after.rows[i], &before.rows[i],
+		    sizeof(before.rows[i]));
+	assert_int_equal(store_ticket_get(e->st, id, &t), HL_OK);
+	assert_string_equal(ticket_survey(&t), SURVEY_PROCEDURE);
+	assert_string_equal(t.service, "");
+	answer_op(&op, id, 5);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memset(&after, 0, sizeof(after));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &after), 0);
+	assert_non_null(s = sums_find(&after, m, "", "land"));
+	assert_int_equal(s->levels[4], 1 + sums_find(&before, m, "",
+	    "land")->levels[4]);
+	for (i = 0; i < after.n; i++)
+		assert_true(after.rows[i].sector[0] != AGG_SURVEY_MARK);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+}
+
 /* Deletes the comment index and marks the directory format 3. */
 static void
 make_format3(const char *dir)
@@ -1922,6 +2030,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format5_walkins,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format7, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format6, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
