@@ -357,6 +357,8 @@ ind_key(struct ind_ctx *x, struct indicator *d, const char *name,
 		if (q->kind == QK_MULTI)
 			return (ind_fail(x, "question: %s takes several "
 			    "answers, not one rating", value));
+		if (q->kind == QK_SCALE)
+			d->scale = (int)q->noptions;
 		return (1);
 	}
 	if (strcmp(name, "levels") == 0) {

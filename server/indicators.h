@@ -36,6 +36,7 @@ struct indicator {
 	unsigned	 levels;	/* bit L - 1: level L is satisfied */
 	int		 collected;	/* survey is a loaded one */
 	int		 procedure;	/* survey is the procedure survey */
+	int		 scale;		/* the overall's options (5, 3), or 0 */
 	size_t		 nsectors;	/* 0: every sector and walk-ins */
 	char		 sectors[CATALOG_SECTORS_MAX][SECTOR_CODE_MAX + 1];
 	size_t		 nkinds;	/* 0: units of every kind */

@@ -181,11 +181,19 @@ def health_ticket_on_phone_and_kiosk_counts_under_health_services():
         h = indicator(rep, "health_services")
         assert h["responses"] == 3 and h["satisfied"] == 2, h
         assert h["collected"], h
+        # Levels 3-5 of five: the figure beside, for 3-level systems.
+        assert h["scale"] == 5 and h["responses_3_5"] == 2, h
+        assert abs(h["share_3_5"] - 66.67) < 0.01, h
         e = indicator(rep, "education_services")
         assert e["responses"] == 0, e
         tthc = indicator(rep, "tthc")
         assert tthc["responses"] == 1 and tthc["satisfied"] == 0, tthc
+        assert tthc["share_3_5"] == 100, tthc
         assert rep["overall"]["responses"] == 1, rep["overall"]
+        st, hd, body = s.get("/reports/monthly?month=" + this_month(),
+                             {"Authorization": "Bearer " + vkey})
+        assert st == 200 and "mức 3–5: 66,7 %" in body.decode(), \
+            re.findall(r"mức 3–5[^<]*", body.decode())
         assert indicator(rep, "agency_service")["responses"] == 0
         assert all(not r["sector"].startswith("@")
                    for r in rep["sectors"]), rep["sectors"]
@@ -232,6 +240,59 @@ def health_procedure_ticket_counts_under_tthc():
         sec = [r for r in rep["sectors"] if r["sector"] == "health"][0]
         assert sec["responses"] == 1, sec
         assert_verify(s)
+
+
+def share_with(edit):
+    share = tempfile.mkdtemp(prefix="hailong-share-")
+    for d in ("schema", "templates"):
+        shutil.copytree(os.path.join(hl.SRCDIR, d), os.path.join(share, d))
+    edit(os.path.join(share, "schema"))
+    return share
+
+
+@test
+def three_level_survey():
+    def edit(schema):
+        p = os.path.join(schema, "survey-education.ini")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        a = text.index("option.1.vi")
+        b = text.index("[question facilities]")
+        text = text[:a] + (
+            "option.2.vi = Không hài lòng\noption.2.en = Dissatisfied\n"
+            "option.2.km = មិនពេញចិត្ត\noption.4.vi = Hài lòng\n"
+            "option.4.en = Satisfied\noption.4.km = ពេញចិត្ត\n"
+            "option.5.vi = Rất hài lòng\noption.5.en = Very satisfied\n"
+            "option.5.km = ពេញចិត្តខ្លាំង\n\n") + text[b:]
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+    share = share_with(edit)
+    try:
+        with Server(config="[server]\nshare = %s\n" % share) as s:
+            vkey = add_key(s.data, "viewer")
+            d = s.api_json("/api/v1/survey?survey=education")
+            assert [l["value"] for l in d["levels"]] == [2, 4, 5], d
+            assert d["levels"][0]["label"]["vi"] == "Không hài lòng"
+            t = new_ticket(s, unit=SCHOOL, procedure=None,
+                           service="GD-HOP")
+            page = assert_html(s.get(t["path"]), 200)
+            assert hl.survey_form_fields(page)["overall"] == [
+                "5", "4", "2"], hl.survey_form_fields(page)
+            p = parse_page(page)
+            r = s.post_form(t["path"], list(p.hidden) + [("overall", "3")])
+            assert r[0] == 422, r[0]
+            phone_answer(s, t, 2)
+            key = enrol(s, SCHOOL, "1")
+            r = kiosk_answer(s, key, 3)
+            assert_status(r, 422, "level 3 on a 3-level survey")
+            r = kiosk_answer(s, key, 5)
+            assert_status(r, 201, "kiosk")
+            e = indicator(report(s, vkey), "education_services")
+            assert e["responses"] == 2 and e["satisfied"] == 1, e
+            assert e["scale"] == 3 and e["share_3_5"] is None, e
+            assert_verify(s)
+    finally:
+        shutil.rmtree(share, ignore_errors=True)
 
 
 def broken_share(edit):
