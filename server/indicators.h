@@ -1,15 +1,16 @@
 /*
  * indicators.h: the resolution's indicators (schema/indicators.ini, read
- * with inih), loaded and checked once at start against the survey and
+ * with inih), loaded and checked once at start against the surveys and
  * the catalogue. A province replaces the file with its own; no code
  * knows an indicator's id.
  *
  * An indicator counts the answers to one question of one survey: those
  * at its levels are satisfied, all of the question's answers are the
  * base. It may be narrowed to some sectors and to units of some kinds
- * (none listed: all, walk-ins included). An indicator of a survey that
- * is not the loaded one is accepted unchecked and has no answers yet:
- * the counters do not tell surveys apart.
+ * (none listed: all, walk-ins included). A service survey's answers are
+ * counted under its marked sector (model.h, AGG_SURVEY_MARK): its
+ * indicators take those only, the procedure survey's never. An indicator
+ * of a survey not loaded is accepted unchecked and has no answers yet.
  */
 #ifndef INDICATORS_H
 #define INDICATORS_H

@@ -5,9 +5,10 @@
  * part: "indicator_set", "indicators" and "agencies".
  * Traps: the unit "" rollups are the whole province, units unknown to
  * the catalogue included, but they have no unit kind: an indicator
- * narrowed to kinds is the sum of the units' rows, never the rollup; an
- * indicator of a survey other than the loaded one has no counters (the
- * aggregates do not name the survey) and shows no answers.
+ * narrowed to kinds is the sum of the units' rows, never the rollup; a
+ * service survey's answers are under its marked sector ("@health"), so
+ * indicators_counts() picks by survey; an indicator of a survey not
+ * loaded has no counters and shows no answers.
  */
 #include <math.h>
 #include <stdio.h>
