@@ -30,6 +30,7 @@
 	var services = [];	/* every service survey's services */
 	var surveyOf = {};	/* unit code -> its survey */
 	var chosen = "";
+	var hint = "";		/* the procedures' search hint, as served */
 
 	/* The survey of the unit picked: "procedure" or a service survey. */
 	function survey() {
@@ -97,6 +98,12 @@
 
 		box.textContent = "";
 		$("what").textContent = svc ? "Dịch vụ" : "Thủ tục";
+		$("search-label").textContent = svc ? "Tìm dịch vụ" :
+		    "Tìm thủ tục";
+		if (!hint)
+			hint = $("what-hint").textContent;
+		$("what-hint").textContent = svc ? "(gõ tên hoặc mã; không " +
+		    "cần dấu)" : hint;
 		box.setAttribute("aria-label", svc ? "Danh sách dịch vụ" :
 		    "Danh sách thủ tục");
 		list.forEach(function (p) {

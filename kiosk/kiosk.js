@@ -318,11 +318,13 @@
 			    face(lv.value), el("span", { text: tx(lv.label) })));
 		});
 		var nodes = [el("h1", { id: "q-overall",
-		    text: t("kiosk_how") })];
+		    text: S.survey.overall ? tx(S.survey.overall) :
+			t("kiosk_how") })];
 		if (tk)
 			nodes.push(el("div", { "class": "proc",
 			    "data-token": tk.token },
-			    el("span", { text: t("kiosk_procedure") }),
+			    el("span", { text: t(tk.service ?
+				"kiosk_service" : "kiosk_procedure") }),
 			    el("b", { text: tx(tk.procedure &&
 				tk.procedure.name) ||
 				(tk.procedure && tk.procedure.code) || "" })));

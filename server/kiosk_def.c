@@ -23,7 +23,8 @@
 /* The words of the kiosk's screens, status line and enrolment. */
 static const char *const kiosk_def_keys[] = {
 	"lang_name", "language", "optional", "submit", "msg_thanks_title",
-	"kiosk_how", "kiosk_walkin", "kiosk_procedure", "kiosk_why",
+	"kiosk_how", "kiosk_walkin", "kiosk_procedure", "kiosk_service",
+	"kiosk_why",
 	"kiosk_why_sub", "kiosk_next", "kiosk_skip", "kiosk_send_now",
 	"kiosk_back", "kiosk_cancel", "kiosk_change", "kiosk_confirm",
 	"kiosk_your_rating", "kiosk_answered", "kiosk_question_of",
@@ -104,6 +105,11 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 	    "thanks", text_json(&sv->thanks, NULL),
 	    "levels", levels, "reasons", reasons, "questions", qs,
 	    "strings", strings, "low", SURVEY_LOW_LEVEL);
+	/* A service survey asks its own overall question on the start
+	 * screen (kiosk_how is the procedure survey's). */
+	if (o != NULL && !survey_is_procedure(sv->id))
+		json_object_set_new(o, "overall", text_json(&sv->overall->text,
+		    NULL));
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL)
 		snprintf(why, whylen, "cannot render the survey's definition");
 	json_decref(o);
