@@ -230,8 +230,8 @@
 			return r.json();
 		}).then(function (list) {
 			services = list.map(function (v) {
-				var name = (v.name && (v.name.vi || v.name.en)) ||
-				    v.code;
+				var name = (v.name && (v.name.vi ||
+				    v.name.en)) || v.code;
 				return { code: v.code, survey: v.survey,
 				    name: name, aliases: [],
 				    key: " " + fold(v.code + " " + name + " " +

@@ -764,7 +764,7 @@
 					    JSON.stringify(S.kiosk));
 					S.revokedMsg = false;
 					Q.lastReport = "";
-					/* Its unit's survey, then the screens. */
+					/* Its unit's survey, then run. */
 					loadSurvey().then(run);
 				});
 			go("enrol", { code: code, msg: r.status >= 500 ?

@@ -108,9 +108,10 @@ struct catalog {
 
 /*
  * Loads sectors.ini, units.csv, procedures.csv and, when present,
- * synonyms.csv and services.csv from dir. Returns 0, or -1 with "file:line: reason" in why
- * (duplicate codes, unknown parent or sector, a cycle, a missing
- * language, a bad target, a bad or repeated synonym...).
+ * synonyms.csv and services.csv from dir. Returns 0, or -1 with
+ * "file:line: reason" in why (duplicate codes, unknown parent or sector,
+ * a cycle, a missing language, a bad target, a bad or repeated
+ * synonym...).
  */
 int	 catalog_load(const char *dir, struct catalog **cp,
 	    char *why, size_t whylen);

@@ -203,6 +203,14 @@ h_kiosk_enrol(struct req *r)
 	http_submit(r, h_kiosk_enrolled);
 }
 
+static void
+h_kiosk_nothing(struct req *r)
+{
+	buf_reset(&r->out);
+	r->no_store = 1;
+	http_reply(r, 204, "application/json");
+}
+
 /* The ticket of a pairing as the kiosk gets it. */
 static void
 h_kiosk_ticket(struct req *r, const struct ticket *t)
@@ -211,6 +219,13 @@ h_kiosk_ticket(struct req *r, const struct ticket *t)
 	const struct service	*v;
 	char			 token[TOKEN_LEN + 1], exp[32];
 
+	/* A ticket of another survey than the kiosk asks: not shown here
+	 * (answered on a phone). */
+	if (app_ticket_survey_of(r->app, t) != app_unit_survey(r->app,
+	    r->unit)) {
+		h_kiosk_nothing(r);
+		return;
+	}
 	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
 	format_time(t->expires, exp);
 	/* A service survey's ticket: its service in the procedure's place. */
@@ -232,14 +247,6 @@ h_kiosk_ticket(struct req *r, const struct ticket *t)
 	    p != NULL ? text_json(&p->name, NULL) :
 	    text_json(NULL, t->procedure), "unit", h_kiosk_unit(r, t->unit),
 	    "expires_at", exp, "survey", ticket_survey(t)));
-}
-
-static void
-h_kiosk_nothing(struct req *r)
-{
-	buf_reset(&r->out);
-	r->no_store = 1;
-	http_reply(r, 204, "application/json");
 }
 
 static void

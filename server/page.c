@@ -597,11 +597,12 @@ page_what(const struct pages *p, const struct ticket *t, enum lang l)
 static size_t
 page_survey_index(const struct pages *p, const struct ticket *t)
 {
-	const char	*id = ticket_survey(t);
-	size_t		 i;
+	const char		*id = ticket_survey(t);
+	const struct survey	*s = surveys_find(p->svs, id, strlen(id));
+	size_t			 i;
 
-	for (i = 0; i < p->svs->n; i++)
-		if (p->svs->s[i] == surveys_find(p->svs, id, strlen(id)))
+	for (i = 0; s != NULL && i < p->svs->n; i++)
+		if (p->svs->s[i] == s)
 			return (i);
 	return (0);
 }

@@ -41,6 +41,7 @@
 
 #define SURVEY_VERSION_MAX	1000000
 #define SURVEY_REASON_MAX	256
+#define SURVEY_LIST_MAX		64	/* satisfied = ..., as written */
 
 /* What a file must be: anything (tests), survey.ini, a survey-*.ini. */
 enum {
@@ -61,8 +62,8 @@ struct survey_ctx {
 	int		 havesatisfied;
 	int		 want;		/* SURVEY_WANT_* */
 	const struct surveys *taken;	/* ids of the files before */
-	char		 satisfied[64];	/* "4 5", checked once options are */
-	int		 satisfied_line;
+	char		 satisfied[SURVEY_LIST_MAX];	/* "4 5", checked
+							   once options are */
 	int		 nsections;	/* [question ...] headers */
 	int		 kindset[SURVEY_QUESTIONS_MAX];
 	int		 reqset[SURVEY_QUESTIONS_MAX];

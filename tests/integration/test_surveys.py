@@ -173,6 +173,17 @@ def health_ticket_on_phone_and_kiosk_counts_under_health_services():
         r = kiosk_answer(s, key, 5, token=t3["token"], tag="p")
         assert_status(r, 422, "procedure ticket at a health kiosk")
         assert "survey procedure" in json_of(*r)["error"]
+        # Pairing: the kiosk is not offered a ticket of another survey.
+        auth = {"Authorization": "Bearer " + key}
+        new_ticket(s, unit=HOSPITAL, procedure="9.000402", counter="2")
+        r = s.get("/api/v1/kiosk/next?wait=1", auth)
+        assert r[0] == 204, r[0]
+        t5 = new_ticket(s, unit=HOSPITAL, procedure=None,
+                        service="YT-NOITRU", counter="2")
+        p = json_of(*s.get("/api/v1/kiosk/next?wait=1", auth))
+        assert p["token"] == t5["token"] and p["service"] == "YT-NOITRU", p
+        assert p["survey"] == "health", p
+        assert p["procedure"]["name"]["vi"] == "Điều trị nội trú", p
         # One procedure answer at a ward.
         t4 = new_ticket(s, unit=WARD, procedure="9.000601")
         phone_answer(s, t4, 3)
