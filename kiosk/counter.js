@@ -9,7 +9,10 @@
  * window opens and Chrome's --kiosk-printing prints it without a
  * dialog. The kiosk at that counter shows the survey (the server pairs
  * them by unit and counter). Unit, counter, paper width and automatic
- * printing are remembered on this computer.
+ * printing are remembered on this computer. At a service point (a unit
+ * whose survey, from /api/v1/units, is a service survey: a hospital, a
+ * school) the list holds that survey's services (/api/v1/services)
+ * instead of the procedures, and the ticket names the service.
  */
 (function () {
 	"use strict";
@@ -23,8 +26,25 @@
 		autoprint: "hl.counter.autoprint"
 	};
 
-	var procs = [];
+	var procs = [];		/* the procedures */
+	var services = [];	/* every service survey's services */
+	var surveyOf = {};	/* unit code -> its survey */
 	var chosen = "";
+	var hint = "";		/* the procedures' search hint, as served */
+
+	/* The survey of the unit picked: "procedure" or a service survey. */
+	function survey() {
+		return surveyOf[$("unit").value] || "procedure";
+	}
+	/* What the list shows: the procedures, or the unit's services. */
+	function items() {
+		var s = survey();
+		if (s === "procedure")
+			return procs;
+		return services.filter(function (v) {
+			return v.survey === s;
+		});
+	}
 
 	function $(id) { return document.getElementById(id); }
 	function meta(name) {
@@ -62,9 +82,10 @@
 	}
 
 	function procOf(code) {
-		for (var i = 0; i < procs.length; i++)
-			if (procs[i].code === code)
-				return procs[i];
+		var list = items();
+		for (var i = 0; i < list.length; i++)
+			if (list[i].code === code)
+				return list[i];
 		return null;
 	}
 
@@ -72,10 +93,20 @@
 		var words = fold($("proc-search").value).split(/\s+/)
 		    .filter(Boolean);
 		var box = $("procs");
-		var n = 0, total = 0;
+		var n = 0, total = 0, list = items();
+		var svc = survey() !== "procedure";
 
 		box.textContent = "";
-		procs.forEach(function (p) {
+		$("what").textContent = svc ? "Dịch vụ" : "Thủ tục";
+		$("search-label").textContent = svc ? "Tìm dịch vụ" :
+		    "Tìm thủ tục";
+		if (!hint)
+			hint = $("what-hint").textContent;
+		$("what-hint").textContent = svc ? "(gõ tên hoặc mã; không " +
+		    "cần dấu)" : hint;
+		box.setAttribute("aria-label", svc ? "Danh sách dịch vụ" :
+		    "Danh sách thủ tục");
+		list.forEach(function (p) {
 			var ok = words.every(function (w) {
 				return p.key.indexOf(w) >= 0;
 			});
@@ -108,9 +139,10 @@
 			label.appendChild(span);
 			box.appendChild(label);
 		});
-		$("proc-count").textContent = total === procs.length ?
-		    procs.length + " thủ tục" :
-		    "Tìm thấy " + total + " / " + procs.length + " thủ tục";
+		var what = svc ? " dịch vụ" : " thủ tục";
+		$("proc-count").textContent = total === list.length ?
+		    list.length + what :
+		    "Tìm thấy " + total + " / " + list.length + what;
 	}
 
 	/* The confirmation or error box beside the button, kept in view. */
@@ -153,7 +185,8 @@
 		});
 	}
 
-	var FIELDS = { procedure: "Thủ tục", unit: "Đơn vị",
+	var FIELDS = { procedure: "Thủ tục", service: "Dịch vụ",
+	    survey: "Phiếu khảo sát", unit: "Đơn vị",
 	    handling_unit: "Đơn vị giải quyết", sector: "Lĩnh vực",
 	    "case": "Số hồ sơ", counter: "Quầy số" };
 
@@ -190,6 +223,24 @@
 		}
 	}
 
+	function loadServices() {
+		return get("/api/v1/services").then(function (r) {
+			if (!r.ok)
+				throw new Error(String(r.status));
+			return r.json();
+		}).then(function (list) {
+			services = list.map(function (v) {
+				var name = (v.name && (v.name.vi ||
+				    v.name.en)) || v.code;
+				return { code: v.code, survey: v.survey,
+				    name: name, aliases: [],
+				    key: " " + fold(v.code + " " + name + " " +
+				    (v.name && v.name.en || "")) };
+			});
+			render();
+		});
+	}
+
 	function loadProcs() {
 		return get("/api/v1/procedures").then(function (r) {
 			if (!r.ok)
@@ -220,7 +271,11 @@
 			return r.json();
 		}).then(function (list) {
 			var by = {}, offered = [], base = 0;
-			list.forEach(function (u) { by[u.code] = u; });
+			list.forEach(function (u) {
+				by[u.code] = u;
+				if (u.survey)
+					surveyOf[u.code] = u.survey;
+			});
 			list.forEach(function (u) {
 				for (var x = u, g = 0; x && g < 1000; g++) {
 					if (!top || x.code === top) {
@@ -264,11 +319,13 @@
 				pick = last;
 		});
 		sel.value = pick || top || "";
+		render();
 	}
 
 	function load() {
 		say("busy", ["Đang tải danh sách thủ tục và đơn vị…"]);
-		Promise.all([loadProcs(), loadUnits()]).then(function () {
+		Promise.all([loadProcs(), loadUnits(), loadServices()])
+		    .then(function () {
 			say("", []);
 		}, function () {
 			say("err", ["Không tải được danh sách thủ tục hoặc đơn " +
@@ -345,8 +402,9 @@
 		    sel.options[sel.selectedIndex].textContent.trim() :
 		    body.unit;
 		var nodes = [head,
-		    el("p", "", "Thủ tục: " + (proc ? proc.name + " (" +
-		    proc.code + ")" : body.procedure)),
+		    el("p", "", (body.service ? "Dịch vụ: " : "Thủ tục: ") +
+		    (proc ? proc.name + " (" + proc.code + ")" :
+		    body.procedure || body.service)),
 		    el("p", "", "Số hồ sơ: " + (body["case"] || "(không có)")),
 		    el("p", "", "Đơn vị: " + uname + (body.counter ?
 		    " – quầy " + body.counter : ""))];
@@ -378,7 +436,9 @@
 	function issue(e) {
 		e.preventDefault();
 		if (!chosen) {
-			say("err", ["Vui lòng chọn thủ tục."]);
+			say("err", [survey() === "procedure" ?
+			    "Vui lòng chọn thủ tục." :
+			    "Vui lòng chọn dịch vụ."]);
 			$("proc-search").focus();
 			return;
 		}
@@ -387,7 +447,11 @@
 			$("unit").focus();
 			return;
 		}
-		var body = { procedure: chosen, unit: $("unit").value };
+		var body = { unit: $("unit").value };
+		if (survey() === "procedure")
+			body.procedure = chosen;
+		else
+			body.service = chosen;
 		var cs = $("case").value.trim();
 		var ct = $("counter").value.trim();
 		var proc = procOf(chosen);
@@ -470,6 +534,10 @@
 		$("unit").addEventListener("change", function () {
 			if ($("unit").value)
 				remember(STORE.unit, $("unit").value);
+			/* A procedure is no service: choose again. */
+			if (!procOf(chosen))
+				chosen = "";
+			render();
 		});
 		$("proc-search").addEventListener("input", render);
 		$("issue").addEventListener("submit", issue);

@@ -318,11 +318,13 @@
 			    face(lv.value), el("span", { text: tx(lv.label) })));
 		});
 		var nodes = [el("h1", { id: "q-overall",
-		    text: t("kiosk_how") })];
+		    text: S.survey.overall ? tx(S.survey.overall) :
+			t("kiosk_how") })];
 		if (tk)
 			nodes.push(el("div", { "class": "proc",
 			    "data-token": tk.token },
-			    el("span", { text: t("kiosk_procedure") }),
+			    el("span", { text: t(tk.service ?
+				"kiosk_service" : "kiosk_procedure") }),
 			    el("b", { text: tx(tk.procedure &&
 				tk.procedure.name) ||
 				(tk.procedure && tk.procedure.code) || "" })));
@@ -762,7 +764,8 @@
 					    JSON.stringify(S.kiosk));
 					S.revokedMsg = false;
 					Q.lastReport = "";
-					run();
+					/* Its unit's survey, then run. */
+					loadSurvey().then(run);
 				});
 			go("enrol", { code: code, msg: r.status >= 500 ?
 			    "kiosk_enrol_error" : "kiosk_enrol_bad" });
@@ -800,7 +803,11 @@
 		}
 		if (!usable(S.survey))
 			S.survey = null;
-		return fetch("/api/v1/survey").then(function (r) {
+		/* With its key, the kiosk gets its unit's survey (a hospital's
+		 * kiosk the patients', a school's the families'). */
+		return fetch("/api/v1/survey", S.kiosk ? { headers:
+		    { Authorization: "Bearer " + S.kiosk.key },
+		    cache: "no-store" } : {}).then(function (r) {
 			if (!r.ok)
 				throw new Error("survey " + r.status);
 			return r.json();

@@ -61,11 +61,36 @@ app_find_share(struct app *a, char *why, size_t whylen)
 	return (-1);
 }
 
+/* Every service belongs to a service survey. */
+static int
+app_services_check(const struct app *a, const char *dir, char *why,
+    size_t whylen)
+{
+	const struct service	*v;
+	const struct survey	*s;
+	char			 p[PATH_MAX + 64];
+	size_t			 i;
+
+	for (i = 0; i < a->cat->nservices; i++) {
+		v = &a->cat->services[i];
+		s = surveys_find(&a->surveys, v->survey, strlen(v->survey));
+		if (s == NULL || s == a->sv) {
+			snprintf(p, sizeof(p), "%s/services.csv", dir);
+			why_at(why, whylen, p, v->line, "survey %s: not a "
+			    "service survey (a schema/survey-*.ini's id)",
+			    v->survey);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 int
 app_open(struct app *a, const struct config *cfg, int parts, char *why,
     size_t whylen)
 {
 	char	 p[PATH_MAX + 32], sub[256];
+	size_t	 i;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
@@ -77,24 +102,28 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 	    app_find_share(a, why, whylen) == -1)
 		return (-1);
 	if (parts & (APP_SCHEMA | APP_PAGES)) {
-		snprintf(p, sizeof(p), "%s/schema/survey.ini", a->share);
-		if (survey_load(p, &a->sv, why, whylen) == -1)
-			return (-1);
 		snprintf(p, sizeof(p), "%s/schema", a->share);
+		if (surveys_load(p, &a->surveys, why, whylen) == -1)
+			return (-1);
+		a->sv = a->surveys.s[0];
 		if (catalog_load(p, &a->cat, why, whylen) == -1)
 			return (-1);
+		if (app_services_check(a, p, why, whylen) == -1)
+			return (-1);
 		snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
-		if (indicators_load(p, a->sv, a->cat, &a->ind, why,
+		if (indicators_load(p, &a->surveys, a->cat, &a->ind, why,
 		    whylen) == -1)
 			return (-1);
 	}
 	if (parts & APP_PAGES) {
 		snprintf(p, sizeof(p), "%s/templates", a->share);
-		if (page_init(&a->pg, p, a->sv, a->cat, why, whylen) == -1)
+		if (page_init(&a->pg, p, &a->surveys, a->cat, why,
+		    whylen) == -1)
 			return (-1);
-		if ((a->kiosk_def = kiosk_def_json(a->sv, a->pg, why,
-		    whylen)) == NULL)
-			return (-1);
+		for (i = 0; i < a->surveys.n; i++)
+			if ((a->kiosk_def[i] = kiosk_def_json(a->surveys.s[i],
+			    a->pg, why, whylen)) == NULL)
+				return (-1);
 	}
 	if (parts & (APP_STORE | APP_WRITER)) {
 		if (a->cfg.map_size > 0)
@@ -117,28 +146,51 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 void
 app_close(struct app *a)
 {
+	size_t	 i;
+
 	if (a->w != NULL)
 		writer_stop(a->w);
 	if (a->st != NULL)
 		store_close(a->st);
-	free(a->kiosk_def);
+	for (i = 0; i < SURVEYS_MAX; i++)
+		free(a->kiosk_def[i]);
 	if (a->pg != NULL)
 		page_free(a->pg);
 	indicators_free(a->ind);
 	if (a->cat != NULL)
 		catalog_free(a->cat);
-	if (a->sv != NULL)
-		survey_free(a->sv);
+	surveys_clear(&a->surveys);
 	memset(a, 0, sizeof(*a));
 }
 
-void
-app_answer_prepare(const struct app *a, struct response *rs,
-    enum channel ch, enum lang l, const char *comment, size_t comment_len)
+const struct survey *
+app_ticket_survey_of(const struct app *a, const struct ticket *t)
 {
+	const struct survey	*s;
+	const char		*id = ticket_survey(t);
+
+	s = surveys_find(&a->surveys, id, strlen(id));
+	return (s != NULL ? s : a->sv);
+}
+
+const struct survey *
+app_unit_survey(const struct app *a, const char *unit)
+{
+	const struct unit	*u;
+
+	u = catalog_unit(a->cat, unit, strlen(unit));
+	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
+}
+
+void
+app_answer_prepare(const struct app *a, const struct survey *sv,
+    struct response *rs, enum channel ch, enum lang l, const char *comment,
+    size_t comment_len)
+{
+	(void)a;
 	rs->channel = ch;
-	strlcpy(rs->survey, a->sv->id, sizeof(rs->survey));
-	rs->survey_version = a->sv->version;
+	strlcpy(rs->survey, sv->id, sizeof(rs->survey));
+	rs->survey_version = sv->version;
 	strlcpy(rs->lang, lang_code(l), sizeof(rs->lang));
 	if (comment_len >= sizeof(rs->comment))
 		comment_len = sizeof(rs->comment) - 1;
@@ -147,15 +199,51 @@ app_answer_prepare(const struct app *a, struct response *rs,
 	rs->comment[comment_len] = '\0';
 }
 
+/*
+ * The survey of a ticket request: the one named; else a service's; else
+ * the procedure survey when a procedure is named; else the one of the
+ * counting unit's kind. NULL with why for an unknown survey.
+ */
+static const struct survey *
+app_ticket_survey(const struct app *a, const struct ticket_req *rq,
+    char *why, size_t whylen)
+{
+	const struct survey	*s;
+	const struct service	*sv;
+	const struct unit	*u;
+	const char		*cu;
+
+	if (rq->survey[0] != '\0') {
+		if ((s = surveys_find(&a->surveys, rq->survey,
+		    strlen(rq->survey))) == NULL)
+			snprintf(why, whylen, "survey: unknown survey (one of "
+			    "GET /api/v1/survey's)");
+		return (s);
+	}
+	if (rq->service[0] != '\0' && (sv = catalog_service(a->cat,
+	    rq->service, strlen(rq->service))) != NULL &&
+	    (s = surveys_find(&a->surveys, sv->survey,
+	    strlen(sv->survey))) != NULL)
+		return (s);
+	if (rq->procedure[0] != '\0')
+		return (a->sv);
+	cu = rq->handling_unit[0] != '\0' ? rq->handling_unit : rq->unit;
+	u = catalog_unit(a->cat, cu, strlen(cu));
+	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
+}
+
 enum hl_rc
 app_ticket_prepare(struct app *a, const struct ticket_req *rq,
     const uint8_t *key, const char *key_name, struct wop *op, char *why,
     size_t whylen)
 {
 	const struct procedure	*pr;
+	const struct service	*sv = NULL;
+	const struct survey	*s;
 	const struct keyring	*kr = store_keyring(a->st);
 	struct ticket		*t = &op->u.ticket.t;
 	const char		*sector;
+	char			 mark[SECTOR_CODE_MAX + 1];
 
 	if (catalog_unit(a->cat, rq->unit, strlen(rq->unit)) == NULL) {
 		snprintf(why, whylen, "unit: not in the unit list");
@@ -166,20 +254,63 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		snprintf(why, whylen, "handling_unit: not in the unit list");
 		return (HL_INVALID);
 	}
-	pr = catalog_procedure(a->cat, rq->procedure, strlen(rq->procedure));
-	if (rq->sector[0] != '\0') {
-		if (catalog_sector(a->cat, rq->sector,
-		    strlen(rq->sector)) == NULL) {
-			snprintf(why, whylen, "sector: unknown sector");
+	if ((s = app_ticket_survey(a, rq, why, whylen)) == NULL)
+		return (HL_INVALID);
+	if (s != a->sv) {
+		/* A service survey's: a service, no procedure or sector. */
+		if (rq->procedure[0] != '\0' || rq->sector[0] != '\0') {
+			snprintf(why, whylen, "%s: a ticket of survey %s "
+			    "names a service, not a procedure or a sector",
+			    rq->procedure[0] != '\0' ? "procedure" : "sector",
+			    s->id);
 			return (HL_INVALID);
 		}
-		sector = rq->sector;
-	} else if (pr != NULL)
-		sector = pr->sector;
-	else {
-		snprintf(why, whylen, "sector: required, the procedure is "
-		    "not in the catalogue");
-		return (HL_INVALID);
+		if (rq->service[0] == '\0') {
+			snprintf(why, whylen, "service: required for survey "
+			    "%s (a code of GET /api/v1/services)", s->id);
+			return (HL_INVALID);
+		}
+		if ((sv = catalog_service(a->cat, rq->service,
+		    strlen(rq->service))) == NULL) {
+			snprintf(why, whylen, "service: not in the services "
+			    "list");
+			return (HL_INVALID);
+		}
+		if (strcmp(sv->survey, s->id) != 0) {
+			snprintf(why, whylen, "service: a service of survey "
+			    "%s, not of %s", sv->survey, s->id);
+			return (HL_INVALID);
+		}
+		survey_sector(s, mark);
+		sector = mark;
+	} else {
+		if (rq->service[0] != '\0') {
+			snprintf(why, whylen, "service: a ticket of survey %s "
+			    "names a procedure, not a service",
+			    SURVEY_PROCEDURE);
+			return (HL_INVALID);
+		}
+		if (rq->procedure[0] == '\0') {
+			snprintf(why, whylen, "procedure: required for survey "
+			    "%s", SURVEY_PROCEDURE);
+			return (HL_INVALID);
+		}
+		pr = catalog_procedure(a->cat, rq->procedure,
+		    strlen(rq->procedure));
+		if (rq->sector[0] != '\0') {
+			if (catalog_sector(a->cat, rq->sector,
+			    strlen(rq->sector)) == NULL) {
+				snprintf(why, whylen, "sector: unknown sector");
+				return (HL_INVALID);
+			}
+			sector = rq->sector;
+		} else if (pr != NULL)
+			sector = pr->sector;
+		else {
+			snprintf(why, whylen, "sector: required, the "
+			    "procedure is not in the catalogue");
+			return (HL_INVALID);
+		}
 	}
 
 	memset(op, 0, sizeof(*op));
@@ -200,6 +331,9 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		apikey_id_hex(key, t->officer);
 		strlcpy(t->officer_name, key_name, sizeof(t->officer_name));
 	}
+	strlcpy(t->survey, s->id, sizeof(t->survey));
+	if (sv != NULL)
+		strlcpy(t->service, sv->code, sizeof(t->service));
 	if (rq->has_case) {
 		op->u.ticket.has_case = 1;
 		token_case_hash(kr, rq->unit, rq->caseref, rq->case_len,

@@ -25,17 +25,20 @@ struct app {
 	char		 share[PATH_MAX];	/* templates/, schema/ */
 	struct store	*st;
 	struct writer	*w;
-	struct survey	*sv;
+	struct surveys	 surveys;	/* schema/survey*.ini */
+	struct survey	*sv;		/* surveys.s[0], the procedure survey */
 	struct catalog	*cat;
 	struct indicators *ind;	/* schema/indicators.ini */
 	struct pages	*pg;
-	char		*kiosk_def;	/* GET /api/v1/survey (kiosk_def.c) */
+	/* GET /api/v1/survey (kiosk_def.c), by surveys.s[] index. */
+	char		*kiosk_def[SURVEYS_MAX];
 	/* While a server runs (h_state.c): each with its own lock. */
 	struct sessions	*sessions;
 	struct pair	*pair;
 	struct kiosk_guards *guards;
 	char		*units_json;	/* GET /api/v1/units */
 	char		*procs_json;	/* GET /api/v1/procedures */
+	char		*services_json;	/* GET /api/v1/services */
 };
 
 enum app_parts {
@@ -70,8 +73,17 @@ enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
  * language and the comment (cut to what a response holds). The caller
  * sets the ticket or unit, the time and the answers.
  */
-void	 app_answer_prepare(const struct app *, struct response *,
-	    enum channel, enum lang, const char *comment, size_t comment_len);
+void	 app_answer_prepare(const struct app *, const struct survey *,
+	    struct response *, enum channel, enum lang, const char *comment,
+	    size_t comment_len);
+/*
+ * The survey a ticket's answers go to (the procedure survey for a ticket
+ * of a survey no longer loaded), and the one a unit's kiosk asks
+ * walk-ins (by its kind).
+ */
+const struct survey *app_ticket_survey_of(const struct app *,
+	    const struct ticket *);
+const struct survey *app_unit_survey(const struct app *, const char *unit);
 /* Token, short code and survey URL of a stored ticket. */
 void	 app_ticket_refs(const struct app *, const struct ticket *,
 	    char token[TOKEN_LEN + 1], char code[CODE_LEN + 1],

@@ -95,6 +95,8 @@ struct load {
 	size_t		 np, psize;
 	struct srow	*s;
 	size_t		 ns, ssize;
+	struct service	*v;
+	size_t		 nv, vsize;
 };
 
 /* A letter with Vietnamese diacritics and its base letter. */
@@ -149,6 +151,9 @@ static const char *const proc_header[] = {
 	"code", "sector", "name_vi", "name_en", "name_km"
 };
 static const char *const syn_header[] = { "abbr", "words" };
+static const char *const svc_header[] = {
+	"code", "survey", "name_vi", "name_en", "name_km"
+};
 
 /* 1 when s[0..len) is empty or a telephone number, e.g. 0292 3830 000. */
 static int
@@ -893,6 +898,71 @@ aliases_set(struct catalog *c)
 }
 
 static int
+svc_row(struct csv_ctx *x, void *arg)
+{
+	struct load	*ld = arg;
+	struct service	*r;
+	size_t		 i;
+
+	if (!code_valid(x->f[0], x->flen[0], SERVICE_CODE_MAX)) {
+		why_at(x->why, x->whylen, x->path, x->recline, "code must be "
+		    "1 to %d characters of A-Z a-z 0-9 . _ -",
+		    SERVICE_CODE_MAX);
+		return (-1);
+	}
+	if (!ident_valid(x->f[1], x->flen[1], SURVEY_ID_MAX)) {
+		why_at(x->why, x->whylen, x->path, x->recline, "survey must "
+		    "be a survey id (a-z, 0-9, _)");
+		return (-1);
+	}
+	for (i = 0; i < ld->nv; i++)
+		if (strcmp(ld->v[i].code, x->f[0]) == 0) {
+			why_at(x->why, x->whylen, x->path, x->recline,
+			    "duplicate code %s (first at line %d)", x->f[0],
+			    ld->v[i].line);
+			return (-1);
+		}
+	if (ld->nv == CATALOG_SERVICES_MAX) {
+		why_at(x->why, x->whylen, x->path, x->recline, "more than %d "
+		    "services", CATALOG_SERVICES_MAX);
+		return (-1);
+	}
+	if (ld->nv == ld->vsize) {
+		ld->vsize = ld->vsize == 0 ? 16 : ld->vsize * 2;
+		ld->v = xrealloc(ld->v, ld->vsize * sizeof(*ld->v));
+	}
+	r = &ld->v[ld->nv];
+	memset(r, 0, sizeof(*r));
+	if (names_set(x, &r->name, 2) == -1)
+		return (-1);
+	ld->nv++;
+	r->line = x->recline;
+	strlcpy(r->code, x->f[0], sizeof(r->code));
+	strlcpy(r->survey, x->f[1], sizeof(r->survey));
+	return (0);
+}
+
+/* services.csv, when there is one. */
+static int
+svcs_load(struct load *ld, const char *path, char *why, size_t whylen)
+{
+	struct csv_ctx	 x;
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1 && errno == ENOENT)
+		return (0);
+	memset(&x, 0, sizeof(x));
+	x.path = path;
+	x.header = svc_header;
+	x.nheader = sizeof(svc_header) / sizeof(svc_header[0]);
+	x.why = why;
+	x.whylen = whylen;
+	x.row = svc_row;
+	x.arg = ld;
+	return (csv_read(&x));
+}
+
+static int
 urow_cmp(const void *a, const void *b)
 {
 	return (strcmp(((const struct urow *)a)->u.code,
@@ -1009,6 +1079,9 @@ load_clear(struct load *ld)
 		text_clear(&ld->p[i].p.name);
 	for (i = 0; i < ld->ns; i++)
 		syn_clear(&ld->s[i].s);
+	for (i = 0; i < ld->nv; i++)
+		text_clear(&ld->v[i].name);
+	free(ld->v);
 	free(ld->u);
 	free(ld->p);
 	free(ld->s);
@@ -1103,6 +1176,9 @@ catalog_load(const char *dir, struct catalog **cp, char *why, size_t whylen)
 	snprintf(path, n, "%s/synonyms.csv", dir);
 	if (syns_load(&ld, path, why, whylen) == -1)
 		goto out;
+	snprintf(path, n, "%s/services.csv", dir);
+	if (svcs_load(&ld, path, why, whylen) == -1)
+		goto out;
 	c->units = xcalloc(ld.nu, sizeof(*c->units));
 	for (i = 0; i < ld.nu; i++)
 		c->units[i] = ld.u[i].u;
@@ -1118,6 +1194,10 @@ catalog_load(const char *dir, struct catalog **cp, char *why, size_t whylen)
 		c->syns[i] = ld.s[i].s;
 	c->nsyns = ld.ns;
 	ld.ns = 0;
+	c->services = ld.v;
+	c->nservices = ld.nv;
+	ld.v = NULL;
+	ld.nv = 0;
 	aliases_set(c);
 	*cp = c;
 	c = NULL;
@@ -1147,6 +1227,9 @@ catalog_free(struct catalog *c)
 	}
 	for (i = 0; i < c->nsyns; i++)
 		syn_clear(&c->syns[i]);
+	for (i = 0; i < c->nservices; i++)
+		text_clear(&c->services[i].name);
+	free(c->services);
 	free(c->units);
 	free(c->procs);
 	free(c->syns);
@@ -1234,5 +1317,18 @@ catalog_procedure(const struct catalog *c, const char *code, size_t len)
 		else
 			lo = mid + 1;
 	}
+	return (NULL);
+}
+
+const struct service *
+catalog_service(const struct catalog *c, const char *code, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > SERVICE_CODE_MAX)
+		return (NULL);
+	for (i = 0; i < c->nservices; i++)
+		if (code_cmp(code, len, c->services[i].code) == 0)
+			return (&c->services[i]);
 	return (NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * catalog.h: sectors and their targets (schema/sectors.ini), the unit tree
- * (schema/units.csv) and the procedure catalogue (schema/procedures.csv),
- * loaded and validated once at start. Lookups are binary searches over
+ * (schema/units.csv), the procedure catalogue (schema/procedures.csv) and
+ * the services of the service surveys (schema/services.csv), loaded and
+ * validated once at start. Lookups are binary searches over
  * arrays sorted by code; nothing here changes after catalog_load().
  *
  * Units form a tree of any depth (province -> commune today, province ->
@@ -23,6 +24,7 @@
 #define CATALOG_NAME_MAX	512		/* bytes, one language */
 #define CATALOG_FILE_MAX	(16 * 1024 * 1024)	/* one CSV file */
 #define CATALOG_SYNONYMS_MAX	1000
+#define CATALOG_SERVICES_MAX	1000
 #define SYNONYM_ABBR_MAX	32		/* bytes */
 
 struct target {
@@ -68,6 +70,19 @@ struct procedure {
 	const char	**aliases;
 };
 
+/*
+ * A service of a service survey (an outpatient visit, an enrolment): what
+ * a clerk at a hospital or a school picks instead of a procedure. The
+ * survey is an id of schema/survey-*.ini, checked by app.c once the
+ * surveys are loaded (line: its line in services.csv).
+ */
+struct service {
+	char		 code[SERVICE_CODE_MAX + 1];
+	char		 survey[SURVEY_ID_MAX + 1];
+	struct text	 name;
+	int		 line;
+};
+
 /* A row of synonyms.csv, as written and folded (catalog_fold()). */
 struct synonym {
 	char		*abbr;		/* "ĐKKD" */
@@ -87,13 +102,16 @@ struct catalog {
 	struct procedure *procs;	/* sorted by code */
 	size_t		  nsyns;
 	struct synonym	 *syns;		/* file order */
+	size_t		  nservices;
+	struct service	 *services;	/* file order */
 };
 
 /*
  * Loads sectors.ini, units.csv, procedures.csv and, when present,
- * synonyms.csv from dir. Returns 0, or -1 with "file:line: reason" in why
- * (duplicate codes, unknown parent or sector, a cycle, a missing
- * language, a bad target, a bad or repeated synonym...).
+ * synonyms.csv and services.csv from dir. Returns 0, or -1 with
+ * "file:line: reason" in why (duplicate codes, unknown parent or sector,
+ * a cycle, a missing language, a bad target, a bad or repeated
+ * synonym...).
  */
 int	 catalog_load(const char *dir, struct catalog **cp,
 	    char *why, size_t whylen);
@@ -105,6 +123,8 @@ const struct unit *catalog_unit(const struct catalog *,
 /* The root of the unit tree (the province or city); NULL without units. */
 const struct unit *catalog_root(const struct catalog *);
 const struct procedure *catalog_procedure(const struct catalog *,
+	    const char *code, size_t len);
+const struct service *catalog_service(const struct catalog *,
 	    const char *code, size_t len);
 /*
  * 1 when the unit code u (NUL-terminated) is top or lies below it; 0 for

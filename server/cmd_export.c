@@ -25,10 +25,13 @@ static int export_run(int, char **);
 const struct cmd cmd_export = {
 	"export", "write the raw responses as CSV or JSON",
 	"usage: hailong export --data DIR --format csv|json "
-	    "[--from YYYY-MM-DD --to YYYY-MM-DD] [-o FILE]\n"
+	    "[--from YYYY-MM-DD --to YYYY-MM-DD] [--survey ID] [-o FILE]\n"
 	    "\n"
-	    "Writes one row per response: when, month, channel, ticket code,\n"
-	    "procedure, sector (empty for a walk-in), unit, survey and\n"
+	    "Writes one row per response to the survey ID (default: the\n"
+	    "procedure survey; health, education: the service surveys, the\n"
+	    "procedure column holding the service): when, month, channel,\n"
+	    "ticket code, procedure, sector (empty for a walk-in), unit,\n"
+	    "survey and\n"
 	    "version, language, the overall level (1-5), each question's\n"
 	    "answer (option id), the reasons (ids joined by ';'), the\n"
 	    "comment, the suspect flag (\"có\" or \"không\" in CSV).\n"
@@ -49,6 +52,7 @@ struct export_tk {
 
 struct export {
 	const struct survey	*sv;
+	const struct survey	*procedure;
 	FILE			*out;
 	int			 json;
 	json_t			*rows;
@@ -167,6 +171,10 @@ export_row(const struct response *r, void *arg)
 
 	if (r->answered < e->from || r->answered >= e->to)
 		return (0);
+	/* The survey's rows only: their columns are its questions. */
+	if (strcmp(r->survey, sv->id) != 0 && !(survey_is_procedure(
+	    r->survey) && sv == e->procedure))
+		return (0);
 	format_time(r->answered, when);
 	snprintf(month, sizeof(month), "%04u-%02u", r->month / 100,
 	    r->month % 100);
@@ -260,11 +268,11 @@ static int
 export_run(int argc, char **argv)
 {
 	const char	*data = NULL, *format = NULL, *from = NULL, *to = NULL;
-	const char	*outpath = NULL, *file = NULL;
+	const char	*outpath = NULL, *file = NULL, *survey = NULL;
 	const struct flag flags[] = {
 		{ "data", &data }, { "format", &format }, { "from", &from },
 		{ "to", &to }, { "o", &outpath }, { "config", &file },
-		{ NULL, NULL }
+		{ "survey", &survey }, { NULL, NULL }
 	};
 	struct config	 cfg;
 	struct app	 a;
@@ -283,7 +291,12 @@ export_run(int argc, char **argv)
 		fatal("%s", why);
 
 	memset(&e, 0, sizeof(e));
-	e.sv = a.sv;
+	e.sv = e.procedure = a.sv;
+	if (survey != NULL && (e.sv = surveys_find(&a.surveys, survey,
+	    strlen(survey))) == NULL) {
+		app_close(&a);
+		cmd_usage_error(&cmd_export, "--survey: no such survey");
+	}
 	e.json = strcmp(format, "json") == 0;
 	e.from = INT64_MIN;
 	e.to = INT64_MAX;
@@ -309,9 +322,9 @@ export_run(int argc, char **argv)
 		fputs("\xef\xbb\xbf" "answered_at,month,channel,ticket_code,"
 		    "procedure,sector,unit,survey,survey_version,lang,overall",
 		    e.out);
-		for (k = 1; k < a.sv->nquestions; k++)
-			if (&a.sv->questions[k] != a.sv->reasons)
-				fprintf(e.out, ",%s", a.sv->questions[k].id);
+		for (k = 1; k < e.sv->nquestions; k++)
+			if (&e.sv->questions[k] != e.sv->reasons)
+				fprintf(e.out, ",%s", e.sv->questions[k].id);
 		fputs(",reasons,comment,suspect\r\n", e.out);
 	}
 	if (store_each_response(a.st, lo, hi, export_row, &e) != 0) {

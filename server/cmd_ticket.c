@@ -22,8 +22,11 @@ const struct cmd cmd_ticket = {
 	    "[--sector S]\n"
 	    "         [--case REF] [--counter ID] [--handling-unit CODE] "
 	    "[--base-url URL]\n"
+	    "       hailong ticket --data DIR --service CODE --unit CODE "
+	    "[--survey ID] ...\n"
 	    "\n"
-	    "Issues a ticket as POST /api/v1/tickets does and prints its\n"
+	    "Issues a ticket as POST /api/v1/tickets does (a service survey's\n"
+	    "with --service, a code of schema/services.csv) and prints its\n"
 	    "token, short code, survey URL and expiry. The same unit and case\n"
 	    "again give the same ticket. Safe while the server runs on DIR.\n",
 	ticket_run
@@ -34,12 +37,14 @@ ticket_run(int argc, char **argv)
 {
 	const char	*data = NULL, *proc = NULL, *unit = NULL, *sector = NULL;
 	const char	*caseref = NULL, *counter = NULL, *hunit = NULL;
-	const char	*base = NULL, *file = NULL;
+	const char	*base = NULL, *file = NULL, *survey = NULL;
+	const char	*service = NULL;
 	const struct flag flags[] = {
 		{ "data", &data }, { "procedure", &proc }, { "unit", &unit },
 		{ "sector", &sector }, { "case", &caseref },
 		{ "counter", &counter }, { "handling-unit", &hunit },
-		{ "base-url", &base }, { "config", &file }, { NULL, NULL }
+		{ "base-url", &base }, { "config", &file },
+		{ "survey", &survey }, { "service", &service }, { NULL, NULL }
 	};
 	struct config		 cfg;
 	struct app		 a;
@@ -53,14 +58,19 @@ ticket_run(int argc, char **argv)
 	enum hl_rc		 rc;
 
 	cmd_flags(&cmd_ticket, argc, argv, flags);
-	if (proc == NULL || unit == NULL)
-		cmd_usage_error(&cmd_ticket, "--procedure and --unit are "
-		    "required");
+	if ((proc == NULL && service == NULL) || unit == NULL)
+		cmd_usage_error(&cmd_ticket, "--procedure (or --service) and "
+		    "--unit are required");
 	cmd_config(&cmd_ticket, &cfg, file, data, NULL, base);
 
 	o = json_object();
-	json_object_set_new(o, "procedure", json_string(proc));
+	if (proc != NULL)
+		json_object_set_new(o, "procedure", json_string(proc));
 	json_object_set_new(o, "unit", json_string(unit));
+	if (survey != NULL)
+		json_object_set_new(o, "survey", json_string(survey));
+	if (service != NULL)
+		json_object_set_new(o, "service", json_string(service));
 	if (sector != NULL)
 		json_object_set_new(o, "sector", json_string(sector));
 	if (caseref != NULL)

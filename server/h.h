@@ -28,6 +28,7 @@ void	 h_code(struct req *);
 void	 h_home(struct req *);
 void	 h_units(struct req *);
 void	 h_procedures(struct req *);
+void	 h_services(struct req *);
 void	 h_healthz(struct req *);
 
 /* h_report.c: monthly reports. */
@@ -106,7 +107,8 @@ void	 h_state_free(struct app *);
 /* h_kiosk.c and h_meta.c: their parts of it. */
 struct kiosk_guards *h_kiosk_guards_new(void);
 void	 h_kiosk_guards_free(struct kiosk_guards *);
-int	 h_meta_render(const struct catalog *, char **units, char **procs);
+int	 h_meta_render(const struct app *, char **units, char **procs,
+	    char **services);
 
 /*
  * A page asking for a key, for a browser that reached a page it needs to

@@ -78,11 +78,31 @@ h_kiosk_guards_free(struct kiosk_guards *kg)
 static void	 h_kiosk_contact(struct kiosk_guards *, const uint8_t key[32],
 		    int64_t hold);
 
-/* Rendered when the server started (kiosk_def.c), never changed. */
+/*
+ * Rendered when the server started (kiosk_def.c), never changed: the
+ * survey named by ?survey=, else the one of the key's unit (a kiosk gets
+ * its unit's), else the procedure survey.
+ */
 void
 h_survey_def(struct req *r)
 {
-	http_reply_json(r, 200, r->app->kiosk_def);
+	const struct surveys	*set = &r->app->surveys;
+	const struct survey	*sv;
+	const char		*id = http_arg(r, "survey");
+	size_t			 i;
+
+	if (http_auth_optional(r) == -1)
+		return;
+	if (id != NULL)
+		sv = surveys_find(set, id, strlen(id));
+	else
+		sv = app_unit_survey(r->app, r->unit);
+	for (i = 0; sv != NULL && i < set->n; i++)
+		if (set->s[i] == sv) {
+			http_reply_json(r, 200, r->app->kiosk_def[i]);
+			return;
+		}
+	http_fail(r, 404, "no such survey");
 }
 
 /* 0, or -1 with the reply set (400/413/422). */
@@ -183,30 +203,50 @@ h_kiosk_enrol(struct req *r)
 	http_submit(r, h_kiosk_enrolled);
 }
 
-/* The ticket of a pairing as the kiosk gets it. */
-static void
-h_kiosk_ticket(struct req *r, const struct ticket *t)
-{
-	const struct procedure	*p;
-	char			 token[TOKEN_LEN + 1], exp[32];
-
-	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
-	format_time(t->expires, exp);
-	p = catalog_procedure(r->app->cat, t->procedure,
-	    strlen(t->procedure));
-	h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s}",
-	    "token", token, "procedure", "code", t->procedure, "name",
-	    p != NULL ? text_json(&p->name, NULL) :
-	    text_json(NULL, t->procedure), "unit", h_kiosk_unit(r, t->unit),
-	    "expires_at", exp));
-}
-
 static void
 h_kiosk_nothing(struct req *r)
 {
 	buf_reset(&r->out);
 	r->no_store = 1;
 	http_reply(r, 204, "application/json");
+}
+
+/* The ticket of a pairing as the kiosk gets it. */
+static void
+h_kiosk_ticket(struct req *r, const struct ticket *t)
+{
+	const struct procedure	*p;
+	const struct service	*v;
+	char			 token[TOKEN_LEN + 1], exp[32];
+
+	/* A ticket of another survey than the kiosk asks: not shown here
+	 * (answered on a phone). */
+	if (app_ticket_survey_of(r->app, t) != app_unit_survey(r->app,
+	    r->unit)) {
+		h_kiosk_nothing(r);
+		return;
+	}
+	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
+	format_time(t->expires, exp);
+	/* A service survey's ticket: its service in the procedure's place. */
+	if (t->service[0] != '\0') {
+		v = catalog_service(r->app->cat, t->service,
+		    strlen(t->service));
+		h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s, "
+		    "s:s, s:s}", "token", token, "procedure", "code",
+		    t->service, "name", v != NULL ? text_json(&v->name, NULL) :
+		    text_json(NULL, t->service), "unit", h_kiosk_unit(r,
+		    t->unit), "expires_at", exp, "survey", ticket_survey(t),
+		    "service", t->service));
+		return;
+	}
+	p = catalog_procedure(r->app->cat, t->procedure,
+	    strlen(t->procedure));
+	h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s, s:s}",
+	    "token", token, "procedure", "code", t->procedure, "name",
+	    p != NULL ? text_json(&p->name, NULL) :
+	    text_json(NULL, t->procedure), "unit", h_kiosk_unit(r, t->unit),
+	    "expires_at", exp, "survey", ticket_survey(t)));
 }
 
 static void
@@ -498,6 +538,7 @@ h_responses_post(struct req *r)
 {
 	struct response_req	*rq;
 	struct response		*rs = &r->op.u.answer.r;
+	const struct survey	*sv;
 	struct kiosk_guard	*g;
 	struct ticket		 t;
 	struct idem		 im;
@@ -520,7 +561,9 @@ h_responses_post(struct req *r)
 	}
 	memset(&r->op, 0, sizeof(r->op));
 	r->op.kind = WOP_ANSWER;
-	if (h_responses_levels(r->app->sv, rq, rs, why, sizeof(why)) !=
+	/* A kiosk asks its unit's survey (GET /api/v1/survey). */
+	sv = app_unit_survey(r->app, r->unit);
+	if (h_responses_levels(sv, rq, rs, why, sizeof(why)) !=
 	    HL_OK) {
 		h_kiosk_refuse(r, 422, why);
 		goto out;
@@ -566,6 +609,13 @@ h_responses_post(struct req *r)
 			h_kiosk_refuse(r, 409, "already answered");
 			goto out;
 		}
+		if (app_ticket_survey_of(r->app, &t) != sv) {
+			snprintf(why, sizeof(why), "this ticket is of survey "
+			    "%s, this kiosk asks survey %s", ticket_survey(&t),
+			    sv->id);
+			h_kiosk_refuse(r, 422, why);
+			goto out;
+		}
 		if (t.state != TICKET_OPEN || now > t.expires) {
 			h_kiosk_refuse(r, 410, "this ticket has expired");
 			goto out;
@@ -581,6 +631,9 @@ h_responses_post(struct req *r)
 		}
 		rs->channel = CHANNEL_WALKIN;
 		strlcpy(rs->sector, WALKIN_SECTOR, sizeof(rs->sector));
+		/* A service survey's walk-ins count under its own mark. */
+		if (sv != r->app->sv)
+			survey_sector(sv, rs->sector);
 		strlcpy(rs->unit, r->unit, sizeof(rs->unit));
 	}
 
@@ -610,7 +663,7 @@ h_responses_post(struct req *r)
 		r->no_store = 1;
 		goto out;
 	}
-	app_answer_prepare(r->app, rs, rs->channel, rq->lang >= 0 ?
+	app_answer_prepare(r->app, sv, rs, rs->channel, rq->lang >= 0 ?
 	    (enum lang)rq->lang : LANG_VI, rq->comment, rq->comment_len);
 	r->op.u.answer.has_idem = 1;
 	memcpy(r->op.u.answer.idem, ih, sizeof(ih));

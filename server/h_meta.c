@@ -1,7 +1,8 @@
 /*
- * h_meta.c: the unit tree and the procedure catalogue as JSON, for the
- * one-stop software and the counter page; the health check.
- * Trap: both lists are fixed after start, so each is rendered once, by
+ * h_meta.c: the unit tree (each unit with the survey it asks), the
+ * procedure catalogue and the services of the service surveys as JSON,
+ * for the one-stop software and the counter page; the health check.
+ * Trap: the lists are fixed after start, so each is rendered once, by
  * h_state_init, and served from memory.
  */
 #include <sys/statvfs.h>
@@ -15,19 +16,22 @@
 
 
 int
-h_meta_render(const struct catalog *cat, char **units, char **procs)
+h_meta_render(const struct app *app, char **units, char **procs,
+    char **services)
 {
-	json_t	*a, *al;
-	size_t	 i, j;
+	const struct catalog	*cat = app->cat;
+	json_t			*a, *al;
+	size_t			 i, j;
 
 	a = json_array();
 	for (i = 0; i < cat->nunits; i++) {
 		const struct unit *u = &cat->units[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:i, s:o}",
-		    "code", u->code, "parent", u->parent[0] != '\0' ?
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:i, s:o, "
+		    "s:s}", "code", u->code, "parent", u->parent[0] != '\0' ?
 		    u->parent : NULL, "kind", u->kind, "depth", u->depth,
-		    "name", text_json(&u->name, NULL)));
+		    "name", text_json(&u->name, NULL), "survey",
+		    surveys_for_kind(&app->surveys, u->kind)->id));
 	}
 	*units = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
@@ -44,7 +48,16 @@ h_meta_render(const struct catalog *cat, char **units, char **procs)
 	}
 	*procs = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
-	return (*units != NULL && *procs != NULL ? 0 : -1);
+	a = json_array();
+	for (i = 0; i < cat->nservices; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o}",
+		    "code", cat->services[i].code, "survey",
+		    cat->services[i].survey, "name",
+		    text_json(&cat->services[i].name, NULL)));
+	*services = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return (*units != NULL && *procs != NULL && *services != NULL ?
+	    0 : -1);
 }
 
 
@@ -58,6 +71,12 @@ void
 h_procedures(struct req *r)
 {
 	http_reply_json(r, 200, r->app->procs_json);
+}
+
+void
+h_services(struct req *r)
+{
+	http_reply_json(r, 200, r->app->services_json);
 }
 
 void

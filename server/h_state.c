@@ -16,7 +16,8 @@ h_state_init(struct app *a)
 	a->sessions = sessions_new();
 	a->guards = h_kiosk_guards_new();
 	if ((a->pair = pair_new()) == NULL ||
-	    h_meta_render(a->cat, &a->units_json, &a->procs_json) == -1) {
+	    h_meta_render(a, &a->units_json, &a->procs_json,
+	    &a->services_json) == -1) {
 		h_state_free(a);
 		return (-1);
 	}
@@ -41,5 +42,6 @@ h_state_free(struct app *a)
 	a->guards = NULL;
 	free(a->units_json);
 	free(a->procs_json);
-	a->units_json = a->procs_json = NULL;
+	free(a->services_json);
+	a->units_json = a->procs_json = a->services_json = NULL;
 }

@@ -98,6 +98,8 @@ h_survey_stored(struct req *r)
 	memset(&t, 0, sizeof(t));
 	if (overall <= SURVEY_LOW_LEVEL && h_ticket_lookup(r, &t) != HL_OK)
 		t.unit[0] = '\0';
+	/* The thanks of the survey answered. */
+	strlcpy(t.survey, rs->survey, sizeof(t.survey));
 	buf_reset(&r->out);
 	if (page_thanks(r->app->pg, &r->out, r->lang, &t, overall) == -1) {
 		http_fail(r, 500, "cannot render the page");
@@ -131,7 +133,7 @@ h_survey_answer(struct req *r)
 	struct ticket		 t;
 	struct form		 f;
 	struct response		*rs = &r->op.u.answer.r;
-	const struct survey	*sv = r->app->sv;
+	const struct survey	*sv;
 	const char		*key;
 	char			 why[200];
 	enum hl_rc		 rc;
@@ -139,6 +141,7 @@ h_survey_answer(struct req *r)
 	h_survey_lang(r);
 	if (!h_survey_open(r, &t))
 		return;
+	sv = app_ticket_survey_of(r->app, &t);
 	/*
 	 * The body fits (the HTTP layer answers 413 past FORM_BODY_MAX): a
 	 * field over its own limit is a wrong value, and the form comes
@@ -184,7 +187,7 @@ h_survey_answer(struct req *r)
 	rs->nanswers = r->sf.nanswers;
 	memcpy(rs->answers, r->sf.answers,
 	    r->sf.nanswers * sizeof(rs->answers[0]));
-	app_answer_prepare(r->app, rs, CHANNEL_QR, r->lang, r->sf.comment,
+	app_answer_prepare(r->app, sv, rs, CHANNEL_QR, r->lang, r->sf.comment,
 	    r->sf.comment_len);
 	http_submit(r, h_survey_stored);
 }

@@ -59,8 +59,10 @@ h_ticket_issued(struct req *r)
 	pair_ticket_issued(r->app->pair, t);
 	app_ticket_refs(r->app, t, token, code, url);
 	format_time(t->expires, exp);
-	o = json_pack("{s:s, s:s, s:s, s:s}", "token", token, "url", url,
-	    "code", code, "expires_at", exp);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*}", "token", token,
+	    "url", url, "code", code, "expires_at", exp, "survey",
+	    ticket_survey(t), "service", t->service[0] != '\0' ?
+	    t->service : NULL);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
 		json_decref(o);
 		http_fail(r, 500, "internal error");

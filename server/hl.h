@@ -36,6 +36,7 @@ struct text {
 
 /* Field limits, in bytes, without the terminating NUL. */
 #define PROC_CODE_MAX		32
+#define SERVICE_CODE_MAX	32
 #define UNIT_CODE_MAX		32
 #define SECTOR_CODE_MAX		15
 #define COUNTER_MAX		16

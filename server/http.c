@@ -202,6 +202,28 @@ http_auth_blocked(struct req *r, enum limit_kind kind)
 	return (1);
 }
 
+static int	 http_role(struct req *, int *);
+
+int
+http_auth_optional(struct req *r)
+{
+	int	 role, present;
+
+	role = http_role(r, &present);
+	if (role > 0) {
+		r->role = role;
+		return (0);
+	}
+	r->unit[0] = '\0';
+	if (!present || role == -2)
+		return (0);
+	if (http_auth_blocked(r, LIMIT_KEY))
+		return (-1);
+	http_auth_failed(r, LIMIT_KEY);
+	http_fail(r, 401, "unknown or revoked key");
+	return (-1);
+}
+
 void
 http_auth_failed(struct req *r, enum limit_kind kind)
 {

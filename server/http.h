@@ -126,6 +126,13 @@ const char *http_header(struct req *, const char *name);
  */
 int	 http_auth_blocked(struct req *, enum limit_kind);
 void	 http_auth_failed(struct req *, enum limit_kind);
+/*
+ * On a route open to all: the key or session sent, if any, sets r->role
+ * and r->unit as on a route with roles. Returns 0 (none sent, or a good
+ * one), or -1 with the reply set (401 for a bad key, counted as one;
+ * 429 when blocked).
+ */
+int	 http_auth_optional(struct req *);
 /* Queues r->op with the writer; cont runs once it is durable. */
 void	 http_submit(struct req *, void (*cont)(struct req *));
 /*

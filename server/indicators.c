@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "indicators.h"
+#include "model.h"
 #include "util.h"
 
 #define IND_REASON_MAX	256
@@ -27,7 +28,7 @@
 
 struct ind_ctx {
 	struct indicators	*set;
-	const struct survey	*sv;
+	const struct surveys	*sv;
 	const struct catalog	*cat;
 	int			 failed;
 	char			 reason[IND_REASON_MAX];
@@ -188,20 +189,33 @@ ind_words(struct ind_ctx *x, struct indicator *d, const char *value,
 static const struct survey_question *
 ind_question(const struct ind_ctx *x, const struct indicator *d)
 {
-	if (!d->collected || d->question[0] == '\0')
+	const struct survey	*s;
+
+	if (!d->collected || d->question[0] == '\0' ||
+	    (s = surveys_find(x->sv, d->survey, strlen(d->survey))) == NULL)
 		return (NULL);
-	return (survey_question(x->sv, d->question, strlen(d->question)));
+	return (survey_question(s, d->question, strlen(d->question)));
 }
 
 static int
 ind_level(struct ind_ctx *x, struct indicator *d, const char *w, size_t n)
 {
 	const struct survey_question	*q = ind_question(x, d);
+	const struct survey		*s;
 	long long			 v;
 	int				 max;
 
 	max = q != NULL ? (int)q->noptions : SURVEY_OPTIONS_MAX;
-	if (parse_num(w, n, 1, max, &v) == -1)
+	if (q != NULL && q->kind == QK_SCALE &&
+	    q->noptions != SURVEY_LEVELS) {
+		/* The overall's levels: its option ids (a short scale's). */
+		s = surveys_find(x->sv, d->survey, strlen(d->survey));
+		if (parse_num(w, n, 1, SURVEY_LEVELS, &v) == -1 ||
+		    survey_overall_index(s, (int)v) == -1)
+			return (ind_fail(x, "levels: %.*s is not a level of "
+			    "the overall question of %s",
+			    (int)(n > 16 ? 16 : n), w, d->survey));
+	} else if (parse_num(w, n, 1, max, &v) == -1)
 		return (ind_fail(x, "levels: %.*s is not a level from 1 to %d",
 		    (int)(n > 16 ? 16 : n), w, max));
 	if (d->levels & (1u << (v - 1)))
@@ -321,7 +335,9 @@ ind_key(struct ind_ctx *x, struct indicator *d, const char *name,
 			return (ind_fail(x, "survey: an id of 1 to %d "
 			    "characters of a-z, 0-9 and _", SURVEY_ID_MAX));
 		strlcpy(d->survey, value, sizeof(d->survey));
-		d->collected = strcmp(value, x->sv->id) == 0;
+		d->collected = surveys_find(x->sv, value,
+		    strlen(value)) != NULL;
+		d->procedure = survey_is_procedure(value);
 		return (1);
 	}
 	if (strcmp(name, "question") == 0) {
@@ -341,6 +357,8 @@ ind_key(struct ind_ctx *x, struct indicator *d, const char *name,
 		if (q->kind == QK_MULTI)
 			return (ind_fail(x, "question: %s takes several "
 			    "answers, not one rating", value));
+		if (q->kind == QK_SCALE)
+			d->scale = (int)q->noptions;
 		return (1);
 	}
 	if (strcmp(name, "levels") == 0) {
@@ -411,6 +429,12 @@ ind_check(const struct ind_ctx *x, const struct indicator *d,
 		    "question" : "levels");
 		return (-1);
 	}
+	if (!d->procedure && d->nsectors > 0) {
+		why_at(why, whylen, path, line, "[%s%s] sectors: the answers "
+		    "of survey %s have no sector", IND_SECTION, d->id,
+		    d->survey);
+		return (-1);
+	}
 	if (d->ntargets == 0) {
 		why_at(why, whylen, path, line, "[%s%s] needs at least one "
 		    "target.YEAR", IND_SECTION, d->id);
@@ -429,7 +453,7 @@ ind_check(const struct ind_ctx *x, const struct indicator *d,
 }
 
 int
-indicators_load(const char *path, const struct survey *sv,
+indicators_load(const char *path, const struct surveys *sv,
     const struct catalog *cat, struct indicators **ip, char *why,
     size_t whylen)
 {
@@ -503,6 +527,19 @@ indicators_free(struct indicators *set)
 	free(set);
 }
 
+static int
+indicators_kind(const struct indicator *d, const char *kind)
+{
+	size_t	 i;
+
+	if (d->nkinds == 0)
+		return (1);
+	for (i = 0; i < d->nkinds; i++)
+		if (kind != NULL && strcmp(d->kinds[i], kind) == 0)
+			return (1);
+	return (0);
+}
+
 int
 indicators_counts(const struct indicator *d, const char *sector,
     const char *kind)
@@ -510,17 +547,16 @@ indicators_counts(const struct indicator *d, const char *sector,
 	size_t	 i;
 	int	 ok;
 
+	/* A service survey's answers: under its own marked sector only. */
+	if (sector[0] == AGG_SURVEY_MARK || !d->procedure)
+		return (!d->procedure && sector[0] == AGG_SURVEY_MARK &&
+		    strcmp(sector + 1, d->survey) == 0 &&
+		    indicators_kind(d, kind));
 	if (d->nsectors > 0) {
 		for (ok = 0, i = 0; i < d->nsectors && !ok; i++)
 			ok = strcmp(d->sectors[i], sector) == 0;
 		if (!ok)
 			return (0);
 	}
-	if (d->nkinds > 0) {
-		for (ok = 0, i = 0; i < d->nkinds && !ok; i++)
-			ok = kind != NULL && strcmp(d->kinds[i], kind) == 0;
-		if (!ok)
-			return (0);
-	}
-	return (1);
+	return (indicators_kind(d, kind));
 }

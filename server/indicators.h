@@ -1,15 +1,16 @@
 /*
  * indicators.h: the resolution's indicators (schema/indicators.ini, read
- * with inih), loaded and checked once at start against the survey and
+ * with inih), loaded and checked once at start against the surveys and
  * the catalogue. A province replaces the file with its own; no code
  * knows an indicator's id.
  *
  * An indicator counts the answers to one question of one survey: those
  * at its levels are satisfied, all of the question's answers are the
  * base. It may be narrowed to some sectors and to units of some kinds
- * (none listed: all, walk-ins included). An indicator of a survey that
- * is not the loaded one is accepted unchecked and has no answers yet:
- * the counters do not tell surveys apart.
+ * (none listed: all, walk-ins included). A service survey's answers are
+ * counted under its marked sector (model.h, AGG_SURVEY_MARK): its
+ * indicators take those only, the procedure survey's never. An indicator
+ * of a survey not loaded is accepted unchecked and has no answers yet.
  */
 #ifndef INDICATORS_H
 #define INDICATORS_H
@@ -34,7 +35,9 @@ struct indicator {
 	char		 survey[SURVEY_ID_MAX + 1];
 	char		 question[QUESTION_ID_MAX + 1];
 	unsigned	 levels;	/* bit L - 1: level L is satisfied */
-	int		 collected;	/* survey is the loaded one */
+	int		 collected;	/* survey is a loaded one */
+	int		 procedure;	/* survey is the procedure survey */
+	int		 scale;		/* the overall's options (5, 3), or 0 */
 	size_t		 nsectors;	/* 0: every sector and walk-ins */
 	char		 sectors[CATALOG_SECTORS_MAX][SECTOR_CODE_MAX + 1];
 	size_t		 nkinds;	/* 0: units of every kind */
@@ -58,11 +61,15 @@ struct indicators {
  * ascending or outside the resolution's years). The caller owns *ip and
  * frees it with indicators_free().
  */
-int	 indicators_load(const char *path, const struct survey *sv,
+int	 indicators_load(const char *path, const struct surveys *sv,
 	    const struct catalog *cat, struct indicators **ip, char *why,
 	    size_t whylen);
 void	 indicators_free(struct indicators *);
-/* 1 when ind counts answers of this sector and unit kind. */
+/*
+ * 1 when ind counts answers of this (aggregates') sector and unit kind: a
+ * service survey's indicator those under its marked sector "@id" only,
+ * a procedure survey's indicator none of those.
+ */
 int	 indicators_counts(const struct indicator *, const char *sector,
 	    const char *kind);
 

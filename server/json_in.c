@@ -42,6 +42,10 @@ static const struct json_field ticket_fields[] = {
 	    offsetof(struct ticket_req, caseref) },
 	{ "counter", JK_TEXT, 0, 1, COUNTER_MAX,
 	    offsetof(struct ticket_req, counter) },
+	{ "survey", JK_CODE, 0, 0, SURVEY_ID_MAX,
+	    offsetof(struct ticket_req, survey) },
+	{ "service", JK_CODE, 0, 0, SERVICE_CODE_MAX,
+	    offsetof(struct ticket_req, service) },
 };
 #define TICKET_NFIELDS	(sizeof(ticket_fields) / sizeof(ticket_fields[0]))
 
@@ -239,7 +243,12 @@ json_in_ticket(const char *body, size_t len, struct ticket_req *out,
 	for (i = 0; i < TICKET_NFIELDS; i++) {
 		if ((v = json_object_get(root, ticket_fields[i].name)) ==
 		    NULL) {
-			if (ticket_fields[i].required) {
+			/* A service survey's ticket names no procedure. */
+			if (ticket_fields[i].required &&
+			    (ticket_fields[i].off != offsetof(struct
+			    ticket_req, procedure) ||
+			    (json_object_get(root, "service") == NULL &&
+			    json_object_get(root, "survey") == NULL))) {
 				snprintf(why, whylen, "%s: required",
 				    ticket_fields[i].name);
 				rc = HL_INVALID;

@@ -22,11 +22,15 @@ struct ticket_req {
 	int	 has_case;
 	size_t	 case_len;
 	char	 caseref[CASE_MAX + 1];
+	char	 survey[SURVEY_ID_MAX + 1];		/* "" when absent */
+	char	 service[SERVICE_CODE_MAX + 1];		/* "" when absent */
 };
 
 /*
  * {"procedure": s, "unit": s, "handling_unit": s?, "sector": s?,
- *  "case": s?, "counter": s or integer?}.
+ *  "case": s?, "counter": s or integer?, "survey": s?, "service": s?};
+ * procedure may be left out when survey or service is given (a service
+ * survey's ticket: app_ticket_prepare() checks the rest).
  * Returns HL_OK; HL_MALFORMED (400) when the body is not a JSON object
  * (syntax, duplicate keys, nesting deeper than JSON_DEPTH_MAX);
  * HL_INVALID (422) for unknown keys, wrong types, missing procedure or

@@ -9,8 +9,9 @@
 #include "util.h"
 
 /*
- * kiosk_def.c: the survey's definition as the kiosk gets it: the
- * questions of schema/survey.ini and the kiosk's own words of
+ * kiosk_def.c: a survey's definition as the kiosk gets it: the
+ * questions of schema/survey*.ini (levels: the overall options' levels,
+ * three of them on a short scale) and the kiosk's own words of
  * templates/strings.ini, in every language, in one JSON document that
  * the kiosk keeps for when it is offline.
  * Trap: kiosk_def_keys must list every key kiosk/kiosk.js looks up; a key
@@ -22,7 +23,8 @@
 /* The words of the kiosk's screens, status line and enrolment. */
 static const char *const kiosk_def_keys[] = {
 	"lang_name", "language", "optional", "submit", "msg_thanks_title",
-	"kiosk_how", "kiosk_walkin", "kiosk_procedure", "kiosk_why",
+	"kiosk_how", "kiosk_walkin", "kiosk_procedure", "kiosk_service",
+	"kiosk_why",
 	"kiosk_why_sub", "kiosk_next", "kiosk_skip", "kiosk_send_now",
 	"kiosk_back", "kiosk_cancel", "kiosk_change", "kiosk_confirm",
 	"kiosk_your_rating", "kiosk_answered", "kiosk_question_of",
@@ -79,7 +81,7 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 	levels = json_array();
 	for (i = 0; i < sv->overall->noptions; i++)
 		json_array_append_new(levels, json_pack("{s:i, s:o}", "value",
-		    (int)i + 1, "label",
+		    sv->overall->options[i].id[0] - '0', "label",
 		    text_json(&sv->overall->options[i].label, NULL)));
 	qs = json_array();
 	for (i = 0; i < sv->nquestions; i++) {
@@ -95,14 +97,19 @@ kiosk_def_json(const struct survey *sv, const struct pages *pg, char *why,
 		reasons = json_pack("{s:s, s:o, s:o}", "id", sv->reasons->id,
 		    "text", text_json(&sv->reasons->text, NULL), "options",
 		    kiosk_def_options(sv->reasons));
-	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "id", sv->id, "version", (int)sv->version,
+	o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:i}", "id", sv->id, "version", (int)sv->version,
 	    "title", text_json(&sv->title, NULL),
 	    "intro", text_json(&sv->intro, NULL),
 	    "comment_prompt", text_json(&sv->comment_prompt, NULL),
 	    "thanks", text_json(&sv->thanks, NULL),
 	    "levels", levels, "reasons", reasons, "questions", qs,
-	    "strings", strings);
+	    "strings", strings, "low", SURVEY_LOW_LEVEL);
+	/* A service survey asks its own overall question on the start
+	 * screen (kiosk_how is the procedure survey's). */
+	if (o != NULL && !survey_is_procedure(sv->id))
+		json_object_set_new(o, "overall", text_json(&sv->overall->text,
+		    NULL));
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL)
 		snprintf(why, whylen, "cannot render the survey's definition");
 	json_decref(o);

@@ -30,6 +30,12 @@ apikey_id_hex(const uint8_t hash[32], char out[KEY_ID_HEX + 1])
 }
 
 const char *
+ticket_survey(const struct ticket *t)
+{
+	return (t->survey[0] != '\0' ? t->survey : SURVEY_PROCEDURE);
+}
+
+const char *
 channel_name(enum channel c)
 {
 	switch (c) {
@@ -81,5 +87,7 @@ role_parse(const char *s)
 const char *
 response_agg_sector(const struct response *r)
 {
+	if (r->sector[0] == AGG_SURVEY_MARK)
+		return (r->sector);
 	return (r->channel == CHANNEL_WALKIN ? AGG_WALKIN : r->sector);
 }

@@ -44,7 +44,18 @@ struct ticket {
 	 * tickets of the command line and of hailong before format 8. */
 	char	 officer[KEY_ID_HEX + 1];
 	char	 officer_name[KEY_NAME_MAX + 1];
+	/*
+	 * The survey its answers go to (survey.h; SURVEY_PROCEDURE for a
+	 * ticket stored before format 8), and for a service survey the
+	 * service (schema/services.csv) instead of a procedure, and the
+	 * sector marked with the survey (AGG_SURVEY_MARK below).
+	 */
+	char	 survey[SURVEY_ID_MAX + 1];
+	char	 service[SERVICE_CODE_MAX + 1];
 };
+
+/* The survey of a ticket: its own, SURVEY_PROCEDURE when empty. */
+const char *ticket_survey(const struct ticket *);
 
 /* The unit a ticket's answers are counted under: the handling unit when
  * one is named, else the receiving unit. */
@@ -68,6 +79,7 @@ struct response {
 	uint8_t		 flags;
 	uint8_t		 has_ticket;
 	uint8_t		 ticket[TICKET_ID_LEN];
+	/* A service survey's: the ticket's service, the marked sector. */
 	char		 procedure[PROC_CODE_MAX + 1];
 	char		 sector[SECTOR_CODE_MAX + 1];
 	char		 unit[UNIT_CODE_MAX + 1];	/* counted under */
@@ -154,11 +166,23 @@ struct idem {
 #define AGG_WALKIN	"walk-in"
 
 /*
+ * The answers of a service survey (survey.h) are counted apart from the
+ * procedure survey's: their tickets and responses are stored with the
+ * sector AGG_SURVEY_MARK followed by the survey's id ("@health"), so
+ * that no figure of the procedure survey (overall, sectors, units, their
+ * indicators) adds them and the survey's own indicators find them. The
+ * mark keeps it apart from every sector code and from AGG_WALKIN.
+ */
+#define AGG_SURVEY_MARK	'@'
+
+/*
  * The sector a response is counted under in agg, sums and the comment
- * index: AGG_WALKIN for a walk-in (whatever sector an older hailong
- * stored with it, "other" before format 6), else its own.
+ * index: its own when a service survey's (marked); AGG_WALKIN for a
+ * walk-in (whatever sector an older hailong stored with it, "other"
+ * before format 6); else its own.
  */
 const char *response_agg_sector(const struct response *);
+
 
 struct agg_key {
 	uint32_t month;

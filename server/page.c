@@ -26,7 +26,8 @@
 
 /*
  * The survey page of a plain visit differs between tickets only in the
- * procedure, the unit and the token: it is rendered once per language
+ * procedure (or service), the unit and the token: it is rendered once
+ * per survey and language
  * with markers in their places and cut into pieces there, so that a
  * visit costs a few copies instead of a render.
  */
@@ -46,13 +47,14 @@ struct page_pre {
 };
 
 struct pages;
-static int	 page_pre_init(struct pages *, enum lang, char *, size_t);
+static int	 page_pre_init(struct pages *, size_t, enum lang, char *,
+		    size_t);
 static int	 page_msgs_init(struct pages *, char *, size_t);
 
 #define PAGE_MSGS	(MSG_ERROR + 1)
 
 struct pages {
-	struct page_pre		 pre[LANG_COUNT];
+	struct page_pre		 pre[SURVEYS_MAX][LANG_COUNT];
 	char			*msg[LANG_COUNT][PAGE_MSGS];
 	size_t			 msglen[LANG_COUNT][PAGE_MSGS];
 	struct tplset		*ts;
@@ -62,13 +64,13 @@ struct pages {
 	const struct tpl	*home_t;
 	json_t			*str[LANG_COUNT];	/* key -> text */
 	json_t			*langs[LANG_COUNT];	/* the switch */
-	const struct survey	*sv;
+	const struct surveys	*svs;
 	const struct catalog	*cat;
 };
 
 /* Every key the templates and this file use; all languages have them. */
 static const char *const page_keys[] = {
-	"lang_name", "site_name", "language", "procedure", "unit",
+	"lang_name", "site_name", "language", "procedure", "service", "unit",
 	"required", "optional", "choose_one", "choose_any", "comment_hint",
 	"submit", "error_heading", "anonymous", "form_error",
 	"form_error_comment", "form_error_invalid", "more_heading",
@@ -373,7 +375,8 @@ page_free(struct pages *p)
 	for (l = 0; l < LANG_COUNT; l++) {
 		json_decref(p->str[l]);
 		json_decref(p->langs[l]);
-		free(p->pre[l].html);
+		for (m = 0; m < SURVEYS_MAX; m++)
+			free(p->pre[m][l].html);
 		for (m = 0; m < PAGE_MSGS; m++)
 			free(p->msg[l][m]);
 	}
@@ -382,7 +385,7 @@ page_free(struct pages *p)
 }
 
 int
-page_init(struct pages **pp, const char *tpl_dir, const struct survey *sv,
+page_init(struct pages **pp, const char *tpl_dir, const struct surveys *sv,
     const struct catalog *cat, char *why, size_t whylen)
 {
 	struct pages		*p;
@@ -394,7 +397,7 @@ page_init(struct pages **pp, const char *tpl_dir, const struct survey *sv,
 
 	*pp = NULL;
 	p = xcalloc(1, sizeof(*p));
-	p->sv = sv;
+	p->svs = sv;
 	p->cat = cat;
 	memset(&s, 0, sizeof(s));
 	if (tpl_load(tpl_dir, &p->ts, why, whylen) == -1)
@@ -434,8 +437,9 @@ page_init(struct pages **pp, const char *tpl_dir, const struct survey *sv,
 		}
 	}
 	for (l = 0; l < LANG_COUNT; l++)
-		if (page_pre_init(p, l, why, whylen) == -1)
-			goto out;
+		for (i = 0; i < sv->n; i++)
+			if (page_pre_init(p, i, l, why, whylen) == -1)
+				goto out;
 	if (page_msgs_init(p, why, whylen) == -1)
 		goto out;
 	*pp = p;
@@ -576,6 +580,33 @@ page_procedure(const struct pages *p, const char *code, enum lang l)
 	return (pr != NULL ? page_txt(&pr->name, l) : code);
 }
 
+/* What a ticket is for: its service's name, or its procedure's. */
+static const char *
+page_what(const struct pages *p, const struct ticket *t, enum lang l)
+{
+	const struct service	*v;
+
+	if (t->service[0] == '\0')
+		return (page_procedure(p, t->procedure, l));
+	v = catalog_service(p->cat, t->service,
+	    strnlen(t->service, SERVICE_CODE_MAX));
+	return (v != NULL ? page_txt(&v->name, l) : t->service);
+}
+
+/* The survey of a ticket, by index into p->svs (0: the procedure's). */
+static size_t
+page_survey_index(const struct pages *p, const struct ticket *t)
+{
+	const char		*id = ticket_survey(t);
+	const struct survey	*s = surveys_find(p->svs, id, strlen(id));
+	size_t			 i;
+
+	for (i = 0; s != NULL && i < p->svs->n; i++)
+		if (p->svs->s[i] == s)
+			return (i);
+	return (0);
+}
+
 static const char *
 page_unit(const struct pages *p, const char *code, enum lang l)
 {
@@ -637,20 +668,23 @@ page_survey_render(const struct pages *p, struct buf *out,
     const char *error, const struct answer *prev, size_t nprev,
     const char *comment)
 {
-	const struct survey		*sv = p->sv;
+	const struct survey		*sv;
 	const struct survey_question	*q;
 	json_t				*ctx, *o, *opts, *qs;
 	char				*action;
 	size_t				 i;
-	int				 rc, level;
+	int				 rc, level, k;
 
 	if ((unsigned)lang >= LANG_COUNT)
 		lang = LANG_VI;
+	sv = p->svs->s[page_survey_index(p, t)];
 	ctx = page_ctx(p, lang);
 	page_set(ctx, "title", page_txt(&sv->title, lang));
 	page_set(ctx, "intro", page_txt(&sv->intro, lang));
 	page_set(ctx, "comment_prompt", page_txt(&sv->comment_prompt, lang));
-	page_set(ctx, "procedure", page_procedure(p, t->procedure, lang));
+	page_set(ctx, "what", page_text(p, lang, sv == p->svs->s[0] ?
+	    "procedure" : "service"));
+	page_set(ctx, "procedure", page_what(p, t, lang));
 	page_set(ctx, "unit", page_unit(p, t->unit, lang));
 	if (asprintf(&action, "/s/%s", token) == -1)
 		fatal("out of memory");
@@ -667,13 +701,16 @@ page_survey_render(const struct pages *p, struct buf *out,
 	page_set(o, "text", page_txt(&q->text, lang));
 	json_object_set_new(o, "name", json_string(q->id));
 	opts = json_array();
-	for (level = (int)q->noptions; level >= 1; level--)
+	/* Values are levels (a short scale's option ids: 2 4 5). */
+	for (k = (int)q->noptions - 1; k >= 0; k--) {
+		level = q->options[k].id[0] - '0';
 		json_array_append_new(opts, json_pack("{s:i,s:s,s:s,s:b}",
 		    "value", level,
-		    "label", page_txt(&q->options[level - 1].label, lang),
-		    "mouth", level <= SURVEY_LEVELS ?
+		    "label", page_txt(&q->options[k].label, lang),
+		    "mouth", level >= 1 && level <= SURVEY_LEVELS ?
 		    page_mouths[level - 1] : "M10 21h12",
 		    "checked", page_checked(prev, nprev, q->id, level)));
+	}
 	json_object_set_new(o, "options", opts);
 	json_object_set_new(ctx, "overall", o);
 
@@ -697,16 +734,18 @@ page_survey_render(const struct pages *p, struct buf *out,
 
 /* Renders the plain survey page of lang with markers, cuts it up. */
 static int
-page_pre_init(struct pages *p, enum lang lang, char *why, size_t whylen)
+page_pre_init(struct pages *p, size_t si, enum lang lang, char *why,
+    size_t whylen)
 {
 	static const char	 marks[] = "PUT";
-	struct page_pre		*pre = &p->pre[lang];
+	struct page_pre		*pre = &p->pre[si][lang];
 	struct ticket		 t;
 	struct buf		 b;
 	char			 token[4] = { PAGE_MARK, 'T', PAGE_MARK, '\0' };
 	size_t			 i, start = 0;
 
 	memset(&t, 0, sizeof(t));
+	strlcpy(t.survey, p->svs->s[si]->id, sizeof(t.survey));
 	t.procedure[0] = t.procedure[2] = PAGE_MARK;
 	t.procedure[1] = 'P';
 	t.unit[0] = t.unit[2] = PAGE_MARK;
@@ -751,7 +790,7 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 
 	if ((unsigned)lang >= LANG_COUNT)
 		lang = LANG_VI;
-	pre = &p->pre[lang];
+	pre = &p->pre[page_survey_index(p, t)][lang];
 	if (error != NULL || nprev > 0 || (comment != NULL &&
 	    comment[0] != '\0') || pre->html == NULL)
 		return (page_survey_render(p, out, t, token, lang, error,
@@ -761,7 +800,7 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 		    pre->piece[i].len);
 		switch (pre->piece[i].then) {
 		case 'P':
-			s = page_procedure(p, t->procedure, lang);
+			s = page_what(p, t, lang);
 			break;
 		case 'U':
 			s = page_unit(p, t->unit, lang);
@@ -780,7 +819,7 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 
 static int
 page_message_render(const struct pages *p, struct buf *out, enum lang lang,
-    enum page_msg msg, json_t *next)
+    enum page_msg msg, json_t *next, const struct survey *sv)
 {
 	json_t	*ctx;
 	char	 key[64];
@@ -792,9 +831,9 @@ page_message_render(const struct pages *p, struct buf *out, enum lang lang,
 	snprintf(key, sizeof(key), "msg_%s_text", page_msgs[msg]);
 	page_set(ctx, "text", page_text(p, lang, key));
 	/* The survey's own thanks, when it has one. */
-	if (msg == MSG_THANKS && p->sv != NULL &&
-	    page_txt(&p->sv->thanks, lang)[0] != '\0')
-		page_set(ctx, "text", page_txt(&p->sv->thanks, lang));
+	if (msg == MSG_THANKS && sv != NULL &&
+	    page_txt(&sv->thanks, lang)[0] != '\0')
+		page_set(ctx, "text", page_txt(&sv->thanks, lang));
 	json_object_set_new(ctx, "msg", json_string(page_msgs[msg]));
 	/* A survey not found: the box for the code on the receipt. */
 	json_object_set_new(ctx, "form", json_boolean(msg == MSG_NOT_FOUND));
@@ -815,7 +854,8 @@ page_msgs_init(struct pages *p, char *why, size_t whylen)
 	for (l = 0; l < LANG_COUNT; l++)
 		for (m = 0; m < PAGE_MSGS; m++) {
 			buf_init(&b, PAGE_MAX);
-			if (page_message_render(p, &b, l, m, NULL) == -1) {
+			if (page_message_render(p, &b, l, m, NULL,
+			    p->svs->s[0]) == -1) {
 				buf_clear(&b);
 				page_why(why, whylen, "message.html: cannot "
 				    "render");
@@ -890,7 +930,9 @@ page_slip(const struct pages *p, struct buf *out, const struct ticket *t,
 	if (width_mm != PAGE_SLIP_58 && width_mm != PAGE_SLIP_80)
 		return (-1);
 	ctx = page_ctx(p, LANG_VI);
-	proc = page_procedure(p, t->procedure, LANG_VI);
+	proc = page_what(p, t, LANG_VI);
+	page_set(ctx, "what", page_text(p, LANG_VI, t->service[0] != '\0' ?
+	    "service" : "procedure"));
 	unit = page_unit(p, t->unit, LANG_VI);
 	page_set(ctx, "procedure", proc);
 	page_set(ctx, "unit", unit);
@@ -967,6 +1009,7 @@ int
 page_thanks(const struct pages *p, struct buf *out, enum lang lang,
     const struct ticket *t, int overall)
 {
+	const struct survey	*sv;
 	const struct unit	*u;
 	json_t			*next;
 	char			 tel[UNIT_HOTLINE_MAX + 1];
@@ -974,8 +1017,12 @@ page_thanks(const struct pages *p, struct buf *out, enum lang lang,
 
 	if ((unsigned)lang >= LANG_COUNT)
 		lang = LANG_VI;
-	if (overall < 1 || overall > SURVEY_LOW_LEVEL)
+	sv = p->svs->s[page_survey_index(p, t)];
+	if ((overall < 1 || overall > SURVEY_LOW_LEVEL) && sv == p->svs->s[0])
 		return (page_message(p, out, lang, MSG_THANKS));
+	if (overall < 1 || overall > SURVEY_LOW_LEVEL)
+		return (page_message_render(p, out, lang, MSG_THANKS, NULL,
+		    sv));
 	next = json_object();
 	if ((u = page_hotline_unit(p, t->unit)) != NULL) {
 		page_tel(u->hotline, tel, sizeof(tel));
@@ -983,7 +1030,7 @@ page_thanks(const struct pages *p, struct buf *out, enum lang lang,
 		page_set(next, "hotline", u->hotline);
 		page_set(next, "tel", tel);
 	}
-	rc = page_message_render(p, out, lang, MSG_THANKS, next);
+	rc = page_message_render(p, out, lang, MSG_THANKS, next, sv);
 	json_decref(next);
 	return (rc);
 }

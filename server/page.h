@@ -28,7 +28,7 @@ struct tpl;
 
 /* Loads templates from tpl_dir and its strings.ini; 0 or -1 with why. */
 int	 page_init(struct pages **, const char *tpl_dir,
-	    const struct survey *, const struct catalog *,
+	    const struct surveys *, const struct catalog *,
 	    char *why, size_t whylen);
 void	 page_free(struct pages *);
 

@@ -12,7 +12,9 @@
 #include "record.h"
 
 #define ENC_VERSION	1
-#define TICKET_VERSION	2	/* 1 had no officer */
+/* Tickets: version 2 (format 8) adds who issued it, the survey and the
+ * service. */
+#define TICKET_VERSION	2
 #define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
 
 /* Sequential encoder; bad is set once anything does not fit. */
@@ -230,6 +232,8 @@ record_ticket_encode(const struct ticket *t, uint8_t *out,
 	enc_str(&e, t->counter, COUNTER_MAX);
 	enc_str(&e, t->officer, KEY_ID_HEX);
 	enc_str(&e, t->officer_name, KEY_NAME_MAX);
+	enc_str(&e, t->survey, SURVEY_ID_MAX);
+	enc_str(&e, t->service, SERVICE_CODE_MAX);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -258,6 +262,9 @@ record_ticket_decode(const uint8_t *in, size_t len, struct ticket *t)
 	if (version >= 2) {
 		dec_str(&d, t->officer, KEY_ID_HEX);
 		dec_str(&d, t->officer_name, KEY_NAME_MAX);
+		/* Version 1: the procedure survey's (ticket_survey()). */
+		dec_str(&d, t->survey, SURVEY_ID_MAX);
+		dec_str(&d, t->service, SERVICE_CODE_MAX);
 	}
 	if (d.bad || d.off != len || t->state > TICKET_VOID ||
 	    !officer_ok(t->officer)) {

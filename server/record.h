@@ -14,7 +14,7 @@
 #include "model.h"
 
 /* Values: the largest encoding of each record. */
-#define TICKET_ENC_MAX		256
+#define TICKET_ENC_MAX		320
 #define ENROL_ENC_MAX		(1 + 8 + 8 + 1 + KEY_NAME_MAX + 1 + \
 	    UNIT_CODE_MAX + 1 + COUNTER_MAX)
 #define IDEM_ENC_MAX		(1 + 8 + 8 + 1 + 1)

@@ -294,6 +294,9 @@ build_sum(const struct store_sum *s, void *arg)
 		return (0);
 	if (rep->sector[0] != '\0' && strcmp(s->sector, rep->sector) != 0)
 		return (0);
+	/* A service survey's rows: its indicators only (report_ind.c). */
+	if (s->sector[0] == AGG_SURVEY_MARK)
+		return (0);
 	if (s->unit[0] == '\0') {
 		if (b->scoped)
 			return (0);
@@ -329,6 +332,7 @@ build_q(const struct agg_key *k, uint64_t n, void *arg)
 	const struct survey_question	*q;
 
 	if (!period_has(&rep->period, k->month) || k->question[0] == '_' ||
+	    k->sector[0] == AGG_SURVEY_MARK ||
 	    strcmp(k->question, SURVEY_OVERALL) == 0 || k->level < 1 ||
 	    k->level > SURVEY_OPTIONS_MAX || rep->sv == NULL)
 		return (0);
@@ -411,7 +415,8 @@ cpick_pick(const char *sector, const char *unit, void *arg)
 	struct report		*rep = w->rep;
 	const struct unit	*u;
 
-	if (rep->sector[0] != '\0' && strcmp(sector, rep->sector) != 0)
+	if ((rep->sector[0] != '\0' && strcmp(sector, rep->sector) != 0) ||
+	    sector[0] == AGG_SURVEY_MARK)
 		return (0);
 	if (w->scoped) {
 		u = catalog_unit(rep->cat, unit, strnlen(unit, UNIT_CODE_MAX));

@@ -148,10 +148,17 @@ struct report_opts {
 	int		 desks;
 };
 
-/* One indicator's answers in one scope: all of them, and at its levels. */
+/*
+ * One indicator's answers in one scope: all of them, at its levels, and
+ * at levels 3 to 5 (of a five-level overall question: the share that
+ * compares with surveys on the three-level scale of national practice,
+ * where "Hài lòng" takes in the middle of five).
+ */
+#define REPORT_MID_LEVEL	3	/* "Bình thường" of five */
 struct report_ind_fig {
 	uint64_t	 responses;
 	uint64_t	 satisfied;
+	uint64_t	 mid_up;
 };
 
 struct report {

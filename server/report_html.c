@@ -513,6 +513,20 @@ html_period(const struct report *rep, json_t *o)
 	json_object_set_new(o, "ytd_period", json_string(s));
 }
 
+/*
+ * The share at levels 3-5 of a five-level survey, labelled as the figure
+ * to compare with three-level systems; absent otherwise.
+ */
+static void
+html_ind_mid(json_t *f)
+{
+	json_t	*v = json_object_get(f, "share_3_5");
+
+	if (!json_is_number(v))
+		return;
+	set_fmt(f, "f_share_3_5", v, 1, 0, " %", "—");
+}
+
 /* Display fields of an indicator's figures, added in place. */
 static void
 html_ind(json_t *f, int collected)
@@ -530,6 +544,7 @@ html_ind(json_t *f, int collected)
 	if (!collected)
 		json_object_set_new(f, "verdict_vi",
 		    json_string("Chưa có phiếu"));
+	html_ind_mid(f);
 }
 
 /*

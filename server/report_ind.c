@@ -5,9 +5,10 @@
  * part: "indicator_set", "indicators" and "agencies".
  * Traps: the unit "" rollups are the whole province, units unknown to
  * the catalogue included, but they have no unit kind: an indicator
- * narrowed to kinds is the sum of the units' rows, never the rollup; an
- * indicator of a survey other than the loaded one has no counters (the
- * aggregates do not name the survey) and shows no answers.
+ * narrowed to kinds is the sum of the units' rows, never the rollup; a
+ * service survey's answers are under its marked sector ("@health"), so
+ * indicators_counts() picks by survey; an indicator of a survey not
+ * loaded has no counters and shows no answers.
  */
 #include <math.h>
 #include <stdio.h>
@@ -66,6 +67,8 @@ ind_fig_add(struct report_ind_fig *f, const struct indicator *d,
 	f->responses += n;
 	if (d->levels & (1u << (level - 1)))
 		f->satisfied += n;
+	if (d->scale == SURVEY_LEVELS && level >= REPORT_MID_LEVEL)
+		f->mid_up += n;
 }
 
 /* One aggregate: to every indicator that counts it. */
@@ -186,6 +189,27 @@ ind_target(const struct report *rep, const struct indicator *d)
 	return (&d->targets[k]);
 }
 
+/*
+ * The share at levels 3 to 5 of a five-level overall question, beside
+ * its figures: the one to compare with the three-level scale of
+ * national practice (Rất hài lòng / Hài lòng / Không hài lòng). Null for
+ * other questions and for a survey on the three-level scale itself.
+ */
+static void
+ind_share_mid_json(json_t *o, const struct indicator *d,
+    const struct report_ind_fig *f)
+{
+	int	 five = d->scale == SURVEY_LEVELS;
+
+	json_object_set_new(o, "share_3_5", five && f->responses > 0 ?
+	    ind_num(100.0 * (double)f->mid_up / (double)f->responses, 100) :
+	    json_null());
+	json_object_set_new(o, "responses_3_5", five ?
+	    json_integer((json_int_t)f->mid_up) : json_null());
+	json_object_set_new(o, "scale", d->scale > 0 ?
+	    json_integer(d->scale) : json_null());
+}
+
 /* An indicator's figures against its target in force. */
 static json_t *
 ind_fig_json(const struct report *rep, const struct indicator *d,
@@ -236,6 +260,7 @@ ind_fig_json(const struct report *rep, const struct indicator *d,
 		if (d->levels & (1u << i))
 			json_array_append_new(a, json_integer((json_int_t)i + 1));
 	json_object_set_new(o, "levels", a);
+	ind_share_mid_json(o, d, f);
 	return (o);
 }
 

@@ -208,6 +208,15 @@ ind_levels_text(json_t *r)
 	json_object_set_new(r, "levels_text", json_string(s));
 }
 
+/* The share at levels 3-5 of a five-level survey (empty otherwise). */
+static void
+ind_mid_cols(struct rtab *t)
+{
+	col_add(t, "responses_3_5", "Số phiếu mức 3-5 (thang 5 mức)", CK_INT);
+	col_add(t, "share_3_5", "Tỷ lệ mức 3-5 (%), để so sánh với hệ thống "
+	    "3 mức", CK_PCT);
+}
+
 static void
 ind_cols(struct rtab *t)
 {
@@ -225,6 +234,7 @@ ind_cols(struct rtab *t)
 	col_add(t, "verdict", "Đánh giá", CK_STATUS);
 	col_add(t, "p_target", "Xác suất đạt chỉ tiêu (0-1)", CK_PROB);
 	col_add(t, "too_few", "Quá ít phiếu để đánh giá", CK_BOOL);
+	ind_mid_cols(t);
 }
 
 /*

@@ -30,6 +30,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/units", ROLE_NONE, 0, CT_NONE, h_units, NULL },
 	{ "GET", "/api/v1/procedures", ROLE_NONE, 0, CT_NONE, h_procedures,
 	    NULL },
+	{ "GET", "/api/v1/services", ROLE_NONE, 0, CT_NONE, h_services,
+	    NULL },
 	{ "GET", "/healthz", ROLE_NONE, 0, CT_NONE, h_healthz, NULL },
 	{ "GET", "/api/v1/tickets/*/slip.escpos", ROLE_NONE, 0, CT_NONE,
 	    h_ticket_escpos, NULL },

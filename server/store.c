@@ -217,9 +217,11 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * sums and the rollups; format 4 the comment index; format
 		 * 6 counts walk-ins in no sector; format 7 keeps suspect
 		 * levels apart and counts answers by their ticket's issue
-		 * month; format 8 keeps who issued a ticket and adds desks:
-		 * the counters and the index are rebuilt by the caller in
-		 * this txn. Format 5 answers tickets in `answered` (records
+		 * month; format 8 keeps who issued a ticket and adds desks
+		 * (the counters and the index are rebuilt by the caller in
+		 * this txn), and its tickets name their survey and service
+		 * (older records are the procedure survey's, read as they
+		 * are). Format 5 answers tickets in `answered` (records
 		 * answered in place stay valid). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;

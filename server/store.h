@@ -21,6 +21,8 @@
 #include "hl.h"
 #include "model.h"
 
+/* Format 8: tickets keep who issued them, their survey and service
+ * (record version 2), and desks counts by counter and officer. */
 #define STORE_FORMAT		8
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)

@@ -25,7 +25,9 @@
  * line ini_parse_string() returns is then the file's own.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +35,20 @@
 
 #include <ini.h>
 
+#include "model.h"
 #include "survey.h"
 #include "util.h"
 
 #define SURVEY_VERSION_MAX	1000000
 #define SURVEY_REASON_MAX	256
+#define SURVEY_LIST_MAX		64	/* satisfied = ..., as written */
+
+/* What a file must be: anything (tests), survey.ini, a survey-*.ini. */
+enum {
+	SURVEY_WANT_ANY,
+	SURVEY_WANT_PROCEDURE,
+	SURVEY_WANT_SERVICE
+};
 
 struct survey_ctx {
 	struct survey	*s;
@@ -48,6 +59,11 @@ struct survey_ctx {
 	char		**lastslot;
 	int		 haveid;
 	int		 haveversion;
+	int		 havesatisfied;
+	int		 want;		/* SURVEY_WANT_* */
+	const struct surveys *taken;	/* ids of the files before */
+	char		 satisfied[SURVEY_LIST_MAX];	/* "4 5", checked
+							   once options are */
 	int		 nsections;	/* [question ...] headers */
 	int		 kindset[SURVEY_QUESTIONS_MAX];
 	int		 reqset[SURVEY_QUESTIONS_MAX];
@@ -322,6 +338,53 @@ text_join(struct survey_ctx *c, const char *name, const char *value)
 	return (1);
 }
 
+/* kinds = KIND ...: a service survey's, each kind in one survey only. */
+static int
+survey_kinds(struct survey_ctx *c, const char *value)
+{
+	struct survey	*s = c->s;
+	const char	*p = value, *e;
+	size_t		 n, i, k;
+
+	if (c->want == SURVEY_WANT_PROCEDURE)
+		return (ctx_fail(c, "kinds: only a service survey has them "
+		    "(the procedure survey is every other unit's)"));
+	if (s->nkinds > 0)
+		return (ctx_fail(c, "kinds given twice"));
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+			;
+		n = (size_t)(e - p);
+		if (!ident_valid(p, n, SURVEY_KIND_MAX))
+			return (ctx_fail(c, "kinds: unit kinds of 1 to %d "
+			    "characters of a-z, 0-9 and _", SURVEY_KIND_MAX));
+		if (s->nkinds == SURVEY_KINDS_MAX)
+			return (ctx_fail(c, "kinds: at most %d",
+			    SURVEY_KINDS_MAX));
+		for (i = 0; c->taken != NULL && i < c->taken->n; i++)
+			for (k = 0; k < c->taken->s[i]->nkinds; k++)
+				if (strlen(c->taken->s[i]->kinds[k]) == n &&
+				    memcmp(c->taken->s[i]->kinds[k], p,
+				    n) == 0)
+					return (ctx_fail(c, "kinds: %.*s is "
+					    "survey %s's already", (int)n, p,
+					    c->taken->s[i]->id));
+		for (k = 0; k < s->nkinds; k++)
+			if (strlen(s->kinds[k]) == n &&
+			    memcmp(s->kinds[k], p, n) == 0)
+				return (ctx_fail(c, "kinds: %.*s given twice",
+				    (int)n, p));
+		memcpy(s->kinds[s->nkinds], p, n);
+		s->kinds[s->nkinds++][n] = '\0';
+		p = e;
+	}
+	return (1);
+}
+
 static int
 survey_key(struct survey_ctx *c, const char *name, const char *value)
 {
@@ -335,6 +398,20 @@ survey_key(struct survey_ctx *c, const char *name, const char *value)
 		if (!ident_valid(value, strlen(value), SURVEY_ID_MAX))
 			return (ctx_fail(c, "id must be 1 to %d characters "
 			    "of a-z, 0-9 and _", SURVEY_ID_MAX));
+		if (c->want == SURVEY_WANT_PROCEDURE &&
+		    strcmp(value, SURVEY_PROCEDURE) != 0)
+			return (ctx_fail(c, "id must be %s (the procedure "
+			    "survey)", SURVEY_PROCEDURE));
+		if (c->want == SURVEY_WANT_SERVICE &&
+		    (survey_is_procedure(value) ||
+		    strlen(value) > SURVEY_SERVICE_ID_MAX))
+			return (ctx_fail(c, "id must be 1 to %d characters, "
+			    "not %s or %s", SURVEY_SERVICE_ID_MAX,
+			    SURVEY_PROCEDURE, SURVEY_PROCEDURE_OLD));
+		if (c->taken != NULL &&
+		    surveys_find(c->taken, value, strlen(value)) != NULL)
+			return (ctx_fail(c, "id %s: another survey has it",
+			    value));
 		strlcpy(s->id, value, sizeof(s->id));
 		c->haveid = 1;
 		return (1);
@@ -350,6 +427,18 @@ survey_key(struct survey_ctx *c, const char *name, const char *value)
 		c->haveversion = 1;
 		return (1);
 	}
+	if (strcmp(name, "satisfied") == 0) {
+		if (c->havesatisfied)
+			return (ctx_fail(c, "satisfied given twice"));
+		if (strlcpy(c->satisfied, value, sizeof(c->satisfied)) >=
+		    sizeof(c->satisfied))
+			return (ctx_fail(c, "satisfied: levels of the overall "
+			    "question, such as 4 5"));
+		c->havesatisfied = 1;
+		return (1);
+	}
+	if (strcmp(name, "kinds") == 0)
+		return (survey_kinds(c, value));
 	if (text_slot(name, "title", &s->title, &slot) ||
 	    text_slot(name, "intro", &s->intro, &slot) ||
 	    text_slot(name, "comment", &s->comment_prompt, &slot) ||
@@ -553,6 +642,55 @@ survey_retire(struct survey_question *q, const char *list, const char *sec,
 	return (0);
 }
 
+/* A three-option scale's ids: levels 1..5, ascending. */
+static int
+survey_short_ids(const struct survey_question *q)
+{
+	size_t	 j;
+	int	 prev = 0, v;
+
+	for (j = 0; j < q->noptions; j++) {
+		if (strlen(q->options[j].id) != 1)
+			return (-1);
+		v = q->options[j].id[0] - '0';
+		if (v <= prev || v > SURVEY_LEVELS)
+			return (-1);
+		prev = v;
+	}
+	return (0);
+}
+
+/* The satisfied levels: given, or 4 5 (the top two of a short scale). */
+static int
+survey_satisfied(struct survey_ctx *c, struct survey *s)
+{
+	const char	*p = c->satisfied, *e;
+	long long	 v;
+	size_t		 n = s->overall->noptions;
+
+	s->satisfied = 0;
+	if (!c->havesatisfied) {
+		s->satisfied = 1u << (s->overall->options[n - 1].id[0] - '1') |
+		    1u << (s->overall->options[n - 2].id[0] - '1');
+		return (0);
+	}
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+			;
+		if (parse_num(p, (size_t)(e - p), 1, SURVEY_LEVELS, &v) == -1 ||
+		    survey_overall_index(s, (int)v) == -1 ||
+		    (s->satisfied & (1u << (v - 1))))
+			return (-1);
+		s->satisfied |= 1u << (v - 1);
+		p = e;
+	}
+	return (s->satisfied != 0 ? 0 : -1);
+}
+
 /* Checks made once the whole file is read. */
 static int
 survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
@@ -625,10 +763,20 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 			    "missing", sec, lang_code(l));
 			return (-1);
 		}
-		if (q->kind == QK_SCALE && q->noptions != SURVEY_LEVELS) {
+		if (q->kind == QK_SCALE && q->noptions != SURVEY_LEVELS &&
+		    q->noptions != SURVEY_LEVELS_SHORT) {
 			why_at(why, whylen, path, line, "[%s] needs exactly "
-			    "%d options, not %zu", sec, SURVEY_LEVELS,
-			    q->noptions);
+			    "%d options, not %zu (or %d on a short scale)",
+			    sec, SURVEY_LEVELS, q->noptions,
+			    SURVEY_LEVELS_SHORT);
+			return (-1);
+		}
+		if (q->kind == QK_SCALE && q->noptions == SURVEY_LEVELS_SHORT &&
+		    survey_short_ids(q) == -1) {
+			why_at(why, whylen, path, line, "[%s] the ids of %d "
+			    "options are the levels of the five-level scale "
+			    "they count at, ascending (such as 2, 4, 5)", sec,
+			    SURVEY_LEVELS_SHORT);
 			return (-1);
 		}
 		if (q->noptions < 2) {
@@ -640,6 +788,7 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 			want[0] = '1' + j;
 			want[1] = '\0';
 			if (q->kind == QK_SCALE &&
+			    q->noptions == SURVEY_LEVELS &&
 			    strcmp(q->options[j].id, want) != 0) {
 				why_at(why, whylen, path, line, "[%s] option "
 				    "ids must be 1 to %d in order", sec,
@@ -660,13 +809,20 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 			s->reasons = q;
 	}
 	s->overall = &s->questions[0];
+	if (survey_satisfied(c, s) == -1) {
+		why_at(why, whylen, path, survey_ini_line(doc, "survey"),
+		    "[survey] satisfied: levels of the overall question "
+		    "(option ids), each once, such as 4 5");
+		return (-1);
+	}
 	return (0);
 }
 
 /* survey_load() and survey_load_mem(): text is NULL to read path. */
 static int
 survey_load_from(const char *path, const char *text, size_t len,
-    struct survey **sp, char *why, size_t whylen)
+    int want, const struct surveys *taken, struct survey **sp, char *why,
+    size_t whylen)
 {
 	struct survey_ctx	*c;
 	struct ini_doc		*doc;
@@ -678,6 +834,8 @@ survey_load_from(const char *path, const char *text, size_t len,
 	c = xcalloc(1, sizeof(*c));
 	doc = xcalloc(1, sizeof(*doc));
 	c->s = xcalloc(1, sizeof(*c->s));
+	c->want = want;
+	c->taken = taken;
 	if (text == NULL) {
 		if (survey_ini_parse(path, survey_section, survey_handler, c,
 		    c->reason, doc, why, whylen) == -1)
@@ -713,14 +871,16 @@ out:
 int
 survey_load(const char *path, struct survey **sp, char *why, size_t whylen)
 {
-	return (survey_load_from(path, NULL, 0, sp, why, whylen));
+	return (survey_load_from(path, NULL, 0, SURVEY_WANT_ANY, NULL, sp,
+	    why, whylen));
 }
 
 int
 survey_load_mem(const char *name, const char *text, size_t len,
     struct survey **sp, char *why, size_t whylen)
 {
-	return (survey_load_from(name, text, len, sp, why, whylen));
+	return (survey_load_from(name, text, len, SURVEY_WANT_ANY, NULL, sp,
+	    why, whylen));
 }
 
 static void
@@ -807,7 +967,14 @@ survey_check(const struct survey *s, const struct answer *a, size_t n,
 			return (HL_INVALID);
 		}
 		qi = q - s->questions;
-		if (a[i].level < 1 || a[i].level > q->noptions) {
+		if (q == s->overall) {
+			if (survey_overall_index(s, a[i].level) == -1) {
+				snprintf(why, whylen, "%s: level %u is not one "
+				    "of this survey's", q->id,
+				    (unsigned)a[i].level);
+				return (HL_INVALID);
+			}
+		} else if (a[i].level < 1 || a[i].level > q->noptions) {
 			snprintf(why, whylen, "%s: level %u is not between 1 "
 			    "and %zu", q->id, (unsigned)a[i].level,
 			    q->noptions);
@@ -874,4 +1041,132 @@ survey_keep_asked(const struct survey *s, struct answer *a, size_t *n)
 	i = *n - k;
 	*n = k;
 	return (i);
+}
+
+int
+survey_overall_index(const struct survey *s, int level)
+{
+	const struct survey_question	*q = s->overall;
+	size_t				 i;
+
+	if (q == NULL || level < 1 || level > SURVEY_LEVELS)
+		return (-1);
+	for (i = 0; i < q->noptions; i++)
+		if (q->options[i].id[0] - '0' == level &&
+		    q->options[i].id[1] == '\0')
+			return ((int)i);
+	return (-1);
+}
+
+int
+survey_is_procedure(const char *id)
+{
+	return (strcmp(id, SURVEY_PROCEDURE) == 0 ||
+	    strcmp(id, SURVEY_PROCEDURE_OLD) == 0);
+}
+
+const struct survey *
+surveys_find(const struct surveys *set, const char *id, size_t idlen)
+{
+	size_t	 i;
+
+	if (idlen == strlen(SURVEY_PROCEDURE_OLD) &&
+	    memcmp(id, SURVEY_PROCEDURE_OLD, idlen) == 0)
+		return (set->n > 0 ? set->s[0] : NULL);
+	for (i = 0; i < set->n; i++)
+		if (strlen(set->s[i]->id) == idlen &&
+		    memcmp(set->s[i]->id, id, idlen) == 0)
+			return (set->s[i]);
+	return (NULL);
+}
+
+static int
+surveys_name_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+int
+surveys_load(const char *dir, struct surveys *set, char *why, size_t whylen)
+{
+	DIR		*d = NULL;
+	struct dirent	*de;
+	char		*names[SURVEYS_MAX], p[PATH_MAX];
+	size_t		 nnames = 0, i, n;
+	int		 rc = -1;
+
+	memset(set, 0, sizeof(*set));
+	if (snprintf(p, sizeof(p), "%s/survey.ini", dir) >= (int)sizeof(p)) {
+		snprintf(why, whylen, "%s: path too long", dir);
+		return (-1);
+	}
+	if (survey_load_from(p, NULL, 0, SURVEY_WANT_PROCEDURE, NULL,
+	    &set->s[0], why, whylen) == -1)
+		return (-1);
+	set->n = 1;
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 12 || strncmp(de->d_name, "survey-", 7) != 0 ||
+		    strcmp(de->d_name + n - 4, ".ini") != 0)
+			continue;
+		if (nnames == SURVEYS_MAX - 1) {
+			snprintf(why, whylen, "%s: more than %d survey-*.ini "
+			    "files", dir, SURVEYS_MAX - 1);
+			goto out;
+		}
+		names[nnames++] = xstrdup(de->d_name);
+	}
+	qsort(names, nnames, sizeof(names[0]), surveys_name_cmp);
+	for (i = 0; i < nnames; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		if (survey_load_from(p, NULL, 0, SURVEY_WANT_SERVICE, set,
+		    &set->s[set->n], why, whylen) == -1)
+			goto out;
+		set->n++;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	if (d != NULL)
+		closedir(d);
+	if (rc == -1)
+		surveys_clear(set);
+	return (rc);
+}
+
+void
+surveys_clear(struct surveys *set)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		survey_free(set->s[i]);
+	memset(set, 0, sizeof(*set));
+}
+
+void
+survey_sector(const struct survey *s, char out[SECTOR_CODE_MAX + 1])
+{
+	out[0] = '\0';
+	if (survey_is_procedure(s->id))
+		return;
+	out[0] = AGG_SURVEY_MARK;
+	strlcpy(out + 1, s->id, SECTOR_CODE_MAX);
+}
+
+const struct survey *
+surveys_for_kind(const struct surveys *set, const char *kind)
+{
+	size_t	 i, k;
+
+	for (i = 1; kind != NULL && i < set->n; i++)
+		for (k = 0; k < set->s[i]->nkinds; k++)
+			if (strcmp(set->s[i]->kinds[k], kind) == 0)
+				return (set->s[i]);
+	return (set->n > 0 ? set->s[0] : NULL);
 }

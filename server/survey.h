@@ -16,6 +16,22 @@
 #include "hl.h"
 
 #define SURVEY_QUESTIONS_MAX	12
+/*
+ * The surveys: survey.ini is the procedure survey, its id "procedure"
+ * (answers stored with "default", its id before, are its); each
+ * survey-NAME.ini is a service survey (patients, pupils' families).
+ * A service survey's answers are counted under the sector slot "@id"
+ * (model.h): its id is one character shorter than a sector code.
+ */
+#define SURVEY_PROCEDURE	"procedure"
+#define SURVEY_PROCEDURE_OLD	"default"
+#define SURVEY_SERVICE_ID_MAX	(SECTOR_CODE_MAX - 1)
+#define SURVEYS_MAX		4
+/* Unit kinds a service survey is the default of (units.csv's kind). */
+#define SURVEY_KINDS_MAX	8
+#define SURVEY_KIND_MAX		15
+/* A short overall scale: three options (national practice). */
+#define SURVEY_LEVELS_SHORT	3
 #define SURVEY_OPTIONS_MAX	12
 #define SURVEY_LEVELS		5	/* the overall scale */
 #define SURVEY_LOW_LEVEL	2	/* at or below: ask for reasons */
@@ -24,7 +40,7 @@
 #define SURVEY_COMMENT		"comment"
 
 enum question_kind {
-	QK_SCALE,	/* the overall 5-level question */
+	QK_SCALE,	/* the overall question: 5 levels, or 3 of them */
 	QK_CHOICE,	/* one option */
 	QK_MULTI	/* several options (reasons) */
 };
@@ -55,6 +71,22 @@ struct survey {
 	struct survey_question	 questions[SURVEY_QUESTIONS_MAX];
 	const struct survey_question *overall;
 	const struct survey_question *reasons;	/* NULL when none */
+	/*
+	 * The overall levels counted as satisfied (bit L - 1). Levels are
+	 * those of the five-level scale: a three-level survey's options
+	 * have as ids the levels they count at (2 4 5: Không hài lòng,
+	 * Hài lòng, Rất hài lòng), so every count stays on one scale.
+	 */
+	unsigned		 satisfied;
+	/* A service survey's: the units of these kinds ask it. */
+	size_t			 nkinds;
+	char			 kinds[SURVEY_KINDS_MAX][SURVEY_KIND_MAX + 1];
+};
+
+/* Every survey loaded; s[0] is the procedure survey. */
+struct surveys {
+	size_t		 n;
+	struct survey	*s[SURVEYS_MAX];
 };
 
 /* One answer: question id and level (1-based option index). */
@@ -81,6 +113,35 @@ int	 survey_load(const char *path, struct survey **sp,
 int	 survey_load_mem(const char *name, const char *text, size_t len,
 	    struct survey **sp, char *why, size_t whylen);
 void	 survey_free(struct survey *);
+/*
+ * Loads dir/survey.ini (id SURVEY_PROCEDURE) and every dir/survey-*.ini
+ * (service surveys, in name order; ids unique, at most
+ * SURVEY_SERVICE_ID_MAX characters) into set. Returns 0, or -1 with
+ * "file:line: reason" in why; set is then empty. surveys_clear() frees.
+ */
+int	 surveys_load(const char *dir, struct surveys *set, char *why,
+	    size_t whylen);
+void	 surveys_clear(struct surveys *);
+/* The survey of id (SURVEY_PROCEDURE_OLD: the procedure survey), or
+ * NULL. */
+const struct survey *surveys_find(const struct surveys *, const char *id,
+	    size_t idlen);
+/*
+ * The survey that units of kind ask by default: the service survey
+ * naming the kind, else the procedure survey (s[0]).
+ */
+const struct survey *surveys_for_kind(const struct surveys *,
+	    const char *kind);
+/* 1 when id names the procedure survey (its id or its former one). */
+int	 survey_is_procedure(const char *id);
+/*
+ * The sector that a service survey's tickets and answers are stored and
+ * counted under, AGG_SURVEY_MARK and the id ("@health"), into out; ""
+ * for the procedure survey (its sectors are the procedures').
+ */
+void	 survey_sector(const struct survey *, char out[SECTOR_CODE_MAX + 1]);
+/* The option index (0-based) of the overall level, or -1. */
+int	 survey_overall_index(const struct survey *, int level);
 const struct survey_question *survey_question(const struct survey *,
 	    const char *id, size_t idlen);
 /* Option level (1-based) of option id in q, or 0 when unknown. */

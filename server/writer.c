@@ -272,7 +272,9 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
 			op->rc = HL_GONE;
 			goto out;
 		}
-		strlcpy(r->procedure, t.procedure, sizeof(r->procedure));
+		/* A service's code in the procedure's place. */
+		strlcpy(r->procedure, t.service[0] != '\0' ? t.service :
+		    t.procedure, sizeof(r->procedure));
 		strlcpy(r->sector, t.sector, sizeof(r->sector));
 		strlcpy(r->unit, ticket_count_unit(&t), sizeof(r->unit));
 	}

@@ -21,7 +21,7 @@
 #define SHIPPED	HL_SRCDIR "/schema"
 
 struct env {
-	struct survey	*sv;
+	struct surveys	 sv;
 	struct catalog	*cat;
 	char		 path[64];
 };
@@ -48,8 +48,7 @@ setup(void **state)
 
 	e = calloc(1, sizeof(*e));
 	assert_non_null(e);
-	assert_int_equal(survey_load(SHIPPED "/survey.ini", &e->sv, why,
-	    sizeof(why)), 0);
+	assert_int_equal(surveys_load(SHIPPED, &e->sv, why, sizeof(why)), 0);
 	assert_int_equal(catalog_load(SHIPPED, &e->cat, why, sizeof(why)), 0);
 	strlcpy(e->path, "/tmp/hl-ind-XXXXXX", sizeof(e->path));
 	assert_true((fd = mkstemp(e->path)) >= 0);
@@ -64,7 +63,7 @@ teardown(void **state)
 	struct env	*e = *state;
 
 	unlink(e->path);
-	survey_free(e->sv);
+	surveys_clear(&e->sv);
 	catalog_free(e->cat);
 	free(e);
 	return (0);
@@ -79,7 +78,7 @@ load_text(struct env *e, const char *text, struct indicators **ip,
 	assert_non_null(f = fopen(e->path, "wb"));
 	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
 	assert_int_equal(fclose(f), 0);
-	return (indicators_load(e->path, e->sv, e->cat, ip, why, whylen));
+	return (indicators_load(e->path, &e->sv, e->cat, ip, why, whylen));
 }
 
 /* text is refused at line (0: no line) with a reason containing want. */
@@ -111,7 +110,7 @@ test_shipped(void **state)
 	size_t			 i;
 	int			 l;
 
-	assert_int_equal(indicators_load(SHIPPED "/indicators.ini", e->sv,
+	assert_int_equal(indicators_load(SHIPPED "/indicators.ini", &e->sv,
 	    e->cat, &ip, why, sizeof(why)), 0);
 	assert_int_equal(ip->from, 2021);
 	assert_int_equal(ip->to, 2030);
@@ -153,10 +152,15 @@ test_shipped(void **state)
 	assert_true(indicators_counts(&ip->ind[0], "walk-in", NULL));
 	assert_string_equal(ip->ind[2].question, "agency_service");
 	assert_true(ip->ind[2].collected);
-	/* surveys not there yet: accepted, nothing to count */
-	assert_false(ip->ind[3].collected);
+	/* the service surveys: their answers under their marked sector */
+	assert_true(ip->ind[3].collected);
 	assert_string_equal(ip->ind[3].survey, "health");
-	assert_false(ip->ind[4].collected);
+	assert_true(ip->ind[4].collected);
+	assert_true(indicators_counts(&ip->ind[3], "@health", "hospital"));
+	assert_false(indicators_counts(&ip->ind[3], "@education", NULL));
+	assert_false(indicators_counts(&ip->ind[3], "health", NULL));
+	assert_false(indicators_counts(&ip->ind[0], "@health", NULL));
+	assert_true(indicators_counts(&ip->ind[4], "@education", "school"));
 	assert_true(ip->ind[4].targets[0].percent == 85.0);
 	indicators_free(ip);
 	indicators_free(NULL);

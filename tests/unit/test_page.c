@@ -25,7 +25,8 @@
 #define TEMPLATES	HL_SRCDIR "/templates"
 #define PAGE_BUDGET	20480	/* the survey page on a slow phone */
 
-static struct survey	*sv;
+static struct surveys	 svs;
+static struct survey	*sv;	/* svs.s[0], the procedure survey */
 static struct catalog	*cat;
 static struct pages	*pages;
 
@@ -35,16 +36,17 @@ setup(void **state)
 	char	 why[512];
 
 	(void)state;
-	if (survey_load(HL_SRCDIR "/schema/survey.ini", &sv, why,
+	if (surveys_load(HL_SRCDIR "/schema", &svs, why,
 	    sizeof(why)) == -1) {
-		fprintf(stderr, "survey_load: %s\n", why);
+		fprintf(stderr, "surveys_load: %s\n", why);
 		return (-1);
 	}
+	sv = svs.s[0];
 	if (catalog_load(HL_SRCDIR "/schema", &cat, why, sizeof(why)) == -1) {
 		fprintf(stderr, "catalog_load: %s\n", why);
 		return (-1);
 	}
-	if (page_init(&pages, TEMPLATES, sv, cat, why, sizeof(why)) == -1) {
+	if (page_init(&pages, TEMPLATES, &svs, cat, why, sizeof(why)) == -1) {
 		fprintf(stderr, "page_init: %s\n", why);
 		return (-1);
 	}
@@ -57,7 +59,7 @@ teardown(void **state)
 	(void)state;
 	page_free(pages);
 	catalog_free(cat);
-	survey_free(sv);
+	surveys_clear(&svs);
 	return (0);
 }
 
@@ -536,7 +538,7 @@ init_fails(const char *strings, const char *drop, const char *want)
 	struct pages	*p = NULL;
 
 	make_dir(dir, strings, drop);
-	assert_int_equal(page_init(&p, dir, sv, cat, why, sizeof(why)), -1);
+	assert_int_equal(page_init(&p, dir, &svs, cat, why, sizeof(why)), -1);
 	assert_null(p);
 	if (strstr(why, want) == NULL)
 		fail_msg("\"%s\" lacks \"%s\"", why, want);
@@ -553,11 +555,11 @@ t_init_errors(void **state)
 	(void)state;
 	/* The real files, copied, load. */
 	make_dir(dir, NULL, NULL);
-	assert_int_equal(page_init(&p, dir, sv, cat, why, sizeof(why)), 0);
+	assert_int_equal(page_init(&p, dir, &svs, cat, why, sizeof(why)), 0);
 	page_free(p);
 	rm_dir(dir);
 
-	assert_int_equal(page_init(&p, "/nonexistent/templates", sv, cat,
+	assert_int_equal(page_init(&p, "/nonexistent/templates", &svs, cat,
 	    why, sizeof(why)), -1);
 	assert_null(p);
 	init_fails(NULL, "slip.html", "no template slip.html");
@@ -596,7 +598,7 @@ t_init_errors(void **state)
 	snprintf(cmd, sizeof(cmd), "sed -i 's/^submit = Gửi đánh giá$/"
 	    "submit = Gửi\\n\\tđánh giá/' '%s/strings.ini'", dir2);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(page_init(&p, dir2, sv, cat, why, sizeof(why)), 0);
+	assert_int_equal(page_init(&p, dir2, &svs, cat, why, sizeof(why)), 0);
 	assert_string_equal(page_text(p, LANG_VI, "submit"), "Gửi đánh giá");
 	page_free(p);
 	rm_dir(dir2);

@@ -40,9 +40,10 @@ sample_ticket(struct ticket *t)
 }
 
 /*
- * Tickets before format 8 (version 1) have no officer: they still
- * decode, with none; the officer is empty or a key id in lower-case hex,
- * and the longest ticket fits TICKET_ENC_MAX.
+ * Tickets before format 8 (version 1) have no officer, survey or
+ * service: they still decode, with none; the officer is empty or a key
+ * id in lower-case hex, and the longest ticket fits TICKET_ENC_MAX. The
+ * sample has no survey or service: their two empty strings end it.
  */
 static void
 test_ticket_officer(void **state)
@@ -54,8 +55,8 @@ test_ticket_officer(void **state)
 	(void)state;
 	sample_ticket(&t);
 	n = record_ticket_encode(&t, b, sizeof(b));
-	/* Version 1: the same bytes without the last two strings. */
-	m = n - (1 + strlen(t.officer)) - (1 + strlen(t.officer_name));
+	/* Version 1: the same bytes without the last four strings. */
+	m = n - (1 + strlen(t.officer)) - (1 + strlen(t.officer_name)) - 2;
 	memcpy(c, b, m);
 	c[0] = 1;
 	assert_int_equal(record_ticket_decode(c, m, &u), 0);
@@ -74,8 +75,8 @@ test_ticket_officer(void **state)
 	m = record_ticket_encode(&t, c, sizeof(c));
 	assert_int_equal(m, n - strlen("0a1b2c3d4e5f") -
 	    strlen("Nguyễn Thị Bình"));
-	assert_int_equal(c[m - 2], 0);
-	assert_int_equal(c[m - 1], 0);
+	assert_int_equal(c[m - 4], 0);
+	assert_int_equal(c[m - 3], 0);
 	assert_int_equal(record_ticket_decode(c, m, &u), 0);
 	assert_memory_equal(&t, &u, sizeof(t));
 
@@ -88,7 +89,7 @@ test_ticket_officer(void **state)
 	strlcpy(t.officer, "0a1b2c3d4e5g", sizeof(t.officer));
 	assert_int_equal(record_ticket_encode(&t, c, sizeof(c)), 0);
 	memcpy(c, b, n);
-	c[n - 1 - strlen(t.officer_name) - 1] = 'G';	/* last digit */
+	c[n - 3 - strlen(t.officer_name) - 1] = 'G';	/* last digit */
 	assert_int_equal(record_ticket_decode(c, n, &u), -1);
 
 	/* Every field at its longest. */
@@ -100,6 +101,8 @@ test_ticket_officer(void **state)
 	memset(t.counter, 'c', COUNTER_MAX);
 	memset(t.officer, 'f', KEY_ID_HEX);
 	memset(t.officer_name, 'n', KEY_NAME_MAX);
+	memset(t.survey, 'v', SURVEY_ID_MAX);
+	memset(t.service, 'e', SERVICE_CODE_MAX);
 	n = record_ticket_encode(&t, b, TICKET_ENC_MAX);
 	assert_true(n > 0 && n <= TICKET_ENC_MAX);
 	assert_int_equal(record_ticket_decode(b, n, &u), 0);

@@ -171,7 +171,7 @@ test_shipped(void **state)
 	(void)state;
 	if (survey_load(SHIPPED, &s, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
-	assert_string_equal(s->id, "default");
+	assert_string_equal(s->id, "procedure");
 	assert_true(s->version >= 1);
 	assert_ptr_equal(s->overall, &s->questions[0]);
 	assert_string_equal(s->overall->id, SURVEY_OVERALL);
@@ -621,6 +621,144 @@ test_retired_and_keep_asked(void **state)
 	    "[question overall]", "cannot retire");
 }
 
+/* The three-level scale: option ids are the levels they count at. */
+static void
+test_short_scale(void **state)
+{
+	struct survey	*s;
+	struct answer	 a[1];
+	char		 why[256];
+
+	(void)state;
+	s = loaded(HEAD "satisfied = 4 5\n" OVERALL_SEC
+	    L3("option.2", "Không hài lòng") L3("option.4", "Hài lòng")
+	    L3("option.5", "Rất hài lòng") QA);
+	assert_int_equal(s->overall->noptions, SURVEY_LEVELS_SHORT);
+	assert_int_equal(s->satisfied, (1u << 3) | (1u << 4));
+	assert_int_equal(survey_overall_index(s, 4), 1);
+	assert_int_equal(survey_overall_index(s, 3), -1);
+	strlcpy(a[0].q, SURVEY_OVERALL, sizeof(a[0].q));
+	a[0].level = 2;
+	assert_int_equal(survey_check(s, a, 1, why, sizeof(why)), HL_OK);
+	a[0].level = 3;
+	assert_int_equal(survey_check(s, a, 1, why, sizeof(why)), HL_INVALID);
+	assert_non_null(strstr(why, "overall: level 3"));
+	survey_free(s);
+	/* Default: the top two levels of the scale. */
+	s = loaded(HEAD OVERALL_SEC L3("option.1", "K") L3("option.3", "H")
+	    L3("option.5", "R"));
+	assert_int_equal(s->satisfied, (1u << 2) | (1u << 4));
+	survey_free(s);
+	s = loaded(HEAD OVERALL);
+	assert_int_equal(s->satisfied, (1u << 3) | (1u << 4));
+	survey_free(s);
+	refused(HEAD OVERALL_SEC L3("option.4", "K") L3("option.2", "H")
+	    L3("option.5", "R"), "[question overall]", "levels of the "
+	    "five-level scale they count at");
+	refused(HEAD OVERALL_SEC L3("option.a", "K") L3("option.4", "H")
+	    L3("option.5", "R"), "[question overall]", "ascending");
+	refused(HEAD "satisfied = 3 5\n" OVERALL_SEC L3("option.2", "K")
+	    L3("option.4", "H") L3("option.5", "R"), "[survey]",
+	    "satisfied: levels of the overall question");
+	refused(HEAD "satisfied = 4 4\n" OVERALL, "[survey]", "each once");
+	refused(HEAD "satisfied =\n" OVERALL, "[survey]", "satisfied");
+}
+
+/* Writes text to dir/name. */
+static void
+write_named(const char *name, const char *text)
+{
+	char	 p[256];
+	FILE	*f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "wb"));
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+}
+
+/* surveys_load(dir) must fail with why "dir/name:line: ...reason". */
+static void
+set_refused(const char *name, int line, const char *reason)
+{
+	struct surveys	 set;
+	char		 why[512], want[256];
+
+	assert_int_equal(surveys_load(dir, &set, why, sizeof(why)), -1);
+	assert_int_equal(set.n, 0);
+	snprintf(want, sizeof(want), "%s/%s:%d: ", dir, name, line);
+	if (strncmp(why, want, strlen(want)) != 0 ||
+	    strstr(why, reason) == NULL)
+		fail_msg("got \"%s\", want \"%s...%s\"", why, want, reason);
+}
+
+static void
+test_set(void **state)
+{
+	struct surveys	 set;
+	const struct survey *h;
+	char		 why[512] = "", p[256];
+	size_t		 i;
+
+	(void)state;
+	/* The shipped ones: procedure, then education and health. */
+	if (surveys_load(HL_SRCDIR "/schema", &set, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_int_equal(set.n, 3);
+	assert_string_equal(set.s[0]->id, SURVEY_PROCEDURE);
+	assert_string_equal(set.s[1]->id, "education");
+	assert_string_equal(set.s[2]->id, "health");
+	assert_ptr_equal(surveys_find(&set, "default", 7), set.s[0]);
+	assert_ptr_equal(surveys_find(&set, "health", 6), set.s[2]);
+	assert_null(surveys_find(&set, "heal", 4));
+	for (i = 1; i < set.n; i++) {
+		h = set.s[i];
+		assert_true(h->nquestions <= 8);
+		assert_int_equal(h->overall->noptions, SURVEY_LEVELS);
+		assert_int_equal(h->satisfied, (1u << 3) | (1u << 4));
+		assert_non_null(h->reasons);
+		assert_non_null(strstr(h->intro.s[LANG_VI], "Ông/Bà"));
+		assert_non_null(strstr(h->intro.s[LANG_KM], "លោកអ្នក"));
+	}
+	survey_sector(set.s[2], p);
+	assert_string_equal(p, "@health");
+	survey_sector(set.s[0], p);
+	assert_string_equal(p, "");
+	surveys_clear(&set);
+
+	/* survey.ini must be the procedure survey. */
+	write_file(HEAD OVERALL, strlen(HEAD OVERALL));
+	set_refused("survey.ini", 2, "id must be procedure");
+	write_named("survey.ini", "[survey]\nid = procedure\nversion = 1\n"
+	    L3("title", "T") L3("intro", "I") L3("comment", "C")
+	    L3("thanks", "X") OVERALL);
+	assert_int_equal(surveys_load(dir, &set, why, sizeof(why)), 0);
+	assert_int_equal(set.n, 1);
+	surveys_clear(&set);
+	/* A broken service survey stops the load, naming its line. */
+	write_named("survey-x.ini", "[survey]\nid = x\nversion = 1\n"
+	    L3("title", "T") L3("intro", "I") L3("comment", "C")
+	    L3("thanks", "X") "[question overall]\nkind = scale\n"
+	    L3("text", "How?") "colour = blue\n");
+	set_refused("survey-x.ini", 21, "unknown key colour");
+	write_named("survey-x.ini", "[survey]\nid = default\n");
+	set_refused("survey-x.ini", 2, "not procedure or default");
+	write_named("survey-x.ini", "[survey]\nid = fifteen_chars_x\n");
+	set_refused("survey-x.ini", 2, "1 to 14 characters");
+	write_named("survey-x.ini", "[survey]\nid = x\nversion = 1\n"
+	    L3("title", "T") L3("intro", "I") L3("comment", "C")
+	    L3("thanks", "X") OVERALL);
+	write_named("survey-y.ini", "[survey]\nid = x\n");
+	set_refused("survey-y.ini", 2, "id x: another survey has it");
+	snprintf(p, sizeof(p), "%s/survey-y.ini", dir);
+	unlink(p);
+	assert_int_equal(surveys_load(dir, &set, why, sizeof(why)), 0);
+	assert_int_equal(set.n, 2);
+	surveys_clear(&set);
+	snprintf(p, sizeof(p), "%s/survey-x.ini", dir);
+	unlink(p);
+}
+
 int
 main(void)
 {
@@ -635,6 +773,8 @@ main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_required),
 		cmocka_unit_test(test_retired_and_keep_asked),
+		cmocka_unit_test(test_short_scale),
+		cmocka_unit_test(test_set),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -1350,6 +1350,65 @@ test_upgrade_format6(void **state)
 	fclose(f);
 }
 
+static void	 make_format7(const char *);
+
+/*
+ * Format 7 tickets name no survey: opening marks the directory 8 and
+ * reads them as the procedure survey's; the counters are as they were,
+ * verify is clean, and an old open ticket answered afterwards counts
+ * under its sector as before.
+ */
+static void
+test_upgrade_format7_surveys(void **state)
+{
+	struct env	*e = *state;
+	struct sums	 before, after;
+	const struct store_sum *s;
+	struct ticket	 t;
+	struct wop	 op;
+	uint8_t		 id[TICKET_ID_LEN];
+	uint32_t	 m = month_of(now_sec());
+	size_t		 i;
+	FILE		*f;
+
+	fill_mixed(e, now_sec(), now_sec());
+	issue(e, "92.001", "", id);
+	memset(&before, 0, sizeof(before));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &before), 0);
+	env_close(e);
+	make_format7(e->dir);
+	assert_int_equal(format_of(e->dir), 7);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	memset(&after, 0, sizeof(after));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &after), 0);
+	assert_int_equal(after.n, before.n);
+	for (i = 0; i < before.n; i++)
+		assert_memory_equal(&after.rows[i], &before.rows[i],
+		    sizeof(before.rows[i]));
+	assert_int_equal(store_ticket_get(e->st, id, &t), HL_OK);
+	assert_string_equal(ticket_survey(&t), SURVEY_PROCEDURE);
+	assert_string_equal(t.service, "");
+	answer_op(&op, id, 5);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memset(&after, 0, sizeof(after));
+	assert_int_equal(store_each_sum(e->st, NULL, 0, UINT32_MAX, NULL,
+	    sums_fn, &after), 0);
+	assert_non_null(s = sums_find(&after, m, "", "land"));
+	assert_int_equal(s->levels[4], 1 + sums_find(&before, m, "",
+	    "land")->levels[4]);
+	for (i = 0; i < after.n; i++)
+		assert_true(after.rows[i].sector[0] != AGG_SURVEY_MARK);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+}
+
 /* Deletes the comment index and marks the directory format 3. */
 static void
 make_format3(const char *dir)
@@ -2067,8 +2126,8 @@ test_desks(void **state)
 }
 
 /*
- * Rewrites the tickets as a format-7 hailong left them (version 1, no
- * officer) and drops desks.
+ * Rewrites the tickets as a format-7 hailong left them (version 1: no
+ * officer, survey or service) and drops desks.
  */
 static void
 make_format7(const char *dir)
@@ -2091,9 +2150,10 @@ make_format7(const char *dir)
 		assert_true(nt < 32 && k.mv_size == TICKET_ID_LEN);
 		assert_int_equal(record_ticket_decode(v.mv_data, v.mv_size,
 		    &t), 0);
-		/* Version 1: the record without its last two strings. */
-		n[nt] = v.mv_size - 2 - strlen(t.officer) -
-		    strlen(t.officer_name);
+		/* Version 1: the record without its last four strings. */
+		n[nt] = v.mv_size - 4 - strlen(t.officer) -
+		    strlen(t.officer_name) - strlen(t.survey) -
+		    strlen(t.service);
 		memcpy(vb[nt], v.mv_data, n[nt]);
 		vb[nt][0] = 1;
 		memcpy(kb[nt++], k.mv_data, TICKET_ID_LEN);
@@ -2198,6 +2258,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_answer_records, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format5_walkins,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format7_surveys,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format6, setup,
 		    teardown),
