@@ -823,6 +823,54 @@ def report_indicators_match_recount():
     assert rc == 0 and "ok" in out, (rc, out, err)
 
 
+def months_of(first, last):
+    out, m = [], first
+    while m <= last:
+        out.append(m)
+        y, mo = int(m[:4]), int(m[5:])
+        m = "%04d-%02d" % (y + mo // 12, mo % 12 + 1)
+    return out
+
+
+@test
+def report_indicators_over_periods():
+    """A quarter, a year and a range: each indicator is the sum of its
+    months' recounts, judged against the target of its last month's
+    year; the root's figures and each agency's."""
+    fx = fixture()
+    parent = load_units()
+    inds, _ = load_indicators()
+    rows = fx.srv.export()
+    y, mo = int(fx.month[:4]), int(fx.month[5:])
+    q0 = "%04d-%02d" % (y, (mo - 1) // 3 * 3 + 1)
+    periods = [
+        ("%d-Q%d" % (y, (mo - 1) // 3 + 1), months_of(q0, fx.month)),
+        ("%d" % y, months_of("%04d-01" % y, fx.month)),
+        ("%s..%s" % (prev_month(fx.month), fx.month),
+         [prev_month(fx.month), fx.month]),
+    ]
+    for code, months in periods:
+        rep = hl.json_of(*fx.get("/api/v1/reports?period=" + code))
+        mn = rep["min_responses"]
+        for ind, fig in zip(inds, rep["indicators"]):
+            by = {}
+            for m in months:
+                for k, (n, s) in ind_recount(rows, m, parent,
+                                             ind).items():
+                    d = by.setdefault(k, [0, 0])
+                    d[0] += n
+                    d[1] += s
+            n, s = by.get("", [0, 0])
+            check_ind(fig, n, s, ind, months[-1], mn, (code, ind["id"]))
+            for a in rep["agencies"]:
+                f = a["indicators"][inds.index(ind)]
+                n, s = by.get(a["unit"], [0, 0])
+                assert (f["responses"], f["satisfied"]) == (n, s), (
+                    code, a["unit"], ind["id"], f["responses"], n)
+        t = rep["indicators"][0]
+        assert t["responses"] == rep["overall"]["responses"], code
+
+
 @test
 def report_indicators_in_html_csv_and_xlsx():
     fx = fixture()
