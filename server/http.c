@@ -523,6 +523,8 @@ http_queue(struct req *r, const char *allow)
 	if (r->out.overflow)
 		http_fail(r, 500, "response too large");
 	data = buf_steal(&r->out, &len);
+	r->sent_status = r->status;
+	r->sent_bytes = len;
 	resp = MHD_create_response_from_buffer(len, data,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
@@ -690,6 +692,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->http = cls;
 		r->app = r->http->app;
 		r->url = url;
+		r->method = method;
+		r->t0 = mono_usec();
 		r->lang = LANG_VI;
 		r->is_api = strncmp(url, "/api/", 5) == 0;
 		r->rt = route_find(method, url, &r->arg, &r->arglen, allow,
@@ -745,6 +749,43 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	return (http_queue(r, allow));
 }
 
+/* The method as logged: one of HTTP's, never the client's bytes. */
+static const char *
+http_method_name(const char *m)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT",
+	    "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(m, known[i]) == 0)
+			return (known[i]);
+	return ("other");
+}
+
+/*
+ * The request's line: method, the route's pattern (never the path: it
+ * may hold a token), status, microseconds from arrival to the end of
+ * the reply, body bytes; the client's address only when the config asks.
+ */
+static void
+http_log(struct req *r, uint64_t usec)
+{
+	char	 addr[NETADDR_TEXT_MAX + 16];
+
+	if (!log_enabled(LOG_INFO))
+		return;
+	addr[0] = '\0';
+	if (r->app->cfg.log_client_address) {
+		memcpy(addr, " client=", 8);
+		netaddr_format(r->addr, addr + 8, sizeof(addr) - 8);
+	}
+	log_kv(LOG_INFO, "msg=request method=%s route=%s status=%u us=%llu "
+	    "bytes=%zu%s", http_method_name(r->method),
+	    r->rt != NULL ? r->rt->path : "-", r->sent_status,
+	    (unsigned long long)usec, r->sent_bytes, addr);
+}
+
 static void
 http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     enum MHD_RequestTerminationCode toe)
@@ -755,6 +796,8 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)conn;
 	if (r == NULL)
 		return;
+	if (r->sent_status != 0)
+		http_log(r, mono_usec() - r->t0);
 	/*
 	 * A request handed to the writer (or parked) counts as in flight
 	 * until its answer has gone out: a stop waits for it.

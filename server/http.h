@@ -42,6 +42,10 @@ struct req {
 	struct app		*app;
 	const struct route	*rt;
 	const char		*url;		/* MHD's, for this request */
+	const char		*method;	/* MHD's */
+	uint64_t		 t0;		/* mono_usec() at arrival */
+	unsigned		 sent_status;	/* 0: no reply queued */
+	size_t			 sent_bytes;	/* of the body */
 	const char		*arg;		/* the path's '*' segment */
 	size_t			 arglen;
 	int			 is_api;	/* JSON errors, not pages */

@@ -86,6 +86,7 @@ cmd_config(const struct cmd *c, struct config *cfg, const char *file,
 	    (base_url != NULL && config_set(cfg, "base_url", base_url, why,
 	    sizeof(why)) == -1))
 		cmd_usage_error(c, "%s", why);
+	log_set_level(cfg->log_level);
 }
 
 int
