@@ -28,6 +28,7 @@
 #include "crypto.h"
 #include "app.h"
 #include "http.h"
+#include "metrics.h"
 #include "netaddr.h"
 #include "route.h"
 #include "session.h"
@@ -45,6 +46,11 @@ struct http {
 	/* Requests waiting for the writer; whether the server is stopping. */
 	atomic_int		 inflight;
 	atomic_int		 closing;
+	/* GET /metrics: requests per route, kiosks seen; since when. */
+	struct metrics_http	*metrics;
+	const char		**route_methods;
+	const char		**route_paths;
+	int64_t			 started;
 };
 
 /* Reads a PEM file whole; NULL with why. */
@@ -496,6 +502,9 @@ http_dispatch(struct req *r, const char *allow)
 			return;
 		}
 		r->role = role;
+		if (role == ROLE_KIOSK && r->has_key)
+			metrics_http_kiosk(r->http->metrics, r->key_hash,
+			    now_sec());
 	}
 	if (rt->ct == CT_JSON && !http_ctype_is(r, "application/json")) {
 		http_fail(r, 415, "Content-Type must be application/json");
@@ -796,8 +805,13 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)conn;
 	if (r == NULL)
 		return;
-	if (r->sent_status != 0)
-		http_log(r, mono_usec() - r->t0);
+	if (r->sent_status != 0) {
+		uint64_t	 us = mono_usec() - r->t0;
+
+		metrics_http_request(r->http->metrics, route_index(r->rt),
+		    r->sent_status, us);
+		http_log(r, us);
+	}
 	/*
 	 * A request handed to the writer (or parked) counts as in flight
 	 * until its answer has gone out: a stop waits for it.
@@ -840,6 +854,23 @@ http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	/* Refused by a cap: it ends before a byte is read. */
 	if (*socket_context == NULL)
 		shutdown(fd, SHUT_RDWR);
+}
+
+/* Frees what http_start() made; the daemon is stopped or never ran. */
+static void
+http_free(struct http *h)
+{
+	if (h->conns != NULL)
+		conn_set_free(h->conns);
+	limit_free(h->limits);
+	metrics_http_free(h->metrics);
+	free(h->route_methods);
+	free(h->route_paths);
+	free(h->cert);
+	if (h->key != NULL)
+		crypto_zero(h->key, strlen(h->key));
+	free(h->key);
+	free(h);
 }
 
 int
@@ -887,13 +918,19 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 		flags |= MHD_USE_TLS;
 	}
 	h->limits = limit_create();
+	h->started = now_sec();
+	h->route_methods = xcalloc(route_count(), sizeof(char *));
+	h->route_paths = xcalloc(route_count(), sizeof(char *));
+	for (e = 0; (size_t)e < route_count(); e++) {
+		h->route_methods[e] = route_at((size_t)e)->method;
+		h->route_paths[e] = route_at((size_t)e)->path;
+	}
+	h->metrics = metrics_http_create(route_count(), h->route_methods,
+	    h->route_paths);
 	if ((h->conns = conn_set_create()) == NULL) {
 		snprintf(why, whylen, "cannot start the connection watchdog");
 		freeaddrinfo(res);
-		limit_free(h->limits);
-		free(h->cert);
-		free(h->key);
-		free(h);
+		http_free(h);
 		return (-1);
 	}
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, h,
@@ -914,11 +951,7 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 		snprintf(why, whylen, "cannot listen on %s:%u (in use, not"
 		    " an address of this machine, or a bad TLS key?)",
 		    a->cfg.host, a->cfg.port);
-		conn_set_free(h->conns);
-		limit_free(h->limits);
-		free(h->cert);
-		free(h->key);
-		free(h);
+		http_free(h);
 		return (-1);
 	}
 	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -948,11 +981,27 @@ http_stop(struct http *h)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
-	conn_set_free(h->conns);
-	limit_free(h->limits);
-	free(h->cert);
-	if (h->key != NULL)
-		crypto_zero(h->key, strlen(h->key));
-	free(h->key);
-	free(h);
+	http_free(h);
+}
+
+void
+http_metrics(struct req *r)
+{
+	struct http		*h = r->http;
+	struct writer_stats	 ws;
+	int64_t			 now = now_sec();
+	int			 rc;
+
+	buf_reset(&r->out);
+	writer_stats(r->app->w, &ws);
+	rc = metrics_http_render(h->metrics, &r->out, now);
+	rc |= metrics_writer_render(&ws, &r->out);
+	rc |= metrics_process_render(&r->out, h->started, now,
+	    store_dir(r->app->st));
+	if (rc != 0) {
+		http_fail(r, 500, "metrics too large");
+		return;
+	}
+	http_reply(r, 200, METRICS_CONTENT_TYPE);
+	r->no_store = 1;
 }

@@ -141,6 +141,8 @@ void	 http_submit(struct req *, void (*cont)(struct req *));
  * every waiter.
  */
 void	 http_park(struct req *, void (*cont)(struct req *));
+/* The server's figures (metrics.h) into r->out, with their type. */
+void	 http_metrics(struct req *);
 void	 http_unpark(struct req *);
 
 #endif
