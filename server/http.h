@@ -96,6 +96,12 @@ struct http;
 /* Starts the daemon on cfg's host and port; *port gets the bound port. */
 int	 http_start(struct http **, struct app *, unsigned *port,
 	    char *why, size_t whylen);
+/*
+ * Reads tls_cert and tls_key again (SIGHUP): new handshakes get the new
+ * pair, open connections keep theirs. On failure the pair in use stays
+ * and why says what is wrong. 0 or -1.
+ */
+int	 http_tls_reload(struct http *, char *why, size_t whylen);
 /* Stops taking connections, finishes writes in flight, answers them. */
 void	 http_stop(struct http *);
 
