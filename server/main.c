@@ -12,7 +12,8 @@
 
 static const struct cmd *const cmds[] = {
 	&cmd_serve, &cmd_key, &cmd_kiosk, &cmd_ticket, &cmd_export,
-	&cmd_verify, &cmd_backup, &cmd_bench_tickets, &cmd_report, &cmd_devfill
+	&cmd_verify, &cmd_backup, &cmd_status, &cmd_bench_tickets, &cmd_report,
+	&cmd_devfill
 };
 
 static void
