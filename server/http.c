@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
@@ -1003,6 +1004,21 @@ http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		shutdown(fd, SHUT_RDWR);
 }
 
+/* libmicrohttpd's own messages, as warnings of the log. */
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	 msg[LOG_LINE_MAX / 2];
+	size_t	 n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_warn("libmicrohttpd: %s", msg);
+}
+
 /* Frees what http_start() made; the daemon is stopped or never ran. */
 static void
 http_free(struct http *h)
@@ -1094,6 +1110,7 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    /* Last: without TLS the list ends here. */
 	    (flags & MHD_USE_TLS) ? MHD_OPTION_HTTPS_CERT_CALLBACK :
 	    MHD_OPTION_END, http_cert_cb,

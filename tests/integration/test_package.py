@@ -280,9 +280,10 @@ def package():
         src = os.path.join(root, "hailong")
         source_copy(src)
         t0 = time.monotonic()
+        # At low priority: other tests measure times meanwhile.
         env = dict(os.environ, DEB_BUILD_OPTIONS="nocheck parallel=2")
-        p = sh("dpkg-buildpackage", "-us", "-uc", "-b", cwd=src, env=env,
-               timeout=1200)
+        p = sh("nice", "-n", "19", "dpkg-buildpackage", "-us", "-uc", "-b",
+               cwd=src, env=env, timeout=1200)
         assert p.returncode == 0, (p.stdout[-3000:], p.stderr[-3000:])
         built = time.monotonic() - t0
         version = sh("dpkg-parsechangelog", "-S", "Version",
