@@ -681,7 +681,7 @@ writer_purge_step(struct writer *w)
 			    &im) == 0 && now - im.created > WRITER_IDEM_KEEP;
 		else
 			stale = record_enrol_decode(v.mv_data, v.mv_size,
-			    &en) == 0 && now > en.expires;
+			    &en) == 0 && now - en.expires > WRITER_ENROL_KEEP;
 		if (!stale)
 			continue;
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
@@ -1008,11 +1008,14 @@ writer_stats(struct writer *w, struct writer_stats *ws)
 	ws->purged_enrol = atomic_load(&w->purged_enrol);
 	for (i = 0; i < CHANNEL_COUNT; i++)
 		ws->answers[i] = atomic_load(&w->answers[i]);
+	/* Shared: a map being grown is unmapped under the exclusive one. */
+	pthread_rwlock_rdlock(&w->st->lock);
 	if (mdb_env_info(w->st->env, &ei) == 0 &&
 	    mdb_env_stat(w->st->env, &ms) == 0) {
 		ws->map_size = ei.me_mapsize;
 		ws->map_used = (uint64_t)(ei.me_last_pgno + 1) * ms.ms_psize;
 	}
+	pthread_rwlock_unlock(&w->st->lock);
 	ws->batch_ops = &w->batch_ops;
 	ws->apply_us = &w->apply_us;
 	ws->commit_us = &w->commit_us;

@@ -128,12 +128,14 @@ struct writer_stats {
 
 /*
  * Housekeeping between batches, in small transactions: idempotency
- * records older than WRITER_IDEM_KEEP and enrolment codes past their
- * expiry are deleted, at most WRITER_PURGE_SCAN records looked at per
+ * records older than WRITER_IDEM_KEEP and enrolment codes expired for
+ * WRITER_ENROL_KEEP (so that `kiosk list` shows them expired for a day)
+ * are deleted, at most WRITER_PURGE_SCAN records looked at per
  * transaction; a pass over both tables starts when the writer starts
  * and every WRITER_PURGE_EVERY seconds after the last one ended.
  */
 #define WRITER_IDEM_KEEP	(30 * 86400)
+#define WRITER_ENROL_KEEP	86400
 #define WRITER_PURGE_SCAN	256
 #define WRITER_PURGE_EVERY	3600
 

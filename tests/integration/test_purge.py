@@ -1,5 +1,5 @@
 """No unbounded growth: the writer deletes idempotency records older than
-30 days and enrolment codes past their expiry, a few hundred records per
+30 days and enrolment codes a day past their expiry, a few hundred records per
 transaction between batches, with no change of the store's format. The
 server runs under libfaketime (Debian package faketime) 31 days ahead;
 `hailong status` (read-only, beside it) shows the tables shrink."""
