@@ -190,7 +190,8 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		int	 l;
 
 		if ((l = log_level_parse(v)) == -1) {
-			snprintf(why, whylen, "level: want info, warn or error");
+			snprintf(why, whylen, "level: want info, warn or "
+			    "error");
 			return (-1);
 		}
 		c->log_level = l;

@@ -35,10 +35,14 @@ test_hist(void **state)
 	    "route=\"/\"", 1000), 0);
 	assert_int_equal(buf_addc(&b, '\0'), 0);
 	s = buf_steal(&b, &n);
-	assert_non_null(strstr(s, "x_seconds_bucket{route=\"/\",le=\"0.01\"} 2\n"));
-	assert_non_null(strstr(s, "x_seconds_bucket{route=\"/\",le=\"0.1\"} 3\n"));
-	assert_non_null(strstr(s, "x_seconds_bucket{route=\"/\",le=\"1\"} 3\n"));
-	assert_non_null(strstr(s, "x_seconds_bucket{route=\"/\",le=\"+Inf\"} 4\n"));
+	assert_non_null(strstr(s,
+	    "x_seconds_bucket{route=\"/\",le=\"0.01\"} 2\n"));
+	assert_non_null(strstr(s,
+	    "x_seconds_bucket{route=\"/\",le=\"0.1\"} 3\n"));
+	assert_non_null(strstr(s,
+	    "x_seconds_bucket{route=\"/\",le=\"1\"} 3\n"));
+	assert_non_null(strstr(s,
+	    "x_seconds_bucket{route=\"/\",le=\"+Inf\"} 4\n"));
 	assert_non_null(strstr(s, "x_seconds_sum{route=\"/\"} 5.065000\n"));
 	assert_non_null(strstr(s, "x_seconds_count{route=\"/\"} 4\n"));
 	free(s);
