@@ -46,6 +46,7 @@ extern const struct cmd cmd_verify;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_devfill;
 extern const struct cmd cmd_backup;
+extern const struct cmd cmd_status;
 extern const struct cmd cmd_bench_tickets;
 
 #endif

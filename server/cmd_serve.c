@@ -1,8 +1,9 @@
 /*
- * cmd_serve.c: hailong serve — open everything, listen, wait for a
- * signal, stop cleanly.
- * Trap: SIGTERM and SIGINT are blocked before any thread starts, so
- * that only sigwait() here receives them.
+ * cmd_serve.c: hailong serve — open everything, listen, tell systemd it
+ * is ready, wait for signals: SIGHUP reloads the TLS certificate,
+ * SIGTERM and SIGINT stop cleanly.
+ * Trap: the signals are blocked before any thread starts, so that only
+ * sigwait() here receives them.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "cmd.h"
 #include "h.h"
 #include "http.h"
+#include "notify.h"
 #include "util.h"
 
 static int serve_run(int, char **);
@@ -33,7 +35,11 @@ const struct cmd cmd_serve = {
 	    "Flags win over the file. --tls-cert and --tls-key (PEM files)\n"
 	    "serve HTTPS instead of HTTP. When ready it prints\n"
 	    "  hailong: listening on http://ADDR:PORT (https:// with TLS)\n"
-	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n",
+	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n"
+	    "SIGHUP: reads the TLS certificate and key again; open\n"
+	    "connections keep theirs. Under systemd (Type=notify) it says\n"
+	    "READY=1 once listening and pings the watchdog (WatchdogSec=)\n"
+	    "from the writer's loop.\n",
 	serve_run
 };
 
@@ -54,6 +60,8 @@ serve_run(int argc, char **argv)
 	sigset_t	 set;
 	unsigned	 port;
 	char		 why[512], url[CONFIG_URL_MAX + 1];
+	char		 status[CONFIG_URL_MAX + 64];
+	uint64_t	 wd;
 	int		 sig;
 
 	cmd_flags(&cmd_serve, argc, argv, flags);
@@ -72,6 +80,7 @@ serve_run(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -98,10 +107,31 @@ serve_run(int argc, char **argv)
 		printf("hailong: listening on %s://%s:%u\n",
 		    cfg.tls_cert[0] != '\0' ? "https" : "http", cfg.host, port);
 	fflush(stdout);
+	if ((wd = notify_watchdog_usec()) > 0)
+		writer_watchdog(a.w, wd, notify_watchdog);
+	snprintf(status, sizeof(status), "serving %s", url);
+	notify_ready(status);
 
-	if (sigwait(&set, &sig) != 0)
-		sig = SIGTERM;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			sig = SIGTERM;
+		if (sig != SIGHUP)
+			break;
+		if (cfg.tls_cert[0] == '\0') {
+			log_info("SIGHUP: no TLS certificate to reload");
+			continue;
+		}
+		notify_reloading();
+		if (http_tls_reload(h, why, sizeof(why)) == -1)
+			log_warn("SIGHUP: TLS certificate not reloaded, the "
+			    "old one stays: %s", why);
+		else
+			log_info("SIGHUP: TLS certificate reloaded from %s",
+			    cfg.tls_cert);
+		notify_ready(status);
+	}
 	log_info("signal %d: stopping", sig);
+	notify_stopping();
 	/* Long polls would hold the server's stop for up to 30 s. */
 	h_state_stop(&a);
 	http_stop(h);

@@ -163,13 +163,39 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		}
 		return (0);
 	}
-	if (strcmp(name, "handling_anywhere") == 0) {
+	if (strcmp(name, "metrics_allow") == 0) {
+		char	 sub[160];
+
+		if (netaddr_list_parse(&c->metrics_allow, v, sub,
+		    sizeof(sub)) == -1) {
+			snprintf(why, whylen, "allow: %s", sub);
+			return (-1);
+		}
+		return (0);
+	}
+	if (strcmp(name, "handling_anywhere") == 0 ||
+	    strcmp(name, "log_client_address") == 0) {
+		int	*dst = name[0] == 'h' ? &c->handling_anywhere :
+		    &c->log_client_address;
+
 		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
-			c->handling_anywhere = v[0] == 'y';
+			*dst = v[0] == 'y';
 			return (0);
 		}
-		snprintf(why, whylen, "handling_anywhere: want yes or no");
+		snprintf(why, whylen, "%s: want yes or no", name[0] == 'h' ?
+		    name : "client_address");
 		return (-1);
+	}
+	if (strcmp(name, "log_level") == 0) {
+		int	 l;
+
+		if ((l = log_level_parse(v)) == -1) {
+			snprintf(why, whylen, "level: want info, warn or "
+			    "error");
+			return (-1);
+		}
+		c->log_level = l;
+		return (0);
 	}
 	if (strcmp(name, "threads") == 0) {
 		if (parse_num(v, strlen(v), 0, CONFIG_THREADS_MAX, &num) == -1) {
@@ -189,26 +215,47 @@ struct config_ctx {
 	char		 why[256];
 };
 
+/* Where each setting goes in the file: [section] name. */
+static const struct {
+	const char	*section;
+	const char	*name;		/* in the file */
+	const char	*setting;	/* config_set()'s */
+} config_keys[] = {
+	{ "server", "listen", "listen" },
+	{ "server", "data", "data" },
+	{ "server", "base_url", "base_url" },
+	{ "server", "share", "share" },
+	{ "server", "threads", "threads" },
+	{ "server", "max_batch", "max_batch" },
+	{ "server", "map_size", "map_size" },
+	{ "server", "tls_cert", "tls_cert" },
+	{ "server", "tls_key", "tls_key" },
+	{ "server", "trusted_proxies", "trusted_proxies" },
+	{ "tickets", "ttl", "ttl" },
+	{ "tickets", "handling_anywhere", "handling_anywhere" },
+	{ "log", "level", "log_level" },
+	{ "log", "client_address", "log_client_address" },
+	{ "metrics", "allow", "metrics_allow" },
+};
+
 static int
 config_handler(void *arg, const char *section, const char *name,
     const char *value)
 {
 	struct config_ctx	*cx = arg;
 	char			 why[200];
+	size_t			 i;
 
-	if (strcmp(section, "server") == 0 && strcmp(name, "ttl") != 0 &&
-	    strcmp(name, "ticket_ttl") != 0 &&
-	    strcmp(name, "handling_anywhere") != 0) {
-		if (config_set(cx->c, name, value, why, sizeof(why)) == 0)
-			return (1);
-	} else if (strcmp(section, "tickets") == 0 &&
-	    (strcmp(name, "ttl") == 0 ||
-	    strcmp(name, "handling_anywhere") == 0)) {
-		if (config_set(cx->c, name, value, why, sizeof(why)) == 0)
-			return (1);
-	} else
+	for (i = 0; i < sizeof(config_keys) / sizeof(*config_keys); i++)
+		if (strcmp(section, config_keys[i].section) == 0 &&
+		    strcmp(name, config_keys[i].name) == 0)
+			break;
+	if (i == sizeof(config_keys) / sizeof(*config_keys))
 		snprintf(why, sizeof(why), "unknown setting [%.40s] %.40s",
 		    section, name);
+	else if (config_set(cx->c, config_keys[i].setting, value, why,
+	    sizeof(why)) == 0)
+		return (1);
 	snprintf(cx->why, sizeof(cx->why), "%s", why);
 	return (0);
 }

@@ -36,20 +36,28 @@ struct config {
 	struct netaddr_list proxies;
 	/* Tickets may name a handling unit outside the key's subtree. */
 	int		 handling_anywhere;
+	/* [log]: the lowest level written (enum log_level); whether the
+	 * request log names the client's address. */
+	int		 log_level;
+	int		 log_client_address;
+	/* [metrics]: addresses that may read /metrics besides loopback. */
+	struct netaddr_list metrics_allow;
 };
 
 void	 config_defaults(struct config *);
 /*
- * Sets one setting by its INI name ("listen", "data", "base_url",
- * "share", "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key",
- * "map_size", "trusted_proxies", "handling_anywhere");
- * flags use the same names. Returns 0, or -1 with the reason in why.
+ * Sets one setting by its name ("listen", "data", "base_url", "share",
+ * "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key",
+ * "map_size", "trusted_proxies", "handling_anywhere", "log_level",
+ * "log_client_address", "metrics_allow"); flags use the same names.
+ * Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
 	    char *why, size_t whylen);
 /* Reads an INI file: [server] listen, data, base_url, share, threads,
  * max_batch, tls_cert, tls_key, map_size, trusted_proxies; [tickets] ttl,
- * handling_anywhere. -1 with "file:line: reason". */
+ * handling_anywhere; [log] level, client_address; [metrics] allow.
+ * -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);
 

@@ -30,6 +30,8 @@ void	 h_units(struct req *);
 void	 h_procedures(struct req *);
 void	 h_services(struct req *);
 void	 h_healthz(struct req *);
+/* h_metrics.c: GET /metrics (Prometheus) for loopback and [metrics]. */
+void	 h_metrics(struct req *);
 
 /* h_report.c: monthly reports. */
 void	 h_report_html(struct req *);

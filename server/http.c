@@ -6,11 +6,17 @@
  * is queued on a later call; after MHD_resume_connection() the request
  * may be completed and freed at once, so the writer's callback touches
  * nothing of it after resuming.
+ * TLS: the certificate is handed to GnuTLS per handshake by a callback
+ * (it has no argument of ours: the pair in use is this file's one
+ * process-wide pointer), so that SIGHUP swaps it while connections stay
+ * open; a replaced pair lives on until the stop, for handshakes that
+ * took it a moment before.
  */
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
@@ -21,6 +27,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <microhttpd.h>
 
@@ -28,23 +36,39 @@
 #include "crypto.h"
 #include "app.h"
 #include "http.h"
+#include "metrics.h"
 #include "netaddr.h"
 #include "route.h"
 #include "session.h"
 #include "util.h"
 
 #define HTTP_PEM_MAX	(64u * 1024)
+#define HTTP_CHAIN_MAX	8	/* certificates in tls_cert */
+
+/* A certificate chain and its key, as GnuTLS hands them out. */
+struct http_cred {
+	gnutls_pcert_st		 pcert[HTTP_CHAIN_MAX];
+	unsigned		 n;
+	gnutls_privkey_t	 key;
+	struct http_cred	*older;	/* replaced ones, freed at the stop */
+};
+
+static pthread_mutex_t	 http_cred_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct http_cred	*http_cred_now;
 
 struct http {
 	struct MHD_Daemon	*d;
 	struct app		*app;
-	char			*cert;	/* PEM, kept while the daemon runs */
-	char			*key;
 	struct limit		*limits;	/* failed attempts */
 	struct conn_set		*conns;		/* caps and deadlines */
 	/* Requests waiting for the writer; whether the server is stopping. */
 	atomic_int		 inflight;
 	atomic_int		 closing;
+	/* GET /metrics: requests per route, kiosks seen; since when. */
+	struct metrics_http	*metrics;
+	const char		**route_methods;
+	const char		**route_paths;
+	int64_t			 started;
 };
 
 /* Reads a PEM file whole; NULL with why. */
@@ -70,6 +94,136 @@ http_pem(const char *path, char *why, size_t whylen)
 		return (NULL);
 	}
 	return (p);
+}
+
+static void
+http_cred_free(struct http_cred *c)
+{
+	struct http_cred	*o;
+	unsigned		 i;
+
+	for (; c != NULL; c = o) {
+		o = c->older;
+		for (i = 0; i < c->n; i++)
+			gnutls_pcert_deinit(&c->pcert[i]);
+		if (c->key != NULL)
+			gnutls_privkey_deinit(c->key);
+		free(c);
+	}
+}
+
+/* 1 when the chain's first certificate is the key's. */
+static int
+http_cred_match(struct http_cred *c)
+{
+	gnutls_pubkey_t	 pub = NULL;
+	gnutls_datum_t	 a = { NULL, 0 }, b = { NULL, 0 };
+	int		 ok = 0;
+
+	if (gnutls_pubkey_init(&pub) < 0)
+		return (0);
+	if (gnutls_pubkey_import_privkey(pub, c->key, 0, 0) >= 0 &&
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &a) >= 0 &&
+	    gnutls_pubkey_export2(c->pcert[0].pubkey, GNUTLS_X509_FMT_DER,
+	    &b) >= 0)
+		ok = a.size == b.size && memcmp(a.data, b.data, a.size) == 0;
+	gnutls_free(a.data);
+	gnutls_free(b.data);
+	gnutls_pubkey_deinit(pub);
+	return (ok);
+}
+
+/* Reads a certificate chain and its key (PEM files); NULL with why. */
+static struct http_cred *
+http_cred_load(const char *certpath, const char *keypath, char *why,
+    size_t whylen)
+{
+	struct http_cred	*c = NULL;
+	char			*cert = NULL, *key = NULL;
+	gnutls_datum_t		 d;
+	int			 e;
+
+	if ((cert = http_pem(certpath, why, whylen)) == NULL ||
+	    (key = http_pem(keypath, why, whylen)) == NULL)
+		goto out;
+	c = xcalloc(1, sizeof(*c));
+	c->n = HTTP_CHAIN_MAX;
+	d.data = (unsigned char *)cert;
+	d.size = (unsigned)strlen(cert);
+	if ((e = gnutls_pcert_list_import_x509_raw(c->pcert, &c->n, &d,
+	    GNUTLS_X509_FMT_PEM, 0)) < 0 || c->n == 0) {
+		c->n = 0;
+		snprintf(why, whylen, "%s: %s", certpath, e < 0 ?
+		    gnutls_strerror(e) : "no certificate");
+		goto fail;
+	}
+	d.data = (unsigned char *)key;
+	d.size = (unsigned)strlen(key);
+	if ((e = gnutls_privkey_init(&c->key)) < 0 ||
+	    (e = gnutls_privkey_import_x509_raw(c->key, &d,
+	    GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		snprintf(why, whylen, "%s: %s", keypath, gnutls_strerror(e));
+		goto fail;
+	}
+	if (!http_cred_match(c)) {
+		snprintf(why, whylen, "%s is not the key of %s", keypath,
+		    certpath);
+		goto fail;
+	}
+	goto out;
+fail:
+	http_cred_free(c);
+	c = NULL;
+out:
+	free(cert);
+	if (key != NULL)
+		crypto_zero(key, strlen(key));
+	free(key);
+	return (c);
+}
+
+/* GnuTLS asks for our certificate during a handshake. */
+static int
+http_cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_dn,
+    int nreqs, const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+    gnutls_pcert_st **pcert, unsigned int *pcert_length,
+    gnutls_privkey_t *privkey)
+{
+	struct http_cred	*c;
+
+	(void)s;
+	(void)req_ca_dn;
+	(void)nreqs;
+	(void)pk_algos;
+	(void)pk_algos_length;
+	pthread_mutex_lock(&http_cred_mu);
+	c = http_cred_now;
+	pthread_mutex_unlock(&http_cred_mu);
+	if (c == NULL)
+		return (-1);
+	*pcert = c->pcert;
+	*pcert_length = c->n;
+	*privkey = c->key;
+	return (0);
+}
+
+int
+http_tls_reload(struct http *h, char *why, size_t whylen)
+{
+	struct http_cred	*c;
+
+	if (h->app->cfg.tls_cert[0] == '\0') {
+		snprintf(why, whylen, "no TLS certificate configured");
+		return (-1);
+	}
+	if ((c = http_cred_load(h->app->cfg.tls_cert, h->app->cfg.tls_key,
+	    why, whylen)) == NULL)
+		return (-1);
+	pthread_mutex_lock(&http_cred_mu);
+	c->older = http_cred_now;
+	http_cred_now = c;
+	pthread_mutex_unlock(&http_cred_mu);
+	return (0);
 }
 
 static const char *const csp =
@@ -518,6 +672,9 @@ http_dispatch(struct req *r, const char *allow)
 			return;
 		}
 		r->role = role;
+		if (role == ROLE_KIOSK && r->has_key)
+			metrics_http_kiosk(r->http->metrics, r->key_hash,
+			    now_sec());
 	}
 	if (rt->ct == CT_JSON && !http_ctype_is(r, "application/json")) {
 		http_fail(r, 415, "Content-Type must be application/json");
@@ -545,6 +702,8 @@ http_queue(struct req *r, const char *allow)
 	if (r->out.overflow)
 		http_fail(r, 500, "response too large");
 	data = buf_steal(&r->out, &len);
+	r->sent_status = r->status;
+	r->sent_bytes = len;
 	resp = MHD_create_response_from_buffer(len, data,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
@@ -712,6 +871,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->http = cls;
 		r->app = r->http->app;
 		r->url = url;
+		r->method = method;
+		r->t0 = mono_usec();
 		r->lang = LANG_VI;
 		r->is_api = strncmp(url, "/api/", 5) == 0;
 		r->rt = route_find(method, url, &r->arg, &r->arglen, allow,
@@ -767,6 +928,43 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	return (http_queue(r, allow));
 }
 
+/* The method as logged: one of HTTP's, never the client's bytes. */
+static const char *
+http_method_name(const char *m)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT",
+	    "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(m, known[i]) == 0)
+			return (known[i]);
+	return ("other");
+}
+
+/*
+ * The request's line: method, the route's pattern (never the path: it
+ * may hold a token), status, microseconds from arrival to the end of
+ * the reply, body bytes; the client's address only when the config asks.
+ */
+static void
+http_log(struct req *r, uint64_t usec)
+{
+	char	 addr[NETADDR_TEXT_MAX + 16];
+
+	if (!log_enabled(LOG_INFO))
+		return;
+	addr[0] = '\0';
+	if (r->app->cfg.log_client_address) {
+		memcpy(addr, " client=", 8);
+		netaddr_format(r->addr, addr + 8, sizeof(addr) - 8);
+	}
+	log_kv(LOG_INFO, "msg=request method=%s route=%s status=%u us=%llu "
+	    "bytes=%zu%s", http_method_name(r->method),
+	    r->rt != NULL ? r->rt->path : "-", r->sent_status,
+	    (unsigned long long)usec, r->sent_bytes, addr);
+}
+
 static void
 http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     enum MHD_RequestTerminationCode toe)
@@ -777,6 +975,13 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)conn;
 	if (r == NULL)
 		return;
+	if (r->sent_status != 0) {
+		uint64_t	 us = mono_usec() - r->t0;
+
+		metrics_http_request(r->http->metrics, route_index(r->rt),
+		    r->sent_status, us);
+		http_log(r, us);
+	}
 	/*
 	 * A request handed to the writer (or parked) counts as in flight
 	 * until its answer has gone out: a stop waits for it.
@@ -821,6 +1026,38 @@ http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		shutdown(fd, SHUT_RDWR);
 }
 
+/* libmicrohttpd's own messages, as warnings of the log. */
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	 msg[LOG_LINE_MAX / 2];
+	size_t	 n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_warn("libmicrohttpd: %s", msg);
+}
+
+/* Frees what http_start() made; the daemon is stopped or never ran. */
+static void
+http_free(struct http *h)
+{
+	if (h->conns != NULL)
+		conn_set_free(h->conns);
+	limit_free(h->limits);
+	metrics_http_free(h->metrics);
+	free(h->route_methods);
+	free(h->route_paths);
+	pthread_mutex_lock(&http_cred_mu);
+	http_cred_free(http_cred_now);
+	http_cred_now = NULL;
+	pthread_mutex_unlock(&http_cred_mu);
+	free(h);
+}
+
 int
 http_start(struct http **hp, struct app *a, unsigned *port, char *why,
     size_t whylen)
@@ -856,23 +1093,34 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	if (res->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (a->cfg.tls_cert[0] != '\0') {
-		if ((h->cert = http_pem(a->cfg.tls_cert, why, whylen)) == NULL ||
-		    (h->key = http_pem(a->cfg.tls_key, why, whylen)) == NULL) {
+		struct http_cred	*c;
+
+		if ((c = http_cred_load(a->cfg.tls_cert, a->cfg.tls_key, why,
+		    whylen)) == NULL) {
 			freeaddrinfo(res);
-			free(h->cert);
 			free(h);
 			return (-1);
 		}
+		pthread_mutex_lock(&http_cred_mu);
+		http_cred_free(http_cred_now);
+		http_cred_now = c;
+		pthread_mutex_unlock(&http_cred_mu);
 		flags |= MHD_USE_TLS;
 	}
 	h->limits = limit_create();
+	h->started = now_sec();
+	h->route_methods = xcalloc(route_count(), sizeof(char *));
+	h->route_paths = xcalloc(route_count(), sizeof(char *));
+	for (e = 0; (size_t)e < route_count(); e++) {
+		h->route_methods[e] = route_at((size_t)e)->method;
+		h->route_paths[e] = route_at((size_t)e)->path;
+	}
+	h->metrics = metrics_http_create(route_count(), h->route_methods,
+	    h->route_paths);
 	if ((h->conns = conn_set_create()) == NULL) {
 		snprintf(why, whylen, "cannot start the connection watchdog");
 		freeaddrinfo(res);
-		limit_free(h->limits);
-		free(h->cert);
-		free(h->key);
-		free(h);
+		http_free(h);
 		return (-1);
 	}
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, h,
@@ -884,20 +1132,17 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    /* Last: without TLS the list ends here. */
-	    h->cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-	    h->cert, MHD_OPTION_HTTPS_MEM_KEY, h->key,
+	    (flags & MHD_USE_TLS) ? MHD_OPTION_HTTPS_CERT_CALLBACK :
+	    MHD_OPTION_END, http_cert_cb,
 	    MHD_OPTION_END);
 	freeaddrinfo(res);
 	if (h->d == NULL) {
 		snprintf(why, whylen, "cannot listen on %s:%u (in use, not"
 		    " an address of this machine, or a bad TLS key?)",
 		    a->cfg.host, a->cfg.port);
-		conn_set_free(h->conns);
-		limit_free(h->limits);
-		free(h->cert);
-		free(h->key);
-		free(h);
+		http_free(h);
 		return (-1);
 	}
 	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -927,11 +1172,27 @@ http_stop(struct http *h)
 		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(h->d);
-	conn_set_free(h->conns);
-	limit_free(h->limits);
-	free(h->cert);
-	if (h->key != NULL)
-		crypto_zero(h->key, strlen(h->key));
-	free(h->key);
-	free(h);
+	http_free(h);
+}
+
+void
+http_metrics(struct req *r)
+{
+	struct http		*h = r->http;
+	struct writer_stats	 ws;
+	int64_t			 now = now_sec();
+	int			 rc;
+
+	buf_reset(&r->out);
+	writer_stats(r->app->w, &ws);
+	rc = metrics_http_render(h->metrics, &r->out, now);
+	rc |= metrics_writer_render(&ws, &r->out);
+	rc |= metrics_process_render(&r->out, h->started, now,
+	    store_dir(r->app->st));
+	if (rc != 0) {
+		http_fail(r, 500, "metrics too large");
+		return;
+	}
+	http_reply(r, 200, METRICS_CONTENT_TYPE);
+	r->no_store = 1;
 }

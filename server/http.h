@@ -42,6 +42,10 @@ struct req {
 	struct app		*app;
 	const struct route	*rt;
 	const char		*url;		/* MHD's, for this request */
+	const char		*method;	/* MHD's */
+	uint64_t		 t0;		/* mono_usec() at arrival */
+	unsigned		 sent_status;	/* 0: no reply queued */
+	size_t			 sent_bytes;	/* of the body */
 	const char		*arg;		/* the path's '*' segment */
 	size_t			 arglen;
 	int			 is_api;	/* JSON errors, not pages */
@@ -92,6 +96,12 @@ struct http;
 /* Starts the daemon on cfg's host and port; *port gets the bound port. */
 int	 http_start(struct http **, struct app *, unsigned *port,
 	    char *why, size_t whylen);
+/*
+ * Reads tls_cert and tls_key again (SIGHUP): new handshakes get the new
+ * pair, open connections keep theirs. On failure the pair in use stays
+ * and why says what is wrong. 0 or -1.
+ */
+int	 http_tls_reload(struct http *, char *why, size_t whylen);
 /* Stops taking connections, finishes writes in flight, answers them. */
 void	 http_stop(struct http *);
 
@@ -144,6 +154,8 @@ void	 http_submit(struct req *, void (*cont)(struct req *));
  * every waiter.
  */
 void	 http_park(struct req *, void (*cont)(struct req *));
+/* The server's figures (metrics.h) into r->out, with their type. */
+void	 http_metrics(struct req *);
 void	 http_unpark(struct req *);
 
 #endif

@@ -12,7 +12,8 @@
 
 static const struct cmd *const cmds[] = {
 	&cmd_serve, &cmd_key, &cmd_kiosk, &cmd_ticket, &cmd_export,
-	&cmd_verify, &cmd_backup, &cmd_bench_tickets, &cmd_report, &cmd_devfill
+	&cmd_verify, &cmd_backup, &cmd_status, &cmd_bench_tickets, &cmd_report,
+	&cmd_devfill
 };
 
 static void
@@ -86,6 +87,7 @@ cmd_config(const struct cmd *c, struct config *cfg, const char *file,
 	    (base_url != NULL && config_set(cfg, "base_url", base_url, why,
 	    sizeof(why)) == -1))
 		cmd_usage_error(c, "%s", why);
+	log_set_level(cfg->log_level);
 }
 
 int

@@ -156,3 +156,29 @@ netaddr_client(const struct netaddr_list *trusted, const uint8_t peer[16],
 	/* Every entry a proxy of ours: the left-most is the client. */
 	return (seen > 0);
 }
+
+void
+netaddr_format(const uint8_t addr[16], char *out, size_t outlen)
+{
+	static const uint8_t	 v4[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	if (memcmp(addr, v4, sizeof(v4)) == 0) {
+		if (inet_ntop(AF_INET, addr + 12, out, outlen) == NULL)
+			snprintf(out, outlen, "?");
+	} else if (inet_ntop(AF_INET6, addr, out, outlen) == NULL)
+		snprintf(out, outlen, "?");
+}
+
+int
+netaddr_is_loopback(const uint8_t addr[16])
+{
+	static const uint8_t	 v4[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	static const uint8_t	 v6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 1 };
+
+	if (memcmp(addr, v4, sizeof(v4)) == 0)
+		return (addr[12] == 127);
+	return (memcmp(addr, v6, sizeof(v6)) == 0);
+}

@@ -34,6 +34,11 @@ int	 netaddr_parse(const char *s, size_t len, uint8_t out[16]);
  */
 int	 netaddr_list_parse(struct netaddr_list *l, const char *s,
 	    char *why, size_t whylen);
+/* addr as text ("192.0.2.7", "2001:db8::1") into out (at least 46). */
+#define NETADDR_TEXT_MAX	46
+void	 netaddr_format(const uint8_t addr[16], char *out, size_t outlen);
+/* 1 when addr is a loopback address (127.0.0.0/8, ::1). */
+int	 netaddr_is_loopback(const uint8_t addr[16]);
 /* 1 when addr lies in one of l's blocks. */
 int	 netaddr_list_has(const struct netaddr_list *l, const uint8_t addr[16]);
 /*

@@ -33,6 +33,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/services", ROLE_NONE, 0, CT_NONE, h_services,
 	    NULL },
 	{ "GET", "/healthz", ROLE_NONE, 0, CT_NONE, h_healthz, NULL },
+	/* Open on loopback; else [metrics] allow (h_metrics checks). */
+	{ "GET", "/metrics", ROLE_NONE, 0, CT_NONE, h_metrics, NULL },
 	{ "GET", "/api/v1/tickets/*/slip.escpos", ROLE_NONE, 0, CT_NONE,
 	    h_ticket_escpos, NULL },
 	{ "GET", "/reports/monthly", ROLE_VIEWER | ROLE_ADMIN, 0, CT_NONE,
@@ -133,4 +135,22 @@ route_find(const char *method, const char *url, const char **arg,
 	*arg = NULL;
 	*arglen = 0;
 	return (NULL);
+}
+
+size_t
+route_count(void)
+{
+	return (sizeof(routes) / sizeof(routes[0]));
+}
+
+size_t
+route_index(const struct route *rt)
+{
+	return (rt == NULL ? route_count() : (size_t)(rt - routes));
+}
+
+const struct route *
+route_at(size_t i)
+{
+	return (i < route_count() ? &routes[i] : NULL);
 }

@@ -39,4 +39,9 @@ struct route {
 const struct route *route_find(const char *method, const char *url,
 	    const char **arg, size_t *arglen, char *allow, size_t allowlen);
 
+/* The table's size, a route's index in it, the route at an index. */
+size_t	 route_count(void);
+size_t	 route_index(const struct route *);
+const struct route *route_at(size_t);
+
 #endif

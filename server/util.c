@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -134,17 +135,100 @@ why_at(char *why, size_t whylen, const char *path, int line,
 		snprintf(why, whylen, "%s: %s", path, r);
 }
 
-static void
-log_line(const char *level, const char *fmt, va_list ap)
-{
-	char		 stamp[32], line[1024];
-	time_t		 t = time(NULL);
-	struct tm	 tm;
+/*
+ * The one process-wide setting of this file: the lowest level logged,
+ * written once before any thread starts and only read afterwards.
+ */
+static enum log_level log_min = LOG_INFO;
 
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "%s %s %s\n", stamp, level, line);
+void
+log_set_level(enum log_level l)
+{
+	log_min = l;
+}
+
+int
+log_enabled(enum log_level l)
+{
+	return (l >= log_min);
+}
+
+int
+log_level_parse(const char *s)
+{
+	if (strcmp(s, "info") == 0)
+		return (LOG_INFO);
+	if (strcmp(s, "warn") == 0 || strcmp(s, "warning") == 0)
+		return (LOG_WARN);
+	if (strcmp(s, "error") == 0)
+		return (LOG_ERROR);
+	return (-1);
+}
+
+static const char *
+log_level_name(enum log_level l)
+{
+	return (l == LOG_ERROR ? "error" : l == LOG_WARN ? "warn" : "info");
+}
+
+/* "ts=... level=..." into line; returns its length. */
+static size_t
+log_head(char *line, size_t size, enum log_level l)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 stamp[32];
+	int		 n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	n = snprintf(line, size, "ts=%s.%03ldZ level=%s ", stamp,
+	    ts.tv_nsec / 1000000, log_level_name(l));
+	return (n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n);
+}
+
+/* Ends line[0..n) with a newline and writes it in one call. */
+static void
+log_write(char *line, size_t n)
+{
+	ssize_t	 w;
+
+	if (n > LOG_LINE_MAX - 1)
+		n = LOG_LINE_MAX - 1;
+	line[n++] = '\n';
+	do
+		w = write(STDERR_FILENO, line, n);
+	while (w == -1 && errno == EINTR);
+}
+
+static void
+log_line(enum log_level l, const char *fmt, va_list ap)
+{
+	char		 line[LOG_LINE_MAX], msg[LOG_LINE_MAX];
+	const char	*p;
+	size_t		 n;
+
+	if (!log_enabled(l))
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = log_head(line, sizeof(line), l);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "msg=\"");
+	/* Room for an escape and the closing quote. */
+	for (p = msg; *p != '\0' && n < sizeof(line) - 4; p++) {
+		if (*p == '"' || *p == '\\') {
+			line[n++] = '\\';
+			line[n++] = *p;
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			line[n++] = '\\';
+			line[n++] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			line[n++] = '?';
+		else
+			line[n++] = *p;
+	}
+	line[n++] = '"';
+	log_write(line, n);
 }
 
 void
@@ -153,7 +237,7 @@ log_info(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_line("info", fmt, ap);
+	log_line(LOG_INFO, fmt, ap);
 	va_end(ap);
 }
 
@@ -163,8 +247,37 @@ log_warn(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_line("warn", fmt, ap);
+	log_line(LOG_WARN, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_line(LOG_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_kv(enum log_level l, const char *fmt, ...)
+{
+	char		 line[LOG_LINE_MAX];
+	va_list		 ap;
+	size_t		 n;
+	int		 m;
+
+	if (!log_enabled(l))
+		return;
+	n = log_head(line, sizeof(line), l);
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	if (m > 0)
+		n += (size_t)m;
+	log_write(line, n);
 }
 
 int
@@ -304,6 +417,16 @@ now_usec(void)
 
 	gettimeofday(&tv, NULL);
 	return ((uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec);
+}
+
+uint64_t
+mono_usec(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000u +
+	    (uint64_t)ts.tv_nsec / 1000u);
 }
 
 int

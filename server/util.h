@@ -39,9 +39,33 @@ void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void	 why_at(char *why, size_t whylen, const char *path, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* One line to stderr with a UTC time stamp; never fails. */
+/*
+ * Logging: one line per event to stderr, as key=value pairs that
+ * journald and log shippers split without a pattern:
+ *   ts=2026-11-27T08:00:00.123Z level=warn msg="..."
+ * msg is quoted (\" \\ \n escaped). log_kv() takes pairs already
+ * formatted (each value the caller's to quote) for machine-made lines
+ * such as the request log. A line goes out in one write(2), cut at
+ * LOG_LINE_MAX bytes, so that lines of several threads never interleave.
+ * Lines below the level set by log_set_level() (once, before any thread
+ * starts; LOG_INFO by default) are dropped.
+ */
+#define LOG_LINE_MAX	1024
+enum log_level {
+	LOG_INFO = 0,
+	LOG_WARN,
+	LOG_ERROR
+};
+void	 log_set_level(enum log_level);
+/* 1 when a line of that level would be written. */
+int	 log_enabled(enum log_level);
+/* "info", "warn", "error" to a level; -1 when unknown. */
+int	 log_level_parse(const char *);
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 log_kv(enum log_level, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /*
  * Parses the decimal integer s[0..len) (no sign unless min < 0, no
@@ -65,6 +89,8 @@ int	 hex_digit(char c);
 /* Wall-clock now in seconds and in microseconds since the epoch (UTC). */
 int64_t	 now_sec(void);
 uint64_t now_usec(void);
+/* A monotonic clock in microseconds, for durations. */
+uint64_t mono_usec(void);
 
 /*
  * Month (YYYY*100 + MM) of t in the province's time zone; util_set_tz()

@@ -12,13 +12,19 @@
  * runs in its nested transaction, kept only when that commits, and
  * written once per key for the whole batch, in key order, in the batch's
  * transaction: a batch of answers to one unit touches each counter once.
+ * Between batches it purges old idempotency records and expired
+ * enrolment codes a few at a time, and pings systemd's watchdog from its
+ * loop (writer_watchdog), so that a writer stuck in a commit is seen.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "counts.h"
+#include "metrics.h"
 #include "record.h"
 #include "store_priv.h"
 #include "util.h"
@@ -38,7 +44,25 @@ struct writer {
 	int		 stopping;
 	struct counts	 cur;		/* what the op being applied adds */
 	struct counts_table counts;	/* what the batch adds */
+	size_t		 nqueued;	/* under mu */
+	/* The watchdog: ping every ping_us / 2; set under mu. */
+	uint64_t	 ping_us;
+	void		(*ping)(void);
+	uint64_t	 pinged;		/* mono_usec(), the writer's */
+	/* The purge: the next pass (mono_usec()), where the pass is. */
+	uint64_t	 purge_at;
+	int		 purge_table;	/* 0 idem, 1 enrol, 2 done */
+	uint8_t		 purge_from[32];	/* the next key to look at */
+	int		 purge_has_from;
+	/* Figures (writer_stats). */
+	atomic_uint_fast64_t batches, failed, ops, tickets, suspects;
+	atomic_uint_fast64_t answers[CHANNEL_COUNT];
+	atomic_uint_fast64_t purged_idem, purged_enrol;
+	struct metrics_hist batch_ops, apply_us, commit_us;
 };
+
+static const uint64_t writer_batch_bounds[] = { 1, 2, 4, 8, 16, 32, 64,
+    128, 256, 512, 1024 };
 
 /* writer_run()'s wait; lives on the caller's stack. */
 struct run_wait {
@@ -580,16 +604,142 @@ apply(struct store *st, MDB_txn *txn, struct wop *op, struct counts *c)
 	return (0);
 }
 
+/* The figures of a committed batch. */
+static void
+writer_count(struct writer *w, struct wop **ops, size_t n)
+{
+	const struct response	*r;
+	size_t			 i;
+
+	atomic_fetch_add_explicit(&w->batches, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&w->ops, n, memory_order_relaxed);
+	for (i = 0; i < n; i++) {
+		if (ops[i]->rc != HL_OK)
+			continue;
+		if (ops[i]->kind == WOP_TICKET && ops[i]->u.ticket.created)
+			atomic_fetch_add_explicit(&w->tickets, 1,
+			    memory_order_relaxed);
+		if (ops[i]->kind != WOP_ANSWER || ops[i]->u.answer.duplicate)
+			continue;
+		r = &ops[i]->u.answer.r;
+		if (r->channel < CHANNEL_COUNT)
+			atomic_fetch_add_explicit(&w->answers[r->channel], 1,
+			    memory_order_relaxed);
+		if (r->flags & RESPONSE_SUSPECT)
+			atomic_fetch_add_explicit(&w->suspects, 1,
+			    memory_order_relaxed);
+	}
+}
+
+/*
+ * One purge step: looks at up to WRITER_PURGE_SCAN records of the table
+ * the pass is in, from where the last step ended, and deletes the stale
+ * ones in one small transaction. Returns 1 while the pass goes on.
+ */
+static int
+writer_purge_step(struct writer *w)
+{
+	struct store	*st = w->st;
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	MDB_dbi		 db = w->purge_table == 0 ? st->idem : st->enrol;
+	struct idem	 im;
+	struct enrol	 en;
+	int64_t		 now = now_sec();
+	uint64_t	 gone = 0;
+	uint8_t		 last[32];
+	size_t		 seen = 0;
+	int		 rc, stale, has_last = 0, idem = w->purge_table == 0;
+	MDB_cursor_op	 op;
+
+	if ((rc = store_txn_begin(st, 0, &txn)) != 0) {
+		txn = NULL;
+		goto out;
+	}
+	if ((rc = mdb_cursor_open(txn, db, &c)) != 0)
+		goto out;
+	if (w->purge_has_from) {
+		k.mv_data = w->purge_from;
+		k.mv_size = sizeof(w->purge_from);
+		op = MDB_SET_RANGE;
+	} else
+		op = MDB_FIRST;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &k, &v, op)) != 0)
+			break;
+		/* The last step's last key, kept: looked at already. */
+		if (op == MDB_SET_RANGE && k.mv_size == sizeof(last) &&
+		    memcmp(k.mv_data, w->purge_from, sizeof(last)) == 0)
+			continue;
+		if (seen++ == WRITER_PURGE_SCAN)
+			break;
+		if (k.mv_size == sizeof(last)) {
+			memcpy(last, k.mv_data, sizeof(last));
+			has_last = 1;
+		}
+		if (w->purge_table == 0)
+			stale = record_idem_decode(v.mv_data, v.mv_size,
+			    &im) == 0 && now - im.created > WRITER_IDEM_KEEP;
+		else
+			stale = record_enrol_decode(v.mv_data, v.mv_size,
+			    &en) == 0 && now - en.expires > WRITER_ENROL_KEEP;
+		if (!stale)
+			continue;
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+		gone++;
+	}
+	mdb_cursor_close(c);
+	c = NULL;
+	if (rc == MDB_NOTFOUND || (rc == 0 && !has_last)) {
+		/* This table is done: the next one from its start. */
+		rc = 0;
+		w->purge_table++;
+		w->purge_has_from = 0;
+	} else if (rc == 0) {
+		memcpy(w->purge_from, last, sizeof(last));
+		w->purge_has_from = 1;
+	}
+	if (rc == 0 && gone > 0) {
+		rc = store_txn_commit(st, txn);
+		txn = NULL;
+	}
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	if (txn != NULL)
+		store_txn_abort(st, txn);
+	if (rc != 0) {
+		/* Try again at the next pass (a full disk, say). */
+		log_warn("%s: purge: %s", store_dir(st), mdb_strerror(rc));
+		w->purge_table = 2;
+		w->purge_has_from = 0;
+	} else if (gone > 0)
+		atomic_fetch_add_explicit(idem ? &w->purged_idem :
+		    &w->purged_enrol, gone, memory_order_relaxed);
+	if (w->purge_table >= 2) {
+		w->purge_table = 0;
+		w->purge_has_from = 0;
+		w->purge_at = mono_usec() + (uint64_t)WRITER_PURGE_EVERY *
+		    1000000u;
+		return (0);
+	}
+	return (1);
+}
+
 /* Applies ops[0..n) in one durable commit; every op's rc is set. */
 static void
 batch_apply(struct writer *w, struct wop **ops, size_t n)
 {
 	struct store	*st = w->st;
 	MDB_txn		*txn, *child;
+	uint64_t	 t0, t1;
 	size_t		 i;
 	int		 rc, grown = 0;
 
 again:
+	t0 = mono_usec();
 	counts_table_reset(&w->counts);
 	if ((rc = store_txn_begin(st, 0, &txn)) != 0)
 		goto fail;
@@ -618,20 +768,60 @@ again:
 	/* Each counter once for the whole batch, in key order. */
 	if (rc == 0)
 		rc = writer_flush_counts(st, txn, &w->counts);
+	t1 = mono_usec();
 	if (rc != 0)
 		store_txn_abort(st, txn);
 	else
 		rc = store_txn_commit(st, txn);
-	if (rc == 0)
+	if (rc == 0) {
+		metrics_hist_observe(&w->apply_us, t1 - t0);
+		metrics_hist_observe(&w->commit_us, mono_usec() - t1);
+		metrics_hist_observe(&w->batch_ops, n);
+		writer_count(w, ops, n);
 		return;
+	}
 	if (rc == MDB_MAP_FULL && grown++ < WRITER_GROW_MAX &&
 	    (rc = store_grow(st)) == 0)
 		goto again;
 fail:
-	log_warn("%s: batch of %zu not written: %s", store_dir(st), n,
+	atomic_fetch_add_explicit(&w->failed, 1, memory_order_relaxed);
+	log_error("%s: batch of %zu not written: %s", store_dir(st), n,
 	    mdb_strerror(rc));
 	for (i = 0; i < n; i++)
 		ops[i]->rc = rc == ENOSPC ? HL_FULL : HL_ERROR;
+}
+
+/* Pings the watchdog when half its interval has passed. Under mu. */
+static void
+writer_ping(struct writer *w, uint64_t now)
+{
+	if (w->ping == NULL || w->ping_us == 0 ||
+	    now - w->pinged < w->ping_us / 2)
+		return;
+	w->pinged = now;
+	w->ping();
+}
+
+/* Waits under mu for ops, the stop, the next ping or purge step. */
+static void
+writer_wait(struct writer *w)
+{
+	struct timespec	 ts;
+	uint64_t	 now = mono_usec(), until = w->purge_at;
+
+	if (w->ping != NULL && w->ping_us > 0 &&
+	    w->pinged + w->ping_us / 2 < until)
+		until = w->pinged + w->ping_us / 2;
+	if (until <= now)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)((until - now) / 1000000u);
+	ts.tv_nsec += (long)((until - now) % 1000000u) * 1000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&w->cv, &w->mu, &ts);
 }
 
 static void *
@@ -643,11 +833,22 @@ writer_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
-		while (w->head == NULL && !w->stopping)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->head == NULL) {
+		writer_ping(w, mono_usec());
+		while (w->head == NULL && !w->stopping &&
+		    mono_usec() < w->purge_at) {
+			writer_wait(w);
+			writer_ping(w, mono_usec());
+		}
+		if (w->head == NULL && w->stopping) {
 			pthread_mutex_unlock(&w->mu);
 			break;
+		}
+		if (w->head == NULL) {
+			/* Idle and a purge step is due: ops come first. */
+			pthread_mutex_unlock(&w->mu);
+			if (writer_purge_step(w))
+				w->purge_at = mono_usec();
+			continue;
 		}
 		for (n = 0; n < w->max_batch && w->head != NULL; n++) {
 			op = w->head;
@@ -657,6 +858,7 @@ writer_main(void *arg)
 		}
 		if (w->head == NULL)
 			w->tail = NULL;
+		w->nqueued -= n;
 		pthread_mutex_unlock(&w->mu);
 
 		batch_apply(w, w->batch, n);
@@ -672,7 +874,9 @@ writer_main(void *arg)
 int
 writer_start(struct writer **wp, struct store *st, size_t max_batch)
 {
-	struct writer	*w;
+	struct writer		*w;
+	pthread_condattr_t	 ca;
+	size_t			 i;
 
 	*wp = NULL;
 	if (max_batch == 0)
@@ -683,8 +887,28 @@ writer_start(struct writer **wp, struct store *st, size_t max_batch)
 	w->st = st;
 	w->max_batch = max_batch;
 	w->batch = xcalloc(max_batch, sizeof(*w->batch));
+	/* The first purge pass right away, once idle. */
+	w->purge_at = mono_usec();
+	atomic_init(&w->batches, 0);
+	atomic_init(&w->failed, 0);
+	atomic_init(&w->ops, 0);
+	atomic_init(&w->tickets, 0);
+	atomic_init(&w->suspects, 0);
+	atomic_init(&w->purged_idem, 0);
+	atomic_init(&w->purged_enrol, 0);
+	for (i = 0; i < CHANNEL_COUNT; i++)
+		atomic_init(&w->answers[i], 0);
+	metrics_hist_init(&w->batch_ops, writer_batch_bounds,
+	    sizeof(writer_batch_bounds) / sizeof(*writer_batch_bounds));
+	metrics_hist_init(&w->apply_us, metrics_usec_bounds,
+	    metrics_usec_nbounds);
+	metrics_hist_init(&w->commit_us, metrics_usec_bounds,
+	    metrics_usec_nbounds);
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		pthread_cond_destroy(&w->cv);
 		pthread_mutex_destroy(&w->mu);
@@ -723,6 +947,7 @@ writer_submit(struct writer *w, struct wop *op)
 	else
 		w->head = op;
 	w->tail = op;
+	w->nqueued++;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -763,4 +988,49 @@ writer_run(struct writer *w, struct wop *op)
 	pthread_cond_destroy(&rw.cv);
 	pthread_mutex_destroy(&rw.mu);
 	return (op->rc);
+}
+
+void
+writer_stats(struct writer *w, struct writer_stats *ws)
+{
+	MDB_envinfo	 ei;
+	MDB_stat	 ms;
+	size_t		 i;
+
+	memset(ws, 0, sizeof(*ws));
+	pthread_mutex_lock(&w->mu);
+	ws->queued = w->nqueued;
+	pthread_mutex_unlock(&w->mu);
+	ws->batches = atomic_load(&w->batches);
+	ws->failed = atomic_load(&w->failed);
+	ws->ops = atomic_load(&w->ops);
+	ws->tickets = atomic_load(&w->tickets);
+	ws->suspects = atomic_load(&w->suspects);
+	ws->purged_idem = atomic_load(&w->purged_idem);
+	ws->purged_enrol = atomic_load(&w->purged_enrol);
+	for (i = 0; i < CHANNEL_COUNT; i++)
+		ws->answers[i] = atomic_load(&w->answers[i]);
+	/* Shared: a map being grown is unmapped under the exclusive one. */
+	pthread_rwlock_rdlock(&w->st->lock);
+	if (mdb_env_info(w->st->env, &ei) == 0 &&
+	    mdb_env_stat(w->st->env, &ms) == 0) {
+		ws->map_size = ei.me_mapsize;
+		ws->map_used = (uint64_t)(ei.me_last_pgno + 1) * ms.ms_psize;
+	}
+	pthread_rwlock_unlock(&w->st->lock);
+	ws->batch_ops = &w->batch_ops;
+	ws->apply_us = &w->apply_us;
+	ws->commit_us = &w->commit_us;
+}
+
+void
+writer_watchdog(struct writer *w, uint64_t usec, void (*ping)(void))
+{
+	pthread_mutex_lock(&w->mu);
+	w->ping_us = usec;
+	w->ping = ping;
+	w->pinged = 0;
+	/* The writer's wait shortens to the ping's interval. */
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 }

@@ -106,6 +106,39 @@ struct wop {
 	struct wop	*next;	/* queue link, the writer's */
 };
 
+/* What the writer did since it started, for GET /metrics. */
+struct metrics_hist;
+struct writer_stats {
+	uint64_t	 batches;	/* committed */
+	uint64_t	 failed;	/* batches not written */
+	uint64_t	 ops;		/* ops in committed batches */
+	uint64_t	 queued;	/* ops waiting now */
+	uint64_t	 tickets;	/* tickets created */
+	uint64_t	 answers[CHANNEL_COUNT];	/* responses stored */
+	uint64_t	 suspects;	/* of them flagged suspect */
+	uint64_t	 purged_idem;	/* idempotency records purged */
+	uint64_t	 purged_enrol;	/* expired enrolment codes purged */
+	uint64_t	 map_size;	/* bytes of the database's map */
+	uint64_t	 map_used;	/* bytes of it in use */
+	/* The writer's own, alive while it runs. */
+	const struct metrics_hist *batch_ops;	/* ops per batch */
+	const struct metrics_hist *apply_us;	/* applying a batch */
+	const struct metrics_hist *commit_us;	/* its durable commit */
+};
+
+/*
+ * Housekeeping between batches, in small transactions: idempotency
+ * records older than WRITER_IDEM_KEEP and enrolment codes expired for
+ * WRITER_ENROL_KEEP (so that `kiosk list` shows them expired for a day)
+ * are deleted, at most WRITER_PURGE_SCAN records looked at per
+ * transaction; a pass over both tables starts when the writer starts
+ * and every WRITER_PURGE_EVERY seconds after the last one ended.
+ */
+#define WRITER_IDEM_KEEP	(30 * 86400)
+#define WRITER_ENROL_KEEP	86400
+#define WRITER_PURGE_SCAN	256
+#define WRITER_PURGE_EVERY	3600
+
 struct store;
 struct writer;
 
@@ -117,5 +150,13 @@ void	 writer_stop(struct writer *);
 void	 writer_submit(struct writer *, struct wop *);
 /* Queues op and waits for it; returns op->rc. */
 enum hl_rc writer_run(struct writer *, struct wop *);
+/* Copies out the figures (and the map's size, read from LMDB). */
+void	 writer_stats(struct writer *, struct writer_stats *);
+/*
+ * Calls ping (from the writer thread) at least every usec / 2 while the
+ * writer loop turns, idle or not, and not while it is stuck: systemd's
+ * watchdog. usec 0 stops it. Before or after writer_start().
+ */
+void	 writer_watchdog(struct writer *, uint64_t usec, void (*ping)(void));
 
 #endif

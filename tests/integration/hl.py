@@ -583,6 +583,36 @@ def flip_char(token, i):
     return token[:i] + n + token[i + 1:]
 
 
+# ---------------------------------------------------------------- systemd
+
+class NotifySocket:
+    """A datagram socket such as systemd's; messages() drains it."""
+
+    def __init__(self, root):
+        self.path = os.path.join(root, "notify.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.got = []	# (monotonic time, message)
+
+    def wait_for(self, want, timeout=10.0):
+        """Reads until a message holding the line want; returns it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(deadline - time.monotonic(), 0.01))
+            try:
+                msg = self.sock.recv(4096).decode()
+            except socket.timeout:
+                break
+            self.got.append((time.monotonic(), msg))
+            if want in msg.split("\n"):
+                return msg
+        raise AssertionError("no %r within %.0fs; got %r" % (
+            want, timeout, [m for _, m in self.got]))
+
+    def close(self):
+        self.sock.close()
+
+
 # ---------------------------------------------------------------- runner
 
 _tests = []

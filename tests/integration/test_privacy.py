@@ -2,12 +2,15 @@
 case numbers through the API and the command, answers with comments on
 both channels, a kiosk enrolled, keys of every role, a browser session),
 no file of the data directory and no export holds a case number, the
-client's address or a key's secret in clear."""
+client's address or a key's secret in clear; nor does the server's log,
+one line per request, under load too."""
 
 import hashlib
 import json
 import os
 import re
+import shutil
+import threading
 import time
 
 from hl import (Server, add_key, assert_html, assert_status, cli_bytes,
@@ -155,12 +158,120 @@ def nothing_personal_at_rest():
                          "utf-16-le")})])
         found += scan(exports, case_needles + hash_needles + secret_needles)
         assert not found, "in clear: %r" % found
+        # The log: no case number, secret, token or code, no address.
+        log = log_blobs(s.read_stderr())
+        ticket_needles = [("token of %s" % t["code"], variants(t["token"]))
+                          for t in tickets] + [
+            ("code %s" % t["code"], variants(t["code"])) for t in tickets]
+        found = scan(log, case_needles + secret_needles + ticket_needles +
+                     [("client address", {IP})])
+        assert not found, "in the log: %r" % found
+        assert scan(log, [("request line", {b"route=/s/*"})]), (
+            "the log has no request lines")
         # The scan can find things: the comments are there in clear.
         assert scan(files, [("comment", {"kiosk góp ý".encode()})]), (
             "scan found not even a stored comment")
         print("  scanned %d files (%d bytes) and 2 exports for %d "
               "needles" % (len(files), sum(len(b) for _, b in files),
                            len(case_needles) + len(secret_needles)))
+
+
+def log_blobs(text):
+    """The log's lines as blobs to scan, without the start-up line that
+    names the listening address (the server's, not a client's)."""
+    return [("log line %d" % i, ln.encode("utf-8"))
+            for i, ln in enumerate(text.splitlines())
+            if "public URL" not in ln]
+
+
+def request_lines(text):
+    return [ln for ln in text.splitlines() if " msg=request " in ln]
+
+
+@test
+def request_log_under_load():
+    """Many citizens at once: a line per request, with the route's
+    pattern, status, microseconds and bytes, and nothing personal."""
+    with Server() as s:
+        page = None
+        tickets = []
+        cases = ["LOADPRIV-%05d/2026" % i for i in range(40)]
+        for c in cases:
+            tickets.append(new_ticket(s, case=c))
+        page = assert_html(s.get(tickets[0]["path"]), 200, "survey")
+        bad = []
+
+        def citizen(t):
+            try:
+                r = s.get(t["path"])
+                if r[0] != 200:
+                    bad.append(("get", r[0]))
+                r = s.post_form(t["path"], full_answer(page, 4))
+                if r[0] != 200:
+                    bad.append(("post", r[0]))
+                s.get("/c?code=" + t["code"])
+            except Exception as e:	# noqa: BLE001 (reported below)
+                bad.append(e)
+
+        threads = [threading.Thread(target=citizen, args=(t,))
+                   for t in tickets]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert not bad, bad[:5]
+        s.stop()
+        text = s.read_stderr()
+        lines = request_lines(text)
+        # 40 issues, 1 page, 40 citizens with three requests each.
+        assert len(lines) >= 40 + 1 + 3 * 40, len(lines)
+        pat = re.compile(r"^ts=\S+Z level=info msg=request method=[A-Z]+ "
+                         r"route=\S+ status=\d{3} us=\d+ bytes=\d+$")
+        odd = [ln for ln in lines if not pat.match(ln)]
+        assert not odd, odd[:3]
+        posts = [ln for ln in lines if "method=POST route=/s/* status=200"
+                 in ln]
+        assert len(posts) == len(tickets), len(posts)
+        needles = [("case %r" % c, variants(c)) for c in cases]
+        needles += [("token of %s" % t["code"], variants(t["token"]))
+                    for t in tickets]
+        needles += [("code %s" % t["code"], variants(t["code"]))
+                    for t in tickets]
+        needles += [("counter key", variants(s.key)),
+                    ("client address", {IP})]
+        found = scan(log_blobs(text), needles)
+        assert not found, "in the log: %r" % found[:5]
+        print("  %d request lines, none with a token, code, case or "
+              "address" % len(lines))
+
+
+@test
+def log_settings():
+    """[log] level = warn drops the request lines; client_address = yes
+    adds the client's address (and the scan above would see it)."""
+    with Server(config="[log]\nlevel = warn\n") as s:
+        s.get("/")
+        s.stop()
+        assert not request_lines(s.read_stderr()), s.read_stderr()
+    with Server(config="[log]\nclient_address = yes\n") as s:
+        s.get("/")
+        s.stop()
+        lines = request_lines(s.read_stderr())
+        assert lines and all(ln.endswith(" client=127.0.0.1")
+                             for ln in lines), lines
+    for bad in ("[log]\nlevel = loud\n", "[log]\nclient_address = 1\n",
+                "[log]\nwho = me\n"):
+        srv = Server(config=bad, make_key=False)
+        try:
+            srv.start()
+        except AssertionError as e:
+            assert "hailong.ini:2: " in str(e), str(e)
+        else:
+            srv.stop()
+            raise AssertionError("started with %r" % bad)
+        finally:
+            srv.kill()
+            shutil.rmtree(srv.root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """HTTPS with libmicrohttpd's TLS: a certificate made by the test,
 --tls-cert/--tls-key, the survey served over TLS, URLs and cookies that
-say https, and plain HTTP refused on that port."""
+say https, and plain HTTP refused on that port; SIGHUP reloads the
+certificate without dropping the connections that are open."""
 import http.client
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
 import tempfile
+import time
 
 import hl
 from hl import test
@@ -112,6 +115,97 @@ def bad_tls_files_stop_the_start():
         rc, out, err = hl.cli("serve", "--data", os.path.join(d, "data"),
                               "--tls-cert", junk)
         assert rc == 2 and "go together" in err, (rc, err)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def peer_cert(conn):
+    return conn.sock.getpeercert(binary_form=True)
+
+
+def tls_conn(port):
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx,
+                                    timeout=10)
+    c.connect()
+    return c
+
+
+def keepalive_get(c, path):
+    c.request("GET", path)
+    r = c.getresponse()
+    r.read()
+    return r.status
+
+
+def pem_der(path):
+    return ssl.PEM_cert_to_DER_cert(open(path).read())
+
+
+@test
+def sighup_reloads_the_certificate():
+    d = tempfile.mkdtemp(prefix="hailong-tls-")
+    try:
+        old = os.path.join(d, "old")
+        new = os.path.join(d, "new")
+        os.mkdir(old)
+        os.mkdir(new)
+        cert, key = make_cert(old)
+        cert2, key2 = make_cert(new)
+        live_cert = os.path.join(d, "cert.pem")
+        live_key = os.path.join(d, "key.pem")
+        shutil.copy(cert, live_cert)
+        shutil.copy(key, live_key)
+        data = os.path.join(d, "data")
+        p = subprocess.Popen([hl.HAILONG, "serve", "--listen",
+                              "127.0.0.1:0", "--data", data, "--tls-cert",
+                              live_cert, "--tls-key", live_key],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        try:
+            m = re.match(r"hailong: listening on https://127\.0\.0\.1:"
+                         r"(\d+)$", p.stdout.readline().strip())
+            assert m
+            port = int(m.group(1))
+            before = tls_conn(port)
+            assert keepalive_get(before, "/healthz") == 200
+            assert peer_cert(before) == pem_der(cert)
+            # A key that is not the certificate's: the old pair stays.
+            shutil.copy(cert2, live_cert)
+            p.send_signal(signal.SIGHUP)
+            c = None
+            for _ in range(50):
+                c = tls_conn(port)
+                keepalive_get(c, "/healthz")
+                got = peer_cert(c)
+                c.close()
+                if got != pem_der(cert):
+                    break
+            assert got == pem_der(cert), "took a mismatched pair"
+            shutil.copy(key2, live_key)
+            p.send_signal(signal.SIGHUP)
+            for _ in range(100):
+                c = tls_conn(port)
+                got = peer_cert(c)
+                assert keepalive_get(c, "/healthz") == 200
+                c.close()
+                if got == pem_der(cert2):
+                    break
+                time.sleep(0.05)
+            assert got == pem_der(cert2), "the new certificate not served"
+            # The connection opened before goes on with its own.
+            assert keepalive_get(before, "/healthz") == 200
+            assert keepalive_get(before, "/api/v1/units") == 200
+            before.close()
+        finally:
+            p.terminate()
+            assert p.wait(timeout=20) == 0
+        err = p.stderr.read()
+        assert "TLS certificate not reloaded" in err and \
+            "is not the key of" in err, err
+        assert "TLS certificate reloaded from" in err, err
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
