@@ -1123,7 +1123,9 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 		http_free(h);
 		return (-1);
 	}
+	/* The logger first: libmicrohttpd warns about any option before. */
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, res->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
@@ -1132,7 +1134,6 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    /* Last: without TLS the list ends here. */
 	    (flags & MHD_USE_TLS) ? MHD_OPTION_HTTPS_CERT_CALLBACK :
 	    MHD_OPTION_END, http_cert_cb,
