@@ -83,7 +83,7 @@ struct service {
 	int		 line;
 };
 
-/* A row of synonyms.csv, as written and folded (catalog_fold()). */
+/* A row of synonyms.csv, as written and folded (fold_text()). */
 struct synonym {
 	char		*abbr;		/* "ĐKKD" */
 	char		*words;		/* "đăng ký kinh doanh" */
@@ -132,12 +132,5 @@ const struct service *catalog_service(const struct catalog *,
  */
 int	 catalog_in_subtree(const struct catalog *, const char *u,
 	    const char *top);
-/*
- * UTF-8 s[0..len) folded for search: lower case, Vietnamese letters
- * without their diacritics (đ as d), every run of other characters one
- * space, none at either end: "Cấp GCN, QSDĐ" -> "cap gcn qsdd". A new
- * string, the caller's; never longer than len.
- */
-char	*catalog_fold(const char *s, size_t len);
 
 #endif

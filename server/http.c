@@ -27,8 +27,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gnutls/abstract.h>
-#include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <microhttpd.h>
 
@@ -40,21 +38,8 @@
 #include "netaddr.h"
 #include "route.h"
 #include "session.h"
+#include "tls.h"
 #include "util.h"
-
-#define HTTP_PEM_MAX	(64u * 1024)
-#define HTTP_CHAIN_MAX	8	/* certificates in tls_cert */
-
-/* A certificate chain and its key, as GnuTLS hands them out. */
-struct http_cred {
-	gnutls_pcert_st		 pcert[HTTP_CHAIN_MAX];
-	unsigned		 n;
-	gnutls_privkey_t	 key;
-	struct http_cred	*older;	/* replaced ones, freed at the stop */
-};
-
-static pthread_mutex_t	 http_cred_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct http_cred	*http_cred_now;
 
 struct http {
 	struct MHD_Daemon	*d;
@@ -71,159 +56,15 @@ struct http {
 	int64_t			 started;
 };
 
-/* Reads a PEM file whole; NULL with why. */
-static char *
-http_pem(const char *path, char *why, size_t whylen)
-{
-	FILE	*f;
-	char	*p;
-	size_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
-		return (NULL);
-	}
-	p = xmalloc(HTTP_PEM_MAX + 1);
-	n = fread(p, 1, HTTP_PEM_MAX + 1, f);
-	fclose(f);
-	p[n < HTTP_PEM_MAX ? n : HTTP_PEM_MAX] = '\0';
-	if (n == 0 || n > HTTP_PEM_MAX || strstr(p, "-----BEGIN") == NULL) {
-		snprintf(why, whylen, "%s: not a PEM file of at most %u bytes",
-		    path, HTTP_PEM_MAX);
-		free(p);
-		return (NULL);
-	}
-	return (p);
-}
-
-static void
-http_cred_free(struct http_cred *c)
-{
-	struct http_cred	*o;
-	unsigned		 i;
-
-	for (; c != NULL; c = o) {
-		o = c->older;
-		for (i = 0; i < c->n; i++)
-			gnutls_pcert_deinit(&c->pcert[i]);
-		if (c->key != NULL)
-			gnutls_privkey_deinit(c->key);
-		free(c);
-	}
-}
-
-/* 1 when the chain's first certificate is the key's. */
-static int
-http_cred_match(struct http_cred *c)
-{
-	gnutls_pubkey_t	 pub = NULL;
-	gnutls_datum_t	 a = { NULL, 0 }, b = { NULL, 0 };
-	int		 ok = 0;
-
-	if (gnutls_pubkey_init(&pub) < 0)
-		return (0);
-	if (gnutls_pubkey_import_privkey(pub, c->key, 0, 0) >= 0 &&
-	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &a) >= 0 &&
-	    gnutls_pubkey_export2(c->pcert[0].pubkey, GNUTLS_X509_FMT_DER,
-	    &b) >= 0)
-		ok = a.size == b.size && memcmp(a.data, b.data, a.size) == 0;
-	gnutls_free(a.data);
-	gnutls_free(b.data);
-	gnutls_pubkey_deinit(pub);
-	return (ok);
-}
-
-/* Reads a certificate chain and its key (PEM files); NULL with why. */
-static struct http_cred *
-http_cred_load(const char *certpath, const char *keypath, char *why,
-    size_t whylen)
-{
-	struct http_cred	*c = NULL;
-	char			*cert = NULL, *key = NULL;
-	gnutls_datum_t		 d;
-	int			 e;
-
-	if ((cert = http_pem(certpath, why, whylen)) == NULL ||
-	    (key = http_pem(keypath, why, whylen)) == NULL)
-		goto out;
-	c = xcalloc(1, sizeof(*c));
-	c->n = HTTP_CHAIN_MAX;
-	d.data = (unsigned char *)cert;
-	d.size = (unsigned)strlen(cert);
-	if ((e = gnutls_pcert_list_import_x509_raw(c->pcert, &c->n, &d,
-	    GNUTLS_X509_FMT_PEM, 0)) < 0 || c->n == 0) {
-		c->n = 0;
-		snprintf(why, whylen, "%s: %s", certpath, e < 0 ?
-		    gnutls_strerror(e) : "no certificate");
-		goto fail;
-	}
-	d.data = (unsigned char *)key;
-	d.size = (unsigned)strlen(key);
-	if ((e = gnutls_privkey_init(&c->key)) < 0 ||
-	    (e = gnutls_privkey_import_x509_raw(c->key, &d,
-	    GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
-		snprintf(why, whylen, "%s: %s", keypath, gnutls_strerror(e));
-		goto fail;
-	}
-	if (!http_cred_match(c)) {
-		snprintf(why, whylen, "%s is not the key of %s", keypath,
-		    certpath);
-		goto fail;
-	}
-	goto out;
-fail:
-	http_cred_free(c);
-	c = NULL;
-out:
-	free(cert);
-	if (key != NULL)
-		crypto_zero(key, strlen(key));
-	free(key);
-	return (c);
-}
-
-/* GnuTLS asks for our certificate during a handshake. */
-static int
-http_cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_dn,
-    int nreqs, const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
-    gnutls_pcert_st **pcert, unsigned int *pcert_length,
-    gnutls_privkey_t *privkey)
-{
-	struct http_cred	*c;
-
-	(void)s;
-	(void)req_ca_dn;
-	(void)nreqs;
-	(void)pk_algos;
-	(void)pk_algos_length;
-	pthread_mutex_lock(&http_cred_mu);
-	c = http_cred_now;
-	pthread_mutex_unlock(&http_cred_mu);
-	if (c == NULL)
-		return (-1);
-	*pcert = c->pcert;
-	*pcert_length = c->n;
-	*privkey = c->key;
-	return (0);
-}
-
 int
 http_tls_reload(struct http *h, char *why, size_t whylen)
 {
-	struct http_cred	*c;
-
 	if (h->app->cfg.tls_cert[0] == '\0') {
 		snprintf(why, whylen, "no TLS certificate configured");
 		return (-1);
 	}
-	if ((c = http_cred_load(h->app->cfg.tls_cert, h->app->cfg.tls_key,
-	    why, whylen)) == NULL)
-		return (-1);
-	pthread_mutex_lock(&http_cred_mu);
-	c->older = http_cred_now;
-	http_cred_now = c;
-	pthread_mutex_unlock(&http_cred_mu);
-	return (0);
+	return (tls_cred_set(h->app->cfg.tls_cert, h->app->cfg.tls_key, why,
+	    whylen));
 }
 
 static const char *const csp =
@@ -1051,10 +892,7 @@ http_free(struct http *h)
 	metrics_http_free(h->metrics);
 	free(h->route_methods);
 	free(h->route_paths);
-	pthread_mutex_lock(&http_cred_mu);
-	http_cred_free(http_cred_now);
-	http_cred_now = NULL;
-	pthread_mutex_unlock(&http_cred_mu);
+	tls_cred_clear();
 	free(h);
 }
 
@@ -1093,18 +931,12 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	if (res->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (a->cfg.tls_cert[0] != '\0') {
-		struct http_cred	*c;
-
-		if ((c = http_cred_load(a->cfg.tls_cert, a->cfg.tls_key, why,
-		    whylen)) == NULL) {
+		if (tls_cred_set(a->cfg.tls_cert, a->cfg.tls_key, why,
+		    whylen) == -1) {
 			freeaddrinfo(res);
 			free(h);
 			return (-1);
 		}
-		pthread_mutex_lock(&http_cred_mu);
-		http_cred_free(http_cred_now);
-		http_cred_now = c;
-		pthread_mutex_unlock(&http_cred_mu);
 		flags |= MHD_USE_TLS;
 	}
 	h->limits = limit_create();
@@ -1136,7 +968,7 @@ http_start(struct http **hp, struct app *a, unsigned *port, char *why,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    /* Last: without TLS the list ends here. */
 	    (flags & MHD_USE_TLS) ? MHD_OPTION_HTTPS_CERT_CALLBACK :
-	    MHD_OPTION_END, http_cert_cb,
+	    MHD_OPTION_END, tls_cert_cb,
 	    MHD_OPTION_END);
 	freeaddrinfo(res);
 	if (h->d == NULL) {

@@ -1,6 +1,6 @@
 /*
  * indicators.c: loads schema/indicators.ini (inih, through
- * survey_ini_parse()) and checks it whole.
+ * inifile_parse()) and checks it whole.
  *
  * [resolution]: name.vi, name.en, name.km, from = YEAR, to = YEAR.
  * [indicator ID] (ID: a-z 0-9 _, at most IND_ID_MAX): name.L, item,
@@ -469,10 +469,10 @@ indicators_load(const char *path, const struct surveys *sv,
 	x->set = xcalloc(1, sizeof(*x->set));
 	x->sv = sv;
 	x->cat = cat;
-	if (survey_ini_parse(path, ind_section, ind_handler, x, x->reason,
+	if (inifile_parse(path, ind_section, ind_handler, x, x->reason,
 	    doc, why, whylen) == -1)
 		goto out;
-	if ((line = survey_ini_line(doc, IND_HEAD)) == 0) {
+	if ((line = inifile_line(doc, IND_HEAD)) == 0) {
 		why_at(why, whylen, path, 0, "no [%s] section", IND_HEAD);
 		goto out;
 	}
@@ -496,7 +496,7 @@ indicators_load(const char *path, const struct surveys *sv,
 		snprintf(sec, sizeof(sec), "%s%s", IND_SECTION,
 		    x->set->ind[i].id);
 		if (ind_check(x, &x->set->ind[i], path,
-		    survey_ini_line(doc, sec), why, whylen) == -1)
+		    inifile_line(doc, sec), why, whylen) == -1)
 			goto out;
 	}
 	*ip = x->set;

@@ -39,4 +39,8 @@ void	 report_desks_free(struct report *);
 /* Adds counters, officers and their definition to o, when built. */
 void	 report_desks_json(const struct report *, struct json_t *o);
 
+/* report.c: month in the period; the walk-ins' row name. */
+int	 report_period_has(const struct report_period *, uint32_t month);
+extern const struct text report_walkin_name;
+
 #endif

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "catalog.h"
+#include "fold.h"
 #include "survey.h"
 #include "util.h"
 
@@ -486,16 +487,16 @@ test_fold(void **state)
 	char	*f;
 
 	(void)state;
-	f = catalog_fold("Cấp GCN, QSDĐ  (lần đầu)", strlen("Cấp GCN, QSDĐ  "
+	f = fold_text("Cấp GCN, QSDĐ  (lần đầu)", strlen("Cấp GCN, QSDĐ  "
 	    "(lần đầu)"));
 	assert_string_equal(f, "cap gcn qsdd lan dau");
 	free(f);
 	/* Decomposed marks (NFD) fold alike; Khmer is a gap. */
-	f = catalog_fold("Đa\xcc\x86\xcc\x81ng ក x", strlen("Đa\xcc\x86\xcc\x81ng "
+	f = fold_text("Đa\xcc\x86\xcc\x81ng ក x", strlen("Đa\xcc\x86\xcc\x81ng "
 	    "ក x"));
 	assert_string_equal(f, "dang x");
 	free(f);
-	f = catalog_fold("", 0);
+	f = fold_text("", 0);
 	assert_string_equal(f, "");
 	free(f);
 }
