@@ -27,8 +27,9 @@ const struct cmd cmd_key = {
 	    "add creates a key for the one-stop software or a person and\n"
 	    "prints its id, then its secret once, alone on the last line;\n"
 	    "only its hash is kept. ROLE: counter (issue tickets), viewer\n"
-	    "(reports), admin, kiosk. --unit limits the key to one unit's\n"
-	    "subtree (default: all).\n"
+	    "(reports), admin, head (the head of a unit: its follow-ups and\n"
+	    "reports; needs --unit), kiosk. --unit limits the key to one\n"
+	    "unit's subtree (default: all).\n"
 	    "list prints one line per key: id, role, name, unit, created.\n"
 	    "revoke deletes every key of that name, or the key with that id\n"
 	    "(any role); the running server refuses it at once, and browser\n"
@@ -157,7 +158,10 @@ key_run(int argc, char **argv)
 		cmd_usage_error(&cmd_key, "--role and --name are required");
 	if ((r = role_parse(role)) == -1)
 		cmd_usage_error(&cmd_key, "--role: want counter, viewer, "
-		    "admin or kiosk");
+		    "admin, head or kiosk");
+	if (r == ROLE_HEAD && unit == NULL)
+		cmd_usage_error(&cmd_key, "--role head: --unit is required "
+		    "(the unit it heads)");
 	n = strlen(name);
 	if (n == 0 || n > KEY_NAME_MAX || !utf8_valid(name, n))
 		cmd_usage_error(&cmd_key, "--name: 1 to %d bytes of text",

@@ -127,7 +127,8 @@ h_signin_post(struct req *r)
 		goto bad;
 	crypto_sha256(key, keylen, hash);
 	if (store_key_get(r->app->st, hash, &k) != HL_OK ||
-	    (k.role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_COUNTER)) == 0)
+	    (k.role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_COUNTER |
+	    ROLE_HEAD)) == 0)
 		goto bad;
 	switch (session_create(r->app->sessions, k.role, k.unit, hash,
 	    k.name, id, &ses)) {
@@ -151,7 +152,8 @@ h_signin_post(struct req *r)
 	/* Without a page to go back to: the page of the key's job. */
 	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
 	    h_next_ok(next, strlen(next)) ? next :
-	    (k.role & (ROLE_VIEWER | ROLE_ADMIN)) != 0 ? "/reports/monthly" :
+	    (k.role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_HEAD)) != 0 ?
+	    "/reports/monthly" :
 	    "/counter");
 	form_clear(&f);
 	return;

@@ -58,6 +58,7 @@ static const struct {
 	{ ROLE_VIEWER, "viewer" },
 	{ ROLE_ADMIN, "admin" },
 	{ ROLE_KIOSK, "kiosk" },
+	{ ROLE_HEAD, "head" },
 };
 
 const char *

@@ -97,7 +97,8 @@ enum role {
 	ROLE_COUNTER = 1,
 	ROLE_VIEWER = 2,
 	ROLE_ADMIN = 4,
-	ROLE_KIOSK = 8
+	ROLE_KIOSK = 8,
+	ROLE_HEAD = 16	/* the head of a unit: its follow-ups */
 };
 const char *role_name(enum role);
 int	 role_parse(const char *);	/* -1 when unknown */

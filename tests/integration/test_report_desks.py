@@ -88,6 +88,8 @@ class Fixture:
             "province": add_key(d, "viewer", "xem-tinh"),
             "other": add_key(d, "viewer", "xem-phuong-khac", OTHER),
             "admin": add_key(d, "admin", "quan-tri"),
+            "head": add_key(d, "head", "truong-phuong", UNIT),
+            "head-other": add_key(d, "head", "truong-phuong-khac", OTHER),
         }
         self.ids = key_ids(d)
         proc = valid_procedure(s)["code"]
@@ -292,8 +294,25 @@ def who_sees_the_section():
     assert has_section(fx, "other", "min=1", ours=False)
     rep = fx.report("other", "min=1")
     assert rep["counters"] == [] and rep["officers"] == [], rep
+    # The unit's head, by key and session; another unit's head: 403 for
+    # this unit, and its own report has none of these officers.
+    assert has_section(fx, "head", q)
+    cookie = sign_in(fx.s, fx.keys["head"], "")
+    assert has_section(fx, None, q, cookie)
+    assert_status(fx.get("head-other", "/api/v1/reports?" + q), 403,
+                  "head-other")
+    assert has_section(fx, "head-other", "min=1", ours=False)
     # The counter keys cannot read reports at all.
     assert fx.get("a", "/api/v1/reports?" + q)[0] in (401, 403)
+
+
+@test
+def a_head_needs_a_unit():
+    d = fixture().s.data
+    rc, _, err = hl.cli("key", "add", "--data", d, "--role", "head",
+                        "--name", "truong")
+    assert rc == 2 and "--unit is required" in err, (rc, err)
+    assert "truong\t" not in hl.cli_ok("key", "list", "--data", d)
 
 
 @test
