@@ -85,6 +85,8 @@ app_services_check(const struct app *a, const char *dir, char *why,
 	return (0);
 }
 
+static uint32_t	 app_classify(const struct response *, void *);
+
 int
 app_open(struct app *a, const struct config *cfg, int parts, char *why,
     size_t whylen)
@@ -139,8 +141,46 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			snprintf(why, whylen, "cannot start the writer");
 			return (-1);
 		}
+		for (i = 0; i < a->surveys.n; i++)
+			a->survey_ids[i] = a->surveys.s[i]->id;
+		writer_surveys(a->w, a->survey_ids, a->surveys.n);
+		if (a->ind != NULL && a->cat != NULL) {
+			for (i = 0; i < a->ind->n; i++)
+				a->ind_ids[i] = a->ind->ind[i].id;
+			writer_classify(a->w, app_classify, a, a->ind_ids,
+			    a->ind->n);
+		}
 	}
 	return (0);
+}
+
+/*
+ * The indicators an answer counts toward (writer_classify): those of its
+ * sector (a service survey's answers carry their survey's mark) and its
+ * unit's kind whose question it answers.
+ */
+static uint32_t
+app_classify(const struct response *r, void *arg)
+{
+	const struct app	*a = arg;
+	const struct indicator	*ind;
+	const struct unit	*u;
+	uint32_t		 bits = 0;
+	size_t			 i, j;
+
+	u = catalog_unit(a->cat, r->unit, strlen(r->unit));
+	for (i = 0; i < a->ind->n && i < 32; i++) {
+		ind = &a->ind->ind[i];
+		if (!indicators_counts(ind, r->sector, u != NULL ? u->kind :
+		    ""))
+			continue;
+		for (j = 0; j < r->nanswers; j++)
+			if (strcmp(r->answers[j].q, ind->question) == 0)
+				break;
+		if (j < r->nanswers)
+			bits |= UINT32_C(1) << i;
+	}
+	return (bits);
 }
 
 void

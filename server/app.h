@@ -29,6 +29,8 @@ struct app {
 	struct survey	*sv;		/* surveys.s[0], the procedure survey */
 	struct catalog	*cat;
 	struct indicators *ind;	/* schema/indicators.ini */
+	const char	*ind_ids[IND_MAX];	/* their ids, for the writer */
+	const char	*survey_ids[SURVEYS_MAX];	/* the same */
 	struct pages	*pg;
 	/* GET /api/v1/survey (kiosk_def.c), by surveys.s[] index. */
 	char		*kiosk_def[SURVEYS_MAX];

@@ -1,7 +1,8 @@
 /*
  * h_state.c: the state the handlers share while a server runs, made
  * before the first request and freed after the last: the browser
- * sessions, the pairing of kiosks with counters (and its timer), the
+ * sessions, the pairing of kiosks with counters (and its timer; the
+ * tickets offered before a restart read back from the store), the
  * kiosks' guards, the unit tree and procedure list as JSON.
  */
 #include <stdlib.h>
@@ -9,6 +10,15 @@
 #include "h.h"
 #include "pair.h"
 #include "session.h"
+#include "store.h"
+#include "util.h"
+
+static int
+h_state_pending(const struct ticket *t, int64_t offered, void *arg)
+{
+	pair_restore(arg, t, offered);
+	return (0);
+}
 
 int
 h_state_init(struct app *a)
@@ -21,6 +31,10 @@ h_state_init(struct app *a)
 		h_state_free(a);
 		return (-1);
 	}
+	/* Not a reason to refuse to serve: kiosks are offered new ones. */
+	if (store_each_pending(a->st, h_state_pending, a->pair) != 0)
+		log_warn("the tickets offered to kiosks before the restart "
+		    "cannot be read; offering new ones only");
 	return (0);
 }
 

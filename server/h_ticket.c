@@ -120,6 +120,7 @@ h_ticket_issue(struct req *r)
 		http_fail(r, 422, why);
 		return;
 	}
+	r->op.u.ticket.offer = 1;	/* kept for the kiosk, see pair.c */
 	http_submit(r, h_ticket_issued);
 }
 

@@ -312,7 +312,7 @@ metrics_gauge(struct buf *out, const char *name, const char *help,
 int
 metrics_writer_render(const struct writer_stats *ws, struct buf *out)
 {
-	size_t	 i;
+	size_t	 i, c;
 	int	 rc = 0;
 
 	rc |= metrics_counter(out, "hailong_writer_batches_total",
@@ -343,6 +343,27 @@ metrics_writer_render(const struct writer_stats *ws, struct buf *out)
 		rc |= buf_printf(out, "hailong_answers_stored_total{channel="
 		    "\"%s\"} %llu\n", channel_name((enum channel)i),
 		    (unsigned long long)ws->answers[i]);
+	rc |= metrics_head(out, "hailong_tickets_by_survey_total", "counter",
+	    "Tickets created, by survey.");
+	for (i = 0; i < ws->nsurveys; i++)
+		rc |= buf_printf(out, "hailong_tickets_by_survey_total{survey="
+		    "\"%s\"} %llu\n", ws->surveys[i].id,
+		    (unsigned long long)ws->surveys[i].tickets);
+	rc |= metrics_head(out, "hailong_answers_by_survey_total", "counter",
+	    "Answers stored, by survey and channel.");
+	for (i = 0; i < ws->nsurveys; i++)
+		for (c = 0; c < CHANNEL_COUNT; c++)
+			rc |= buf_printf(out, "hailong_answers_by_survey_total{"
+			    "survey=\"%s\",channel=\"%s\"} %llu\n",
+			    ws->surveys[i].id, channel_name((enum channel)c),
+			    (unsigned long long)ws->surveys[i].answers[c]);
+	rc |= metrics_head(out, "hailong_answers_by_indicator_total",
+	    "counter", "Answers stored that count toward an indicator of "
+	    "the resolution (schema/indicators.ini).");
+	for (i = 0; i < ws->nind; i++)
+		rc |= buf_printf(out, "hailong_answers_by_indicator_total{"
+		    "indicator=\"%s\"} %llu\n", ws->ind_ids[i],
+		    (unsigned long long)ws->ind_answers[i]);
 	rc |= metrics_counter(out, "hailong_answers_suspect_total",
 	    "Answers stored flagged as suspect.", ws->suspects);
 	rc |= metrics_counter(out, "hailong_purged_idempotency_total",

@@ -141,6 +141,17 @@ struct enrol {
  * record_idem_key(kiosk key hash, idempotency key) so that a retry gets
  * it back.
  */
+/*
+ * The ticket a counter's kiosk is offered: the last one issued there
+ * through the API, for PENDING_WINDOW_SEC. Kept so that a restart does
+ * not forget it.
+ */
+#define PENDING_WINDOW_SEC	600
+struct pending {
+	uint8_t	 ticket[TICKET_ID_LEN];
+	int64_t	 offered;		/* seconds */
+};
+
 struct idem {
 	int64_t	 created;
 	uint64_t response;		/* the response's key */

@@ -178,6 +178,25 @@ pair_ticket_issued(struct pair *pp, const struct ticket *t)
 }
 
 void
+pair_restore(struct pair *pp, const struct ticket *t, int64_t offered)
+{
+	struct pair_slot	*s;
+	int64_t			 now = now_sec();
+
+	if (t->counter[0] == '\0' || t->state != TICKET_OPEN ||
+	    now - offered > PAIR_WINDOW_SEC || now > t->expires)
+		return;
+	pthread_mutex_lock(&pp->mu);
+	s = pair_slot(pp, t->unit, t->counter, 1);
+	if (!s->pending || offered >= s->offered) {
+		s->pending = 1;
+		s->offered = offered;
+		s->t = *t;
+	}
+	pthread_mutex_unlock(&pp->mu);
+}
+
+void
 pair_ticket_answered(struct pair *pp, const uint8_t id[TICKET_ID_LEN])
 {
 	size_t	 i;

@@ -1,8 +1,10 @@
 /*
  * pair.h: pairing a kiosk with its counter, in memory. For each (unit,
  * counter) the ticket last issued there through the API, and the kiosks
- * of that counter waiting (long poll) for one. A restart forgets it all:
- * kiosks simply poll again.
+ * of that counter waiting (long poll) for one. The writer keeps each
+ * counter's ticket in the store as well (the pending table, written with
+ * the ticket), and a server starts from it (pair_restore): a restart
+ * loses no offer; waiting kiosks simply poll again.
  */
 #ifndef PAIR_H
 #define PAIR_H
@@ -11,7 +13,7 @@
 
 #include "model.h"
 
-#define PAIR_WINDOW_SEC		600	/* a ticket is offered so long */
+#define PAIR_WINDOW_SEC		PENDING_WINDOW_SEC /* offered so long */
 #define PAIR_WAIT_DEFAULT	25	/* seconds a kiosk waits */
 #define PAIR_WAIT_MIN		1
 #define PAIR_WAIT_MAX		30
@@ -33,6 +35,12 @@ void	 pair_free(struct pair *);	/* stops first */
  * there get it.
  */
 void	 pair_ticket_issued(struct pair *, const struct ticket *);
+/*
+ * At start, before any request: t was offered at its counter at offered
+ * (from the store); it is pending again when still open, unexpired and
+ * in the window, and the latest of its counter.
+ */
+void	 pair_restore(struct pair *, const struct ticket *, int64_t offered);
 /* A ticket was answered (any channel): it is pending no more. */
 void	 pair_ticket_answered(struct pair *, const uint8_t id[TICKET_ID_LEN]);
 

@@ -487,6 +487,49 @@ record_idem_key(const uint8_t keyhash[32], const char *idem, size_t len,
 	crypto_sha256(b, 32 + len, out);
 }
 
+size_t
+record_pending_encode(const struct pending *p, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	enc_u8(&e, ENC_VERSION);
+	enc_bytes(&e, p->ticket, TICKET_ID_LEN);
+	enc_u64(&e, (uint64_t)p->offered);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_pending_decode(const uint8_t *in, size_t len, struct pending *p)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*id;
+
+	memset(p, 0, sizeof(*p));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	if ((id = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
+		memcpy(p->ticket, id, TICKET_ID_LEN);
+	p->offered = (int64_t)dec_u64(&d);
+	if (d.bad || d.off != len) {
+		memset(p, 0, sizeof(*p));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+record_pending_key(const char *unit, const char *counter, uint8_t out[32])
+{
+	uint8_t	 b[UNIT_CODE_MAX + 1 + COUNTER_MAX];
+	size_t	 u = strnlen(unit, UNIT_CODE_MAX), n = strnlen(counter,
+		    COUNTER_MAX);
+
+	memcpy(b, unit, u);
+	b[u] = '\0';
+	memcpy(b + u + 1, counter, n);
+	crypto_sha256(b, u + 1 + n, out);
+}
+
 void
 record_case_key(const char *unit, const uint8_t hash[32],
     uint8_t out[CASE_KEY_LEN])

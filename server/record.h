@@ -18,6 +18,7 @@
 #define ENROL_ENC_MAX		(1 + 8 + 8 + 1 + KEY_NAME_MAX + 1 + \
 	    UNIT_CODE_MAX + 1 + COUNTER_MAX)
 #define IDEM_ENC_MAX		(1 + 8 + 8 + 1 + 1)
+#define PENDING_ENC_MAX		(1 + TICKET_ID_LEN + 8)
 #define RESPONSE_ENC_MAX	(COMMENT_BYTES_MAX + 1024 + \
 	    RESPONSE_ANSWERS_MAX * (QUESTION_ID_MAX + 3))
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
@@ -93,6 +94,13 @@ int	 record_idem_decode(const uint8_t *in, size_t len, struct idem *);
  */
 void	 record_idem_key(const uint8_t keyhash[32], const char *idem,
 	    size_t len, uint8_t out[32]);
+size_t	 record_pending_encode(const struct pending *, uint8_t *out,
+	    size_t outlen);
+int	 record_pending_decode(const uint8_t *in, size_t len,
+	    struct pending *);
+/* The pending record's key: SHA-256(unit | NUL | counter). */
+void	 record_pending_key(const char *unit, const char *counter,
+	    uint8_t out[32]);
 /* tickets_by_case: unit slot | case hash. */
 void	 record_case_key(const char *unit, const uint8_t hash[32],
 	    uint8_t out[CASE_KEY_LEN]);

@@ -345,7 +345,9 @@ again:
 	    &st->comments)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "answered", MDB_CREATE,
 	    &st->answered)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0)
+	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "pending", MDB_CREATE,
+	    &st->pending)) != 0)
 		goto lmdb;
 	/* Before format 8: every counter recounted (format 3 added sums
 	 * and the rollups; 6 counts walk-ins in no sector; 7 keeps the

@@ -114,6 +114,10 @@ int	 store_each_key(struct store *,
 	    void *arg);
 int	 store_each_enrol(struct store *,
 	    int (*fn)(const struct enrol *, void *), void *arg);
+/* The tickets offered to counters' kiosks, with when (see pair.c). */
+int	 store_each_pending(struct store *,
+	    int (*fn)(const struct ticket *, int64_t offered, void *),
+	    void *arg);
 /*
  * The sums of months from..to (both included), each in key order (month,
  * unit, sector). unit NULL: every row; else only that unit's rows ("" =

@@ -270,6 +270,36 @@ out:
 }
 
 int
+store_each_pending(struct store *st,
+    int (*fn)(const struct ticket *, int64_t, void *), void *arg)
+{
+	struct walk	 w;
+	struct pending	 p;
+	struct ticket	 t;
+	MDB_val		 k, v;
+	int		 rc, ret = -1;
+
+	if (walk_begin(&w, st, st->pending, NULL, 0) == -1)
+		return (-1);
+	while ((rc = walk_next(&w)) == 1) {
+		if (record_pending_decode(w.v.mv_data, w.v.mv_size, &p) == -1)
+			goto out;
+		k.mv_data = p.ticket;
+		k.mv_size = TICKET_ID_LEN;
+		if ((rc = mdb_get(w.txn, st->tickets, &k, &v)) == MDB_NOTFOUND)
+			continue;	/* a record of no ticket: passed over */
+		if (rc != 0 || store_ticket_read(st, w.txn, &v, &t) != 0)
+			goto out;
+		if ((rc = fn(&t, p.offered, arg)) != 0)
+			break;
+	}
+	ret = rc;
+out:
+	walk_end(&w);
+	return (ret);
+}
+
+int
 store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
     int (*fn)(const struct response *, void *), void *arg)
 {

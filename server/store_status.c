@@ -21,7 +21,8 @@ enum status_how {
 	HOW_TICKET,
 	HOW_APIKEY,
 	HOW_ENROL,
-	HOW_IDEM
+	HOW_IDEM,
+	HOW_PENDING
 };
 
 /* The record's time (seconds or YYYYMM); -1 when it has none. */
@@ -32,6 +33,7 @@ status_time(enum status_how how, const MDB_val *k, const MDB_val *v)
 	struct apikey	 ak;
 	struct enrol	 en;
 	struct idem	 im;
+	struct pending	 pd;
 
 	switch (how) {
 	case HOW_KEY_USEC:
@@ -53,6 +55,9 @@ status_time(enum status_how how, const MDB_val *k, const MDB_val *v)
 	case HOW_IDEM:
 		return (record_idem_decode(v->mv_data, v->mv_size, &im) == 0 ?
 		    im.created : -1);
+	case HOW_PENDING:
+		return (record_pending_decode(v->mv_data, v->mv_size,
+		    &pd) == 0 ? pd.offered : -1);
 	default:
 		return (-1);
 	}
@@ -69,7 +74,7 @@ status_table(MDB_txn *txn, MDB_dbi db, enum status_how how,
 	int		 rc;
 	MDB_cursor_op	 op = MDB_FIRST;
 	int		 walk = how == HOW_TICKET || how == HOW_APIKEY ||
-	    how == HOW_ENROL || how == HOW_IDEM;
+	    how == HOW_ENROL || how == HOW_IDEM || how == HOW_PENDING;
 
 	if ((rc = mdb_stat(txn, db, &ms)) != 0)
 		return (rc);
@@ -116,6 +121,7 @@ store_status(struct store *st, struct store_status *out)
 		{ "keys", st->keys, HOW_APIKEY },
 		{ "enrol", st->enrol, HOW_ENROL },
 		{ "idem", st->idem, HOW_IDEM },
+		{ "pending", st->pending, HOW_PENDING },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

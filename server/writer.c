@@ -13,8 +13,9 @@
  * runs in its nested transaction, kept only when that commits, and
  * written once per key for the whole batch, in key order, in the batch's
  * transaction: a batch of answers to one unit touches each counter once.
- * Between batches it purges old idempotency records and expired
- * enrolment codes a few at a time, and pings systemd's watchdog from its
+ * Between batches it purges old idempotency records, expired
+ * enrolment codes and tickets no longer offered to a kiosk a few at a
+ * time, and pings systemd's watchdog from its
  * loop (writer_watchdog), so that a writer stuck in a commit is seen.
  */
 #include <errno.h>
@@ -53,12 +54,20 @@ struct writer {
 	uint64_t	 pinged;		/* mono_usec(), the writer's */
 	/* The purge: the next pass (mono_usec()), where the pass is. */
 	uint64_t	 purge_at;
-	int		 purge_table;	/* 0 idem, 1 enrol, 2 done */
+	int		 purge_table;	/* 0 idem, 1 enrol, 2 pending, 3 done */
 	uint8_t		 purge_from[32];	/* the next key to look at */
 	int		 purge_has_from;
 	/* Figures (writer_stats). */
 	atomic_uint_fast64_t batches, failed, ops, tickets, suspects;
 	atomic_uint_fast64_t answers[CHANNEL_COUNT];
+	/* By survey and indicator: the writer's, read under mu. */
+	struct writer_survey_stats surveys[WRITER_SURVEYS_MAX];
+	size_t		 nsurveys;
+	uint32_t	(*classify)(const struct response *, void *);
+	void		*classify_arg;
+	const char	*ind_ids[WRITER_IND_MAX];
+	uint64_t	 ind_answers[WRITER_IND_MAX];
+	size_t		 nind;
 	atomic_uint_fast64_t purged_idem, purged_enrol;
 	struct metrics_hist batch_ops, apply_us, commit_us;
 };
@@ -76,6 +85,59 @@ struct run_wait {
 };
 
 /* The figures of a committed batch. */
+/* The entry of survey id, a new one or "other" when full; mu held. */
+static struct writer_survey_stats *
+writer_survey(struct writer *w, const char *id)
+{
+	struct writer_survey_stats	*s;
+	size_t				 i;
+
+	for (i = 0; i < w->nsurveys; i++)
+		if (strcmp(w->surveys[i].id, id) == 0)
+			return (&w->surveys[i]);
+	if (w->nsurveys < WRITER_SURVEYS_MAX - 1)
+		s = &w->surveys[w->nsurveys++];
+	else {
+		s = &w->surveys[WRITER_SURVEYS_MAX - 1];
+		if (w->nsurveys < WRITER_SURVEYS_MAX) {
+			w->nsurveys = WRITER_SURVEYS_MAX;
+			strlcpy(s->id, "other", sizeof(s->id));
+		}
+		return (s);
+	}
+	strlcpy(s->id, id, sizeof(s->id));
+	return (s);
+}
+
+/* A committed batch's tickets and answers by survey and indicator. */
+static void
+writer_count_kinds(struct writer *w, struct wop **ops, size_t n)
+{
+	const struct response	*r;
+	uint32_t		 bits;
+	size_t			 i, b;
+
+	pthread_mutex_lock(&w->mu);
+	for (i = 0; i < n; i++) {
+		if (ops[i]->rc != HL_OK)
+			continue;
+		if (ops[i]->kind == WOP_TICKET && ops[i]->u.ticket.created)
+			writer_survey(w, ticket_survey(
+			    &ops[i]->u.ticket.t))->tickets++;
+		if (ops[i]->kind != WOP_ANSWER || ops[i]->u.answer.duplicate)
+			continue;
+		r = &ops[i]->u.answer.r;
+		if (r->channel < CHANNEL_COUNT)
+			writer_survey(w, r->survey)->answers[r->channel]++;
+		bits = w->classify != NULL ? w->classify(r, w->classify_arg) :
+		    0;
+		for (b = 0; b < w->nind; b++)
+			if (bits & (UINT32_C(1) << b))
+				w->ind_answers[b]++;
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void
 writer_count(struct writer *w, struct wop **ops, size_t n)
 {
@@ -100,6 +162,34 @@ writer_count(struct writer *w, struct wop **ops, size_t n)
 			atomic_fetch_add_explicit(&w->suspects, 1,
 			    memory_order_relaxed);
 	}
+	writer_count_kinds(w, ops, n);
+}
+
+void
+writer_surveys(struct writer *w, const char *const *ids, size_t n)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&w->mu);
+	for (i = 0; i < n; i++)
+		writer_survey(w, ids[i]);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_classify(struct writer *w,
+    uint32_t (*classify)(const struct response *, void *), void *arg,
+    const char *const *ids, size_t n)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&w->mu);
+	w->classify = classify;
+	w->classify_arg = arg;
+	w->nind = n < WRITER_IND_MAX ? n : WRITER_IND_MAX;
+	for (i = 0; i < w->nind; i++)
+		w->ind_ids[i] = ids[i];
+	pthread_mutex_unlock(&w->mu);
 }
 
 /*
@@ -114,14 +204,16 @@ writer_purge_step(struct writer *w)
 	MDB_txn		*txn = NULL;
 	MDB_cursor	*c = NULL;
 	MDB_val		 k, v;
-	MDB_dbi		 db = w->purge_table == 0 ? st->idem : st->enrol;
+	MDB_dbi		 db = w->purge_table == 0 ? st->idem :
+	    w->purge_table == 1 ? st->enrol : st->pending;
 	struct idem	 im;
 	struct enrol	 en;
+	struct pending	 pd;
 	int64_t		 now = now_sec();
 	uint64_t	 gone = 0;
 	uint8_t		 last[32];
 	size_t		 seen = 0;
-	int		 rc, stale, has_last = 0, idem = w->purge_table == 0;
+	int		 rc, stale, has_last = 0, table = w->purge_table;
 	MDB_cursor_op	 op;
 
 	if ((rc = store_txn_begin(st, 0, &txn)) != 0) {
@@ -152,9 +244,12 @@ writer_purge_step(struct writer *w)
 		if (w->purge_table == 0)
 			stale = record_idem_decode(v.mv_data, v.mv_size,
 			    &im) == 0 && now - im.created > WRITER_IDEM_KEEP;
-		else
+		else if (w->purge_table == 1)
 			stale = record_enrol_decode(v.mv_data, v.mv_size,
 			    &en) == 0 && now - en.expires > WRITER_ENROL_KEEP;
+		else
+			stale = record_pending_decode(v.mv_data, v.mv_size,
+			    &pd) == 0 && now - pd.offered > PENDING_WINDOW_SEC;
 		if (!stale)
 			continue;
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
@@ -184,12 +279,12 @@ out:
 	if (rc != 0) {
 		/* Try again at the next pass (a full disk, say). */
 		log_warn("%s: purge: %s", store_dir(st), mdb_strerror(rc));
-		w->purge_table = 2;
+		w->purge_table = 3;
 		w->purge_has_from = 0;
-	} else if (gone > 0)
-		atomic_fetch_add_explicit(idem ? &w->purged_idem :
+	} else if (gone > 0 && table < 2)
+		atomic_fetch_add_explicit(table == 0 ? &w->purged_idem :
 		    &w->purged_enrol, gone, memory_order_relaxed);
-	if (w->purge_table >= 2) {
+	if (w->purge_table >= 3) {
 		w->purge_table = 0;
 		w->purge_has_from = 0;
 		w->purge_at = mono_usec() + (uint64_t)WRITER_PURGE_EVERY *
@@ -471,6 +566,11 @@ writer_stats(struct writer *w, struct writer_stats *ws)
 	memset(ws, 0, sizeof(*ws));
 	pthread_mutex_lock(&w->mu);
 	ws->queued = w->nqueued;
+	ws->nsurveys = w->nsurveys;
+	memcpy(ws->surveys, w->surveys, sizeof(ws->surveys));
+	ws->nind = w->nind;
+	memcpy(ws->ind_ids, w->ind_ids, sizeof(ws->ind_ids));
+	memcpy(ws->ind_answers, w->ind_answers, sizeof(ws->ind_answers));
 	pthread_mutex_unlock(&w->mu);
 	ws->batches = atomic_load(&w->batches);
 	ws->failed = atomic_load(&w->failed);

@@ -36,6 +36,8 @@ struct wop {
 			struct ticket	 t;
 			int		 has_case;
 			uint8_t		 case_hash[32];
+			/* in: offered to its counter's kiosk (the API's) */
+			int		 offer;
 			/* out: the stored ticket (new or the earlier one) */
 			int		 created;
 		} ticket;
@@ -107,6 +109,13 @@ struct wop {
 };
 
 /* What the writer did since it started, for GET /metrics. */
+#define WRITER_SURVEYS_MAX	8	/* surveys counted apart; then "other" */
+#define WRITER_IND_MAX		32	/* indicators counted */
+struct writer_survey_stats {
+	char		 id[SURVEY_ID_MAX + 1];	/* "other" for the rest */
+	uint64_t	 tickets;		/* created */
+	uint64_t	 answers[CHANNEL_COUNT];	/* stored */
+};
 struct metrics_hist;
 struct writer_stats {
 	uint64_t	 batches;	/* committed */
@@ -116,6 +125,11 @@ struct writer_stats {
 	uint64_t	 tickets;	/* tickets created */
 	uint64_t	 answers[CHANNEL_COUNT];	/* responses stored */
 	uint64_t	 suspects;	/* of them flagged suspect */
+	size_t		 nsurveys;	/* by survey, in order first seen */
+	struct writer_survey_stats surveys[WRITER_SURVEYS_MAX];
+	size_t		 nind;		/* by indicator (writer_classify) */
+	const char	*ind_ids[WRITER_IND_MAX];
+	uint64_t	 ind_answers[WRITER_IND_MAX];
 	uint64_t	 purged_idem;	/* idempotency records purged */
 	uint64_t	 purged_enrol;	/* expired enrolment codes purged */
 	uint64_t	 map_size;	/* bytes of the database's map */
@@ -130,8 +144,9 @@ struct writer_stats {
  * Housekeeping between batches, in small transactions: idempotency
  * records older than WRITER_IDEM_KEEP and enrolment codes expired for
  * WRITER_ENROL_KEEP (so that `kiosk list` shows them expired for a day)
- * are deleted, at most WRITER_PURGE_SCAN records looked at per
- * transaction; a pass over both tables starts when the writer starts
+ * and the tickets offered to counters' kiosks more than
+ * PENDING_WINDOW_SEC ago are deleted, at most WRITER_PURGE_SCAN records
+ * looked at per transaction; a pass over the three tables starts when the writer starts
  * and every WRITER_PURGE_EVERY seconds after the last one ended.
  */
 #define WRITER_IDEM_KEEP	(30 * 86400)
@@ -144,6 +159,18 @@ struct writer;
 
 /* Starts the writer thread on an open store; 0 or -1. */
 int	 writer_start(struct writer **, struct store *, size_t max_batch);
+
+/*
+ * The indicators a stored answer counts toward, for GET /metrics:
+ * classify(r, arg) returns bit i for ids[i] (i < n, at most
+ * WRITER_IND_MAX; the strings outlive the writer). Called before the
+ * first op is submitted.
+ */
+void	 writer_classify(struct writer *,
+	    uint32_t (*classify)(const struct response *, void *), void *arg,
+	    const char *const *ids, size_t n);
+/* The surveys counted from the start, at zero until their first ticket. */
+void	 writer_surveys(struct writer *, const char *const *ids, size_t n);
 /* Finishes every queued op, then stops the thread and frees. */
 void	 writer_stop(struct writer *);
 /* Queues op; op->done is called from the writer thread once committed. */

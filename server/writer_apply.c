@@ -96,6 +96,31 @@ writer_flush_counts(struct store *st, MDB_txn *txn, struct counts_table *tb)
 	return (writer_flush_desks(st, txn, tb));
 }
 
+/*
+ * An open ticket of a counter becomes the one its kiosk is offered, kept
+ * so that a restart does not forget it (the pairing in memory is the
+ * same; see pair.c).
+ */
+static int
+put_pending(struct store *st, MDB_txn *txn, const struct wop *op)
+{
+	const struct ticket *t = &op->u.ticket.t;
+	struct pending	 p;
+	uint8_t		 key[32], enc[PENDING_ENC_MAX];
+	MDB_val		 k = { sizeof(key), key }, v;
+
+	if (!op->u.ticket.offer || t->counter[0] == '\0' ||
+	    t->state != TICKET_OPEN)
+		return (0);
+	memcpy(p.ticket, t->id, TICKET_ID_LEN);
+	p.offered = now_sec();
+	record_pending_key(t->unit, t->counter, key);
+	if ((v.mv_size = record_pending_encode(&p, enc, sizeof(enc))) == 0)
+		return (0);
+	v.mv_data = enc;
+	return (mdb_put(txn, st->pending, &k, &v, 0));
+}
+
 /* Returns an LMDB code; logical outcomes go to op->rc. */
 static int
 apply_ticket(struct store *st, MDB_txn *txn, struct wop *op,
@@ -123,7 +148,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op,
 			if ((rc = store_ticket_read(st, txn, &v, &old)) != 0)
 				return (rc);
 			*t = old;
-			return (0);
+			return (put_pending(st, txn, op));
 		}
 		if (rc != MDB_NOTFOUND)
 			return (rc);
@@ -156,7 +181,7 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op,
 		return (0);
 	}
 	op->u.ticket.created = 1;
-	return (0);
+	return (put_pending(st, txn, op));
 }
 
 /* Next response key: now, or one past the last key when the clock is

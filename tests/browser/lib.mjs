@@ -111,8 +111,8 @@ export class Server {
 		this.stderr = "";
 	}
 
-	async start() {
-		this.proc = spawn(HAILONG, ["serve", "--listen", "127.0.0.1:0",
+	async start(listen = "127.0.0.1:0") {
+		this.proc = spawn(HAILONG, ["serve", "--listen", listen,
 		    "--data", this.data], { env: env(),
 		    stdio: ["ignore", "pipe", "pipe"] });
 		this.proc.stderr.on("data", d => { this.stderr += d; });
@@ -153,6 +153,28 @@ export class Server {
 		if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(
 		    this.stderr))
 			throw new Error("sanitizer report:\n" + this.stderr);
+	}
+
+	// Ends the server with signal (SIGKILL: a crash) and starts it
+	// again on the same port with the same data.
+	async restart(signal = "SIGTERM") {
+		const p = this.proc;
+		const done = new Promise(ok => p.on("exit", ok));
+		p.kill(signal);
+		await done;
+		if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(
+		    this.stderr))
+			throw new Error("sanitizer report:\n" + this.stderr);
+		const port = new URL(this.base).port;
+		for (let i = 0; ; i++) {
+			try {
+				return await this.start(`127.0.0.1:${port}`);
+			} catch (e) {
+				if (i === 20)
+					throw e;
+				await new Promise(ok => setTimeout(ok, 250));
+			}
+		}
 	}
 
 	url(p) {

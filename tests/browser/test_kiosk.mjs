@@ -203,6 +203,42 @@ for (const skew of [SKEW, -SKEW]) {
 	});
 }
 
+L.test("the offered ticket survives a restart and a crash; an answered " +
+    "one does not come back", async () => {
+	const { ctx, page } = await kiosk("9");
+	const tk = await issue("9");
+	await page.waitForSelector(`.proc[data-token="${tk.token}"]`,
+	    { timeout: 5000 });
+	for (const signal of ["SIGTERM", "SIGKILL"]) {
+		await srv.restart(signal);
+		/* The kiosk starts again too: nothing in its memory. */
+		await page.reload();
+		await page.waitForSelector(`.proc[data-token="${tk.token}"]`,
+		    { timeout: 8000 });
+		await waitScreen(page, "start-paired");
+	}
+	/* A kiosk of another counter is not offered it. */
+	const other = await kiosk("10");
+	await L.sleep(1500);
+	L.assert(await other.page.locator(".proc[data-token]").count() === 0,
+	    "offered at another counter");
+	await other.ctx.close();
+	/* Answered, then restarted: not offered again. */
+	await walkin(page, 4);
+	let rows = [];
+	await L.until(async () => (rows = L.exportJson(srv.data).filter(r =>
+	    r.ticket_code === tk.code)).length > 0, 10000, "answer stored");
+	L.assert(rows.length === 1 && rows[0].channel === "kiosk",
+	    `answered through the kiosk: ${JSON.stringify(rows)}`);
+	await srv.restart("SIGKILL");
+	await page.reload();
+	await waitScreen(page, "start");
+	await L.sleep(1500);
+	L.assert(await page.locator(".proc[data-token]").count() === 0,
+	    "an answered ticket offered again");
+	await ctx.close();
+});
+
 L.test("back and change: the face tapped first is never stored",
     async () => {
 	const { ctx, page, name } = await kiosk("3", "?thanks=1");

@@ -23,6 +23,7 @@ enum {
 	REC_SUM,
 	REC_COMMENT,
 	REC_DESK,
+	REC_PENDING,
 	REC_COUNT
 };
 
@@ -111,6 +112,20 @@ fuzz_idem(const uint8_t *p, size_t n)
 	m = record_idem_encode(&a, enc, IDEM_ENC_MAX);
 	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
 	FUZZ_CHECK(record_idem_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_pending(const uint8_t *p, size_t n)
+{
+	struct pending	 a, b;
+	size_t		 m;
+
+	if (record_pending_decode(p, n, &a) == -1)
+		return;
+	m = record_pending_encode(&a, enc, PENDING_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_pending_decode(enc, m, &b) == 0);
 	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
 }
 
@@ -214,6 +229,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_DESK:
 		fuzz_desk(data + 1, size - 1);
+		break;
+	case REC_PENDING:
+		fuzz_pending(data + 1, size - 1);
 		break;
 	}
 	return (0);

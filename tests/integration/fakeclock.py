@@ -1,7 +1,10 @@
 """The server's wall clock under libfaketime, for tests where days or
 months must pass in seconds: a server started with faked_server() reads
 its time from a file that FakeClock.set() rewrites; the test's own idea
-of that time is FakeClock.now()."""
+of that time is FakeClock.now().
+Trap: the server has threads; only libfaketime's synchronised build
+(libfaketimeMT) reads the file safely from several at once. The plain one
+now and then hands one call the real time."""
 
 import calendar
 import os
@@ -11,8 +14,8 @@ import time
 
 from hl import HAILONG, Server
 
-LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib/faketime/libfaketime.so.1"]
+LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+        "/usr/lib/faketime/libfaketimeMT.so.1"]
 ZONE = 7 * 3600		# Asia/Ho_Chi_Minh, no DST
 
 

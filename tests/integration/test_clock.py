@@ -18,8 +18,8 @@ import time
 from hl import (HAILONG, Server, assert_html, counter_key, full_answer,
                 new_ticket, run, test, verify)
 
-LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib/faketime/libfaketime.so.1"]
+LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+        "/usr/lib/faketime/libfaketimeMT.so.1"]
 ZONE = 7 * 3600		# Asia/Ho_Chi_Minh, no DST
 PER_STEP = 4
 SLACK = 5		# seconds between the set clock and the stored time

@@ -1,15 +1,20 @@
 """GET /metrics: Prometheus' text format 0.0.4, read with Prometheus'
 own parser (Debian's python3-prometheus-client); the counters move as
-tickets are issued and answered on every channel; open on loopback only,
-else to the addresses of [metrics] allow."""
+tickets are issued and answered on every channel, by survey, and by
+indicator against a recount of `hailong export` with indicators.ini's
+rules; open on loopback only, else to the addresses of [metrics] allow."""
 
 import json
 import re
 import shutil
 import sys
 
+import hl
 from hl import (Server, assert_html, assert_status, cli_ok,
                 full_answer, new_ticket, run, test, valid_unit)
+_ours = len(hl._tests)
+from test_report import ind_level, load_indicators, load_kinds  # noqa
+del hl._tests[_ours:]		# its tests run in their own file
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -76,22 +81,56 @@ def counters_move():
                         {"Authorization": "Bearer wrong-" + "y" * 30})[0]
                  for _ in range(12)]
         assert 429 in codes, codes
+        # A hospital's ticket: the health survey, answered on a phone.
+        ht = new_ticket(s, unit="92-VD13", procedure=None,
+                        service="YT-TIEM")
+        hp = assert_html(s.get(ht["path"]), 200, "health survey")
+        assert_status(s.post_form(ht["path"], full_answer(hp, 5)), 200,
+                      "health answer")
         m1 = scrape(s)
         issue = dict(method="POST", route="/api/v1/tickets")
+        by = "hailong_tickets_by_survey_total"
+        assert val(m1, by, survey="procedure") - val(
+            m0, by, survey="procedure") == 5
+        assert val(m1, by, survey="health") == 1
+        by = "hailong_answers_by_survey_total"
+        for sv, ch, n in (("procedure", "qr", 3), ("procedure", "kiosk", 1),
+                          ("procedure", "kiosk-walkin", 1),
+                          ("health", "qr", 1), ("health", "kiosk", 0)):
+            assert val(m1, by, survey=sv, channel=ch) == n, (sv, ch)
+        # By indicator: every answer of its survey that answers its
+        # question, of its sectors and unit kinds (suspects too).
+        rows = [r for sv in ("procedure", "health", "education")
+                for r in json.loads(cli_ok("export", "--data", s.data,
+                                           "--format", "json", "--survey",
+                                           sv))]
+        kind = load_kinds()
+        inds, _ = load_indicators()
+        assert inds
+        for ind in inds:
+            n = sum(1 for r in rows if r["survey"] == ind["survey"] and
+                    (not ind["sectors"] or r["sector"] in ind["sectors"])
+                    and (not ind["kinds"] or
+                         kind.get(r["unit"]) in ind["kinds"]) and
+                    ind_level(r, ind["question"]) is not None)
+            assert val(m1, "hailong_answers_by_indicator_total",
+                       indicator=ind["id"]) == n, (ind["id"], n)
+        assert val(m1, "hailong_answers_by_indicator_total",
+                   indicator="health_services") == 1
         assert val(m1, "hailong_http_requests_total", status="201",
                    **issue) - val(m0, "hailong_http_requests_total",
-                                  status="201", **issue) == 5
+                                  status="201", **issue) == 6
         assert val(m1, "hailong_http_requests_total", status="200",
-                   method="POST", route="/s/*") == 3
+                   method="POST", route="/s/*") == 4
         assert val(m1, "hailong_http_requests_total", status="201",
                    method="POST", route="/api/v1/responses") == 2
         assert val(m1, "hailong_http_request_duration_seconds_count",
-                   method="POST", route="/s/*") == 3
+                   method="POST", route="/s/*") == 4
         assert val(m1, "hailong_http_request_duration_seconds_bucket",
-                   method="POST", route="/s/*", le="+Inf") == 3
+                   method="POST", route="/s/*", le="+Inf") == 4
         assert val(m1, "hailong_tickets_issued_total") - val(
-            m0, "hailong_tickets_issued_total") == 5
-        assert val(m1, "hailong_answers_stored_total", channel="qr") == 3
+            m0, "hailong_tickets_issued_total") == 6
+        assert val(m1, "hailong_answers_stored_total", channel="qr") == 4
         assert val(m1, "hailong_answers_stored_total",
                    channel="kiosk") == 1
         assert val(m1, "hailong_answers_stored_total",
@@ -102,7 +141,7 @@ def counters_move():
             "class": "4xx"}) >= 12
         ops = val(m1, "hailong_writer_ops_total") - val(
             m0, "hailong_writer_ops_total")
-        assert ops >= 5 + 3 + 2 + 1, ops
+        assert ops >= 6 + 4 + 2 + 1, ops
         assert val(m1, "hailong_writer_batch_size_sum") == val(
             m1, "hailong_writer_ops_total")
         batches = val(m1, "hailong_writer_batches_total")

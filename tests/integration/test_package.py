@@ -8,7 +8,9 @@ installs it with dpkg, checks the installed files, their modes and the
 as that user (systemd is not PID 1 here: the test binds NOTIFY_SOCKET
 itself and reads READY=1 and WATCHDOG=1), talks to the server, runs the
 backup unit's command, verifies the units with `systemd-analyze verify`,
-and purges the package: the user goes, the data stays, with a note.
+runs it again with the packaged config's trusted_proxies line turned on
+behind a local nginx with the README's proxy block (limits per citizen,
+no client address in the log), and purges the package: the user goes, the data stays, with a note.
 
 The sanitizer pass does not need the .deb, and does not build it again:
 the package holds a plain binary, which that pass does not test. It runs
@@ -18,12 +20,14 @@ the service's start, notify, watchdog and backup run under ASan and
 UBSan too. The units' offline checks run in both passes."""
 
 import glob
+import http.client
 import os
 import pwd
 import re
 import shlex
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
@@ -173,6 +177,112 @@ def talk(u, data, as_user):
     return t
 
 
+def readme_location(port):
+    """The README's nginx `location / { ... }` block, to port."""
+    with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"```nginx\n.*?(    location / \{.*?\n    \})", text, re.S)
+    assert m, "no nginx location block in README.md"
+    block = m.group(1)
+    assert "127.0.0.1:8080" in block, block
+    return block.replace("127.0.0.1:8080", "127.0.0.1:%d" % port)
+
+
+class Nginx:
+    """nginx on a loopback port with the README's proxy block."""
+
+    def __init__(self, root, upstream):
+        self.root = os.path.join(root, "nginx")
+        os.makedirs(self.root)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        conf = os.path.join(self.root, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write("""worker_processes 1;
+pid %(r)s/nginx.pid;
+error_log %(r)s/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path %(r)s/body;
+    proxy_temp_path %(r)s/proxy;
+    fastcgi_temp_path %(r)s/fastcgi;
+    uwsgi_temp_path %(r)s/uwsgi;
+    scgi_temp_path %(r)s/scgi;
+    server {
+        listen 127.0.0.1:%(p)d;
+%(loc)s
+    }
+}
+""" % {"r": self.root, "p": self.port, "loc": readme_location(upstream)})
+        self.proc = subprocess.Popen(
+            ["/usr/sbin/nginx", "-c", conf, "-p", self.root, "-g",
+             "daemon off;"], stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                self.get("127.0.0.1", "/healthz")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("nginx did not start")
+
+    def get(self, source, path, headers=None):
+        """A GET from the loopback address source: (status, body)."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10,
+                                       source_address=(source, 0))
+        try:
+            c.request("GET", path, headers=headers or {})
+            r = c.getresponse()
+            return r.status, r.read()
+        finally:
+            c.close()
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGQUIT)
+        self.proc.wait(timeout=30)
+
+
+def behind_nginx(run_dir):
+    """The packaged config with its trusted_proxies line turned on, the
+    README's nginx block in front: limits apply to each citizen's own
+    address (a forged X-Forwarded-For changes nothing), not to the
+    proxy's, and the log names no client."""
+    cfg = "/etc/hailong/hailong.ini"
+    with open(cfg, encoding="utf-8") as f:
+        text = f.read()
+    assert "\n#trusted_proxies = 127.0.0.1, ::1\n" in text, text
+    with open(cfg, "w", encoding="utf-8") as f:
+        f.write(text.replace("\n#trusted_proxies", "\ntrusted_proxies"))
+    os.mkdir(run_dir)
+    u = Unit("/lib/systemd/system/hailong.service", run_dir,
+             extra=["--listen", "127.0.0.1:0"])
+    u.start()
+    ng = None
+    try:
+        ng = Nginx(run_dir, u.port)
+        bad = {"Authorization": "Bearer hl_not_a_key"}
+        forged = dict(bad, **{"X-Forwarded-For": "198.51.100.7"})
+        # One citizen (127.0.0.2) tries ten wrong keys, the tenth with a
+        # forged address: the eleventh is refused.
+        for i in range(10):
+            st, _ = ng.get("127.0.0.2", "/api/v1/reports",
+                           forged if i == 9 else bad)
+            assert st == 401, (i, st)
+        assert ng.get("127.0.0.2", "/api/v1/reports", forged)[0] == 429
+        # Another citizen behind the same proxy is not.
+        assert ng.get("127.0.0.3", "/api/v1/reports", bad)[0] == 401
+        assert ng.get("127.0.0.3", "/healthz")[0] == 200
+    finally:
+        if ng:
+            ng.stop()
+        u.stop()
+    log = u.stderr()
+    assert "level=info msg=request" in log, log[-500:]
+    for addr in ("127.0.0.2", "127.0.0.3", "198.51.100.7"):
+        assert addr not in log, addr
+
+
 def backup(unit_path, subst, as_user, env=None):
     argv = shlex.split(unit_value(unit_path, "ExecStart"))
     argv = [subst.get(a, a) for a in argv]
@@ -312,6 +422,7 @@ def package():
                    "hailong")
         finally:
             u.stop()
+        behind_nginx(os.path.join(root, "run-proxy"))
         made = glob.glob("/var/backups/hailong/hailong-*.mdb")
         assert len(made) == 1, made
         for f in made + [made[0] + ".key"]:
@@ -335,7 +446,7 @@ def package():
         assert not os.path.exists("/etc/hailong/hailong.ini")
         assert not os.path.exists("/usr/bin/hailong")
         print("  .deb built in %.0fs, %d lintian warning(s), installed, "
-              "served, backed up, purged" % (built, warnings))
+              "served, behind nginx, backed up, purged" % (built, warnings))
     finally:
         if installed:
             sh("dpkg", "--purge", "hailong")

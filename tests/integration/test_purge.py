@@ -1,5 +1,6 @@
 """No unbounded growth: the writer deletes idempotency records older than
-30 days and enrolment codes a day past their expiry, a few hundred records per
+30 days, enrolment codes a day past their expiry and the tickets offered
+to counters' kiosks once their 10 minutes are over, a few hundred records per
 transaction between batches, with no change of the store's format. The
 server runs under libfaketime (Debian package faketime) 31 days ahead;
 `hailong status` (read-only, beside it) shows the tables shrink."""
@@ -9,11 +10,11 @@ import re
 import subprocess
 import time
 
-from hl import (HAILONG, Server, assert_status, cli_ok, json_of, run, test,
-                valid_unit, verify)
+from hl import (HAILONG, Server, assert_status, cli_ok, counter_key, json_of,
+                run, test, valid_procedure, valid_unit, verify)
 
-LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib/faketime/libfaketime.so.1"]
+LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+        "/usr/lib/faketime/libfaketimeMT.so.1"]
 ANSWERS = 300		# more than one purge step (WRITER_PURGE_SCAN 256)
 
 
@@ -66,12 +67,20 @@ def stale_records_go():
                 "answers": {"overall": 1 + i % 5}}, h), 201)
         for n in range(3):
             enrol(s, unit, str(2 + n), "pending-%d" % n)
+        # Tickets for two counters' kiosks: one offer kept per counter.
+        ck = {"Authorization": "Bearer " + counter_key(s.data)}
+        proc = valid_procedure(s)["code"]
+        for counter in ("1", "2", "1"):
+            assert_status(s.http("POST", "/api/v1/tickets", {
+                "procedure": proc, "unit": unit, "counter": counter}, ck),
+                201)
         s.stop()
         before = status(s.data)
         assert before["idem"][0] == ANSWERS, before["idem"]
         assert before["enrol"][0] == 3, before["enrol"]
         assert before["responses"][0] == ANSWERS, before["responses"]
         assert before["idem"][2] != "-", before["idem"]
+        assert before["pending"][0] == 2, before["pending"]
 
         # 31 days on: every record is stale; the pass runs at the start.
         env = {"LD_PRELOAD": preload(), "FAKETIME": "+31d",
@@ -89,11 +98,14 @@ def stale_records_go():
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             now = status(s.data)
-            if now["idem"][0] == 0 and now["enrol"][0] == 0:
+            if now["idem"][0] == 0 and now["enrol"][0] == 0 and \
+                    now["pending"][0] == 0:
                 break
             time.sleep(0.2)
         assert now["idem"][0] == 0, now["idem"]
         assert now["enrol"][0] == 0, now["enrol"]
+        assert now["pending"][0] == 0, now["pending"]
+        assert now["tickets"][0] == 3, now["tickets"]
         assert now["idem"][2] == "-", now["idem"]
         # Answers, keys and counters stay; a new retry record is kept.
         assert now["responses"][0] == ANSWERS, now["responses"]

@@ -353,13 +353,15 @@ test_response_encoding(void **state)
 }
 
 /* Kiosk keys carry a counter and their last queue report; keys written
- * before (version 1) still read; enrolment and idempotency records; enrolment codes. */
+ * before (version 1) still read; enrolment, idempotency and pending records;
+ * enrolment codes. */
 static void
 test_kiosk_records(void **state)
 {
 	struct apikey	 k, u;
 	struct enrol	 e, f;
 	struct idem	 im, jm;
+	struct pending	 pd, qd;
 	uint8_t		 enc[ENROL_ENC_MAX + APIKEY_ENC_MAX + 1], h1[32], h2[32];
 	uint8_t		 v1[] = { 1, ROLE_COUNTER, 0, 0, 0, 0, 0x69, 0x2b, 0x2a,
 	    0x10, 2, 'c', '1', 0 };
@@ -425,6 +427,24 @@ test_kiosk_records(void **state)
 	assert_int_equal(record_idem_decode(enc, n, &jm), -1);
 	im.channel = CHANNEL_COUNT;
 	assert_int_equal(record_idem_encode(&im, enc, sizeof(enc)), 0);
+
+	/* The ticket offered at a counter; one key per unit and counter. */
+	memset(&pd, 0, sizeof(pd));
+	memset(pd.ticket, 0xa5, sizeof(pd.ticket));
+	pd.offered = 1764522000;
+	n = record_pending_encode(&pd, enc, sizeof(enc));
+	assert_int_equal(n, PENDING_ENC_MAX);
+	assert_int_equal(record_pending_decode(enc, n, &qd), 0);
+	assert_memory_equal(&pd, &qd, sizeof(pd));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_pending_decode(enc, i, &qd), -1);
+	enc[0] = 9;
+	assert_int_equal(record_pending_decode(enc, n, &qd), -1);
+	record_pending_key("92-VD01", "1", h1);
+	record_pending_key("92-VD0", "11", h2);
+	assert_memory_not_equal(h1, h2, 32);
+	record_pending_key("92-VD01", "1", h2);
+	assert_memory_equal(h1, h2, 32);
 
 	/* Codes: any case, dash optional, look-alikes; else refused. */
 	enrol_code_new(code);
