@@ -34,6 +34,7 @@ struct app {
 	char		*kiosk_def[SURVEYS_MAX];
 	/* While a server runs (h_state.c): each with its own lock. */
 	struct sessions	*sessions;
+	struct backoff	*backoff;	/* password failures per name */
 	struct pair	*pair;
 	struct kiosk_guards *guards;
 	char		*units_json;	/* GET /api/v1/units */

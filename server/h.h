@@ -39,6 +39,12 @@ void	 h_report_json(struct req *);
 void	 h_report_csv(struct req *);
 void	 h_report_xlsx(struct req *);
 /* h_signin.c: sign-in and sign-out of browsers. */
+/* h_admin.c: the admin API. */
+void	 h_admin_audit(struct req *);
+void	 h_admin_audit_csv(struct req *);
+void	 h_admin_users(struct req *);
+/* 1 when r (its unit) may see or change things of unit. */
+int	 h_admin_may(const struct req *, const char *unit);
 void	 h_signin_show(struct req *);
 void	 h_signin_post(struct req *);
 void	 h_signout(struct req *);

@@ -1,11 +1,13 @@
 /*
  * h_state.c: the state the handlers share while a server runs, made
  * before the first request and freed after the last: the browser
- * sessions, the pairing of kiosks with counters (and its timer), the
- * kiosks' guards, the unit tree and procedure list as JSON.
+ * sessions and the password failures per name, the pairing of kiosks
+ * with counters (and its timer), the kiosks' guards, the unit tree and
+ * procedure list as JSON.
  */
 #include <stdlib.h>
 
+#include "backoff.h"
 #include "h.h"
 #include "pair.h"
 #include "session.h"
@@ -14,6 +16,7 @@ int
 h_state_init(struct app *a)
 {
 	a->sessions = sessions_new();
+	a->backoff = backoff_create();
 	a->guards = h_kiosk_guards_new();
 	if ((a->pair = pair_new()) == NULL ||
 	    h_meta_render(a, &a->units_json, &a->procs_json,
@@ -38,6 +41,8 @@ h_state_free(struct app *a)
 	a->pair = NULL;
 	sessions_free(a->sessions);
 	a->sessions = NULL;
+	backoff_free(a->backoff);
+	a->backoff = NULL;
 	h_kiosk_guards_free(a->guards);
 	a->guards = NULL;
 	free(a->units_json);

@@ -415,7 +415,9 @@ http_role(struct req *r, int *present)
 	const char	*h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	uint8_t		 hash[CRYPTO_HASH_LEN];
 	struct apikey	 k;
+	struct user	 u;
 	struct session	 ses;
+	char		 id[KEY_ID_HEX + 1];
 	size_t		 n;
 
 	*present = h != NULL;
@@ -428,10 +430,27 @@ http_role(struct req *r, int *present)
 		/* A stale cookie (a restart, an expiry) is no attempt. */
 		if (session_get(r->app->sessions, h, strlen(h), &ses) == -1)
 			return (-2);
-		/* A revoked key's sessions end with it. */
-		if (store_key_get(r->app->st, ses.key, &k) != HL_OK) {
-			session_end(r->app->sessions, h, strlen(h));
-			return (-2);
+		if (ses.user[0] != '\0') {
+			/* A disabled user, a new password: it ends. */
+			if (store_user_get(r->app->st, ses.user, &u) != HL_OK ||
+			    (u.flags & USER_DISABLED) != 0 ||
+			    u.gen != ses.gen || u.role != ses.role ||
+			    strcmp(u.unit, ses.unit) != 0) {
+				crypto_zero(&u, sizeof(u));
+				session_end(r->app->sessions, h, strlen(h));
+				return (-2);
+			}
+			crypto_zero(&u, sizeof(u));
+			snprintf(r->who, sizeof(r->who), "user %s", ses.user);
+		} else {
+			/* A revoked key's sessions end with it. */
+			if (store_key_get(r->app->st, ses.key, &k) != HL_OK) {
+				session_end(r->app->sessions, h, strlen(h));
+				return (-2);
+			}
+			apikey_id_hex(ses.key, id);
+			snprintf(r->who, sizeof(r->who), "key %s %s", id,
+			    k.name);
 		}
 		r->via_session = 1;
 		strlcpy(r->unit, ses.unit, sizeof(r->unit));
@@ -460,6 +479,8 @@ http_role(struct req *r, int *present)
 	memcpy(r->key_hash, hash, sizeof(r->key_hash));
 	strlcpy(r->key_name, k.name, sizeof(r->key_name));
 	strlcpy(r->counter, k.counter, sizeof(r->counter));
+	apikey_id_hex(hash, id);
+	snprintf(r->who, sizeof(r->who), "key %s %s", id, k.name);
 	return (k.role);
 }
 

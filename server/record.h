@@ -23,7 +23,16 @@
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
 	    1 + COUNTER_MAX + 8 + 3 * 4)
 
+#define USER_ENC_MAX	(1 + 1 + 1 + 8 + 8 + 4 + 1 + UNIT_CODE_MAX + 4 + 4 + \
+	    1 + USER_SALT_LEN + USER_HASH_LEN)
+#define AUDIT_ENC_MAX	(1 + 8 + 1 + 1 + AUDIT_WHO_MAX + 1 + \
+	    AUDIT_ACTION_MAX + 1 + UNIT_CODE_MAX + 2 * (2 + AUDIT_JSON_MAX))
+
 /* Fixed-width keys. */
+/* users: the name, NUL-padded. */
+#define USER_KEY_LEN	(USER_NAME_MAX + 1)
+/* audit: the entry's key, µs since the epoch. */
+#define AUDIT_KEY_LEN	8
 #define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
@@ -130,6 +139,16 @@ int	 record_desk_counters(const uint8_t *in, size_t len, uint64_t *c);
 /* A whole desks record (key and value); -1 when malformed. */
 int	 record_desk_decode(const uint8_t *k, size_t klen, const uint8_t *v,
 	    size_t vlen, struct store_desk *);
+/* A user's record; its key is record_user_key() of the name, which the
+ * decoder leaves to the caller. */
+size_t	 record_user_encode(const struct user *, uint8_t *out, size_t outlen);
+int	 record_user_decode(const uint8_t *in, size_t len, struct user *);
+/* -1 when name is not a user name (model.h). */
+int	 record_user_key(const char *name, uint8_t out[USER_KEY_LEN]);
+/* An audit entry; the key (a->key) is the caller's (be64). */
+size_t	 record_audit_encode(const struct audit *, uint8_t *out,
+	    size_t outlen);
+int	 record_audit_decode(const uint8_t *in, size_t len, struct audit *);
 /* The answered record's key of ticket t. */
 void	 record_answered_key(const struct ticket *t,
 	    uint8_t kb[ANSWERED_KEY_LEN]);

@@ -265,11 +265,10 @@ export async function run(cleanup) {
 	process.exit(failed > 0 ? 1 : 0);
 }
 
-// Signs page's context in on /signin with key (the form's one key field).
+// Signs page's context in on /signin with key (the form's key field).
 export async function signIn(page, srv, key) {
 	await page.goto(srv.url("/signin"));
-	const field = page.locator("input[name=key], input[type=password]")
-	    .first();
+	const field = page.locator("input[name=key]");
 	await field.fill(key);
 	await Promise.all([page.waitForLoadState("load"),
 	    field.press("Enter")]);
