@@ -52,6 +52,19 @@ audit_enrol_json(const struct enrol *e)
 	    e->unit, "counter", e->counter, "code_expires", expires));
 }
 
+json_t *
+audit_catrow_json(const struct catrow *c)
+{
+	if (c->type == CATROW_UNIT)
+		return (json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code",
+		    c->code, "parent", c->parent, "kind", c->kind, "name_vi",
+		    c->name[LANG_VI], "name_en", c->name[LANG_EN], "name_km",
+		    c->name[LANG_KM], "hotline", c->hotline));
+	return (json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "sector",
+	    c->sector, "name_vi", c->name[LANG_VI], "name_en",
+	    c->name[LANG_EN], "name_km", c->name[LANG_KM]));
+}
+
 void
 audit_text(json_t *j, char out[AUDIT_JSON_MAX + 1])
 {

@@ -13,12 +13,16 @@
 
 #include <jansson.h>
 
+#include "catalog.h"
 #include "model.h"
 
 /* New JSON objects (the caller's): no hash, no salt, no secret. */
 json_t	*audit_user_json(const struct user *);
 json_t	*audit_key_json(const uint8_t hash[32], const struct apikey *);
 json_t	*audit_enrol_json(const struct enrol *);
+/* A unit's row as a row of units.csv (code, parent, kind, name_vi,
+ * name_en, name_km), a procedure's as one of procedures.csv. */
+json_t	*audit_catrow_json(const struct catrow *);
 /*
  * j as compact JSON text into out[AUDIT_JSON_MAX + 1] ("" for NULL);
  * consumes the reference. An object too long for an entry is replaced

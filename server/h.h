@@ -43,6 +43,13 @@ void	 h_report_xlsx(struct req *);
 void	 h_admin_audit(struct req *);
 void	 h_admin_audit_csv(struct req *);
 void	 h_admin_users(struct req *);
+/* h_catalog.c: units and procedures changed while serving. */
+void	 h_admin_units(struct req *);
+void	 h_admin_unit_add(struct req *);
+void	 h_admin_unit_change(struct req *);
+void	 h_admin_procs(struct req *);
+void	 h_admin_proc_add(struct req *);
+void	 h_admin_proc_change(struct req *);
 /* 1 when r (its unit) may see or change things of unit. */
 int	 h_admin_may(const struct req *, const char *unit);
 void	 h_signin_show(struct req *);
@@ -115,8 +122,16 @@ void	 h_state_free(struct app *);
 /* h_kiosk.c and h_meta.c: their parts of it. */
 struct kiosk_guards *h_kiosk_guards_new(void);
 void	 h_kiosk_guards_free(struct kiosk_guards *);
-int	 h_meta_render(const struct app *, char **units, char **procs,
-	    char **services);
+int	 h_meta_render(const struct app *, const struct catalog *,
+	    char **units, char **procs, char **services);
+/*
+ * Loads the catalogue again (schema/ and the store's rows), checks it,
+ * and makes it the one in use with its JSON; the old one is freed when
+ * no request can hold it (catswap.h). Changes are serialised, and each
+ * reads the store after the one before it: the last swap holds every
+ * committed row. 0, or -1 with why (the one in use stays).
+ */
+int	 h_state_catalog_reload(struct app *, char *why, size_t whylen);
 
 /*
  * A page asking for a key, for a browser that reached a page it needs to

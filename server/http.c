@@ -37,6 +37,7 @@
 #include "metrics.h"
 #include "netaddr.h"
 #include "route.h"
+#include "catswap.h"
 #include "session.h"
 #include "tls.h"
 #include "util.h"
@@ -732,6 +733,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->conn = conn;
 		r->http = cls;
 		r->app = r->http->app;
+		/* Whatever of the catalogue it reads lives till it ends. */
+		r->cat_epoch = catswap_enter(r->app->swap);
 		r->url = url;
 		r->method = method;
 		r->t0 = mono_usec();
@@ -857,6 +860,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		conn_idle(r->cn);
 	buf_clear(&r->body);
 	buf_clear(&r->out);
+	catswap_leave(r->app->swap, r->cat_epoch);
 	free(r);
 	*req_cls = NULL;
 }

@@ -844,3 +844,61 @@ record_audit_decode(const uint8_t *in, size_t len, struct audit *a)
 	}
 	return (0);
 }
+
+size_t
+record_catrow_encode(const struct catrow *c, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+	int		 l;
+
+	if (c->type != CATROW_UNIT && c->type != CATROW_PROC)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, (uint8_t)c->type);
+	enc_str(&e, c->code, UNIT_CODE_MAX);
+	enc_str(&e, c->parent, UNIT_CODE_MAX);
+	enc_str(&e, c->kind, UNIT_KIND_MAX);
+	enc_str(&e, c->sector, SECTOR_CODE_MAX);
+	for (l = 0; l < LANG_COUNT; l++)
+		enc_text16(&e, c->name[l], CATALOG_NAME_MAX);
+	enc_str(&e, c->hotline, UNIT_HOTLINE_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_catrow_decode(const uint8_t *in, size_t len, struct catrow *c)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	int		 l;
+
+	memset(c, 0, sizeof(*c));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	c->type = (char)dec_u8(&d);
+	dec_str(&d, c->code, UNIT_CODE_MAX);
+	dec_str(&d, c->parent, UNIT_CODE_MAX);
+	dec_str(&d, c->kind, UNIT_KIND_MAX);
+	dec_str(&d, c->sector, SECTOR_CODE_MAX);
+	for (l = 0; l < LANG_COUNT; l++)
+		dec_text16(&d, c->name[l], CATALOG_NAME_MAX);
+	dec_str(&d, c->hotline, UNIT_HOTLINE_MAX);
+	if (d.bad || d.off != len || c->code[0] == '\0' ||
+	    (c->type != CATROW_UNIT && c->type != CATROW_PROC)) {
+		memset(c, 0, sizeof(*c));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+record_catrow_key(char type, const char *code, uint8_t out[CATROW_KEY_LEN])
+{
+	size_t	 n = strnlen(code, UNIT_CODE_MAX + 1);
+
+	if ((type != CATROW_UNIT && type != CATROW_PROC) || n == 0 ||
+	    n > UNIT_CODE_MAX)
+		return (-1);
+	out[0] = (uint8_t)type;
+	slot_put(out + 1, CATROW_KEY_LEN - 1, code);
+	return (0);
+}

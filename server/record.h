@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "model.h"
 
 /* Values: the largest encoding of each record. */
@@ -28,7 +29,13 @@
 #define AUDIT_ENC_MAX	(1 + 8 + 1 + 1 + AUDIT_WHO_MAX + 1 + \
 	    AUDIT_ACTION_MAX + 1 + UNIT_CODE_MAX + 2 * (2 + AUDIT_JSON_MAX))
 
+#define CATROW_ENC_MAX	(1 + 1 + 1 + UNIT_CODE_MAX + 1 + UNIT_CODE_MAX + 1 + \
+	    UNIT_KIND_MAX + 1 + SECTOR_CODE_MAX + 3 * (2 + CATALOG_NAME_MAX) + \
+	    1 + UNIT_HOTLINE_MAX)
+
 /* Fixed-width keys. */
+/* catalog: the type, then the code NUL-padded. */
+#define CATROW_KEY_LEN	(1 + UNIT_CODE_MAX + 1)
 /* users: the name, NUL-padded. */
 #define USER_KEY_LEN	(USER_NAME_MAX + 1)
 /* audit: the entry's key, µs since the epoch. */
@@ -145,6 +152,13 @@ size_t	 record_user_encode(const struct user *, uint8_t *out, size_t outlen);
 int	 record_user_decode(const uint8_t *in, size_t len, struct user *);
 /* -1 when name is not a user name (model.h). */
 int	 record_user_key(const char *name, uint8_t out[USER_KEY_LEN]);
+/* A stored catalogue row and its key (type | code). */
+size_t	 record_catrow_encode(const struct catrow *, uint8_t *out,
+	    size_t outlen);
+int	 record_catrow_decode(const uint8_t *in, size_t len, struct catrow *);
+/* -1 when the type is unknown or the code does not fit. */
+int	 record_catrow_key(char type, const char *code,
+	    uint8_t out[CATROW_KEY_LEN]);
 /* An audit entry; the key (a->key) is the caller's (be64). */
 size_t	 record_audit_encode(const struct audit *, uint8_t *out,
 	    size_t outlen);

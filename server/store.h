@@ -19,11 +19,13 @@
 #include <stdio.h>
 
 #include "hl.h"
+#include "catalog.h"
 #include "model.h"
 
 /* Format 8: tickets keep who issued them, their survey and service
  * (record version 2), and desks counts by counter and officer. Format 9
- * adds users (names and passwords) and the audit log. */
+ * adds users (names and passwords), the audit log and the catalogue
+ * rows changed by admins. */
 #define STORE_FORMAT		9
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
@@ -121,6 +123,14 @@ int	 store_each_user(struct store *,
  */
 int	 store_each_audit(struct store *, uint64_t before_key,
 	    int (*fn)(const struct audit *, void *), void *arg);
+/*
+ * Every catalogue row of the store (by type, then code)
+ * into a new array *rows (the caller frees; NULL when none). 0 or -1.
+ */
+int	 store_catrows(struct store *, struct catrow **rows, size_t *n);
+/* One of them; HL_NOT_FOUND when none. */
+enum hl_rc store_catrow_get(struct store *, char type, const char *code,
+	    struct catrow *);
 /* API keys (hash, key) and pending enrolments, in hash order. */
 int	 store_each_key(struct store *,
 	    int (*fn)(const uint8_t *, const struct apikey *, void *),

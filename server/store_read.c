@@ -296,6 +296,62 @@ out:
 }
 
 int
+store_catrows(struct store *st, struct catrow **rows, size_t *n)
+{
+	struct walk	 w;
+	size_t		 size = 0;
+	int		 rc, ret = -1;
+
+	*rows = NULL;
+	*n = 0;
+	if (walk_begin(&w, st, st->catalog, NULL, 0) == -1)
+		return (-1);
+	while ((rc = walk_next(&w)) == 1) {
+		if (*n == size) {
+			size = size == 0 ? 16 : size * 2;
+			*rows = xrealloc(*rows, size * sizeof(**rows));
+		}
+		if (w.k.mv_size != CATROW_KEY_LEN ||
+		    record_catrow_decode(w.v.mv_data, w.v.mv_size,
+		    &(*rows)[*n]) == -1)
+			goto out;
+		(*n)++;
+	}
+	if (rc == 0)
+		ret = 0;
+out:
+	walk_end(&w);
+	if (ret == -1) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return (ret);
+}
+
+enum hl_rc
+store_catrow_get(struct store *st, char type, const char *code,
+    struct catrow *c)
+{
+	MDB_txn	*txn = NULL;
+	uint8_t	 kb[CATROW_KEY_LEN];
+	MDB_val	 k = { CATROW_KEY_LEN, kb }, v;
+	int	 rc;
+
+	if (record_catrow_key(type, code, kb) == -1)
+		return (HL_NOT_FOUND);
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->catalog, &k, &v)) != 0)
+		goto out;
+	if (record_catrow_decode(v.mv_data, v.mv_size, c) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+int
 store_each_audit(struct store *st, uint64_t before_key,
     int (*fn)(const struct audit *, void *), void *arg)
 {

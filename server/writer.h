@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "hl.h"
 #include "model.h"
 
@@ -26,7 +27,8 @@ enum wop_kind {
 	WOP_ENROL,	/* consume a code: create its kiosk key */
 	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
 	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
-	WOP_USER		/* add a user, set a password, disable */
+	WOP_USER,		/* add a user, set a password, disable */
+	WOP_CATROW		/* add or change a unit or a procedure */
 };
 
 enum wop_user_mode {
@@ -106,6 +108,21 @@ struct wop {
 			enum wop_user_mode mode;
 			struct user	 u;
 		} user;
+		struct {
+			/*
+			 * in: the row; replace 0 adds it (HL_CONFLICT when
+			 * the store has that code; the caller checked the
+			 * files'), 1 changes it (the store's row or, with
+			 * has_file, the files' row file). out: before, the
+			 * row it replaced (has_before).
+			 */
+			struct catrow	 row;
+			int		 replace;
+			int		 has_file;
+			struct catrow	 file;
+			int		 has_before;
+			struct catrow	 before;
+		} catrow;
 		struct {
 			/* in: the kiosk key's hash and the report;
 			 * HL_NOT_FOUND when the key is gone. */

@@ -90,6 +90,54 @@ writer_apply_user(struct store *st, MDB_txn *txn, struct wop *op)
 }
 
 int
+writer_apply_catrow(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct catrow	*row = &op->u.catrow.row;
+	uint8_t		 kb[CATROW_KEY_LEN], enc[CATROW_ENC_MAX];
+	MDB_val		 k = { CATROW_KEY_LEN, kb }, v;
+	const char	*action;
+	size_t		 n;
+	int		 rc, unit = row->type == CATROW_UNIT;
+
+	if (record_catrow_key(row->type, row->code, kb) == -1 ||
+	    (n = record_catrow_encode(row, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	op->u.catrow.has_before = 0;
+	rc = mdb_get(txn, st->catalog, &k, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return (rc);
+	if (rc == 0) {
+		if (!op->u.catrow.replace) {
+			op->rc = HL_CONFLICT;
+			return (0);
+		}
+		if (record_catrow_decode(v.mv_data, v.mv_size,
+		    &op->u.catrow.before) == -1)
+			return (MDB_CORRUPTED);
+		op->u.catrow.has_before = 1;
+	} else if (op->u.catrow.replace) {
+		if (!op->u.catrow.has_file) {
+			op->rc = HL_NOT_FOUND;
+			return (0);
+		}
+		op->u.catrow.before = op->u.catrow.file;
+		op->u.catrow.has_before = 1;
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	if ((rc = mdb_put(txn, st->catalog, &k, &v, 0)) != 0)
+		return (rc);
+	action = unit ? (op->u.catrow.replace ? "unit.change" : "unit.add") :
+	    (op->u.catrow.replace ? "procedure.change" : "procedure.add");
+	return (writer_audit(st, txn, op, action, unit ? row->code : "",
+	    op->u.catrow.has_before ?
+	    audit_catrow_json(&op->u.catrow.before) : NULL,
+	    audit_catrow_json(row)));
+}
+
+int
 writer_audit(struct store *st, MDB_txn *txn, const struct wop *op,
     const char *action, const char *unit, json_t *before, json_t *after)
 {

@@ -571,6 +571,8 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (apply_kiosk_status(st, txn, op));
 	case WOP_USER:
 		return (writer_apply_user(st, txn, op));
+	case WOP_CATROW:
+		return (writer_apply_catrow(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

@@ -25,6 +25,7 @@ enum {
 	REC_DESK,
 	REC_USER,
 	REC_AUDIT,
+	REC_CATROW,
 	REC_COUNT
 };
 
@@ -212,6 +213,20 @@ fuzz_audit(const uint8_t *p, size_t n)
 	FUZZ_CHECK(memcmp(&au1, &au2, sizeof(au1)) == 0);
 }
 
+static void
+fuzz_catrow(const uint8_t *p, size_t n)
+{
+	static struct catrow	 a, b;
+	size_t			 m;
+
+	if (record_catrow_decode(p, n, &a) == -1)
+		return;
+	m = record_catrow_encode(&a, enc, CATROW_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_catrow_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -250,6 +265,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_AUDIT:
 		fuzz_audit(data + 1, size - 1);
+		break;
+	case REC_CATROW:
+		fuzz_catrow(data + 1, size - 1);
 		break;
 	}
 	return (0);

@@ -619,6 +619,40 @@ test_user_and_audit(void **state)
 	free(b);
 }
 
+static void
+test_catrow(void **state)
+{
+	struct catrow	 c, d;
+	uint8_t		 enc[CATROW_ENC_MAX], k[CATROW_KEY_LEN];
+	size_t		 n, i;
+	int		 l;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.type = CATROW_UNIT;
+	memset(c.code, 'c', UNIT_CODE_MAX);
+	memset(c.parent, 'p', UNIT_CODE_MAX);
+	memset(c.kind, 'k', UNIT_KIND_MAX);
+	memset(c.sector, 's', SECTOR_CODE_MAX);
+	for (l = 0; l < LANG_COUNT; l++)
+		memset(c.name[l], 'a' + l, CATALOG_NAME_MAX);
+	memset(c.hotline, '1', UNIT_HOTLINE_MAX);
+	n = record_catrow_encode(&c, enc, sizeof(enc));
+	assert_int_equal(n, CATROW_ENC_MAX);
+	assert_int_equal(record_catrow_decode(enc, n, &d), 0);
+	assert_memory_equal(&c, &d, sizeof(c));
+	for (i = 0; i < n; i += 7)
+		assert_int_equal(record_catrow_decode(enc, i, &d), -1);
+	enc[1] = 'x';
+	assert_int_equal(record_catrow_decode(enc, n, &d), -1);
+	c.type = 'x';
+	assert_int_equal(record_catrow_encode(&c, enc, sizeof(enc)), 0);
+	assert_int_equal(record_catrow_key('u', "92", k), 0);
+	assert_memory_equal(k, "u92\0", 4);
+	assert_int_equal(record_catrow_key('u', "", k), -1);
+	assert_int_equal(record_catrow_key('z', "92", k), -1);
+}
+
 int
 main(void)
 {
@@ -631,6 +665,7 @@ main(void)
 		cmocka_unit_test(test_kiosk_records),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_user_and_audit),
+		cmocka_unit_test(test_catrow),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
