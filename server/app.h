@@ -48,6 +48,7 @@ struct app {
 	char *_Atomic	 procs_json;	/* GET /api/v1/procedures */
 	char *_Atomic	 services_json;	/* GET /api/v1/services */
 	struct catswap	*swap;		/* the catalogues replaced */
+	struct keyseen	*keyseen;	/* keys' last use */
 };
 
 enum app_parts {

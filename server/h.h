@@ -50,6 +50,39 @@ void	 h_admin_unit_change(struct req *);
 void	 h_admin_procs(struct req *);
 void	 h_admin_proc_add(struct req *);
 void	 h_admin_proc_change(struct req *);
+/*
+ * A unit or procedure row checked against the catalogue in use and as a
+ * whole new one, r->op filled to store it (with its actor): 0, or -1
+ * with the status and why. After the writer: h_catalog_commit() swaps
+ * the catalogue in; 0, or -1 with the status and why.
+ */
+int	 h_catalog_prepare(struct req *, const struct catrow *, int replace,
+	    unsigned *status, char *why, size_t whylen);
+int	 h_catalog_commit(struct req *, unsigned *status, char *why,
+	    size_t whylen);
+/*
+ * The audit entries the request's filters (action, who, from, to,
+ * limit, before) pick, newest first, as audit_entry_json() objects
+ * (*entries, the caller's) and the cursor of the next page ("" none).
+ * 0, or -1 with the reply set (400 naming the bad filter).
+ */
+int	 h_admin_audit_collect(struct req *, struct json_t **entries,
+	    char *next, size_t nextlen);
+/* h_adminpage.c: the /admin pages. */
+void	 h_admin_home(struct req *);
+void	 h_admin_units_page(struct req *);
+void	 h_admin_units_post(struct req *);
+void	 h_admin_unit_page(struct req *);
+void	 h_admin_unit_post(struct req *);
+void	 h_admin_keys_page(struct req *);
+void	 h_admin_keys_post(struct req *);
+void	 h_admin_key_revoke(struct req *);
+void	 h_admin_users_page(struct req *);
+void	 h_admin_users_post(struct req *);
+void	 h_admin_user_disable(struct req *);
+void	 h_admin_audit_page(struct req *);
+/* Who r is, for the audit log. */
+void	 h_admin_actor(const struct req *, struct actor *);
 /* 1 when r (its unit) may see or change things of unit. */
 int	 h_admin_may(const struct req *, const char *unit);
 void	 h_signin_show(struct req *);

@@ -43,6 +43,15 @@ h_admin_may(const struct req *r, const char *unit)
 	    catalog_in_subtree(r->app->cat, unit, r->unit));
 }
 
+void
+h_admin_actor(const struct req *r, struct actor *ac)
+{
+	memset(ac, 0, sizeof(*ac));
+	ac->role = (uint8_t)r->role;
+	strlcpy(ac->who, r->who, sizeof(ac->who));
+	strlcpy(ac->unit, r->unit, sizeof(ac->unit));
+}
+
 /* A CSV cell: quoted, quotes doubled, a formula made text. */
 static int
 h_csv_cell(struct buf *b, const char *s, int last)
@@ -106,6 +115,15 @@ h_audit_one(const struct audit *a, void *arg)
 	return (0);
 }
 
+/* A filter's value; an empty one (a form's blank field) is none. */
+static const char *
+h_audit_arg(struct req *r, const char *name)
+{
+	const char	*s = http_arg(r, name);
+
+	return (s != NULL && s[0] != '\0' ? s : NULL);
+}
+
 /* The query's filters into q; 0, or -1 with a 400 sent. */
 static int
 h_audit_query(struct req *r, struct h_audit_q *q, uint64_t *before)
@@ -117,38 +135,38 @@ h_audit_query(struct req *r, struct h_audit_q *q, uint64_t *before)
 	q->r = r;
 	q->limit = H_AUDIT_LIMIT;
 	*before = 0;
-	if ((s = http_arg(r, "limit")) != NULL &&
+	if ((s = h_audit_arg(r, "limit")) != NULL &&
 	    parse_num(s, strlen(s), 1, H_AUDIT_LIMIT_MAX, &q->limit) == -1) {
 		http_fail(r, 400, "limit: a number from 1 to 1000");
 		return (-1);
 	}
-	if ((s = http_arg(r, "before")) != NULL) {
+	if ((s = h_audit_arg(r, "before")) != NULL) {
 		if (parse_num(s, strlen(s), 1, INT64_MAX, &v) == -1) {
 			http_fail(r, 400, "before: the id of an entry");
 			return (-1);
 		}
 		*before = (uint64_t)v;
 	}
-	if ((s = http_arg(r, "from")) != NULL && parse_date(s, &q->from) ==
+	if ((s = h_audit_arg(r, "from")) != NULL && parse_date(s, &q->from) ==
 	    -1) {
 		http_fail(r, 400, "from: a date YYYY-MM-DD");
 		return (-1);
 	}
-	if ((s = http_arg(r, "to")) != NULL) {
+	if ((s = h_audit_arg(r, "to")) != NULL) {
 		if (parse_date(s, &q->to) == -1) {
 			http_fail(r, 400, "to: a date YYYY-MM-DD");
 			return (-1);
 		}
 		q->to += 86400;	/* the whole day */
 	}
-	if ((s = http_arg(r, "who")) != NULL && s[0] != '\0') {
+	if ((s = h_audit_arg(r, "who")) != NULL && s[0] != '\0') {
 		if (strlen(s) > AUDIT_WHO_MAX) {
 			http_fail(r, 400, "who: too long");
 			return (-1);
 		}
 		q->who = s;
 	}
-	if ((s = http_arg(r, "action")) != NULL && s[0] != '\0') {
+	if ((s = h_audit_arg(r, "action")) != NULL && s[0] != '\0') {
 		if (strlen(s) > AUDIT_ACTION_MAX) {
 			http_fail(r, 400, "action: too long");
 			return (-1);
@@ -188,6 +206,29 @@ h_admin_audit(struct req *r)
 	free(s);
 }
 
+int
+h_admin_audit_collect(struct req *r, json_t **entries, char *next,
+    size_t nextlen)
+{
+	struct h_audit_q q;
+	uint64_t	 before;
+
+	*entries = NULL;
+	next[0] = '\0';
+	if (h_audit_query(r, &q, &before) == -1)
+		return (-1);
+	q.out = json_array();
+	if (store_each_audit(r->app->st, before, h_audit_one, &q) == -1) {
+		json_decref(q.out);
+		http_fail_rc(r, HL_ERROR);
+		return (-1);
+	}
+	if (q.more)
+		snprintf(next, nextlen, "%llu", (unsigned long long)q.last);
+	*entries = q.out;
+	return (0);
+}
+
 void
 h_admin_audit_csv(struct req *r)
 {
@@ -197,7 +238,7 @@ h_admin_audit_csv(struct req *r)
 	if (h_audit_query(r, &q, &before) == -1)
 		return;
 	q.csv = 1;
-	if (http_arg(r, "limit") == NULL)
+	if (h_audit_arg(r, "limit") == NULL)
 		q.limit = INT64_MAX;	/* the whole log, up to the cap */
 	buf_reset(&r->out);
 	if (buf_addstr(&r->out, "at,who,role,action,unit,before,after\r\n") ==

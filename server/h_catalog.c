@@ -60,30 +60,46 @@ h_catalog_try(struct req *r, const struct catrow *row, char *why,
 	return (rc);
 }
 
+int
+h_catalog_commit(struct req *r, unsigned *status, char *why, size_t whylen)
+{
+	const struct catrow	*row = &r->op.u.catrow.row;
+	char			 w[256];
+
+	if (r->op.rc == HL_CONFLICT) {
+		snprintf(why, whylen, "code: %s %s exists",
+		    row->type == CATROW_UNIT ? "unit" : "procedure",
+		    row->code);
+		*status = 409;
+		return (-1);
+	}
+	if (r->op.rc != HL_OK) {
+		*status = http_rc_status(r->op.rc);
+		snprintf(why, whylen, "cannot store the change");
+		return (-1);
+	}
+	if (h_state_catalog_reload(r->app, w, sizeof(w)) == -1) {
+		log_error("catalogue not reloaded after %s %s: %s",
+		    row->type == CATROW_UNIT ? "unit" : "procedure",
+		    row->code, w);
+		*status = 500;
+		snprintf(why, whylen, "stored, but the catalogue in use could "
+		    "not be replaced; see the server's log");
+		return (-1);
+	}
+	return (0);
+}
+
 static void
 h_catalog_done(struct req *r)
 {
 	const struct catrow	*row = &r->op.u.catrow.row;
 	char			 why[256], *s;
+	unsigned		 status;
 	json_t			*j;
 
-	if (r->op.rc == HL_CONFLICT) {
-		snprintf(why, sizeof(why), "code: %s %s exists",
-		    row->type == CATROW_UNIT ? "unit" : "procedure",
-		    row->code);
-		http_fail(r, 409, why);
-		return;
-	}
-	if (r->op.rc != HL_OK) {
-		http_fail_rc(r, r->op.rc);
-		return;
-	}
-	if (h_state_catalog_reload(r->app, why, sizeof(why)) == -1) {
-		log_error("catalogue not reloaded after %s %s: %s",
-		    row->type == CATROW_UNIT ? "unit" : "procedure",
-		    row->code, why);
-		http_fail(r, 500, "stored, but the catalogue in use could "
-		    "not be replaced; see the server's log");
+	if (h_catalog_commit(r, &status, why, sizeof(why)) == -1) {
+		http_fail(r, status, why);
 		return;
 	}
 	j = audit_catrow_json(row);
@@ -97,97 +113,120 @@ h_catalog_done(struct req *r)
 	free(s);
 }
 
-/* The checks against the catalogue in use; 0, or -1 with the reply. */
-static int
-h_catalog_check(struct req *r, const struct catrow *row, int replace)
+/*
+ * The checks of row against the catalogue in use and as a whole new
+ * catalogue, then r->op filled to store it; 0, or -1 with the status and
+ * why for the client.
+ */
+int
+h_catalog_prepare(struct req *r, const struct catrow *row, int replace,
+    unsigned *status, char *why, size_t whylen)
 {
 	const struct catalog	*cat = r->app->cat;
 	const struct unit	*u = NULL, *root;
-	char			 why[512];
+	const struct procedure	*p;
 
 	if (row->type == CATROW_PROC) {
 		if (r->unit[0] != '\0') {
-			http_fail(r, 403, "procedures are the whole "
+			snprintf(why, whylen, "procedures are the whole "
 			    "province's: an admin of one unit may not change "
 			    "them");
+			*status = 403;
 			return (-1);
 		}
 		if (catalog_sector(cat, row->sector, strlen(row->sector)) ==
 		    NULL) {
-			snprintf(why, sizeof(why), "sector: unknown sector "
+			snprintf(why, whylen, "sector: unknown sector "
 			    "%s (not in sectors.ini)", row->sector);
-			http_fail(r, 422, why);
+			*status = 422;
 			return (-1);
 		}
 	} else {
 		u = catalog_unit(cat, row->code, strlen(row->code));
 		if (replace && u != NULL && !h_admin_may(r, row->code)) {
-			http_fail(r, 403, "unit: outside the units this key "
-			    "or user may change");
+			snprintf(why, whylen, "unit: outside the units this "
+			    "key or user may change");
+			*status = 403;
 			return (-1);
 		}
 		if (replace && u != NULL && strcmp(r->unit, row->code) == 0 &&
 		    strcmp(u->parent, row->parent) != 0) {
-			http_fail(r, 403, "parent: an admin of a unit may not "
-			    "move the unit itself");
+			snprintf(why, whylen, "parent: an admin of a unit may "
+			    "not move the unit itself");
+			*status = 403;
 			return (-1);
 		}
 		root = catalog_root(cat);
 		if (replace && u != NULL && u->parent[0] == '\0' &&
 		    row->parent[0] != '\0') {
-			http_fail(r, 422, "parent: the root unit stays the "
-			    "root (it has no parent)");
+			snprintf(why, whylen, "parent: the root unit stays "
+			    "the root (it has no parent)");
+			*status = 422;
 			return (-1);
 		}
 		if (row->parent[0] == '\0' &&
 		    !(replace && u != NULL && u->parent[0] == '\0')) {
-			snprintf(why, sizeof(why), "parent: required (the "
+			snprintf(why, whylen, "parent: required (the "
 			    "root is %s)", root != NULL ? root->code : "?");
-			http_fail(r, 422, why);
+			*status = 422;
 			return (-1);
 		}
 		if (row->parent[0] != '\0' && catalog_unit(cat, row->parent,
 		    strlen(row->parent)) == NULL) {
-			snprintf(why, sizeof(why), "parent: no unit %s",
+			snprintf(why, whylen, "parent: no unit %s",
 			    row->parent);
-			http_fail(r, 422, why);
+			*status = 422;
 			return (-1);
 		}
 		if (row->parent[0] != '\0' && !h_admin_may(r, row->parent)) {
-			http_fail(r, 403, "parent: outside the units this key "
-			    "or user may change");
+			snprintf(why, whylen, "parent: outside the units this "
+			    "key or user may change");
+			*status = 403;
 			return (-1);
 		}
 	}
 	if (!replace && (row->type == CATROW_UNIT ? u != NULL :
 	    catalog_procedure(cat, row->code, strlen(row->code)) != NULL)) {
-		snprintf(why, sizeof(why), "code: %s %s exists",
+		snprintf(why, whylen, "code: %s %s exists",
 		    row->type == CATROW_UNIT ? "unit" : "procedure", row->code);
-		http_fail(r, 409, why);
+		*status = 409;
 		return (-1);
 	}
 	if (replace && (row->type == CATROW_UNIT ? u == NULL :
 	    catalog_procedure(cat, row->code, strlen(row->code)) == NULL)) {
-		http_fail(r, 404, row->type == CATROW_UNIT ? "no such unit" :
-		    "no such procedure");
+		snprintf(why, whylen, "%s", row->type == CATROW_UNIT ?
+		    "no such unit" : "no such procedure");
+		*status = 404;
 		return (-1);
 	}
-	if (h_catalog_try(r, row, why, sizeof(why)) == -1) {
-		http_fail(r, 422, why);
+	if (h_catalog_try(r, row, why, whylen) == -1) {
+		*status = 422;
 		return (-1);
 	}
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_CATROW;
+	r->op.u.catrow.row = *row;
+	r->op.u.catrow.replace = replace;
+	if (replace && row->type == CATROW_UNIT && u != NULL) {
+		catalog_unit_row(u, &r->op.u.catrow.file);
+		r->op.u.catrow.has_file = 1;
+	} else if (replace && row->type == CATROW_PROC &&
+	    (p = catalog_procedure(cat, row->code, strlen(row->code))) !=
+	    NULL) {
+		catalog_proc_row(p, &r->op.u.catrow.file);
+		r->op.u.catrow.has_file = 1;
+	}
+	h_admin_actor(r, &r->op.by);
 	return (0);
 }
 
 static void
 h_catalog_write(struct req *r, char type, int replace)
 {
-	const struct catalog	*cat = r->app->cat;
-	const struct procedure	*p;
-	const struct unit	*u;
-	struct catrow		 row;
-	char			 why[256];
-	enum hl_rc		 rc;
+	struct catrow	 row;
+	char		 why[512];
+	unsigned	 status;
+	enum hl_rc	 rc;
 
 	rc = json_in_catrow(r->body.data != NULL ? r->body.data : "",
 	    r->body.len, type, &row, why, sizeof(why));
@@ -201,24 +240,11 @@ h_catalog_write(struct req *r, char type, int replace)
 		    "never changes)");
 		return;
 	}
-	if (h_catalog_check(r, &row, replace) == -1)
+	if (h_catalog_prepare(r, &row, replace, &status, why,
+	    sizeof(why)) == -1) {
+		http_fail(r, status, why);
 		return;
-	memset(&r->op, 0, sizeof(r->op));
-	r->op.kind = WOP_CATROW;
-	r->op.u.catrow.row = row;
-	r->op.u.catrow.replace = replace;
-	if (replace && type == CATROW_UNIT &&
-	    (u = catalog_unit(cat, row.code, strlen(row.code))) != NULL) {
-		catalog_unit_row(u, &r->op.u.catrow.file);
-		r->op.u.catrow.has_file = 1;
-	} else if (replace && (p = catalog_procedure(cat, row.code,
-	    strlen(row.code))) != NULL) {
-		catalog_proc_row(p, &r->op.u.catrow.file);
-		r->op.u.catrow.has_file = 1;
 	}
-	r->op.by.role = (uint8_t)r->role;
-	strlcpy(r->op.by.who, r->who, sizeof(r->op.by.who));
-	strlcpy(r->op.by.unit, r->unit, sizeof(r->op.by.unit));
 	http_submit(r, h_catalog_done);
 }
 

@@ -10,6 +10,7 @@
 
 #include "backoff.h"
 #include "catswap.h"
+#include "keyseen.h"
 #include "h.h"
 #include "pair.h"
 #include "session.h"
@@ -23,6 +24,7 @@ h_state_init(struct app *a)
 	a->backoff = backoff_create();
 	a->guards = h_kiosk_guards_new();
 	a->swap = catswap_new();
+	a->keyseen = keyseen_new();
 	if (h_meta_render(a, a->cat, &u, &p, &s) == -1) {
 		free(u);
 		free(p);
@@ -101,4 +103,6 @@ h_state_free(struct app *a)
 	a->units_json = a->procs_json = a->services_json = NULL;
 	catswap_free(a->swap);
 	a->swap = NULL;
+	keyseen_free(a->keyseen);
+	a->keyseen = NULL;
 }

@@ -38,6 +38,7 @@
 #include "netaddr.h"
 #include "route.h"
 #include "catswap.h"
+#include "keyseen.h"
 #include "session.h"
 #include "tls.h"
 #include "util.h"
@@ -406,6 +407,34 @@ http_ctype_is(struct req *r, const char *want)
 }
 
 /*
+ * A plain form's CSRF token: the field csrf of an urlencoded body (a
+ * form cannot set the header), copied into tok; NULL when there is none
+ * of the right length. Tokens are hex: nothing to decode.
+ */
+static const char *
+http_form_csrf(struct req *r, char tok[SESSION_CSRF_LEN + 1])
+{
+	const char	*b = r->body.data, *p;
+	size_t		 len = r->body.len, i;
+
+	if (b == NULL)
+		return (NULL);
+	for (i = 0; i + 5 <= len; i++) {
+		if ((i != 0 && b[i - 1] != '&') || memcmp(b + i, "csrf=", 5))
+			continue;
+		p = b + i + 5;
+		if ((size_t)(b + len - p) < SESSION_CSRF_LEN ||
+		    (p + SESSION_CSRF_LEN < b + len &&
+		    p[SESSION_CSRF_LEN] != '&'))
+			return (NULL);
+		memcpy(tok, p, SESSION_CSRF_LEN);
+		tok[SESSION_CSRF_LEN] = '\0';
+		return (tok);
+	}
+	return (NULL);
+}
+
+/*
  * The role of the request's Bearer key or, without one, of its session
  * cookie; 0 when none or a bad key, -1 for a write without its CSRF
  * token, -2 for a session that is over. *present: a credential was sent.
@@ -418,7 +447,7 @@ http_role(struct req *r, int *present)
 	struct apikey	 k;
 	struct user	 u;
 	struct session	 ses;
-	char		 id[KEY_ID_HEX + 1];
+	char		 id[KEY_ID_HEX + 1], tok[SESSION_CSRF_LEN + 1];
 	size_t		 n;
 
 	*present = h != NULL;
@@ -452,6 +481,7 @@ http_role(struct req *r, int *present)
 			apikey_id_hex(ses.key, id);
 			snprintf(r->who, sizeof(r->who), "key %s %s", id,
 			    k.name);
+			keyseen_mark(r->app->keyseen, ses.key, now_sec());
 		}
 		r->via_session = 1;
 		strlcpy(r->unit, ses.unit, sizeof(r->unit));
@@ -459,6 +489,8 @@ http_role(struct req *r, int *present)
 		if (strcmp(r->rt->method, "GET") != 0) {
 			const char *t = http_header(r, "X-CSRF-Token");
 
+			if (t == NULL && r->rt->ct == CT_FORM)
+				t = http_form_csrf(r, tok);
 			if (t == NULL || strlen(t) != SESSION_CSRF_LEN ||
 			    !crypto_equal(t, ses.csrf, SESSION_CSRF_LEN))
 				return (-1);
@@ -482,6 +514,7 @@ http_role(struct req *r, int *present)
 	strlcpy(r->counter, k.counter, sizeof(r->counter));
 	apikey_id_hex(hash, id);
 	snprintf(r->who, sizeof(r->who), "key %s %s", id, k.name);
+	keyseen_mark(r->app->keyseen, hash, now_sec());
 	return (k.role);
 }
 

@@ -108,7 +108,8 @@ static const char *const page_mouths[SURVEY_LEVELS] = {
 
 /* Every page the server renders: all compiled at start, none per request. */
 static const char *const page_templates[] = {
-	"survey", "message", "slip", "home", "report", "signin", "counter"
+	"survey", "message", "slip", "home", "report", "signin", "counter",
+	"admin"
 };
 
 static void
