@@ -1,8 +1,9 @@
 /*
- * session.h: browser sessions after a sign-in with a key or a password: a random id in
- * an HttpOnly, SameSite=Strict cookie, a role, an expiry and a CSRF token
- * that every state-changing request from the session must echo in the
- * X-CSRF-Token header (or, posting a plain form, in its field csrf). Kept in memory only: a restart signs everyone out.
+ * session.h: browser sessions after a sign-in with a key or a password:
+ * a random id in an HttpOnly, SameSite=Strict cookie, a role, an expiry
+ * and a CSRF token that every state-changing request from the session
+ * must echo in the X-CSRF-Token header (or, posting a plain form, in its
+ * field csrf). Kept in memory only: a restart signs everyone out.
  */
 #ifndef SESSION_H
 #define SESSION_H
