@@ -21,7 +21,8 @@ enum status_how {
 	HOW_TICKET,
 	HOW_APIKEY,
 	HOW_ENROL,
-	HOW_IDEM
+	HOW_IDEM,
+	HOW_USER
 };
 
 /* The record's time (seconds or YYYYMM); -1 when it has none. */
@@ -32,6 +33,7 @@ status_time(enum status_how how, const MDB_val *k, const MDB_val *v)
 	struct apikey	 ak;
 	struct enrol	 en;
 	struct idem	 im;
+	struct user	 u;
 
 	switch (how) {
 	case HOW_KEY_USEC:
@@ -53,6 +55,9 @@ status_time(enum status_how how, const MDB_val *k, const MDB_val *v)
 	case HOW_IDEM:
 		return (record_idem_decode(v->mv_data, v->mv_size, &im) == 0 ?
 		    im.created : -1);
+	case HOW_USER:
+		return (record_user_decode(v->mv_data, v->mv_size, &u) == 0 ?
+		    u.created : -1);
 	default:
 		return (-1);
 	}
@@ -116,6 +121,9 @@ store_status(struct store *st, struct store_status *out)
 		{ "keys", st->keys, HOW_APIKEY },
 		{ "enrol", st->enrol, HOW_ENROL },
 		{ "idem", st->idem, HOW_IDEM },
+		{ "users", st->users, HOW_USER },
+		{ "audit", st->audit, HOW_KEY_USEC },
+		{ "catalog", st->catalog, HOW_NONE },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;
