@@ -234,19 +234,25 @@ h_admin_audit_csv(struct req *r)
 {
 	struct h_audit_q q;
 	uint64_t	 before;
+	int		 over;
 
 	if (h_audit_query(r, &q, &before) == -1)
 		return;
 	q.csv = 1;
 	if (h_audit_arg(r, "limit") == NULL)
 		q.limit = INT64_MAX;	/* the whole log, up to the cap */
-	buf_reset(&r->out);
+	/* The whole log may be larger than a page. */
+	buf_clear(&r->out);
+	buf_init(&r->out, H_AUDIT_CSV_MAX);
 	if (buf_addstr(&r->out, "at,who,role,action,unit,before,after\r\n") ==
 	    -1 || store_each_audit(r->app->st, before, h_audit_one, &q) ==
 	    -1 || r->out.overflow) {
+		over = r->out.overflow;
 		buf_reset(&r->out);
 		r->out.overflow = 0;
-		http_fail(r, 500, "cannot write the audit log as CSV");
+		http_fail(r, over ? 413 : 500, over ? "more than 16 MiB of "
+		    "CSV: narrow it with from and to" : "cannot write the audit "
+		    "log as CSV");
 		return;
 	}
 	r->no_store = 1;
