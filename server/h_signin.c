@@ -113,10 +113,9 @@ h_signin_done(struct req *r, const char *id, int role, const char *next)
 	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
 	/* Without a page to go back to: the page of the role's job. */
 	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
-	    h_next_ok(next, strlen(next)) ? next :
-	    (role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_HEAD)) != 0 ?
-	    "/reports/monthly" :
-	    "/counter");
+	    h_next_ok(next, strlen(next)) ? next : role == ROLE_ADMIN ?
+	    "/admin" : (role & (ROLE_VIEWER | ROLE_HEAD)) != 0 ?
+	    "/reports/monthly" : "/counter");
 }
 
 /*

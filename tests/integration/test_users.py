@@ -118,7 +118,12 @@ def sign_in_with_password_and_key_alike():
         assert len(pages) == 1
         st, _, _ = s.post_form("/signin", [("name", "viewer1")])
         assert st == 401, st
-        # A counter user lands on the counter page.
+        # Without next: an admin lands on the console, a counter user on
+        # the counter page.
+        add_user(s.data, "chief", "admin")
+        st, h, _ = s.post_form("/signin", [("name", "chief"),
+                                           ("password", PW)])
+        assert st == 303 and h["location"].endswith("/admin"), h
         add_user(s.data, "clerk", "counter", unit=valid_unit(s)["code"])
         st, h, _ = s.post_form("/signin", [("name", "clerk"),
                                            ("password", PW)])
