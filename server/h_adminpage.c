@@ -30,6 +30,8 @@
 #include "util.h"
 
 #define AP_DEPTH_CLASS_MAX	5	/* indentation steps of the tree */
+/* A province's whole unit tree, twice (the tree, the parents offered). */
+#define AP_PAGE_MAX		(8u * 1024 * 1024)
 
 /* The context every admin page starts from. */
 static json_t *
@@ -61,7 +63,8 @@ ap_render(struct req *r, unsigned status, json_t *ctx)
 {
 	const struct tpl	*t = page_tpl(r->app->pg, "admin");
 
-	buf_reset(&r->out);
+	buf_clear(&r->out);
+	buf_init(&r->out, AP_PAGE_MAX);
 	if (ctx == NULL || t == NULL || tpl_render(t, ctx, &r->out) == -1) {
 		json_decref(ctx);
 		buf_reset(&r->out);
@@ -116,6 +119,7 @@ ap_units(struct req *r, size_t *count)
 	const struct unit	*top, *u;
 	json_t			*a = json_array();
 	size_t			*idx, *stack, n = cat->nunits, sp = 0, i, lo;
+	size_t			 hi, mid;
 	int			 d, top_depth;
 
 	*count = 0;
@@ -141,11 +145,17 @@ ap_units(struct req *r, size_t *count)
 		    u->code, "name", u->name.s[LANG_VI], "kind", u->kind,
 		    "depth", d > AP_DEPTH_CLASS_MAX ? AP_DEPTH_CLASS_MAX : d));
 		(*count)++;
-		/* Children: the run of idx whose parent is u, pushed last
-		 * first so that they come out by code. */
-		for (lo = 0; lo < n && strcmp(cat->units[idx[lo]].parent,
-		    u->code) < 0; lo++)
-			;
+		/* Children: the run of idx whose parent is u (found by
+		 * halving), pushed last first so that they come out by code. */
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (strcmp(cat->units[idx[mid]].parent, u->code) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
 		for (i = lo; i < n && strcmp(cat->units[idx[i]].parent,
 		    u->code) == 0; i++)
 			;

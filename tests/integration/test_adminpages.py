@@ -6,7 +6,13 @@ unknown field, a bad code, a password mismatch) is refused with the
 reason on the page and nothing stored."""
 
 import html
+import os
 import re
+import shutil
+import tempfile
+import time
+
+import hl
 
 from hl import Server, add_key, cli, cli_ok, json_of, run, test
 
@@ -185,6 +191,49 @@ def hostile_forms_are_refused_with_a_reason():
             # A password is never sent back.
             assert PW.encode() not in body
         assert state(s, admin) == before
+
+
+@test
+def a_province_sized_tree_on_one_page():
+    share = tempfile.mkdtemp(prefix="hailong-share-")
+    try:
+        for d in ("schema", "templates"):
+            shutil.copytree(os.path.join(hl.SRCDIR, d),
+                            os.path.join(share, d))
+        path = os.path.join(share, "schema", "units.csv")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        root = [l.split(",")[0] for l in text.splitlines()
+                if l and not l.startswith("#") and not l.startswith("code,")
+                and l.split(",")[1] == ""][0]
+        rows = []
+        for i in range(120):
+            rows.append("92-D%03d,%s,commune,Xã số %d,Commune %d,," %
+                        (i, root, i, i))
+            for j in range(25):
+                rows.append("92-D%03d-%02d,92-D%03d,school,Trường %d-%d,"
+                            "School %d-%d,," % (i, j, i, i, j, i, j))
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("\n".join(rows) + "\n")
+        with Server(config="[server]\nshare = %s\n" % share) as s:
+            user(s, "boss", "admin")
+            cookie, _ = session(s, "boss")
+            t0 = time.monotonic()
+            st, _, body = s.get("/admin/units", {"Cookie": cookie})
+            took = time.monotonic() - t0
+            assert st == 200, st
+            assert len(body) > 256 * 1024, len(body)
+            page = body.decode("utf-8")
+            # Tree order: a commune, then its schools, then the next.
+            a = page.index(">92-D007<")
+            b = page.index(">92-D007-24<")
+            c = page.index(">92-D008<")
+            assert a < b < c, (a, b, c)
+            print("# %d units: the page in %.0f ms, %d KiB" % (
+                120 * 26, took * 1000, len(body) // 1024))
+            assert took < 5, took
+    finally:
+        shutil.rmtree(share, ignore_errors=True)
 
 
 if __name__ == "__main__":
