@@ -77,16 +77,20 @@ backoff_find(struct backoff_ent *bk, const uint8_t id[BACKOFF_ID_LEN],
 	return (NULL);
 }
 
+/* 1 s, 2 s, 4 s ... after BACKOFF_FREE failures, at most BACKOFF_MAX. */
 static int64_t
 backoff_delay(unsigned fails)
 {
 	unsigned	 n;
+	int64_t		 d;
 
 	if (fails < BACKOFF_FREE)
 		return (0);
 	n = fails - BACKOFF_FREE;
-	return (n >= 9 ? BACKOFF_MAX : ((int64_t)1 << n) > BACKOFF_MAX ?
-	    BACKOFF_MAX : (int64_t)1 << n);
+	if (n >= 20)
+		return (BACKOFF_MAX);
+	d = (int64_t)1000 << n;
+	return (d > BACKOFF_MAX ? BACKOFF_MAX : d);
 }
 
 int64_t

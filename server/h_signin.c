@@ -131,12 +131,13 @@ h_signin_password(struct req *r, const char *name, size_t namelen,
 	struct user	 u;
 	struct session	 ses;
 	char		 id[SESSION_ID_LEN + 1];
-	int64_t		 wait, now = now_sec();
+	int64_t		 wait, now = (int64_t)(mono_usec() / 1000);
 	int		 found = 0, ok;
 
 	if (name == NULL || pw == NULL || namelen == 0 || pwlen == 0)
 		goto bad;
 	if ((wait = backoff_wait(r->app->backoff, name, namelen, now)) > 0) {
+		wait = (wait + 999) / 1000;	/* whole seconds, up */
 		r->retry_after = (unsigned)wait;
 		h_signin_render_wait(r, 429, next, 0, wait);
 		return;

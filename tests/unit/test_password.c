@@ -84,34 +84,38 @@ test_backoff(void **state)
 	int		 i;
 
 	(void)state;
+	/* Times in ms. */
 	for (i = 0; i < BACKOFF_FREE; i++) {
-		assert_int_equal(backoff_wait(b, "ann", 3, 1000), 0);
-		backoff_fail(b, "ann", 3, 1000);
+		assert_int_equal(backoff_wait(b, "ann", 3, 100000), 0);
+		backoff_fail(b, "ann", 3, 100000);
 	}
-	assert_int_equal(backoff_wait(b, "ann", 3, 1000), 1);
-	assert_int_equal(backoff_wait(b, "ann", 3, 1001), 0);
-	assert_int_equal(backoff_wait(b, "bob", 3, 1000), 0);
-	backoff_fail(b, "ann", 3, 1001);
-	assert_int_equal(backoff_wait(b, "ann", 3, 1001), 2);
-	backoff_fail(b, "ann", 3, 1003);
-	assert_int_equal(backoff_wait(b, "ann", 3, 1003), 4);
+	assert_int_equal(backoff_wait(b, "ann", 3, 100000), 1000);
+	assert_int_equal(backoff_wait(b, "ann", 3, 100999), 1);
+	assert_int_equal(backoff_wait(b, "ann", 3, 101000), 0);
+	assert_int_equal(backoff_wait(b, "bob", 3, 100000), 0);
+	backoff_fail(b, "ann", 3, 101000);
+	assert_int_equal(backoff_wait(b, "ann", 3, 101000), 2000);
+	backoff_fail(b, "ann", 3, 103000);
+	assert_int_equal(backoff_wait(b, "ann", 3, 103000), 4000);
 	for (i = 0; i < 30; i++)
-		backoff_fail(b, "ann", 3, 2000);
-	assert_int_equal(backoff_wait(b, "ann", 3, 2000), BACKOFF_MAX);
+		backoff_fail(b, "ann", 3, 200000);
+	assert_int_equal(backoff_wait(b, "ann", 3, 200000), BACKOFF_MAX);
 	/* A quiet hour forgets; a right password clears at once. */
-	assert_int_equal(backoff_wait(b, "ann", 3, 2000 + BACKOFF_FORGET), 0);
+	assert_int_equal(backoff_wait(b, "ann", 3, 200000 + BACKOFF_FORGET),
+	    0);
+	backoff_fail(b, "ann", 3, 300000);
 	backoff_clear(b, "ann", 3);
-	assert_int_equal(backoff_wait(b, "ann", 3, 2001), 0);
+	assert_int_equal(backoff_wait(b, "ann", 3, 300001), 0);
 	/* A crowd of other names does not wipe a name under attack. */
 	for (i = 0; i < 10; i++)
-		backoff_fail(b, "eve", 3, 5000);
+		backoff_fail(b, "eve", 3, 500000);
 	for (i = 0; i < 20000; i++) {
 		char	 n[16];
 		int	 len = snprintf(n, sizeof(n), "x%d", i);
 
-		backoff_fail(b, n, (size_t)len, 5000);
+		backoff_fail(b, n, (size_t)len, 500000);
 	}
-	assert_true(backoff_wait(b, "eve", 3, 5000) > 0);
+	assert_true(backoff_wait(b, "eve", 3, 500000) > 0);
 	backoff_free(b);
 }
 
