@@ -4,8 +4,9 @@
  * attempt for that name must wait 2^(failures - BACKOFF_FREE) seconds
  * after the last failure (at most BACKOFF_MAX ms, 5 minutes); an attempt
  * sooner is refused without looking at its password. A right password
- * resets the name; so does an hour without failures (BACKOFF_FORGET). Unknown names are counted
- * like known ones, so the delay says nothing about who exists.
+ * resets the name; so does an hour without failures (BACKOFF_FORGET).
+ * Unknown names are counted like known ones, so the delay says nothing
+ * about who exists.
  */
 #ifndef BACKOFF_H
 #define BACKOFF_H

@@ -38,9 +38,9 @@ const struct cmd cmd_serve = {
 	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n"
 	    "SIGHUP: reads schema/'s units and procedures again (with the\n"
 	    "ones admins changed; a broken file keeps the ones in use) and\n"
-	    "the TLS certificate and key; open connections keep theirs. Under systemd (Type=notify) it says\n"
-	    "READY=1 once listening and pings the watchdog (WatchdogSec=)\n"
-	    "from the writer's loop.\n",
+	    "the TLS certificate and key; open connections keep theirs.\n"
+	    "Under systemd (Type=notify) it says READY=1 once listening and\n"
+	    "pings the watchdog (WatchdogSec=) from the writer's loop.\n",
 	serve_run
 };
 

@@ -1,7 +1,7 @@
 /*
  * h_signin.c: the sign-in and sign-out of browsers (a key, or a user's
- * name and password, turned into a session cookie), and the sign-in page a browser gets instead of a page
- * its session may not see.
+ * name and password, turned into a session cookie), and the sign-in page
+ * a browser gets instead of a page its session may not see.
  * Traps: "next" after a sign-in is a local path only, never another site;
  * a right key is never refused for others' failures from its address; the
  * pages' sign-out forms send their CSRF token as a form field, since a
