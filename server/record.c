@@ -720,7 +720,10 @@ record_user_encode(const struct user *u, uint8_t *out, size_t outlen)
 {
 	struct enc	 e = { out, outlen, 0, 0 };
 
-	if (u->lanes == 0 || u->t_cost == 0 || u->m_cost == 0)
+	if (u->lanes == 0 || u->t_cost == 0 || u->m_cost == 0 ||
+	    (u->role != ROLE_COUNTER && u->role != ROLE_VIEWER &&
+	    u->role != ROLE_ADMIN && u->role != ROLE_HEAD) ||
+	    (u->flags & ~USER_DISABLED) != 0)
 		return (0);
 	enc_u8(&e, ENC_VERSION);
 	enc_u8(&e, u->role);

@@ -581,6 +581,9 @@ test_user_and_audit(void **state)
 	assert_int_equal(record_user_decode(enc, n, &v), -1);
 	u.lanes = 0;
 	assert_int_equal(record_user_encode(&u, enc, sizeof(enc)), 0);
+	u.lanes = 1;
+	u.role = ROLE_KIOSK;
+	assert_int_equal(record_user_encode(&u, enc, sizeof(enc)), 0);
 
 	assert_int_equal(record_user_key("ha.nguyen@sonv", k), 0);
 	assert_memory_equal(k, "ha.nguyen@sonv\0", 15);
