@@ -95,7 +95,7 @@ app_catalog_load(const struct app *a, struct catalog **cp, char *why,
 	int		 rc;
 
 	*cp = NULL;
-	if (a->st != NULL && store_catrows(a->st, &rows, &n) == -1) {
+	if (a->st != NULL && store_catrows(a->st, &rows, &n, NULL) == -1) {
 		snprintf(why, whylen, "%s: cannot read the stored units and "
 		    "procedures", a->cfg.data);
 		return (-1);

@@ -8,8 +8,9 @@
  * reply, so the next request sees it.
  * Traps: a unit-limited admin adds only under its subtree and changes
  * only units inside it, never its own top unit's place; procedures are
- * the whole province's. Two changes racing are both checked against
- * the store: the writer refuses a code added twice (409).
+ * the whole province's. Two changes racing: each is checked as a whole
+ * catalogue at the store's generation of it, and the writer refuses the
+ * second (409, send it again), so no cycle or the like slips in between.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,8 @@
  * why (a rule of the files broken, a cycle of parents, ...).
  */
 static int
-h_catalog_try(struct req *r, const struct catrow *row, char *why,
-    size_t whylen)
+h_catalog_try(struct req *r, const struct catrow *row, uint64_t *gen,
+    char *why, size_t whylen)
 {
 	struct catalog	*cat = NULL;
 	struct catrow	*rows = NULL;
@@ -35,7 +36,7 @@ h_catalog_try(struct req *r, const struct catrow *row, char *why,
 	size_t		 n = 0, i;
 	int		 rc = -1;
 
-	if (store_catrows(r->app->st, &rows, &n) == -1) {
+	if (store_catrows(r->app->st, &rows, &n, gen) == -1) {
 		snprintf(why, whylen, "cannot read the stored units and "
 		    "procedures");
 		return (-1);
@@ -66,6 +67,12 @@ h_catalog_commit(struct req *r, unsigned *status, char *why, size_t whylen)
 	const struct catrow	*row = &r->op.u.catrow.row;
 	char			 w[256];
 
+	if (r->op.rc == HL_CONFLICT && r->op.u.catrow.stale) {
+		snprintf(why, whylen, "the units or procedures changed "
+		    "meanwhile: look again and send it again");
+		*status = 409;
+		return (-1);
+	}
 	if (r->op.rc == HL_CONFLICT) {
 		snprintf(why, whylen, "code: %s %s exists",
 		    row->type == CATROW_UNIT ? "unit" : "procedure",
@@ -125,6 +132,7 @@ h_catalog_prepare(struct req *r, const struct catrow *row, int replace,
 	const struct catalog	*cat = r->app->cat;
 	const struct unit	*u = NULL, *root;
 	const struct procedure	*p;
+	uint64_t		 gen = 0;
 
 	if (row->type == CATROW_PROC) {
 		if (r->unit[0] != '\0') {
@@ -199,13 +207,14 @@ h_catalog_prepare(struct req *r, const struct catrow *row, int replace,
 		*status = 404;
 		return (-1);
 	}
-	if (h_catalog_try(r, row, why, whylen) == -1) {
+	if (h_catalog_try(r, row, &gen, why, whylen) == -1) {
 		*status = 422;
 		return (-1);
 	}
 	memset(&r->op, 0, sizeof(r->op));
 	r->op.kind = WOP_CATROW;
 	r->op.u.catrow.row = *row;
+	r->op.u.catrow.gen = gen;
 	r->op.u.catrow.replace = replace;
 	if (replace && row->type == CATROW_UNIT && u != NULL) {
 		catalog_unit_row(u, &r->op.u.catrow.file);

@@ -124,13 +124,14 @@ int	 store_each_user(struct store *,
 int	 store_each_audit(struct store *, uint64_t before_key,
 	    int (*fn)(const struct audit *, void *), void *arg);
 /*
- * Every catalogue row of the store (by type, then code)
- * into a new array *rows (the caller frees; NULL when none). 0 or -1.
+ * Every catalogue row of the store (by type, then code) into a new
+ * array *rows (the caller frees; NULL when none), and, when gen is not
+ * NULL, the catalogue's generation in the same snapshot (meta
+ * catalog_gen: +1 at every change of a row; 0 before the first). 0 or
+ * -1.
  */
-int	 store_catrows(struct store *, struct catrow **rows, size_t *n);
-/* One of them; HL_NOT_FOUND when none. */
-enum hl_rc store_catrow_get(struct store *, char type, const char *code,
-	    struct catrow *);
+int	 store_catrows(struct store *, struct catrow **rows, size_t *n,
+	    uint64_t *gen);
 /* API keys (hash, key) and pending enrolments, in hash order. */
 int	 store_each_key(struct store *,
 	    int (*fn)(const uint8_t *, const struct apikey *, void *),

@@ -296,9 +296,11 @@ out:
 }
 
 int
-store_catrows(struct store *st, struct catrow **rows, size_t *n)
+store_catrows(struct store *st, struct catrow **rows, size_t *n,
+    uint64_t *gen)
 {
 	struct walk	 w;
+	MDB_val		 k = { 11, "catalog_gen" }, v;
 	size_t		 size = 0;
 	int		 rc, ret = -1;
 
@@ -306,6 +308,14 @@ store_catrows(struct store *st, struct catrow **rows, size_t *n)
 	*n = 0;
 	if (walk_begin(&w, st, st->catalog, NULL, 0) == -1)
 		return (-1);
+	if (gen != NULL) {
+		*gen = 0;
+		rc = mdb_get(w.txn, st->meta, &k, &v);
+		if (rc == 0 && v.mv_size == 8)
+			*gen = be64_get(v.mv_data);
+		else if (rc != MDB_NOTFOUND)
+			goto out;
+	}
 	while ((rc = walk_next(&w)) == 1) {
 		if (*n == size) {
 			size = size == 0 ? 16 : size * 2;
@@ -327,28 +337,6 @@ out:
 		*n = 0;
 	}
 	return (ret);
-}
-
-enum hl_rc
-store_catrow_get(struct store *st, char type, const char *code,
-    struct catrow *c)
-{
-	MDB_txn	*txn = NULL;
-	uint8_t	 kb[CATROW_KEY_LEN];
-	MDB_val	 k = { CATROW_KEY_LEN, kb }, v;
-	int	 rc;
-
-	if (record_catrow_key(type, code, kb) == -1)
-		return (HL_NOT_FOUND);
-	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
-		goto out;
-	if ((rc = mdb_get(txn, st->catalog, &k, &v)) != 0)
-		goto out;
-	if (record_catrow_decode(v.mv_data, v.mv_size, c) == -1)
-		rc = MDB_CORRUPTED;
-out:
-	store_txn_abort(st, txn);
-	return (store_rc(rc));
 }
 
 int

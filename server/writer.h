@@ -113,10 +113,17 @@ struct wop {
 			 * in: the row; replace 0 adds it (HL_CONFLICT when
 			 * the store has that code; the caller checked the
 			 * files'), 1 changes it (the store's row or, with
-			 * has_file, the files' row file). out: before, the
-			 * row it replaced (has_before).
+			 * has_file, the files' row file); gen, the
+			 * catalogue's generation the caller checked the
+			 * whole catalogue at (store_catrows()): another
+			 * change since is HL_CONFLICT with stale set, so
+			 * that two changes checked apart never make a
+			 * catalogue neither was checked as (a cycle).
+			 * out: before, the row it replaced (has_before).
 			 */
 			struct catrow	 row;
+			uint64_t	 gen;
+			int		 stale;
 			int		 replace;
 			int		 has_file;
 			struct catrow	 file;

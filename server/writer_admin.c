@@ -93,8 +93,10 @@ int
 writer_apply_catrow(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	struct catrow	*row = &op->u.catrow.row;
-	uint8_t		 kb[CATROW_KEY_LEN], enc[CATROW_ENC_MAX];
+	uint8_t		 kb[CATROW_KEY_LEN], enc[CATROW_ENC_MAX], gb[8];
 	MDB_val		 k = { CATROW_KEY_LEN, kb }, v;
+	MDB_val		 gk = { 11, "catalog_gen" };
+	uint64_t	 gen = 0;
 	const char	*action;
 	size_t		 n;
 	int		 rc, unit = row->type == CATROW_UNIT;
@@ -105,6 +107,17 @@ writer_apply_catrow(struct store *st, MDB_txn *txn, struct wop *op)
 		return (0);
 	}
 	op->u.catrow.has_before = 0;
+	op->u.catrow.stale = 0;
+	rc = mdb_get(txn, st->meta, &gk, &v);
+	if (rc == 0 && v.mv_size == 8)
+		gen = be64_get(v.mv_data);
+	else if (rc != MDB_NOTFOUND)
+		return (rc == 0 ? MDB_CORRUPTED : rc);
+	if (gen != op->u.catrow.gen) {
+		op->u.catrow.stale = 1;
+		op->rc = HL_CONFLICT;
+		return (0);
+	}
 	rc = mdb_get(txn, st->catalog, &k, &v);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return (rc);
@@ -128,6 +141,11 @@ writer_apply_catrow(struct store *st, MDB_txn *txn, struct wop *op)
 	v.mv_data = enc;
 	v.mv_size = n;
 	if ((rc = mdb_put(txn, st->catalog, &k, &v, 0)) != 0)
+		return (rc);
+	be64_put(gb, gen + 1);
+	v.mv_data = gb;
+	v.mv_size = sizeof(gb);
+	if ((rc = mdb_put(txn, st->meta, &gk, &v, 0)) != 0)
 		return (rc);
 	action = unit ? (op->u.catrow.replace ? "unit.change" : "unit.add") :
 	    (op->u.catrow.replace ? "procedure.change" : "procedure.add");
