@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "catswap.h"
 #include "crypto.h"
 #include "kiosk_def.h"
 #include "util.h"
@@ -63,16 +64,16 @@ app_find_share(struct app *a, char *why, size_t whylen)
 
 /* Every service belongs to a service survey. */
 static int
-app_services_check(const struct app *a, const char *dir, char *why,
-    size_t whylen)
+app_services_check(const struct app *a, const struct catalog *cat,
+    const char *dir, char *why, size_t whylen)
 {
 	const struct service	*v;
 	const struct survey	*s;
 	char			 p[PATH_MAX + 64];
 	size_t			 i;
 
-	for (i = 0; i < a->cat->nservices; i++) {
-		v = &a->cat->services[i];
+	for (i = 0; i < cat->nservices; i++) {
+		v = &cat->services[i];
 		s = surveys_find(&a->surveys, v->survey, strlen(v->survey));
 		if (s == NULL || s == a->sv) {
 			snprintf(p, sizeof(p), "%s/services.csv", dir);
@@ -88,11 +89,50 @@ app_services_check(const struct app *a, const char *dir, char *why,
 static uint32_t	 app_classify(const struct response *, void *);
 
 int
+app_catalog_load(const struct app *a, struct catalog **cp, char *why,
+    size_t whylen)
+{
+	struct catrow	*rows = NULL;
+	char		 p[PATH_MAX + 32];
+	size_t		 n = 0;
+	int		 rc;
+
+	*cp = NULL;
+	if (a->st != NULL && store_catrows(a->st, &rows, &n, NULL) == -1) {
+		snprintf(why, whylen, "%s: cannot read the stored units and "
+		    "procedures", a->cfg.data);
+		return (-1);
+	}
+	snprintf(p, sizeof(p), "%s/schema", a->share);
+	rc = catalog_load_rows(p, rows, n, cp, why, whylen);
+	free(rows);
+	return (rc);
+}
+
+int
+app_catalog_check(const struct app *a, const struct catalog *cat,
+    char *why, size_t whylen)
+{
+	struct indicators	*ind = NULL;
+	char			 p[PATH_MAX + 32];
+
+	snprintf(p, sizeof(p), "%s/schema", a->share);
+	if (app_services_check(a, cat, p, why, whylen) == -1)
+		return (-1);
+	snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
+	if (indicators_load(p, &a->surveys, cat, &ind, why, whylen) == -1)
+		return (-1);
+	indicators_free(ind);
+	return (0);
+}
+
+int
 app_open(struct app *a, const struct config *cfg, int parts, char *why,
     size_t whylen)
 {
-	char	 p[PATH_MAX + 32], sub[256];
-	size_t	 i;
+	struct catalog	*cat;
+	char		 p[PATH_MAX + 32], sub[256];
+	size_t		 i;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
@@ -108,9 +148,10 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 		if (surveys_load(p, &a->surveys, why, whylen) == -1)
 			return (-1);
 		a->sv = a->surveys.s[0];
-		if (catalog_load(p, &a->cat, why, whylen) == -1)
+		if (catalog_load(p, &cat, why, whylen) == -1)
 			return (-1);
-		if (app_services_check(a, p, why, whylen) == -1)
+		a->cat = cat;
+		if (app_services_check(a, cat, p, why, whylen) == -1)
 			return (-1);
 		snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
 		if (indicators_load(p, &a->surveys, a->cat, &a->ind, why,
@@ -119,7 +160,7 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 	}
 	if (parts & APP_PAGES) {
 		snprintf(p, sizeof(p), "%s/templates", a->share);
-		if (page_init(&a->pg, p, &a->surveys, a->cat, why,
+		if (page_init(&a->pg, p, &a->surveys, &a->cat, why,
 		    whylen) == -1)
 			return (-1);
 		for (i = 0; i < a->surveys.n; i++)
@@ -135,6 +176,13 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			snprintf(why, whylen, "%s", sub);
 			return (-1);
 		}
+	}
+	/* The units and procedures admins changed, over the files'. */
+	if ((parts & (APP_SCHEMA | APP_PAGES)) && a->st != NULL) {
+		if (app_catalog_load(a, &cat, why, whylen) == -1)
+			return (-1);
+		catalog_free(a->cat);
+		a->cat = cat;
 	}
 	if (parts & APP_WRITER) {
 		if (writer_start(&a->w, a->st, a->cfg.max_batch) == -1) {
@@ -165,14 +213,21 @@ app_classify(const struct response *r, void *arg)
 	const struct app	*a = arg;
 	const struct indicator	*ind;
 	const struct unit	*u;
+	char			 kind[UNIT_KIND_MAX + 1] = "";
+	uint64_t		 epoch = 0;
 	uint32_t		 bits = 0;
 	size_t			 i, j;
 
-	u = catalog_unit(a->cat, r->unit, strlen(r->unit));
+	/* The writer's thread holds the catalogue as a request does. */
+	if (a->swap != NULL)
+		epoch = catswap_enter(a->swap);
+	if ((u = catalog_unit(a->cat, r->unit, strlen(r->unit))) != NULL)
+		strlcpy(kind, u->kind, sizeof(kind));
+	if (a->swap != NULL)
+		catswap_leave(a->swap, epoch);
 	for (i = 0; i < a->ind->n && i < 32; i++) {
 		ind = &a->ind->ind[i];
-		if (!indicators_counts(ind, r->sector, u != NULL ? u->kind :
-		    ""))
+		if (!indicators_counts(ind, r->sector, kind))
 			continue;
 		for (j = 0; j < r->nanswers; j++)
 			if (strcmp(r->answers[j].q, ind->question) == 0)

@@ -27,7 +27,13 @@ struct app {
 	struct writer	*w;
 	struct surveys	 surveys;	/* schema/survey*.ini */
 	struct survey	*sv;		/* surveys.s[0], the procedure survey */
-	struct catalog	*cat;
+	/*
+	 * The catalogue in use. While a server runs an admin's change or
+	 * SIGHUP swaps it (h_state.c); the old one is freed once no
+	 * request that began before the swap is left (catswap.c), so a
+	 * handler may use what it read until its request completes.
+	 */
+	struct catalog *_Atomic cat;
 	struct indicators *ind;	/* schema/indicators.ini */
 	const char	*ind_ids[IND_MAX];	/* their ids, for the writer */
 	const char	*survey_ids[SURVEYS_MAX];	/* the same */
@@ -36,11 +42,15 @@ struct app {
 	char		*kiosk_def[SURVEYS_MAX];
 	/* While a server runs (h_state.c): each with its own lock. */
 	struct sessions	*sessions;
+	struct backoff	*backoff;	/* password failures per name */
 	struct pair	*pair;
 	struct kiosk_guards *guards;
-	char		*units_json;	/* GET /api/v1/units */
-	char		*procs_json;	/* GET /api/v1/procedures */
-	char		*services_json;	/* GET /api/v1/services */
+	/* Rendered from cat, swapped with it. */
+	char *_Atomic	 units_json;	/* GET /api/v1/units */
+	char *_Atomic	 procs_json;	/* GET /api/v1/procedures */
+	char *_Atomic	 services_json;	/* GET /api/v1/services */
+	struct catswap	*swap;		/* the catalogues replaced */
+	struct keyseen	*keyseen;	/* keys' last use */
 };
 
 enum app_parts {
@@ -58,6 +68,18 @@ enum app_parts {
 int	 app_open(struct app *, const struct config *, int parts,
 	    char *why, size_t whylen);
 void	 app_close(struct app *);
+/*
+ * A new catalogue: schema/'s files with the units and procedures the
+ * store holds over them (an admin's changes). 0, or -1 with why.
+ */
+int	 app_catalog_load(const struct app *, struct catalog **, char *why,
+	    size_t whylen);
+/*
+ * Checks a new catalogue against what was loaded with the old one (the
+ * services' surveys, the indicators' sectors). 0, or -1 with why.
+ */
+int	 app_catalog_check(const struct app *, const struct catalog *,
+	    char *why, size_t whylen);
 
 /*
  * Checks a ticket request against the catalogue and fills op with a new

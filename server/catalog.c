@@ -33,11 +33,13 @@
 struct urow {
 	struct unit	 u;
 	int		 line;
+	int		 stored;	/* a row of the store */
 };
 
 struct prow {
 	struct procedure p;
 	int		 line;
+	int		 stored;
 };
 
 struct srow {
@@ -47,6 +49,8 @@ struct srow {
 
 struct load {
 	struct catalog	*c;
+	const struct catrow *rows;	/* the store's */
+	size_t		 nrows;
 	struct urow	*u;
 	size_t		 nu, usize;
 	struct prow	*p;
@@ -444,11 +448,76 @@ urow_cmp(const void *a, const void *b)
 	    ((const struct urow *)b)->u.code));
 }
 
+/* By code, a file's row before the store's row of the same code. */
 static int
-prow_cmp(const void *a, const void *b)
+urow_cmp_stored(const void *a, const void *b)
 {
-	return (strcmp(((const struct prow *)a)->p.code,
-	    ((const struct prow *)b)->p.code));
+	const struct urow	*x = a, *y = b;
+	int			 r;
+
+	if ((r = strcmp(x->u.code, y->u.code)) != 0)
+		return (r);
+	return ((x->stored > y->stored) - (x->stored < y->stored));
+}
+
+static int
+prow_cmp_stored(const void *a, const void *b)
+{
+	const struct prow	*x = a, *y = b;
+	int			 r;
+
+	if ((r = strcmp(x->p.code, y->p.code)) != 0)
+		return (r);
+	return ((x->stored > y->stored) - (x->stored < y->stored));
+}
+
+/*
+ * The store's rows of type into ld through row() as if read from a file
+ * named "unit CODE" or "procedure CODE" (every rule of a file's row
+ * applies), marked stored.
+ */
+static int
+rows_add(struct load *ld, char type, int (*row)(struct csvfile *, void *),
+    char *why, size_t whylen)
+{
+	struct csvfile	 x;
+	struct catrow	 cr;
+	char		 path[64];
+	size_t		 i, nf;
+	int		 l;
+
+	for (i = 0; i < ld->nrows; i++) {
+		if (ld->rows[i].type != type)
+			continue;
+		cr = ld->rows[i];
+		memset(&x, 0, sizeof(x));
+		snprintf(path, sizeof(path), "%s %s", type == CATROW_UNIT ?
+		    "unit" : "procedure", cr.code);
+		x.path = path;
+		x.why = why;
+		x.whylen = whylen;
+		nf = 0;
+		x.f[nf++] = cr.code;
+		if (type == CATROW_UNIT) {
+			x.f[nf++] = cr.parent;
+			x.f[nf++] = cr.kind;
+		} else
+			x.f[nf++] = cr.sector;
+		for (l = 0; l < LANG_COUNT; l++)
+			x.f[nf++] = cr.name[l];
+		if (type == CATROW_UNIT)
+			x.f[nf++] = cr.hotline;
+		x.nf = x.ncols = nf;
+		for (nf = 0; nf < x.nf; nf++)
+			x.flen[nf] = strlen(x.f[nf]);
+		if (row(&x, ld) == -1)
+			return (-1);
+		if (type == CATROW_UNIT)
+			ld->u[ld->nu - 1].stored = 1;
+		else
+			ld->p[ld->np - 1].stored = 1;
+	}
+	return (0);
 }
 
 static struct urow *
@@ -566,7 +635,7 @@ static int
 units_load(struct load *ld, const char *path, char *why, size_t whylen)
 {
 	struct csvfile	 x;
-	size_t		 i;
+	size_t		 i, j;
 	int		 a, b;
 
 	memset(&x, 0, sizeof(x));
@@ -578,9 +647,21 @@ units_load(struct load *ld, const char *path, char *why, size_t whylen)
 	x.whylen = whylen;
 	x.row = unit_row;
 	x.arg = ld;
-	if (csvfile_read(&x, CATALOG_FILE_MAX) == -1)
+	if (csvfile_read(&x, CATALOG_FILE_MAX) == -1 ||
+	    rows_add(ld, CATROW_UNIT, unit_row, why, whylen) == -1)
 		return (-1);
-	qsort(ld->u, ld->nu, sizeof(*ld->u), urow_cmp);
+	/* A stored row replaces the file's row of its code. */
+	qsort(ld->u, ld->nu, sizeof(*ld->u), urow_cmp_stored);
+	for (i = 1, j = 0; ld->nu > 0 && i <= ld->nu; i++) {
+		if (i < ld->nu && ld->u[i].stored && !ld->u[i - 1].stored &&
+		    strcmp(ld->u[i - 1].u.code, ld->u[i].u.code) == 0) {
+			ld->u[i].line = ld->u[i - 1].line;
+			text_clear(&ld->u[i - 1].u.name);
+			continue;
+		}
+		ld->u[j++] = ld->u[i - 1];
+	}
+	ld->nu = j;
 	for (i = 1; i < ld->nu; i++) {
 		if (strcmp(ld->u[i - 1].u.code, ld->u[i].u.code) == 0) {
 			a = ld->u[i - 1].line;
@@ -598,7 +679,7 @@ static int
 procs_load(struct load *ld, const char *path, char *why, size_t whylen)
 {
 	struct csvfile	 x;
-	size_t		 i;
+	size_t		 i, j;
 	int		 a, b;
 
 	memset(&x, 0, sizeof(x));
@@ -609,9 +690,20 @@ procs_load(struct load *ld, const char *path, char *why, size_t whylen)
 	x.whylen = whylen;
 	x.row = proc_row;
 	x.arg = ld;
-	if (csvfile_read(&x, CATALOG_FILE_MAX) == -1)
+	if (csvfile_read(&x, CATALOG_FILE_MAX) == -1 ||
+	    rows_add(ld, CATROW_PROC, proc_row, why, whylen) == -1)
 		return (-1);
-	qsort(ld->p, ld->np, sizeof(*ld->p), prow_cmp);
+	qsort(ld->p, ld->np, sizeof(*ld->p), prow_cmp_stored);
+	for (i = 1, j = 0; ld->np > 0 && i <= ld->np; i++) {
+		if (i < ld->np && ld->p[i].stored && !ld->p[i - 1].stored &&
+		    strcmp(ld->p[i - 1].p.code, ld->p[i].p.code) == 0) {
+			ld->p[i].line = ld->p[i - 1].line;
+			text_clear(&ld->p[i - 1].p.name);
+			continue;
+		}
+		ld->p[j++] = ld->p[i - 1];
+	}
+	ld->np = j;
 	for (i = 1; i < ld->np; i++) {
 		if (strcmp(ld->p[i - 1].p.code, ld->p[i].p.code) == 0) {
 			a = ld->p[i - 1].line;
@@ -628,6 +720,13 @@ procs_load(struct load *ld, const char *path, char *why, size_t whylen)
 int
 catalog_load(const char *dir, struct catalog **cp, char *why, size_t whylen)
 {
+	return (catalog_load_rows(dir, NULL, 0, cp, why, whylen));
+}
+
+int
+catalog_load_rows(const char *dir, const struct catrow *rows, size_t nrows,
+    struct catalog **cp, char *why, size_t whylen)
+{
 	struct catalog	*c;
 	struct load	 ld;
 	char		*path = NULL;
@@ -638,6 +737,8 @@ catalog_load(const char *dir, struct catalog **cp, char *why, size_t whylen)
 	memset(&ld, 0, sizeof(ld));
 	c = xcalloc(1, sizeof(*c));
 	ld.c = c;
+	ld.rows = rows;
+	ld.nrows = nrows;
 	path = xmalloc(n);
 	snprintf(path, n, "%s/sectors.ini", dir);
 	if (catalog_sectors_load(c, path, why, whylen) == -1)
@@ -806,4 +907,32 @@ catalog_service(const struct catalog *c, const char *code, size_t len)
 		if (code_cmp(code, len, c->services[i].code) == 0)
 			return (&c->services[i]);
 	return (NULL);
+}
+
+void
+catalog_unit_row(const struct unit *u, struct catrow *c)
+{
+	int	 l;
+
+	memset(c, 0, sizeof(*c));
+	c->type = CATROW_UNIT;
+	strlcpy(c->code, u->code, sizeof(c->code));
+	strlcpy(c->parent, u->parent, sizeof(c->parent));
+	strlcpy(c->kind, u->kind, sizeof(c->kind));
+	for (l = 0; l < LANG_COUNT; l++)
+		strlcpy(c->name[l], u->name.s[l], sizeof(c->name[l]));
+	strlcpy(c->hotline, u->hotline, sizeof(c->hotline));
+}
+
+void
+catalog_proc_row(const struct procedure *p, struct catrow *c)
+{
+	int	 l;
+
+	memset(c, 0, sizeof(*c));
+	c->type = CATROW_PROC;
+	strlcpy(c->code, p->code, sizeof(c->code));
+	strlcpy(c->sector, p->sector, sizeof(c->sector));
+	for (l = 0; l < LANG_COUNT; l++)
+		strlcpy(c->name[l], p->name.s[l], sizeof(c->name[l]));
 }

@@ -113,6 +113,36 @@ struct catalog {
  * a cycle, a missing language, a bad target, a bad or repeated
  * synonym...).
  */
+/*
+ * A row of units.csv or procedures.csv kept in the store: added or
+ * changed by an admin while the server runs (schema/STORAGE.md,
+ * catalog). It is added to the files' rows, or replaces the row of the
+ * same code (a rename, a new kind or parent, a new sector).
+ */
+#define CATROW_UNIT	'u'
+#define CATROW_PROC	'p'
+
+struct catrow {
+	char	 type;				/* CATROW_* */
+	char	 code[UNIT_CODE_MAX + 1];	/* PROC_CODE_MAX alike */
+	char	 parent[UNIT_CODE_MAX + 1];	/* a unit's, "" the root */
+	char	 kind[UNIT_KIND_MAX + 1];	/* a unit's */
+	char	 sector[SECTOR_CODE_MAX + 1];	/* a procedure's */
+	char	 name[LANG_COUNT][CATALOG_NAME_MAX + 1];	/* km "" = vi */
+	char	 hotline[UNIT_HOTLINE_MAX + 1];	/* a unit's, "" none */
+};
+_Static_assert(PROC_CODE_MAX == UNIT_CODE_MAX, "one code slot");
+
+/*
+ * catalog_load() with rows from the store over the files' (rows[0..n),
+ * in any order); a row that breaks a rule is named "unit CODE: reason"
+ * or "procedure CODE: reason" in why.
+ */
+int	 catalog_load_rows(const char *dir, const struct catrow *rows,
+	    size_t n, struct catalog **cp, char *why, size_t whylen);
+/* A unit or a procedure of a catalogue as a row (names resolved). */
+void	 catalog_unit_row(const struct unit *, struct catrow *);
+void	 catalog_proc_row(const struct procedure *, struct catrow *);
 int	 catalog_load(const char *dir, struct catalog **cp,
 	    char *why, size_t whylen);
 void	 catalog_free(struct catalog *);

@@ -39,6 +39,8 @@ void	 cmd_config(const struct cmd *, struct config *, const char *file,
 
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_key;
+extern const struct cmd cmd_user;
+extern const struct cmd cmd_schema;
 extern const struct cmd cmd_kiosk;
 extern const struct cmd cmd_ticket;
 extern const struct cmd cmd_export;

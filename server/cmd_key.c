@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cmd.h"
 #include "crypto.h"
 #include "util.h"
@@ -77,6 +78,7 @@ key_revoke(struct app *a, const char *name, const char *id)
 
 	memset(&op, 0, sizeof(op));
 	op.kind = WOP_REVOKE;
+	audit_command_actor(&op.by);
 	if (name != NULL)
 		strlcpy(op.u.revoke.name, name, sizeof(op.u.revoke.name));
 	if (id != NULL && key_id_parse(id, &op) == -1) {
@@ -172,6 +174,7 @@ key_run(int argc, char **argv)
 		fatal("%s", why);
 	memset(&op, 0, sizeof(op));
 	op.kind = WOP_KEY;
+	audit_command_actor(&op.by);
 	if (unit != NULL) {
 		if (catalog_unit(a.cat, unit, strlen(unit)) == NULL) {
 			app_close(&a);

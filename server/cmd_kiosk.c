@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cmd.h"
 #include "enrol.h"
 #include "util.h"
@@ -63,6 +64,7 @@ kiosk_add(struct app *a, const char *unit, const char *counter,
 	for (tries = 0; tries < KIOSK_CODE_TRIES; tries++) {
 		memset(&op, 0, sizeof(op));
 		op.kind = WOP_ENROL_ADD;
+		audit_command_actor(&op.by);
 		enrol_code_new(code);
 		if (enrol_code_hash(code, strlen(code), op.u.enrol.e.hash) ==
 		    -1)
@@ -188,6 +190,7 @@ kiosk_run(int argc, char **argv)
 	} else if (strcmp(verb, "revoke") == 0) {
 		memset(&op, 0, sizeof(op));
 		op.kind = WOP_REVOKE;
+		audit_command_actor(&op.by);
 		op.u.revoke.role = ROLE_KIOSK;
 		strlcpy(op.u.revoke.name, name, sizeof(op.u.revoke.name));
 		switch (writer_run(a.w, &op)) {

@@ -1,7 +1,7 @@
 /*
  * cmd_serve.c: hailong serve — open everything, listen, tell systemd it
- * is ready, wait for signals: SIGHUP reloads the TLS certificate,
- * SIGTERM and SIGINT stop cleanly.
+ * is ready, wait for signals: SIGHUP reloads the units and procedures
+ * and the TLS certificate, SIGTERM and SIGINT stop cleanly.
  * Trap: the signals are blocked before any thread starts, so that only
  * sigwait() here receives them.
  */
@@ -36,10 +36,11 @@ const struct cmd cmd_serve = {
 	    "serve HTTPS instead of HTTP. When ready it prints\n"
 	    "  hailong: listening on http://ADDR:PORT (https:// with TLS)\n"
 	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n"
-	    "SIGHUP: reads the TLS certificate and key again; open\n"
-	    "connections keep theirs. Under systemd (Type=notify) it says\n"
-	    "READY=1 once listening and pings the watchdog (WatchdogSec=)\n"
-	    "from the writer's loop.\n",
+	    "SIGHUP: reads schema/'s units and procedures again (with the\n"
+	    "ones admins changed; a broken file keeps the ones in use) and\n"
+	    "the TLS certificate and key; open connections keep theirs.\n"
+	    "Under systemd (Type=notify) it says READY=1 once listening and\n"
+	    "pings the watchdog (WatchdogSec=) from the writer's loop.\n",
 	serve_run
 };
 
@@ -117,11 +118,20 @@ serve_run(int argc, char **argv)
 			sig = SIGTERM;
 		if (sig != SIGHUP)
 			break;
+		notify_reloading();
+		/* schema/'s units and procedures, as an admin's change. */
+		if (h_state_catalog_reload(&a, why, sizeof(why)) == -1)
+			log_warn("SIGHUP: units and procedures not reloaded, "
+			    "the ones in use stay: %s", why);
+		else
+			log_info("SIGHUP: units and procedures reloaded: %zu "
+			    "units, %zu procedures", a.cat->nunits,
+			    a.cat->nprocs);
 		if (cfg.tls_cert[0] == '\0') {
 			log_info("SIGHUP: no TLS certificate to reload");
+			notify_ready(status);
 			continue;
 		}
-		notify_reloading();
 		if (http_tls_reload(h, why, sizeof(why)) == -1)
 			log_warn("SIGHUP: TLS certificate not reloaded, the "
 			    "old one stays: %s", why);

@@ -39,6 +39,52 @@ void	 h_report_json(struct req *);
 void	 h_report_csv(struct req *);
 void	 h_report_xlsx(struct req *);
 /* h_signin.c: sign-in and sign-out of browsers. */
+/* h_admin.c: the admin API. */
+void	 h_admin_audit(struct req *);
+void	 h_admin_audit_csv(struct req *);
+void	 h_admin_users(struct req *);
+/* h_catalog.c: units and procedures changed while serving. */
+void	 h_admin_units(struct req *);
+void	 h_admin_unit_add(struct req *);
+void	 h_admin_unit_change(struct req *);
+void	 h_admin_procs(struct req *);
+void	 h_admin_proc_add(struct req *);
+void	 h_admin_proc_change(struct req *);
+/*
+ * A unit or procedure row checked against the catalogue in use and as a
+ * whole new one, r->op filled to store it (with its actor): 0, or -1
+ * with the status and why. After the writer: h_catalog_commit() swaps
+ * the catalogue in; 0, or -1 with the status and why.
+ */
+int	 h_catalog_prepare(struct req *, const struct catrow *, int replace,
+	    unsigned *status, char *why, size_t whylen);
+int	 h_catalog_commit(struct req *, unsigned *status, char *why,
+	    size_t whylen);
+/*
+ * The audit entries the request's filters (action, who, from, to,
+ * limit, before) pick, newest first, as audit_entry_json() objects
+ * (*entries, the caller's) and the cursor of the next page ("" none).
+ * 0, or -1 with the reply set (400 naming the bad filter).
+ */
+int	 h_admin_audit_collect(struct req *, struct json_t **entries,
+	    char *next, size_t nextlen);
+/* h_adminpage.c: the /admin pages. */
+void	 h_admin_home(struct req *);
+void	 h_admin_units_page(struct req *);
+void	 h_admin_units_post(struct req *);
+void	 h_admin_unit_page(struct req *);
+void	 h_admin_unit_post(struct req *);
+void	 h_admin_keys_page(struct req *);
+void	 h_admin_keys_post(struct req *);
+void	 h_admin_key_revoke(struct req *);
+void	 h_admin_users_page(struct req *);
+void	 h_admin_users_post(struct req *);
+void	 h_admin_user_disable(struct req *);
+void	 h_admin_audit_page(struct req *);
+/* Who r is, for the audit log. */
+void	 h_admin_actor(const struct req *, struct actor *);
+/* 1 when r (its unit) may see or change things of unit. */
+int	 h_admin_may(const struct req *, const char *unit);
 void	 h_signin_show(struct req *);
 void	 h_signin_post(struct req *);
 void	 h_signout(struct req *);
@@ -109,8 +155,16 @@ void	 h_state_free(struct app *);
 /* h_kiosk.c and h_meta.c: their parts of it. */
 struct kiosk_guards *h_kiosk_guards_new(void);
 void	 h_kiosk_guards_free(struct kiosk_guards *);
-int	 h_meta_render(const struct app *, char **units, char **procs,
-	    char **services);
+int	 h_meta_render(const struct app *, const struct catalog *,
+	    char **units, char **procs, char **services);
+/*
+ * Loads the catalogue again (schema/ and the store's rows), checks it,
+ * and makes it the one in use with its JSON; the old one is freed when
+ * no request can hold it (catswap.h). Changes are serialised, and each
+ * reads the store after the one before it: the last swap holds every
+ * committed row. 0, or -1 with why (the one in use stays).
+ */
+int	 h_state_catalog_reload(struct app *, char *why, size_t whylen);
 
 /*
  * A page asking for a key, for a browser that reached a page it needs to

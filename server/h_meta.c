@@ -16,10 +16,9 @@
 
 
 int
-h_meta_render(const struct app *app, char **units, char **procs,
-    char **services)
+h_meta_render(const struct app *app, const struct catalog *cat,
+    char **units, char **procs, char **services)
 {
-	const struct catalog	*cat = app->cat;
 	json_t			*a, *al;
 	size_t			 i, j;
 

@@ -1,7 +1,7 @@
 /*
- * h_signin.c: the sign-in and sign-out of browsers (a key turned into a
- * session cookie), and the sign-in page a browser gets instead of a page
- * its session may not see.
+ * h_signin.c: the sign-in and sign-out of browsers (a key, or a user's
+ * name and password, turned into a session cookie), and the sign-in page
+ * a browser gets instead of a page its session may not see.
  * Traps: "next" after a sign-in is a local path only, never another site;
  * a right key is never refused for others' failures from its address; the
  * pages' sign-out forms send their CSRF token as a form field, since a
@@ -14,8 +14,10 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "backoff.h"
 #include "crypto.h"
 #include "h.h"
+#include "password.h"
 #include "session.h"
 #include "tpl.h"
 #include "util.h"
@@ -40,16 +42,23 @@ h_next_ok(const char *s, size_t len)
 	return (1);
 }
 
+/* error: H_ERR_* (which form was wrong). */
+#define H_ERR_KEY	1
+#define H_ERR_PASSWORD	2
+
 static void
-h_signin_render(struct req *r, unsigned status, const char *next,
-    int error)
+h_signin_render_wait(struct req *r, unsigned status, const char *next,
+    int error, int64_t wait)
 {
 	const struct tpl *tp = page_tpl(r->app->pg, "signin");
 	json_t		*ctx;
 
-	ctx = json_pack("{s:s,s:b,s:b}", "next",
+	ctx = json_pack("{s:s,s:b,s:b,s:b}", "next",
 	    next != NULL && h_next_ok(next, strlen(next)) ? next : "",
-	    "error", error, "forbidden", status == 403);
+	    "error", error == H_ERR_KEY, "pwerror", error == H_ERR_PASSWORD,
+	    "forbidden", status == 403);
+	if (ctx != NULL && wait > 0)
+		json_object_set_new(ctx, "wait", json_integer(wait));
 	buf_reset(&r->out);
 	if (tp == NULL || tpl_render(tp, ctx, &r->out) == -1) {
 		json_decref(ctx);
@@ -61,6 +70,13 @@ h_signin_render(struct req *r, unsigned status, const char *next,
 	json_decref(ctx);
 	r->no_store = 1;
 	http_reply(r, status, "text/html; charset=utf-8");
+}
+
+static void
+h_signin_render(struct req *r, unsigned status, const char *next,
+    int error)
+{
+	h_signin_render_wait(r, status, next, error, 0);
 }
 
 void
@@ -85,6 +101,81 @@ h_signin_show(struct req *r)
 	h_signin_render(r, 200, http_arg(r, "next"), 0);
 }
 
+/* The session's cookie, then back to next or the page of the role. */
+static void
+h_signin_done(struct req *r, const char *id, int role, const char *next)
+{
+	char	 base[APP_URL_MAX + 1];
+
+	app_base_url(r->app, base, sizeof(base));
+	snprintf(r->cookie, sizeof(r->cookie), "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, id, SESSION_TTL,
+	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
+	/* Without a page to go back to: the page of the role's job. */
+	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
+	    h_next_ok(next, strlen(next)) ? next : role == ROLE_ADMIN ?
+	    "/admin" : (role & (ROLE_VIEWER | ROLE_HEAD)) != 0 ?
+	    "/reports/monthly" : "/counter");
+}
+
+/*
+ * A name and a password. An unknown name, a disabled user and a wrong
+ * password take the same path and time (password_check() hashes a dummy
+ * for an unknown name) and get the same page. A name that failed
+ * BACKOFF_FREE times in a row waits longer after each failure.
+ */
+static void
+h_signin_password(struct req *r, const char *name, size_t namelen,
+    const char *pw, size_t pwlen, const char *next)
+{
+	struct user	 u;
+	struct session	 ses;
+	char		 id[SESSION_ID_LEN + 1];
+	int64_t		 wait, now = (int64_t)(mono_usec() / 1000);
+	int		 found = 0, ok;
+
+	if (name == NULL || pw == NULL || namelen == 0 || pwlen == 0)
+		goto bad;
+	if ((wait = backoff_wait(r->app->backoff, name, namelen, now)) > 0) {
+		wait = (wait + 999) / 1000;	/* whole seconds, up */
+		r->retry_after = (unsigned)wait;
+		h_signin_render_wait(r, 429, next, 0, wait);
+		return;
+	}
+	if (user_name_ok(name, namelen) &&
+	    store_user_get(r->app->st, name, &u) == HL_OK)
+		found = 1;
+	ok = password_check(found ? &u : NULL, pw, pwlen) && found &&
+	    (u.flags & USER_DISABLED) == 0;
+	if (!ok) {
+		backoff_fail(r->app->backoff, name, namelen, now);
+		goto bad;
+	}
+	backoff_clear(r->app->backoff, name, namelen);
+	switch (session_create_user(r->app->sessions, u.role, u.unit,
+	    u.name, u.gen, id, &ses)) {
+	case 0:
+		break;
+	case 1:
+		r->retry_after = SESSION_SIGNIN_WINDOW;
+		http_fail(r, 429, "too many sign-ins with this name; wait and "
+		    "try again");
+		goto out;
+	default:
+		http_fail(r, 503, "too many sessions; try again");
+		goto out;
+	}
+	h_signin_done(r, id, u.role, next);
+	goto out;
+bad:
+	if (!http_auth_blocked(r, LIMIT_SIGNIN)) {
+		http_auth_failed(r, LIMIT_SIGNIN);
+		h_signin_render(r, 401, next, H_ERR_PASSWORD);
+	}
+out:
+	crypto_zero(&u, sizeof(u));
+}
+
 void
 h_signin_post(struct req *r)
 {
@@ -92,10 +183,9 @@ h_signin_post(struct req *r)
 	struct apikey	 k;
 	struct session	 ses;
 	uint8_t		 hash[CRYPTO_HASH_LEN];
-	const char	*key = NULL, *next = NULL;
+	const char	*key = NULL, *next = NULL, *name = NULL, *pw = NULL;
 	char		 why[128], id[SESSION_ID_LEN + 1];
-	char		 base[APP_URL_MAX + 1];
-	size_t		 i, keylen = 0;
+	size_t		 i, keylen = 0, namelen = 0, pwlen = 0;
 
 	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why)) != HL_OK) {
@@ -108,11 +198,29 @@ h_signin_post(struct req *r)
 			keylen = f.f[i].len;
 		} else if (strcmp(f.f[i].name, "next") == 0 && next == NULL)
 			next = f.f[i].value;
-		else {
+		else if (strcmp(f.f[i].name, "name") == 0 && name == NULL) {
+			name = f.f[i].value;
+			namelen = f.f[i].len;
+		} else if (strcmp(f.f[i].name, "password") == 0 &&
+		    pw == NULL) {
+			pw = f.f[i].value;
+			pwlen = f.f[i].len;
+		} else {
 			form_clear(&f);
 			http_fail(r, 400, "unknown or repeated field");
 			return;
 		}
+	}
+	if (name != NULL || pw != NULL) {
+		if (key != NULL) {
+			form_clear(&f);
+			http_fail(r, 400, "sign in with a key, or with a name "
+			    "and a password, not both");
+			return;
+		}
+		h_signin_password(r, name, namelen, pw, pwlen, next);
+		form_clear(&f);
+		return;
 	}
 	/* Spaces around a pasted key are not part of it. */
 	while (key != NULL && keylen > 0 && (*key == ' ' || *key == '\t')) {
@@ -145,16 +253,7 @@ h_signin_post(struct req *r)
 		http_fail(r, 503, "too many sessions; try again");
 		return;
 	}
-	app_base_url(r->app, base, sizeof(base));
-	snprintf(r->cookie, sizeof(r->cookie), "%s=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, id, SESSION_TTL,
-	    strncmp(base, "https:", 6) == 0 || r->https ? "; Secure" : "");
-	/* Without a page to go back to: the page of the key's job. */
-	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
-	    h_next_ok(next, strlen(next)) ? next :
-	    (k.role & (ROLE_VIEWER | ROLE_ADMIN | ROLE_HEAD)) != 0 ?
-	    "/reports/monthly" :
-	    "/counter");
+	h_signin_done(r, id, k.role, next);
 	form_clear(&f);
 	return;
 bad:
@@ -164,7 +263,7 @@ bad:
 		return;
 	}
 	http_auth_failed(r, LIMIT_SIGNIN);
-	h_signin_render(r, 401, next, 1);
+	h_signin_render(r, 401, next, H_ERR_KEY);
 	form_clear(&f);
 }
 

@@ -37,6 +37,8 @@
 #include "metrics.h"
 #include "netaddr.h"
 #include "route.h"
+#include "catswap.h"
+#include "keyseen.h"
 #include "session.h"
 #include "tls.h"
 #include "util.h"
@@ -405,6 +407,34 @@ http_ctype_is(struct req *r, const char *want)
 }
 
 /*
+ * A plain form's CSRF token: the field csrf of an urlencoded body (a
+ * form cannot set the header), copied into tok; NULL when there is none
+ * of the right length. Tokens are hex: nothing to decode.
+ */
+static const char *
+http_form_csrf(struct req *r, char tok[SESSION_CSRF_LEN + 1])
+{
+	const char	*b = r->body.data, *p;
+	size_t		 len = r->body.len, i;
+
+	if (b == NULL)
+		return (NULL);
+	for (i = 0; i + 5 <= len; i++) {
+		if ((i != 0 && b[i - 1] != '&') || memcmp(b + i, "csrf=", 5))
+			continue;
+		p = b + i + 5;
+		if ((size_t)(b + len - p) < SESSION_CSRF_LEN ||
+		    (p + SESSION_CSRF_LEN < b + len &&
+		    p[SESSION_CSRF_LEN] != '&'))
+			return (NULL);
+		memcpy(tok, p, SESSION_CSRF_LEN);
+		tok[SESSION_CSRF_LEN] = '\0';
+		return (tok);
+	}
+	return (NULL);
+}
+
+/*
  * The role of the request's Bearer key or, without one, of its session
  * cookie; 0 when none or a bad key, -1 for a write without its CSRF
  * token, -2 for a session that is over. *present: a credential was sent.
@@ -415,7 +445,9 @@ http_role(struct req *r, int *present)
 	const char	*h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	uint8_t		 hash[CRYPTO_HASH_LEN];
 	struct apikey	 k;
+	struct user	 u;
 	struct session	 ses;
+	char		 id[KEY_ID_HEX + 1], tok[SESSION_CSRF_LEN + 1];
 	size_t		 n;
 
 	*present = h != NULL;
@@ -428,10 +460,28 @@ http_role(struct req *r, int *present)
 		/* A stale cookie (a restart, an expiry) is no attempt. */
 		if (session_get(r->app->sessions, h, strlen(h), &ses) == -1)
 			return (-2);
-		/* A revoked key's sessions end with it. */
-		if (store_key_get(r->app->st, ses.key, &k) != HL_OK) {
-			session_end(r->app->sessions, h, strlen(h));
-			return (-2);
+		if (ses.user[0] != '\0') {
+			/* A disabled user, a new password: it ends. */
+			if (store_user_get(r->app->st, ses.user, &u) != HL_OK ||
+			    (u.flags & USER_DISABLED) != 0 ||
+			    u.gen != ses.gen || u.role != ses.role ||
+			    strcmp(u.unit, ses.unit) != 0) {
+				crypto_zero(&u, sizeof(u));
+				session_end(r->app->sessions, h, strlen(h));
+				return (-2);
+			}
+			crypto_zero(&u, sizeof(u));
+			snprintf(r->who, sizeof(r->who), "user %s", ses.user);
+		} else {
+			/* A revoked key's sessions end with it. */
+			if (store_key_get(r->app->st, ses.key, &k) != HL_OK) {
+				session_end(r->app->sessions, h, strlen(h));
+				return (-2);
+			}
+			apikey_id_hex(ses.key, id);
+			snprintf(r->who, sizeof(r->who), "key %s %s", id,
+			    k.name);
+			keyseen_mark(r->app->keyseen, ses.key, now_sec());
 		}
 		r->via_session = 1;
 		strlcpy(r->unit, ses.unit, sizeof(r->unit));
@@ -439,6 +489,8 @@ http_role(struct req *r, int *present)
 		if (strcmp(r->rt->method, "GET") != 0) {
 			const char *t = http_header(r, "X-CSRF-Token");
 
+			if (t == NULL && r->rt->ct == CT_FORM)
+				t = http_form_csrf(r, tok);
 			if (t == NULL || strlen(t) != SESSION_CSRF_LEN ||
 			    !crypto_equal(t, ses.csrf, SESSION_CSRF_LEN))
 				return (-1);
@@ -460,6 +512,9 @@ http_role(struct req *r, int *present)
 	memcpy(r->key_hash, hash, sizeof(r->key_hash));
 	strlcpy(r->key_name, k.name, sizeof(r->key_name));
 	strlcpy(r->counter, k.counter, sizeof(r->counter));
+	apikey_id_hex(hash, id);
+	snprintf(r->who, sizeof(r->who), "key %s %s", id, k.name);
+	keyseen_mark(r->app->keyseen, hash, now_sec());
 	return (k.role);
 }
 
@@ -711,6 +766,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->conn = conn;
 		r->http = cls;
 		r->app = r->http->app;
+		/* Whatever of the catalogue it reads lives till it ends. */
+		r->cat_epoch = catswap_enter(r->app->swap);
 		r->url = url;
 		r->method = method;
 		r->t0 = mono_usec();
@@ -836,6 +893,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		conn_idle(r->cn);
 	buf_clear(&r->body);
 	buf_clear(&r->out);
+	catswap_leave(r->app->swap, r->cat_epoch);
 	free(r);
 	*req_cls = NULL;
 }

@@ -80,6 +80,9 @@ struct req {
 	uint8_t			 key_hash[32];
 	char			 key_name[KEY_NAME_MAX + 1];
 	char			 counter[COUNTER_MAX + 1];
+	uint64_t		 cat_epoch;	/* catswap_enter() */
+	/* Who it is, for the audit log: "user NAME" or "key ID NAME". */
+	char			 who[AUDIT_WHO_MAX + 1];
 	/* Scratch for handlers. */
 	enum lang		 lang;
 	/*

@@ -733,3 +733,104 @@ out:
 		memset(out, 0, sizeof(*out));
 	return (rc);
 }
+
+enum hl_rc
+json_in_catrow(const char *body, size_t len, char type, struct catrow *out,
+    char *why, size_t whylen)
+{
+	static const char *const ufields[] = { "code", "parent", "kind",
+	    "name_vi", "name_en", "name_km", "hotline", NULL };
+	static const char *const pfields[] = { "code", "sector", "name_vi",
+	    "name_en", "name_km", NULL };
+	const char *const *fields = type == CATROW_UNIT ? ufields : pfields;
+	json_t		*root = NULL, *v;
+	const char	*key, *sv;
+	char		*dst;
+	size_t		 i, n, max;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	out->type = type;
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	json_object_foreach(root, key, v) {
+		for (i = 0; fields[i] != NULL; i++)
+			if (strcmp(key, fields[i]) == 0)
+				break;
+		if (fields[i] == NULL) {
+			if (json_key_ok(key))
+				snprintf(why, whylen, "unknown field \"%s\"",
+				    key);
+			else
+				snprintf(why, whylen, "unknown field");
+			goto out;
+		}
+	}
+	for (i = 0; fields[i] != NULL; i++) {
+		key = fields[i];
+		if (strcmp(key, "code") == 0) {
+			dst = out->code;
+			max = UNIT_CODE_MAX;
+		} else if (strcmp(key, "parent") == 0) {
+			dst = out->parent;
+			max = UNIT_CODE_MAX;
+		} else if (strcmp(key, "kind") == 0) {
+			dst = out->kind;
+			max = UNIT_KIND_MAX;
+		} else if (strcmp(key, "sector") == 0) {
+			dst = out->sector;
+			max = SECTOR_CODE_MAX;
+		} else if (strcmp(key, "hotline") == 0) {
+			dst = out->hotline;
+			max = UNIT_HOTLINE_MAX;
+		} else {
+			dst = out->name[strcmp(key, "name_vi") == 0 ? LANG_VI :
+			    strcmp(key, "name_en") == 0 ? LANG_EN : LANG_KM];
+			max = CATALOG_NAME_MAX;
+		}
+		if ((v = json_object_get(root, key)) == NULL) {
+			if (strcmp(key, "name_km") == 0 ||
+			    strcmp(key, "hotline") == 0)
+				continue;
+			snprintf(why, whylen, "%s: required", key);
+			goto out;
+		}
+		if (!json_is_string(v)) {
+			snprintf(why, whylen, "%s: must be a string", key);
+			goto out;
+		}
+		sv = json_string_value(v);
+		n = json_string_length(v);
+		if (n == 0 && strcmp(key, "parent") != 0 &&
+		    strcmp(key, "name_km") != 0 &&
+		    strcmp(key, "hotline") != 0) {
+			snprintf(why, whylen, "%s: must not be empty", key);
+			goto out;
+		}
+		if (n > max) {
+			snprintf(why, whylen, "%s: at most %zu bytes", key, max);
+			goto out;
+		}
+		if ((dst == out->code || dst == out->parent ||
+		    dst == out->sector) && n > 0 && !json_code_ok(sv, n)) {
+			snprintf(why, whylen, "%s: only A-Z, a-z, 0-9, '.', "
+			    "'_', '-'", key);
+			goto out;
+		}
+		if (!json_text_ok(sv, n)) {
+			snprintf(why, whylen, "%s: control characters not "
+			    "allowed", key);
+			goto out;
+		}
+		memcpy(dst, sv, n);
+		dst[n] = '\0';
+	}
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
+	return (rc);
+}

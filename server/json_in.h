@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "hl.h"
 
 #define JSON_BODY_MAX	(16u * 1024)
@@ -118,6 +119,20 @@ struct kiosk_status_req {
  */
 enum hl_rc json_in_kiosk_status(const char *body, size_t len,
 	    struct kiosk_status_req *out, char *why, size_t whylen);
+
+/*
+ * A unit or procedure as a row of units.csv or procedures.csv in JSON
+ * (POST /api/v1/admin/units, /procedures): type CATROW_UNIT takes
+ * {"code", "parent", "kind", "name_vi", "name_en", "name_km"?,
+ * "hotline"?}
+ * ("parent" "" only for the root), CATROW_PROC {"code", "sector",
+ * "name_vi", "name_en", "name_km"?}; every value a string, name_km ""
+ * or absent for the Vietnamese name. Checks each field alone (lengths,
+ * characters); the caller checks them against the catalogue. Returns as
+ * json_in_enrol(); why names the field.
+ */
+enum hl_rc json_in_catrow(const char *body, size_t len, char type,
+	    struct catrow *out, char *why, size_t whylen);
 
 /* ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.f]](Z|+HH:MM|+HHMM)" to seconds; 0/-1. */
 int	 json_in_time(const char *s, size_t len, int64_t *t);

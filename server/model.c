@@ -92,3 +92,21 @@ response_agg_sector(const struct response *r)
 		return (r->sector);
 	return (r->channel == CHANNEL_WALKIN ? AGG_WALKIN : r->sector);
 }
+
+int
+user_name_ok(const char *s, size_t len)
+{
+	size_t	 i;
+	char	 c;
+
+	if (len == 0 || len > USER_NAME_MAX)
+		return (0);
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		    c == '-' || c == '@'))
+			return (0);
+	}
+	return (1);
+}

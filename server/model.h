@@ -121,6 +121,70 @@ struct apikey {
 };
 
 /*
+ * A person who signs in with a name and a password (hailong user): the
+ * password is kept as its Argon2id hash (password.h) under a salt of its
+ * own, with the costs it was hashed with. gen goes up at every change
+ * (password, disabling): a browser session remembers the gen it signed
+ * in under and ends when it differs.
+ */
+#define USER_NAME_MAX	64
+#define USER_SALT_LEN	16
+#define USER_HASH_LEN	32
+#define USER_DISABLED	0x01
+
+struct user {
+	char	 name[USER_NAME_MAX + 1];	/* the record's key */
+	uint8_t	 role;				/* enum role, one of them */
+	uint8_t	 flags;				/* USER_* */
+	int64_t	 created;
+	int64_t	 changed;			/* last change, seconds */
+	uint32_t gen;
+	char	 unit[UNIT_CODE_MAX + 1];	/* "" = any */
+	uint32_t t_cost;			/* Argon2id passes */
+	uint32_t m_cost;			/* its memory, KiB */
+	uint8_t	 lanes;
+	uint8_t	 salt[USER_SALT_LEN];
+	uint8_t	 hash[USER_HASH_LEN];
+};
+
+/* 1 when s[0..len) is a user name: 1 to USER_NAME_MAX bytes of
+ * letters, digits, '.', '_', '-' and '@', ASCII only. */
+int	 user_name_ok(const char *s, size_t len);
+
+/*
+ * Who made a change, as the audit log records it: "user NAME", "key ID
+ * NAME", or "command USER" for hailong's commands (role ROLE_NONE); the
+ * unit they are limited to ("" = any).
+ */
+#define AUDIT_WHO_MAX		(8 + KEY_ID_HEX + 1 + KEY_NAME_MAX)
+#define AUDIT_ACTION_MAX	31
+#define AUDIT_JSON_MAX		8000	/* bytes of before, of after */
+
+struct actor {
+	uint8_t	 role;
+	char	 who[AUDIT_WHO_MAX + 1];
+	char	 unit[UNIT_CODE_MAX + 1];
+};
+
+/*
+ * One entry of the audit log: what an admin change did, written in the
+ * transaction of the change. before and after are JSON texts ("" when
+ * there was nothing: before an addition, after a deletion). unit is the
+ * unit the changed thing belongs to ("" = the whole province): a
+ * unit-limited admin reads only its subtree's entries.
+ */
+struct audit {
+	uint64_t key;			/* µs since the epoch, increasing */
+	int64_t	 at;			/* seconds */
+	uint8_t	 role;			/* the actor's */
+	char	 who[AUDIT_WHO_MAX + 1];
+	char	 action[AUDIT_ACTION_MAX + 1];	/* "user.add", ... */
+	char	 unit[UNIT_CODE_MAX + 1];
+	char	 before[AUDIT_JSON_MAX + 1];
+	char	 after[AUDIT_JSON_MAX + 1];
+};
+
+/*
  * A pending kiosk enrolment: the one-time code (enrol.h) is stored as
  * its SHA-256 only, with what the kiosk key will be; single use, valid
  * ENROL_TTL seconds.

@@ -63,7 +63,8 @@ struct pages {
 	json_t			*str[LANG_COUNT];	/* key -> text */
 	json_t			*langs[LANG_COUNT];	/* the switch */
 	const struct surveys	*svs;
-	const struct catalog	*cat;
+	/* The app's catalogue, swapped while serving: read it anew. */
+	struct catalog *_Atomic	*catp;
 };
 
 /* Every key the templates and this file use; all languages have them. */
@@ -107,7 +108,8 @@ static const char *const page_mouths[SURVEY_LEVELS] = {
 
 /* Every page the server renders: all compiled at start, none per request. */
 static const char *const page_templates[] = {
-	"survey", "message", "slip", "home", "report", "signin", "counter"
+	"survey", "message", "slip", "home", "report", "signin", "counter",
+	"admin"
 };
 
 static void
@@ -186,7 +188,7 @@ page_free(struct pages *p)
 
 int
 page_init(struct pages **pp, const char *tpl_dir, const struct surveys *sv,
-    const struct catalog *cat, char *why, size_t whylen)
+    struct catalog *_Atomic *catp, char *why, size_t whylen)
 {
 	struct pages		*p;
 	char			*path = NULL;
@@ -197,7 +199,7 @@ page_init(struct pages **pp, const char *tpl_dir, const struct surveys *sv,
 	*pp = NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->svs = sv;
-	p->cat = cat;
+	p->catp = catp;
 	if (tpl_load(tpl_dir, &p->ts, why, whylen) == -1)
 		goto out;
 	for (i = 0; i < sizeof(page_templates) / sizeof(*page_templates);
@@ -370,7 +372,7 @@ page_procedure(const struct pages *p, const char *code, enum lang l)
 {
 	const struct procedure	*pr;
 
-	pr = catalog_procedure(p->cat, code, strnlen(code, PROC_CODE_MAX));
+	pr = catalog_procedure(*p->catp, code, strnlen(code, PROC_CODE_MAX));
 	return (pr != NULL ? page_txt(&pr->name, l) : code);
 }
 
@@ -382,7 +384,7 @@ page_what(const struct pages *p, const struct ticket *t, enum lang l)
 
 	if (t->service[0] == '\0')
 		return (page_procedure(p, t->procedure, l));
-	v = catalog_service(p->cat, t->service,
+	v = catalog_service(*p->catp, t->service,
 	    strnlen(t->service, SERVICE_CODE_MAX));
 	return (v != NULL ? page_txt(&v->name, l) : t->service);
 }
@@ -406,7 +408,7 @@ page_unit(const struct pages *p, const char *code, enum lang l)
 {
 	const struct unit	*u;
 
-	u = catalog_unit(p->cat, code, strnlen(code, UNIT_CODE_MAX));
+	u = catalog_unit(*p->catp, code, strnlen(code, UNIT_CODE_MAX));
 	return (u != NULL ? page_txt(&u->name, l) : code);
 }
 
@@ -788,13 +790,13 @@ page_hotline_unit(const struct pages *p, const char *code)
 	const struct unit	*u;
 	size_t			 hops;
 
-	u = catalog_unit(p->cat, code, strnlen(code, UNIT_CODE_MAX));
-	for (hops = 0; u != NULL && hops <= p->cat->nunits; hops++) {
+	u = catalog_unit(*p->catp, code, strnlen(code, UNIT_CODE_MAX));
+	for (hops = 0; u != NULL && hops <= (*p->catp)->nunits; hops++) {
 		if (u->hotline[0] != '\0')
 			return (u);
 		if (u->parent[0] == '\0')
 			break;
-		u = catalog_unit(p->cat, u->parent, strlen(u->parent));
+		u = catalog_unit(*p->catp, u->parent, strlen(u->parent));
 	}
 	return (NULL);
 }
@@ -861,7 +863,7 @@ page_home(const struct pages *p, struct buf *out, enum lang lang,
 		lang = LANG_VI;
 	ctx = page_ctx(p, lang);
 	page_set(ctx, "error", error);
-	if ((root = catalog_root(p->cat)) != NULL) {
+	if ((root = catalog_root(*p->catp)) != NULL) {
 		page_set(ctx, "agency", page_txt(&root->name, lang));
 		if (root->hotline[0] != '\0') {
 			page_tel(root->hotline, tel, sizeof(tel));

@@ -26,9 +26,13 @@
 struct pages;
 struct tpl;
 
-/* Loads templates from tpl_dir and its strings.ini; 0 or -1 with why. */
+/*
+ * Loads templates from tpl_dir and its strings.ini; 0 or -1 with why.
+ * catp: where the catalogue in use is (the app's, swapped while a
+ * server runs), read at every lookup.
+ */
 int	 page_init(struct pages **, const char *tpl_dir,
-	    const struct surveys *, const struct catalog *,
+	    const struct surveys *, struct catalog *_Atomic *catp,
 	    char *why, size_t whylen);
 void	 page_free(struct pages *);
 

@@ -757,3 +757,194 @@ record_answered_key(const struct ticket *t, uint8_t kb[ANSWERED_KEY_LEN])
 	be64_put(kb, (uint64_t)t->issued);
 	memcpy(kb + 8, t->id, TICKET_ID_LEN);
 }
+
+size_t
+record_user_encode(const struct user *u, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (u->lanes == 0 || u->t_cost == 0 || u->m_cost == 0 ||
+	    (u->role != ROLE_COUNTER && u->role != ROLE_VIEWER &&
+	    u->role != ROLE_ADMIN && u->role != ROLE_HEAD) ||
+	    (u->flags & ~USER_DISABLED) != 0)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, u->role);
+	enc_u8(&e, u->flags);
+	enc_u64(&e, (uint64_t)u->created);
+	enc_u64(&e, (uint64_t)u->changed);
+	enc_u32(&e, u->gen);
+	enc_str(&e, u->unit, UNIT_CODE_MAX);
+	enc_u32(&e, u->t_cost);
+	enc_u32(&e, u->m_cost);
+	enc_u8(&e, u->lanes);
+	enc_bytes(&e, u->salt, USER_SALT_LEN);
+	enc_bytes(&e, u->hash, USER_HASH_LEN);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_user_decode(const uint8_t *in, size_t len, struct user *u)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*p;
+
+	memset(u, 0, sizeof(*u));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	u->role = dec_u8(&d);
+	u->flags = dec_u8(&d);
+	u->created = (int64_t)dec_u64(&d);
+	u->changed = (int64_t)dec_u64(&d);
+	u->gen = dec_u32(&d);
+	dec_str(&d, u->unit, UNIT_CODE_MAX);
+	u->t_cost = dec_u32(&d);
+	u->m_cost = dec_u32(&d);
+	u->lanes = dec_u8(&d);
+	if ((p = dec_bytes(&d, USER_SALT_LEN)) != NULL)
+		memcpy(u->salt, p, USER_SALT_LEN);
+	if ((p = dec_bytes(&d, USER_HASH_LEN)) != NULL)
+		memcpy(u->hash, p, USER_HASH_LEN);
+	if (d.bad || d.off != len || u->lanes == 0 || u->t_cost == 0 ||
+	    u->m_cost == 0 || (u->flags & ~USER_DISABLED) != 0 ||
+	    (u->role != ROLE_COUNTER && u->role != ROLE_VIEWER &&
+	    u->role != ROLE_ADMIN && u->role != ROLE_HEAD)) {
+		memset(u, 0, sizeof(*u));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+record_user_key(const char *name, uint8_t out[USER_KEY_LEN])
+{
+	size_t	 n = strnlen(name, USER_NAME_MAX + 1);
+
+	if (!user_name_ok(name, n))
+		return (-1);
+	slot_put(out, USER_KEY_LEN, name);
+	return (0);
+}
+
+/* A u16 length and that many bytes of text. */
+static void
+enc_text16(struct enc *e, const char *s, size_t max)
+{
+	size_t	 n = strnlen(s, max + 1);
+
+	if (n > max) {
+		e->bad = 1;
+		return;
+	}
+	enc_u16(e, (uint16_t)n);
+	enc_bytes(e, s, n);
+}
+
+static void
+dec_text16(struct dec *d, char *out, size_t max)
+{
+	size_t	 n = dec_u16(d);
+
+	out[0] = '\0';
+	if (n > max) {
+		d->bad = 1;
+		return;
+	}
+	dec_text(d, out, n);
+}
+
+size_t
+record_audit_encode(const struct audit *a, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)a->at);
+	enc_u8(&e, a->role);
+	enc_str(&e, a->who, AUDIT_WHO_MAX);
+	enc_str(&e, a->action, AUDIT_ACTION_MAX);
+	enc_str(&e, a->unit, UNIT_CODE_MAX);
+	enc_text16(&e, a->before, AUDIT_JSON_MAX);
+	enc_text16(&e, a->after, AUDIT_JSON_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_audit_decode(const uint8_t *in, size_t len, struct audit *a)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(a, 0, sizeof(*a));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	a->at = (int64_t)dec_u64(&d);
+	a->role = dec_u8(&d);
+	dec_str(&d, a->who, AUDIT_WHO_MAX);
+	dec_str(&d, a->action, AUDIT_ACTION_MAX);
+	dec_str(&d, a->unit, UNIT_CODE_MAX);
+	dec_text16(&d, a->before, AUDIT_JSON_MAX);
+	dec_text16(&d, a->after, AUDIT_JSON_MAX);
+	if (d.bad || d.off != len) {
+		memset(a, 0, sizeof(*a));
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+record_catrow_encode(const struct catrow *c, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+	int		 l;
+
+	if (c->type != CATROW_UNIT && c->type != CATROW_PROC)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, (uint8_t)c->type);
+	enc_str(&e, c->code, UNIT_CODE_MAX);
+	enc_str(&e, c->parent, UNIT_CODE_MAX);
+	enc_str(&e, c->kind, UNIT_KIND_MAX);
+	enc_str(&e, c->sector, SECTOR_CODE_MAX);
+	for (l = 0; l < LANG_COUNT; l++)
+		enc_text16(&e, c->name[l], CATALOG_NAME_MAX);
+	enc_str(&e, c->hotline, UNIT_HOTLINE_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_catrow_decode(const uint8_t *in, size_t len, struct catrow *c)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	int		 l;
+
+	memset(c, 0, sizeof(*c));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	c->type = (char)dec_u8(&d);
+	dec_str(&d, c->code, UNIT_CODE_MAX);
+	dec_str(&d, c->parent, UNIT_CODE_MAX);
+	dec_str(&d, c->kind, UNIT_KIND_MAX);
+	dec_str(&d, c->sector, SECTOR_CODE_MAX);
+	for (l = 0; l < LANG_COUNT; l++)
+		dec_text16(&d, c->name[l], CATALOG_NAME_MAX);
+	dec_str(&d, c->hotline, UNIT_HOTLINE_MAX);
+	if (d.bad || d.off != len || c->code[0] == '\0' ||
+	    (c->type != CATROW_UNIT && c->type != CATROW_PROC)) {
+		memset(c, 0, sizeof(*c));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+record_catrow_key(char type, const char *code, uint8_t out[CATROW_KEY_LEN])
+{
+	size_t	 n = strnlen(code, UNIT_CODE_MAX + 1);
+
+	if ((type != CATROW_UNIT && type != CATROW_PROC) || n == 0 ||
+	    n > UNIT_CODE_MAX)
+		return (-1);
+	out[0] = (uint8_t)type;
+	slot_put(out + 1, CATROW_KEY_LEN - 1, code);
+	return (0);
+}

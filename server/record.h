@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "model.h"
 
 /* Values: the largest encoding of each record. */
@@ -24,7 +25,22 @@
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
 	    1 + COUNTER_MAX + 8 + 3 * 4)
 
+#define USER_ENC_MAX	(1 + 1 + 1 + 8 + 8 + 4 + 1 + UNIT_CODE_MAX + 4 + 4 + \
+	    1 + USER_SALT_LEN + USER_HASH_LEN)
+#define AUDIT_ENC_MAX	(1 + 8 + 1 + 1 + AUDIT_WHO_MAX + 1 + \
+	    AUDIT_ACTION_MAX + 1 + UNIT_CODE_MAX + 2 * (2 + AUDIT_JSON_MAX))
+
+#define CATROW_ENC_MAX	(1 + 1 + 1 + UNIT_CODE_MAX + 1 + UNIT_CODE_MAX + 1 + \
+	    UNIT_KIND_MAX + 1 + SECTOR_CODE_MAX + 3 * (2 + CATALOG_NAME_MAX) + \
+	    1 + UNIT_HOTLINE_MAX)
+
 /* Fixed-width keys. */
+/* catalog: the type, then the code NUL-padded. */
+#define CATROW_KEY_LEN	(1 + UNIT_CODE_MAX + 1)
+/* users: the name, NUL-padded. */
+#define USER_KEY_LEN	(USER_NAME_MAX + 1)
+/* audit: the entry's key, µs since the epoch. */
+#define AUDIT_KEY_LEN	8
 #define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
@@ -138,6 +154,23 @@ int	 record_desk_counters(const uint8_t *in, size_t len, uint64_t *c);
 /* A whole desks record (key and value); -1 when malformed. */
 int	 record_desk_decode(const uint8_t *k, size_t klen, const uint8_t *v,
 	    size_t vlen, struct store_desk *);
+/* A user's record; its key is record_user_key() of the name, which the
+ * decoder leaves to the caller. */
+size_t	 record_user_encode(const struct user *, uint8_t *out, size_t outlen);
+int	 record_user_decode(const uint8_t *in, size_t len, struct user *);
+/* -1 when name is not a user name (model.h). */
+int	 record_user_key(const char *name, uint8_t out[USER_KEY_LEN]);
+/* A stored catalogue row and its key (type | code). */
+size_t	 record_catrow_encode(const struct catrow *, uint8_t *out,
+	    size_t outlen);
+int	 record_catrow_decode(const uint8_t *in, size_t len, struct catrow *);
+/* -1 when the type is unknown or the code does not fit. */
+int	 record_catrow_key(char type, const char *code,
+	    uint8_t out[CATROW_KEY_LEN]);
+/* An audit entry; the key (a->key) is the caller's (be64). */
+size_t	 record_audit_encode(const struct audit *, uint8_t *out,
+	    size_t outlen);
+int	 record_audit_decode(const uint8_t *in, size_t len, struct audit *);
 /* The answered record's key of ticket t. */
 void	 record_answered_key(const struct ticket *t,
 	    uint8_t kb[ANSWERED_KEY_LEN]);

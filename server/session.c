@@ -7,6 +7,7 @@
  * compare, and nothing is copied out of a session that has expired.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,10 +140,10 @@ session_pick(struct sessions *ss, const uint8_t key[32], long long now)
 	return (free_sl != NULL ? free_sl : old);
 }
 
-int
-session_create(struct sessions *ss, int role, const char *unit,
-    const uint8_t key[32], const char *name, char id[SESSION_ID_LEN + 1],
-    struct session *out)
+static int
+session_new(struct sessions *ss, int role, const char *unit,
+    const uint8_t key[32], const char *name, const char *user, uint32_t gen,
+    char id[SESSION_ID_LEN + 1], struct session *out)
 {
 	struct slot	*sl;
 	long long	 now = (long long)now_sec();
@@ -164,12 +165,38 @@ session_create(struct sessions *ss, int role, const char *unit,
 	strlcpy(sl->s.unit, unit, sizeof(sl->s.unit));
 	memcpy(sl->s.key, key, 32);
 	strlcpy(sl->s.name, name, sizeof(sl->s.name));
+	strlcpy(sl->s.user, user, sizeof(sl->s.user));
+	sl->s.gen = gen;
 	sl->s.expires = now + SESSION_TTL;
 	memcpy(id, sl->id, SESSION_ID_LEN + 1);
 	if (out != NULL)
 		*out = sl->s;
 	pthread_mutex_unlock(&ss->mtx);
 	return (0);
+}
+
+int
+session_create(struct sessions *ss, int role, const char *unit,
+    const uint8_t key[32], const char *name, char id[SESSION_ID_LEN + 1],
+    struct session *out)
+{
+	return (session_new(ss, role, unit, key, name, "", 0, id, out));
+}
+
+int
+session_create_user(struct sessions *ss, int role, const char *unit,
+    const char *user, uint32_t gen, char id[SESSION_ID_LEN + 1],
+    struct session *out)
+{
+	uint8_t	 key[CRYPTO_HASH_LEN];
+	char	 buf[5 + USER_NAME_MAX + 1];
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "user\n%s", user);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return (-1);
+	crypto_sha256(buf, (size_t)n, key);
+	return (session_new(ss, role, unit, key, user, user, gen, id, out));
 }
 
 /* The slot of id, or NULL; the caller holds the mutex. */

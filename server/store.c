@@ -150,6 +150,21 @@ out:
 	return (ret);
 }
 
+/*
+ * Format 9: the users, audit and catalog tables, created when missing
+ * (a new directory, or one of format 8 or older); nothing else changes.
+ */
+static int
+store_add_users_audit_catalog(struct store *st, MDB_txn *txn)
+{
+	int	 rc;
+
+	if ((rc = mdb_dbi_open(txn, "users", MDB_CREATE, &st->users)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "audit", MDB_CREATE, &st->audit)) != 0)
+		return (rc);
+	return (mdb_dbi_open(txn, "catalog", MDB_CREATE, &st->catalog));
+}
+
 /* Reads (or, when new and create, writes) meta; sets st->tz. */
 static int
 meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
@@ -222,7 +237,8 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * this txn), and its tickets name their survey and service
 		 * (older records are the procedure survey's, read as they
 		 * are). Format 5 answers tickets in `answered` (records
-		 * answered in place stay valid). */
+		 * answered in place stay valid). Format 9 adds users,
+		 * audit and catalog (store_add_users_audit_catalog()). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -347,7 +363,8 @@ again:
 	    &st->answered)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "pending", MDB_CREATE,
-	    &st->pending)) != 0)
+	    &st->pending)) != 0 ||
+	    (rc = store_add_users_audit_catalog(st, txn)) != 0)
 		goto lmdb;
 	/* Before format 8: every counter recounted (format 3 added sums
 	 * and the rollups; 6 counts walk-ins in no sector; 7 keeps the

@@ -19,11 +19,14 @@
 #include <stdio.h>
 
 #include "hl.h"
+#include "catalog.h"
 #include "model.h"
 
 /* Format 8: tickets keep who issued them, their survey and service
- * (record version 2), and desks counts by counter and officer. */
-#define STORE_FORMAT		8
+ * (record version 2), and desks counts by counter and officer. Format 9
+ * adds users (names and passwords), the audit log and the catalogue
+ * rows changed by admins. */
+#define STORE_FORMAT		9
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -108,6 +111,27 @@ int	 store_each_comment(struct store *, uint32_t month,
  */
 int	 store_each_response(struct store *, uint64_t from_us, uint64_t to_us,
 	    int (*fn)(const struct response *, void *), void *arg);
+/* A user by name; HL_NOT_FOUND when none (or not a user name). */
+enum hl_rc store_user_get(struct store *, const char *name, struct user *);
+/* Every user, by name. Returns 0, the callback's non-zero, or -1. */
+int	 store_each_user(struct store *,
+	    int (*fn)(const struct user *, void *), void *arg);
+/*
+ * The audit log, newest first, from the entry before before_key (0: the
+ * newest) back: fn gets each entry (a, reused between calls) until it
+ * returns non-zero (1 stops, reported as 0). Returns 0 or -1.
+ */
+int	 store_each_audit(struct store *, uint64_t before_key,
+	    int (*fn)(const struct audit *, void *), void *arg);
+/*
+ * Every catalogue row of the store (by type, then code) into a new
+ * array *rows (the caller frees; NULL when none), and, when gen is not
+ * NULL, the catalogue's generation in the same snapshot (meta
+ * catalog_gen: +1 at every change of a row; 0 before the first). 0 or
+ * -1.
+ */
+int	 store_catrows(struct store *, struct catrow **rows, size_t *n,
+	    uint64_t *gen);
 /* API keys (hash, key) and pending enrolments, in hash order. */
 int	 store_each_key(struct store *,
 	    int (*fn)(const uint8_t *, const struct apikey *, void *),

@@ -42,6 +42,9 @@ struct store {
 	MDB_dbi			 answered;	/* issued | ticket id */
 	MDB_dbi			 desks;		/* DESK_KEY_LEN -> counters */
 	MDB_dbi			 pending;	/* unit+counter hash -> pending */
+	MDB_dbi			 users;		/* name slot -> struct user */
+	MDB_dbi			 audit;		/* µs -> struct audit */
+	MDB_dbi			 catalog;	/* type | code -> catrow */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "record.h"
 #include "store.h"
 #include "store_priv.h"
@@ -183,6 +184,29 @@ out:
 }
 
 enum hl_rc
+store_user_get(struct store *st, const char *name, struct user *u)
+{
+	MDB_txn	*txn = NULL;
+	uint8_t	 kb[USER_KEY_LEN];
+	MDB_val	 k = { USER_KEY_LEN, kb }, v;
+	int	 rc;
+
+	if (record_user_key(name, kb) == -1)
+		return (HL_NOT_FOUND);
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->users, &k, &v)) != 0)
+		goto out;
+	if (record_user_decode(v.mv_data, v.mv_size, u) == -1)
+		rc = MDB_CORRUPTED;
+	else
+		strlcpy(u->name, name, sizeof(u->name));
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+enum hl_rc
 store_response_get(struct store *st, uint64_t key, struct response *r)
 {
 	MDB_txn	*txn = NULL;
@@ -242,6 +266,122 @@ store_each_key(struct store *st,
 	ret = rc;
 out:
 	walk_end(&w);
+	return (ret);
+}
+
+int
+store_each_user(struct store *st, int (*fn)(const struct user *, void *),
+    void *arg)
+{
+	struct walk	 w;
+	struct user	 u;
+	int		 rc, ret = -1;
+
+	if (walk_begin(&w, st, st->users, NULL, 0) == -1)
+		return (-1);
+	while ((rc = walk_next(&w)) == 1) {
+		if (w.k.mv_size != USER_KEY_LEN ||
+		    ((const uint8_t *)w.k.mv_data)[USER_NAME_MAX] != 0 ||
+		    record_user_decode(w.v.mv_data, w.v.mv_size, &u) == -1)
+			goto out;
+		strlcpy(u.name, w.k.mv_data, sizeof(u.name));
+		if ((rc = fn(&u, arg)) != 0)
+			break;
+	}
+	ret = rc;
+out:
+	crypto_zero(&u, sizeof(u));
+	walk_end(&w);
+	return (ret);
+}
+
+int
+store_catrows(struct store *st, struct catrow **rows, size_t *n,
+    uint64_t *gen)
+{
+	struct walk	 w;
+	MDB_val		 k = { 11, "catalog_gen" }, v;
+	size_t		 size = 0;
+	int		 rc, ret = -1;
+
+	*rows = NULL;
+	*n = 0;
+	if (walk_begin(&w, st, st->catalog, NULL, 0) == -1)
+		return (-1);
+	if (gen != NULL) {
+		*gen = 0;
+		rc = mdb_get(w.txn, st->meta, &k, &v);
+		if (rc == 0 && v.mv_size == 8)
+			*gen = be64_get(v.mv_data);
+		else if (rc != MDB_NOTFOUND)
+			goto out;
+	}
+	while ((rc = walk_next(&w)) == 1) {
+		if (*n == size) {
+			size = size == 0 ? 16 : size * 2;
+			*rows = xrealloc(*rows, size * sizeof(**rows));
+		}
+		if (w.k.mv_size != CATROW_KEY_LEN ||
+		    record_catrow_decode(w.v.mv_data, w.v.mv_size,
+		    &(*rows)[*n]) == -1)
+			goto out;
+		(*n)++;
+	}
+	if (rc == 0)
+		ret = 0;
+out:
+	walk_end(&w);
+	if (ret == -1) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return (ret);
+}
+
+int
+store_each_audit(struct store *st, uint64_t before_key,
+    int (*fn)(const struct audit *, void *), void *arg)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, v;
+	struct audit	*a;
+	uint8_t		 kb[AUDIT_KEY_LEN];
+	int		 rc, ret = -1;
+
+	a = xmalloc(sizeof(*a));
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0 ||
+	    (rc = mdb_cursor_open(txn, st->audit, &c)) != 0)
+		goto out;
+	if (before_key == 0)
+		rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	else {
+		/* The first entry at or after before_key, then back one. */
+		be64_put(kb, before_key);
+		k.mv_data = kb;
+		k.mv_size = sizeof(kb);
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+		if (rc == 0)
+			rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+		else if (rc == MDB_NOTFOUND)
+			rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	}
+	for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
+		if (k.mv_size != AUDIT_KEY_LEN ||
+		    record_audit_decode(v.mv_data, v.mv_size, a) == -1)
+			goto out;
+		a->key = be64_get(k.mv_data);
+		if (fn(a, arg) != 0)
+			break;
+	}
+	if (rc == 0 || rc == MDB_NOTFOUND)
+		ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	free(a);
 	return (ret);
 }
 

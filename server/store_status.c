@@ -22,7 +22,8 @@ enum status_how {
 	HOW_APIKEY,
 	HOW_ENROL,
 	HOW_IDEM,
-	HOW_PENDING
+	HOW_PENDING,
+	HOW_USER
 };
 
 /* The record's time (seconds or YYYYMM); -1 when it has none. */
@@ -34,6 +35,7 @@ status_time(enum status_how how, const MDB_val *k, const MDB_val *v)
 	struct enrol	 en;
 	struct idem	 im;
 	struct pending	 pd;
+	struct user	 u;
 
 	switch (how) {
 	case HOW_KEY_USEC:
@@ -58,6 +60,9 @@ status_time(enum status_how how, const MDB_val *k, const MDB_val *v)
 	case HOW_PENDING:
 		return (record_pending_decode(v->mv_data, v->mv_size,
 		    &pd) == 0 ? pd.offered : -1);
+	case HOW_USER:
+		return (record_user_decode(v->mv_data, v->mv_size, &u) == 0 ?
+		    u.created : -1);
 	default:
 		return (-1);
 	}
@@ -122,6 +127,9 @@ store_status(struct store *st, struct store_status *out)
 		{ "enrol", st->enrol, HOW_ENROL },
 		{ "idem", st->idem, HOW_IDEM },
 		{ "pending", st->pending, HOW_PENDING },
+		{ "users", st->users, HOW_USER },
+		{ "audit", st->audit, HOW_KEY_USEC },
+		{ "catalog", st->catalog, HOW_NONE },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "hl.h"
 #include "model.h"
 
@@ -25,7 +26,15 @@ enum wop_kind {
 	WOP_ENROL_ADD,	/* store a pending enrolment code */
 	WOP_ENROL,	/* consume a code: create its kiosk key */
 	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
-	WOP_KIOSK_STATUS	/* record a kiosk's report of its queue */
+	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
+	WOP_USER,		/* add a user, set a password, disable */
+	WOP_CATROW		/* add or change a unit or a procedure */
+};
+
+enum wop_user_mode {
+	WOP_USER_ADD,		/* HL_CONFLICT when the name is taken */
+	WOP_USER_PASSWD,	/* new salt, hash and costs; enables */
+	WOP_USER_DISABLE	/* HL_NOT_FOUND when no such user */
 };
 
 struct wop {
@@ -93,6 +102,37 @@ struct wop {
 			size_t		 ncodes;
 		} revoke;
 		struct {
+			/*
+			 * in: mode and u (ADD: all of it; PASSWD: name,
+			 * costs, salt, hash; DISABLE: name). out: u as
+			 * stored (gen and changed set by the writer).
+			 */
+			enum wop_user_mode mode;
+			struct user	 u;
+		} user;
+		struct {
+			/*
+			 * in: the row; replace 0 adds it (HL_CONFLICT when
+			 * the store has that code; the caller checked the
+			 * files'), 1 changes it (the store's row or, with
+			 * has_file, the files' row file); gen, the
+			 * catalogue's generation the caller checked the
+			 * whole catalogue at (store_catrows()): another
+			 * change since is HL_CONFLICT with stale set, so
+			 * that two changes checked apart never make a
+			 * catalogue neither was checked as (a cycle).
+			 * out: before, the row it replaced (has_before).
+			 */
+			struct catrow	 row;
+			uint64_t	 gen;
+			int		 stale;
+			int		 replace;
+			int		 has_file;
+			struct catrow	 file;
+			int		 has_before;
+			struct catrow	 before;
+		} catrow;
+		struct {
 			/* in: the kiosk key's hash and the report;
 			 * HL_NOT_FOUND when the key is gone. */
 			uint8_t		 hash[32];
@@ -100,6 +140,13 @@ struct wop {
 			uint32_t	 queued, refused, held;
 		} kstatus;
 	} u;
+	/*
+	 * in: who asks, for the audit log; by.who "" for ops that are not
+	 * admin changes (tickets, answers, a kiosk's status). With it, a
+	 * key, a user, an enrolment code or a revocation writes its audit
+	 * entry in the op's own transaction: both or neither.
+	 */
+	struct actor	 by;
 	enum hl_rc	 rc;	/* out: HL_OK, HL_NOT_FOUND, HL_CONFLICT
 				 * (ticket answered), HL_GONE (expired),
 				 * HL_FULL (disk full), HL_ERROR */

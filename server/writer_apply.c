@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "counts.h"
 #include "record.h"
 #include "store_priv.h"
@@ -363,9 +364,12 @@ apply_key(struct store *st, MDB_txn *txn, struct wop *op)
 	rc = mdb_put(txn, st->keys, &k, &v, MDB_NOOVERWRITE);
 	if (rc == MDB_KEYEXIST) {
 		op->rc = HL_CONFLICT;
-		rc = 0;
+		return (0);
 	}
-	return (rc);
+	if (rc != 0)
+		return (rc);
+	return (writer_audit(st, txn, op, "key.add", op->u.key.key.unit, NULL,
+	    audit_key_json(op->u.key.hash, &op->u.key.key)));
 }
 
 static int
@@ -385,9 +389,12 @@ apply_enrol_add(struct store *st, MDB_txn *txn, struct wop *op)
 	rc = mdb_put(txn, st->enrol, &k, &v, MDB_NOOVERWRITE);
 	if (rc == MDB_KEYEXIST) {
 		op->rc = HL_CONFLICT;
-		rc = 0;
+		return (0);
 	}
-	return (rc);
+	if (rc != 0)
+		return (rc);
+	return (writer_audit(st, txn, op, "kiosk.add", op->u.enrol.e.unit,
+	    NULL, audit_enrol_json(&op->u.enrol.e)));
 }
 
 /* The code goes and the key comes in one transaction: single use. */
@@ -456,10 +463,12 @@ revoke_match(const struct wop *op, const uint8_t *h, size_t hlen,
 	return (1);
 }
 
-/* Deletes every record of db that op names; counts them. */
+/* Deletes every record of db that op names; counts them, adds each to
+ * gone (what the audit entry says was there); *unit: the unit of the
+ * first, "" when they differ. */
 static int
 revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const struct wop *op,
-    size_t *count)
+    size_t *count, json_t *gone, char unit[UNIT_CODE_MAX + 1], int *nunit)
 {
 	MDB_cursor	*c;
 	MDB_val		 k, v;
@@ -485,6 +494,14 @@ revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const struct wop *op,
 			    strcmp(en.name, op->u.revoke.name) == 0;
 		if (!hit)
 			continue;
+		json_array_append_new(gone, keys && k.mv_size == 32 ?
+		    audit_key_json(k.mv_data, &ak) : keys ? json_null() :
+		    audit_enrol_json(&en));
+		if ((*nunit)++ == 0)
+			strlcpy(unit, keys ? ak.unit : en.unit,
+			    UNIT_CODE_MAX + 1);
+		else if (strcmp(unit, keys ? ak.unit : en.unit) != 0)
+			unit[0] = '\0';
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
 			break;
 		(*count)++;
@@ -496,19 +513,28 @@ revoke_in(MDB_txn *txn, MDB_dbi db, int keys, const struct wop *op,
 static int
 apply_revoke(struct store *st, MDB_txn *txn, struct wop *op)
 {
-	int	 rc;
+	json_t	*gone;
+	char	 unit[UNIT_CODE_MAX + 1] = "";
+	int	 rc, nunit = 0;
 
 	if (op->u.revoke.name[0] == '\0' && op->u.revoke.idlen == 0) {
 		op->rc = HL_INVALID;	/* never "every key" */
 		return (0);
 	}
-	if ((rc = revoke_in(txn, st->keys, 1, op, &op->u.revoke.nkeys)) !=
-	    0 || (rc = revoke_in(txn, st->enrol, 0, op,
-	    &op->u.revoke.ncodes)) != 0)
+	gone = json_array();
+	if ((rc = revoke_in(txn, st->keys, 1, op, &op->u.revoke.nkeys, gone,
+	    unit, &nunit)) != 0 || (rc = revoke_in(txn, st->enrol, 0, op,
+	    &op->u.revoke.ncodes, gone, unit, &nunit)) != 0) {
+		json_decref(gone);
 		return (rc);
-	if (op->u.revoke.nkeys == 0 && op->u.revoke.ncodes == 0)
+	}
+	if (op->u.revoke.nkeys == 0 && op->u.revoke.ncodes == 0) {
+		json_decref(gone);
 		op->rc = HL_NOT_FOUND;
-	return (0);
+		return (0);
+	}
+	return (writer_audit(st, txn, op, op->u.revoke.role == ROLE_KIOSK ?
+	    "kiosk.revoke" : "key.revoke", unit, gone, NULL));
 }
 
 /* A kiosk's queue report, written into its key record. */
@@ -568,6 +594,10 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (apply_revoke(st, txn, op));
 	case WOP_KIOSK_STATUS:
 		return (apply_kiosk_status(st, txn, op));
+	case WOP_USER:
+		return (writer_apply_user(st, txn, op));
+	case WOP_CATROW:
+		return (writer_apply_catrow(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

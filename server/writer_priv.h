@@ -5,6 +5,7 @@
 #ifndef WRITER_PRIV_H
 #define WRITER_PRIV_H
 
+#include <jansson.h>
 #include <lmdb.h>
 
 #include "counts.h"
@@ -17,6 +18,20 @@
  * fails the op (MDB_MAP_FULL: the whole batch).
  */
 int	 writer_apply(struct store *, MDB_txn *, struct wop *, struct counts *);
+/* writer_admin.c */
+/* A user added, given a new password or disabled (WOP_USER). */
+int	 writer_apply_user(struct store *, MDB_txn *, struct wop *);
+/* A unit or procedure row added or changed (WOP_CATROW). */
+int	 writer_apply_catrow(struct store *, MDB_txn *, struct wop *);
+/*
+ * The audit entry of op's change in txn, when op->by names someone:
+ * action, the unit of the thing changed, before and after as JSON
+ * (NULL: nothing; the references are consumed). Keys strictly increase
+ * (µs, one past the last when the clock is behind). Returns an LMDB code.
+ */
+int	 writer_audit(struct store *, MDB_txn *, const struct wop *,
+	    const char *action, const char *unit, json_t *before,
+	    json_t *after);
 /* The counters a batch gathered, each key written once, in key order. */
 int	 writer_flush_counts(struct store *, MDB_txn *, struct counts_table *);
 

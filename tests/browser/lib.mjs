@@ -62,6 +62,29 @@ export function cliOk(...args) {
 	return r.out;
 }
 
+// `hailong user add` with the password on standard input.
+export function userAdd(data, name, role, password, unit) {
+	const args = ["user", "add", "--data", data, "--name", name, "--role",
+	    role].concat(unit ? ["--unit", unit] : []);
+	const p = spawnSync(HAILONG, args, { env: env(), encoding: "utf8",
+	    timeout: 120000, input: password + "\n" });
+	if (p.status !== 0)
+		throw new Error(`hailong user add: rc ${p.status}\n${p.stderr}`);
+}
+
+// Signs page's context in on /signin with a name and a password.
+export async function signInPassword(page, srv, name, password, next) {
+	await page.goto(srv.url("/signin" + (next ? "?next=" +
+	    encodeURIComponent(next) : "")));
+	await page.fill("input[name=name]", name);
+	await page.fill("input[name=password]", password);
+	await Promise.all([page.waitForLoadState("load"),
+	    page.press("input[name=password]", "Enter")]);
+	const cookies = await page.context().cookies();
+	if (!cookies.some(c => c.name === "hl_session"))
+		throw new Error("no hl_session cookie after signing in");
+}
+
 // "name: value" lines into an object.
 export function fields(out) {
 	const d = {};
@@ -287,11 +310,10 @@ export async function run(cleanup) {
 	process.exit(failed > 0 ? 1 : 0);
 }
 
-// Signs page's context in on /signin with key (the form's one key field).
+// Signs page's context in on /signin with key (the form's key field).
 export async function signIn(page, srv, key) {
 	await page.goto(srv.url("/signin"));
-	const field = page.locator("input[name=key], input[type=password]")
-	    .first();
+	const field = page.locator("input[name=key]");
 	await field.fill(key);
 	await Promise.all([page.waitForLoadState("load"),
 	    field.press("Enter")]);

@@ -1,7 +1,8 @@
 // axe-core on every page a person sees: the kiosk's screens, the citizen's
 // pages (start, receipt code, survey, thank-you, dead ends) in Vietnamese
 // and Khmer, the clerk's sign-in, counter page and slip, and the monthly
-// report: no serious or critical violation.
+// report, and every page of the admin console: no serious or critical
+// violation.
 import * as L from "./lib.mjs";
 
 const { units, procs } = L.demoCodes();
@@ -123,12 +124,49 @@ L.test("the monthly report", async () => {
 	await c.close();
 });
 
+L.test("the admin console: units, a unit, keys, a new key, users, audit",
+    async () => {
+	const c = await ctx({ width: 1366, height: 768 });
+	const page = await c.newPage();
+	await L.signInPassword(page, srv, "a11y-admin", "a11y password 1",
+	    "/admin/units");
+	const at = async (p, what, status = 200) => {
+		const resp = await page.goto(srv.url(p));
+		L.assert(resp.status() === status, `${what}: ${resp.status()}`);
+		check(await L.axeSerious(page), what);
+	};
+	await at("/admin/units", "units");
+	await at(`/admin/units/${UNIT}`, "a unit");
+	await at("/admin/keys", "keys");
+	await at("/admin/users", "users");
+	await at("/admin/audit", "audit");
+	await at("/admin/audit?action=nothing.", "audit, nothing found");
+	/* A refused form and a key's secret page. */
+	await page.goto(srv.url("/admin/units"));
+	await page.fill("#code", UNIT);
+	await page.fill("#kind", "ward");
+	await page.fill("#name_vi", "x");
+	await page.fill("#name_en", "x");
+	await Promise.all([page.waitForLoadState("load"),
+	    page.click("form.edit button[type=submit]")]);
+	L.assert(await page.locator("[role=alert]").count() === 1, "refused");
+	check(await L.axeSerious(page), "units, refused");
+	await page.goto(srv.url("/admin/keys"));
+	await page.fill("#kname", "a11y key");
+	await Promise.all([page.waitForLoadState("load"),
+	    page.click("form.edit button[type=submit]")]);
+	L.assert(await page.locator("#secret").count() === 1, "secret page");
+	check(await L.axeSerious(page), "new key");
+	await c.close();
+});
+
 async function main() {
 	srv = new L.Server();
 	try {
 		counterKey = L.addKey(srv.data, "counter", UNIT);
 		viewerKey = L.addKey(srv.data, "viewer");
 		await srv.start();
+		L.userAdd(srv.data, "a11y-admin", "admin", "a11y password 1");
 		browser = await L.launch();
 	} catch (e) {
 		console.log(`setup: ${e && e.stack || e}`);

@@ -23,12 +23,16 @@ enum {
 	REC_SUM,
 	REC_COMMENT,
 	REC_DESK,
+	REC_USER,
+	REC_AUDIT,
+	REC_CATROW,
 	REC_PENDING,
 	REC_COUNT
 };
 
-static uint8_t	 enc[RESPONSE_ENC_MAX];
+static uint8_t	 enc[AUDIT_ENC_MAX];
 static struct response r1, r2;
+static struct audit au1, au2;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -197,6 +201,47 @@ fuzz_comment(const uint8_t *p, size_t n)
 	    strlen(unit) <= UNIT_CODE_MAX);
 }
 
+static void
+fuzz_user(const uint8_t *p, size_t n)
+{
+	struct user	 a, b;
+	size_t		 m;
+
+	if (record_user_decode(p, n, &a) == -1)
+		return;
+	m = record_user_encode(&a, enc, USER_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_user_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_audit(const uint8_t *p, size_t n)
+{
+	size_t	 m;
+
+	if (record_audit_decode(p, n, &au1) == -1)
+		return;
+	m = record_audit_encode(&au1, enc, AUDIT_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_audit_decode(enc, m, &au2) == 0);
+	FUZZ_CHECK(memcmp(&au1, &au2, sizeof(au1)) == 0);
+}
+
+static void
+fuzz_catrow(const uint8_t *p, size_t n)
+{
+	static struct catrow	 a, b;
+	size_t			 m;
+
+	if (record_catrow_decode(p, n, &a) == -1)
+		return;
+	m = record_catrow_encode(&a, enc, CATROW_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_catrow_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -229,6 +274,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_DESK:
 		fuzz_desk(data + 1, size - 1);
+		break;
+	case REC_USER:
+		fuzz_user(data + 1, size - 1);
+		break;
+	case REC_AUDIT:
+		fuzz_audit(data + 1, size - 1);
+		break;
+	case REC_CATROW:
+		fuzz_catrow(data + 1, size - 1);
 		break;
 	case REC_PENDING:
 		fuzz_pending(data + 1, size - 1);

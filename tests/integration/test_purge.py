@@ -140,6 +140,9 @@ def status_reads_only():
         rows = status(s.data)
         assert rows["keys"][0] == 1, rows["keys"]
         assert rows["tickets"] == (0, 0, "-"), rows["tickets"]
+        # The audit log holds the key's addition; no user yet.
+        assert rows["audit"][0] == 1, rows["audit"]
+        assert rows["users"][0] == 0 and rows["catalog"][0] == 0, rows
         missing = os.path.join(s.root, "nothing")
         p = subprocess.run([HAILONG, "status", "--data", missing],
                            capture_output=True, timeout=30)

@@ -28,6 +28,7 @@
 static struct surveys	 svs;
 static struct survey	*sv;	/* svs.s[0], the procedure survey */
 static struct catalog	*cat;
+static struct catalog *_Atomic catref;	/* where pages read it */
 static struct pages	*pages;
 
 static int
@@ -46,7 +47,9 @@ setup(void **state)
 		fprintf(stderr, "catalog_load: %s\n", why);
 		return (-1);
 	}
-	if (page_init(&pages, TEMPLATES, &svs, cat, why, sizeof(why)) == -1) {
+	catref = cat;
+	if (page_init(&pages, TEMPLATES, &svs, &catref, why, sizeof(why)) ==
+	    -1) {
 		fprintf(stderr, "page_init: %s\n", why);
 		return (-1);
 	}
@@ -538,7 +541,8 @@ init_fails(const char *strings, const char *drop, const char *want)
 	struct pages	*p = NULL;
 
 	make_dir(dir, strings, drop);
-	assert_int_equal(page_init(&p, dir, &svs, cat, why, sizeof(why)), -1);
+	assert_int_equal(page_init(&p, dir, &svs, &catref, why,
+	    sizeof(why)), -1);
 	assert_null(p);
 	if (strstr(why, want) == NULL)
 		fail_msg("\"%s\" lacks \"%s\"", why, want);
@@ -555,11 +559,12 @@ t_init_errors(void **state)
 	(void)state;
 	/* The real files, copied, load. */
 	make_dir(dir, NULL, NULL);
-	assert_int_equal(page_init(&p, dir, &svs, cat, why, sizeof(why)), 0);
+	assert_int_equal(page_init(&p, dir, &svs, &catref, why,
+	    sizeof(why)), 0);
 	page_free(p);
 	rm_dir(dir);
 
-	assert_int_equal(page_init(&p, "/nonexistent/templates", &svs, cat,
+	assert_int_equal(page_init(&p, "/nonexistent/templates", &svs, &catref,
 	    why, sizeof(why)), -1);
 	assert_null(p);
 	init_fails(NULL, "slip.html", "no template slip.html");
@@ -598,7 +603,8 @@ t_init_errors(void **state)
 	snprintf(cmd, sizeof(cmd), "sed -i 's/^submit = Gửi đánh giá$/"
 	    "submit = Gửi\\n\\tđánh giá/' '%s/strings.ini'", dir2);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(page_init(&p, dir2, &svs, cat, why, sizeof(why)), 0);
+	assert_int_equal(page_init(&p, dir2, &svs, &catref, why,
+	    sizeof(why)), 0);
 	assert_string_equal(page_text(p, LANG_VI, "submit"), "Gửi đánh giá");
 	page_free(p);
 	rm_dir(dir2);

@@ -565,6 +565,117 @@ test_names(void **state)
 	assert_string_equal(ticket_count_unit(&t), "92");
 }
 
+/* Users and audit entries: full records round-trip, every truncation
+ * and a wrong version or role are refused, names are checked. */
+static void
+test_user_and_audit(void **state)
+{
+	struct user	 u, v;
+	struct audit	*a, *b;
+	uint8_t		 enc[AUDIT_ENC_MAX], k[USER_KEY_LEN];
+	size_t		 n, i;
+
+	(void)state;
+	memset(&u, 0, sizeof(u));
+	u.role = ROLE_HEAD;
+	u.flags = USER_DISABLED;
+	u.created = 1764522000;
+	u.changed = 1764522999;
+	u.gen = 7;
+	memset(u.unit, 'u', UNIT_CODE_MAX);
+	u.t_cost = 2;
+	u.m_cost = 19456;
+	u.lanes = 1;
+	memset(u.salt, 0x5a, sizeof(u.salt));
+	memset(u.hash, 0xa5, sizeof(u.hash));
+	n = record_user_encode(&u, enc, sizeof(enc));
+	assert_int_equal(n, USER_ENC_MAX);
+	assert_int_equal(record_user_decode(enc, n, &v), 0);
+	assert_memory_equal(&u, &v, sizeof(u));
+	for (i = 0; i < n; i++)
+		assert_int_equal(record_user_decode(enc, i, &v), -1);
+	enc[1] = ROLE_KIOSK;	/* a kiosk never signs in by password */
+	assert_int_equal(record_user_decode(enc, n, &v), -1);
+	enc[1] = ROLE_HEAD;
+	enc[2] = 0x80;		/* an unknown flag */
+	assert_int_equal(record_user_decode(enc, n, &v), -1);
+	u.lanes = 0;
+	assert_int_equal(record_user_encode(&u, enc, sizeof(enc)), 0);
+	u.lanes = 1;
+	u.role = ROLE_KIOSK;
+	assert_int_equal(record_user_encode(&u, enc, sizeof(enc)), 0);
+
+	assert_int_equal(record_user_key("ha.nguyen@sonv", k), 0);
+	assert_memory_equal(k, "ha.nguyen@sonv\0", 15);
+	assert_int_equal(k[USER_NAME_MAX], 0);
+	assert_int_equal(record_user_key("", k), -1);
+	assert_int_equal(record_user_key("has space", k), -1);
+	assert_int_equal(record_user_key("Nguyễn", k), -1);
+	assert_int_equal(user_name_ok("a", 1), 1);
+	assert_int_equal(user_name_ok("a/b", 3), 0);
+
+	a = calloc(1, sizeof(*a));
+	b = calloc(1, sizeof(*b));
+	a->at = 1764522000;
+	a->role = ROLE_ADMIN;
+	memset(a->who, 'w', AUDIT_WHO_MAX);
+	memset(a->action, 'a', AUDIT_ACTION_MAX);
+	memset(a->unit, 'u', UNIT_CODE_MAX);
+	memset(a->before, '[', AUDIT_JSON_MAX);
+	memset(a->after, ']', AUDIT_JSON_MAX);
+	n = record_audit_encode(a, enc, sizeof(enc));
+	assert_int_equal(n, AUDIT_ENC_MAX);
+	assert_int_equal(record_audit_decode(enc, n, b), 0);
+	assert_memory_equal(a, b, sizeof(*a));
+	for (i = 0; i < n; i += 97)
+		assert_int_equal(record_audit_decode(enc, i, b), -1);
+	assert_int_equal(record_audit_decode(enc, n - 1, b), -1);
+	assert_string_equal(b->who, "");
+	enc[0] = 2;
+	assert_int_equal(record_audit_decode(enc, n, b), -1);
+	a->after[0] = '\0';
+	a->before[0] = '\0';
+	n = record_audit_encode(a, enc, sizeof(enc));
+	assert_int_equal(record_audit_decode(enc, n, b), 0);
+	assert_string_equal(b->before, "");
+	free(a);
+	free(b);
+}
+
+static void
+test_catrow(void **state)
+{
+	struct catrow	 c, d;
+	uint8_t		 enc[CATROW_ENC_MAX], k[CATROW_KEY_LEN];
+	size_t		 n, i;
+	int		 l;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.type = CATROW_UNIT;
+	memset(c.code, 'c', UNIT_CODE_MAX);
+	memset(c.parent, 'p', UNIT_CODE_MAX);
+	memset(c.kind, 'k', UNIT_KIND_MAX);
+	memset(c.sector, 's', SECTOR_CODE_MAX);
+	for (l = 0; l < LANG_COUNT; l++)
+		memset(c.name[l], 'a' + l, CATALOG_NAME_MAX);
+	memset(c.hotline, '1', UNIT_HOTLINE_MAX);
+	n = record_catrow_encode(&c, enc, sizeof(enc));
+	assert_int_equal(n, CATROW_ENC_MAX);
+	assert_int_equal(record_catrow_decode(enc, n, &d), 0);
+	assert_memory_equal(&c, &d, sizeof(c));
+	for (i = 0; i < n; i += 7)
+		assert_int_equal(record_catrow_decode(enc, i, &d), -1);
+	enc[1] = 'x';
+	assert_int_equal(record_catrow_decode(enc, n, &d), -1);
+	c.type = 'x';
+	assert_int_equal(record_catrow_encode(&c, enc, sizeof(enc)), 0);
+	assert_int_equal(record_catrow_key('u', "92", k), 0);
+	assert_memory_equal(k, "u92\0", 4);
+	assert_int_equal(record_catrow_key('u', "", k), -1);
+	assert_int_equal(record_catrow_key('z', "92", k), -1);
+}
+
 int
 main(void)
 {
@@ -576,6 +687,8 @@ main(void)
 		cmocka_unit_test(test_apikey_and_keys),
 		cmocka_unit_test(test_kiosk_records),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_user_and_audit),
+		cmocka_unit_test(test_catrow),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,0 +1,908 @@
+/*
+ * h_adminpage.c: the admin console's pages under /admin (templates/
+ * admin.html): the unit tree (add, rename, move), API keys (create with
+ * the secret shown once, list with last use, revoke), users (add, new
+ * password, disable) and the audit log (filters, CSV). Plain forms, no
+ * script: each write posts the session's CSRF token as a field (http.c
+ * checks it) and goes through the same checks and writer ops as the
+ * JSON API, with its audit entry; a refused write shows the form again
+ * with what was typed and why.
+ * Traps: a unit-limited admin sees and changes only its subtree (units,
+ * keys and users of it; never a province-wide key or user); a key's
+ * secret is in one page only, never stored, never logged, no-store.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "audit.h"
+#include "crypto.h"
+#include "h.h"
+#include "keyseen.h"
+#include "password.h"
+#include "session.h"
+#include "token.h"
+#include "tpl.h"
+#include "util.h"
+
+#define AP_DEPTH_CLASS_MAX	5	/* indentation steps of the tree */
+/* A province's whole unit tree, twice (the tree, the parents offered). */
+#define AP_PAGE_MAX		(8u * 1024 * 1024)
+
+/* The context every admin page starts from. */
+static json_t *
+ap_ctx(struct req *r, const char *title, const char *part)
+{
+	const struct unit	*u;
+	struct session		 ses;
+	const char		*id;
+	json_t			*ctx;
+
+	ctx = json_pack("{s:s,s:s,s:b}", "title", title, "who", r->who,
+	    part, 1);
+	if (r->unit[0] != '\0' && (u = catalog_unit(r->app->cat, r->unit,
+	    strlen(r->unit))) != NULL)
+		json_object_set_new(ctx, "scope", json_string(
+		    u->name.s[LANG_VI]));
+	if (r->via_session && (id = MHD_lookup_connection_value(r->conn,
+	    MHD_COOKIE_KIND, SESSION_COOKIE)) != NULL &&
+	    session_get(r->app->sessions, id, strlen(id), &ses) == 0)
+		json_object_set_new(ctx, "csrf", json_string(ses.csrf));
+	else
+		json_object_set_new(ctx, "csrf", json_string(""));
+	json_object_set_new(ctx, "anyunit", json_boolean(r->unit[0] == '\0'));
+	return (ctx);
+}
+
+static void
+ap_render(struct req *r, unsigned status, json_t *ctx)
+{
+	const struct tpl	*t = page_tpl(r->app->pg, "admin");
+
+	buf_clear(&r->out);
+	buf_init(&r->out, AP_PAGE_MAX);
+	if (ctx == NULL || t == NULL || tpl_render(t, ctx, &r->out) == -1) {
+		json_decref(ctx);
+		buf_reset(&r->out);
+		r->out.overflow = 0;
+		http_fail(r, 500, "cannot render the admin page");
+		return;
+	}
+	json_decref(ctx);
+	r->no_store = 1;
+	http_reply(r, status, "text/html; charset=utf-8");
+}
+
+/* A refusal of a write, in the page's words. */
+static void
+ap_error(json_t *ctx, const char *why)
+{
+	char	 msg[600];
+
+	snprintf(msg, sizeof(msg), "Không lưu được: %s", why);
+	json_object_set_new(ctx, "error", json_string(msg));
+}
+
+struct ap_tree {
+	const struct catalog	*cat;
+	size_t			*idx;	/* units by (parent, code) */
+};
+
+static const struct catalog *ap_sort_cat;
+
+static int
+ap_by_parent(const void *a, const void *b)
+{
+	const struct unit	*x = &ap_sort_cat->units[*(const size_t *)a];
+	const struct unit	*y = &ap_sort_cat->units[*(const size_t *)b];
+	int			 r;
+
+	if ((r = strcmp(x->parent, y->parent)) != 0)
+		return (r);
+	return (strcmp(x->code, y->code));
+}
+
+/*
+ * The units of r's subtree in tree order (each unit, then its children
+ * by code): a JSON array of {code, name, kind, depth}. The sort's
+ * comparator reads the catalogue through a static set under a lock.
+ */
+static json_t *
+ap_units(struct req *r, size_t *count)
+{
+	static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
+	const struct catalog	*cat = r->app->cat;
+	const struct unit	*top, *u;
+	json_t			*a = json_array();
+	size_t			*idx, *stack, n = cat->nunits, sp = 0, i, lo;
+	size_t			 hi, mid;
+	int			 d, top_depth;
+
+	*count = 0;
+	top = r->unit[0] != '\0' ? catalog_unit(cat, r->unit,
+	    strlen(r->unit)) : catalog_root(cat);
+	if (top == NULL || n == 0)
+		return (a);
+	idx = xcalloc(n, sizeof(*idx));
+	stack = xcalloc(n + 1, sizeof(*stack));
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	pthread_mutex_lock(&mu);
+	ap_sort_cat = cat;
+	qsort(idx, n, sizeof(*idx), ap_by_parent);
+	ap_sort_cat = NULL;
+	pthread_mutex_unlock(&mu);
+	top_depth = top->depth;
+	stack[sp++] = (size_t)(top - cat->units);
+	while (sp > 0) {
+		u = &cat->units[stack[--sp]];
+		d = u->depth - top_depth;
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i}", "code",
+		    u->code, "name", u->name.s[LANG_VI], "kind", u->kind,
+		    "depth", d > AP_DEPTH_CLASS_MAX ? AP_DEPTH_CLASS_MAX : d));
+		(*count)++;
+		/* Children: the run of idx whose parent is u (found by
+		 * halving), pushed last first so that they come out by code. */
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (strcmp(cat->units[idx[mid]].parent, u->code) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (i = lo; i < n && strcmp(cat->units[idx[i]].parent,
+		    u->code) == 0; i++)
+			;
+		while (i > lo && sp < n)
+			stack[sp++] = idx[--i];
+	}
+	free(idx);
+	free(stack);
+	return (a);
+}
+
+/* The units as options, sel selected. */
+static json_t *
+ap_options(json_t *units, const char *sel)
+{
+	json_t	*a = json_array(), *u;
+	size_t	 i;
+
+	json_array_foreach(units, i, u)
+		json_array_append_new(a, json_pack("{s:O,s:O,s:b}", "code",
+		    json_object_get(u, "code"), "name",
+		    json_object_get(u, "name"), "selected", sel != NULL &&
+		    strcmp(json_string_value(json_object_get(u, "code")),
+		    sel) == 0));
+	return (a);
+}
+
+/* The units' kinds, each once. */
+static json_t *
+ap_kinds(const struct catalog *cat)
+{
+	json_t	*a = json_array(), *seen = json_object();
+	size_t	 i;
+
+	for (i = 0; i < cat->nunits; i++)
+		if (json_object_get(seen, cat->units[i].kind) == NULL) {
+			json_object_set_new(seen, cat->units[i].kind,
+			    json_true());
+			json_array_append_new(a,
+			    json_string(cat->units[i].kind));
+		}
+	json_decref(seen);
+	return (a);
+}
+
+/* The form's fields (but csrf) as a JSON object; repeated -> NULL. */
+static json_t *
+ap_form_json(struct req *r, struct form *f, char *why, size_t whylen)
+{
+	json_t	*o;
+	size_t	 i;
+
+	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
+	    f, why, whylen) != HL_OK)
+		return (NULL);
+	o = json_object();
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->f[i].name, "csrf") == 0)
+			continue;
+		if (json_object_get(o, f->f[i].name) != NULL) {
+			snprintf(why, whylen, "%s: repeated", f->f[i].name);
+			json_decref(o);
+			form_clear(f);
+			return (NULL);
+		}
+		json_object_set_new(o, f->f[i].name,
+		    json_stringn(f->f[i].value, f->f[i].len));
+	}
+	return (o);
+}
+
+static const char *
+ap_str(json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return (s != NULL ? s : "");
+}
+
+/* The units page, with the add form holding form (or empty). */
+static void
+ap_units_page(struct req *r, unsigned status, json_t *form,
+    const char *error, const char *done)
+{
+	json_t		*ctx = ap_ctx(r, "Đơn vị", "units"), *units;
+	size_t		 n;
+
+	units = ap_units(r, &n);
+	json_object_set_new(ctx, "parents", ap_options(units,
+	    form != NULL ? ap_str(form, "parent") : NULL));
+	json_object_set_new(ctx, "list", units);
+	json_object_set_new(ctx, "count", json_integer((json_int_t)n));
+	json_object_set_new(ctx, "kinds", ap_kinds(r->app->cat));
+	json_object_set_new(ctx, "form", form != NULL ? form : json_object());
+	if (error != NULL)
+		ap_error(ctx, error);
+	if (done != NULL)
+		json_object_set_new(ctx, "done", json_string(done));
+	ap_render(r, status, ctx);
+}
+
+void
+h_admin_home(struct req *r)
+{
+	http_redirect(r, 303, "/admin/units");
+}
+
+void
+h_admin_units_page(struct req *r)
+{
+	const char	*a = http_arg(r, "added"), *c = http_arg(r, "changed");
+	char		 done[96];
+
+	done[0] = '\0';
+	if (a != NULL && strlen(a) <= UNIT_CODE_MAX)
+		snprintf(done, sizeof(done), "Đã thêm đơn vị %s.", a);
+	else if (c != NULL && strlen(c) <= UNIT_CODE_MAX)
+		snprintf(done, sizeof(done), "Đã lưu đơn vị %s.", c);
+	ap_units_page(r, 200, NULL, NULL, done[0] != '\0' ? done : NULL);
+}
+
+/* One unit's edit page, with form (or the unit as it is). */
+static void
+ap_unit_page(struct req *r, unsigned status, json_t *form, const char *error)
+{
+	const struct unit	*u;
+	struct catrow		 c;
+	json_t			*ctx, *units;
+	size_t			 n;
+	char			 code[UNIT_CODE_MAX + 1];
+
+	if (r->arglen == 0 || r->arglen > UNIT_CODE_MAX) {
+		http_fail(r, 404, "no such unit");
+		json_decref(form);
+		return;
+	}
+	memcpy(code, r->arg, r->arglen);
+	code[r->arglen] = '\0';
+	if ((u = catalog_unit(r->app->cat, code, strlen(code))) == NULL) {
+		http_fail(r, 404, "no such unit");
+		json_decref(form);
+		return;
+	}
+	if (!h_admin_may(r, code)) {
+		http_fail(r, 403, "this unit is outside yours");
+		json_decref(form);
+		return;
+	}
+	if (form == NULL) {
+		catalog_unit_row(u, &c);
+		form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", c.code,
+		    "parent", c.parent, "kind", c.kind, "name_vi",
+		    c.name[LANG_VI], "name_en", c.name[LANG_EN], "name_km",
+		    strcmp(c.name[LANG_KM], c.name[LANG_VI]) == 0 ? "" :
+		    c.name[LANG_KM], "hotline", c.hotline);
+	}
+	json_object_set_new(form, "code", json_string(code));
+	ctx = ap_ctx(r, u->name.s[LANG_VI], "unit");
+	units = ap_units(r, &n);
+	if (u->parent[0] == '\0') {
+		json_decref(units);
+		units = json_pack("[{s:s,s:s}]", "code", "", "name",
+		    "(đơn vị gốc)");
+	}
+	json_object_set_new(ctx, "parents", ap_options(units,
+	    ap_str(form, "parent")));
+	json_decref(units);
+	json_object_set_new(ctx, "form", form);
+	if (error != NULL)
+		ap_error(ctx, error);
+	ap_render(r, status, ctx);
+}
+
+void
+h_admin_unit_page(struct req *r)
+{
+	ap_unit_page(r, 200, NULL, NULL);
+}
+
+/* After the writer: the catalogue swapped in, or the form again. */
+static void
+ap_unit_done(struct req *r)
+{
+	const struct catrow	*row = &r->op.u.catrow.row;
+	char			 why[512], loc[96];
+	unsigned		 status;
+	json_t			*form;
+
+	if (h_catalog_commit(r, &status, why, sizeof(why)) == 0) {
+		snprintf(loc, sizeof(loc), "/admin/units?%s=%s",
+		    r->op.u.catrow.replace ? "changed" : "added", row->code);
+		http_redirect(r, 303, loc);
+		return;
+	}
+	form = audit_catrow_json(row);
+	if (r->op.u.catrow.replace)
+		ap_unit_page(r, status, form, why);
+	else
+		ap_units_page(r, status, form, why, NULL);
+}
+
+/* POST /admin/units and /admin/units/<code>: a unit from the form. */
+static void
+ap_unit_write(struct req *r, int replace)
+{
+	struct form	 f;
+	struct catrow	 row;
+	json_t		*form;
+	char		 why[512], *body = NULL;
+	unsigned	 status = 400;
+	enum hl_rc	 rc;
+
+	if ((form = ap_form_json(r, &f, why, sizeof(why))) == NULL) {
+		http_fail(r, 400, why);
+		return;
+	}
+	form_clear(&f);
+	if (replace) {
+		if (r->arglen == 0 || r->arglen > UNIT_CODE_MAX) {
+			json_decref(form);
+			http_fail(r, 404, "no such unit");
+			return;
+		}
+		json_object_set_new(form, "code", json_stringn(r->arg,
+		    r->arglen));
+	}
+	body = json_dumps(form, JSON_COMPACT);
+	rc = json_in_catrow(body != NULL ? body : "", body != NULL ?
+	    strlen(body) : 0, CATROW_UNIT, &row, why, sizeof(why));
+	free(body);
+	if (rc == HL_OK && h_catalog_prepare(r, &row, replace, &status, why,
+	    sizeof(why)) == 0) {
+		json_decref(form);
+		http_submit(r, ap_unit_done);
+		return;
+	}
+	if (rc != HL_OK)
+		status = http_rc_status(rc);
+	if (replace)
+		ap_unit_page(r, status, form, why);
+	else
+		ap_units_page(r, status, form, why, NULL);
+}
+
+void
+h_admin_units_post(struct req *r)
+{
+	ap_unit_write(r, 0);
+}
+
+void
+h_admin_unit_post(struct req *r)
+{
+	ap_unit_write(r, 1);
+}
+
+/* ---- keys */
+
+struct ap_keys {
+	struct req	*r;
+	json_t		*list;
+	size_t		 n;
+	/* revoke: the key looked for */
+	const uint8_t	*want;
+	int		 found;
+	struct apikey	 key;
+};
+
+static int
+ap_key_one(const uint8_t *hash, const struct apikey *k, void *arg)
+{
+	struct ap_keys	*q = arg;
+	char		 id[KEY_ID_HEX + 1], created[32], used[32];
+	int64_t		 at;
+
+	if (q->want != NULL) {
+		if (memcmp(hash, q->want, KEY_ID_LEN) == 0) {
+			q->found = 1;
+			q->key = *k;
+		}
+		return (0);
+	}
+	if (k->role == ROLE_KIOSK || !h_admin_may(q->r, k->unit))
+		return (0);
+	apikey_id_hex(hash, id);
+	format_time_local(k->created, created);
+	if ((at = keyseen_last(q->r->app->keyseen, hash)) != 0)
+		format_time_local(at, used);
+	else
+		strlcpy(used, "—", sizeof(used));
+	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
+	    "id", id, "name", k->name, "role", role_name((enum role)k->role),
+	    "unit", k->unit[0] != '\0' ? k->unit : "toàn tỉnh", "created",
+	    created, "used", used));
+	q->n++;
+	return (0);
+}
+
+static void
+ap_keys_page(struct req *r, unsigned status, json_t *form, const char *error,
+    const char *done)
+{
+	struct ap_keys	 q;
+	json_t		*ctx = ap_ctx(r, "Khóa truy cập", "keys"), *units;
+	size_t		 n;
+
+	memset(&q, 0, sizeof(q));
+	q.r = r;
+	q.list = json_array();
+	if (store_each_key(r->app->st, ap_key_one, &q) != 0) {
+		json_decref(q.list);
+		json_decref(ctx);
+		json_decref(form);
+		http_fail(r, 500, "cannot read the keys");
+		return;
+	}
+	json_object_set_new(ctx, "list", q.list);
+	json_object_set_new(ctx, "count", json_integer((json_int_t)q.n));
+	units = ap_units(r, &n);
+	json_object_set_new(ctx, "parents", ap_options(units, NULL));
+	json_decref(units);
+	json_object_set_new(ctx, "form", form != NULL ? form : json_object());
+	if (error != NULL)
+		ap_error(ctx, error);
+	if (done != NULL)
+		json_object_set_new(ctx, "done", json_string(done));
+	ap_render(r, status, ctx);
+}
+
+void
+h_admin_keys_page(struct req *r)
+{
+	const char	*v = http_arg(r, "revoked");
+	char		 done[96];
+
+	if (v != NULL && strlen(v) == KEY_ID_HEX) {
+		snprintf(done, sizeof(done), "Đã thu hồi khóa %s.", v);
+		ap_keys_page(r, 200, NULL, NULL, done);
+	} else
+		ap_keys_page(r, 200, NULL, NULL, NULL);
+}
+
+/*
+ * The role and unit a unit-limited admin may give; 0, or -1 with the
+ * status (422, 403 outside its subtree) and why.
+ */
+static int
+ap_role_unit(struct req *r, const char *role, const char *unit, int *rolep,
+    unsigned *status, char *why, size_t whylen)
+{
+	int	 ro = role_parse(role);
+
+	*status = 422;
+	if (ro != ROLE_COUNTER && ro != ROLE_VIEWER && ro != ROLE_HEAD &&
+	    ro != ROLE_ADMIN) {
+		snprintf(why, whylen, "role: want counter, viewer, head or "
+		    "admin");
+		return (-1);
+	}
+	if (unit[0] != '\0' && catalog_unit(r->app->cat, unit,
+	    strlen(unit)) == NULL) {
+		snprintf(why, whylen, "unit: no unit %s", unit);
+		return (-1);
+	}
+	if (ro == ROLE_HEAD && unit[0] == '\0') {
+		snprintf(why, whylen, "unit: the head of a unit needs one");
+		return (-1);
+	}
+	if (!h_admin_may(r, unit)) {
+		snprintf(why, whylen, "unit: outside the units you may "
+		    "change");
+		*status = 403;
+		return (-1);
+	}
+	*rolep = ro;
+	return (0);
+}
+
+static void
+ap_key_added(struct req *r)
+{
+	json_t	*ctx;
+	char	 id[KEY_ID_HEX + 1];
+	char	*secret = r->sf.comment;
+
+	if (r->op.rc != HL_OK) {
+		crypto_zero(secret, KEY_SECRET_LEN + 1);
+		ap_keys_page(r, http_rc_status(r->op.rc), NULL,
+		    "cannot store the key", NULL);
+		return;
+	}
+	apikey_id_hex(r->op.u.key.hash, id);
+	ctx = ap_ctx(r, "Khóa mới", "secret");
+	json_object_set_new(ctx, "secret", json_string(secret));
+	json_object_set_new(ctx, "id", json_string(id));
+	json_object_set_new(ctx, "name", json_string(r->op.u.key.key.name));
+	json_object_set_new(ctx, "role", json_string(role_name(
+	    (enum role)r->op.u.key.key.role)));
+	if (r->op.u.key.key.unit[0] != '\0')
+		json_object_set_new(ctx, "kunit",
+		    json_string(r->op.u.key.key.unit));
+	crypto_zero(secret, KEY_SECRET_LEN + 1);
+	ap_render(r, 200, ctx);
+}
+
+void
+h_admin_keys_post(struct req *r)
+{
+	struct form	 f;
+	json_t		*form;
+	const char	*name, *unit;
+	char		 why[256];
+	unsigned	 status;
+	int		 role;
+	size_t		 n;
+
+	if ((form = ap_form_json(r, &f, why, sizeof(why))) == NULL) {
+		http_fail(r, 400, why);
+		return;
+	}
+	form_clear(&f);
+	name = ap_str(form, "name");
+	unit = ap_str(form, "unit");
+	n = strlen(name);
+	if (n == 0 || n > KEY_NAME_MAX || !utf8_valid(name, n)) {
+		ap_keys_page(r, 422, form, "name: 1 to 64 bytes of text", NULL);
+		return;
+	}
+	if (ap_role_unit(r, ap_str(form, "role"), unit, &role, &status, why,
+	    sizeof(why)) == -1) {
+		ap_keys_page(r, status, form, why, NULL);
+		return;
+	}
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_KEY;
+	r->op.u.key.key.role = (uint8_t)role;
+	r->op.u.key.key.created = now_sec();
+	strlcpy(r->op.u.key.key.name, name, sizeof(r->op.u.key.key.name));
+	strlcpy(r->op.u.key.key.unit, unit, sizeof(r->op.u.key.key.unit));
+	h_admin_actor(r, &r->op.by);
+	json_decref(form);
+	/* The secret waits in the request's scratch until the page. */
+	_Static_assert(sizeof(r->sf.comment) > KEY_SECRET_LEN, "room");
+	key_secret_new(r->sf.comment, r->op.u.key.hash);
+	http_submit(r, ap_key_added);
+}
+
+static void
+ap_key_revoked(struct req *r)
+{
+	char	 loc[64], id[KEY_ID_HEX + 1];
+	size_t	 i;
+
+	if (r->op.rc != HL_OK) {
+		ap_keys_page(r, http_rc_status(r->op.rc), NULL,
+		    r->op.rc == HL_NOT_FOUND ? "no such key" :
+		    "cannot revoke the key", NULL);
+		return;
+	}
+	for (i = 0; i < KEY_ID_LEN; i++)
+		snprintf(id + 2 * i, 3, "%02x", r->op.u.revoke.id[i]);
+	snprintf(loc, sizeof(loc), "/admin/keys?revoked=%s", id);
+	http_redirect(r, 303, loc);
+}
+
+void
+h_admin_key_revoke(struct req *r)
+{
+	struct ap_keys	 q;
+	uint8_t		 want[KEY_ID_LEN];
+	size_t		 i;
+	int		 hi, lo;
+
+	if (r->arglen != KEY_ID_HEX) {
+		http_fail(r, 404, "no such key");
+		return;
+	}
+	for (i = 0; i < KEY_ID_LEN; i++) {
+		if ((hi = hex_digit(r->arg[2 * i])) < 0 ||
+		    (lo = hex_digit(r->arg[2 * i + 1])) < 0) {
+			http_fail(r, 404, "no such key");
+			return;
+		}
+		want[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memset(&q, 0, sizeof(q));
+	q.r = r;
+	q.want = want;
+	if (store_each_key(r->app->st, ap_key_one, &q) != 0) {
+		http_fail(r, 500, "cannot read the keys");
+		return;
+	}
+	if (!q.found || q.key.role == ROLE_KIOSK) {
+		http_fail(r, 404, "no such key");
+		return;
+	}
+	if (!h_admin_may(r, q.key.unit)) {
+		http_fail(r, 403, "this key is outside your units");
+		return;
+	}
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_REVOKE;
+	memcpy(r->op.u.revoke.id, want, KEY_ID_LEN);
+	r->op.u.revoke.idlen = KEY_ID_LEN;
+	r->op.u.revoke.role = ROLE_COUNTER | ROLE_VIEWER | ROLE_ADMIN |
+	    ROLE_HEAD;
+	h_admin_actor(r, &r->op.by);
+	http_submit(r, ap_key_revoked);
+}
+
+/* ---- users */
+
+struct ap_users {
+	struct req	*r;
+	json_t		*list;
+	size_t		 n;
+};
+
+static int
+ap_user_one(const struct user *u, void *arg)
+{
+	struct ap_users	*q = arg;
+	char		 changed[32];
+
+	if (!h_admin_may(q->r, u->unit))
+		return (0);
+	format_time_local(u->changed, changed);
+	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}",
+	    "name", u->name, "role", role_name((enum role)u->role), "unit",
+	    u->unit[0] != '\0' ? u->unit : "toàn tỉnh", "state",
+	    (u->flags & USER_DISABLED) != 0 ? "đã khóa" : "đang dùng",
+	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0));
+	q->n++;
+	return (0);
+}
+
+static void
+ap_users_page(struct req *r, unsigned status, json_t *form,
+    const char *error, const char *done)
+{
+	struct ap_users	 q;
+	json_t		*ctx = ap_ctx(r, "Người dùng", "users"), *units;
+	size_t		 n;
+
+	memset(&q, 0, sizeof(q));
+	q.r = r;
+	q.list = json_array();
+	if (store_each_user(r->app->st, ap_user_one, &q) != 0) {
+		json_decref(q.list);
+		json_decref(ctx);
+		json_decref(form);
+		http_fail(r, 500, "cannot read the users");
+		return;
+	}
+	json_object_set_new(ctx, "list", q.list);
+	json_object_set_new(ctx, "count", json_integer((json_int_t)q.n));
+	units = ap_units(r, &n);
+	json_object_set_new(ctx, "parents", ap_options(units, NULL));
+	json_decref(units);
+	if (form != NULL) {
+		/* Never a password back into a page. */
+		json_object_del(form, "password");
+		json_object_del(form, "password2");
+	}
+	json_object_set_new(ctx, "form", form != NULL ? form : json_object());
+	if (error != NULL)
+		ap_error(ctx, error);
+	if (done != NULL)
+		json_object_set_new(ctx, "done", json_string(done));
+	ap_render(r, status, ctx);
+}
+
+void
+h_admin_users_page(struct req *r)
+{
+	const char	*v = http_arg(r, "saved"), *d = http_arg(r, "disabled");
+	char		 done[128];
+
+	done[0] = '\0';
+	if (v != NULL && user_name_ok(v, strlen(v)))
+		snprintf(done, sizeof(done), "Đã lưu người dùng %s.", v);
+	else if (d != NULL && user_name_ok(d, strlen(d)))
+		snprintf(done, sizeof(done), "Đã khóa tài khoản %s.", d);
+	ap_users_page(r, 200, NULL, NULL, done[0] != '\0' ? done : NULL);
+}
+
+static void
+ap_user_done(struct req *r)
+{
+	char	 loc[128];
+
+	if (r->op.rc != HL_OK) {
+		ap_users_page(r, http_rc_status(r->op.rc), NULL,
+		    r->op.rc == HL_CONFLICT ? "name: taken" :
+		    r->op.rc == HL_NOT_FOUND ? "no such user" :
+		    "cannot store the user", NULL);
+		return;
+	}
+	snprintf(loc, sizeof(loc), "/admin/users?%s=%s",
+	    r->op.u.user.mode == WOP_USER_DISABLE ? "disabled" : "saved",
+	    r->op.u.user.u.name);
+	http_redirect(r, 303, loc);
+}
+
+void
+h_admin_users_post(struct req *r)
+{
+	struct form	 f;
+	struct user	 cur;
+	json_t		*form;
+	const char	*name, *pw, *pw2;
+	char		 why[256];
+	unsigned	 status = 422;
+	int		 role = 0, exists;
+
+	if ((form = ap_form_json(r, &f, why, sizeof(why))) == NULL) {
+		http_fail(r, 400, why);
+		return;
+	}
+	name = ap_str(form, "name");
+	pw = ap_str(form, "password");
+	pw2 = ap_str(form, "password2");
+	memset(&r->op, 0, sizeof(r->op));
+	if (!user_name_ok(name, strlen(name))) {
+		snprintf(why, sizeof(why), "name: 1 to %d of a-z A-Z 0-9 . _ "
+		    "- @", USER_NAME_MAX);
+		goto bad;
+	}
+	if (strcmp(pw, pw2) != 0) {
+		snprintf(why, sizeof(why), "password: the two differ");
+		goto bad;
+	}
+	exists = store_user_get(r->app->st, name, &cur) == HL_OK;
+	if (exists && !h_admin_may(r, cur.unit)) {
+		crypto_zero(&cur, sizeof(cur));
+		snprintf(why, sizeof(why), "name: a user outside your units");
+		status = 403;
+		goto bad;
+	}
+	crypto_zero(&cur, sizeof(cur));
+	if (!exists && ap_role_unit(r, ap_str(form, "role"),
+	    ap_str(form, "unit"), &role, &status, why, sizeof(why)) == -1)
+		goto bad;
+	if (password_set(&r->op.u.user.u, pw, strlen(pw), why,
+	    sizeof(why)) == -1)
+		goto bad;
+	r->op.kind = WOP_USER;
+	r->op.u.user.mode = exists ? WOP_USER_PASSWD : WOP_USER_ADD;
+	strlcpy(r->op.u.user.u.name, name, sizeof(r->op.u.user.u.name));
+	if (!exists) {
+		r->op.u.user.u.role = (uint8_t)role;
+		strlcpy(r->op.u.user.u.unit, ap_str(form, "unit"),
+		    sizeof(r->op.u.user.u.unit));
+	}
+	h_admin_actor(r, &r->op.by);
+	json_decref(form);
+	form_clear(&f);
+	http_submit(r, ap_user_done);
+	return;
+bad:
+	crypto_zero(&r->op.u.user, sizeof(r->op.u.user));
+	form_clear(&f);
+	ap_users_page(r, status, form, why, NULL);
+}
+
+void
+h_admin_user_disable(struct req *r)
+{
+	struct user	 u;
+	char		 name[USER_NAME_MAX + 1];
+
+	if (r->arglen == 0 || r->arglen > USER_NAME_MAX) {
+		http_fail(r, 404, "no such user");
+		return;
+	}
+	memcpy(name, r->arg, r->arglen);
+	name[r->arglen] = '\0';
+	if (store_user_get(r->app->st, name, &u) != HL_OK) {
+		http_fail(r, 404, "no such user");
+		return;
+	}
+	if (!h_admin_may(r, u.unit)) {
+		crypto_zero(&u, sizeof(u));
+		http_fail(r, 403, "this user is outside your units");
+		return;
+	}
+	crypto_zero(&u, sizeof(u));
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_USER;
+	r->op.u.user.mode = WOP_USER_DISABLE;
+	strlcpy(r->op.u.user.u.name, name, sizeof(r->op.u.user.u.name));
+	h_admin_actor(r, &r->op.by);
+	http_submit(r, ap_user_done);
+}
+
+/* ---- audit */
+
+void
+h_admin_audit_page(struct req *r)
+{
+	json_t		*ctx, *entries, *e, *list, *q;
+	char		 next[24], query[HTTP_QUERY_ARG_MAX * 5], at[32];
+	char		*b, *a;
+	long long	 us;
+	const char	*id;
+	size_t		 i;
+
+	if (h_admin_audit_collect(r, &entries, next, sizeof(next)) == -1)
+		return;
+	ctx = ap_ctx(r, "Nhật ký thay đổi", "audit");
+	list = json_array();
+	json_array_foreach(entries, i, e) {
+		b = json_is_null(json_object_get(e, "before")) ? NULL :
+		    json_dumps(json_object_get(e, "before"), JSON_COMPACT |
+		    JSON_ENCODE_ANY);
+		a = json_is_null(json_object_get(e, "after")) ? NULL :
+		    json_dumps(json_object_get(e, "after"), JSON_COMPACT |
+		    JSON_ENCODE_ANY);
+		id = json_string_value(json_object_get(e, "id"));
+		if (id == NULL || parse_num(id, strlen(id), 1, INT64_MAX,
+		    &us) == -1)
+			us = 0;
+		format_time_local((int64_t)(us / 1000000), at);
+		json_array_append_new(list, json_pack("{s:s,s:O,s:O,s:O,s:O,"
+		    "s:s,s:s}", "at", at, "who",
+		    json_object_get(e, "who"), "role", json_object_get(e,
+		    "role"), "action", json_object_get(e, "action"), "unit",
+		    json_object_get(e, "unit"), "before", b != NULL ? b : "—",
+		    "after", a != NULL ? a : "—"));
+		free(b);
+		free(a);
+	}
+	json_decref(entries);
+	json_object_set_new(ctx, "list", list);
+	q = json_pack("{s:s,s:s,s:s,s:s}", "action", http_arg(r, "action") ?
+	    http_arg(r, "action") : "", "who", http_arg(r, "who") ?
+	    http_arg(r, "who") : "", "from", http_arg(r, "from") ?
+	    http_arg(r, "from") : "", "to", http_arg(r, "to") ?
+	    http_arg(r, "to") : "");
+	json_object_set_new(ctx, "q", q);
+	query[0] = '\0';
+	http_query_add(r, query, sizeof(query), "action");
+	http_query_add(r, query, sizeof(query), "who");
+	http_query_add(r, query, sizeof(query), "from");
+	http_query_add(r, query, sizeof(query), "to");
+	json_object_set_new(ctx, "query", json_string(query));
+	if (next[0] != '\0')
+		json_object_set_new(ctx, "next", json_string(next));
+	ap_render(r, 200, ctx);
+}
