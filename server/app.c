@@ -244,6 +244,7 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 	struct ticket		*t = &op->u.ticket.t;
 	const char		*sector;
 	char			 mark[SECTOR_CODE_MAX + 1];
+	int			 stage = STAGE_RETURNED;
 
 	if (catalog_unit(a->cat, rq->unit, strlen(rq->unit)) == NULL) {
 		snprintf(why, whylen, "unit: not in the unit list");
@@ -313,8 +314,29 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		}
 	}
 
+	if (rq->stage[0] != '\0') {
+		if ((stage = dossier_stage_parse(rq->stage,
+		    strlen(rq->stage))) == -1) {
+			snprintf(why, whylen, "stage: one of received, "
+			    "supplement, refused, returned");
+			return (HL_INVALID);
+		}
+		if (!rq->has_case) {
+			snprintf(why, whylen, "stage: needs the case (a "
+			    "ticket at a stage asks about that case's "
+			    "dossier)");
+			return (HL_INVALID);
+		}
+		if (s != a->sv) {
+			snprintf(why, whylen, "stage: only for tickets of "
+			    "survey %s", SURVEY_PROCEDURE);
+			return (HL_INVALID);
+		}
+	}
+
 	memset(op, 0, sizeof(*op));
 	op->kind = WOP_TICKET;
+	op->u.ticket.stage = stage;
 	crypto_random(t->id, sizeof(t->id));
 	t->kid = kr->kid[kr->current];
 	t->state = TICKET_OPEN;

@@ -24,6 +24,8 @@ static const struct route routes[] = {
 	    h_survey_answer, NULL },
 	{ "POST", "/api/v1/tickets", ROLE_COUNTER | ROLE_ADMIN, API_BODY_MAX,
 	    CT_JSON, h_ticket_issue, NULL },
+	{ "POST", "/api/v1/dossiers", ROLE_COUNTER | ROLE_ADMIN, API_BODY_MAX,
+	    CT_JSON, h_dossier_event, NULL },
 	{ "GET", "/api/v1/tickets/*/qr.svg", ROLE_NONE, 0, CT_NONE,
 	    h_ticket_qr_svg, NULL },
 	{ "GET", "/api/v1/tickets/*/qr.png", ROLE_NONE, 0, CT_NONE,

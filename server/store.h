@@ -18,12 +18,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dossier.h"
 #include "hl.h"
 #include "model.h"
 
 /* Format 8: tickets keep who issued them, their survey and service
- * (record version 2), and desks counts by counter and officer. */
-#define STORE_FORMAT		8
+ * (record version 2), and desks counts by counter and officer; format
+ * 9 adds the dossiers of the one-stop software and tickets' links to
+ * them. */
+#define STORE_FORMAT		9
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -141,6 +144,28 @@ int	 store_each_desk(struct store *, struct store_snap *, uint32_t from,
 int	 store_each_agg_prefix(struct store *, struct store_snap *,
 	    uint32_t month, const char *sector, const char *unit,
 	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);
+
+/* A dossier by its key (the receiving unit's slot, the case hash). */
+enum hl_rc store_dossier_get(struct store *,
+	    const uint8_t key[DOSSIER_KEY_LEN], struct dossier *);
+/*
+ * What a dossier's tickets were answered: asked[s] when the case has a
+ * ticket at stage s (enum dossier_stage), level[s] its answer's overall
+ * level (0: not answered, or flagged suspect).
+ */
+struct dossier_ratings {
+	uint8_t	 asked[STAGE_COUNT];
+	uint8_t	 level[STAGE_COUNT];
+};
+/*
+ * Every dossier with its ratings, in key order, in one read transaction
+ * (a walk of the whole table and up to four ticket lookups each: its
+ * cost grows with the dossiers kept). Returns as store_each_*() (-1 also
+ * for a malformed record).
+ */
+int	 store_each_dossier(struct store *,
+	    int (*fn)(const struct dossier *, const struct dossier_ratings *,
+	    void *), void *arg);
 
 /* store_verify.c */
 /*

@@ -23,7 +23,7 @@
 #include "record.h"
 #include "store.h"
 
-#define STORE_MAXDBS		16
+#define STORE_MAXDBS		32
 #define STORE_MAXREADERS	256
 #define STORE_RESIZE_TRIES	8	/* MDB_MAP_RESIZED retries per begin */
 
@@ -41,6 +41,8 @@ struct store {
 	MDB_dbi			 comments;	/* month | response key */
 	MDB_dbi			 answered;	/* issued | ticket id */
 	MDB_dbi			 desks;		/* DESK_KEY_LEN -> counters */
+	MDB_dbi			 dossiers;	/* CASE_KEY_LEN -> dossier */
+	MDB_dbi			 ticket_dossiers; /* ticket id -> link */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

@@ -649,3 +649,115 @@ out:
 	return (ret);
 }
 
+
+enum hl_rc
+store_dossier_get(struct store *st, const uint8_t key[DOSSIER_KEY_LEN],
+    struct dossier *d)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k = { DOSSIER_KEY_LEN, (void *)key }, v;
+	int	 rc;
+
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->dossiers, &k, &v)) != 0)
+		goto out;
+	if (record_dossier_decode(v.mv_data, v.mv_size, d) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}
+
+/*
+ * The overall level of the answer to a ticket id, in txn: 0 when it is
+ * not answered, has no overall answer or was flagged suspect. An LMDB
+ * code.
+ */
+static int
+ticket_overall(struct store *st, MDB_txn *txn, const MDB_val *id,
+    struct response *r, uint8_t *level)
+{
+	struct ticket	 t;
+	uint8_t		 kb[8];
+	MDB_val		 k, v;
+	size_t		 i;
+	int		 rc;
+
+	*level = 0;
+	k = *id;
+	if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0)
+		return (rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc);
+	if ((rc = store_ticket_read(st, txn, &v, &t)) != 0)
+		return (rc);
+	if (t.state != TICKET_ANSWERED)
+		return (0);
+	be64_put(kb, t.response);
+	k.mv_data = kb;
+	k.mv_size = 8;
+	if ((rc = mdb_get(txn, st->responses, &k, &v)) != 0)
+		return (rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc);
+	if (record_response_decode(v.mv_data, v.mv_size, r) == -1)
+		return (MDB_CORRUPTED);
+	if (r->flags & RESPONSE_SUSPECT)
+		return (0);
+	for (i = 0; i < r->nanswers; i++)
+		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0) {
+			*level = r->answers[i].level;
+			break;
+		}
+	return (0);
+}
+
+int
+store_each_dossier(struct store *st,
+    int (*fn)(const struct dossier *, const struct dossier_ratings *,
+    void *), void *arg)
+{
+	struct walk		 w;
+	struct dossier		 d;
+	struct dossier_ratings	 rt;
+	struct response		*r;
+	uint8_t			 sh[32], ck[CASE_KEY_LEN];
+	MDB_val			 k, v;
+	int			 rc, ret = 0, s;
+
+	if (walk_begin(&w, st, st->dossiers, NULL, 0) == -1)
+		return (-1);
+	r = xmalloc(sizeof(*r));
+	while ((rc = walk_next(&w)) == 1) {
+		if (w.k.mv_size != DOSSIER_KEY_LEN ||
+		    record_dossier_decode(w.v.mv_data, w.v.mv_size,
+		    &d) == -1) {
+			ret = -1;
+			break;
+		}
+		memset(&rt, 0, sizeof(rt));
+		/* Its tickets, one per stage, found as issuing finds
+		 * them again. */
+		for (s = 0; s < STAGE_COUNT && ret == 0; s++) {
+			record_stage_hash((const uint8_t *)w.k.mv_data +
+			    UNIT_CODE_MAX, s, sh);
+			record_case_key(d.unit, sh, ck);
+			k.mv_data = ck;
+			k.mv_size = sizeof(ck);
+			rc = mdb_get(w.txn, st->by_case, &k, &v);
+			if (rc == MDB_NOTFOUND)
+				continue;
+			if (rc != 0 || v.mv_size != TICKET_ID_LEN ||
+			    ticket_overall(st, w.txn, &v, r,
+			    &rt.level[s]) != 0) {
+				ret = -1;
+				break;
+			}
+			rt.asked[s] = 1;
+		}
+		if (ret != 0 || (ret = fn(&d, &rt, arg)) != 0)
+			break;
+	}
+	if (rc == -1)
+		ret = -1;
+	free(r);
+	walk_end(&w);
+	return (ret);
+}

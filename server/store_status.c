@@ -116,6 +116,8 @@ store_status(struct store *st, struct store_status *out)
 		{ "keys", st->keys, HOW_APIKEY },
 		{ "enrol", st->enrol, HOW_ENROL },
 		{ "idem", st->idem, HOW_IDEM },
+		{ "dossiers", st->dossiers, HOW_NONE },
+		{ "ticket_dossiers", st->ticket_dossiers, HOW_NONE },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dossier.h"
 #include "hl.h"
 #include "model.h"
 
@@ -25,7 +26,8 @@ enum wop_kind {
 	WOP_ENROL_ADD,	/* store a pending enrolment code */
 	WOP_ENROL,	/* consume a code: create its kiosk key */
 	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
-	WOP_KIOSK_STATUS	/* record a kiosk's report of its queue */
+	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
+	WOP_DOSSIER	/* apply an event of the one-stop software */
 };
 
 struct wop {
@@ -36,6 +38,10 @@ struct wop {
 			struct ticket	 t;
 			int		 has_case;
 			uint8_t		 case_hash[32];
+			/* with has_case: the stage it asks at (enum
+			 * dossier_stage); one ticket per unit, case and
+			 * stage, linked to the dossier's key */
+			int		 stage;
 			/* out: the stored ticket (new or the earlier one) */
 			int		 created;
 		} ticket;
@@ -90,6 +96,21 @@ struct wop {
 			size_t		 nkeys;
 			size_t		 ncodes;
 		} revoke;
+		struct {
+			/*
+			 * in: ev, and key, the dossier's (the receiving
+			 * unit's slot and the case hash). out: d, the
+			 * dossier after the event; changed 0 for a repeat
+			 * (nothing written); HL_INVALID with why for an
+			 * event the dossier cannot have had.
+			 */
+			struct dossier_ev ev;
+			uint8_t		 key[DOSSIER_KEY_LEN];
+			struct dossier	 d;
+			int		 changed;
+			int		 created;
+			char		 why[160];
+		} dossier;
 		struct {
 			/* in: the kiosk key's hash and the report;
 			 * HL_NOT_FOUND when the key is gone. */
