@@ -7,8 +7,8 @@ import json
 import time
 
 from fakeclock import faked_server
-from hl import (Server, add_key, assert_json_error, assert_status, json_of,
-                run, test, valid_procedure, valid_unit)
+from hl import (Server, add_key, assert_json_error, assert_status, issue,
+                json_of, new_ticket, run, test, valid_procedure, valid_unit)
 
 H = 3600
 DAY = 86400
@@ -222,6 +222,40 @@ def hostile_bodies():
         assert "outside this key's units" in err, err
         # None of them stored anything: the good event creates.
         ok(post(s, good, s.key), 201, "good")
+
+
+@test
+def tickets_at_stages():
+    with Server() as s:
+        unit = valid_unit(s)["code"]
+        toks = {}
+        for stage in ("received", "supplement", "refused", "returned"):
+            t = new_ticket(s, case="STAGE-1", stage=stage)
+            toks[stage] = t["token"]
+            again = json_of(*assert_status(issue(
+                s, s.key, case="STAGE-1", stage=stage), 200, "again"))
+            assert again["token"] == t["token"], stage
+        assert len(set(toks.values())) == 4, toks
+        # No stage is the result's: the ticket of before stages.
+        t = json_of(*assert_status(issue(s, s.key, case="STAGE-1"), 200,
+                                   "no stage"))
+        assert t["token"] == toks["returned"], t
+        for fields, why in (
+                ({"stage": "refused"}, "stage: needs the case"),
+                ({"case": "X", "stage": "supplement_requested"},
+                 "stage: at most"),
+                ({"case": "X", "stage": "lost"}, "stage: one of"),
+                ({"case": "X", "stage": ""}, "stage: must not be empty"),
+                ({"case": "X", "stage": 3}, "stage: must be a string")):
+            r = issue(s, s.key, **fields)
+            err = assert_json_error(r, 422, repr(fields))["error"]
+            assert why in err, (fields, err)
+        svc = s.api_json("/api/v1/services")
+        if svc:
+            r = issue(s, s.key, procedure=None, unit=unit,
+                      service=svc[0]["code"], case="X", stage="refused")
+            err = assert_json_error(r, 422, "service")["error"]
+            assert "stage: only for tickets of survey procedure" in err, err
 
 
 @test
