@@ -182,6 +182,42 @@ app_unit_survey(const struct app *a, const char *unit)
 	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
 }
 
+int
+app_on_time(const struct app *a, const struct survey *sv,
+    const struct ticket *t)
+{
+	const struct survey_question	*q;
+	struct dossier			 d;
+	int				 stage;
+
+	if ((q = survey_question(sv, ON_TIME_Q, strlen(ON_TIME_Q))) == NULL ||
+	    q->kind != QK_CHOICE)
+		return (0);
+	if (store_ticket_dossier(a->st, t->id, &stage, &d) != HL_OK ||
+	    d.outcome != DOSSIER_RETURNED || d.due == 0)
+		return (0);
+	return (d.settled <= d.due ? survey_option_level(q, "yes", 3) :
+	    survey_option_level(q, "late", 4));
+}
+
+void
+app_on_time_fill(const struct survey *sv, int level, struct answer *a,
+    size_t *n)
+{
+	size_t	 i, j;
+
+	(void)sv;
+	for (i = j = 0; i < *n; i++)
+		if (strcmp(a[i].q, ON_TIME_Q) != 0)
+			a[j++] = a[i];
+	*n = j;
+	if (level <= 0 || *n >= RESPONSE_ANSWERS_MAX)
+		return;
+	strlcpy(a[*n].q, ON_TIME_Q, sizeof(a[*n].q));
+	a[*n].level = (uint8_t)level;
+	(*n)++;
+}
+
 void
 app_answer_prepare(const struct app *a, const struct survey *sv,
     struct response *rs, enum channel ch, enum lang l, const char *comment,

@@ -68,6 +68,22 @@ enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
 	    const uint8_t *key, const char *key_name, struct wop *op,
 	    char *why, size_t whylen);
 /*
+ * "Was it on time?" from the dossier's dates: the question ON_TIME_Q of
+ * survey sv, when a ticket's dossier was returned and its due date is
+ * known, is not asked but filled. Returns the option's level (1-based:
+ * its "yes" or "late" option), or 0 when it is asked (no such question,
+ * no dossier, no due date, not returned yet).
+ */
+#define ON_TIME_Q	"on_time"
+int	 app_on_time(const struct app *, const struct survey *sv,
+	    const struct ticket *t);
+/*
+ * Puts the filled on-time answer (level from app_on_time()) into
+ * a[0..*n), dropping any answer to that question that was sent.
+ */
+void	 app_on_time_fill(const struct survey *sv, int level,
+	    struct answer *a, size_t *n);
+/*
  * What every channel's answer holds alike, filled the same way for the
  * phone and the kiosk: the channel, the survey and its version, the
  * language and the comment (cut to what a response holds). The caller

@@ -61,7 +61,8 @@ h_survey_show(struct req *r)
 		token_encode(store_keyring(r->app->st), t.kid, t.id, token);
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, &t, token, r->lang, NULL, NULL,
-	    0, NULL) == -1) {
+	    0, NULL, app_on_time(r->app, app_ticket_survey_of(r->app, &t),
+	    &t) > 0 ? ON_TIME_Q : NULL) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}
@@ -119,7 +120,8 @@ h_survey_again(struct req *r, const struct ticket *t, const char *key)
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, t, token, r->lang,
 	    page_text(r->app->pg, r->lang, key), r->sf.answers,
-	    r->sf.nanswers, r->sf.comment) == -1) {
+	    r->sf.nanswers, r->sf.comment, app_on_time(r->app,
+	    app_ticket_survey_of(r->app, t), t) > 0 ? ON_TIME_Q : NULL) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}
@@ -137,6 +139,7 @@ h_survey_answer(struct req *r)
 	const char		*key;
 	char			 why[200];
 	enum hl_rc		 rc;
+	int			 on_time;
 
 	h_survey_lang(r);
 	if (!h_survey_open(r, &t))
@@ -178,6 +181,10 @@ h_survey_answer(struct req *r)
 		h_survey_again(r, &t, key);
 		return;
 	}
+
+	/* On time or not: the dossier's dates say it, when they can. */
+	if ((on_time = app_on_time(r->app, sv, &t)) > 0)
+		app_on_time_fill(sv, on_time, r->sf.answers, &r->sf.nanswers);
 
 	memset(&r->op, 0, sizeof(r->op));
 	r->op.kind = WOP_ANSWER;

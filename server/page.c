@@ -460,7 +460,7 @@ static int
 page_survey_render(const struct pages *p, struct buf *out,
     const struct ticket *t, const char *token, enum lang lang,
     const char *error, const struct answer *prev, size_t nprev,
-    const char *comment)
+    const char *comment, const char *skip)
 {
 	const struct survey		*sv;
 	const struct survey_question	*q;
@@ -515,7 +515,8 @@ page_survey_render(const struct pages *p, struct buf *out,
 	qs = json_array();
 	for (i = 0; i < sv->nquestions; i++) {
 		q = &sv->questions[i];
-		if (q != sv->overall && q != sv->reasons)
+		if (q != sv->overall && q != sv->reasons &&
+		    (skip == NULL || strcmp(q->id, skip) != 0))
 			json_array_append_new(qs, page_question(q, lang, prev,
 			    nprev));
 	}
@@ -546,7 +547,7 @@ page_pre_init(struct pages *p, size_t si, enum lang lang, char *why,
 	t.unit[1] = 'U';
 	buf_init(&b, PAGE_MAX);
 	if (page_survey_render(p, &b, &t, token, lang, NULL, NULL, 0,
-	    NULL) == -1) {
+	    NULL, NULL) == -1) {
 		buf_clear(&b);
 		page_why(why, whylen, "survey.html: cannot render");
 		return (-1);
@@ -575,7 +576,8 @@ page_pre_init(struct pages *p, size_t si, enum lang lang, char *why,
 int
 page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
     const char *token, enum lang lang, const char *error,
-    const struct answer *prev, size_t nprev, const char *comment)
+    const struct answer *prev, size_t nprev, const char *comment,
+    const char *skip)
 {
 	const struct page_pre	*pre;
 	const char		*s;
@@ -586,9 +588,9 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 		lang = LANG_VI;
 	pre = &p->pre[page_survey_index(p, t)][lang];
 	if (error != NULL || nprev > 0 || (comment != NULL &&
-	    comment[0] != '\0') || pre->html == NULL)
+	    comment[0] != '\0') || skip != NULL || pre->html == NULL)
 		return (page_survey_render(p, out, t, token, lang, error,
-		    prev, nprev, comment));
+		    prev, nprev, comment, skip));
 	for (i = 0; i < pre->n && rc == 0; i++) {
 		rc = buf_add(out, pre->html + pre->piece[i].off,
 		    pre->piece[i].len);

@@ -149,6 +149,13 @@ int	 store_each_agg_prefix(struct store *, struct store_snap *,
 enum hl_rc store_dossier_get(struct store *,
 	    const uint8_t key[DOSSIER_KEY_LEN], struct dossier *);
 /*
+ * The stage a ticket asks at and its dossier: HL_NOT_FOUND when the
+ * ticket has no link (no case, or issued before format 9; stage is then
+ * STAGE_RETURNED) or its dossier has no event yet.
+ */
+enum hl_rc store_ticket_dossier(struct store *,
+	    const uint8_t id[TICKET_ID_LEN], int *stage, struct dossier *);
+/*
  * What a dossier's tickets were answered: asked[s] when the case has a
  * ticket at stage s (enum dossier_stage), level[s] its answer's overall
  * level (0: not answered, or flagged suspect).

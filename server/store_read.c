@@ -761,3 +761,34 @@ store_each_dossier(struct store *st,
 	walk_end(&w);
 	return (ret);
 }
+
+enum hl_rc
+store_ticket_dossier(struct store *st, const uint8_t id[TICKET_ID_LEN],
+    int *stage, struct dossier *d)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k = { TICKET_ID_LEN, (void *)id }, v;
+	uint8_t	 dk[CASE_KEY_LEN], s;
+	int	 rc;
+
+	*stage = STAGE_RETURNED;
+	memset(d, 0, sizeof(*d));
+	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_get(txn, st->ticket_dossiers, &k, &v)) != 0)
+		goto out;
+	if (record_ticket_link_decode(v.mv_data, v.mv_size, &s, dk) == -1) {
+		rc = MDB_CORRUPTED;
+		goto out;
+	}
+	*stage = s;
+	k.mv_data = dk;
+	k.mv_size = sizeof(dk);
+	if ((rc = mdb_get(txn, st->dossiers, &k, &v)) != 0)
+		goto out;
+	if (record_dossier_decode(v.mv_data, v.mv_size, d) == -1)
+		rc = MDB_CORRUPTED;
+out:
+	store_txn_abort(st, txn);
+	return (store_rc(rc));
+}

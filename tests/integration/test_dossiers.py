@@ -258,6 +258,59 @@ def tickets_at_stages():
             assert "stage: only for tickets of survey procedure" in err, err
 
 
+ON_TIME_TEXT = "Hồ sơ có được trả kết quả đúng hẹn không?"
+
+
+@test
+def on_time_filled_from_dates():
+    """A ticket whose dossier was returned with a due date is not asked
+    "on time?": the dates answer it, whatever the form sends. Without
+    the dates (no due date, not returned yet, no dossier) it is asked."""
+    with Server() as s:
+        now = int(time.time())
+        cases = {"OT-ON": (now + DAY, "yes"), "OT-LATE": (now - DAY, "late"),
+                 "OT-NODUE": (None, None), "OT-OPEN": (now + DAY, None)}
+        for case, (due, _) in cases.items():
+            ok(event(s, case, "received", now - 5 * DAY, due), 201, case)
+            if case != "OT-OPEN":
+                ok(event(s, case, "returned", now - 60), 200, case)
+        cases["OT-NONE"] = (None, None)		# no events at all
+        for case, (_, want) in cases.items():
+            t = new_ticket(s, case=case)
+            page = assert_status(s.get(t["path"]), 200, case)[2].decode()
+            assert (ON_TIME_TEXT in page) == (want is None), case
+            # The form claims the opposite of the dates.
+            claim = "late" if want == "yes" else "yes"
+            assert_status(s.post_form(t["path"], [
+                ("overall", "4"), ("on_time", claim)]), 200, case)
+            row = s.export()[-1]
+            assert row["on_time"] == (want or claim), (case, row)
+
+
+@test
+def refused_ticket_answered_on_a_phone():
+    with Server() as s:
+        now = int(time.time())
+        ok(event(s, "REF-1", "received", now - 3 * DAY, now + DAY), 201,
+           "recv")
+        ok(event(s, "REF-1", "refused", now - 60), 200, "refused")
+        t = new_ticket(s, case="REF-1", stage="refused")
+        page = assert_status(s.get(t["path"]), 200, "page")[2].decode()
+        assert ON_TIME_TEXT in page	# refused: no result to be on time
+        assert_status(s.post_form(t["path"], [("overall", "1")]), 200,
+                      "answer")
+        viewer = add_key(s.data, "viewer")
+        month = time.strftime("%Y-%m", time.gmtime(now - 60 + 7 * H))
+        r = s.get("/api/v1/reports?period=" + month,
+                  {"Authorization": "Bearer " + viewer})
+        d = json_of(*assert_status(r, 200, "report"))["decision_766"]
+        assert d["refused"] == 1 and d["dissatisfied"] == 1, d
+        st = {x["stage"]: x for x in d["stages"]}
+        assert st["refused"]["answered"] == 1, st
+        assert st["refused"]["dissatisfied"] == 1, st
+        assert st["returned"]["tickets"] == 0, st
+
+
 @test
 def late_from_dates_under_faked_clock():
     s, clock = faked_server()
