@@ -66,6 +66,8 @@ static const struct route routes[] = {
 	    h_report_csv, NULL },
 	{ "GET", "/api/v1/reports.xlsx", R_READ, 0, CT_NONE,
 	    h_report_xlsx, NULL },
+	{ "GET", "/api/v1/evaluations", ROLE_VIEWER | ROLE_ADMIN, 0, CT_NONE,
+	    h_evaluations, NULL },
 	{ "GET", "/signin", ROLE_NONE, 0, CT_NONE, h_signin_show, NULL },
 	{ "POST", "/signin", ROLE_NONE, FORM_BODY_MAX, CT_FORM,
 	    h_signin_post, NULL },

@@ -174,6 +174,28 @@ int	 store_each_dossier(struct store *,
 	    int (*fn)(const struct dossier *, const struct dossier_ratings *,
 	    void *), void *arg);
 
+/*
+ * An evaluation: a response through a ticket linked to a dossier (a
+ * ticket issued with a case), its ticket, the stage it asked at, the
+ * dossier's key (DOSSIER_KEY_LEN bytes: the unit slot, the keyed case
+ * hash) and the dossier, NULL when no event of it came yet. All
+ * borrowed for the call.
+ */
+struct store_eval {
+	const struct response	*r;
+	const struct ticket	*t;
+	int			 stage;
+	const uint8_t		*dkey;
+	const struct dossier	*d;
+};
+/*
+ * The evaluations among the responses with from_us <= key < to_us, in
+ * key order, in one read transaction. Returns as store_each_response().
+ */
+int	 store_each_evaluation(struct store *, uint64_t from_us,
+	    uint64_t to_us, int (*fn)(const struct store_eval *, void *),
+	    void *arg);
+
 /* store_verify.c */
 /*
  * Recomputes every aggregate (agg with its unit "" rollups, sums, desks)

@@ -792,3 +792,67 @@ out:
 	store_txn_abort(st, txn);
 	return (store_rc(rc));
 }
+
+int
+store_each_evaluation(struct store *st, uint64_t from_us, uint64_t to_us,
+    int (*fn)(const struct store_eval *, void *), void *arg)
+{
+	struct walk		 w;
+	struct store_eval	 e;
+	struct response		*r;
+	struct ticket		 t;
+	struct dossier		 d;
+	uint8_t			 kb[8], dk[CASE_KEY_LEN], stage;
+	MDB_val			 k, v;
+	int			 rc, ret = -1;
+
+	be64_put(kb, from_us);
+	if (walk_begin(&w, st, st->responses, kb, sizeof(kb)) == -1)
+		return (-1);
+	r = xmalloc(sizeof(*r));
+	while ((rc = walk_next(&w)) == 1) {
+		if (w.k.mv_size != 8)
+			goto out;
+		if (be64_get(w.k.mv_data) >= to_us) {
+			rc = 0;
+			break;
+		}
+		if (record_response_decode(w.v.mv_data, w.v.mv_size, r) == -1)
+			goto out;
+		if (!r->has_ticket)
+			continue;
+		k.mv_data = r->ticket;
+		k.mv_size = TICKET_ID_LEN;
+		if ((rc = mdb_get(w.txn, st->ticket_dossiers, &k, &v)) ==
+		    MDB_NOTFOUND)
+			continue;
+		if (rc != 0 || record_ticket_link_decode(v.mv_data,
+		    v.mv_size, &stage, dk) == -1)
+			goto out;
+		if (mdb_get(w.txn, st->tickets, &k, &v) != 0 ||
+		    store_ticket_read(st, w.txn, &v, &t) != 0)
+			goto out;
+		memset(&e, 0, sizeof(e));
+		e.r = r;
+		e.t = &t;
+		e.stage = stage;
+		e.dkey = dk;
+		k.mv_data = dk;
+		k.mv_size = sizeof(dk);
+		rc = mdb_get(w.txn, st->dossiers, &k, &v);
+		if (rc == 0) {
+			if (record_dossier_decode(v.mv_data, v.mv_size,
+			    &d) == -1)
+				goto out;
+			e.d = &d;
+		} else if (rc != MDB_NOTFOUND)
+			goto out;
+		if ((rc = fn(&e, arg)) != 0)
+			break;
+	}
+	ret = rc;
+out:
+	walk_end(&w);
+	free(r);
+	return (ret);
+}

@@ -185,6 +185,14 @@ def nothing_personal_at_rest():
                                       "--format", fmt)
             assert rc == 0, err
             exports.append(("report." + fmt, rout))
+        for fmt in ("jsonl", "csv"):
+            rc, eout, err = cli_bytes(
+                "export", "--data", s.data, "--format", "evaluations",
+                "--period", time.strftime("%Y-%m", time.gmtime(
+                    now + 7 * 3600)), "--as", fmt)
+            assert rc == 0, err
+            assert eout.count(b"refused") >= len(DOSSIER_CASES), eout
+            exports.append(("evaluations." + fmt, eout))
         rep = json.loads(exports[2][1])
         assert rep["decision_766"]["refused"] == len(DOSSIER_CASES), (
             rep["decision_766"])
@@ -214,7 +222,7 @@ def nothing_personal_at_rest():
         # The scan can find things: the comments are there in clear.
         assert scan(files, [("comment", {"kiosk góp ý".encode()})]), (
             "scan found not even a stored comment")
-        print("  scanned %d files (%d bytes) and 4 exports for %d "
+        print("  scanned %d files (%d bytes) and 6 exports for %d "
               "needles" % (len(files), sum(len(b) for _, b in files),
                            len(case_needles) + len(secret_needles)))
 
