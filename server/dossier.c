@@ -240,3 +240,11 @@ dossier_count_unit(const struct dossier *d)
 {
 	return (d->handling_unit[0] != '\0' ? d->handling_unit : d->unit);
 }
+
+int
+dossier_stat_same(const struct dossier_stat *a, const struct dossier_stat *b)
+{
+	return (a->received == b->received && a->on_time == b->on_time &&
+	    a->late == b->late && a->refused == b->refused &&
+	    a->withdrawn == b->withdrawn);
+}

@@ -104,6 +104,27 @@ enum dossier_apply {
 int	 dossier_event_apply(struct dossier *d, int exists,
 	    const struct dossier_ev *ev, char *why, size_t whylen);
 
+/*
+ * A row of a one-stop system's monthly statistics (hailong dossiers
+ * import): the dossiers of one agency and procedure in one month, for
+ * what the events miss.
+ */
+#define DSTAT_COUNT_MAX		10000000
+struct dossier_stat {
+	uint32_t month;				/* YYYYMM */
+	char	 agency[UNIT_CODE_MAX + 1];
+	char	 procedure[PROC_CODE_MAX + 1];
+	uint64_t received;
+	uint64_t on_time;			/* settled on time */
+	uint64_t late;				/* settled late */
+	uint64_t refused;
+	uint64_t withdrawn;
+	int64_t	 imported;			/* when, seconds */
+};
+/* 1 when a and b hold the same counts (not the time of import). */
+int	 dossier_stat_same(const struct dossier_stat *,
+	    const struct dossier_stat *);
+
 /* "received", "supplement_requested", "refused", "returned",
  * "withdrawn" (the outcome, else the last request, else received). */
 const char *dossier_state(const struct dossier *);

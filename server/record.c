@@ -535,6 +535,54 @@ record_dossier_decode(const uint8_t *in, size_t len, struct dossier *dd)
 	return (0);
 }
 
+int
+record_dstat_key(const struct dossier_stat *ds, uint8_t out[DSTAT_KEY_LEN])
+{
+	if (strlen(ds->agency) > UNIT_CODE_MAX ||
+	    strlen(ds->procedure) > PROC_CODE_MAX)
+		return (-1);
+	be32_put(out, ds->month);
+	slot_put(out + 4, UNIT_CODE_MAX + 1, ds->agency);
+	slot_put(out + 4 + UNIT_CODE_MAX + 1, PROC_CODE_MAX + 1,
+	    ds->procedure);
+	return (0);
+}
+
+void
+record_dstat_value(const struct dossier_stat *ds, uint8_t out[DSTAT_VAL_LEN])
+{
+	out[0] = ENC_VERSION;
+	be64_put(out + 1, ds->received);
+	be64_put(out + 9, ds->on_time);
+	be64_put(out + 17, ds->late);
+	be64_put(out + 25, ds->refused);
+	be64_put(out + 33, ds->withdrawn);
+	be64_put(out + 41, (uint64_t)ds->imported);
+}
+
+int
+record_dstat_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+    size_t vlen, struct dossier_stat *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	if (klen != DSTAT_KEY_LEN || vlen != DSTAT_VAL_LEN ||
+	    v[0] != ENC_VERSION ||
+	    slot_get(k + 4, UNIT_CODE_MAX + 1, ds->agency, 1) == -1 ||
+	    slot_get(k + 4 + UNIT_CODE_MAX + 1, PROC_CODE_MAX + 1,
+	    ds->procedure, 1) == -1) {
+		memset(ds, 0, sizeof(*ds));
+		return (-1);
+	}
+	ds->month = be32_get(k);
+	ds->received = be64_get(v + 1);
+	ds->on_time = be64_get(v + 9);
+	ds->late = be64_get(v + 17);
+	ds->refused = be64_get(v + 25);
+	ds->withdrawn = be64_get(v + 33);
+	ds->imported = (int64_t)be64_get(v + 41);
+	return (0);
+}
+
 size_t
 record_ticket_link_encode(uint8_t stage, const uint8_t dkey[CASE_KEY_LEN],
     uint8_t out[LINK_VAL_LEN])

@@ -65,6 +65,10 @@ _Static_assert(CASE_KEY_LEN == DOSSIER_KEY_LEN, "a dossier's key is a case's");
 #define DESK_VAL_LEN	(1 + 8 * DESK_NCOUNTERS)
 /* dossiers: unit slot | case hash -> dossier (CASE_KEY_LEN keys). */
 #define DOSSIER_ENC_MAX	(1 + 6 * 8 + 1 + 8 + 3 * (1 + UNIT_CODE_MAX))
+/* dossier_stats: month | agency (33) | procedure (33) -> version, the
+ * five counts, when imported. */
+#define DSTAT_KEY_LEN	(4 + (UNIT_CODE_MAX + 1) + (PROC_CODE_MAX + 1))
+#define DSTAT_VAL_LEN	(1 + 5 * 8 + 8)
 /* ticket_dossiers: ticket id -> version, stage, the dossier's key. */
 #define LINK_VAL_LEN	(1 + 1 + CASE_KEY_LEN)
 /* answered: issued | ticket id -> response key. */
@@ -103,6 +107,14 @@ size_t	 record_dossier_encode(const struct dossier *, uint8_t *out,
 	    size_t outlen);
 int	 record_dossier_decode(const uint8_t *in, size_t len,
 	    struct dossier *);
+/* A statistics row's key (-1 when a field is too long) and value. */
+int	 record_dstat_key(const struct dossier_stat *,
+	    uint8_t out[DSTAT_KEY_LEN]);
+void	 record_dstat_value(const struct dossier_stat *,
+	    uint8_t out[DSTAT_VAL_LEN]);
+/* A whole row from its key and value; -1 when malformed. */
+int	 record_dstat_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+	    size_t vlen, struct dossier_stat *);
 /* A ticket's link to its dossier and stage; 0 or -1 when malformed. */
 size_t	 record_ticket_link_encode(uint8_t stage,
 	    const uint8_t dkey[CASE_KEY_LEN], uint8_t out[LINK_VAL_LEN]);

@@ -172,7 +172,10 @@ struct report_ind_fig {
  * 1-2 of the overall question through a ticket of the case (any stage),
  * suspect answers left out; walk-ins and tickets without a case are
  * never dossiers. Per stage: the tickets of those dossiers at that
- * stage, answered, dissatisfied.
+ * stage, answered, dissatisfied. Imported monthly statistics (hailong
+ * dossiers import) add their settled and refused dossiers, the late
+ * ones late, for the months, agencies and procedures that no event
+ * covers (never both).
  */
 struct report_766 {
 	uint64_t	 dossiers;
@@ -183,6 +186,11 @@ struct report_766 {
 	uint64_t	 complaints;
 	uint64_t	 late;
 	uint64_t	 against;	/* any of the three, once */
+	/* Of dossiers, those of imported monthly statistics rows (no
+	 * ticket: never rated); rows left out, their month, agency and
+	 * procedure covered by events. */
+	uint64_t	 imported;
+	uint64_t	 import_rows_overlapped;
 	uint64_t	 asked[STAGE_COUNT];
 	uint64_t	 answered[STAGE_COUNT];
 	uint64_t	 stage_dissatisfied[STAGE_COUNT];

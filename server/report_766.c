@@ -26,11 +26,33 @@ static const char *const stage_vi[STAGE_COUNT] = {
 	"Khi từ chối"
 };
 
+/* A month, agency and procedure that events cover. */
+struct d766_key {
+	uint32_t month;
+	char	 unit[UNIT_CODE_MAX + 1];
+	char	 procedure[PROC_CODE_MAX + 1];
+};
+
 struct d766_walk {
 	struct report	*rep;
 	int64_t		 now;
 	int		*row_of;	/* catalogue index -> units[] row */
+	struct d766_key	*keys;		/* of the events counted */
+	size_t		 nkeys, capkeys;
 };
+
+static int
+d766_key_cmp(const void *a, const void *b)
+{
+	const struct d766_key	*x = a, *y = b;
+	int			 c;
+
+	if (x->month != y->month)
+		return (x->month < y->month ? -1 : 1);
+	if ((c = strcmp(x->unit, y->unit)) != 0)
+		return (c);
+	return (strcmp(x->procedure, y->procedure));
+}
 
 /*
  * 1 when dossier d had a complaint about its receipt or handling.
@@ -110,6 +132,15 @@ d766_one(const struct dossier *d, const struct dossier_ratings *rt,
 			dis = 1;
 	cpl = report_766_complaint(w, d) != 0;
 	late = dossier_late(d, w->now);
+	if (w->nkeys == w->capkeys) {
+		w->capkeys = w->capkeys == 0 ? 256 : w->capkeys * 2;
+		w->keys = xrealloc(w->keys, w->capkeys * sizeof(*w->keys));
+	}
+	w->keys[w->nkeys].month = m;
+	strlcpy(w->keys[w->nkeys].unit, cu, sizeof(w->keys[0].unit));
+	strlcpy(w->keys[w->nkeys].procedure, d->procedure,
+	    sizeof(w->keys[0].procedure));
+	w->nkeys++;
 	d766_add(&rep->d766, d, rt, dis, cpl, late);
 	/* Its unit's row and every row above it. */
 	for (u = catalog_unit(cat, cu, strlen(cu)); u != NULL;
@@ -119,6 +150,58 @@ d766_one(const struct dossier *d, const struct dossier_ratings *rt,
 			d766_add(&rep->d766_units[w->row_of[u - cat->units]],
 			    d, rt, dis, cpl, late);
 	}
+	return (0);
+}
+
+static void
+d766_add_stat(struct report_766 *f, const struct dossier_stat *ds)
+{
+	uint64_t	 n = ds->on_time + ds->late + ds->refused;
+
+	f->dossiers += n;
+	f->imported += n;
+	f->returned += ds->on_time + ds->late;
+	f->refused += ds->refused;
+	f->late += ds->late;
+	f->against += ds->late;
+}
+
+/* An imported row: counted unless events cover its key. */
+static int
+d766_stat(const struct dossier_stat *ds, void *arg)
+{
+	struct d766_walk	*w = arg;
+	struct report		*rep = w->rep;
+	const struct catalog	*cat = rep->cat;
+	const struct procedure	*p;
+	const struct unit	*u;
+	struct d766_key		 k;
+
+	if (!report_period_has(&rep->period, ds->month))
+		return (0);
+	if (rep->unit[0] != '\0' && !catalog_in_subtree(cat, ds->agency,
+	    rep->unit))
+		return (0);
+	if (rep->sector[0] != '\0' && ((p = catalog_procedure(cat,
+	    ds->procedure, strlen(ds->procedure))) == NULL ||
+	    strcmp(p->sector, rep->sector) != 0))
+		return (0);
+	memset(&k, 0, sizeof(k));
+	k.month = ds->month;
+	strlcpy(k.unit, ds->agency, sizeof(k.unit));
+	strlcpy(k.procedure, ds->procedure, sizeof(k.procedure));
+	if (w->nkeys > 0 && bsearch(&k, w->keys, w->nkeys, sizeof(k),
+	    d766_key_cmp) != NULL) {
+		rep->d766.import_rows_overlapped++;
+		return (0);
+	}
+	d766_add_stat(&rep->d766, ds);
+	for (u = catalog_unit(cat, ds->agency, strlen(ds->agency)); u != NULL;
+	    u = u->parent[0] != '\0' ? catalog_unit(cat, u->parent,
+	    strlen(u->parent)) : NULL)
+		if (w->row_of[u - cat->units] >= 0)
+			d766_add_stat(&rep->d766_units[w->row_of[u -
+			    cat->units]], ds);
 	return (0);
 }
 
@@ -141,7 +224,16 @@ report_766_build(struct report *rep, struct store *st, int64_t now)
 	for (i = 0; i < rep->nunits; i++)
 		if ((u = rep->units[i].unit) != NULL)
 			w.row_of[u - rep->cat->units] = (int)i;
+	w.keys = NULL;
+	w.nkeys = w.capkeys = 0;
 	rc = store_each_dossier(st, d766_one, &w);
+	if (rc == 0) {
+		if (w.nkeys > 0)
+			qsort(w.keys, w.nkeys, sizeof(*w.keys), d766_key_cmp);
+		rc = store_each_dossier_stat(st, rep->period.from,
+		    rep->period.to, d766_stat, &w);
+	}
+	free(w.keys);
 	free(w.row_of);
 	return (rc == 0 ? 0 : -1);
 }
@@ -191,6 +283,8 @@ fig_json(const struct report_766 *f)
 	json_object_set_new(o, "late", json_integer((json_int_t)f->late));
 	json_object_set_new(o, "against", json_integer((json_int_t)
 	    f->against));
+	json_object_set_new(o, "imported", json_integer((json_int_t)
+	    f->imported));
 	json_object_set_new(o, "ratio", ratio_json(report_766_ratio(f),
 	    10000));
 	json_object_set_new(o, "percent", ratio_json(report_766_ratio(f) *
@@ -219,8 +313,10 @@ report_766_json(const struct report *rep, json_t *o)
 	    "of Decision 766/QĐ-TTg"));
 	json_object_set_new(d, "complaints_recorded",
 	    json_boolean(REPORT_766_COMPLAINTS_RECORDED));
+	json_object_set_new(d, "import_rows_overlapped", json_integer(
+	    (json_int_t)rep->d766.import_rows_overlapped));
 	json_object_set_new(d, "definitions", json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "ratio", "(dossiers - against) / dossiers, as Decision "
 	    "766/QĐ-TTg defines it: a measure of dossiers, not of answers, "
 	    "not comparable with percent; null when there are no dossiers",
@@ -240,6 +336,12 @@ report_766_json(const struct report *rep, json_t *o)
 	    "past it",
 	    "against", "dossiers rated dissatisfied, with a complaint, or "
 	    "late: each counted once",
+	    "imported", "of dossiers, those of imported monthly statistics "
+	    "(hailong dossiers import): settled on time, settled late (late) "
+	    "and refused, of the months, agencies and procedures no event "
+	    "covers; they have no tickets, so none is rated; "
+	    "import_rows_overlapped counts the rows left out because events "
+	    "cover them (never counted twice)",
 	    "stages", "the tickets of these dossiers at each stage (with the "
 	    "receipt slip, a request for documents, a refusal, the result), "
 	    "those answered, those answered at levels 1-2"));

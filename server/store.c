@@ -151,9 +151,10 @@ out:
 }
 
 /*
- * The upgrade to format 9: the dossiers of the one-stop software and
- * the links of tickets to them, created empty when missing (nothing to
- * rebuild: an older hailong kept no dossier). An LMDB code.
+ * The upgrade to format 9: the dossiers of the one-stop software, the
+ * links of tickets to them and the imported monthly statistics, created
+ * empty when missing (nothing to rebuild: an older hailong kept no
+ * dossier). An LMDB code.
  */
 static int
 store_add_dossiers(struct store *st, MDB_txn *txn)
@@ -161,10 +162,12 @@ store_add_dossiers(struct store *st, MDB_txn *txn)
 	int	 rc;
 
 	if ((rc = mdb_dbi_open(txn, "dossiers", MDB_CREATE,
-	    &st->dossiers)) != 0)
+	    &st->dossiers)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "ticket_dossiers", MDB_CREATE,
+	    &st->ticket_dossiers)) != 0)
 		return (rc);
-	return (mdb_dbi_open(txn, "ticket_dossiers", MDB_CREATE,
-	    &st->ticket_dossiers));
+	return (mdb_dbi_open(txn, "dossier_stats", MDB_CREATE,
+	    &st->dossier_stats));
 }
 
 /* Reads (or, when new and create, writes) meta; sets st->tz. */

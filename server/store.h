@@ -196,6 +196,13 @@ int	 store_each_evaluation(struct store *, uint64_t from_us,
 	    uint64_t to_us, int (*fn)(const struct store_eval *, void *),
 	    void *arg);
 
+/*
+ * The imported monthly statistics of months from..to (YYYYMM), in key
+ * order (month, agency, procedure). Returns as store_each_*().
+ */
+int	 store_each_dossier_stat(struct store *, uint32_t from, uint32_t to,
+	    int (*fn)(const struct dossier_stat *, void *), void *arg);
+
 /* store_verify.c */
 /*
  * Recomputes every aggregate (agg with its unit "" rollups, sums, desks)

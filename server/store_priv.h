@@ -43,6 +43,7 @@ struct store {
 	MDB_dbi			 desks;		/* DESK_KEY_LEN -> counters */
 	MDB_dbi			 dossiers;	/* CASE_KEY_LEN -> dossier */
 	MDB_dbi			 ticket_dossiers; /* ticket id -> link */
+	MDB_dbi			 dossier_stats;	/* DSTAT_KEY_LEN -> row */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

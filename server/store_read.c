@@ -856,3 +856,32 @@ out:
 	free(r);
 	return (ret);
 }
+
+int
+store_each_dossier_stat(struct store *st, uint32_t from, uint32_t to,
+    int (*fn)(const struct dossier_stat *, void *), void *arg)
+{
+	struct walk		 w;
+	struct dossier_stat	 ds;
+	uint8_t			 kb[4];
+	int			 rc, ret = 0;
+
+	be32_put(kb, from);
+	if (walk_begin(&w, st, st->dossier_stats, kb, sizeof(kb)) == -1)
+		return (-1);
+	while ((rc = walk_next(&w)) == 1) {
+		if (record_dstat_decode(w.k.mv_data, w.k.mv_size, w.v.mv_data,
+		    w.v.mv_size, &ds) == -1) {
+			ret = -1;
+			break;
+		}
+		if (ds.month > to)
+			break;
+		if ((ret = fn(&ds, arg)) != 0)
+			break;
+	}
+	if (rc == -1)
+		ret = -1;
+	walk_end(&w);
+	return (ret);
+}

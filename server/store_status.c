@@ -118,6 +118,7 @@ store_status(struct store *st, struct store_status *out)
 		{ "idem", st->idem, HOW_IDEM },
 		{ "dossiers", st->dossiers, HOW_NONE },
 		{ "ticket_dossiers", st->ticket_dossiers, HOW_NONE },
+		{ "dossier_stats", st->dossier_stats, HOW_KEY_MONTH },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

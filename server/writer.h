@@ -27,7 +27,8 @@ enum wop_kind {
 	WOP_ENROL,	/* consume a code: create its kiosk key */
 	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
 	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
-	WOP_DOSSIER	/* apply an event of the one-stop software */
+	WOP_DOSSIER,	/* apply an event of the one-stop software */
+	WOP_DSTATS	/* store imported monthly statistics, all or none */
 };
 
 struct wop {
@@ -111,6 +112,20 @@ struct wop {
 			int		 created;
 			char		 why[160];
 		} dossier;
+		struct {
+			/*
+			 * in: rows[0..n) (caller's, alive until done).
+			 * out: old[i] the row stored before when there is
+			 * one, state[i] 0 new, 1 the same (nothing to
+			 * write), 2 different from the one stored. Any 2:
+			 * HL_CONFLICT and nothing written.
+			 */
+			const struct dossier_stat *rows;
+			size_t		 n;
+			struct dossier_stat *old;
+			uint8_t		*state;
+			size_t		 added;
+		} dstats;
 		struct {
 			/* in: the kiosk key's hash and the report;
 			 * HL_NOT_FOUND when the key is gone. */

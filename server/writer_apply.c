@@ -586,6 +586,60 @@ apply_dossier(struct store *st, MDB_txn *txn, struct wop *op)
 	return (0);
 }
 
+/* Imported statistics: every row new or the same, else none written. */
+static int
+apply_dstats(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	uint8_t		 kb[DSTAT_KEY_LEN], vb[DSTAT_VAL_LEN];
+	MDB_val		 k, v;
+	size_t		 i;
+	int		 rc, conflict = 0;
+
+	op->u.dstats.added = 0;
+	for (i = 0; i < op->u.dstats.n; i++) {
+		op->u.dstats.state[i] = 0;
+		if (record_dstat_key(&op->u.dstats.rows[i], kb) == -1) {
+			op->rc = HL_INVALID;
+			return (0);
+		}
+		k.mv_data = kb;
+		k.mv_size = sizeof(kb);
+		if ((rc = mdb_get(txn, st->dossier_stats, &k, &v)) ==
+		    MDB_NOTFOUND)
+			continue;
+		if (rc != 0)
+			return (rc);
+		if (record_dstat_decode(kb, sizeof(kb), v.mv_data, v.mv_size,
+		    &op->u.dstats.old[i]) == -1)
+			return (MDB_CORRUPTED);
+		if (dossier_stat_same(&op->u.dstats.old[i],
+		    &op->u.dstats.rows[i]))
+			op->u.dstats.state[i] = 1;
+		else {
+			op->u.dstats.state[i] = 2;
+			conflict = 1;
+		}
+	}
+	if (conflict) {
+		op->rc = HL_CONFLICT;
+		return (0);
+	}
+	for (i = 0; i < op->u.dstats.n; i++) {
+		if (op->u.dstats.state[i] != 0)
+			continue;
+		record_dstat_key(&op->u.dstats.rows[i], kb);
+		record_dstat_value(&op->u.dstats.rows[i], vb);
+		k.mv_data = kb;
+		k.mv_size = sizeof(kb);
+		v.mv_data = vb;
+		v.mv_size = sizeof(vb);
+		if ((rc = mdb_put(txn, st->dossier_stats, &k, &v, 0)) != 0)
+			return (rc);
+		op->u.dstats.added++;
+	}
+	return (0);
+}
+
 int
 writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
     struct counts *c)
@@ -609,6 +663,8 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (apply_kiosk_status(st, txn, op));
 	case WOP_DOSSIER:
 		return (apply_dossier(st, txn, op));
+	case WOP_DSTATS:
+		return (apply_dstats(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

@@ -127,6 +127,13 @@ def nothing_personal_at_rest():
             assert_status(s.http("POST", "/api/v1/dossiers", dict(
                 out, event="refused", at=now - 60), dh), 200, "refused")
             stage_tickets.append(new_ticket(s, case=c, stage="refused"))
+        stats = os.path.join(s.root, "stats.csv")
+        with open(stats, "w", encoding="utf-8") as f:
+            f.write("month,agency,procedure,received,settled_on_time,"
+                    "settled_late,refused,withdrawn\n%s,%s,%s,5,4,1,0,0\n"
+                    % (time.strftime("%Y-%m", time.gmtime(
+                        now - 40 * 86400 + 7 * 3600)), unit, proc))
+        cli_ok("dossiers", "import", stats, "--data", s.data)
         spage = assert_html(s.get(stage_tickets[0]["path"]), 200, "survey")
         for t in stage_tickets:
             assert_status(s.post_form(t["path"], full_answer(spage, 1)),

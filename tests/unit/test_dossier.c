@@ -2,7 +2,8 @@
  * test_dossier.c: a dossier's events in every order against the state
  * they give, repeats, impossible sequences (refused, nothing changed),
  * lateness at given times; the dossier's record and the ticket's link
- * (round trips, every truncation and damage rejected), the stage hashes.
+ * (round trips, every truncation and damage rejected), the stage hashes,
+ * the rows of imported statistics.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,6 +245,46 @@ test_records(void **state)
 	}
 }
 
+static void
+test_stats(void **state)
+{
+	struct dossier_stat	 a, b;
+	uint8_t			 kb[DSTAT_KEY_LEN], vb[DSTAT_VAL_LEN];
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.month = 202611;
+	memset(a.agency, 'a', UNIT_CODE_MAX);
+	memset(a.procedure, 'p', PROC_CODE_MAX);
+	a.received = DSTAT_COUNT_MAX;
+	a.on_time = 1;
+	a.late = 2;
+	a.refused = 3;
+	a.withdrawn = 4;
+	a.imported = T0;
+	assert_int_equal(record_dstat_key(&a, kb), 0);
+	record_dstat_value(&a, vb);
+	assert_int_equal(record_dstat_decode(kb, sizeof(kb), vb, sizeof(vb),
+	    &b), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(dossier_stat_same(&a, &b));
+	b.imported++;
+	assert_true(dossier_stat_same(&a, &b));	/* counts only */
+	b.late++;
+	assert_false(dossier_stat_same(&a, &b));
+	assert_int_equal(record_dstat_decode(kb, sizeof(kb) - 1, vb,
+	    sizeof(vb), &b), -1);
+	assert_int_equal(record_dstat_decode(kb, sizeof(kb), vb,
+	    sizeof(vb) - 1, &b), -1);
+	vb[0] = 9;
+	assert_int_equal(record_dstat_decode(kb, sizeof(kb), vb, sizeof(vb),
+	    &b), -1);
+	vb[0] = 1;
+	kb[4 + UNIT_CODE_MAX] = 'x';	/* the agency's slot has no NUL */
+	assert_int_equal(record_dstat_decode(kb, sizeof(kb), vb, sizeof(vb),
+	    &b), -1);
+}
+
 int
 main(void)
 {
@@ -253,6 +294,7 @@ main(void)
 		cmocka_unit_test(test_late),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_stats),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
