@@ -183,18 +183,20 @@ app_unit_survey(const struct app *a, const char *unit)
 }
 
 int
-app_on_time(const struct app *a, const struct survey *sv,
-    const struct ticket *t)
+app_ticket_ask(const struct app *a, const struct survey *sv,
+    const struct ticket *t, int *stage)
 {
 	const struct survey_question	*q;
 	struct dossier			 d;
-	int				 stage;
+	enum hl_rc			 rc;
 
+	rc = store_ticket_dossier(a->st, t->id, stage, &d);
 	if ((q = survey_question(sv, ON_TIME_Q, strlen(ON_TIME_Q))) == NULL ||
 	    q->kind != QK_CHOICE)
 		return (0);
-	if (store_ticket_dossier(a->st, t->id, &stage, &d) != HL_OK ||
-	    d.outcome != DOSSIER_RETURNED || d.due == 0)
+	if (*stage != STAGE_RETURNED)
+		return (-1);
+	if (rc != HL_OK || d.outcome != DOSSIER_RETURNED || d.due == 0)
 		return (0);
 	return (d.settled <= d.due ? survey_option_level(q, "yes", 3) :
 	    survey_option_level(q, "late", 4));

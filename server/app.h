@@ -68,18 +68,20 @@ enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
 	    const uint8_t *key, const char *key_name, struct wop *op,
 	    char *why, size_t whylen);
 /*
- * "Was it on time?" from the dossier's dates: the question ON_TIME_Q of
- * survey sv, when a ticket's dossier was returned and its due date is
- * known, is not asked but filled. Returns the option's level (1-based:
- * its "yes" or "late" option), or 0 when it is asked (no such question,
- * no dossier, no due date, not returned yet).
+ * What a ticket's dossier says of its survey: *stage, the stage it asks
+ * at (STAGE_RETURNED without a link). "Was it on time?" (the question
+ * ON_TIME_Q of sv, when sv has it): returns its option's level (1-based,
+ * "yes" or "late") when the dossier was returned and its due date is
+ * known, so it is filled and not asked; -1 at the other stages
+ * (received, supplement, refused: no result yet to be on time), when it
+ * is neither asked nor answered; 0 when it is asked.
  */
 #define ON_TIME_Q	"on_time"
-int	 app_on_time(const struct app *, const struct survey *sv,
-	    const struct ticket *t);
+int	 app_ticket_ask(const struct app *, const struct survey *sv,
+	    const struct ticket *t, int *stage);
 /*
- * Puts the filled on-time answer (level from app_on_time()) into
- * a[0..*n), dropping any answer to that question that was sent.
+ * Drops from a[0..*n) any answer to ON_TIME_Q that was sent and, with a
+ * level > 0 (app_ticket_ask()), puts that one in.
  */
 void	 app_on_time_fill(const struct survey *sv, int level,
 	    struct answer *a, size_t *n);

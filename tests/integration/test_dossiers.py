@@ -288,6 +288,28 @@ def on_time_filled_from_dates():
 
 
 @test
+def wording_fits_the_stage():
+    with Server() as s:
+        want = {"received": "Ông/Bà vừa nộp hồ sơ tại Bộ phận một cửa.",
+                "supplement": "Hồ sơ của Ông/Bà cần bổ sung giấy tờ.",
+                "refused": "Hồ sơ của Ông/Bà không được giải quyết.",
+                "returned": None}
+        for stage, text in want.items():
+            t = new_ticket(s, case="WORD-1", stage=stage)
+            page = assert_status(s.get(t["path"]), 200, stage)[2].decode()
+            for other, words in want.items():
+                if words is not None:
+                    assert (words in page) == (other == stage), (stage,
+                                                                 other)
+            assert ('class="stage"' in page) == (stage != "returned")
+            assert (ON_TIME_TEXT in page) == (stage == "returned"), stage
+            en = s.get(t["path"] + "?lang=en")[2].decode()
+            assert stage != "received" or "handed in your dossier" in en
+            km = s.get(t["path"] + "?lang=km")[2].decode()
+            assert stage != "refused" or "ត្រូវបានបដិសេធ" in km
+
+
+@test
 def refused_ticket_answered_on_a_phone():
     with Server() as s:
         now = int(time.time())
@@ -296,9 +318,12 @@ def refused_ticket_answered_on_a_phone():
         ok(event(s, "REF-1", "refused", now - 60), 200, "refused")
         t = new_ticket(s, case="REF-1", stage="refused")
         page = assert_status(s.get(t["path"]), 200, "page")[2].decode()
-        assert ON_TIME_TEXT in page	# refused: no result to be on time
-        assert_status(s.post_form(t["path"], [("overall", "1")]), 200,
-                      "answer")
+        # Its stage's words; no result to be on time.
+        assert "Hồ sơ của Ông/Bà không được giải quyết." in page, page
+        assert ON_TIME_TEXT not in page
+        assert_status(s.post_form(t["path"], [
+            ("overall", "1"), ("on_time", "yes")]), 200, "answer")
+        assert s.export()[-1]["on_time"] is None	# not a question
         viewer = add_key(s.data, "viewer")
         month = time.strftime("%Y-%m", time.gmtime(now - 60 + 7 * H))
         r = s.get("/api/v1/reports?period=" + month,
