@@ -7,8 +7,9 @@ import json
 import time
 
 from fakeclock import faked_server
-from hl import (Server, add_key, assert_json_error, assert_status, issue,
-                json_of, new_ticket, run, test, valid_procedure, valid_unit)
+from hl import (Server, add_key, assert_json_error, assert_status, cli_ok,
+                issue, json_of, new_ticket, run, test, valid_procedure,
+                valid_unit)
 
 H = 3600
 DAY = 86400
@@ -307,6 +308,32 @@ def wording_fits_the_stage():
             assert stage != "received" or "handed in your dossier" in en
             km = s.get(t["path"] + "?lang=km")[2].decode()
             assert stage != "refused" or "ត្រូវបានបដិសេធ" in km
+
+
+@test
+def on_time_filled_for_a_kiosk_too():
+    with Server() as s:
+        now = int(time.time())
+        unit = valid_unit(s)["code"]
+        ok(event(s, "KO-1", "received", now - 5 * DAY, now + DAY), 201, "r")
+        ok(event(s, "KO-1", "returned", now - 60), 200, "ret")
+        t1 = new_ticket(s, case="KO-1")
+        t2 = new_ticket(s, case="KO-1", stage="received")
+        out = cli_ok("kiosk", "add", "--data", s.data, "--unit", unit,
+                     "--counter", "3", "--name", "ko")
+        code = [l for l in out.splitlines() if l.startswith("code: ")][0][6:]
+        key = json_of(*assert_status(s.http(
+            "POST", "/api/v1/kiosk/enrol", {"code": code}), 201, "enrol"))[
+            "key"]
+        for i, (t, want) in enumerate(((t1, "yes"), (t2, None))):
+            r = s.http("POST", "/api/v1/responses", {
+                "idempotency_key": "kiosk-on-time-%05d" % i,
+                "token": t["token"],
+                "answers": {"overall": 4, "on_time": "late"}},
+                {"Authorization": "Bearer " + key})
+            assert_status(r, 201, "kiosk %d" % i)
+            row = [x for x in s.export() if x["ticket_code"] == t["code"]]
+            assert row and row[0]["on_time"] == want, (i, row)
 
 
 @test
