@@ -277,6 +277,44 @@ app_unit_survey(const struct app *a, const char *unit)
 	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
 }
 
+int
+app_ticket_ask(const struct app *a, const struct survey *sv,
+    const struct ticket *t, int *stage)
+{
+	const struct survey_question	*q;
+	struct dossier			 d;
+	enum hl_rc			 rc;
+
+	rc = store_ticket_dossier(a->st, t->id, stage, &d);
+	if ((q = survey_question(sv, ON_TIME_Q, strlen(ON_TIME_Q))) == NULL ||
+	    q->kind != QK_CHOICE)
+		return (0);
+	if (*stage != STAGE_RETURNED)
+		return (-1);
+	if (rc != HL_OK || d.outcome != DOSSIER_RETURNED || d.due == 0)
+		return (0);
+	return (d.settled <= d.due ? survey_option_level(q, "yes", 3) :
+	    survey_option_level(q, "late", 4));
+}
+
+void
+app_on_time_fill(const struct survey *sv, int level, struct answer *a,
+    size_t *n)
+{
+	size_t	 i, j;
+
+	(void)sv;
+	for (i = j = 0; i < *n; i++)
+		if (strcmp(a[i].q, ON_TIME_Q) != 0)
+			a[j++] = a[i];
+	*n = j;
+	if (level <= 0 || *n >= RESPONSE_ANSWERS_MAX)
+		return;
+	strlcpy(a[*n].q, ON_TIME_Q, sizeof(a[*n].q));
+	a[*n].level = (uint8_t)level;
+	(*n)++;
+}
+
 void
 app_answer_prepare(const struct app *a, const struct survey *sv,
     struct response *rs, enum channel ch, enum lang l, const char *comment,
@@ -339,6 +377,7 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 	struct ticket		*t = &op->u.ticket.t;
 	const char		*sector;
 	char			 mark[SECTOR_CODE_MAX + 1];
+	int			 stage = STAGE_RETURNED;
 
 	if (catalog_unit(a->cat, rq->unit, strlen(rq->unit)) == NULL) {
 		snprintf(why, whylen, "unit: not in the unit list");
@@ -408,8 +447,29 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		}
 	}
 
+	if (rq->stage[0] != '\0') {
+		if ((stage = dossier_stage_parse(rq->stage,
+		    strlen(rq->stage))) == -1) {
+			snprintf(why, whylen, "stage: one of received, "
+			    "supplement, refused, returned");
+			return (HL_INVALID);
+		}
+		if (!rq->has_case) {
+			snprintf(why, whylen, "stage: needs the case (a "
+			    "ticket at a stage asks about that case's "
+			    "dossier)");
+			return (HL_INVALID);
+		}
+		if (s != a->sv) {
+			snprintf(why, whylen, "stage: only for tickets of "
+			    "survey %s", SURVEY_PROCEDURE);
+			return (HL_INVALID);
+		}
+	}
+
 	memset(op, 0, sizeof(*op));
 	op->kind = WOP_TICKET;
+	op->u.ticket.stage = stage;
 	crypto_random(t->id, sizeof(t->id));
 	t->kid = kr->kid[kr->current];
 	t->state = TICKET_OPEN;

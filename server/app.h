@@ -92,6 +92,24 @@ enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
 	    const uint8_t *key, const char *key_name, struct wop *op,
 	    char *why, size_t whylen);
 /*
+ * What a ticket's dossier says of its survey: *stage, the stage it asks
+ * at (STAGE_RETURNED without a link). "Was it on time?" (the question
+ * ON_TIME_Q of sv, when sv has it): returns its option's level (1-based,
+ * "yes" or "late") when the dossier was returned and its due date is
+ * known, so it is filled and not asked; -1 at the other stages
+ * (received, supplement, refused: no result yet to be on time), when it
+ * is neither asked nor answered; 0 when it is asked.
+ */
+#define ON_TIME_Q	"on_time"
+int	 app_ticket_ask(const struct app *, const struct survey *sv,
+	    const struct ticket *t, int *stage);
+/*
+ * Drops from a[0..*n) any answer to ON_TIME_Q that was sent and, with a
+ * level > 0 (app_ticket_ask()), puts that one in.
+ */
+void	 app_on_time_fill(const struct survey *sv, int level,
+	    struct answer *a, size_t *n);
+/*
  * What every channel's answer holds alike, filled the same way for the
  * phone and the kiosk: the channel, the survey and its version, the
  * language and the comment (cut to what a response holds). The caller

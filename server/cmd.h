@@ -44,6 +44,7 @@ extern const struct cmd cmd_schema;
 extern const struct cmd cmd_kiosk;
 extern const struct cmd cmd_ticket;
 extern const struct cmd cmd_export;
+extern const struct cmd cmd_dossiers;
 extern const struct cmd cmd_verify;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_devfill;

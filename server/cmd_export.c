@@ -14,6 +14,8 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "evaluation.h"
+#include "report.h"
 #include "util.h"
 
 /* Queued kiosk answers may be stored up to this long after they were
@@ -26,6 +28,9 @@ const struct cmd cmd_export = {
 	"export", "write the raw responses as CSV or JSON",
 	"usage: hailong export --data DIR --format csv|json "
 	    "[--from YYYY-MM-DD --to YYYY-MM-DD] [--survey ID] [-o FILE]\n"
+	    "       hailong export --data DIR --format evaluations "
+	    "--period P [--as jsonl|csv]\n"
+	    "           [--unit CODE] [-o FILE]\n"
 	    "\n"
 	    "Writes one row per response to the survey ID (default: the\n"
 	    "procedure survey; health, education: the service surveys, the\n"
@@ -40,6 +45,11 @@ const struct cmd cmd_export = {
 	    "null when none, or not known).\n"
 	    "--from and --to are days in the province's time zone, both\n"
 	    "included. CSV is UTF-8 with a BOM, so Excel shows Vietnamese.\n"
+	    "--format evaluations writes the evaluations for the national\n"
+	    "evaluation system instead: one record per answer through a\n"
+	    "ticket linked to a dossier, answered in period P (YYYY-MM,\n"
+	    "YYYY-Qn, YYYY or YYYY-MM..YYYY-MM), as JSON lines (default) or\n"
+	    "CSV; --unit keeps one agency's subtree (docs/EVALUATIONS.md).\n"
 	    "Safe while the server runs on DIR.\n",
 	export_run
 };
@@ -264,15 +274,70 @@ export_row(const struct response *r, void *arg)
 	return (0);
 }
 
+/* --format evaluations: the records for the national system. */
+static int
+export_evaluations(struct app *a, const char *period, const char *as,
+    const char *unit, const char *outpath)
+{
+	struct evaluation_opts	 o;
+	struct report_period	 pd;
+	struct buf		 b;
+	FILE			*f = stdout;
+	long			 n;
+	char			 why[128];
+	int			 rc = 1;
+
+	memset(&o, 0, sizeof(o));
+	if (period == NULL)
+		cmd_usage_error(&cmd_export, "--period: required with "
+		    "--format evaluations");
+	if (report_period_parse(period, strlen(period), month_of(now_sec()),
+	    &pd, why, sizeof(why)) == -1)
+		cmd_usage_error(&cmd_export, "%s", why);
+	if (as != NULL && strcmp(as, "csv") != 0 && strcmp(as, "jsonl") != 0)
+		cmd_usage_error(&cmd_export, "--as: want jsonl or csv");
+	if (unit != NULL && catalog_unit(a->cat, unit, strlen(unit)) == NULL)
+		cmd_usage_error(&cmd_export, "--unit: no such unit");
+	o.from = pd.from;
+	o.to = pd.to;
+	o.unit = unit;
+	o.csv = as != NULL && strcmp(as, "csv") == 0;
+	buf_init(&b, SIZE_MAX / 2);
+	n = evaluation_write(a->st, a->cat, a->sv, &o, &b);
+	if (n < 0) {
+		fprintf(stderr, "hailong: export: cannot read the "
+		    "evaluations\n");
+		goto out;
+	}
+	if (outpath != NULL && (f = fopen(outpath, "w")) == NULL) {
+		fprintf(stderr, "hailong: export: %s: cannot write\n",
+		    outpath);
+		goto out;
+	}
+	if ((b.len > 0 && fwrite(b.data, 1, b.len, f) != b.len) ||
+	    fflush(f) != 0) {
+		fprintf(stderr, "hailong: export: write error\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != stdout && f != NULL)
+		fclose(f);
+	buf_clear(&b);
+	return (rc);
+}
+
 static int
 export_run(int argc, char **argv)
 {
 	const char	*data = NULL, *format = NULL, *from = NULL, *to = NULL;
 	const char	*outpath = NULL, *file = NULL, *survey = NULL;
+	const char	*period = NULL, *as = NULL, *unit = NULL;
 	const struct flag flags[] = {
 		{ "data", &data }, { "format", &format }, { "from", &from },
 		{ "to", &to }, { "o", &outpath }, { "config", &file },
-		{ "survey", &survey }, { NULL, NULL }
+		{ "survey", &survey }, { "period", &period }, { "as", &as },
+		{ "unit", &unit }, { NULL, NULL }
 	};
 	struct config	 cfg;
 	struct app	 a;
@@ -284,11 +349,23 @@ export_run(int argc, char **argv)
 
 	cmd_flags(&cmd_export, argc, argv, flags);
 	if (format == NULL || (strcmp(format, "csv") != 0 &&
-	    strcmp(format, "json") != 0))
-		cmd_usage_error(&cmd_export, "--format: want csv or json");
+	    strcmp(format, "json") != 0 && strcmp(format, "evaluations") != 0))
+		cmd_usage_error(&cmd_export, "--format: want csv, json or "
+		    "evaluations");
+	if (strcmp(format, "evaluations") == 0 ? (from != NULL ||
+	    to != NULL || survey != NULL) : (period != NULL || as != NULL ||
+	    unit != NULL))
+		cmd_usage_error(&cmd_export, "--period, --as and --unit go "
+		    "with --format evaluations only; --from, --to and --survey "
+		    "without it");
 	cmd_config(&cmd_export, &cfg, file, data, NULL, NULL);
 	if (app_open(&a, &cfg, APP_STORE | APP_SCHEMA, why, sizeof(why)) == -1)
 		fatal("%s", why);
+	if (strcmp(format, "evaluations") == 0) {
+		rc = export_evaluations(&a, period, as, unit, outpath);
+		app_close(&a);
+		return (rc);
+	}
 
 	memset(&e, 0, sizeof(e));
 	e.sv = e.procedure = a.sv;

@@ -33,6 +33,12 @@ void	 h_healthz(struct req *);
 /* h_metrics.c: GET /metrics (Prometheus) for loopback and [metrics]. */
 void	 h_metrics(struct req *);
 
+/* h_dossier.c: POST /api/v1/dossiers, the one-stop software's events. */
+void	 h_dossier_event(struct req *);
+
+/* h_evaluation.c: GET /api/v1/evaluations, for the national system. */
+void	 h_evaluations(struct req *);
+
 /* h_report.c: monthly reports. */
 void	 h_report_html(struct req *);
 void	 h_report_json(struct req *);

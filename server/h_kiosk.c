@@ -545,7 +545,7 @@ h_responses_post(struct req *r)
 	uint8_t			 ih[32];
 	char			 why[200];
 	int64_t			 now = now_sec(), closes, issued = 0;
-	int			 suspect = 0, fits, ignored = 0;
+	int			 suspect = 0, fits, ignored = 0, ask, stage;
 	enum hl_rc		 rc;
 
 	rq = xmalloc(sizeof(*rq));
@@ -623,6 +623,10 @@ h_responses_post(struct req *r)
 		rs->has_ticket = 1;
 		rs->channel = CHANNEL_KIOSK;
 		issued = t.issued;
+		/* As on the phone: the dossier's dates answer "on time?",
+		 * and before the result it is no question. */
+		if ((ask = app_ticket_ask(r->app, sv, &t, &stage)) != 0)
+			app_on_time_fill(sv, ask, rs->answers, &rs->nanswers);
 	} else {
 		if (r->unit[0] == '\0') {
 			h_kiosk_refuse(r, 422, "this key has no unit; enrol "

@@ -52,6 +52,7 @@ h_survey_show(struct req *r)
 {
 	struct ticket	 t;
 	char		 token[TOKEN_LEN + 1];
+	int		 ask, stage;
 
 	h_survey_lang(r);
 	if (!h_survey_open(r, &t))
@@ -59,9 +60,11 @@ h_survey_show(struct req *r)
 	/* The token in the path has been verified: spelt, not signed again. */
 	if (token_canon(r->arg, r->arglen, token) == -1)
 		token_encode(store_keyring(r->app->st), t.kid, t.id, token);
+	ask = app_ticket_ask(r->app, app_ticket_survey_of(r->app, &t), &t,
+	    &stage);
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, &t, token, r->lang, NULL, NULL,
-	    0, NULL) == -1) {
+	    0, NULL, ask != 0 ? ON_TIME_Q : NULL, stage) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}
@@ -114,12 +117,16 @@ static void
 h_survey_again(struct req *r, const struct ticket *t, const char *key)
 {
 	char	 token[TOKEN_LEN + 1];
+	int	 ask, stage;
 
 	token_encode(store_keyring(r->app->st), t->kid, t->id, token);
+	ask = app_ticket_ask(r->app, app_ticket_survey_of(r->app, t), t,
+	    &stage);
 	buf_reset(&r->out);
 	if (page_survey(r->app->pg, &r->out, t, token, r->lang,
 	    page_text(r->app->pg, r->lang, key), r->sf.answers,
-	    r->sf.nanswers, r->sf.comment) == -1) {
+	    r->sf.nanswers, r->sf.comment, ask != 0 ? ON_TIME_Q : NULL,
+	    stage) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}
@@ -137,6 +144,7 @@ h_survey_answer(struct req *r)
 	const char		*key;
 	char			 why[200];
 	enum hl_rc		 rc;
+	int			 on_time, stage;
 
 	h_survey_lang(r);
 	if (!h_survey_open(r, &t))
@@ -178,6 +186,11 @@ h_survey_answer(struct req *r)
 		h_survey_again(r, &t, key);
 		return;
 	}
+
+	/* On time or not: the dossier's dates say it, when they can; at
+	 * a stage before the result it is not a question. */
+	if ((on_time = app_ticket_ask(r->app, sv, &t, &stage)) != 0)
+		app_on_time_fill(sv, on_time, r->sf.answers, &r->sf.nanswers);
 
 	memset(&r->op, 0, sizeof(r->op));
 	r->op.kind = WOP_ANSWER;

@@ -46,6 +46,8 @@ static const struct json_field ticket_fields[] = {
 	    offsetof(struct ticket_req, survey) },
 	{ "service", JK_CODE, 0, 0, SERVICE_CODE_MAX,
 	    offsetof(struct ticket_req, service) },
+	{ "stage", JK_CODE, 0, 0, STAGE_NAME_MAX,
+	    offsetof(struct ticket_req, stage) },
 };
 #define TICKET_NFIELDS	(sizeof(ticket_fields) / sizeof(ticket_fields[0]))
 
@@ -370,6 +372,129 @@ json_in_enrol(const char *body, size_t len, struct enrol_req *out,
 	memcpy(out->code, json_string_value(v), n);
 	out->code[n] = '\0';
 	out->len = n;
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
+	return (rc);
+}
+
+/*
+ * The string field name of o into dst[max + 1] (kind JK_CODE or
+ * JK_TEXT); *len its length. HL_OK, HL_NOT_FOUND when absent, or
+ * HL_INVALID with why.
+ */
+static enum hl_rc
+json_in_str(json_t *o, const char *name, enum json_kind kind, size_t max,
+    char *dst, size_t *len, char *why, size_t whylen)
+{
+	json_t		*v;
+	const char	*s;
+	size_t		 n;
+
+	if ((v = json_object_get(o, name)) == NULL)
+		return (HL_NOT_FOUND);
+	if (!json_is_string(v)) {
+		snprintf(why, whylen, "%s: must be a string", name);
+		return (HL_INVALID);
+	}
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n == 0 || n > max) {
+		snprintf(why, whylen, "%s: 1 to %zu bytes", name, max);
+		return (HL_INVALID);
+	}
+	if (kind == JK_CODE && !json_code_ok(s, n)) {
+		snprintf(why, whylen, "%s: only A-Z, a-z, 0-9, '.', '_', '-'",
+		    name);
+		return (HL_INVALID);
+	}
+	if (kind == JK_TEXT && !json_text_ok(s, n)) {
+		snprintf(why, whylen, "%s: control characters not allowed",
+		    name);
+		return (HL_INVALID);
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return (HL_OK);
+}
+
+/* A time field: ISO 8601 with a zone, or seconds since 1970. */
+static enum hl_rc
+json_in_when(json_t *o, const char *name, int64_t *t, char *why,
+    size_t whylen)
+{
+	json_t	*v;
+
+	if ((v = json_object_get(o, name)) == NULL)
+		return (HL_NOT_FOUND);
+	if (json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) < ((json_int_t)1 << 40)) {
+		*t = (int64_t)json_integer_value(v);
+		return (HL_OK);
+	}
+	if (json_is_string(v) && json_in_time(json_string_value(v),
+	    json_string_length(v), t) == 0)
+		return (HL_OK);
+	snprintf(why, whylen, "%s: ISO 8601 with a zone, or seconds since "
+	    "1970", name);
+	return (HL_INVALID);
+}
+
+enum hl_rc
+json_in_dossier(const char *body, size_t len, struct dossier_req *out,
+    char *why, size_t whylen)
+{
+	static const char *const names[] = { "case", "unit",
+	    "handling_unit", "procedure", "event", "at", "due", NULL };
+	static const char *const required[] = { "case", "unit", "procedure",
+	    "event", "at", NULL };
+	json_t		*root = NULL;
+	char		 ev[24];
+	size_t		 i, n;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	for (i = 0; required[i] != NULL; i++)
+		if (json_object_get(root, required[i]) == NULL) {
+			snprintf(why, whylen, "%s: required", required[i]);
+			goto out;
+		}
+	if ((rc = json_in_str(root, "case", JK_TEXT, CASE_MAX, out->caseref,
+	    &out->case_len, why, whylen)) != HL_OK ||
+	    (rc = json_in_str(root, "unit", JK_CODE, UNIT_CODE_MAX,
+	    out->ev.unit, NULL, why, whylen)) != HL_OK ||
+	    (rc = json_in_str(root, "procedure", JK_CODE, PROC_CODE_MAX,
+	    out->ev.procedure, NULL, why, whylen)) != HL_OK ||
+	    (rc = json_in_str(root, "event", JK_CODE, sizeof(ev) - 1, ev, &n,
+	    why, whylen)) != HL_OK ||
+	    (rc = json_in_when(root, "at", &out->ev.at, why,
+	    whylen)) != HL_OK)
+		goto out;
+	rc = json_in_str(root, "handling_unit", JK_CODE, UNIT_CODE_MAX,
+	    out->ev.handling_unit, NULL, why, whylen);
+	if (rc == HL_INVALID)
+		goto out;
+	rc = json_in_when(root, "due", &out->ev.due, why, whylen);
+	if (rc == HL_INVALID)
+		goto out;
+	rc = HL_INVALID;
+	if ((out->ev.event = dossier_event_parse(ev, n)) == DOSSIER_NONE) {
+		snprintf(why, whylen, "event: one of received, "
+		    "supplement_requested, refused, returned, withdrawn");
+		goto out;
+	}
 	rc = HL_OK;
 out:
 	if (root != NULL)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "dossier.h"
 #include "hl.h"
 
 #define JSON_BODY_MAX	(16u * 1024)
@@ -25,11 +26,14 @@ struct ticket_req {
 	char	 caseref[CASE_MAX + 1];
 	char	 survey[SURVEY_ID_MAX + 1];		/* "" when absent */
 	char	 service[SERVICE_CODE_MAX + 1];		/* "" when absent */
+	char	 stage[STAGE_NAME_MAX + 1];		/* "" when absent */
 };
 
 /*
  * {"procedure": s, "unit": s, "handling_unit": s?, "sector": s?,
- *  "case": s?, "counter": s or integer?, "survey": s?, "service": s?};
+ *  "case": s?, "counter": s or integer?, "survey": s?, "service": s?,
+ *  "stage": s?}; stage is checked by app_ticket_prepare() (it needs a
+ *  case).
  * procedure may be left out when survey or service is given (a service
  * survey's ticket: app_ticket_prepare() checks the rest).
  * Returns HL_OK; HL_MALFORMED (400) when the body is not a JSON object
@@ -40,6 +44,23 @@ struct ticket_req {
  */
 enum hl_rc json_in_ticket(const char *body, size_t len,
 	    struct ticket_req *out, char *why, size_t whylen);
+
+/* An event of the one-stop software (POST /api/v1/dossiers). */
+struct dossier_req {
+	struct dossier_ev ev;
+	size_t	 case_len;
+	char	 caseref[CASE_MAX + 1];
+};
+
+/*
+ * {"case": s, "unit": s, "handling_unit": s?, "procedure": s,
+ *  "event": s, "at": time, "due": time?}; times are ISO 8601 with a
+ * zone or seconds since 1970, as answered_at. Errors as
+ * json_in_ticket(); the event's sequence is checked by the writer
+ * (dossier_event_apply()), the unit by the handler.
+ */
+enum hl_rc json_in_dossier(const char *body, size_t len,
+	    struct dossier_req *out, char *why, size_t whylen);
 
 /* {"code": s}: a kiosk's one-time enrolment code, as typed. */
 #define ENROL_CODE_IN_MAX	32

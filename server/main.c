@@ -13,7 +13,7 @@
 static const struct cmd *const cmds[] = {
 	&cmd_serve, &cmd_key, &cmd_user, &cmd_kiosk, &cmd_ticket, &cmd_export,
 	&cmd_verify, &cmd_backup, &cmd_status, &cmd_bench_tickets, &cmd_report,
-	&cmd_devfill, &cmd_schema
+	&cmd_devfill, &cmd_schema, &cmd_dossiers
 };
 
 static void

@@ -462,7 +462,7 @@ static int
 page_survey_render(const struct pages *p, struct buf *out,
     const struct ticket *t, const char *token, enum lang lang,
     const char *error, const struct answer *prev, size_t nprev,
-    const char *comment)
+    const char *comment, const char *skip, int stage)
 {
 	const struct survey		*sv;
 	const struct survey_question	*q;
@@ -477,6 +477,11 @@ page_survey_render(const struct pages *p, struct buf *out,
 	ctx = page_ctx(p, lang);
 	page_set(ctx, "title", page_txt(&sv->title, lang));
 	page_set(ctx, "intro", page_txt(&sv->intro, lang));
+	/* A ticket at a stage before the result says which. */
+	if (stage > STAGE_RETURNED && stage < STAGE_COUNT &&
+	    sv->intro_stage[stage].s[lang] != NULL)
+		page_set(ctx, "stage_intro", page_txt(&sv->intro_stage[stage],
+		    lang));
 	page_set(ctx, "comment_prompt", page_txt(&sv->comment_prompt, lang));
 	page_set(ctx, "what", page_text(p, lang, sv == p->svs->s[0] ?
 	    "procedure" : "service"));
@@ -517,7 +522,8 @@ page_survey_render(const struct pages *p, struct buf *out,
 	qs = json_array();
 	for (i = 0; i < sv->nquestions; i++) {
 		q = &sv->questions[i];
-		if (q != sv->overall && q != sv->reasons)
+		if (q != sv->overall && q != sv->reasons &&
+		    (skip == NULL || strcmp(q->id, skip) != 0))
 			json_array_append_new(qs, page_question(q, lang, prev,
 			    nprev));
 	}
@@ -548,7 +554,7 @@ page_pre_init(struct pages *p, size_t si, enum lang lang, char *why,
 	t.unit[1] = 'U';
 	buf_init(&b, PAGE_MAX);
 	if (page_survey_render(p, &b, &t, token, lang, NULL, NULL, 0,
-	    NULL) == -1) {
+	    NULL, NULL, STAGE_RETURNED) == -1) {
 		buf_clear(&b);
 		page_why(why, whylen, "survey.html: cannot render");
 		return (-1);
@@ -577,7 +583,8 @@ page_pre_init(struct pages *p, size_t si, enum lang lang, char *why,
 int
 page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
     const char *token, enum lang lang, const char *error,
-    const struct answer *prev, size_t nprev, const char *comment)
+    const struct answer *prev, size_t nprev, const char *comment,
+    const char *skip, int stage)
 {
 	const struct page_pre	*pre;
 	const char		*s;
@@ -588,9 +595,10 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 		lang = LANG_VI;
 	pre = &p->pre[page_survey_index(p, t)][lang];
 	if (error != NULL || nprev > 0 || (comment != NULL &&
-	    comment[0] != '\0') || pre->html == NULL)
+	    comment[0] != '\0') || skip != NULL || stage != STAGE_RETURNED ||
+	    pre->html == NULL)
 		return (page_survey_render(p, out, t, token, lang, error,
-		    prev, nprev, comment));
+		    prev, nprev, comment, skip, stage));
 	for (i = 0; i < pre->n && rc == 0; i++) {
 		rc = buf_add(out, pre->html + pre->piece[i].off,
 		    pre->piece[i].len);

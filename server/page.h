@@ -67,12 +67,14 @@ enum lang page_lang(const char *query_lang, const char *accept_language);
  * The survey of ticket t reached through token, in lang. action is the
  * form's target path. error, when not NULL, is shown above the form
  * (a reason from survey_check(), already in lang) and prev, when not
- * NULL, pre-fills the answers given.
+ * NULL, pre-fills the answers given. skip, when not NULL, is a question
+ * not asked (app_ticket_ask()); stage, the stage of its dossier the
+ * ticket asks at, picks the survey's intro for it when it has one.
  */
 int	 page_survey(const struct pages *, struct buf *out,
 	    const struct ticket *t, const char *token, enum lang lang,
 	    const char *error, const struct answer *prev, size_t nprev,
-	    const char *comment);
+	    const char *comment, const char *skip, int stage);
 
 enum page_msg {
 	MSG_THANKS,		/* 200 after an answer */

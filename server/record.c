@@ -487,6 +487,140 @@ record_idem_key(const uint8_t keyhash[32], const char *idem, size_t len,
 	crypto_sha256(b, 32 + len, out);
 }
 
+/* Dossiers: version 1. */
+size_t
+record_dossier_encode(const struct dossier *dd, uint8_t *out, size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (dd->outcome != DOSSIER_NONE && !dossier_is_outcome(dd->outcome))
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)dd->received);
+	enc_u64(&e, (uint64_t)dd->due);
+	enc_u64(&e, (uint64_t)dd->supplement_first);
+	enc_u64(&e, (uint64_t)dd->supplement_last);
+	enc_u8(&e, dd->outcome);
+	enc_u64(&e, (uint64_t)dd->settled);
+	enc_u64(&e, (uint64_t)dd->updated);
+	enc_str(&e, dd->unit, UNIT_CODE_MAX);
+	enc_str(&e, dd->handling_unit, UNIT_CODE_MAX);
+	enc_str(&e, dd->procedure, PROC_CODE_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_dossier_decode(const uint8_t *in, size_t len, struct dossier *dd)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(dd, 0, sizeof(*dd));
+	if (dec_u8(&d) != ENC_VERSION)
+		return (-1);
+	dd->received = (int64_t)dec_u64(&d);
+	dd->due = (int64_t)dec_u64(&d);
+	dd->supplement_first = (int64_t)dec_u64(&d);
+	dd->supplement_last = (int64_t)dec_u64(&d);
+	dd->outcome = dec_u8(&d);
+	dd->settled = (int64_t)dec_u64(&d);
+	dd->updated = (int64_t)dec_u64(&d);
+	dec_str(&d, dd->unit, UNIT_CODE_MAX);
+	dec_str(&d, dd->handling_unit, UNIT_CODE_MAX);
+	dec_str(&d, dd->procedure, PROC_CODE_MAX);
+	if (d.bad || d.off != len || (dd->outcome != DOSSIER_NONE &&
+	    !dossier_is_outcome(dd->outcome))) {
+		memset(dd, 0, sizeof(*dd));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+record_dstat_key(const struct dossier_stat *ds, uint8_t out[DSTAT_KEY_LEN])
+{
+	if (strlen(ds->agency) > UNIT_CODE_MAX ||
+	    strlen(ds->procedure) > PROC_CODE_MAX)
+		return (-1);
+	be32_put(out, ds->month);
+	slot_put(out + 4, UNIT_CODE_MAX + 1, ds->agency);
+	slot_put(out + 4 + UNIT_CODE_MAX + 1, PROC_CODE_MAX + 1,
+	    ds->procedure);
+	return (0);
+}
+
+void
+record_dstat_value(const struct dossier_stat *ds, uint8_t out[DSTAT_VAL_LEN])
+{
+	out[0] = ENC_VERSION;
+	be64_put(out + 1, ds->received);
+	be64_put(out + 9, ds->on_time);
+	be64_put(out + 17, ds->late);
+	be64_put(out + 25, ds->refused);
+	be64_put(out + 33, ds->withdrawn);
+	be64_put(out + 41, (uint64_t)ds->imported);
+}
+
+int
+record_dstat_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+    size_t vlen, struct dossier_stat *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	if (klen != DSTAT_KEY_LEN || vlen != DSTAT_VAL_LEN ||
+	    v[0] != ENC_VERSION ||
+	    slot_get(k + 4, UNIT_CODE_MAX + 1, ds->agency, 1) == -1 ||
+	    slot_get(k + 4 + UNIT_CODE_MAX + 1, PROC_CODE_MAX + 1,
+	    ds->procedure, 1) == -1) {
+		memset(ds, 0, sizeof(*ds));
+		return (-1);
+	}
+	ds->month = be32_get(k);
+	ds->received = be64_get(v + 1);
+	ds->on_time = be64_get(v + 9);
+	ds->late = be64_get(v + 17);
+	ds->refused = be64_get(v + 25);
+	ds->withdrawn = be64_get(v + 33);
+	ds->imported = (int64_t)be64_get(v + 41);
+	return (0);
+}
+
+size_t
+record_ticket_link_encode(uint8_t stage, const uint8_t dkey[CASE_KEY_LEN],
+    uint8_t out[LINK_VAL_LEN])
+{
+	if (stage >= STAGE_COUNT)
+		return (0);
+	out[0] = ENC_VERSION;
+	out[1] = stage;
+	memcpy(out + 2, dkey, CASE_KEY_LEN);
+	return (LINK_VAL_LEN);
+}
+
+int
+record_ticket_link_decode(const uint8_t *in, size_t len, uint8_t *stage,
+    uint8_t dkey[CASE_KEY_LEN])
+{
+	if (len != LINK_VAL_LEN || in[0] != ENC_VERSION ||
+	    in[1] >= STAGE_COUNT)
+		return (-1);
+	*stage = in[1];
+	memcpy(dkey, in + 2, CASE_KEY_LEN);
+	return (0);
+}
+
+void
+record_stage_hash(const uint8_t hash[32], int stage, uint8_t out[32])
+{
+	uint8_t	 b[33];
+
+	if (stage == STAGE_RETURNED) {
+		memcpy(out, hash, 32);
+		return;
+	}
+	memcpy(b, hash, 32);
+	b[32] = (uint8_t)stage;
+	crypto_sha256(b, sizeof(b), out);
+}
+
 size_t
 record_pending_encode(const struct pending *p, uint8_t *out, size_t outlen)
 {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "dossier.h"
 #include "model.h"
 
 /* Values: the largest encoding of each record. */
@@ -42,6 +43,7 @@
 /* audit: the entry's key, µs since the epoch. */
 #define AUDIT_KEY_LEN	8
 #define CASE_KEY_LEN	(UNIT_CODE_MAX + 32)
+_Static_assert(CASE_KEY_LEN == DOSSIER_KEY_LEN, "a dossier's key is a case's");
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
 /*
@@ -78,6 +80,14 @@
 #define DESK_SUSPECT	(DESK_LEVEL + SURVEY_LEVELS)
 #define DESK_NCOUNTERS	(DESK_SUSPECT + 1)
 #define DESK_VAL_LEN	(1 + 8 * DESK_NCOUNTERS)
+/* dossiers: unit slot | case hash -> dossier (CASE_KEY_LEN keys). */
+#define DOSSIER_ENC_MAX	(1 + 6 * 8 + 1 + 8 + 3 * (1 + UNIT_CODE_MAX))
+/* dossier_stats: month | agency (33) | procedure (33) -> version, the
+ * five counts, when imported. */
+#define DSTAT_KEY_LEN	(4 + (UNIT_CODE_MAX + 1) + (PROC_CODE_MAX + 1))
+#define DSTAT_VAL_LEN	(1 + 5 * 8 + 8)
+/* ticket_dossiers: ticket id -> version, stage, the dossier's key. */
+#define LINK_VAL_LEN	(1 + 1 + CASE_KEY_LEN)
 /* answered: issued | ticket id -> response key. */
 #define ANSWERED_KEY_LEN	(8 + TICKET_ID_LEN)
 
@@ -117,7 +127,31 @@ int	 record_pending_decode(const uint8_t *in, size_t len,
 /* The pending record's key: SHA-256(unit | NUL | counter). */
 void	 record_pending_key(const char *unit, const char *counter,
 	    uint8_t out[32]);
-/* tickets_by_case: unit slot | case hash. */
+size_t	 record_dossier_encode(const struct dossier *, uint8_t *out,
+	    size_t outlen);
+int	 record_dossier_decode(const uint8_t *in, size_t len,
+	    struct dossier *);
+/* A statistics row's key (-1 when a field is too long) and value. */
+int	 record_dstat_key(const struct dossier_stat *,
+	    uint8_t out[DSTAT_KEY_LEN]);
+void	 record_dstat_value(const struct dossier_stat *,
+	    uint8_t out[DSTAT_VAL_LEN]);
+/* A whole row from its key and value; -1 when malformed. */
+int	 record_dstat_decode(const uint8_t *k, size_t klen, const uint8_t *v,
+	    size_t vlen, struct dossier_stat *);
+/* A ticket's link to its dossier and stage; 0 or -1 when malformed. */
+size_t	 record_ticket_link_encode(uint8_t stage,
+	    const uint8_t dkey[CASE_KEY_LEN], uint8_t out[LINK_VAL_LEN]);
+int	 record_ticket_link_decode(const uint8_t *in, size_t len,
+	    uint8_t *stage, uint8_t dkey[CASE_KEY_LEN]);
+/*
+ * The case hash under which tickets_by_case keeps a case's ticket of a
+ * stage: the case hash itself for STAGE_RETURNED (as before stages),
+ * else SHA-256(case hash | stage), so that each stage has its ticket.
+ */
+void	 record_stage_hash(const uint8_t hash[32], int stage,
+	    uint8_t out[32]);
+/* tickets_by_case and dossiers: unit slot | case hash. */
 void	 record_case_key(const char *unit, const uint8_t hash[32],
 	    uint8_t out[CASE_KEY_LEN]);
 /* -1 when a field is too long for its slot. */

@@ -619,6 +619,10 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "cannot read the comments");
 		goto out;
 	}
+	if (report_766_build(rep, st, o->now) == -1) {
+		report_why(why, whylen, "cannot read the dossiers");
+		goto out;
+	}
 	if (o->desks && scope != NULL && report_desks_build(rep, st) == -1) {
 		report_why(why, whylen, "cannot read the counters");
 		goto out;
@@ -653,5 +657,6 @@ report_free(struct report *rep)
 	free(rep->units);
 	report_ind_free(rep);
 	report_desks_free(rep);
+	report_766_free(rep);
 	memset(rep, 0, sizeof(*rep));
 }

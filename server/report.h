@@ -38,6 +38,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "dossier.h"
 #include "hl.h"
 #include "model.h"
 #include "survey.h"
@@ -161,6 +162,40 @@ struct report_ind_fig {
 	uint64_t	 mid_up;
 };
 
+/*
+ * Decision 766/QĐ-TTg's satisfaction ratio, from the dossiers of the
+ * one-stop software (report_766.c): (dossiers - those rated
+ * dissatisfied, with a complaint, or late) / dossiers, each dossier
+ * subtracted once whatever it has. A period's dossiers are those
+ * returned or refused in it, and those still open whose due date fell
+ * in it and has passed (late). Rated dissatisfied: an answer at levels
+ * 1-2 of the overall question through a ticket of the case (any stage),
+ * suspect answers left out; walk-ins and tickets without a case are
+ * never dossiers. Per stage: the tickets of those dossiers at that
+ * stage, answered, dissatisfied. Imported monthly statistics (hailong
+ * dossiers import) add their settled and refused dossiers, the late
+ * ones late, for the months, agencies and procedures that no event
+ * covers (never both).
+ */
+struct report_766 {
+	uint64_t	 dossiers;
+	uint64_t	 returned;
+	uint64_t	 refused;
+	uint64_t	 open_late;
+	uint64_t	 dissatisfied;
+	uint64_t	 complaints;
+	uint64_t	 late;
+	uint64_t	 against;	/* any of the three, once */
+	/* Of dossiers, those of imported monthly statistics rows (no
+	 * ticket: never rated); rows left out, their month, agency and
+	 * procedure covered by events. */
+	uint64_t	 imported;
+	uint64_t	 import_rows_overlapped;
+	uint64_t	 asked[STAGE_COUNT];
+	uint64_t	 answered[STAGE_COUNT];
+	uint64_t	 stage_dissatisfied[STAGE_COUNT];
+};
+
 struct report {
 	uint32_t		 month;		/* the period's last month */
 	struct report_period	 period;
@@ -204,6 +239,9 @@ struct report {
 	struct report_desk	*counters;
 	size_t			 nofficers;
 	struct report_desk	*officers;
+	/* Decision 766: the scope's, and each units[] row's subtree. */
+	struct report_766	 d766;
+	struct report_766	*d766_units;
 };
 
 /*

@@ -95,8 +95,6 @@ html_row(json_t *r, int *fn, json_t *fns)
 	set_fmt(r, "f_delta", json_object_get(r, "delta"), 1, 1, "", "—");
 	set_fmt(r, "f_rr", json_object_get(r, "response_rate"), 1, 0, " %",
 	    "—");
-	set_fmt(r, "f_nat", json_object_get(r, "national_percent"), 1, 0,
-	    " %", "—");
 	/* Suspect answers: out of the figures, shown beside them. */
 	json_object_set_new(r, "has_suspect", json_boolean(json_integer_value(
 	    json_object_get(r, "suspect")) > 0));
@@ -153,6 +151,20 @@ html_desks(json_t *o)
 			set_fmt(r, "f_rr", json_object_get(r,
 			    "response_rate"), 1, 0, " %", "—");
 		}
+}
+
+/* Display fields of Decision 766's part: its ratio and its units'. */
+static void
+html_766(json_t *o)
+{
+	json_t	*d = json_object_get(o, "decision_766"), *r;
+	size_t	 i;
+
+	set_fmt(d, "f_percent", json_object_get(d, "percent"), 1, 0, " %",
+	    "không có hồ sơ");
+	json_array_foreach(json_object_get(d, "units"), i, r)
+		set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0,
+		    " %", "—");
 }
 
 static int
@@ -622,6 +634,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 	json_array_foreach(json_object_get(o, "units"), i, r)
 		html_row(r, NULL, NULL);
 	html_desks(o);
+	html_766(o);
 	/* The headline: the overall figure and the target in force. */
 	r = json_object_get(o, "overall");
 	json_array_foreach(json_object_get(r, "targets"), i, t)

@@ -125,7 +125,7 @@ row_json(const struct report *rep, const struct report_row *rw)
 	const struct report_fig	*pv = &rw->prev;
 	json_t			*o, *ts, *lv;
 	double			 lo = NAN, hi = NAN, t, pr;
-	uint64_t		 tick, unsat;
+	uint64_t		 tick;
 	char			 k[32];
 	const char		*vd;
 	size_t			 i;
@@ -209,14 +209,6 @@ row_json(const struct report *rep, const struct report_row *rw)
 	json_object_set_new(o, "answers_with_ticket",
 	    json_integer((json_int_t)tick));
 	json_object_set_new(o, "response_rate", jnum(pct(c->answered,
-	    c->issued), 100));
-	/* Decision 766: (completed - rated unsatisfied) / completed. */
-	unsat = c->unsatisfied < c->issued ? c->unsatisfied : c->issued;
-	json_object_set_new(o, "national_completed",
-	    json_integer((json_int_t)c->issued));
-	json_object_set_new(o, "national_unsatisfied",
-	    json_integer((json_int_t)unsat));
-	json_object_set_new(o, "national_percent", jnum(pct(c->issued - unsat,
 	    c->issued), 100));
 	return (o);
 }
@@ -352,7 +344,7 @@ report_json_head(const struct report *rep, json_t *o)
 	    json_integer((json_int_t)rep->min_responses));
 	json_object_set_new(o, "build_ms", jnum(rep->build_ms, 1000));
 	json_object_set_new(o, "definitions", json_pack(
-	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "percent", "answers at levels 4-5 of the overall question / all "
 	    "its answers (respondents' rate); answers of responses flagged "
 	    "suspect are left out of it, of responses, satisfied, the "
@@ -363,10 +355,6 @@ report_json_head(const struct report *rep, json_t *o)
 	    "percent_with_suspect", "the percent with the suspect answers "
 	    "counted: (satisfied + suspect at levels 4-5) / (responses + "
 	    "suspect)",
-	    "national_percent", "Decision 766: (dossiers completed - dossiers "
-	    "rated unsatisfied, levels 1-2) / dossiers completed; every ticket "
-	    "issued is a completed dossier, unanswered ones count as not "
-	    "unsatisfied",
 	    "response_rate", "tickets issued in the month that were answered "
 	    "(issued_answered, whenever the answer came: it grows until the "
 	    "tickets expire) / tickets issued in the month; never above 100%; "
@@ -672,5 +660,6 @@ report_json(const struct report *rep)
 	json_object_set_new(o, "trend", report_json_trend(rep));
 	json_object_set_new(o, "comments", report_json_comments(rep));
 	report_desks_json(rep, o);
+	report_766_json(rep, o);
 	return (o);
 }

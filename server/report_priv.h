@@ -39,6 +39,15 @@ void	 report_desks_free(struct report *);
 /* Adds counters, officers and their definition to o, when built. */
 void	 report_desks_json(const struct report *, struct json_t *o);
 
+/* report_766.c: Decision 766's ratio from the dossiers. */
+/* Reads every dossier once; rep's period, scope and units set. 0/-1. */
+int	 report_766_build(struct report *, struct store *, int64_t now);
+void	 report_766_free(struct report *);
+/* Sets "decision_766" in o. */
+void	 report_766_json(const struct report *, struct json_t *o);
+/* The ratio of f as a fraction, NaN without dossiers. */
+double	 report_766_ratio(const struct report_766 *f);
+
 /* report.c: month in the period; the walk-ins' row name. */
 int	 report_period_has(const struct report_period *, uint32_t month);
 extern const struct text report_walkin_name;

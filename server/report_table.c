@@ -54,7 +54,7 @@ struct rtab {
 	json_t		*rows;		/* owned */
 };
 
-#define RTABS_MAX	12
+#define RTABS_MAX	16
 
 /* A boolean in words, as the report speaks. */
 static const char *
@@ -188,8 +188,6 @@ figure_cols(struct rtab *t, const int *years, size_t ny, const char *prev)
 	col_add(t, "issued", "Phiếu khảo sát đã phát", CK_INT);
 	col_add(t, "issued_answered", "Phiếu đã phát được trả lời", CK_INT);
 	col_add(t, "response_rate", "Tỷ lệ phản hồi (%)", CK_PCT);
-	col_add(t, "national_percent", "Chỉ số QĐ 766 theo hồ sơ (%), "
-	    "thước đo khác tỷ lệ hài lòng", CK_PCT);
 }
 
 /* The levels an indicator counts, as "4 5", into its row. */
@@ -335,6 +333,51 @@ table_desks(json_t *o, struct rtab *t)
 	return (1);
 }
 
+/*
+ * Decision 766's ratio into t[0] (the scope, then each unit with
+ * dossiers) and its tickets by stage into t[1]. Returns 2.
+ */
+static size_t
+table_766(json_t *o, struct rtab *t)
+{
+	json_t	*d = json_object_get(o, "decision_766"), *x;
+
+	t[0].sheet = "QĐ 766";
+	t[0].title = "Tỷ lệ hài lòng theo Quyết định 766/QĐ-TTg: (hồ sơ − "
+	    "hồ sơ bị đánh giá không hài lòng, có khiếu nại, hoặc trễ hạn) / "
+	    "hồ sơ; tính theo hồ sơ của phần mềm một cửa, thước đo khác tỷ "
+	    "lệ hài lòng của người trả lời; chưa ghi nhận khiếu nại (0)";
+	col_add(&t[0], "unit", "Mã đơn vị", CK_STR);
+	col_add(&t[0], "name", "Đơn vị", CK_STR);
+	col_add(&t[0], "dossiers", "Hồ sơ", CK_INT);
+	col_add(&t[0], "returned", "Đã trả kết quả", CK_INT);
+	col_add(&t[0], "refused", "Từ chối", CK_INT);
+	col_add(&t[0], "open_late", "Chưa giải quyết, quá hạn", CK_INT);
+	col_add(&t[0], "dissatisfied", "Bị đánh giá không hài lòng",
+	    CK_INT);
+	col_add(&t[0], "complaints", "Có khiếu nại (chưa ghi nhận)", CK_INT);
+	col_add(&t[0], "late", "Trễ hạn", CK_INT);
+	col_add(&t[0], "against", "Bị trừ (mỗi hồ sơ một lần)", CK_INT);
+	col_add(&t[0], "percent", "Tỷ lệ theo QĐ 766 (%)", CK_PCT);
+	t[0].rows = json_array();
+	x = json_deep_copy(d);
+	json_object_set_new(x, "unit", json_string(""));
+	json_object_set_new(x, "name", json_string("Tổng (phạm vi báo cáo)"));
+	json_array_append_new(t[0].rows, x);
+	json_array_extend(t[0].rows, json_object_get(d, "units"));
+
+	t[1].sheet = "QĐ 766 theo giai đoạn";
+	t[1].title = "Phiếu khảo sát của các hồ sơ trên theo giai đoạn: khi "
+	    "tiếp nhận, khi yêu cầu bổ sung, khi từ chối, khi trả kết quả";
+	col_add(&t[1], "stage", "Mã giai đoạn", CK_STR);
+	col_add(&t[1], "name", "Giai đoạn", CK_STR);
+	col_add(&t[1], "tickets", "Phiếu đã phát", CK_INT);
+	col_add(&t[1], "answered", "Đã trả lời", CK_INT);
+	col_add(&t[1], "dissatisfied", "Không hài lòng (mức 1-2)", CK_INT);
+	t[1].rows = json_deep_copy(json_object_get(d, "stages"));
+	return (2);
+}
+
 /* Builds the tables of o into t; returns how many. */
 static size_t
 report_tables(json_t *o, struct rtab *t)
@@ -374,6 +417,7 @@ report_tables(json_t *o, struct rtab *t)
 	t[n].rows = json_deep_copy(json_object_get(o, "units"));
 	n++;
 	n += table_desks(o, &t[n]);
+	n += table_766(o, &t[n]);
 
 	t[n].sheet = "Câu hỏi";
 	t[n].title = "Phân bố câu trả lời theo câu hỏi";

@@ -165,6 +165,26 @@ store_add_users_audit_catalog(struct store *st, MDB_txn *txn)
 	return (mdb_dbi_open(txn, "catalog", MDB_CREATE, &st->catalog));
 }
 
+/*
+ * The upgrade to format 9: the dossiers of the one-stop software, the
+ * links of tickets to them and the imported monthly statistics, created
+ * empty when missing (nothing to rebuild: an older hailong kept no
+ * dossier). An LMDB code.
+ */
+static int
+store_add_dossiers(struct store *st, MDB_txn *txn)
+{
+	int	 rc;
+
+	if ((rc = mdb_dbi_open(txn, "dossiers", MDB_CREATE,
+	    &st->dossiers)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "ticket_dossiers", MDB_CREATE,
+	    &st->ticket_dossiers)) != 0)
+		return (rc);
+	return (mdb_dbi_open(txn, "dossier_stats", MDB_CREATE,
+	    &st->dossier_stats));
+}
+
 /* Reads (or, when new and create, writes) meta; sets st->tz. */
 static int
 meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
@@ -238,7 +258,9 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * (older records are the procedure survey's, read as they
 		 * are). Format 5 answers tickets in `answered` (records
 		 * answered in place stay valid). Format 9 adds users,
-		 * audit and catalog (store_add_users_audit_catalog()). */
+		 * audit and catalog (store_add_users_audit_catalog()),
+		 * dossiers, ticket_dossiers and dossier_stats
+		 * (store_add_dossiers()). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -374,6 +396,8 @@ again:
 	 * changed by 6); then the new format is marked (meta_load). */
 	if (was != 0 && was < 8)
 		rc = store_rebuild_sums(st, txn);
+	if (rc == 0)
+		rc = store_add_dossiers(st, txn);
 	if (rc == 0 && was != 0 && was < 6)
 		rc = store_rebuild_comments(st, txn);
 	if (rc == 0 && was != 0 && was < STORE_FORMAT)

@@ -18,14 +18,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dossier.h"
 #include "hl.h"
 #include "catalog.h"
 #include "model.h"
 
 /* Format 8: tickets keep who issued them, their survey and service
  * (record version 2), and desks counts by counter and officer. Format 9
- * adds users (names and passwords), the audit log and the catalogue
- * rows changed by admins. */
+ * adds users (names and passwords), the audit log, the catalogue rows
+ * changed by admins, the dossiers of the one-stop software and tickets'
+ * links to them. */
 #define STORE_FORMAT		9
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
@@ -169,6 +171,64 @@ int	 store_each_desk(struct store *, struct store_snap *, uint32_t from,
 int	 store_each_agg_prefix(struct store *, struct store_snap *,
 	    uint32_t month, const char *sector, const char *unit,
 	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);
+
+/* A dossier by its key (the receiving unit's slot, the case hash). */
+enum hl_rc store_dossier_get(struct store *,
+	    const uint8_t key[DOSSIER_KEY_LEN], struct dossier *);
+/*
+ * The stage a ticket asks at and its dossier: HL_NOT_FOUND when the
+ * ticket has no link (no case, or issued before format 9; stage is then
+ * STAGE_RETURNED) or its dossier has no event yet.
+ */
+enum hl_rc store_ticket_dossier(struct store *,
+	    const uint8_t id[TICKET_ID_LEN], int *stage, struct dossier *);
+/*
+ * What a dossier's tickets were answered: asked[s] when the case has a
+ * ticket at stage s (enum dossier_stage), level[s] its answer's overall
+ * level (0: not answered, or flagged suspect).
+ */
+struct dossier_ratings {
+	uint8_t	 asked[STAGE_COUNT];
+	uint8_t	 level[STAGE_COUNT];
+};
+/*
+ * Every dossier with its ratings, in key order, in one read transaction
+ * (a walk of the whole table and up to four ticket lookups each: its
+ * cost grows with the dossiers kept). Returns as store_each_*() (-1 also
+ * for a malformed record).
+ */
+int	 store_each_dossier(struct store *,
+	    int (*fn)(const struct dossier *, const struct dossier_ratings *,
+	    void *), void *arg);
+
+/*
+ * An evaluation: a response through a ticket linked to a dossier (a
+ * ticket issued with a case), its ticket, the stage it asked at, the
+ * dossier's key (DOSSIER_KEY_LEN bytes: the unit slot, the keyed case
+ * hash) and the dossier, NULL when no event of it came yet. All
+ * borrowed for the call.
+ */
+struct store_eval {
+	const struct response	*r;
+	const struct ticket	*t;
+	int			 stage;
+	const uint8_t		*dkey;
+	const struct dossier	*d;
+};
+/*
+ * The evaluations among the responses with from_us <= key < to_us, in
+ * key order, in one read transaction. Returns as store_each_response().
+ */
+int	 store_each_evaluation(struct store *, uint64_t from_us,
+	    uint64_t to_us, int (*fn)(const struct store_eval *, void *),
+	    void *arg);
+
+/*
+ * The imported monthly statistics of months from..to (YYYYMM), in key
+ * order (month, agency, procedure). Returns as store_each_*().
+ */
+int	 store_each_dossier_stat(struct store *, uint32_t from, uint32_t to,
+	    int (*fn)(const struct dossier_stat *, void *), void *arg);
 
 /* store_verify.c */
 /*

@@ -45,6 +45,9 @@ struct store {
 	MDB_dbi			 users;		/* name slot -> struct user */
 	MDB_dbi			 audit;		/* µs -> struct audit */
 	MDB_dbi			 catalog;	/* type | code -> catrow */
+	MDB_dbi			 dossiers;	/* CASE_KEY_LEN -> dossier */
+	MDB_dbi			 ticket_dossiers; /* ticket id -> link */
+	MDB_dbi			 dossier_stats;	/* DSTAT_KEY_LEN -> row */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

@@ -130,6 +130,9 @@ store_status(struct store *st, struct store_status *out)
 		{ "users", st->users, HOW_USER },
 		{ "audit", st->audit, HOW_KEY_USEC },
 		{ "catalog", st->catalog, HOW_NONE },
+		{ "dossiers", st->dossiers, HOW_NONE },
+		{ "ticket_dossiers", st->ticket_dossiers, HOW_NONE },
+		{ "dossier_stats", st->dossier_stats, HOW_KEY_MONTH },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

@@ -247,6 +247,83 @@ verify_answered(struct store *st, MDB_txn *txn, FILE *out)
 	return (bad);
 }
 
+/*
+ * The dossier tables: every dossier and imported row decodes, every
+ * ticket's link decodes, names a stored ticket, and the dossier key of
+ * its case at the ticket's unit.
+ */
+static long
+verify_dossiers(struct store *st, MDB_txn *txn, FILE *out)
+{
+	MDB_cursor		*c = NULL;
+	MDB_val			 k, v, tv;
+	struct dossier		 d;
+	struct dossier_stat	 ds;
+	struct ticket		 t;
+	uint8_t			 dk[CASE_KEY_LEN], stage, slot[UNIT_CODE_MAX];
+	char			 hex[2 * TICKET_ID_LEN + 1];
+	long			 bad = 0;
+	int			 rc, pass;
+	MDB_cursor_op		 op;
+
+	for (pass = 0; pass < 3 && bad != -1; pass++) {
+		if (mdb_cursor_open(txn, pass == 0 ? st->dossiers : pass == 1 ?
+		    st->ticket_dossiers : st->dossier_stats, &c) != 0)
+			return (-1);
+		for (op = MDB_FIRST;; op = MDB_NEXT) {
+			if ((rc = mdb_cursor_get(c, &k, &v, op)) ==
+			    MDB_NOTFOUND)
+				break;
+			if (rc != 0) {
+				bad = -1;
+				break;
+			}
+			if (pass == 0 && (k.mv_size != CASE_KEY_LEN ||
+			    record_dossier_decode(v.mv_data, v.mv_size,
+			    &d) == -1)) {
+				fprintf(out, "dossier record of %zu bytes: "
+				    "malformed\n", v.mv_size);
+				bad++;
+			}
+			if (pass == 2 && record_dstat_decode(k.mv_data,
+			    k.mv_size, v.mv_data, v.mv_size, &ds) == -1) {
+				fprintf(out, "dossier_stats record of %zu "
+				    "bytes: malformed\n", v.mv_size);
+				bad++;
+			}
+			if (pass != 1)
+				continue;
+			if (k.mv_size != TICKET_ID_LEN ||
+			    record_ticket_link_decode(v.mv_data, v.mv_size,
+			    &stage, dk) == -1) {
+				fprintf(out, "ticket_dossiers record of %zu "
+				    "bytes: malformed\n", v.mv_size);
+				bad++;
+				continue;
+			}
+			id_hex(k.mv_data, hex);
+			memset(slot, 0, sizeof(slot));
+			if (mdb_get(txn, st->tickets, &k, &tv) != 0 ||
+			    record_ticket_decode(tv.mv_data, tv.mv_size,
+			    &t) == -1) {
+				fprintf(out, "ticket_dossiers record of ticket "
+				    "%s: no such ticket\n", hex);
+				bad++;
+				continue;
+			}
+			memcpy(slot, t.unit, strnlen(t.unit, UNIT_CODE_MAX));
+			if (memcmp(dk, slot, UNIT_CODE_MAX) != 0) {
+				fprintf(out, "ticket_dossiers record of ticket "
+				    "%s: a dossier of another unit\n", hex);
+				bad++;
+			}
+		}
+		mdb_cursor_close(c);
+		c = NULL;
+	}
+	return (bad);
+}
+
 /* Idempotency records: each names a stored response of its channel. */
 static long
 verify_idem(struct store *st, MDB_txn *txn, struct response *r, FILE *out)
@@ -564,6 +641,11 @@ store_verify(struct store *st, FILE *out)
 		goto out;
 	}
 	bad += n + n2;
+	if ((n = verify_dossiers(st, txn, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
 	{
 		MDB_stat	 ms;
 

@@ -188,8 +188,9 @@ static int
 survey_key(struct survey_ctx *c, const char *name, const char *value)
 {
 	struct survey	*s = c->s;
-	char		**slot;
+	char		**slot, prefix[32];
 	long long	 v;
+	int		 st;
 
 	if (strcmp(name, "id") == 0) {
 		if (c->haveid)
@@ -243,6 +244,13 @@ survey_key(struct survey_ctx *c, const char *name, const char *value)
 	    text_slot(name, "comment", &s->comment_prompt, &slot) ||
 	    text_slot(name, "thanks", &s->thanks, &slot))
 		return (text_set(c, slot, name, value));
+	/* intro.received.vi: the intro of a ticket at that stage. */
+	for (st = STAGE_RETURNED + 1; st < STAGE_COUNT; st++) {
+		snprintf(prefix, sizeof(prefix), "intro.%s",
+		    dossier_stage_name(st));
+		if (text_slot(name, prefix, &s->intro_stage[st], &slot))
+			return (text_set(c, slot, name, value));
+	}
 	return (ctx_fail(c, "unknown key %s in [survey]", name));
 }
 
@@ -528,6 +536,19 @@ survey_validate(struct survey_ctx *c, const struct ini_doc *doc,
 			return (-1);
 		}
 	}
+	/* A stage's intro: in every language, or none. */
+	for (j = STAGE_RETURNED + 1; j < STAGE_COUNT; j++) {
+		l = text_missing(&s->intro_stage[j]);
+		if (l != -1 && s->intro_stage[j].s[(l + 1) % LANG_COUNT] ==
+		    NULL && s->intro_stage[j].s[(l + 2) % LANG_COUNT] == NULL)
+			continue;	/* none given */
+		if (l != -1) {
+			why_at(why, whylen, path, line, "[survey] intro.%s.%s "
+			    "missing", dossier_stage_name((int)j),
+			    lang_code(l));
+			return (-1);
+		}
+	}
 	if (s->nquestions == 0 ||
 	    strcmp(s->questions[0].id, SURVEY_OVERALL) != 0) {
 		snprintf(sec, sizeof(sec), "question %s", SURVEY_OVERALL);
@@ -700,6 +721,8 @@ survey_free(struct survey *s)
 		return;
 	text_clear(&s->title);
 	text_clear(&s->intro);
+	for (i = 0; i < STAGE_COUNT; i++)
+		text_clear(&s->intro_stage[i]);
 	text_clear(&s->comment_prompt);
 	text_clear(&s->thanks);
 	for (i = 0; i < s->nquestions; i++) {

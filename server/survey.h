@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "dossier.h"
 #include "hl.h"
 #include "inifile.h"
 
@@ -66,6 +67,9 @@ struct survey {
 	unsigned		 version;
 	struct text		 title;
 	struct text		 intro;
+	/* The intro of a ticket at a stage of its dossier (intro.STAGE.L),
+	 * all NULL when the file has none: [STAGE_RETURNED] is unused. */
+	struct text		 intro_stage[STAGE_COUNT];
 	struct text		 comment_prompt;
 	struct text		 thanks;
 	size_t			 nquestions;	/* [0] is the overall question */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "dossier.h"
 #include "hl.h"
 #include "model.h"
 
@@ -28,7 +29,9 @@ enum wop_kind {
 	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
 	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
 	WOP_USER,		/* add a user, set a password, disable */
-	WOP_CATROW		/* add or change a unit or a procedure */
+	WOP_CATROW,		/* add or change a unit or a procedure */
+	WOP_DOSSIER,	/* apply an event of the one-stop software */
+	WOP_DSTATS	/* store imported monthly statistics, all or none */
 };
 
 enum wop_user_mode {
@@ -47,6 +50,10 @@ struct wop {
 			uint8_t		 case_hash[32];
 			/* in: offered to its counter's kiosk (the API's) */
 			int		 offer;
+			/* with has_case: the stage it asks at (enum
+			 * dossier_stage); one ticket per unit, case and
+			 * stage, linked to the dossier's key */
+			int		 stage;
 			/* out: the stored ticket (new or the earlier one) */
 			int		 created;
 		} ticket;
@@ -132,6 +139,35 @@ struct wop {
 			int		 has_before;
 			struct catrow	 before;
 		} catrow;
+		struct {
+			/*
+			 * in: ev, and key, the dossier's (the receiving
+			 * unit's slot and the case hash). out: d, the
+			 * dossier after the event; changed 0 for a repeat
+			 * (nothing written); HL_INVALID with why for an
+			 * event the dossier cannot have had.
+			 */
+			struct dossier_ev ev;
+			uint8_t		 key[DOSSIER_KEY_LEN];
+			struct dossier	 d;
+			int		 changed;
+			int		 created;
+			char		 why[160];
+		} dossier;
+		struct {
+			/*
+			 * in: rows[0..n) (caller's, alive until done).
+			 * out: old[i] the row stored before when there is
+			 * one, state[i] 0 new, 1 the same (nothing to
+			 * write), 2 different from the one stored. Any 2:
+			 * HL_CONFLICT and nothing written.
+			 */
+			const struct dossier_stat *rows;
+			size_t		 n;
+			struct dossier_stat *old;
+			uint8_t		*state;
+			size_t		 added;
+		} dstats;
 		struct {
 			/* in: the kiosk key's hash and the report;
 			 * HL_NOT_FOUND when the key is gone. */

@@ -1,10 +1,11 @@
 /*
  * writer_apply.c: what each writer op writes, in the nested transaction
- * the writer gives it: a ticket (its case index, its pending pairing),
- * an answer (the response, the answered record, the comment index, the
- * idempotency record), keys, kiosk enrolments and revocations, a kiosk's
- * status; and, once per batch, the counters the ops gathered, each key
- * written once in key order. Only writer.c calls these.
+ * the writer gives it: a ticket (its case index, its link to its
+ * dossier), an answer (the response, the answered record, the comment
+ * index, the idempotency record), keys, kiosk enrolments and
+ * revocations, a kiosk's status, a dossier's event; and, once per batch,
+ * the counters the ops gathered, each key written once in key order.
+ * Only writer.c calls these.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -128,14 +129,17 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op,
     struct counts *c)
 {
 	struct ticket	*t = &op->u.ticket.t, old;
-	uint8_t		 ck[CASE_KEY_LEN], enc[TICKET_ENC_MAX];
+	uint8_t		 ck[CASE_KEY_LEN], enc[TICKET_ENC_MAX], sh[32];
+	uint8_t		 dk[CASE_KEY_LEN], lv[LINK_VAL_LEN];
 	MDB_val		 k, v;
 	size_t		 n;
 	int		 rc;
 
 	op->u.ticket.created = 0;
 	if (op->u.ticket.has_case) {
-		record_case_key(t->unit, op->u.ticket.case_hash, ck);
+		record_stage_hash(op->u.ticket.case_hash, op->u.ticket.stage,
+		    sh);
+		record_case_key(t->unit, sh, ck);
 		k.mv_data = ck;
 		k.mv_size = CASE_KEY_LEN;
 		rc = mdb_get(txn, st->by_case, &k, &v);
@@ -175,6 +179,19 @@ apply_ticket(struct store *st, MDB_txn *txn, struct wop *op,
 		v.mv_data = t->id;
 		v.mv_size = TICKET_ID_LEN;
 		if ((rc = mdb_put(txn, st->by_case, &k, &v, 0)) != 0)
+			return (rc);
+		/* Its dossier, whether its events came yet or not. */
+		record_case_key(t->unit, op->u.ticket.case_hash, dk);
+		if (record_ticket_link_encode((uint8_t)op->u.ticket.stage, dk,
+		    lv) == 0) {
+			op->rc = HL_INVALID;
+			return (0);
+		}
+		k.mv_data = t->id;
+		k.mv_size = TICKET_ID_LEN;
+		v.mv_data = lv;
+		v.mv_size = sizeof(lv);
+		if ((rc = mdb_put(txn, st->ticket_dossiers, &k, &v, 0)) != 0)
 			return (rc);
 	}
 	if (counts_ticket(t, c) == -1) {
@@ -573,6 +590,107 @@ apply_kiosk_status(struct store *st, MDB_txn *txn, struct wop *op)
 	return (mdb_put(txn, st->keys, &k, &v, 0));
 }
 
+/* An event of the one-stop software applied to its dossier. */
+static int
+apply_dossier(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct dossier	*d = &op->u.dossier.d;
+	uint8_t		 enc[DOSSIER_ENC_MAX];
+	MDB_val		 k = { DOSSIER_KEY_LEN, op->u.dossier.key }, v;
+	size_t		 n;
+	int		 rc, exists;
+
+	op->u.dossier.changed = 0;
+	op->u.dossier.created = 0;
+	op->u.dossier.why[0] = '\0';
+	rc = mdb_get(txn, st->dossiers, &k, &v);
+	if (rc == 0) {
+		if (record_dossier_decode(v.mv_data, v.mv_size, d) == -1)
+			return (MDB_CORRUPTED);
+		exists = 1;
+	} else if (rc == MDB_NOTFOUND) {
+		memset(d, 0, sizeof(*d));
+		exists = 0;
+	} else
+		return (rc);
+	switch (dossier_event_apply(d, exists, &op->u.dossier.ev,
+	    op->u.dossier.why, sizeof(op->u.dossier.why))) {
+	case DOSSIER_SAME:
+		return (0);
+	case DOSSIER_CHANGED:
+		break;
+	default:
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	d->updated = now_sec();
+	if ((n = record_dossier_encode(d, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	if ((rc = mdb_put(txn, st->dossiers, &k, &v, 0)) != 0)
+		return (rc);
+	op->u.dossier.changed = 1;
+	op->u.dossier.created = !exists;
+	return (0);
+}
+
+/* Imported statistics: every row new or the same, else none written. */
+static int
+apply_dstats(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	uint8_t		 kb[DSTAT_KEY_LEN], vb[DSTAT_VAL_LEN];
+	MDB_val		 k, v;
+	size_t		 i;
+	int		 rc, conflict = 0;
+
+	op->u.dstats.added = 0;
+	for (i = 0; i < op->u.dstats.n; i++) {
+		op->u.dstats.state[i] = 0;
+		if (record_dstat_key(&op->u.dstats.rows[i], kb) == -1) {
+			op->rc = HL_INVALID;
+			return (0);
+		}
+		k.mv_data = kb;
+		k.mv_size = sizeof(kb);
+		if ((rc = mdb_get(txn, st->dossier_stats, &k, &v)) ==
+		    MDB_NOTFOUND)
+			continue;
+		if (rc != 0)
+			return (rc);
+		if (record_dstat_decode(kb, sizeof(kb), v.mv_data, v.mv_size,
+		    &op->u.dstats.old[i]) == -1)
+			return (MDB_CORRUPTED);
+		if (dossier_stat_same(&op->u.dstats.old[i],
+		    &op->u.dstats.rows[i]))
+			op->u.dstats.state[i] = 1;
+		else {
+			op->u.dstats.state[i] = 2;
+			conflict = 1;
+		}
+	}
+	if (conflict) {
+		op->rc = HL_CONFLICT;
+		return (0);
+	}
+	for (i = 0; i < op->u.dstats.n; i++) {
+		if (op->u.dstats.state[i] != 0)
+			continue;
+		record_dstat_key(&op->u.dstats.rows[i], kb);
+		record_dstat_value(&op->u.dstats.rows[i], vb);
+		k.mv_data = kb;
+		k.mv_size = sizeof(kb);
+		v.mv_data = vb;
+		v.mv_size = sizeof(vb);
+		if ((rc = mdb_put(txn, st->dossier_stats, &k, &v, 0)) != 0)
+			return (rc);
+		op->u.dstats.added++;
+	}
+	return (0);
+}
+
 int
 writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
     struct counts *c)
@@ -598,6 +716,10 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (writer_apply_user(st, txn, op));
 	case WOP_CATROW:
 		return (writer_apply_catrow(st, txn, op));
+	case WOP_DOSSIER:
+		return (apply_dossier(st, txn, op));
+	case WOP_DSTATS:
+		return (apply_dstats(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

@@ -27,6 +27,9 @@ enum {
 	REC_AUDIT,
 	REC_CATROW,
 	REC_PENDING,
+	REC_DOSSIER,
+	REC_LINK,
+	REC_DSTAT,
 	REC_COUNT
 };
 
@@ -242,6 +245,48 @@ fuzz_catrow(const uint8_t *p, size_t n)
 	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
 }
 
+static void
+fuzz_dossier(const uint8_t *p, size_t n)
+{
+	struct dossier	 a, b;
+	size_t		 m;
+
+	if (record_dossier_decode(p, n, &a) == -1)
+		return;
+	m = record_dossier_encode(&a, enc, DOSSIER_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_dossier_decode(enc, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
+fuzz_link(const uint8_t *p, size_t n)
+{
+	uint8_t	 dk[CASE_KEY_LEN], v[LINK_VAL_LEN], stage;
+
+	if (record_ticket_link_decode(p, n, &stage, dk) == -1)
+		return;
+	FUZZ_CHECK(record_ticket_link_encode(stage, dk, v) == LINK_VAL_LEN);
+	FUZZ_CHECK(n == LINK_VAL_LEN && memcmp(v, p, n) == 0);
+}
+
+/* A dossier_stats record: the key, then the value. */
+static void
+fuzz_dstat(const uint8_t *p, size_t n)
+{
+	struct dossier_stat ds;
+	uint8_t		 k[DSTAT_KEY_LEN], v[DSTAT_VAL_LEN];
+
+	if (n < DSTAT_KEY_LEN || record_dstat_decode(p, DSTAT_KEY_LEN,
+	    p + DSTAT_KEY_LEN, n - DSTAT_KEY_LEN, &ds) == -1)
+		return;
+	FUZZ_CHECK(record_dstat_key(&ds, k) == 0);
+	FUZZ_CHECK(memcmp(k, p, DSTAT_KEY_LEN) == 0);
+	record_dstat_value(&ds, v);
+	FUZZ_CHECK(n - DSTAT_KEY_LEN == DSTAT_VAL_LEN &&
+	    memcmp(v, p + DSTAT_KEY_LEN, DSTAT_VAL_LEN) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -286,6 +331,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_PENDING:
 		fuzz_pending(data + 1, size - 1);
+		break;
+	case REC_DOSSIER:
+		fuzz_dossier(data + 1, size - 1);
+		break;
+	case REC_LINK:
+		fuzz_link(data + 1, size - 1);
+		break;
+	case REC_DSTAT:
+		fuzz_dstat(data + 1, size - 1);
 		break;
 	}
 	return (0);

@@ -1,6 +1,8 @@
 """No personal data and no secret at rest: after a full run (tickets with
-case numbers through the API and the command, answers with comments on
-both channels, a kiosk enrolled, keys of every role, a browser session),
+case numbers through the API and the command, dossier events with case
+numbers, repeated and refused, tickets at their stages, answers with
+comments on both channels, a kiosk enrolled, keys of every role, a
+browser session),
 no file of the data directory and no export holds a case number, the
 client's address or a key's secret in clear; nor does the server's log,
 one line per request, under load too."""
@@ -20,6 +22,9 @@ from hl import (Server, add_key, assert_html, assert_status, cli_bytes,
 CASES = ["HS-PRIV-000123/2025", "Hồ sơ số 4567/UBND-PRIV",
          "PRIVCASE-ZZ-998877", "000000PRIV42"]
 CLI_CASE = "CLIPRIV-2025-31415"
+# Cases of the one-stop software's dossier events (and stage tickets).
+DOSSIER_CASES = ["DOSPRIV-2026-000777", "Hồ sơ DOSPRIV số 88/UBND",
+                 "dospriv-lower-case-55"]
 IP = b"127.0.0.1"
 
 
@@ -100,6 +105,39 @@ def nothing_personal_at_rest():
             tickets.append(t)
         out = cli_ok("ticket", "--data", s.data, "--procedure", proc,
                      "--unit", unit, "--case", CLI_CASE)
+        # Dossier events: new, repeated, refused as impossible; and a
+        # ticket at a stage of each, answered.
+        dh = {"Authorization": "Bearer " + s.key}
+        now = int(time.time())
+        stage_tickets = []
+        for i, c in enumerate(DOSSIER_CASES):
+            ev = {"case": c, "unit": unit, "procedure": proc,
+                  "event": "received", "at": now - 86400,
+                  "due": now + 86400}
+            assert_status(s.http("POST", "/api/v1/dossiers", ev, dh), 201,
+                          "dossier")
+            assert_status(s.http("POST", "/api/v1/dossiers", ev, dh), 200,
+                          "dossier again")
+            out = {k: v for k, v in ev.items() if k != "due"}
+            r = s.http("POST", "/api/v1/dossiers", dict(
+                out, event="refused", at=now - 2 * 86400), dh)
+            assert_status(r, 422, "impossible")
+            assert b"before the dossier was received" in r[2], r[2]
+            assert c.encode() not in r[2], r[2]
+            assert_status(s.http("POST", "/api/v1/dossiers", dict(
+                out, event="refused", at=now - 60), dh), 200, "refused")
+            stage_tickets.append(new_ticket(s, case=c, stage="refused"))
+        stats = os.path.join(s.root, "stats.csv")
+        with open(stats, "w", encoding="utf-8") as f:
+            f.write("month,agency,procedure,received,settled_on_time,"
+                    "settled_late,refused,withdrawn\n%s,%s,%s,5,4,1,0,0\n"
+                    % (time.strftime("%Y-%m", time.gmtime(
+                        now - 40 * 86400 + 7 * 3600)), unit, proc))
+        cli_ok("dossiers", "import", stats, "--data", s.data)
+        spage = assert_html(s.get(stage_tickets[0]["path"]), 200, "survey")
+        for t in stage_tickets:
+            assert_status(s.post_form(t["path"], full_answer(spage, 1)),
+                          200, "stage answer")
         # Answers with comments on both channels.
         page = assert_html(s.get(tickets[0]["path"]), 200, "survey")
         for i, t in enumerate(tickets[:2]):
@@ -146,11 +184,30 @@ def nothing_personal_at_rest():
         assert any(r.get("comment") == "Góp ý số 0: rất tốt" for r in
                    json.loads(jout)), "export lacks the comments"
         exports = [("export.json", jout), ("export.csv", cout)]
+        for fmt in ("json", "csv"):
+            rc, rout, err = cli_bytes("report", "--data", s.data,
+                                      "--month", time.strftime(
+                                          "%Y-%m", time.gmtime(
+                                              now - 60 + 7 * 3600)),
+                                      "--format", fmt)
+            assert rc == 0, err
+            exports.append(("report." + fmt, rout))
+        for fmt in ("jsonl", "csv"):
+            rc, eout, err = cli_bytes(
+                "export", "--data", s.data, "--format", "evaluations",
+                "--period", time.strftime("%Y-%m", time.gmtime(
+                    now + 7 * 3600)), "--as", fmt)
+            assert rc == 0, err
+            assert eout.count(b"refused") >= len(DOSSIER_CASES), eout
+            exports.append(("evaluations." + fmt, eout))
+        rep = json.loads(exports[2][1])
+        assert rep["decision_766"]["refused"] == len(DOSSIER_CASES), (
+            rep["decision_766"])
 
         case_needles = [("case %r" % c, variants(c)) for c in
-                        CASES + [CLI_CASE]]
+                        CASES + [CLI_CASE] + DOSSIER_CASES]
         hash_needles = [("unkeyed hash of case %r" % c, hashes_of_case(
-            unit, c)) for c in CASES + [CLI_CASE]]
+            unit, c)) for c in CASES + [CLI_CASE] + DOSSIER_CASES]
         secret_needles = [(k, variants(v)) for k, v in secrets.items()
                           if len(v) >= 8]
         found = scan(files, case_needles + hash_needles + secret_needles +
@@ -161,8 +218,9 @@ def nothing_personal_at_rest():
         # The log: no case number, secret, token or code, no address.
         log = log_blobs(s.read_stderr())
         ticket_needles = [("token of %s" % t["code"], variants(t["token"]))
-                          for t in tickets] + [
-            ("code %s" % t["code"], variants(t["code"])) for t in tickets]
+                          for t in tickets + stage_tickets] + [
+            ("code %s" % t["code"], variants(t["code"]))
+            for t in tickets + stage_tickets]
         found = scan(log, case_needles + secret_needles + ticket_needles +
                      [("client address", {IP})])
         assert not found, "in the log: %r" % found
@@ -171,7 +229,7 @@ def nothing_personal_at_rest():
         # The scan can find things: the comments are there in clear.
         assert scan(files, [("comment", {"kiosk góp ý".encode()})]), (
             "scan found not even a stored comment")
-        print("  scanned %d files (%d bytes) and 2 exports for %d "
+        print("  scanned %d files (%d bytes) and 6 exports for %d "
               "needles" % (len(files), sum(len(b) for _, b in files),
                            len(case_needles) + len(secret_needles)))
 

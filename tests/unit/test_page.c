@@ -193,7 +193,7 @@ t_survey_page(void **state)
 	for (l = 0; l < LANG_COUNT; l++) {
 		buf_init(&b, PAGE_MAX);
 		assert_int_equal(page_survey(pages, &b, &t, "TOKEN-1", l, NULL,
-		    NULL, 0, NULL), 0);
+		    NULL, 0, NULL, NULL, STAGE_RETURNED), 0);
 		if (b.len >= PAGE_BUDGET)
 			fail_msg("survey page in %s: %zu bytes", lang_code(l),
 			    b.len);
@@ -240,7 +240,7 @@ t_survey_page(void **state)
 	/* Vietnamese: the scale's words and the submit button. */
 	buf_init(&b, PAGE_MAX);
 	assert_int_equal(page_survey(pages, &b, &t, "T", LANG_VI, NULL, NULL,
-	    0, NULL), 0);
+	    0, NULL, NULL, STAGE_RETURNED), 0);
 	for (level = 1; level <= SURVEY_LEVELS; level++)
 		assert_has_html(b.data, q->options[level - 1].label.s[LANG_VI]);
 	assert_has(b.data, "Rất hài lòng");
@@ -280,7 +280,8 @@ t_survey_prefill(void **state)
 	buf_init(&b, PAGE_MAX);
 	assert_int_equal(page_survey(pages, &b, &t, "TOK", LANG_EN,
 	    "Please choose <b>one</b> level", prev, n,
-	    "<script>alert('x')</script> & \"more\""), 0);
+	    "<script>alert('x')</script> & \"more\"", NULL,
+	    STAGE_RETURNED), 0);
 	assert_has(b.data, "role=\"alert\"");
 	assert_has(b.data, "Please choose &lt;b&gt;one&lt;/b&gt; level");
 	assert_has(b.data, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
@@ -307,7 +308,7 @@ t_survey_prefill(void **state)
 	/* Invalid UTF-8 from the wire is dropped, not rendered. */
 	buf_init(&b, PAGE_MAX);
 	assert_int_equal(page_survey(pages, &b, &t, "TOK", LANG_VI, "",
-	    NULL, 0, "bad \xff\xfe bytes"), 0);
+	    NULL, 0, "bad \xff\xfe bytes", NULL, STAGE_RETURNED), 0);
 	assert_null(strstr(b.data, "bad "));
 	assert_has(b.data, "role=\"alert\"");
 	buf_clear(&b);
@@ -325,7 +326,7 @@ t_survey_unknown_codes(void **state)
 	snprintf(t.unit, sizeof(t.unit), "no-such<unit>");
 	buf_init(&b, PAGE_MAX);
 	assert_int_equal(page_survey(pages, &b, &t, "T", LANG_KM, NULL, NULL,
-	    0, NULL), 0);
+	    0, NULL, NULL, STAGE_RETURNED), 0);
 	assert_has(b.data, "9.999999");
 	assert_has(b.data, "no-such&lt;unit&gt;");
 	buf_clear(&b);
@@ -333,7 +334,7 @@ t_survey_unknown_codes(void **state)
 	/* A buffer too small fails the render. */
 	buf_init(&b, 1024);
 	assert_int_equal(page_survey(pages, &b, &t, "T", LANG_VI, NULL, NULL,
-	    0, NULL), -1);
+	    0, NULL, NULL, STAGE_RETURNED), -1);
 	assert_true(b.overflow);
 	buf_clear(&b);
 }

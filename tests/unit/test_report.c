@@ -331,9 +331,12 @@ test_build(void **state)
 	/* Previous month 50%: delta +40 points. */
 	assert_true(fabs(json_real_value(json_object_get(land, "delta")) -
 	    40.0) < 1e-9);
-	/* National: (10 - 1) / 10. */
-	assert_true(fabs(json_real_value(json_object_get(land,
-	    "national_percent")) - 90.0) < 1e-9);
+	/* Decision 766 is of dossiers, not of tickets: none here. */
+	assert_null(json_object_get(land, "national_percent"));
+	assert_true(json_is_null(json_object_get(json_object_get(j,
+	    "decision_766"), "ratio")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
+	    "decision_766"), "dossiers")), 0);
 	/* The walk-in is in no sector, in its own row. */
 	assert_int_equal(json_integer_value(json_object_get(health,
 	    "responses")), 0);

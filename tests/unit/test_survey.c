@@ -208,7 +208,12 @@ test_shipped(void **state)
 	assert_int_equal(s->questions[6].noptions, SURVEY_LEVELS);
 	assert_string_equal(s->questions[6].options[3].label.s[LANG_VI],
 	    "Hài lòng");
-	assert_int_equal(s->version, 3);
+	assert_int_equal(s->version, 4);
+	/* Words of the stages before the result; none for the result. */
+	assert_non_null(s->intro_stage[STAGE_RECEIVED].s[LANG_KM]);
+	assert_non_null(s->intro_stage[STAGE_SUPPLEMENT].s[LANG_EN]);
+	assert_non_null(s->intro_stage[STAGE_REFUSED].s[LANG_VI]);
+	assert_null(s->intro_stage[STAGE_RETURNED].s[LANG_VI]);
 	for (i = 1; i < 6; i++) {
 		assert_int_equal(s->questions[i].kind, QK_CHOICE);
 		assert_false(s->questions[i].required);
@@ -313,6 +318,15 @@ test_broken_structure(void **state)
 	refused(HEAD "[question overall]\nkind = scale\nrequired = maybe\n",
 	    "required = maybe", "yes or no");
 	refused("[survey]\nid = t\n", "[survey]", "needs version");
+	/* A stage's intro: in every language or none; known stages only. */
+	refused(HEAD "intro.refused.vi = R\nintro.refused.en = R\n" OVERALL,
+	    "[survey]", "intro.refused.km missing");
+	refused(HEAD "intro.returned.vi = R\n" OVERALL, "intro.returned.vi",
+	    "unknown key intro.returned.vi");
+	refused(HEAD "intro.lost.vi = R\n" OVERALL, "intro.lost.vi",
+	    "unknown key");
+	refused(HEAD L3("intro.received", "R") "intro.received.vi = S\n"
+	    OVERALL, "intro.received.vi = S", "given twice");
 	refused("[survey]\nid = Bad\n", "id = Bad", "id must be");
 	refused("[survey]\nversion = 0\n", "version = 0", "version must");
 }

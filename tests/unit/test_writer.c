@@ -2292,6 +2292,185 @@ make_format7(const char *dir)
 	raw_commit(env, txn);
 }
 
+/* What a hailong of format 8 left: no dossier tables. */
+static void
+make_format8(const char *dir)
+{
+	static const char *const names[] = { "dossiers", "ticket_dossiers",
+	    "dossier_stats" };
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	uint8_t		 fmt[4] = { 0, 0, 0, 8 };
+	size_t		 i;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(mdb_dbi_open(txn, names[i], 0, &dbi), 0);
+		assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	}
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static int
+count_dossier(const struct dossier *d, const struct dossier_ratings *rt,
+    void *arg)
+{
+	(void)d;
+	(void)rt;
+	(*(int *)arg)++;
+	return (0);
+}
+
+/* Puts a raw record into db of dir (no hailong open). */
+static void
+raw_put(const char *dir, const char *db, const void *kb, size_t klen,
+    const void *vb, size_t vlen)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k = { klen, (void *)kb }, v = { vlen, (void *)vb };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/*
+ * verify reads the dossier tables: clean after a stage ticket and its
+ * dossier; a link to no ticket, a damaged dossier and a damaged
+ * imported row are each one disagreement.
+ */
+static void
+test_verify_dossiers(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	uint8_t		 kb[CASE_KEY_LEN], lv[LINK_VAL_LEN];
+	uint8_t		 bogus[TICKET_ID_LEN], sk[DSTAT_KEY_LEN];
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+
+	ticket_op(&op, "92.001", "", now_sec(), now_sec() + 86400);
+	op.u.ticket.has_case = 1;
+	memset(op.u.ticket.case_hash, 0x31, 32);
+	op.u.ticket.stage = STAGE_RECEIVED;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_DOSSIER;
+	strlcpy(op.u.dossier.ev.unit, "92.001", UNIT_CODE_MAX + 1);
+	strlcpy(op.u.dossier.ev.procedure, "1.004", PROC_CODE_MAX + 1);
+	op.u.dossier.ev.event = DOSSIER_RECEIVED;
+	op.u.dossier.ev.at = now_sec() - 60;
+	memcpy(op.u.dossier.key, "92.001", 6);
+	memset(op.u.dossier.key + UNIT_CODE_MAX, 0x31, 32);
+	memcpy(kb, op.u.dossier.key, sizeof(kb));
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	env_close(e);
+
+	memset(bogus, 0xee, sizeof(bogus));
+	assert_int_equal(record_ticket_link_encode(STAGE_REFUSED, kb, lv),
+	    LINK_VAL_LEN);
+	raw_put(e->dir, "ticket_dossiers", bogus, sizeof(bogus), lv,
+	    sizeof(lv));
+	raw_put(e->dir, "dossiers", kb, sizeof(kb), "\x01\x02", 2);
+	memset(sk, 0, sizeof(sk));
+	raw_put(e->dir, "dossier_stats", sk, sizeof(sk), "\x01", 1);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 3);
+	fclose(f);
+	assert_non_null(strstr(out, "ticket_dossiers record of ticket "
+	    "eeeeeeeeeeeeeeeeeeee: no such ticket\n"));
+	assert_non_null(strstr(out, "dossier record of 2 bytes: "
+	    "malformed\n"));
+	assert_non_null(strstr(out, "dossier_stats record of 1 bytes: "
+	    "malformed\n"));
+	free(out);
+}
+
+/*
+ * Format 8 had no dossiers: opening adds the empty tables and nothing
+ * else; tickets and answers stay, verify is clean, and events and
+ * stage tickets are stored afterwards.
+ */
+static void
+test_upgrade_format8(void **state)
+{
+	struct env	*e = *state;
+	struct wop	 op;
+	struct ticket	 t;
+	struct dossier	 d;
+	uint8_t		 id[TICKET_ID_LEN];
+	int		 n = 0, stage;
+	FILE		*f;
+
+	issue(e, "92.001", "", id);
+	answer_op(&op, id, 5);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	env_close(e);
+	make_format8(e->dir);
+	assert_int_equal(format_of(e->dir), 8);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	assert_int_equal(store_ticket_get(e->st, id, &t), HL_OK);
+	assert_int_equal(t.state, TICKET_ANSWERED);
+	assert_int_equal(store_each_dossier(e->st, count_dossier, &n), 0);
+	assert_int_equal(n, 0);
+	/* A ticket at a stage, then its dossier's first event. */
+	ticket_op(&op, "92.001", "", now_sec(), now_sec() + 86400);
+	op.u.ticket.has_case = 1;
+	memset(op.u.ticket.case_hash, 0x77, 32);
+	op.u.ticket.stage = STAGE_REFUSED;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+	assert_int_equal(store_ticket_dossier(e->st, id, &stage, &d),
+	    HL_NOT_FOUND);
+	assert_int_equal(stage, STAGE_REFUSED);
+	memset(&op, 0, sizeof(op));
+	op.kind = WOP_DOSSIER;
+	strlcpy(op.u.dossier.ev.unit, "92.001", UNIT_CODE_MAX + 1);
+	strlcpy(op.u.dossier.ev.procedure, "1.004", PROC_CODE_MAX + 1);
+	op.u.dossier.ev.event = DOSSIER_REFUSED;
+	op.u.dossier.ev.at = now_sec() - 60;
+	memset(op.u.dossier.key, 0, sizeof(op.u.dossier.key));
+	memcpy(op.u.dossier.key, "92.001", 6);
+	memset(op.u.dossier.key + UNIT_CODE_MAX, 0x77, 32);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.dossier.created, 1);
+	assert_int_equal(store_ticket_dossier(e->st, id, &stage, &d), HL_OK);
+	assert_int_equal(d.outcome, DOSSIER_REFUSED);
+	/* The same event again: nothing written. */
+	op.u.dossier.created = 7;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.dossier.changed, 0);
+	assert_int_equal(op.u.dossier.created, 0);
+}
+
 /*
  * Format 7 kept no officer and no desks: opening counts the old tickets
  * at their counters and under no officer; verify is clean, and tickets
@@ -2384,6 +2563,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_desks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format7, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_format8, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_dossiers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
