@@ -16,6 +16,7 @@
 #include "page.h"
 #include "store.h"
 #include "survey.h"
+#include "workdays.h"
 #include "writer.h"
 
 #define APP_URL_MAX	(CONFIG_URL_MAX + 4 + TOKEN_LEN)
@@ -29,6 +30,7 @@ struct app {
 	struct survey	*sv;		/* surveys.s[0], the procedure survey */
 	struct catalog	*cat;
 	struct indicators *ind;	/* schema/indicators.ini */
+	struct workdays	 wd;		/* schema/daysoff.csv */
 	struct pages	*pg;
 	/* GET /api/v1/survey (kiosk_def.c), by surveys.s[] index. */
 	char		*kiosk_def[SURVEYS_MAX];
@@ -76,6 +78,12 @@ enum hl_rc app_ticket_prepare(struct app *, const struct ticket_req *,
 void	 app_answer_prepare(const struct app *, const struct survey *,
 	    struct response *, enum channel, enum lang, const char *comment,
 	    size_t comment_len);
+/*
+ * Marks op (a WOP_ANSWER whose answers and comment are set) to open a
+ * follow-up item when its overall level is at or below SURVEY_LOW_LEVEL
+ * and it has a comment: the phone's and the kiosk's rule alike.
+ */
+void	 app_answer_followup(const struct survey *, struct wop *op);
 /*
  * The survey a ticket's answers go to (the procedure survey for a ticket
  * of a survey no longer loaded), and the one a unit's kiosk asks

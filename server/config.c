@@ -21,6 +21,8 @@ config_defaults(struct config *c)
 	c->port = CONFIG_PORT_DEFAULT;
 	strlcpy(c->data, CONFIG_DATA_DEFAULT, sizeof(c->data));
 	c->ticket_ttl = CONFIG_TTL_DEFAULT;
+	c->answer_days = CONFIG_ANSWER_DAYS_DEFAULT;
+	c->contact_days = CONFIG_CONTACT_DAYS_DEFAULT;
 	c->max_batch = WRITER_BATCH_DEFAULT;
 }
 
@@ -197,6 +199,26 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		c->log_level = l;
 		return (0);
 	}
+	if (strcmp(name, "answer_days") == 0) {
+		if (parse_num(v, strlen(v), 1, CONFIG_ANSWER_DAYS_MAX,
+		    &num) == -1) {
+			snprintf(why, whylen, "answer_days: want 1..%d "
+			    "(working days)", CONFIG_ANSWER_DAYS_MAX);
+			return (-1);
+		}
+		c->answer_days = (int)num;
+		return (0);
+	}
+	if (strcmp(name, "contact_days") == 0) {
+		if (parse_num(v, strlen(v), 0, CONFIG_CONTACT_DAYS_MAX,
+		    &num) == -1) {
+			snprintf(why, whylen, "contact_days: want 0..%d (days "
+			    "after closing)", CONFIG_CONTACT_DAYS_MAX);
+			return (-1);
+		}
+		c->contact_days = (int)num;
+		return (0);
+	}
 	if (strcmp(name, "threads") == 0) {
 		if (parse_num(v, strlen(v), 0, CONFIG_THREADS_MAX, &num) == -1) {
 			snprintf(why, whylen, "threads: want 0..%d (0: one per"
@@ -236,6 +258,8 @@ static const struct {
 	{ "log", "level", "log_level" },
 	{ "log", "client_address", "log_client_address" },
 	{ "metrics", "allow", "metrics_allow" },
+	{ "followups", "answer_days", "answer_days" },
+	{ "followups", "contact_days", "contact_days" },
 };
 
 static int

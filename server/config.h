@@ -19,6 +19,10 @@
 #define CONFIG_TTL_DEFAULT	(30 * 86400)
 #define CONFIG_TTL_MAX		(366LL * 86400)
 #define CONFIG_THREADS_MAX	64
+#define CONFIG_ANSWER_DAYS_DEFAULT	5
+#define CONFIG_ANSWER_DAYS_MAX		60
+#define CONFIG_CONTACT_DAYS_DEFAULT	30
+#define CONFIG_CONTACT_DAYS_MAX		3650
 
 struct config {
 	char		 host[CONFIG_HOST_MAX + 1];
@@ -42,6 +46,11 @@ struct config {
 	int		 log_client_address;
 	/* [metrics]: addresses that may read /metrics besides loopback. */
 	struct netaddr_list metrics_allow;
+	/* [followups]: working days to answer an item before it is
+	 * overdue (and shown to the parent unit's head); days a closed
+	 * item's call-back number is kept. */
+	int		 answer_days;
+	int		 contact_days;
 };
 
 void	 config_defaults(struct config *);
@@ -49,14 +58,16 @@ void	 config_defaults(struct config *);
  * Sets one setting by its name ("listen", "data", "base_url", "share",
  * "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key",
  * "map_size", "trusted_proxies", "handling_anywhere", "log_level",
- * "log_client_address", "metrics_allow"); flags use the same names.
+ * "log_client_address", "metrics_allow", "answer_days",
+ * "contact_days"); flags use the same names.
  * Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
 	    char *why, size_t whylen);
 /* Reads an INI file: [server] listen, data, base_url, share, threads,
  * max_batch, tls_cert, tls_key, map_size, trusted_proxies; [tickets] ttl,
- * handling_anywhere; [log] level, client_address; [metrics] allow.
+ * handling_anywhere; [log] level, client_address; [metrics] allow;
+ * [followups] answer_days, contact_days.
  * -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);

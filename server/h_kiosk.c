@@ -665,6 +665,10 @@ h_responses_post(struct req *r)
 	}
 	app_answer_prepare(r->app, sv, rs, rs->channel, rq->lang >= 0 ?
 	    (enum lang)rq->lang : LANG_VI, rq->comment, rq->comment_len);
+	/* A low rating with a comment reaches the head, unless suspect. */
+	app_answer_followup(sv, &r->op);
+	if (rs->flags & RESPONSE_SUSPECT)
+		r->op.u.answer.followup = 0;
 	r->op.u.answer.has_idem = 1;
 	memcpy(r->op.u.answer.idem, ih, sizeof(ih));
 	http_submit(r, h_responses_stored);

@@ -733,3 +733,60 @@ out:
 		memset(out, 0, sizeof(*out));
 	return (rc);
 }
+
+enum hl_rc
+json_in_followup_reply(const char *body, size_t len,
+    struct followup_reply_req *out, char *why, size_t whylen)
+{
+	static const char *const names[] = { "text", "state", NULL };
+	json_t		*root = NULL, *v;
+	const char	*s;
+	size_t		 n;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	if ((v = json_object_get(root, "state")) == NULL ||
+	    !json_is_string(v) ||
+	    (out->state = followup_state_parse(json_string_value(v))) == -1) {
+		snprintf(why, whylen, "state: want \"open\", \"answered\" or "
+		    "\"closed\"");
+		goto out;
+	}
+	if ((v = json_object_get(root, "text")) != NULL) {
+		if (!json_is_string(v)) {
+			snprintf(why, whylen, "text: want a string");
+			goto out;
+		}
+		s = json_string_value(v);
+		n = json_string_length(v);
+		if (!utf8_valid(s, n)) {
+			snprintf(why, whylen, "text: control characters or "
+			    "invalid UTF-8");
+			goto out;
+		}
+		if (n > FOLLOWUP_TEXT_MAX ||
+		    utf8_chars(s, n) > FOLLOWUP_TEXT_CHARS) {
+			snprintf(why, whylen, "text: at most %d characters",
+			    FOLLOWUP_TEXT_CHARS);
+			rc = HL_TOO_BIG;
+			goto out;
+		}
+		memcpy(out->text, s, n);
+		out->text[n] = '\0';
+		out->text_len = n;
+	}
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
+	return (rc);
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hl.h"
+#include "model.h"
 
 #define JSON_BODY_MAX	(16u * 1024)
 #define JSON_DEPTH_MAX	8
@@ -118,6 +119,22 @@ struct kiosk_status_req {
  */
 enum hl_rc json_in_kiosk_status(const char *body, size_t len,
 	    struct kiosk_status_req *out, char *why, size_t whylen);
+
+/* A head's reply to a follow-up item (POST /api/v1/followups/<id>/reply). */
+struct followup_reply_req {
+	int	 state;			/* enum followup_state */
+	size_t	 text_len;
+	char	 text[FOLLOWUP_TEXT_MAX + 1];
+};
+
+/*
+ * {"text": s?, "state": "open|answered|closed"}: text at most
+ * FOLLOWUP_TEXT_CHARS characters of UTF-8 without control characters
+ * but tab, CR and LF (surrounding white space kept). Returns as
+ * json_in_enrol(); HL_TOO_BIG for a text over its limit.
+ */
+enum hl_rc json_in_followup_reply(const char *body, size_t len,
+	    struct followup_reply_req *out, char *why, size_t whylen);
 
 /* ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.f]](Z|+HH:MM|+HHMM)" to seconds; 0/-1. */
 int	 json_in_time(const char *s, size_t len, int64_t *t);

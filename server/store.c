@@ -150,6 +150,26 @@ out:
 	return (ret);
 }
 
+/*
+ * Format 9: the follow-up items, their history and the sealed call-back
+ * numbers; created when missing (a new directory, or one of format 8),
+ * nothing rebuilt.
+ */
+static int
+store_add_followups(struct store *st, MDB_txn *txn)
+{
+	int	 rc;
+
+	if ((rc = mdb_dbi_open(txn, "followups", MDB_CREATE,
+	    &st->followups)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "followup_log", MDB_CREATE,
+	    &st->followup_log)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "contacts", MDB_CREATE,
+	    &st->contacts)) != 0)
+		return (rc);
+	return (0);
+}
+
 /* Reads (or, when new and create, writes) meta; sets st->tz. */
 static int
 meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
@@ -222,7 +242,8 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * this txn), and its tickets name their survey and service
 		 * (older records are the procedure survey's, read as they
 		 * are). Format 5 answers tickets in `answered` (records
-		 * answered in place stay valid). */
+		 * answered in place stay valid). Format 9 adds followups,
+		 * followup_log and contacts (store_add_followups). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -345,7 +366,8 @@ again:
 	    &st->comments)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "answered", MDB_CREATE,
 	    &st->answered)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0)
+	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0 ||
+	    (rc = store_add_followups(st, txn)) != 0)
 		goto lmdb;
 	/* Before format 8: every counter recounted (format 3 added sums
 	 * and the rollups; 6 counts walk-ins in no sector; 7 keeps the

@@ -22,8 +22,9 @@
 #include "model.h"
 
 /* Format 8: tickets keep who issued them, their survey and service
- * (record version 2), and desks counts by counter and officer. */
-#define STORE_FORMAT		8
+ * (record version 2), and desks counts by counter and officer; format 9
+ * adds the follow-up items, their history and call-back numbers. */
+#define STORE_FORMAT		9
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -150,5 +151,34 @@ int	 store_each_agg_prefix(struct store *, struct store_snap *,
  * number of disagreements, or -1 when the store cannot be read.
  */
 long	 store_verify(struct store *, FILE *out);
+
+/* store_followup.c: the follow-up items (writer.h's WOP_FOLLOWUP_*). */
+enum hl_rc store_followup_get(struct store *, uint64_t id, struct followup *);
+/*
+ * Every item in id order (the order of the answers they are about), in
+ * one read transaction; fn's non-zero return stops the walk and is
+ * returned; -1 when the store cannot be read.
+ */
+int	 store_each_followup(struct store *,
+	    int (*fn)(const struct followup *, void *), void *arg);
+/* The history of item id, oldest first; returns as store_each_followup. */
+int	 store_each_followup_event(struct store *, uint64_t id,
+	    int (*fn)(const struct followup_event *, void *), void *arg);
+/* The sealed call-back number of item id (contact.h) into out, *len its
+ * length. HL_NOT_FOUND when there is none. */
+enum hl_rc store_contact_get(struct store *, uint64_t id, uint8_t *out,
+	    size_t outlen, size_t *len);
+/*
+ * The dossiers with a complaint, for Decision 766's ratio: the number of
+ * distinct case hashes (tickets_by_case) of the tickets whose item the
+ * citizen filed (a complaint or a request, not an item a low rating
+ * opened alone) between from and to (seconds, from <= created < to) and
+ * whose unit in_scope() accepts (NULL: every unit). A ticket issued
+ * without a case number is no dossier and is not counted. Returns 0 with
+ * *n set, or -1 when the store cannot be read.
+ */
+int	 store_complaint_dossiers(struct store *, int64_t from, int64_t to,
+	    int (*in_scope)(const char *unit, void *), void *arg,
+	    uint64_t *n);
 
 #endif

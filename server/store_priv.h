@@ -23,7 +23,7 @@
 #include "record.h"
 #include "store.h"
 
-#define STORE_MAXDBS		16
+#define STORE_MAXDBS		32
 #define STORE_MAXREADERS	256
 #define STORE_RESIZE_TRIES	8	/* MDB_MAP_RESIZED retries per begin */
 
@@ -41,6 +41,9 @@ struct store {
 	MDB_dbi			 comments;	/* month | response key */
 	MDB_dbi			 answered;	/* issued | ticket id */
 	MDB_dbi			 desks;		/* DESK_KEY_LEN -> counters */
+	MDB_dbi			 followups;	/* response key -> item */
+	MDB_dbi			 followup_log;	/* id | seq -> event */
+	MDB_dbi			 contacts;	/* id -> sealed number */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

@@ -116,6 +116,10 @@ store_status(struct store *st, struct store_status *out)
 		{ "keys", st->keys, HOW_APIKEY },
 		{ "enrol", st->enrol, HOW_ENROL },
 		{ "idem", st->idem, HOW_IDEM },
+		/* Keyed by the response's key (µs), as responses. */
+		{ "followups", st->followups, HOW_KEY_USEC },
+		{ "followup_log", st->followup_log, HOW_KEY_USEC },
+		{ "contacts", st->contacts, HOW_KEY_USEC },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

@@ -313,6 +313,10 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
 		    MDB_NOOVERWRITE)) != 0)
 			goto out;
 	}
+	/* A low rating with a comment reaches the unit's head. */
+	if (op->u.answer.followup && (rc = writer_followup_auto(st, txn, r,
+	    op->u.answer.level)) != 0)
+		goto out;
 	/* -1: a field too long for a key. */
 	if (counts_response(r, r->has_ticket ? &t : NULL, c) == -1)
 		op->rc = HL_INVALID;
@@ -543,6 +547,10 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (apply_revoke(st, txn, op));
 	case WOP_KIOSK_STATUS:
 		return (apply_kiosk_status(st, txn, op));
+	case WOP_FOLLOWUP_FILE:
+		return (writer_followup_file(st, txn, op));
+	case WOP_FOLLOWUP_REPLY:
+		return (writer_followup_reply(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

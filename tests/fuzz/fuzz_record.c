@@ -23,10 +23,12 @@ enum {
 	REC_SUM,
 	REC_COMMENT,
 	REC_DESK,
+	REC_FOLLOWUP,
+	REC_FOLLOWUP_EVENT,
 	REC_COUNT
 };
 
-static uint8_t	 enc[RESPONSE_ENC_MAX];
+static uint8_t	 enc[RESPONSE_ENC_MAX + FOLLOWUP_ENC_MAX];
 static struct response r1, r2;
 
 int
@@ -182,6 +184,43 @@ fuzz_comment(const uint8_t *p, size_t n)
 	    strlen(unit) <= UNIT_CODE_MAX);
 }
 
+static struct followup f1, f2;
+static struct followup_event e1, e2;
+
+static void
+fuzz_followup(const uint8_t *p, size_t n)
+{
+	size_t	 m;
+
+	if (record_followup_decode(p, n, &f1) == -1)
+		return;
+	m = record_followup_encode(&f1, enc, FOLLOWUP_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_followup_decode(enc, m, &f2) == 0);
+	FUZZ_CHECK(memcmp(&f1, &f2, sizeof(f1)) == 0);
+}
+
+/* The key first (FOLLOWUP_EV_KEY_LEN), then the value. */
+static void
+fuzz_followup_event(const uint8_t *p, size_t n)
+{
+	uint8_t	 k[FOLLOWUP_EV_KEY_LEN];
+	size_t	 m;
+
+	if (n < FOLLOWUP_EV_KEY_LEN || record_followup_event_decode(p,
+	    FOLLOWUP_EV_KEY_LEN, p + FOLLOWUP_EV_KEY_LEN,
+	    n - FOLLOWUP_EV_KEY_LEN, &e1) == -1)
+		return;
+	record_followup_event_key(e1.id, e1.seq, k);
+	FUZZ_CHECK(memcmp(k, p, FOLLOWUP_EV_KEY_LEN) == 0);
+	m = record_followup_event_encode(&e1, enc, FOLLOWUP_EV_ENC_MAX);
+	FUZZ_CHECK(m == n - FOLLOWUP_EV_KEY_LEN &&
+	    memcmp(enc, p + FOLLOWUP_EV_KEY_LEN, m) == 0);
+	FUZZ_CHECK(record_followup_event_decode(k, sizeof(k), enc, m,
+	    &e2) == 0);
+	FUZZ_CHECK(memcmp(&e1, &e2, sizeof(e1)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -214,6 +253,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_DESK:
 		fuzz_desk(data + 1, size - 1);
+		break;
+	case REC_FOLLOWUP:
+		fuzz_followup(data + 1, size - 1);
+		break;
+	case REC_FOLLOWUP_EVENT:
+		fuzz_followup_event(data + 1, size - 1);
 		break;
 	}
 	return (0);
