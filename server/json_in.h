@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hl.h"
+#include "contact.h"
 #include "model.h"
 
 #define JSON_BODY_MAX	(16u * 1024)
@@ -87,6 +88,12 @@ struct response_req {
 	int			 has_answered;
 	int64_t			 answered;		/* seconds */
 	int64_t			 waited;		/* 0 when absent */
+	/* A complaint or request filed at the kiosk's last screen. */
+	int			 has_followup;
+	int			 fu_kind;		/* enum followup_kind */
+	size_t			 fu_text_len;
+	char			 fu_text[FOLLOWUP_TEXT_MAX + 1];
+	char			 fu_phone[CONTACT_PHONE_MAX + 1]; /* "" none */
 };
 
 /*
@@ -94,7 +101,11 @@ struct response_req {
  *  "answers": {"overall": 1..5, "<question>": "<option>", ...,
  *  "reasons": ["<option>", ...]?}, "comment": s?, "lang": "vi|en|km"?,
  *  "answered_at": ISO 8601 with a zone (Z or +HH:MM) or unix seconds?,
- *  "waited": 0..RESPONSE_WAIT_MAX?}. waited is the whole seconds the
+ *  "waited": 0..RESPONSE_WAIT_MAX?, "followup": {"text": s, "kind":
+ *  "complaint|request"?, "phone": s?, "consent": true?}?}. followup is a
+ * complaint or request filed with the answer (text 1 to
+ * FOLLOWUP_TEXT_CHARS characters; a phone number only with "consent":
+ * true, in contact_phone()'s spelling). waited is the whole seconds the
  * answer spent in the kiosk's queue; answered_at is the kiosk's clock,
  * checked for its shape only (the server dates answers, h.h).
  * Only shapes and limits are checked here: question and option ids are

@@ -68,6 +68,19 @@ struct wop {
 			 */
 			int		 followup;
 			uint8_t		 level;		/* the overall */
+			/*
+			 * in: with filed, a complaint or request filed
+			 * with the answer (a kiosk's): its item is opened
+			 * with this text, and fu_phone ("" = none), sealed
+			 * by the writer under the store's key ring (the
+			 * item's id is the response's key, known only
+			 * there). The caller zeroes fu_phone after.
+			 */
+			int		 filed;
+			uint8_t		 fu_kind;
+			size_t		 fu_text_len;
+			char		 fu_text[FOLLOWUP_TEXT_MAX + 1];
+			char		 fu_phone[CONTACT_PHONE_MAX + 1];
 		} answer;
 		struct {
 			uint8_t		 hash[32];

@@ -313,9 +313,13 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
 		    MDB_NOOVERWRITE)) != 0)
 			goto out;
 	}
-	/* A low rating with a comment reaches the unit's head. */
-	if (op->u.answer.followup && (rc = writer_followup_auto(st, txn, r,
-	    op->u.answer.level)) != 0)
+	/* A complaint filed with the answer, or a low rating with a
+	 * comment, reaches the unit's head. */
+	if (op->u.answer.filed)
+		rc = writer_followup_kiosk(st, txn, op);
+	else if (op->u.answer.followup)
+		rc = writer_followup_auto(st, txn, r, op->u.answer.level);
+	if (rc != 0)
 		goto out;
 	/* -1: a field too long for a key. */
 	if (counts_response(r, r->has_ticket ? &t : NULL, c) == -1)

@@ -154,6 +154,48 @@ writer_followup_auto(struct store *st, MDB_txn *txn,
 }
 
 int
+writer_followup_kiosk(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct followup	*f;
+	uint8_t		 kb[8], sealed[CONTACT_SEALED_MAX];
+	MDB_val		 k = { 8, kb }, v;
+	size_t		 n;
+	int		 rc;
+
+	f = xmalloc(sizeof(*f));
+	fu_from_response(f, &op->u.answer.r, op->u.answer.level);
+	f->origin = FOLLOWUP_KIOSK;
+	f->kind = op->u.answer.fu_kind == FOLLOWUP_REQUEST ?
+	    FOLLOWUP_REQUEST : FOLLOWUP_COMPLAINT;
+	f->filed = 1;
+	n = op->u.answer.fu_text_len;
+	if (n > FOLLOWUP_TEXT_MAX)
+		n = FOLLOWUP_TEXT_MAX;
+	memcpy(f->text, op->u.answer.fu_text, n);
+	f->text[n] = '\0';
+	f->text_len = n;
+	if (op->u.answer.fu_phone[0] != '\0') {
+		if ((n = contact_seal(store_keyring(st), f->id,
+		    op->u.answer.fu_phone, sealed)) == 0) {
+			rc = MDB_BAD_VALSIZE;
+			goto out;
+		}
+		be64_put(kb, f->id);
+		v.mv_data = sealed;
+		v.mv_size = n;
+		if ((rc = mdb_put(txn, st->contacts, &k, &v, 0)) != 0)
+			goto out;
+		f->has_contact = 1;
+	}
+	if ((rc = fu_put(st, txn, f)) == 0)
+		rc = fu_event(st, txn, f, FOLLOWUP_EV_FILED, "", f->text,
+		    f->text_len);
+out:
+	free(f);
+	return (rc);
+}
+
+int
 writer_followup_file(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	struct followup	*f;

@@ -34,5 +34,8 @@ int	 writer_followup_reply(struct store *, MDB_txn *, struct wop *);
 int	 writer_followup_auto(struct store *, MDB_txn *, const struct response *,
 	    uint8_t level);
 int	 writer_followup_purge(struct store *, int64_t keep, uint64_t *gone);
+/* The item of a complaint filed with an answer op (WOP_ANSWER with
+ * filed), its response just stored; seals the number. */
+int	 writer_followup_kiosk(struct store *, MDB_txn *, struct wop *);
 
 #endif

@@ -152,6 +152,53 @@ L.test("citizen: the answer at the survey link and by code", async () => {
 	await c.close();
 });
 
+L.test("kiosk: a complaint from the last screen", async () => {
+	const k = srv.kioskAdd(UNIT, "7", "kiosk-fu");
+	const c = await ctx({ width: 1280, height: 800 });
+	const page = await c.newPage();
+	await page.goto(srv.url(`/kiosk/#enrol=${k.code}`));
+	const screen = () => page.evaluate(() => document.body.dataset.screen);
+	await L.until(async () => await screen() === "start", 5000, "start");
+	await page.tap("[data-level='2']");
+	await L.until(async () => ["reasons", "question"].includes(
+	    await screen()), 5000, "after the face");
+	for (let i = 0; i < 20 && await screen() !== "confirm"; i++) {
+		const now = page.locator("[data-action=send-now]");
+		if (await now.count() > 0)
+			await now.tap();
+		else
+			await page.tap("[data-action=next]");
+	}
+	L.assert(await screen() === "confirm", "no last screen");
+	await page.tap("[data-action=complain]");
+	L.assert(await screen() === "complaint", "no complaint screen");
+	check(await L.axeSerious(page), "kiosk complaint");
+	await L.shot(page, "followup-kiosk-complaint");
+	await page.fill("#fu-text", "Quầy 7 " + HOSTILE);
+	await page.fill("#fu-phone", "0987 654 321");
+	await page.tap("[data-action=attach]");
+	L.assert((await page.locator("#fu-err").innerText()).length > 0,
+	    "no reason for the missing consent");
+	L.assert(await page.inputValue("#fu-text") === "Quầy 7 " + HOSTILE,
+	    "text not kept");
+	await page.check("#fu-consent");
+	await page.tap("[data-action=attach]");
+	L.assert(await screen() === "confirm", "not back to the last screen");
+	L.assert(await page.locator(".fu-attached").count() === 1,
+	    "the complaint is not said to be attached");
+	await L.shot(page, "followup-kiosk-confirm");
+	await page.tap("[data-action=send]");
+	await L.until(async () => await screen() === "thanks", 5000, "thanks");
+	const got = await L.until(async () => {
+		const r = await srv.http("GET", "/api/v1/followups", undefined,
+		    { Authorization: `Bearer ${headKey}` });
+		return r.json.items.find(i => i.origin === "kiosk");
+	}, 10000, "the kiosk's item");
+	L.assert(got.text === "Quầy 7 " + HOSTILE && got.rating === 2 &&
+	    got.has_contact, `kiosk item ${JSON.stringify(got)}`);
+	await c.close();
+});
+
 async function main() {
 	srv = new L.Server();
 	try {

@@ -14,16 +14,18 @@ import html
 import json
 import os
 import re
+import time
 import urllib.parse
 
 from hl import (Server, add_key, assert_html, assert_json_error,
-                assert_status, cli_bytes, full_answer, json_of, new_ticket,
-                run, test)
+                assert_status, cli_bytes, cli_ok, full_answer, json_of,
+                new_ticket, run, test)
 
 UNIT = "92-VD01"
 OTHER = "92-VD02"
 PHONE = "0912 345 678"
 PHONE_CANON = "0912345678"
+WALKIN_GAP = 4.2	# h.h: WALKIN_GAP_SEC between walk-ins of a kiosk
 HOSTILE = ('<script>alert(1)</script> <b>x</b> "q" & '
            "=HYPERLINK(\"http://evil\",\"x\") +1-2 @SUM(A1)")
 
@@ -331,6 +333,62 @@ def contacts_sealed_and_deleted():
         assert not it["has_contact"] and "contact" not in it, it
         assert it["history"][-1]["action"] == "contact-deleted", it
         assert "deleted 1 call-back number" in s.read_stderr()
+
+
+def enrolled_kiosk(s, unit=UNIT):
+    out = cli_ok("kiosk", "add", "--data", s.data, "--unit", unit,
+                 "--counter", "3", "--name", "fu-kiosk")
+    code = [l for l in out.splitlines() if l.startswith("code: ")][0][6:]
+    r = s.http("POST", "/api/v1/kiosk/enrol", {"code": code})
+    assert_status(r, 201, "enrol")
+    return json_of(*r, what="enrol")["key"]
+
+
+@test
+def kiosk_last_screen():
+    with Server() as s:
+        head = add_key(s.data, "head", unit=UNIT)
+        kh = bearer(enrolled_kiosk(s))
+        base = {"answers": {"overall": 4}}
+        bad = [
+            ({"text": "ok", "phone": PHONE}, "consent"),
+            ({"text": "ok", "phone": PHONE, "consent": "yes"}, "consent"),
+            ({"text": "ok", "phone": "12"}, "phone"),
+            ({"text": " "}, "empty"),
+            ({"text": "x" * 1001}, "1000"),
+            ({"text": "a\u0007b"}, "control"),
+            ({"text": "ok", "kind": "rant"}, "kind"),
+            ({"text": "ok", "who": "me"}, "who"),
+            ({"phone": PHONE, "consent": True}, "text"),
+            ("complaint", "object"),
+        ]
+        for i, (fu, word) in enumerate(bad):
+            body = dict(base, idempotency_key="fu-kiosk-bad-%04d" % i,
+                        followup=fu)
+            r = s.http("POST", "/api/v1/responses", body, kh)
+            err = assert_json_error(r, 422, "kiosk %r" % (fu,))
+            assert word in err["error"], (fu, err)
+        assert items(s, head, "all") == [], "a refused answer left an item"
+        body = dict(base, idempotency_key="fu-kiosk-good-0001",
+                    followup={"text": HOSTILE, "kind": "request",
+                              "phone": PHONE, "consent": True})
+        for want in (201, 200):		# a retry stores nothing more
+            r = s.http("POST", "/api/v1/responses", body, kh)
+            assert_status(r, want, "kiosk with a complaint")
+        got = items(s, head)
+        assert len(got) == 1, got
+        assert got[0]["origin"] == "kiosk" and got[0]["kind"] == "request"
+        assert got[0]["text"] == HOSTILE and got[0]["rating"] == 4
+        assert item(s, head, got[0]["id"])["contact"] == PHONE_CANON
+        # A walk-in at 1 with a comment opens one by itself, no number.
+        time.sleep(WALKIN_GAP)
+        r = s.http("POST", "/api/v1/responses", {
+            "idempotency_key": "fu-kiosk-low-00001",
+            "answers": {"overall": 1}, "comment": "quá chậm"}, kh)
+        assert_status(r, 201, "walk-in low")
+        low = [i for i in items(s, head) if i["origin"] == "low-rating"]
+        assert len(low) == 1 and low[0]["text"] == "quá chậm", low
+        assert low[0]["unit"] == UNIT and not low[0]["has_contact"]
 
 
 @test
