@@ -203,6 +203,12 @@ app_answer_prepare(const struct app *a, const struct survey *sv,
 	rs->comment[comment_len] = '\0';
 }
 
+int
+app_webhooks_on(const struct app *a)
+{
+	return (a->cfg.webhook_url[0] != '\0' || a->cfg.nwebhooks > 0);
+}
+
 void
 app_answer_followup(const struct survey *sv, struct wop *op)
 {

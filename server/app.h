@@ -21,6 +21,8 @@
 
 #define APP_URL_MAX	(CONFIG_URL_MAX + 4 + TOKEN_LEN)
 
+struct webhook;
+
 struct app {
 	struct config	 cfg;
 	char		 share[PATH_MAX];	/* templates/, schema/ */
@@ -41,6 +43,7 @@ struct app {
 	char		*units_json;	/* GET /api/v1/units */
 	char		*procs_json;	/* GET /api/v1/procedures */
 	char		*services_json;	/* GET /api/v1/services */
+	struct webhook	*wh;		/* the outbox's sender, or NULL */
 };
 
 enum app_parts {
@@ -84,6 +87,8 @@ void	 app_answer_prepare(const struct app *, const struct survey *,
  * and it has a comment: the phone's and the kiosk's rule alike.
  */
 void	 app_answer_followup(const struct survey *, struct wop *op);
+/* 1 when follow-ups' events go to a webhook ([webhook] url or unit). */
+int	 app_webhooks_on(const struct app *);
 /*
  * The survey a ticket's answers go to (the procedure survey for a ticket
  * of a survey no longer loaded), and the one a unit's kiosk asks

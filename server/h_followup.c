@@ -274,6 +274,7 @@ h_followup_file(struct req *r)
 	r->op.u.fu.has_ticket = 1;
 	memcpy(r->op.u.fu.ticket, t.id, TICKET_ID_LEN);
 	r->op.u.fu.origin = FOLLOWUP_PHONE;
+	r->op.u.fu.notify = app_webhooks_on(r->app);
 	r->op.u.fu.kind = ff.request ? FOLLOWUP_REQUEST : FOLLOWUP_COMPLAINT;
 	r->op.u.fu.level = h_followup_level(r, &t, t.response);
 	memcpy(r->op.u.fu.text, text, textlen);

@@ -525,6 +525,7 @@ h_followup_reply(struct req *r)
 	r->op.kind = WOP_FOLLOWUP_REPLY;
 	r->op.u.fu.id = f->id;
 	r->op.u.fu.state = (uint8_t)rq->state;
+	r->op.u.fu.notify = app_webhooks_on(r->app);
 	memcpy(r->op.u.fu.text, rq->text, rq->text_len);
 	r->op.u.fu.text[rq->text_len] = '\0';
 	r->op.u.fu.text_len = rq->text_len;

@@ -668,6 +668,7 @@ h_responses_post(struct req *r)
 	    (enum lang)rq->lang : LANG_VI, rq->comment, rq->comment_len);
 	/* A low rating with a comment reaches the head, unless suspect. */
 	app_answer_followup(sv, &r->op);
+	r->op.u.answer.notify = app_webhooks_on(r->app);
 	if (rs->flags & RESPONSE_SUSPECT)
 		r->op.u.answer.followup = 0;
 	/* A complaint filed at the last screen: the writer seals the

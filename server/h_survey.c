@@ -198,6 +198,7 @@ h_survey_answer(struct req *r)
 	app_answer_prepare(r->app, sv, rs, CHANNEL_QR, r->lang, r->sf.comment,
 	    r->sf.comment_len);
 	app_answer_followup(sv, &r->op);
+	r->op.u.answer.notify = app_webhooks_on(r->app);
 	http_submit(r, h_survey_stored);
 }
 

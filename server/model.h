@@ -318,4 +318,22 @@ struct followup_event {
 };
 const char *followup_action_name(int);
 
+/*
+ * A webhook delivery waiting in the outbox: one event of one item, its
+ * JSON body made when the event was committed, sent (signed) until the
+ * receiver takes it with a 2xx, retried with a doubling wait.
+ */
+#define OUTBOX_BODY_MAX	(3 * FOLLOWUP_TEXT_MAX + 2048)
+
+struct outbox_entry {
+	uint64_t id;			/* the key: increasing, µs */
+	int64_t	 created;
+	int64_t	 next;			/* the next try, seconds */
+	uint32_t attempts;		/* failed so far */
+	uint64_t item;			/* the follow-up's id */
+	char	 unit[UNIT_CODE_MAX + 1];	/* the item's unit */
+	size_t	 body_len;
+	char	 body[OUTBOX_BODY_MAX + 1];
+};
+
 #endif

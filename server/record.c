@@ -863,3 +863,50 @@ record_followup_event_key(uint64_t id, uint32_t seq,
 	be64_put(out, id);
 	be32_put(out + 8, seq);
 }
+
+size_t
+record_outbox_encode(const struct outbox_entry *o, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (o->body_len > OUTBOX_BODY_MAX ||
+	    memchr(o->body, '\0', o->body_len) != NULL)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, o->id);
+	enc_u64(&e, (uint64_t)o->created);
+	enc_u64(&e, (uint64_t)o->next);
+	enc_u32(&e, o->attempts);
+	enc_u64(&e, o->item);
+	enc_str(&e, o->unit, UNIT_CODE_MAX);
+	enc_u32(&e, (uint32_t)o->body_len);
+	enc_bytes(&e, o->body, o->body_len);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_outbox_decode(const uint8_t *in, size_t len, struct outbox_entry *o)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(o, 0, sizeof(*o));
+	if (dec_u8(&d) != ENC_VERSION)
+		goto bad;
+	o->id = dec_u64(&d);
+	o->created = (int64_t)dec_u64(&d);
+	o->next = (int64_t)dec_u64(&d);
+	o->attempts = dec_u32(&d);
+	o->item = dec_u64(&d);
+	dec_str(&d, o->unit, UNIT_CODE_MAX);
+	o->body_len = dec_u32(&d);
+	if (d.bad || o->body_len > OUTBOX_BODY_MAX)
+		goto bad;
+	dec_text(&d, o->body, o->body_len);
+	if (d.bad || d.off != len)
+		goto bad;
+	return (0);
+bad:
+	memset(o, 0, sizeof(*o));
+	return (-1);
+}

@@ -195,4 +195,11 @@ int	 record_followup_event_decode(const uint8_t *k, size_t klen,
 void	 record_followup_event_key(uint64_t id, uint32_t seq,
 	    uint8_t out[FOLLOWUP_EV_KEY_LEN]);
 
+/* outbox: delivery id (u64) -> struct outbox_entry. */
+#define OUTBOX_ENC_MAX	(64 + UNIT_CODE_MAX + OUTBOX_BODY_MAX)
+size_t	 record_outbox_encode(const struct outbox_entry *, uint8_t *out,
+	    size_t outlen);
+int	 record_outbox_decode(const uint8_t *in, size_t len,
+	    struct outbox_entry *);
+
 #endif

@@ -151,9 +151,9 @@ out:
 }
 
 /*
- * Format 9: the follow-up items, their history and the sealed call-back
- * numbers; created when missing (a new directory, or one of format 8),
- * nothing rebuilt.
+ * Format 9: the follow-up items, their history, the sealed call-back
+ * numbers and the webhooks' outbox; created when missing (a new
+ * directory, or one of format 8), nothing rebuilt.
  */
 static int
 store_add_followups(struct store *st, MDB_txn *txn)
@@ -165,7 +165,8 @@ store_add_followups(struct store *st, MDB_txn *txn)
 	    (rc = mdb_dbi_open(txn, "followup_log", MDB_CREATE,
 	    &st->followup_log)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "contacts", MDB_CREATE,
-	    &st->contacts)) != 0)
+	    &st->contacts)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "outbox", MDB_CREATE, &st->outbox)) != 0)
 		return (rc);
 	return (0);
 }
@@ -243,7 +244,7 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * (older records are the procedure survey's, read as they
 		 * are). Format 5 answers tickets in `answered` (records
 		 * answered in place stay valid). Format 9 adds followups,
-		 * followup_log and contacts (store_add_followups). */
+		 * followup_log, contacts and outbox (store_add_followups). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;

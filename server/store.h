@@ -177,6 +177,12 @@ enum hl_rc store_contact_get(struct store *, uint64_t id, uint8_t *out,
  * without a case number is no dossier and is not counted. Returns 0 with
  * *n set, or -1 when the store cannot be read.
  */
+/*
+ * The webhooks' outbox in key order (the order of the events), in one
+ * read transaction; returns as store_each_followup().
+ */
+int	 store_each_outbox(struct store *,
+	    int (*fn)(const struct outbox_entry *, void *), void *arg);
 int	 store_complaint_dossiers(struct store *, int64_t from, int64_t to,
 	    int (*in_scope)(const char *unit, void *), void *arg,
 	    uint64_t *n);

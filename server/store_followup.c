@@ -140,6 +140,42 @@ out:
 	return (store_rc(rc));
 }
 
+int
+store_each_outbox(struct store *st,
+    int (*fn)(const struct outbox_entry *, void *), void *arg)
+{
+	struct outbox_entry	*o;
+	MDB_txn			*txn = NULL;
+	MDB_cursor		*c = NULL;
+	MDB_val			 k, v;
+	int			 rc, ret = -1;
+
+	o = xmalloc(sizeof(*o));
+	if (store_txn_begin(st, MDB_RDONLY, &txn) != 0) {
+		txn = NULL;
+		goto out;
+	}
+	if (mdb_cursor_open(txn, st->outbox, &c) != 0)
+		goto out;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (record_outbox_decode(v.mv_data, v.mv_size, o) == -1)
+			continue;	/* damaged: verify's business */
+		if ((rc = fn(o, arg)) != 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+	if (rc == MDB_NOTFOUND)
+		ret = 0;
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	store_txn_abort(st, txn);
+	free(o);
+	return (ret);
+}
+
 static int
 cmp_id(const void *a, const void *b)
 {

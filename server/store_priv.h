@@ -44,6 +44,7 @@ struct store {
 	MDB_dbi			 followups;	/* response key -> item */
 	MDB_dbi			 followup_log;	/* id | seq -> event */
 	MDB_dbi			 contacts;	/* id -> sealed number */
+	MDB_dbi			 outbox;	/* delivery id -> entry */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

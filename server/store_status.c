@@ -120,6 +120,7 @@ store_status(struct store *st, struct store_status *out)
 		{ "followups", st->followups, HOW_KEY_USEC },
 		{ "followup_log", st->followup_log, HOW_KEY_USEC },
 		{ "contacts", st->contacts, HOW_KEY_USEC },
+		{ "outbox", st->outbox, HOW_KEY_USEC },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

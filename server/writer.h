@@ -28,7 +28,9 @@ enum wop_kind {
 	WOP_REVOKE,	/* delete the kiosk keys and codes of a name */
 	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
 	WOP_FOLLOWUP_FILE,	/* a citizen's complaint or request */
-	WOP_FOLLOWUP_REPLY	/* a head's answer or new state */
+	WOP_FOLLOWUP_REPLY,	/* a head's answer or new state */
+	WOP_OUTBOX_DONE,	/* a webhook delivery taken: delete it */
+	WOP_OUTBOX_RETRY	/* a webhook delivery failed: try later */
 };
 
 struct wop {
@@ -77,6 +79,7 @@ struct wop {
 			 * there). The caller zeroes fu_phone after.
 			 */
 			int		 filed;
+			int		 notify;	/* queue a webhook */
 			uint8_t		 fu_kind;
 			size_t		 fu_text_len;
 			char		 fu_text[FOLLOWUP_TEXT_MAX + 1];
@@ -145,7 +148,15 @@ struct wop {
 			char		 text[FOLLOWUP_TEXT_MAX + 1];
 			size_t		 contact_len;
 			uint8_t		 contact[CONTACT_SEALED_MAX];
+			int		 notify;	/* queue a webhook */
 		} fu;
+		struct {
+			/* in: the delivery; RETRY: when and how many
+			 * failures so far. HL_NOT_FOUND when gone. */
+			uint64_t	 id;
+			int64_t		 next;
+			uint32_t	 attempts;
+		} outbox;
 	} u;
 	enum hl_rc	 rc;	/* out: HL_OK, HL_NOT_FOUND, HL_CONFLICT
 				 * (ticket answered), HL_GONE (expired),

@@ -318,7 +318,8 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
 	if (op->u.answer.filed)
 		rc = writer_followup_kiosk(st, txn, op);
 	else if (op->u.answer.followup)
-		rc = writer_followup_auto(st, txn, r, op->u.answer.level);
+		rc = writer_followup_auto(st, txn, r, op->u.answer.level,
+		    op->u.answer.notify);
 	if (rc != 0)
 		goto out;
 	/* -1: a field too long for a key. */
@@ -555,6 +556,9 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (writer_followup_file(st, txn, op));
 	case WOP_FOLLOWUP_REPLY:
 		return (writer_followup_reply(st, txn, op));
+	case WOP_OUTBOX_DONE:
+	case WOP_OUTBOX_RETRY:
+		return (writer_outbox(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "record.h"
 #include "store_priv.h"
 #include "util.h"
@@ -111,6 +113,153 @@ out:
 	return (rc);
 }
 
+static void
+fu_json_time(json_t *o, const char *key, int64_t t)
+{
+	char	 b[32];
+
+	if (t == 0) {
+		json_object_set_new(o, key, json_null());
+		return;
+	}
+	format_time(t, b);
+	json_object_set_new(o, key, json_string(b));
+}
+
+/*
+ * Queues a webhook delivery of item f's event (its state now) in the
+ * outbox, in the transaction of the change: delivered once it commits,
+ * never for a change that did not. The body is README's payload.
+ */
+static int
+fu_outbox(struct store *st, MDB_txn *txn, const struct followup *f,
+    uint8_t action)
+{
+	struct outbox_entry	*o;
+	MDB_cursor		*c = NULL;
+	MDB_val			 k, v;
+	json_t			*j, *it;
+	uint8_t			 kb[8], *enc = NULL;
+	char			*body = NULL, id[17];
+	uint64_t		 last = 0, now = now_usec();
+	size_t			 n;
+	int			 rc;
+
+	o = xcalloc(1, sizeof(*o));
+	if ((rc = mdb_cursor_open(txn, st->outbox, &c)) != 0)
+		goto out;
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8)
+		last = be64_get(k.mv_data);
+	else if (rc != MDB_NOTFOUND)
+		goto out;
+	mdb_cursor_close(c);
+	c = NULL;
+	o->id = now > last ? now : last + 1;
+	o->created = o->next = now_sec();
+	o->item = f->id;
+	strlcpy(o->unit, f->unit, sizeof(o->unit));
+	j = json_object();
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)o->id);
+	json_object_set_new(j, "delivery", json_string(id));
+	json_object_set_new(j, "event",
+	    json_string(followup_action_name(action)));
+	fu_json_time(j, "at", o->created);
+	it = json_object();
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)f->id);
+	json_object_set_new(it, "id", json_string(id));
+	json_object_set_new(it, "unit", json_string(f->unit));
+	json_object_set_new(it, "state",
+	    json_string(followup_state_name(f->state)));
+	json_object_set_new(it, "origin",
+	    json_string(followup_origin_name(f->origin)));
+	json_object_set_new(it, "kind",
+	    json_string(followup_kind_name(f->kind)));
+	json_object_set_new(it, "rating", f->level > 0 ?
+	    json_integer(f->level) : json_null());
+	json_object_set_new(it, "procedure", json_string(f->procedure));
+	json_object_set_new(it, "sector", json_string(f->sector));
+	json_object_set_new(it, "has_contact", json_boolean(f->has_contact));
+	fu_json_time(it, "created", f->created);
+	fu_json_time(it, "answered_at", f->answered_at);
+	fu_json_time(it, "closed_at", f->closed_at);
+	json_object_set_new(it, "text", json_stringn(f->text, f->text_len));
+	json_object_set_new(it, "answer", f->answer_len > 0 ?
+	    json_stringn(f->answer, f->answer_len) : json_null());
+	json_object_set_new(j, "item", it);
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (body == NULL || (n = strlen(body)) > OUTBOX_BODY_MAX) {
+		rc = MDB_BAD_VALSIZE;
+		goto out;
+	}
+	memcpy(o->body, body, n + 1);
+	o->body_len = n;
+	enc = xmalloc(OUTBOX_ENC_MAX);
+	if ((n = record_outbox_encode(o, enc, OUTBOX_ENC_MAX)) == 0) {
+		rc = MDB_BAD_VALSIZE;
+		goto out;
+	}
+	be64_put(kb, o->id);
+	k.mv_data = kb;
+	k.mv_size = 8;
+	v.mv_data = enc;
+	v.mv_size = n;
+	rc = mdb_put(txn, st->outbox, &k, &v, MDB_NOOVERWRITE);
+out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	free(body);
+	free(enc);
+	free(o);
+	return (rc);
+}
+
+int
+writer_outbox(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct outbox_entry	*o;
+	uint8_t			 kb[8], *enc = NULL;
+	MDB_val			 k = { 8, kb }, v;
+	size_t			 n;
+	int			 rc;
+
+	be64_put(kb, op->u.outbox.id);
+	if (op->kind == WOP_OUTBOX_DONE) {
+		if ((rc = mdb_del(txn, st->outbox, &k, NULL)) == MDB_NOTFOUND) {
+			op->rc = HL_NOT_FOUND;
+			rc = 0;
+		}
+		return (rc);
+	}
+	o = xmalloc(sizeof(*o));
+	if ((rc = mdb_get(txn, st->outbox, &k, &v)) != 0) {
+		if (rc == MDB_NOTFOUND) {
+			op->rc = HL_NOT_FOUND;
+			rc = 0;
+		}
+		goto out;
+	}
+	if (record_outbox_decode(v.mv_data, v.mv_size, o) == -1) {
+		rc = MDB_CORRUPTED;
+		goto out;
+	}
+	o->next = op->u.outbox.next;
+	o->attempts = op->u.outbox.attempts;
+	enc = xmalloc(OUTBOX_ENC_MAX);
+	if ((n = record_outbox_encode(o, enc, OUTBOX_ENC_MAX)) == 0) {
+		rc = MDB_BAD_VALSIZE;
+		goto out;
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	rc = mdb_put(txn, st->outbox, &k, &v, 0);
+out:
+	free(enc);
+	free(o);
+	return (rc);
+}
+
 /* A new item of response r (stored). */
 static void
 fu_from_response(struct followup *f, const struct response *r,
@@ -131,7 +280,7 @@ fu_from_response(struct followup *f, const struct response *r,
 
 int
 writer_followup_auto(struct store *st, MDB_txn *txn,
-    const struct response *r, uint8_t level)
+    const struct response *r, uint8_t level, int notify)
 {
 	struct followup	*f;
 	size_t		 n = r->comment_len;
@@ -149,6 +298,8 @@ writer_followup_auto(struct store *st, MDB_txn *txn,
 	if ((rc = fu_put(st, txn, f)) == 0)
 		rc = fu_event(st, txn, f, FOLLOWUP_EV_OPENED, "", f->text,
 		    f->text_len);
+	if (rc == 0 && notify)
+		rc = fu_outbox(st, txn, f, FOLLOWUP_EV_OPENED);
 	free(f);
 	return (rc);
 }
@@ -190,6 +341,8 @@ writer_followup_kiosk(struct store *st, MDB_txn *txn, struct wop *op)
 	if ((rc = fu_put(st, txn, f)) == 0)
 		rc = fu_event(st, txn, f, FOLLOWUP_EV_FILED, "", f->text,
 		    f->text_len);
+	if (rc == 0 && op->u.answer.notify)
+		rc = fu_outbox(st, txn, f, FOLLOWUP_EV_FILED);
 out:
 	free(f);
 	return (rc);
@@ -257,8 +410,9 @@ writer_followup_file(struct store *st, MDB_txn *txn, struct wop *op)
 	}
 	if ((rc = fu_put(st, txn, f)) != 0)
 		goto out;
-	rc = fu_event(st, txn, f, FOLLOWUP_EV_FILED, "", f->text,
-	    f->text_len);
+	if ((rc = fu_event(st, txn, f, FOLLOWUP_EV_FILED, "", f->text,
+	    f->text_len)) == 0 && op->u.fu.notify)
+		rc = fu_outbox(st, txn, f, FOLLOWUP_EV_FILED);
 	op->u.fu.state = f->state;
 out:
 	free(r);
@@ -303,8 +457,9 @@ writer_followup_reply(struct store *st, MDB_txn *txn, struct wop *op)
 	f->updated = now;
 	if ((rc = fu_put(st, txn, f)) != 0)
 		goto out;
-	rc = fu_event(st, txn, f, FOLLOWUP_EV_REPLY, op->u.fu.who,
-	    op->u.fu.text, op->u.fu.text_len);
+	if ((rc = fu_event(st, txn, f, FOLLOWUP_EV_REPLY, op->u.fu.who,
+	    op->u.fu.text, op->u.fu.text_len)) == 0 && op->u.fu.notify)
+		rc = fu_outbox(st, txn, f, FOLLOWUP_EV_REPLY);
 	op->u.fu.state = f->state;
 out:
 	free(f);

@@ -32,10 +32,12 @@ int	 writer_flush_counts(struct store *, MDB_txn *, struct counts_table *);
 int	 writer_followup_file(struct store *, MDB_txn *, struct wop *);
 int	 writer_followup_reply(struct store *, MDB_txn *, struct wop *);
 int	 writer_followup_auto(struct store *, MDB_txn *, const struct response *,
-	    uint8_t level);
+	    uint8_t level, int notify);
 int	 writer_followup_purge(struct store *, int64_t keep, uint64_t *gone);
 /* The item of a complaint filed with an answer op (WOP_ANSWER with
  * filed), its response just stored; seals the number. */
 int	 writer_followup_kiosk(struct store *, MDB_txn *, struct wop *);
+/* WOP_OUTBOX_DONE and WOP_OUTBOX_RETRY. */
+int	 writer_outbox(struct store *, MDB_txn *, struct wop *);
 
 #endif

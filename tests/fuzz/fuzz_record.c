@@ -25,10 +25,11 @@ enum {
 	REC_DESK,
 	REC_FOLLOWUP,
 	REC_FOLLOWUP_EVENT,
+	REC_OUTBOX,
 	REC_COUNT
 };
 
-static uint8_t	 enc[RESPONSE_ENC_MAX + FOLLOWUP_ENC_MAX];
+static uint8_t	 enc[RESPONSE_ENC_MAX + FOLLOWUP_ENC_MAX + OUTBOX_ENC_MAX];
 static struct response r1, r2;
 
 int
@@ -221,6 +222,21 @@ fuzz_followup_event(const uint8_t *p, size_t n)
 	FUZZ_CHECK(memcmp(&e1, &e2, sizeof(e1)) == 0);
 }
 
+static struct outbox_entry o1, o2;
+
+static void
+fuzz_outbox(const uint8_t *p, size_t n)
+{
+	size_t	 m;
+
+	if (record_outbox_decode(p, n, &o1) == -1)
+		return;
+	m = record_outbox_encode(&o1, enc, OUTBOX_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_outbox_decode(enc, m, &o2) == 0);
+	FUZZ_CHECK(memcmp(&o1, &o2, sizeof(o1)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -259,6 +275,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_FOLLOWUP_EVENT:
 		fuzz_followup_event(data + 1, size - 1);
+		break;
+	case REC_OUTBOX:
+		fuzz_outbox(data + 1, size - 1);
 		break;
 	}
 	return (0);

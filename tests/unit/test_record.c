@@ -609,6 +609,31 @@ test_followups(void **state)
 	assert_int_equal(record_followup_event_encode(&e, b, sizeof(b)), 0);
 }
 
+static void
+test_outbox(void **state)
+{
+	static struct outbox_entry	 o, p;
+	static uint8_t			 b[OUTBOX_ENC_MAX];
+	size_t				 n;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.id = 1765000000123456ULL;
+	o.created = 1765000000;
+	o.next = 1765000030;
+	o.attempts = 3;
+	o.item = 1764999999000001ULL;
+	strlcpy(o.unit, "92-VD01", sizeof(o.unit));
+	memset(o.body, 'x', OUTBOX_BODY_MAX);
+	o.body_len = OUTBOX_BODY_MAX;
+	assert_true((n = record_outbox_encode(&o, b, sizeof(b))) > 0);
+	assert_int_equal(record_outbox_decode(b, n, &p), 0);
+	assert_memory_equal(&o, &p, sizeof(o));
+	assert_int_equal(record_outbox_decode(b, n + 1, &p), -1);
+	o.body_len = OUTBOX_BODY_MAX + 1;
+	assert_int_equal(record_outbox_encode(&o, b, sizeof(b)), 0);
+}
+
 int
 main(void)
 {
@@ -621,6 +646,7 @@ main(void)
 		cmocka_unit_test(test_kiosk_records),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_followups),
+		cmocka_unit_test(test_outbox),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
