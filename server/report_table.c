@@ -335,6 +335,38 @@ table_desks(json_t *o, struct rtab *t)
 	return (1);
 }
 
+/* The follow-ups' table into t, when o has it: the total, then units. */
+static size_t
+table_followups(json_t *o, struct rtab *t)
+{
+	json_t	*fu = json_object_get(o, "followups"), *x;
+
+	if (fu == NULL)
+		return (0);
+	t->sheet = "Phản ánh";
+	t->title = "Phản ánh, kiến nghị: tiếp nhận trong kỳ, đã trả lời, "
+	    "trả lời đúng hạn, thời gian trả lời trung vị (giờ), quá hạn hiện "
+	    "nay; mỗi đơn vị chỉ tính phản ánh của chính đơn vị";
+	col_add(t, "unit", "Mã đơn vị", CK_STR);
+	col_add(t, "unit_name", "Đơn vị", CK_STR);
+	col_add(t, "received", "Tiếp nhận", CK_INT);
+	col_add(t, "answered", "Đã trả lời", CK_INT);
+	col_add(t, "answered_in_time", "Trả lời đúng hạn", CK_INT);
+	col_add(t, "median_hours", "Thời gian trả lời trung vị (giờ)",
+	    CK_INT);
+	col_add(t, "overdue_now", "Quá hạn hiện nay", CK_INT);
+	col_add(t, "dossiers", "Số hồ sơ có phản ánh (QĐ 766)", CK_INT);
+	t->rows = json_array();
+	x = json_deep_copy(json_object_get(fu, "total"));
+	json_object_set_new(x, "unit", json_string(""));
+	json_object_set_new(x, "unit_name", json_string("Tổng"));
+	json_object_set(x, "dossiers", json_object_get(fu,
+	    "dossiers_with_complaint"));
+	json_array_append_new(t->rows, x);
+	json_array_extend(t->rows, json_object_get(fu, "units"));
+	return (1);
+}
+
 /* Builds the tables of o into t; returns how many. */
 static size_t
 report_tables(json_t *o, struct rtab *t)
@@ -374,6 +406,7 @@ report_tables(json_t *o, struct rtab *t)
 	t[n].rows = json_deep_copy(json_object_get(o, "units"));
 	n++;
 	n += table_desks(o, &t[n]);
+	n += table_followups(o, &t[n]);
 
 	t[n].sheet = "Câu hỏi";
 	t[n].title = "Phân bố câu trả lời theo câu hỏi";
