@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "followup.h"
+#include "store.h"
 #include "util.h"
 
 void
@@ -64,4 +65,28 @@ followup_text_check(const char *s, size_t len, int empty_ok, char *why,
 		return (HL_INVALID);
 	}
 	return (HL_OK);
+}
+
+struct followup_scope {
+	const struct catalog	*cat;
+	const char		*unit;
+};
+
+static int
+followup_in_scope(const char *u, void *arg)
+{
+	const struct followup_scope	*sc = arg;
+
+	return (sc->unit[0] == '\0' || catalog_in_subtree(sc->cat, u,
+	    sc->unit));
+}
+
+int
+followup_complaint_dossiers(struct store *st, const struct catalog *cat,
+    const char *unit, int64_t from, int64_t to, uint64_t *n)
+{
+	struct followup_scope	 sc = { cat, unit != NULL ? unit : "" };
+
+	return (store_complaint_dossiers(st, from, to, followup_in_scope, &sc,
+	    n));
 }

@@ -41,6 +41,16 @@ int	 followup_visible(const struct catalog *, const struct followup *,
  * characters. Encoding and control characters are the parsers' (form.c,
  * json_in.c). why for people.
  */
+/*
+ * Decision 766's dossiers with a complaint: the distinct dossiers (case
+ * hashes) received by the units of unit's subtree ("" = every unit)
+ * whose citizen filed a complaint or request between from and to
+ * (seconds, from <= filed item's opening < to), into *n. 0 or -1
+ * (store_complaint_dossiers()).
+ */
+struct store;
+int	 followup_complaint_dossiers(struct store *, const struct catalog *,
+	    const char *unit, int64_t from, int64_t to, uint64_t *n);
 enum hl_rc followup_text_check(const char *s, size_t len, int empty_ok,
 	    char *why, size_t whylen);
 

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "followup.h"
 #include "report_priv.h"
 #include "store.h"
 #include "util.h"
@@ -108,15 +109,6 @@ fu_median(int64_t *d, size_t n)
 	return (n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2);
 }
 
-static int
-fu_scope(const char *unit, void *arg)
-{
-	const struct report	*rep = arg;
-
-	return (rep->unit[0] == '\0' ||
-	    catalog_in_subtree(rep->cat, unit, rep->unit));
-}
-
 int
 report_fu_build(struct report *rep, struct store *st,
     const struct workdays *wd, int answer_days, int64_t now)
@@ -144,7 +136,7 @@ report_fu_build(struct report *rep, struct store *st,
 		rep->fu_units[i].median_secs = fu_median(w.d[i], w.nd[i]);
 	rep->fu_total.median_secs = fu_median(w.d[rep->nunits],
 	    w.nd[rep->nunits]);
-	if (store_complaint_dossiers(st, w.from, w.to, fu_scope, rep,
+	if (followup_complaint_dossiers(st, rep->cat, rep->unit, w.from, w.to,
 	    &rep->fu_dossiers) == -1)
 		goto out;
 	rep->has_fu = 1;
