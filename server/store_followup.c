@@ -250,7 +250,8 @@ store_complaint_dossiers(struct store *st, int64_t from, int64_t to,
 	}
 	if (rc != MDB_NOTFOUND)
 		goto out;
-	qsort(hashes, nh, 32, cmp_hash);
+	if (nh > 0)
+		qsort(hashes, nh, 32, cmp_hash);
 	for (i = 0; i < nh; i++)
 		if (i == 0 || memcmp(hashes + i * 32, hashes + (i - 1) * 32,
 		    32) != 0)
