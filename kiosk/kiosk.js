@@ -425,8 +425,66 @@
 		return [el("h1", { text: t("kiosk_confirm") }),
 		    card,
 		    el("div", { "class": "nav center" },
-			button("secondary", "change", t("kiosk_change"))),
+			button("secondary", "change", t("kiosk_change")),
+			button("secondary", "complain", t("fu_heading"))),
+		    cur.followup ? el("p", { "class": "fu-attached",
+			role: "status", text: t("kiosk_fu_attached") }) : null,
 		    answerNav(button("primary", "send", t("submit")))];
+	}
+
+	/*
+	 * A complaint or request to send with the answer: the text, and a
+	 * phone number kept only with the tick of consent. Checked here as
+	 * the server checks it; the words of a refusal are the pages'.
+	 */
+	function complaintView(arg) {
+		var fu = (S.cur && S.cur.followup) || {};
+		var err = arg && arg.error;
+		var text = el("textarea", { id: "fu-text", rows: "4",
+		    maxlength: "1000", "aria-describedby": err ? "fu-err" :
+		    null });
+		var phone = el("input", { id: "fu-phone", type: "tel",
+		    inputmode: "tel", autocomplete: "off", maxlength: "32",
+		    "aria-describedby": "fu-phone-hint" });
+		var consent = el("input", { id: "fu-consent",
+		    type: "checkbox" });
+		var kinds = el("fieldset", { "class": "fu-kinds" },
+		    el("legend", { text: t("fu_kind") }));
+		["complaint", "request"].forEach(function (k) {
+			var r = el("input", { type: "radio", name: "fu-kind",
+			    id: "fu-kind-" + k, value: k });
+			r.checked = (fu.kind || "complaint") === k;
+			kinds.appendChild(el("label", { "for": "fu-kind-" + k },
+			    r, " " + t("fu_kind_" + k)));
+		});
+		text.value = fu.text || "";
+		phone.value = fu.phone || "";
+		consent.checked = !!fu.consent;
+		var done = el("button", { type: "button",
+		    "class": "big primary", "data-action": "attach",
+		    on: function () {
+			var k = document.querySelector(
+			    "input[name=fu-kind]:checked");
+			act("attach", { text: text.value, phone: phone.value,
+			    consent: consent.checked,
+			    kind: k ? k.value : "complaint" });
+		    } }, t("kiosk_fu_done"));
+		return [el("h1", { text: t("fu_heading") }),
+		    el("p", { "class": "sub", text: t("kiosk_fu_intro") }),
+		    err ? el("p", { "class": "alert", id: "fu-err",
+			role: "alert", text: t(err) }) : null,
+		    el("div", { "class": "fu" }, kinds,
+			el("label", { "for": "fu-text", text: t("fu_text") }),
+			text,
+			el("label", { "for": "fu-phone",
+			    text: t("fu_phone") }),
+			el("p", { "class": "sub", id: "fu-phone-hint",
+			    text: t("fu_phone_hint") }),
+			phone,
+			el("label", { "class": "fu-consent",
+			    "for": "fu-consent" }, consent,
+			    " " + t("fu_consent"))),
+		    answerNav(done)];
 	}
 
 	function thanksView() {
@@ -510,6 +568,34 @@
 	function change() {
 		S.cur.toConfirm = true;
 		return "rate";
+	}
+	function complain() {
+		return "complaint";
+	}
+	/* The complaint's fields, checked; back to the last screen. */
+	function attach(f) {
+		var text = String(f.text || ""), digits;
+		var phone = String(f.phone || "").replace(/[ .()\-]/g, "");
+
+		if (text.trim() === "")
+			return showComplaint(f, "fu_error_text");
+		if (Array.from(text).length > 1000)
+			return showComplaint(f, "fu_error_long");
+		digits = phone.replace(/^\+/, "");
+		if (phone !== "" && (!/^[0-9]{8,15}$/.test(digits)))
+			return showComplaint(f, "fu_error_phone");
+		if (phone !== "" && !f.consent)
+			return showComplaint(f, "fu_error_consent");
+		S.cur.followup = { text: text, kind: f.kind,
+		    phone: phone, consent: !!f.consent };
+		return "confirm";
+	}
+	/* The complaint screen again with what was typed and why. */
+	function showComplaint(f, why) {
+		S.cur.followup = f;
+		go("complaint", { error: why });
+		S.cur.followup = null;
+		return null;
 	}
 	/* Back to the screen before, with the question it showed. */
 	function back() {
@@ -641,8 +727,14 @@
 		confirm: {
 			view: confirmView,
 			on: { change: change, send: finish, back: back,
-			    cancel: cancel },
+			    cancel: cancel, complain: complain },
 			idle: function () { return "send"; }
+		},
+		/* Typing takes long: left alone, it drops the answer. */
+		complaint: {
+			view: complaintView,
+			on: { attach: attach, back: back, cancel: cancel },
+			idle: idleCancel
 		},
 		thanks: {
 			view: thanksView,
@@ -732,6 +824,14 @@
 		if (c.reasons.length > 0 && c.overall <= 2)
 			b.answers[(S.survey.reasons && S.survey.reasons.id) ||
 			    "reasons"] = c.reasons.slice();
+		if (c.followup) {
+			b.followup = { text: c.followup.text,
+			    kind: c.followup.kind };
+			if (c.followup.phone) {
+				b.followup.phone = c.followup.phone;
+				b.followup.consent = true;
+			}
+		}
 		return b;
 	}
 

@@ -7,7 +7,7 @@
  */
 "use strict";
 
-var CACHE = "hl-kiosk-2";
+var CACHE = "hl-kiosk-3";
 var FILES = ["./", "kiosk.js", "kiosk.css", "/api/v1/survey"];
 
 self.addEventListener("install", function (e) {

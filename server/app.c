@@ -157,6 +157,9 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 		if (indicators_load(p, &a->surveys, a->cat, &a->ind, why,
 		    whylen) == -1)
 			return (-1);
+		snprintf(p, sizeof(p), "%s/schema/daysoff.csv", a->share);
+		if (workdays_load(p, &a->wd, why, whylen) == -1)
+			return (-1);
 	}
 	if (parts & APP_PAGES) {
 		snprintf(p, sizeof(p), "%s/templates", a->share);
@@ -198,6 +201,7 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			writer_classify(a->w, app_classify, a, a->ind_ids,
 			    a->ind->n);
 		}
+		writer_contact_keep(a->w, (int64_t)a->cfg.contact_days * 86400);
 	}
 	return (0);
 }
@@ -330,6 +334,26 @@ app_answer_prepare(const struct app *a, const struct survey *sv,
 	rs->comment_len = comment_len;
 	memcpy(rs->comment, comment, comment_len);
 	rs->comment[comment_len] = '\0';
+}
+
+int
+app_webhooks_on(const struct app *a)
+{
+	return (a->cfg.webhook_url[0] != '\0' || a->cfg.nwebhooks > 0);
+}
+
+void
+app_answer_followup(const struct survey *sv, struct wop *op)
+{
+	const struct response	*rs = &op->u.answer.r;
+	size_t			 i;
+
+	op->u.answer.level = 0;
+	for (i = 0; i < rs->nanswers; i++)
+		if (strcmp(rs->answers[i].q, sv->overall->id) == 0)
+			op->u.answer.level = rs->answers[i].level;
+	op->u.answer.followup = op->u.answer.level >= 1 &&
+	    op->u.answer.level <= SURVEY_LOW_LEVEL && rs->comment_len > 0;
 }
 
 /*

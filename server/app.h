@@ -16,9 +16,12 @@
 #include "page.h"
 #include "store.h"
 #include "survey.h"
+#include "workdays.h"
 #include "writer.h"
 
 #define APP_URL_MAX	(CONFIG_URL_MAX + 4 + TOKEN_LEN)
+
+struct webhook;
 
 struct app {
 	struct config	 cfg;
@@ -37,6 +40,7 @@ struct app {
 	struct indicators *ind;	/* schema/indicators.ini */
 	const char	*ind_ids[IND_MAX];	/* their ids, for the writer */
 	const char	*survey_ids[SURVEYS_MAX];	/* the same */
+	struct workdays	 wd;		/* schema/daysoff.csv */
 	struct pages	*pg;
 	/* GET /api/v1/survey (kiosk_def.c), by surveys.s[] index. */
 	char		*kiosk_def[SURVEYS_MAX];
@@ -51,6 +55,7 @@ struct app {
 	char *_Atomic	 services_json;	/* GET /api/v1/services */
 	struct catswap	*swap;		/* the catalogues replaced */
 	struct keyseen	*keyseen;	/* keys' last use */
+	struct webhook	*wh;		/* the outbox's sender, or NULL */
 };
 
 enum app_parts {
@@ -118,6 +123,14 @@ void	 app_on_time_fill(const struct survey *sv, int level,
 void	 app_answer_prepare(const struct app *, const struct survey *,
 	    struct response *, enum channel, enum lang, const char *comment,
 	    size_t comment_len);
+/*
+ * Marks op (a WOP_ANSWER whose answers and comment are set) to open a
+ * follow-up item when its overall level is at or below SURVEY_LOW_LEVEL
+ * and it has a comment: the phone's and the kiosk's rule alike.
+ */
+void	 app_answer_followup(const struct survey *, struct wop *op);
+/* 1 when follow-ups' events go to a webhook ([webhook] url or unit). */
+int	 app_webhooks_on(const struct app *);
 /*
  * The survey a ticket's answers go to (the procedure survey for a ticket
  * of a survey no longer loaded), and the one a unit's kiosk asks

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "notify.h"
 #include "util.h"
+#include "webhook.h"
 
 static int serve_run(int, char **);
 
@@ -97,6 +98,12 @@ serve_run(int argc, char **argv)
 		app_close(&a);
 		fatal("%s", why);
 	}
+	if (webhook_start(&a.wh, &a) == -1) {
+		http_stop(h);
+		h_state_free(&a);
+		app_close(&a);
+		fatal("cannot start the webhook sender");
+	}
 	a.cfg.port = port;
 	app_base_url(&a, url, sizeof(url));
 	log_info("data %s, schema and templates from %s, public URL %s",
@@ -145,6 +152,10 @@ serve_run(int argc, char **argv)
 	/* Long polls would hold the server's stop for up to 30 s. */
 	h_state_stop(&a);
 	http_stop(h);
+	/* Its delivery in flight ends and is written before the writer
+	 * stops. */
+	webhook_stop(a.wh);
+	a.wh = NULL;
 	h_state_free(&a);
 	app_close(&a);
 	log_info("stopped");

@@ -21,6 +21,9 @@ config_defaults(struct config *c)
 	c->port = CONFIG_PORT_DEFAULT;
 	strlcpy(c->data, CONFIG_DATA_DEFAULT, sizeof(c->data));
 	c->ticket_ttl = CONFIG_TTL_DEFAULT;
+	c->answer_days = CONFIG_ANSWER_DAYS_DEFAULT;
+	c->contact_days = CONFIG_CONTACT_DAYS_DEFAULT;
+	c->webhook_retry = CONFIG_WEBHOOK_RETRY_DEFAULT;
 	c->max_batch = WRITER_BATCH_DEFAULT;
 }
 
@@ -82,6 +85,31 @@ config_ttl(struct config *c, const char *v, char *why, size_t whylen)
 		return (-1);
 	}
 	c->ticket_ttl = num * unit;
+	return (0);
+}
+
+/* A webhook's URL: http://host[:port]/path, printable, no spaces. */
+static int
+config_webhook_url(const char *v, char *why, size_t whylen)
+{
+	size_t	 i, n = strlen(v);
+
+	if (strncmp(v, "https://", 8) == 0) {
+		snprintf(why, whylen, "url: http:// only (send through a "
+		    "local TLS relay for https, see hailong.ini(5))");
+		return (-1);
+	}
+	if (strncmp(v, "http://", 7) != 0 || n <= 7 || n > CONFIG_URL_MAX) {
+		snprintf(why, whylen, "url: want http://host[:port]/path, "
+		    "at most %d characters", CONFIG_URL_MAX);
+		return (-1);
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f) {
+			snprintf(why, whylen, "url: no spaces or control "
+			    "characters");
+			return (-1);
+		}
 	return (0);
 }
 
@@ -197,6 +225,80 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		c->log_level = l;
 		return (0);
 	}
+	if (strcmp(name, "answer_days") == 0) {
+		if (parse_num(v, strlen(v), 1, CONFIG_ANSWER_DAYS_MAX,
+		    &num) == -1) {
+			snprintf(why, whylen, "answer_days: want 1..%d "
+			    "(working days)", CONFIG_ANSWER_DAYS_MAX);
+			return (-1);
+		}
+		c->answer_days = (int)num;
+		return (0);
+	}
+	if (strcmp(name, "contact_days") == 0) {
+		if (parse_num(v, strlen(v), 0, CONFIG_CONTACT_DAYS_MAX,
+		    &num) == -1) {
+			snprintf(why, whylen, "contact_days: want 0..%d (days "
+			    "after closing)", CONFIG_CONTACT_DAYS_MAX);
+			return (-1);
+		}
+		c->contact_days = (int)num;
+		return (0);
+	}
+	if (strcmp(name, "webhook_url") == 0) {
+		if (config_webhook_url(v, why, whylen) == -1)
+			return (-1);
+		strlcpy(c->webhook_url, v, sizeof(c->webhook_url));
+		return (0);
+	}
+	if (strcmp(name, "webhook_unit") == 0) {
+		const char	*sp = strchr(v, ' ');
+		size_t		 n = sp != NULL ? (size_t)(sp - v) : 0;
+
+		if (sp == NULL || n == 0 || n > 32) {
+			snprintf(why, whylen, "unit: want a unit code, a space "
+			    "and a URL");
+			return (-1);
+		}
+		while (*sp == ' ')
+			sp++;
+		if (config_webhook_url(sp, why, whylen) == -1)
+			return (-1);
+		if (c->nwebhooks == CONFIG_WEBHOOK_UNITS) {
+			snprintf(why, whylen, "unit: at most %d lines",
+			    CONFIG_WEBHOOK_UNITS);
+			return (-1);
+		}
+		memcpy(c->webhooks[c->nwebhooks].unit, v, n);
+		c->webhooks[c->nwebhooks].unit[n] = '\0';
+		strlcpy(c->webhooks[c->nwebhooks].url, sp,
+		    sizeof(c->webhooks[0].url));
+		c->nwebhooks++;
+		return (0);
+	}
+	if (strcmp(name, "webhook_secret") == 0) {
+		size_t	 n = strlen(v);
+
+		if (n < CONFIG_WEBHOOK_SECRET_MIN ||
+		    n > CONFIG_WEBHOOK_SECRET_MAX) {
+			snprintf(why, whylen, "secret: %d to %d characters",
+			    CONFIG_WEBHOOK_SECRET_MIN,
+			    CONFIG_WEBHOOK_SECRET_MAX);
+			return (-1);
+		}
+		strlcpy(c->webhook_secret, v, sizeof(c->webhook_secret));
+		return (0);
+	}
+	if (strcmp(name, "webhook_retry") == 0) {
+		if (parse_num(v, strlen(v), 1, CONFIG_WEBHOOK_RETRY_MAX,
+		    &num) == -1) {
+			snprintf(why, whylen, "retry: want 1..%d (seconds)",
+			    CONFIG_WEBHOOK_RETRY_MAX);
+			return (-1);
+		}
+		c->webhook_retry = (int)num;
+		return (0);
+	}
 	if (strcmp(name, "threads") == 0) {
 		if (parse_num(v, strlen(v), 0, CONFIG_THREADS_MAX, &num) == -1) {
 			snprintf(why, whylen, "threads: want 0..%d (0: one per"
@@ -236,6 +338,12 @@ static const struct {
 	{ "log", "level", "log_level" },
 	{ "log", "client_address", "log_client_address" },
 	{ "metrics", "allow", "metrics_allow" },
+	{ "followups", "answer_days", "answer_days" },
+	{ "followups", "contact_days", "contact_days" },
+	{ "webhook", "url", "webhook_url" },
+	{ "webhook", "secret", "webhook_secret" },
+	{ "webhook", "unit", "webhook_unit" },
+	{ "webhook", "retry", "webhook_retry" },
 };
 
 static int

@@ -19,6 +19,22 @@
 #define CONFIG_TTL_DEFAULT	(30 * 86400)
 #define CONFIG_TTL_MAX		(366LL * 86400)
 #define CONFIG_THREADS_MAX	64
+#define CONFIG_ANSWER_DAYS_DEFAULT	5
+#define CONFIG_ANSWER_DAYS_MAX		60
+#define CONFIG_CONTACT_DAYS_DEFAULT	30
+#define CONFIG_CONTACT_DAYS_MAX		3650
+#define CONFIG_WEBHOOK_UNITS		64	/* [webhook] unit lines */
+#define CONFIG_WEBHOOK_SECRET_MIN	16
+#define CONFIG_WEBHOOK_SECRET_MAX	128
+#define CONFIG_WEBHOOK_RETRY_DEFAULT	30	/* seconds, doubled each try */
+#define CONFIG_WEBHOOK_RETRY_MAX	3600
+
+/* A unit's own webhook: its items' events (and its subtree's, unless
+ * a unit below has its own) go there instead of the global one. */
+struct config_webhook {
+	char	 unit[32 + 1];
+	char	 url[CONFIG_URL_MAX + 1];
+};
 
 struct config {
 	char		 host[CONFIG_HOST_MAX + 1];
@@ -42,6 +58,19 @@ struct config {
 	int		 log_client_address;
 	/* [metrics]: addresses that may read /metrics besides loopback. */
 	struct netaddr_list metrics_allow;
+	/* [followups]: working days to answer an item before it is
+	 * overdue (and shown to the parent unit's head); days a closed
+	 * item's call-back number is kept. */
+	int		 answer_days;
+	int		 contact_days;
+	/* [webhook]: where follow-ups' events are posted (http:// only),
+	 * the HMAC-SHA256 key of the signature header, the first retry's
+	 * wait (doubled each time up to an hour). No url, no unit: off. */
+	char		 webhook_url[CONFIG_URL_MAX + 1];
+	char		 webhook_secret[CONFIG_WEBHOOK_SECRET_MAX + 1];
+	size_t		 nwebhooks;
+	struct config_webhook webhooks[CONFIG_WEBHOOK_UNITS];
+	int		 webhook_retry;
 };
 
 void	 config_defaults(struct config *);
@@ -49,14 +78,18 @@ void	 config_defaults(struct config *);
  * Sets one setting by its name ("listen", "data", "base_url", "share",
  * "ticket_ttl", "max_batch", "threads", "tls_cert", "tls_key",
  * "map_size", "trusted_proxies", "handling_anywhere", "log_level",
- * "log_client_address", "metrics_allow"); flags use the same names.
+ * "log_client_address", "metrics_allow", "answer_days",
+ * "contact_days", "webhook_url", "webhook_secret", "webhook_unit",
+ * "webhook_retry"); flags use the same names.
  * Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
 	    char *why, size_t whylen);
 /* Reads an INI file: [server] listen, data, base_url, share, threads,
  * max_batch, tls_cert, tls_key, map_size, trusted_proxies; [tickets] ttl,
- * handling_anywhere; [log] level, client_address; [metrics] allow.
+ * handling_anywhere; [log] level, client_address; [metrics] allow;
+ * [followups] answer_days, contact_days; [webhook] url, secret, unit
+ * (repeatable: "CODE URL"), retry.
  * -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);

@@ -5,6 +5,7 @@
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/gcm.h>
 #include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
@@ -178,4 +179,51 @@ void
 crypto_zero(void *buf, size_t len)
 {
 	mbedtls_platform_zeroize(buf, len);
+}
+
+int
+crypto_gcm_seal(const uint8_t key[CRYPTO_GCM_KEY_LEN],
+    const uint8_t iv[CRYPTO_GCM_IV_LEN], const void *aad, size_t aadlen,
+    const void *pt, size_t len, uint8_t *ct,
+    uint8_t tag[CRYPTO_GCM_TAG_LEN])
+{
+	mbedtls_gcm_context	 g;
+	int			 rc = -1;
+
+	mbedtls_gcm_init(&g);
+	if (mbedtls_gcm_setkey(&g, MBEDTLS_CIPHER_ID_AES, key,
+	    CRYPTO_GCM_KEY_LEN * 8) != 0)
+		goto out;
+	if (mbedtls_gcm_crypt_and_tag(&g, MBEDTLS_GCM_ENCRYPT, len, iv,
+	    CRYPTO_GCM_IV_LEN, aad, aadlen, pt, ct, CRYPTO_GCM_TAG_LEN,
+	    tag) != 0)
+		goto out;
+	rc = 0;
+out:
+	mbedtls_gcm_free(&g);
+	return (rc);
+}
+
+int
+crypto_gcm_open(const uint8_t key[CRYPTO_GCM_KEY_LEN],
+    const uint8_t iv[CRYPTO_GCM_IV_LEN], const void *aad, size_t aadlen,
+    const uint8_t *ct, size_t len, const uint8_t tag[CRYPTO_GCM_TAG_LEN],
+    void *pt)
+{
+	mbedtls_gcm_context	 g;
+	int			 rc = -1;
+
+	mbedtls_gcm_init(&g);
+	if (mbedtls_gcm_setkey(&g, MBEDTLS_CIPHER_ID_AES, key,
+	    CRYPTO_GCM_KEY_LEN * 8) != 0)
+		goto out;
+	if (mbedtls_gcm_auth_decrypt(&g, len, iv, CRYPTO_GCM_IV_LEN, aad,
+	    aadlen, tag, CRYPTO_GCM_TAG_LEN, ct, pt) != 0) {
+		crypto_zero(pt, len);
+		goto out;
+	}
+	rc = 0;
+out:
+	mbedtls_gcm_free(&g);
+	return (rc);
 }

@@ -34,4 +34,22 @@ int	 crypto_equal(const void *a, const void *b, size_t len);
 /* Overwrites buf with zeros in a way the compiler keeps. */
 void	 crypto_zero(void *buf, size_t len);
 
+/*
+ * AES-256-GCM: seals len bytes of pt into ct (the same length) with a
+ * tag of CRYPTO_GCM_TAG_LEN, bound to aad; opens them again, checking
+ * the tag. The iv (CRYPTO_GCM_IV_LEN) must never repeat under one key:
+ * take it from crypto_random(). 0, or -1 (a wrong tag, a failure).
+ */
+#define CRYPTO_GCM_KEY_LEN	32
+#define CRYPTO_GCM_IV_LEN	12
+#define CRYPTO_GCM_TAG_LEN	16
+int	 crypto_gcm_seal(const uint8_t key[CRYPTO_GCM_KEY_LEN],
+	    const uint8_t iv[CRYPTO_GCM_IV_LEN], const void *aad,
+	    size_t aadlen, const void *pt, size_t len, uint8_t *ct,
+	    uint8_t tag[CRYPTO_GCM_TAG_LEN]);
+int	 crypto_gcm_open(const uint8_t key[CRYPTO_GCM_KEY_LEN],
+	    const uint8_t iv[CRYPTO_GCM_IV_LEN], const void *aad,
+	    size_t aadlen, const uint8_t *ct, size_t len,
+	    const uint8_t tag[CRYPTO_GCM_TAG_LEN], void *pt);
+
 #endif

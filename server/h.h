@@ -38,6 +38,23 @@ void	 h_dossier_event(struct req *);
 
 /* h_evaluation.c: GET /api/v1/evaluations, for the national system. */
 void	 h_evaluations(struct req *);
+/*
+ * h_followup.c: the citizen's follow-up: POST /s/<token>/followup, and
+ * the page of an answered ticket t (409) with what was filed, the
+ * unit's answer, or the form to file.
+ */
+void	 h_followup_file(struct req *);
+void	 h_followup_answered(struct req *, const struct ticket *t);
+struct fu_form;
+json_t	*h_followup_part(struct req *, const struct ticket *t, int sent,
+	    const struct fu_form *);
+
+/* h_inbox.c: the unit head's inbox, an item's page, the API. */
+void	 h_inbox_page(struct req *);
+void	 h_item_page(struct req *);
+void	 h_followups_list(struct req *);
+void	 h_followup_get(struct req *);
+void	 h_followup_reply(struct req *);
 
 /* h_report.c: monthly reports. */
 void	 h_report_html(struct req *);

@@ -338,6 +338,7 @@ h_responses_stored(struct req *r)
 {
 	const struct response	*rs = &r->op.u.answer.r;
 
+	crypto_zero(r->op.u.answer.fu_phone, sizeof(r->op.u.answer.fu_phone));
 	if (r->op.rc != HL_OK) {
 		/* Answered on the phone first: the kiosk may stop offering it. */
 		if (r->op.rc == HL_CONFLICT)
@@ -669,10 +670,28 @@ h_responses_post(struct req *r)
 	}
 	app_answer_prepare(r->app, sv, rs, rs->channel, rq->lang >= 0 ?
 	    (enum lang)rq->lang : LANG_VI, rq->comment, rq->comment_len);
+	/* A low rating with a comment reaches the head, unless suspect. */
+	app_answer_followup(sv, &r->op);
+	r->op.u.answer.notify = app_webhooks_on(r->app);
+	if (rs->flags & RESPONSE_SUSPECT)
+		r->op.u.answer.followup = 0;
+	/* A complaint filed at the last screen: the writer seals the
+	 * number, under the response's key. */
+	if (rq->has_followup) {
+		r->op.u.answer.filed = 1;
+		r->op.u.answer.fu_kind = (uint8_t)rq->fu_kind;
+		memcpy(r->op.u.answer.fu_text, rq->fu_text,
+		    rq->fu_text_len + 1);
+		r->op.u.answer.fu_text_len = rq->fu_text_len;
+		strlcpy(r->op.u.answer.fu_phone, rq->fu_phone,
+		    sizeof(r->op.u.answer.fu_phone));
+	}
 	r->op.u.answer.has_idem = 1;
 	memcpy(r->op.u.answer.idem, ih, sizeof(ih));
 	http_submit(r, h_responses_stored);
 out:
+	if (rq != NULL)
+		crypto_zero(rq, sizeof(*rq));
 	free(rq);
 }
 

@@ -114,6 +114,8 @@ h_report_build(struct req *r, struct report *rep)
 	o.sector = sector;
 	o.ind = r->app->ind;
 	o.desks = h_report_desks_allowed(r, unit);
+	o.wd = &r->app->wd;
+	o.answer_days = r->app->cfg.answer_days;
 	rc = report_build(rep, r->app->st, r->app->cat, r->app->sv, &o, why,
 	    sizeof(why));
 	if (rc == HL_INVALID) {

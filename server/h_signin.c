@@ -114,8 +114,8 @@ h_signin_done(struct req *r, const char *id, int role, const char *next)
 	/* Without a page to go back to: the page of the role's job. */
 	http_redirect(r, 303, next != NULL && next[0] != '\0' &&
 	    h_next_ok(next, strlen(next)) ? next : role == ROLE_ADMIN ?
-	    "/admin" : (role & (ROLE_VIEWER | ROLE_HEAD)) != 0 ?
-	    "/reports/monthly" : "/counter");
+	    "/admin" : role == ROLE_HEAD ? "/followups" :
+	    role == ROLE_VIEWER ? "/reports/monthly" : "/counter");
 }
 
 /*

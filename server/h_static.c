@@ -31,6 +31,8 @@ static const struct static_file static_files[] = {
 	{ "kiosk.css", "kiosk.css", "text/css; charset=utf-8", 0, 0 },
 	{ "sw.js", "sw.js", "text/javascript; charset=utf-8", 0, 1 },
 	{ "counter.js", "counter.js", "text/javascript; charset=utf-8", 0, 0 },
+	{ "followups.js", "followups.js", "text/javascript; charset=utf-8",
+	    0, 0 },
 };
 
 static const struct static_file *

@@ -37,7 +37,8 @@ h_survey_open(struct req *r, struct ticket *t)
 		return (0);
 	}
 	if (t->state == TICKET_ANSWERED) {
-		http_fail(r, 409, "already answered");
+		/* What was filed and the unit's answer, or the form. */
+		h_followup_answered(r, t);
 		return (0);
 	}
 	if (t->state != TICKET_OPEN || now_sec() > t->expires) {
@@ -89,7 +90,8 @@ h_survey_stored(struct req *r)
 {
 	const struct response	*rs = &r->op.u.answer.r;
 	struct ticket		 t;
-	int			 overall;
+	json_t			*fu = NULL;
+	int			 overall, rc;
 
 	if (r->op.rc != HL_OK) {
 		http_fail_rc(r, r->op.rc);
@@ -97,14 +99,20 @@ h_survey_stored(struct req *r)
 	}
 	pair_ticket_answered(r->app->pair, rs->ticket);
 	overall = h_survey_overall(r->app->sv, rs->answers, rs->nanswers);
-	/* A low rating gets the unit's contact: the ticket says which. */
+	/* A low rating gets the unit's contact: the ticket says which;
+	 * every rating, the form to file a complaint or a request. */
 	memset(&t, 0, sizeof(t));
-	if (overall <= SURVEY_LOW_LEVEL && h_ticket_lookup(r, &t) != HL_OK)
+	if (h_ticket_lookup(r, &t) != HL_OK) {
+		memset(&t, 0, sizeof(t));
 		t.unit[0] = '\0';
+	} else
+		fu = h_followup_part(r, &t, 0, NULL);
 	/* The thanks of the survey answered. */
 	strlcpy(t.survey, rs->survey, sizeof(t.survey));
 	buf_reset(&r->out);
-	if (page_thanks(r->app->pg, &r->out, r->lang, &t, overall) == -1) {
+	rc = page_thanks(r->app->pg, &r->out, r->lang, &t, overall, fu);
+	json_decref(fu);
+	if (rc == -1) {
 		http_fail(r, 500, "cannot render the page");
 		return;
 	}
@@ -202,6 +210,8 @@ h_survey_answer(struct req *r)
 	    r->sf.nanswers * sizeof(rs->answers[0]));
 	app_answer_prepare(r->app, sv, rs, CHANNEL_QR, r->lang, r->sf.comment,
 	    r->sf.comment_len);
+	app_answer_followup(sv, &r->op);
+	r->op.u.answer.notify = app_webhooks_on(r->app);
 	http_submit(r, h_survey_stored);
 }
 

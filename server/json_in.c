@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "crypto.h"
 #include "json_in.h"
 #include "util.h"
 
@@ -680,12 +681,92 @@ json_in_answers(json_t *a, struct response_req *out, char *why,
 	return (HL_OK);
 }
 
+/* The "followup" object of a kiosk's answer into out. */
+static enum hl_rc
+json_in_followup(json_t *o, struct response_req *out, char *why,
+    size_t whylen)
+{
+	static const char *const names[] = { "text", "kind", "phone",
+	    "consent", NULL };
+	json_t		*v;
+	const char	*s;
+	size_t		 n, i;
+	enum hl_rc	 rc;
+
+	if (!json_is_object(o)) {
+		snprintf(why, whylen, "followup: must be an object");
+		return (HL_INVALID);
+	}
+	if ((rc = json_in_known(o, names, "followup.", why, whylen)) != HL_OK)
+		return (rc);
+	if ((v = json_object_get(o, "text")) == NULL || !json_is_string(v)) {
+		snprintf(why, whylen, "followup.text: required, a string");
+		return (HL_INVALID);
+	}
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (!utf8_valid(s, n)) {
+		snprintf(why, whylen, "followup.text: control characters or "
+		    "invalid UTF-8");
+		return (HL_INVALID);
+	}
+	if (n > FOLLOWUP_TEXT_MAX || utf8_chars(s, n) > FOLLOWUP_TEXT_CHARS) {
+		snprintf(why, whylen, "followup.text: at most %d characters",
+		    FOLLOWUP_TEXT_CHARS);
+		return (HL_INVALID);
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+		    s[i] != '\n')
+			break;
+	if (i == n) {
+		snprintf(why, whylen, "followup.text: empty");
+		return (HL_INVALID);
+	}
+	memcpy(out->fu_text, s, n);
+	out->fu_text[n] = '\0';
+	out->fu_text_len = n;
+	out->fu_kind = FOLLOWUP_COMPLAINT;
+	if ((v = json_object_get(o, "kind")) != NULL) {
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), "request") == 0)
+			out->fu_kind = FOLLOWUP_REQUEST;
+		else if (!json_is_string(v) ||
+		    strcmp(json_string_value(v), "complaint") != 0) {
+			snprintf(why, whylen, "followup.kind: complaint or "
+			    "request");
+			return (HL_INVALID);
+		}
+	}
+	if ((v = json_object_get(o, "consent")) != NULL && !json_is_boolean(v)) {
+		snprintf(why, whylen, "followup.consent: true or false");
+		return (HL_INVALID);
+	}
+	if ((v = json_object_get(o, "phone")) != NULL) {
+		if (!json_is_string(v) || contact_phone(json_string_value(v),
+		    json_string_length(v), out->fu_phone) == -1) {
+			snprintf(why, whylen, "followup.phone: %d to %d digits",
+			    CONTACT_DIGITS_MIN, CONTACT_DIGITS_MAX);
+			return (HL_INVALID);
+		}
+		if (!json_is_true(json_object_get(o, "consent"))) {
+			crypto_zero(out->fu_phone, sizeof(out->fu_phone));
+			snprintf(why, whylen, "followup.consent: must be true to "
+			    "keep a phone number");
+			return (HL_INVALID);
+		}
+	}
+	out->has_followup = 1;
+	return (HL_OK);
+}
+
 enum hl_rc
 json_in_response(const char *body, size_t len, struct response_req *out,
     char *why, size_t whylen)
 {
 	static const char *const names[] = { "idempotency_key", "token",
-	    "answers", "comment", "lang", "answered_at", "waited", NULL };
+	    "answers", "comment", "lang", "answered_at", "waited", "followup",
+	    NULL };
 	json_t		*root = NULL, *v;
 	const char	*s;
 	size_t		 n, i;
@@ -794,12 +875,15 @@ json_in_response(const char *body, size_t len, struct response_req *out,
 		}
 		out->waited = (int64_t)json_integer_value(v);
 	}
+	if ((v = json_object_get(root, "followup")) != NULL &&
+	    (rc = json_in_followup(v, out, why, whylen)) != HL_OK)
+		goto out;
 	rc = HL_OK;
 out:
 	if (root != NULL)
 		json_decref(root);
 	if (rc != HL_OK) {
-		memset(out, 0, sizeof(*out));
+		crypto_zero(out, sizeof(*out));
 		out->lang = -1;
 	}
 	return (rc);
@@ -950,6 +1034,63 @@ json_in_catrow(const char *body, size_t len, char type, struct catrow *out,
 		}
 		memcpy(dst, sv, n);
 		dst[n] = '\0';
+	}
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
+	return (rc);
+}
+
+enum hl_rc
+json_in_followup_reply(const char *body, size_t len,
+    struct followup_reply_req *out, char *why, size_t whylen)
+{
+	static const char *const names[] = { "text", "state", NULL };
+	json_t		*root = NULL, *v;
+	const char	*s;
+	size_t		 n;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	if ((v = json_object_get(root, "state")) == NULL ||
+	    !json_is_string(v) ||
+	    (out->state = followup_state_parse(json_string_value(v))) == -1) {
+		snprintf(why, whylen, "state: want \"open\", \"answered\" or "
+		    "\"closed\"");
+		goto out;
+	}
+	if ((v = json_object_get(root, "text")) != NULL) {
+		if (!json_is_string(v)) {
+			snprintf(why, whylen, "text: want a string");
+			goto out;
+		}
+		s = json_string_value(v);
+		n = json_string_length(v);
+		if (!utf8_valid(s, n)) {
+			snprintf(why, whylen, "text: control characters or "
+			    "invalid UTF-8");
+			goto out;
+		}
+		if (n > FOLLOWUP_TEXT_MAX ||
+		    utf8_chars(s, n) > FOLLOWUP_TEXT_CHARS) {
+			snprintf(why, whylen, "text: at most %d characters",
+			    FOLLOWUP_TEXT_CHARS);
+			rc = HL_TOO_BIG;
+			goto out;
+		}
+		memcpy(out->text, s, n);
+		out->text[n] = '\0';
+		out->text_len = n;
 	}
 	rc = HL_OK;
 out:

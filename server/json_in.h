@@ -11,6 +11,8 @@
 #include "catalog.h"
 #include "dossier.h"
 #include "hl.h"
+#include "contact.h"
+#include "model.h"
 
 #define JSON_BODY_MAX	(16u * 1024)
 #define JSON_DEPTH_MAX	8
@@ -108,6 +110,12 @@ struct response_req {
 	int			 has_answered;
 	int64_t			 answered;		/* seconds */
 	int64_t			 waited;		/* 0 when absent */
+	/* A complaint or request filed at the kiosk's last screen. */
+	int			 has_followup;
+	int			 fu_kind;		/* enum followup_kind */
+	size_t			 fu_text_len;
+	char			 fu_text[FOLLOWUP_TEXT_MAX + 1];
+	char			 fu_phone[CONTACT_PHONE_MAX + 1]; /* "" none */
 };
 
 /*
@@ -115,7 +123,11 @@ struct response_req {
  *  "answers": {"overall": 1..5, "<question>": "<option>", ...,
  *  "reasons": ["<option>", ...]?}, "comment": s?, "lang": "vi|en|km"?,
  *  "answered_at": ISO 8601 with a zone (Z or +HH:MM) or unix seconds?,
- *  "waited": 0..RESPONSE_WAIT_MAX?}. waited is the whole seconds the
+ *  "waited": 0..RESPONSE_WAIT_MAX?, "followup": {"text": s, "kind":
+ *  "complaint|request"?, "phone": s?, "consent": true?}?}. followup is a
+ * complaint or request filed with the answer (text 1 to
+ * FOLLOWUP_TEXT_CHARS characters; a phone number only with "consent":
+ * true, in contact_phone()'s spelling). waited is the whole seconds the
  * answer spent in the kiosk's queue; answered_at is the kiosk's clock,
  * checked for its shape only (the server dates answers, h.h).
  * Only shapes and limits are checked here: question and option ids are
@@ -154,6 +166,21 @@ enum hl_rc json_in_kiosk_status(const char *body, size_t len,
  */
 enum hl_rc json_in_catrow(const char *body, size_t len, char type,
 	    struct catrow *out, char *why, size_t whylen);
+/* A head's reply to a follow-up item (POST /api/v1/followups/<id>/reply). */
+struct followup_reply_req {
+	int	 state;			/* enum followup_state */
+	size_t	 text_len;
+	char	 text[FOLLOWUP_TEXT_MAX + 1];
+};
+
+/*
+ * {"text": s?, "state": "open|answered|closed"}: text at most
+ * FOLLOWUP_TEXT_CHARS characters of UTF-8 without control characters
+ * but tab, CR and LF (surrounding white space kept). Returns as
+ * json_in_enrol(); HL_TOO_BIG for a text over its limit.
+ */
+enum hl_rc json_in_followup_reply(const char *body, size_t len,
+	    struct followup_reply_req *out, char *why, size_t whylen);
 
 /* ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.f]](Z|+HH:MM|+HHMM)" to seconds; 0/-1. */
 int	 json_in_time(const char *s, size_t len, int64_t *t);

@@ -31,7 +31,11 @@ static const char *const kiosk_def_keys[] = {
 	"kiosk_online", "kiosk_offline", "kiosk_queued", "kiosk_refused",
 	"kiosk_held", "kiosk_counter", "kiosk_enrol_title",
 	"kiosk_enrol_label", "kiosk_enrol_button", "kiosk_enrol_bad",
-	"kiosk_enrol_error", "kiosk_revoked"
+	"kiosk_enrol_error", "kiosk_revoked",
+	"fu_heading", "fu_kind", "fu_kind_complaint", "fu_kind_request",
+	"fu_text", "fu_phone", "fu_phone_hint", "fu_consent", "fu_error_text",
+	"fu_error_long", "fu_error_phone", "fu_error_consent",
+	"kiosk_fu_intro", "kiosk_fu_done", "kiosk_fu_attached"
 };
 
 static json_t *

@@ -110,3 +110,60 @@ user_name_ok(const char *s, size_t len)
 	}
 	return (1);
 }
+
+static const char *const followup_states[FOLLOWUP_STATES] = {
+	"open", "answered", "closed"
+};
+
+const char *
+followup_state_name(int s)
+{
+	return (s >= 0 && s < FOLLOWUP_STATES ? followup_states[s] : "?");
+}
+
+int
+followup_state_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; s != NULL && i < FOLLOWUP_STATES; i++)
+		if (strcmp(followup_states[i], s) == 0)
+			return (i);
+	return (-1);
+}
+
+const char *
+followup_origin_name(int o)
+{
+	switch (o) {
+	case FOLLOWUP_LOW_RATING:
+		return ("low-rating");
+	case FOLLOWUP_PHONE:
+		return ("phone");
+	case FOLLOWUP_KIOSK:
+		return ("kiosk");
+	}
+	return ("?");
+}
+
+const char *
+followup_kind_name(int k)
+{
+	return (k == FOLLOWUP_REQUEST ? "request" : "complaint");
+}
+
+const char *
+followup_action_name(int a)
+{
+	switch (a) {
+	case FOLLOWUP_EV_OPENED:
+		return ("opened");
+	case FOLLOWUP_EV_FILED:
+		return ("filed");
+	case FOLLOWUP_EV_REPLY:
+		return ("reply");
+	case FOLLOWUP_EV_CONTACT_DELETED:
+		return ("contact-deleted");
+	}
+	return ("?");
+}

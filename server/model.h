@@ -317,4 +317,98 @@ struct store_desk {
 };
 _Static_assert(KEY_ID_HEX <= COUNTER_MAX, "a key id fits a desk code");
 
+/*
+ * A follow-up item: a citizen's complaint or request (phản ánh, kiến
+ * nghị) about one answered dossier, or a rating at or below
+ * SURVEY_LOW_LEVEL with a comment, which opens one by itself. Its id is
+ * the key of the response it is about: one item per response. The unit
+ * that handles it is the response's (the ticket's counting unit, a
+ * kiosk's unit for a walk-in). Every change is also one event of its
+ * append-only history (struct followup_event); the citizen's call-back
+ * number is kept apart, encrypted (contact.h).
+ */
+enum followup_state {
+	FOLLOWUP_OPEN = 0,
+	FOLLOWUP_ANSWERED = 1,
+	FOLLOWUP_CLOSED = 2,
+	FOLLOWUP_STATES
+};
+enum followup_origin {
+	FOLLOWUP_LOW_RATING = 0,	/* opened by the answer itself */
+	FOLLOWUP_PHONE = 1,		/* filed from the thanks page */
+	FOLLOWUP_KIOSK = 2		/* filed at the kiosk's last screen */
+};
+enum followup_kind {
+	FOLLOWUP_COMPLAINT = 0,		/* phản ánh */
+	FOLLOWUP_REQUEST = 1		/* kiến nghị */
+};
+#define FOLLOWUP_TEXT_CHARS	1000	/* characters of a text */
+#define FOLLOWUP_TEXT_MAX	(FOLLOWUP_TEXT_CHARS * 4)	/* bytes */
+
+struct followup {
+	uint64_t id;			/* the response's key */
+	int64_t	 created;
+	int64_t	 updated;
+	int64_t	 answered_at;		/* the first answer, 0 none */
+	int64_t	 closed_at;		/* 0 while not closed */
+	uint8_t	 state;			/* enum followup_state */
+	uint8_t	 origin;		/* enum followup_origin */
+	uint8_t	 kind;			/* enum followup_kind */
+	uint8_t	 filed;			/* the citizen wrote the text */
+	uint8_t	 level;			/* the overall rating, 0 none */
+	uint8_t	 has_contact;		/* a contact record exists */
+	uint8_t	 has_ticket;
+	uint8_t	 ticket[TICKET_ID_LEN];
+	char	 unit[UNIT_CODE_MAX + 1];	/* handles it */
+	char	 procedure[PROC_CODE_MAX + 1];
+	char	 sector[SECTOR_CODE_MAX + 1];
+	char	 lang[LANG_CODE_MAX + 1];
+	size_t	 text_len;		/* the citizen's words */
+	char	 text[FOLLOWUP_TEXT_MAX + 1];
+	size_t	 answer_len;		/* the unit's latest answer */
+	char	 answer[FOLLOWUP_TEXT_MAX + 1];
+};
+const char *followup_state_name(int);
+int	 followup_state_parse(const char *);	/* -1 when unknown */
+const char *followup_origin_name(int);
+const char *followup_kind_name(int);
+
+enum followup_action {
+	FOLLOWUP_EV_OPENED = 1,		/* by a low rating */
+	FOLLOWUP_EV_FILED = 2,		/* the citizen's text */
+	FOLLOWUP_EV_REPLY = 3,		/* an answer and/or a state */
+	FOLLOWUP_EV_CONTACT_DELETED = 4	/* retention over */
+};
+#define FOLLOWUP_WHO_MAX	(KEY_ID_HEX + 1 + KEY_NAME_MAX)
+
+struct followup_event {
+	uint64_t id;			/* the item's */
+	uint32_t seq;			/* 0, 1, ... */
+	int64_t	 at;
+	uint8_t	 action;		/* enum followup_action */
+	uint8_t	 state;			/* the item's after it */
+	char	 who[FOLLOWUP_WHO_MAX + 1];	/* "" the citizen/server */
+	size_t	 text_len;
+	char	 text[FOLLOWUP_TEXT_MAX + 1];
+};
+const char *followup_action_name(int);
+
+/*
+ * A webhook delivery waiting in the outbox: one event of one item, its
+ * JSON body made when the event was committed, sent (signed) until the
+ * receiver takes it with a 2xx, retried with a doubling wait.
+ */
+#define OUTBOX_BODY_MAX	(3 * FOLLOWUP_TEXT_MAX + 2048)
+
+struct outbox_entry {
+	uint64_t id;			/* the key: increasing, µs */
+	int64_t	 created;
+	int64_t	 next;			/* the next try, seconds */
+	uint32_t attempts;		/* failed so far */
+	uint64_t item;			/* the follow-up's id */
+	char	 unit[UNIT_CODE_MAX + 1];	/* the item's unit */
+	size_t	 body_len;
+	char	 body[OUTBOX_BODY_MAX + 1];
+};
+
 #endif

@@ -86,7 +86,14 @@ static const char *const page_keys[] = {
 	"home_submit", "home_code_error", "home_code_short", "home_code_long",
 	"home_code_bad", "home_hotline", "home_help", "back_home",
 	"next_heading", "next_hotline", "next_portal", "portal_name",
-	"portal_url"
+	"portal_url",
+	"fu_heading", "fu_intro", "fu_kind", "fu_kind_complaint",
+	"fu_kind_request", "fu_text", "fu_text_hint", "fu_phone",
+	"fu_phone_hint", "fu_consent", "fu_submit", "fu_error_heading",
+	"fu_error_text", "fu_error_long", "fu_error_phone",
+	"fu_error_consent", "fu_sent", "fu_yours", "fu_answer",
+	"fu_waiting", "fu_state", "fu_state_open", "fu_state_answered",
+	"fu_state_closed"
 };
 
 /* By enum page_msg. */
@@ -623,7 +630,7 @@ page_survey(const struct pages *p, struct buf *out, const struct ticket *t,
 
 static int
 page_message_render(const struct pages *p, struct buf *out, enum lang lang,
-    enum page_msg msg, json_t *next, const struct survey *sv)
+    enum page_msg msg, json_t *next, const struct survey *sv, json_t *fu)
 {
 	json_t	*ctx;
 	char	 key[64];
@@ -643,6 +650,8 @@ page_message_render(const struct pages *p, struct buf *out, enum lang lang,
 	json_object_set_new(ctx, "form", json_boolean(msg == MSG_NOT_FOUND));
 	if (next != NULL)
 		json_object_set(ctx, "next", next);
+	if (fu != NULL)
+		json_object_set(ctx, "followup", fu);
 	rc = tpl_render(p->message_t, ctx, out);
 	json_decref(ctx);
 	return (rc);
@@ -659,7 +668,7 @@ page_msgs_init(struct pages *p, char *why, size_t whylen)
 		for (m = 0; m < PAGE_MSGS; m++) {
 			buf_init(&b, PAGE_MAX);
 			if (page_message_render(p, &b, l, m, NULL,
-			    p->svs->s[0]) == -1) {
+			    p->svs->s[0], NULL) == -1) {
 				buf_clear(&b);
 				page_why(why, whylen, "message.html: cannot "
 				    "render");
@@ -811,7 +820,7 @@ page_hotline_unit(const struct pages *p, const char *code)
 
 int
 page_thanks(const struct pages *p, struct buf *out, enum lang lang,
-    const struct ticket *t, int overall)
+    const struct ticket *t, int overall, json_t *fu)
 {
 	const struct survey	*sv;
 	const struct unit	*u;
@@ -822,11 +831,12 @@ page_thanks(const struct pages *p, struct buf *out, enum lang lang,
 	if ((unsigned)lang >= LANG_COUNT)
 		lang = LANG_VI;
 	sv = p->svs->s[page_survey_index(p, t)];
-	if ((overall < 1 || overall > SURVEY_LOW_LEVEL) && sv == p->svs->s[0])
+	if ((overall < 1 || overall > SURVEY_LOW_LEVEL) && sv == p->svs->s[0] &&
+	    fu == NULL)
 		return (page_message(p, out, lang, MSG_THANKS));
 	if (overall < 1 || overall > SURVEY_LOW_LEVEL)
 		return (page_message_render(p, out, lang, MSG_THANKS, NULL,
-		    sv));
+		    sv, fu));
 	next = json_object();
 	if ((u = page_hotline_unit(p, t->unit)) != NULL) {
 		page_tel(u->hotline, tel, sizeof(tel));
@@ -834,9 +844,19 @@ page_thanks(const struct pages *p, struct buf *out, enum lang lang,
 		page_set(next, "hotline", u->hotline);
 		page_set(next, "tel", tel);
 	}
-	rc = page_message_render(p, out, lang, MSG_THANKS, next, sv);
+	rc = page_message_render(p, out, lang, MSG_THANKS, next, sv, fu);
 	json_decref(next);
 	return (rc);
+}
+
+int
+page_answered(const struct pages *p, struct buf *out, enum lang lang,
+    const struct ticket *t, json_t *fu)
+{
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	return (page_message_render(p, out, lang, MSG_ANSWERED, NULL,
+	    p->svs->s[page_survey_index(p, t)], fu));
 }
 
 /* What may be shown back of a typed code: A-Z a-z 0-9 '-' ' ', capped. */

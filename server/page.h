@@ -95,7 +95,15 @@ int	 page_message(const struct pages *, struct buf *out, enum lang,
  * units.csv) and how to complain through the national portal.
  */
 int	 page_thanks(const struct pages *, struct buf *out, enum lang,
-	    const struct ticket *t, int overall);
+	    const struct ticket *t, int overall, json_t *followup);
+/*
+ * The page of a ticket answered before (status 409). followup, when not
+ * NULL, is the follow-up part of both pages (templates/followup.html:
+ * the form to file a complaint, or what was filed and the unit's
+ * answer); h_followup.c builds it.
+ */
+int	 page_answered(const struct pages *, struct buf *out, enum lang,
+	    const struct ticket *t, json_t *followup);
 
 /*
  * The receipt slip for roll paper width_mm (PAGE_SLIP_58 or PAGE_SLIP_80)

@@ -1082,3 +1082,199 @@ record_catrow_key(char type, const char *code, uint8_t out[CATROW_KEY_LEN])
 	slot_put(out + 1, CATROW_KEY_LEN - 1, code);
 	return (0);
 }
+
+/* A text of at most max bytes, u16 length first, no NUL inside. */
+static void
+enc_text16n(struct enc *e, const char *s, size_t n, size_t max)
+{
+	if (n > max || memchr(s, '\0', n) != NULL) {
+		e->bad = 1;
+		return;
+	}
+	enc_u16(e, (uint16_t)n);
+	enc_bytes(e, s, n);
+}
+
+static void
+dec_text16n(struct dec *d, char *out, size_t *n, size_t max)
+{
+	*n = dec_u16(d);
+	out[0] = '\0';
+	if (*n > max) {
+		d->bad = 1;
+		return;
+	}
+	dec_text(d, out, *n);
+}
+
+size_t
+record_followup_encode(const struct followup *f, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (f->state >= FOLLOWUP_STATES || f->origin > FOLLOWUP_KIOSK ||
+	    f->kind > FOLLOWUP_REQUEST || f->level > SURVEY_LEVELS)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, f->id);
+	enc_u64(&e, (uint64_t)f->created);
+	enc_u64(&e, (uint64_t)f->updated);
+	enc_u64(&e, (uint64_t)f->answered_at);
+	enc_u64(&e, (uint64_t)f->closed_at);
+	enc_u8(&e, f->state);
+	enc_u8(&e, f->origin);
+	enc_u8(&e, f->kind);
+	enc_u8(&e, f->filed ? 1 : 0);
+	enc_u8(&e, f->level);
+	enc_u8(&e, f->has_contact ? 1 : 0);
+	enc_u8(&e, f->has_ticket ? 1 : 0);
+	enc_bytes(&e, f->ticket, TICKET_ID_LEN);
+	enc_str(&e, f->unit, UNIT_CODE_MAX);
+	enc_str(&e, f->procedure, PROC_CODE_MAX);
+	enc_str(&e, f->sector, SECTOR_CODE_MAX);
+	enc_str(&e, f->lang, LANG_CODE_MAX);
+	enc_text16n(&e, f->text, f->text_len, FOLLOWUP_TEXT_MAX);
+	enc_text16n(&e, f->answer, f->answer_len, FOLLOWUP_TEXT_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_followup_decode(const uint8_t *in, size_t len, struct followup *f)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*p;
+
+	memset(f, 0, sizeof(*f));
+	if (dec_u8(&d) != ENC_VERSION)
+		goto bad;
+	f->id = dec_u64(&d);
+	f->created = (int64_t)dec_u64(&d);
+	f->updated = (int64_t)dec_u64(&d);
+	f->answered_at = (int64_t)dec_u64(&d);
+	f->closed_at = (int64_t)dec_u64(&d);
+	f->state = dec_u8(&d);
+	f->origin = dec_u8(&d);
+	f->kind = dec_u8(&d);
+	f->filed = dec_u8(&d);
+	f->level = dec_u8(&d);
+	f->has_contact = dec_u8(&d);
+	f->has_ticket = dec_u8(&d);
+	if ((p = dec_bytes(&d, TICKET_ID_LEN)) != NULL)
+		memcpy(f->ticket, p, TICKET_ID_LEN);
+	dec_str(&d, f->unit, UNIT_CODE_MAX);
+	dec_str(&d, f->procedure, PROC_CODE_MAX);
+	dec_str(&d, f->sector, SECTOR_CODE_MAX);
+	dec_str(&d, f->lang, LANG_CODE_MAX);
+	dec_text16n(&d, f->text, &f->text_len, FOLLOWUP_TEXT_MAX);
+	dec_text16n(&d, f->answer, &f->answer_len, FOLLOWUP_TEXT_MAX);
+	if (d.bad || d.off != len || f->state >= FOLLOWUP_STATES ||
+	    f->origin > FOLLOWUP_KIOSK || f->kind > FOLLOWUP_REQUEST ||
+	    f->filed > 1 || f->level > SURVEY_LEVELS || f->has_contact > 1 ||
+	    f->has_ticket > 1)
+		goto bad;
+	return (0);
+bad:
+	memset(f, 0, sizeof(*f));
+	return (-1);
+}
+
+size_t
+record_followup_event_encode(const struct followup_event *ev, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (ev->action < FOLLOWUP_EV_OPENED ||
+	    ev->action > FOLLOWUP_EV_CONTACT_DELETED ||
+	    ev->state >= FOLLOWUP_STATES)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, (uint64_t)ev->at);
+	enc_u8(&e, ev->action);
+	enc_u8(&e, ev->state);
+	enc_str(&e, ev->who, FOLLOWUP_WHO_MAX);
+	enc_text16n(&e, ev->text, ev->text_len, FOLLOWUP_TEXT_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_followup_event_decode(const uint8_t *k, size_t klen,
+    const uint8_t *in, size_t len, struct followup_event *ev)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(ev, 0, sizeof(*ev));
+	if (klen != FOLLOWUP_EV_KEY_LEN || dec_u8(&d) != ENC_VERSION)
+		goto bad;
+	ev->id = be64_get(k);
+	ev->seq = be32_get(k + 8);
+	ev->at = (int64_t)dec_u64(&d);
+	ev->action = dec_u8(&d);
+	ev->state = dec_u8(&d);
+	dec_str(&d, ev->who, FOLLOWUP_WHO_MAX);
+	dec_text16n(&d, ev->text, &ev->text_len, FOLLOWUP_TEXT_MAX);
+	if (d.bad || d.off != len || ev->action < FOLLOWUP_EV_OPENED ||
+	    ev->action > FOLLOWUP_EV_CONTACT_DELETED ||
+	    ev->state >= FOLLOWUP_STATES)
+		goto bad;
+	return (0);
+bad:
+	memset(ev, 0, sizeof(*ev));
+	return (-1);
+}
+
+void
+record_followup_event_key(uint64_t id, uint32_t seq,
+    uint8_t out[FOLLOWUP_EV_KEY_LEN])
+{
+	be64_put(out, id);
+	be32_put(out + 8, seq);
+}
+
+size_t
+record_outbox_encode(const struct outbox_entry *o, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (o->body_len > OUTBOX_BODY_MAX ||
+	    memchr(o->body, '\0', o->body_len) != NULL)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u64(&e, o->id);
+	enc_u64(&e, (uint64_t)o->created);
+	enc_u64(&e, (uint64_t)o->next);
+	enc_u32(&e, o->attempts);
+	enc_u64(&e, o->item);
+	enc_str(&e, o->unit, UNIT_CODE_MAX);
+	enc_u32(&e, (uint32_t)o->body_len);
+	enc_bytes(&e, o->body, o->body_len);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_outbox_decode(const uint8_t *in, size_t len, struct outbox_entry *o)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(o, 0, sizeof(*o));
+	if (dec_u8(&d) != ENC_VERSION)
+		goto bad;
+	o->id = dec_u64(&d);
+	o->created = (int64_t)dec_u64(&d);
+	o->next = (int64_t)dec_u64(&d);
+	o->attempts = dec_u32(&d);
+	o->item = dec_u64(&d);
+	dec_str(&d, o->unit, UNIT_CODE_MAX);
+	o->body_len = dec_u32(&d);
+	if (d.bad || o->body_len > OUTBOX_BODY_MAX)
+		goto bad;
+	dec_text(&d, o->body, o->body_len);
+	if (d.bad || d.off != len)
+		goto bad;
+	return (0);
+bad:
+	memset(o, 0, sizeof(*o));
+	return (-1);
+}

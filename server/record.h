@@ -247,4 +247,34 @@ be32_get(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | (uint32_t)p[3]);
 }
 
+/*
+ * followups: item id (u64) -> struct followup; followup_log: item id
+ * (u64) | seq (u32) -> struct followup_event; contacts: item id (u64) ->
+ * the sealed call-back number (contact.h), kept as bytes.
+ */
+#define FOLLOWUP_ENC_MAX	(128 + TICKET_ID_LEN + UNIT_CODE_MAX + \
+	    PROC_CODE_MAX + SECTOR_CODE_MAX + LANG_CODE_MAX + \
+	    2 * (2 + FOLLOWUP_TEXT_MAX))
+#define FOLLOWUP_EV_KEY_LEN	(8 + 4)
+#define FOLLOWUP_EV_ENC_MAX	(32 + FOLLOWUP_WHO_MAX + 2 + FOLLOWUP_TEXT_MAX)
+size_t	 record_followup_encode(const struct followup *, uint8_t *out,
+	    size_t outlen);
+int	 record_followup_decode(const uint8_t *in, size_t len,
+	    struct followup *);
+size_t	 record_followup_event_encode(const struct followup_event *,
+	    uint8_t *out, size_t outlen);
+/* The key (id, seq) is the event's; ev->id and ev->seq are taken from
+ * it. */
+int	 record_followup_event_decode(const uint8_t *k, size_t klen,
+	    const uint8_t *in, size_t len, struct followup_event *);
+void	 record_followup_event_key(uint64_t id, uint32_t seq,
+	    uint8_t out[FOLLOWUP_EV_KEY_LEN]);
+
+/* outbox: delivery id (u64) -> struct outbox_entry. */
+#define OUTBOX_ENC_MAX	(64 + UNIT_CODE_MAX + OUTBOX_BODY_MAX)
+size_t	 record_outbox_encode(const struct outbox_entry *, uint8_t *out,
+	    size_t outlen);
+int	 record_outbox_decode(const uint8_t *in, size_t len,
+	    struct outbox_entry *);
+
 #endif

@@ -627,6 +627,11 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "cannot read the counters");
 		goto out;
 	}
+	if (o->wd != NULL && report_fu_build(rep, st, o->wd, o->answer_days,
+	    o->now != 0 ? o->now : now_sec()) == -1) {
+		report_why(why, whylen, "cannot read the follow-ups");
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->build_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -658,5 +663,6 @@ report_free(struct report *rep)
 	report_ind_free(rep);
 	report_desks_free(rep);
 	report_766_free(rep);
+	report_fu_free(rep);
 	memset(rep, 0, sizeof(*rep));
 }

@@ -135,6 +135,22 @@ struct report_desk {
 	uint64_t	 suspect;
 };
 
+/*
+ * Follow-ups of a unit in the period (report_fu.c): items opened in it
+ * (received), of them answered, answered by their deadline, the median
+ * time from opening to the first answer (seconds, -1 with none), and the
+ * unit's items overdue at the time of the report, whenever opened.
+ */
+struct report_fu {
+	uint64_t	 received;
+	uint64_t	 answered;
+	uint64_t	 in_time;
+	int64_t		 median_secs;
+	uint64_t	 overdue_now;
+};
+
+struct workdays;
+
 struct report_opts {
 	uint32_t	 month;		/* YYYYMM, when period is NULL */
 	const struct report_period *period;	/* NULL: the month */
@@ -147,6 +163,10 @@ struct report_opts {
 	/* The section by counter and officer: a unit's report only, for
 	 * those allowed to see it (the unit's head, an admin). */
 	int		 desks;
+	/* The follow-ups' figures: with a calendar (NULL: none) and the
+	 * working days to answer. */
+	const struct workdays *wd;
+	int		 answer_days;
 };
 
 /*
@@ -242,6 +262,13 @@ struct report {
 	/* Decision 766: the scope's, and each units[] row's subtree. */
 	struct report_766	 d766;
 	struct report_766	*d766_units;
+	/* Follow-ups (report_opts.wd): the scope's, each unit's own (by
+	 * units[] index), and the dossiers with a complaint (filed by the
+	 * citizen) the scope received in the period, for Decision 766. */
+	int			 has_fu;
+	struct report_fu	 fu_total;
+	struct report_fu	*fu_units;
+	uint64_t		 fu_dossiers;
 };
 
 /*

@@ -55,18 +55,16 @@ d766_key_cmp(const void *a, const void *b)
 }
 
 /*
- * 1 when dossier d had a complaint about its receipt or handling.
- * Complaints are not recorded yet: every dossier counts 0 until they
- * are, and the JSON says so (complaints_recorded).
+ * 1 when the dossier had a complaint about its receipt or handling: its
+ * citizen filed a complaint or request (a follow-up, phản ánh, kiến nghị)
+ * after answering one of its tickets, at any stage (store_each_dossier()).
  */
 static int
-report_766_complaint(const struct d766_walk *w, const struct dossier *d)
+report_766_complaint(const struct dossier_ratings *rt)
 {
-	(void)w;
-	(void)d;
-	return (0);
+	return (rt->complaint != 0);
 }
-#define REPORT_766_COMPLAINTS_RECORDED	0
+#define REPORT_766_COMPLAINTS_RECORDED	1
 
 /* The month d counts in, 0 when in none (open and not late yet, or
  * withdrawn). */
@@ -130,7 +128,7 @@ d766_one(const struct dossier *d, const struct dossier_ratings *rt,
 	for (s = 0; s < STAGE_COUNT; s++)
 		if (rt->level[s] != 0 && rt->level[s] <= REPORT_UNSAT_LEVEL)
 			dis = 1;
-	cpl = report_766_complaint(w, d) != 0;
+	cpl = report_766_complaint(rt);
 	late = dossier_late(d, w->now);
 	if (w->nkeys == w->capkeys) {
 		w->capkeys = w->capkeys == 0 ? 256 : w->capkeys * 2;
@@ -330,8 +328,8 @@ report_766_json(const struct report *rep, json_t *o)
 	    "(answers flagged suspect left out); walk-in kiosk answers and "
 	    "tickets without a case are never dossiers",
 	    "complaints", "dossiers with a complaint about their receipt or "
-	    "handling: complaints are not recorded yet (complaints_recorded "
-	    "false), so 0",
+	    "handling: the citizen filed a complaint or request (a follow-up) "
+	    "after answering one of the dossier's tickets, at any stage",
 	    "late", "dossiers returned after their due date, or still open "
 	    "past it",
 	    "against", "dossiers rated dissatisfied, with a complaint, or "

@@ -123,6 +123,24 @@ html_row(json_t *r, int *fn, json_t *fns)
 	}
 }
 
+/* Display fields of the follow-ups' section, when the report has it. */
+static void
+html_followups(json_t *o)
+{
+	json_t	*fu = json_object_get(o, "followups"), *r;
+	size_t	 i;
+
+	json_object_set_new(o, "has_followups", json_boolean(fu != NULL));
+	if (fu == NULL)
+		return;
+	r = json_object_get(fu, "total");
+	set_fmt(r, "f_median", json_object_get(r, "median_hours"), 1, 0,
+	    " giờ", "—");
+	json_array_foreach(json_object_get(fu, "units"), i, r)
+		set_fmt(r, "f_median", json_object_get(r, "median_hours"), 1,
+		    0, " giờ", "—");
+}
+
 /*
  * Display fields of the section by counter and officer, when the report
  * has it (has_desks); a row under the minimum has no figure to show.
@@ -635,6 +653,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 		html_row(r, NULL, NULL);
 	html_desks(o);
 	html_766(o);
+	html_followups(o);
 	/* The headline: the overall figure and the target in force. */
 	r = json_object_get(o, "overall");
 	json_array_foreach(json_object_get(r, "targets"), i, t)

@@ -38,6 +38,13 @@ int	 report_desks_build(struct report *, struct store *);
 void	 report_desks_free(struct report *);
 /* Adds counters, officers and their definition to o, when built. */
 void	 report_desks_json(const struct report *, struct json_t *o);
+/* report_fu.c: the follow-ups' figures of rep's scope and units in its
+ * period, under calendar wd; 0 or -1. */
+int	 report_fu_build(struct report *, struct store *,
+	    const struct workdays *wd, int answer_days, int64_t now);
+void	 report_fu_free(struct report *);
+/* Adds "followups" to o, when built. */
+void	 report_fu_json(const struct report *, struct json_t *o);
 
 /* report_766.c: Decision 766's ratio from the dossiers. */
 /* Reads every dossier once; rep's period, scope and units set. 0/-1. */

@@ -346,7 +346,8 @@ table_766(json_t *o, struct rtab *t)
 	t[0].title = "Tỷ lệ hài lòng theo Quyết định 766/QĐ-TTg: (hồ sơ − "
 	    "hồ sơ bị đánh giá không hài lòng, có khiếu nại, hoặc trễ hạn) / "
 	    "hồ sơ; tính theo hồ sơ của phần mềm một cửa, thước đo khác tỷ "
-	    "lệ hài lòng của người trả lời; chưa ghi nhận khiếu nại (0)";
+	    "lệ hài lòng của người trả lời; khiếu nại: phản ánh, kiến nghị "
+	    "người dân gửi sau khi trả lời phiếu của hồ sơ";
 	col_add(&t[0], "unit", "Mã đơn vị", CK_STR);
 	col_add(&t[0], "name", "Đơn vị", CK_STR);
 	col_add(&t[0], "dossiers", "Hồ sơ", CK_INT);
@@ -355,7 +356,7 @@ table_766(json_t *o, struct rtab *t)
 	col_add(&t[0], "open_late", "Chưa giải quyết, quá hạn", CK_INT);
 	col_add(&t[0], "dissatisfied", "Bị đánh giá không hài lòng",
 	    CK_INT);
-	col_add(&t[0], "complaints", "Có khiếu nại (chưa ghi nhận)", CK_INT);
+	col_add(&t[0], "complaints", "Có khiếu nại", CK_INT);
 	col_add(&t[0], "late", "Trễ hạn", CK_INT);
 	col_add(&t[0], "against", "Bị trừ (mỗi hồ sơ một lần)", CK_INT);
 	col_add(&t[0], "percent", "Tỷ lệ theo QĐ 766 (%)", CK_PCT);
@@ -376,6 +377,38 @@ table_766(json_t *o, struct rtab *t)
 	col_add(&t[1], "dissatisfied", "Không hài lòng (mức 1-2)", CK_INT);
 	t[1].rows = json_deep_copy(json_object_get(d, "stages"));
 	return (2);
+}
+
+/* The follow-ups' table into t, when o has it: the total, then units. */
+static size_t
+table_followups(json_t *o, struct rtab *t)
+{
+	json_t	*fu = json_object_get(o, "followups"), *x;
+
+	if (fu == NULL)
+		return (0);
+	t->sheet = "Phản ánh";
+	t->title = "Phản ánh, kiến nghị: tiếp nhận trong kỳ, đã trả lời, "
+	    "trả lời đúng hạn, thời gian trả lời trung vị (giờ), quá hạn hiện "
+	    "nay; mỗi đơn vị chỉ tính phản ánh của chính đơn vị";
+	col_add(t, "unit", "Mã đơn vị", CK_STR);
+	col_add(t, "unit_name", "Đơn vị", CK_STR);
+	col_add(t, "received", "Tiếp nhận", CK_INT);
+	col_add(t, "answered", "Đã trả lời", CK_INT);
+	col_add(t, "answered_in_time", "Trả lời đúng hạn", CK_INT);
+	col_add(t, "median_hours", "Thời gian trả lời trung vị (giờ)",
+	    CK_INT);
+	col_add(t, "overdue_now", "Quá hạn hiện nay", CK_INT);
+	col_add(t, "dossiers", "Số hồ sơ có phản ánh (QĐ 766)", CK_INT);
+	t->rows = json_array();
+	x = json_deep_copy(json_object_get(fu, "total"));
+	json_object_set_new(x, "unit", json_string(""));
+	json_object_set_new(x, "unit_name", json_string("Tổng"));
+	json_object_set(x, "dossiers", json_object_get(fu,
+	    "dossiers_with_complaint"));
+	json_array_append_new(t->rows, x);
+	json_array_extend(t->rows, json_object_get(fu, "units"));
+	return (1);
 }
 
 /* Builds the tables of o into t; returns how many. */
@@ -418,6 +451,7 @@ report_tables(json_t *o, struct rtab *t)
 	n++;
 	n += table_desks(o, &t[n]);
 	n += table_766(o, &t[n]);
+	n += table_followups(o, &t[n]);
 
 	t[n].sheet = "Câu hỏi";
 	t[n].title = "Phân bố câu trả lời theo câu hỏi";

@@ -12,6 +12,8 @@
 
 /* Who reads reports: a unit-limited key or session sees its subtree. */
 #define R_READ	(ROLE_VIEWER | ROLE_ADMIN | ROLE_HEAD)
+/* Who handles follow-ups (followup.h says which items). */
+#define R_FU	(ROLE_HEAD | ROLE_ADMIN)
 
 static const struct route routes[] = {
 	{ "GET", "/", ROLE_NONE, 0, CT_NONE, h_home, NULL },
@@ -19,6 +21,18 @@ static const struct route routes[] = {
 	{ "GET", "/s/*", ROLE_NONE, 0, CT_NONE, h_survey_show, NULL },
 	{ "POST", "/s/*", ROLE_NONE, FORM_BODY_MAX, CT_FORM,
 	    h_survey_answer, NULL },
+	{ "POST", "/s/*/followup", ROLE_NONE, FORM_BODY_MAX, CT_FORM,
+	    h_followup_file, NULL },
+	{ "GET", "/followups", R_FU, 0, CT_NONE, h_inbox_page,
+	    h_signin_page },
+	{ "GET", "/followups/*", R_FU, 0, CT_NONE, h_item_page,
+	    h_signin_page },
+	{ "GET", "/api/v1/followups", R_FU, 0, CT_NONE, h_followups_list,
+	    NULL },
+	{ "GET", "/api/v1/followups/*", R_FU, 0, CT_NONE, h_followup_get,
+	    NULL },
+	{ "POST", "/api/v1/followups/*/reply", R_FU, API_BODY_MAX, CT_JSON,
+	    h_followup_reply, NULL },
 	{ "GET", "/S/*", ROLE_NONE, 0, CT_NONE, h_survey_show, NULL },
 	{ "POST", "/S/*", ROLE_NONE, FORM_BODY_MAX, CT_FORM,
 	    h_survey_answer, NULL },

@@ -185,6 +185,27 @@ store_add_dossiers(struct store *st, MDB_txn *txn)
 	    &st->dossier_stats));
 }
 
+/*
+ * Format 9: the follow-up items, their history, the sealed call-back
+ * numbers and the webhooks' outbox; created when missing (a new
+ * directory, or one of format 8), nothing rebuilt.
+ */
+static int
+store_add_followups(struct store *st, MDB_txn *txn)
+{
+	int	 rc;
+
+	if ((rc = mdb_dbi_open(txn, "followups", MDB_CREATE,
+	    &st->followups)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "followup_log", MDB_CREATE,
+	    &st->followup_log)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "contacts", MDB_CREATE,
+	    &st->contacts)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "outbox", MDB_CREATE, &st->outbox)) != 0)
+		return (rc);
+	return (0);
+}
+
 /* Reads (or, when new and create, writes) meta; sets st->tz. */
 static int
 meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
@@ -260,7 +281,8 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * answered in place stay valid). Format 9 adds users,
 		 * audit and catalog (store_add_users_audit_catalog()),
 		 * dossiers, ticket_dossiers and dossier_stats
-		 * (store_add_dossiers()). */
+		 * (store_add_dossiers()), followups, followup_log,
+		 * contacts and outbox (store_add_followups()). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -386,7 +408,8 @@ again:
 	    (rc = mdb_dbi_open(txn, "desks", MDB_CREATE, &st->desks)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "pending", MDB_CREATE,
 	    &st->pending)) != 0 ||
-	    (rc = store_add_users_audit_catalog(st, txn)) != 0)
+	    (rc = store_add_users_audit_catalog(st, txn)) != 0 ||
+	    (rc = store_add_followups(st, txn)) != 0)
 		goto lmdb;
 	/* Before format 8: every counter recounted (format 3 added sums
 	 * and the rollups; 6 counts walk-ins in no sector; 7 keeps the

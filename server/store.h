@@ -27,7 +27,8 @@
  * (record version 2), and desks counts by counter and officer. Format 9
  * adds users (names and passwords), the audit log, the catalogue rows
  * changed by admins, the dossiers of the one-stop software and tickets'
- * links to them. */
+ * links to them, the follow-up items, their history and call-back
+ * numbers, and the webhooks' outbox. */
 #define STORE_FORMAT		9
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
@@ -185,11 +186,13 @@ enum hl_rc store_ticket_dossier(struct store *,
 /*
  * What a dossier's tickets were answered: asked[s] when the case has a
  * ticket at stage s (enum dossier_stage), level[s] its answer's overall
- * level (0: not answered, or flagged suspect).
+ * level (0: not answered, or flagged suspect); complaint when the citizen
+ * filed a complaint or request (a follow-up) after answering one of them.
  */
 struct dossier_ratings {
 	uint8_t	 asked[STAGE_COUNT];
 	uint8_t	 level[STAGE_COUNT];
+	uint8_t	 complaint;
 };
 /*
  * Every dossier with its ratings, in key order, in one read transaction
@@ -238,5 +241,40 @@ int	 store_each_dossier_stat(struct store *, uint32_t from, uint32_t to,
  * number of disagreements, or -1 when the store cannot be read.
  */
 long	 store_verify(struct store *, FILE *out);
+
+/* store_followup.c: the follow-up items (writer.h's WOP_FOLLOWUP_*). */
+enum hl_rc store_followup_get(struct store *, uint64_t id, struct followup *);
+/*
+ * Every item in id order (the order of the answers they are about), in
+ * one read transaction; fn's non-zero return stops the walk and is
+ * returned; -1 when the store cannot be read.
+ */
+int	 store_each_followup(struct store *,
+	    int (*fn)(const struct followup *, void *), void *arg);
+/* The history of item id, oldest first; returns as store_each_followup. */
+int	 store_each_followup_event(struct store *, uint64_t id,
+	    int (*fn)(const struct followup_event *, void *), void *arg);
+/* The sealed call-back number of item id (contact.h) into out, *len its
+ * length. HL_NOT_FOUND when there is none. */
+enum hl_rc store_contact_get(struct store *, uint64_t id, uint8_t *out,
+	    size_t outlen, size_t *len);
+/*
+ * The dossiers with a complaint, for Decision 766's ratio: the number of
+ * distinct case hashes (tickets_by_case) of the tickets whose item the
+ * citizen filed (a complaint or a request, not an item a low rating
+ * opened alone) between from and to (seconds, from <= created < to) and
+ * whose unit in_scope() accepts (NULL: every unit). A ticket issued
+ * without a case number is no dossier and is not counted. Returns 0 with
+ * *n set, or -1 when the store cannot be read.
+ */
+/*
+ * The webhooks' outbox in key order (the order of the events), in one
+ * read transaction; returns as store_each_followup().
+ */
+int	 store_each_outbox(struct store *,
+	    int (*fn)(const struct outbox_entry *, void *), void *arg);
+int	 store_complaint_dossiers(struct store *, int64_t from, int64_t to,
+	    int (*in_scope)(const char *unit, void *), void *arg,
+	    uint64_t *n);
 
 #endif

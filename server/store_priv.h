@@ -48,6 +48,10 @@ struct store {
 	MDB_dbi			 dossiers;	/* CASE_KEY_LEN -> dossier */
 	MDB_dbi			 ticket_dossiers; /* ticket id -> link */
 	MDB_dbi			 dossier_stats;	/* DSTAT_KEY_LEN -> row */
+	MDB_dbi			 followups;	/* response key -> item */
+	MDB_dbi			 followup_log;	/* id | seq -> event */
+	MDB_dbi			 contacts;	/* id -> sealed number */
+	MDB_dbi			 outbox;	/* delivery id -> entry */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;

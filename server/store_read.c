@@ -846,9 +846,10 @@ out:
  */
 static int
 ticket_overall(struct store *st, MDB_txn *txn, const MDB_val *id,
-    struct response *r, uint8_t *level)
+    struct response *r, uint8_t *level, uint8_t *complaint)
 {
 	struct ticket	 t;
+	struct followup	*f;
 	uint8_t		 kb[8];
 	MDB_val		 k, v;
 	size_t		 i;
@@ -869,6 +870,20 @@ ticket_overall(struct store *st, MDB_txn *txn, const MDB_val *id,
 		return (rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc);
 	if (record_response_decode(v.mv_data, v.mv_size, r) == -1)
 		return (MDB_CORRUPTED);
+	/* A follow-up the citizen filed on this answer: a complaint. */
+	k.mv_data = kb;
+	k.mv_size = 8;
+	if ((rc = mdb_get(txn, st->followups, &k, &v)) == 0) {
+		f = xmalloc(sizeof(*f));
+		if (record_followup_decode(v.mv_data, v.mv_size, f) == -1) {
+			free(f);
+			return (MDB_CORRUPTED);
+		}
+		if (f->filed)
+			*complaint = 1;
+		free(f);
+	} else if (rc != MDB_NOTFOUND)
+		return (rc);
 	if (r->flags & RESPONSE_SUSPECT)
 		return (0);
 	for (i = 0; i < r->nanswers; i++)
@@ -916,7 +931,7 @@ store_each_dossier(struct store *st,
 				continue;
 			if (rc != 0 || v.mv_size != TICKET_ID_LEN ||
 			    ticket_overall(st, w.txn, &v, r,
-			    &rt.level[s]) != 0) {
+			    &rt.level[s], &rt.complaint) != 0) {
 				ret = -1;
 				break;
 			}

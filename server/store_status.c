@@ -133,6 +133,11 @@ store_status(struct store *st, struct store_status *out)
 		{ "dossiers", st->dossiers, HOW_NONE },
 		{ "ticket_dossiers", st->ticket_dossiers, HOW_NONE },
 		{ "dossier_stats", st->dossier_stats, HOW_KEY_MONTH },
+		/* Keyed by the response's key (µs), as responses. */
+		{ "followups", st->followups, HOW_KEY_USEC },
+		{ "followup_log", st->followup_log, HOW_KEY_USEC },
+		{ "contacts", st->contacts, HOW_KEY_USEC },
+		{ "outbox", st->outbox, HOW_KEY_USEC },
 	};
 	MDB_txn		*txn = NULL;
 	MDB_envinfo	 ei;

@@ -54,7 +54,10 @@ struct writer {
 	uint64_t	 pinged;		/* mono_usec(), the writer's */
 	/* The purge: the next pass (mono_usec()), where the pass is. */
 	uint64_t	 purge_at;
-	int		 purge_table;	/* 0 idem, 1 enrol, 2 pending, 3 done */
+	int		 purge_table;	/* 0 idem, 1 enrol, 2 pending,
+					 * 3 contacts, 4 done */
+	_Atomic int_fast64_t contact_keep;	/* seconds */
+	int		 contacts_due;	/* under mu: a contacts pass now */
 	uint8_t		 purge_from[32];	/* the next key to look at */
 	int		 purge_has_from;
 	/* Figures (writer_stats). */
@@ -68,7 +71,7 @@ struct writer {
 	const char	*ind_ids[WRITER_IND_MAX];
 	uint64_t	 ind_answers[WRITER_IND_MAX];
 	size_t		 nind;
-	atomic_uint_fast64_t purged_idem, purged_enrol;
+	atomic_uint_fast64_t purged_idem, purged_enrol, purged_contacts;
 	struct metrics_hist batch_ops, apply_us, commit_us;
 };
 
@@ -192,6 +195,25 @@ writer_classify(struct writer *w,
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* The call-back numbers of items closed long enough: one small pass. */
+static void
+writer_purge_contacts(struct writer *w)
+{
+	uint64_t	 gone = 0;
+	int		 rc;
+
+	if ((rc = writer_followup_purge(w->st, atomic_load(&w->contact_keep),
+	    &gone)) != 0)
+		log_warn("%s: purge of contacts: %s", store_dir(w->st),
+		    mdb_strerror(rc));
+	else if (gone > 0) {
+		log_info("%s: deleted %llu call-back numbers of closed "
+		    "follow-ups", store_dir(w->st), (unsigned long long)gone);
+		atomic_fetch_add_explicit(&w->purged_contacts, gone,
+		    memory_order_relaxed);
+	}
+}
+
 /*
  * One purge step: looks at up to WRITER_PURGE_SCAN records of the table
  * the pass is in, from where the last step ended, and deletes the stale
@@ -216,6 +238,14 @@ writer_purge_step(struct writer *w)
 	int		 rc, stale, has_last = 0, table = w->purge_table;
 	MDB_cursor_op	 op;
 
+	if (w->purge_table == 3) {
+		writer_purge_contacts(w);
+		w->purge_table = 0;
+		w->purge_has_from = 0;
+		w->purge_at = mono_usec() + (uint64_t)WRITER_PURGE_EVERY *
+		    1000000u;
+		return (0);
+	}
 	if ((rc = store_txn_begin(st, 0, &txn)) != 0) {
 		txn = NULL;
 		goto out;
@@ -279,12 +309,14 @@ out:
 	if (rc != 0) {
 		/* Try again at the next pass (a full disk, say). */
 		log_warn("%s: purge: %s", store_dir(st), mdb_strerror(rc));
-		w->purge_table = 3;
+		w->purge_table = 4;
 		w->purge_has_from = 0;
 	} else if (gone > 0 && table < 2)
 		atomic_fetch_add_explicit(table == 0 ? &w->purged_idem :
 		    &w->purged_enrol, gone, memory_order_relaxed);
-	if (w->purge_table >= 3) {
+	if (w->purge_table == 3)
+		return (1);	/* the contacts next */
+	if (w->purge_table >= 4) {
 		w->purge_table = 0;
 		w->purge_has_from = 0;
 		w->purge_at = mono_usec() + (uint64_t)WRITER_PURGE_EVERY *
@@ -401,13 +433,20 @@ writer_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		writer_ping(w, mono_usec());
 		while (w->head == NULL && !w->stopping &&
-		    mono_usec() < w->purge_at) {
+		    mono_usec() < w->purge_at && !w->contacts_due) {
 			writer_wait(w);
 			writer_ping(w, mono_usec());
 		}
 		if (w->head == NULL && w->stopping) {
 			pthread_mutex_unlock(&w->mu);
 			break;
+		}
+		if (w->head == NULL && w->contacts_due) {
+			/* The retention changed: its pass first. */
+			w->contacts_due = 0;
+			pthread_mutex_unlock(&w->mu);
+			writer_purge_contacts(w);
+			continue;
 		}
 		if (w->head == NULL) {
 			/* Idle and a purge step is due: ops come first. */
@@ -462,6 +501,8 @@ writer_start(struct writer **wp, struct store *st, size_t max_batch)
 	atomic_init(&w->suspects, 0);
 	atomic_init(&w->purged_idem, 0);
 	atomic_init(&w->purged_enrol, 0);
+	atomic_init(&w->purged_contacts, 0);
+	atomic_init(&w->contact_keep, WRITER_CONTACT_KEEP);
 	for (i = 0; i < CHANNEL_COUNT; i++)
 		atomic_init(&w->answers[i], 0);
 	metrics_hist_init(&w->batch_ops, writer_batch_bounds,
@@ -579,6 +620,7 @@ writer_stats(struct writer *w, struct writer_stats *ws)
 	ws->suspects = atomic_load(&w->suspects);
 	ws->purged_idem = atomic_load(&w->purged_idem);
 	ws->purged_enrol = atomic_load(&w->purged_enrol);
+	ws->purged_contacts = atomic_load(&w->purged_contacts);
 	for (i = 0; i < CHANNEL_COUNT; i++)
 		ws->answers[i] = atomic_load(&w->answers[i]);
 	/* Shared: a map being grown is unmapped under the exclusive one. */
@@ -602,6 +644,16 @@ writer_watchdog(struct writer *w, uint64_t usec, void (*ping)(void))
 	w->ping = ping;
 	w->pinged = 0;
 	/* The writer's wait shortens to the ping's interval. */
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_contact_keep(struct writer *w, int64_t secs)
+{
+	atomic_store(&w->contact_keep, secs);
+	pthread_mutex_lock(&w->mu);
+	w->contacts_due = 1;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }

@@ -14,6 +14,7 @@
 
 #include "catalog.h"
 #include "dossier.h"
+#include "contact.h"
 #include "hl.h"
 #include "model.h"
 
@@ -31,7 +32,11 @@ enum wop_kind {
 	WOP_USER,		/* add a user, set a password, disable */
 	WOP_CATROW,		/* add or change a unit or a procedure */
 	WOP_DOSSIER,	/* apply an event of the one-stop software */
-	WOP_DSTATS	/* store imported monthly statistics, all or none */
+	WOP_DSTATS,	/* store imported monthly statistics, all or none */
+	WOP_FOLLOWUP_FILE,	/* a citizen's complaint or request */
+	WOP_FOLLOWUP_REPLY,	/* a head's answer or new state */
+	WOP_OUTBOX_DONE,	/* a webhook delivery taken: delete it */
+	WOP_OUTBOX_RETRY	/* a webhook delivery failed: try later */
 };
 
 enum wop_user_mode {
@@ -76,6 +81,27 @@ struct wop {
 			int		 has_idem;
 			uint8_t		 idem[32];
 			int		 duplicate;	/* out */
+			/*
+			 * in: open a follow-up item with the response (a
+			 * rating at or below SURVEY_LOW_LEVEL with a
+			 * comment): its text is the comment.
+			 */
+			int		 followup;
+			uint8_t		 level;		/* the overall */
+			/*
+			 * in: with filed, a complaint or request filed
+			 * with the answer (a kiosk's): its item is opened
+			 * with this text, and fu_phone ("" = none), sealed
+			 * by the writer under the store's key ring (the
+			 * item's id is the response's key, known only
+			 * there). The caller zeroes fu_phone after.
+			 */
+			int		 filed;
+			int		 notify;	/* queue a webhook */
+			uint8_t		 fu_kind;
+			size_t		 fu_text_len;
+			char		 fu_text[FOLLOWUP_TEXT_MAX + 1];
+			char		 fu_phone[CONTACT_PHONE_MAX + 1];
 		} answer;
 		struct {
 			uint8_t		 hash[32];
@@ -175,6 +201,40 @@ struct wop {
 			int64_t		 at;
 			uint32_t	 queued, refused, held;
 		} kstatus;
+		struct {
+			/*
+			 * FILE in: id (the response's key; with
+			 * has_ticket, that response must be the ticket's),
+			 * its overall level, origin, kind, text and, when contact_len > 0,
+			 * the sealed call-back number (contact.h). A new
+			 * item, or the text of one a low rating opened;
+			 * HL_NOT_FOUND without that response, HL_CONFLICT
+			 * when the citizen wrote already.
+			 * REPLY in: id, state, text (an answer, may be
+			 * empty), who; HL_NOT_FOUND, HL_CONFLICT for a
+			 * closed item, HL_INVALID for an open state with
+			 * no answer ever.
+			 * Both out: state, the item's after the op.
+			 */
+			uint64_t	 id;
+			int		 has_ticket;
+			uint8_t		 ticket[TICKET_ID_LEN];
+			uint8_t		 origin, kind, state;
+			uint8_t		 level;	/* FILE: the overall */
+			char		 who[FOLLOWUP_WHO_MAX + 1];
+			size_t		 text_len;
+			char		 text[FOLLOWUP_TEXT_MAX + 1];
+			size_t		 contact_len;
+			uint8_t		 contact[CONTACT_SEALED_MAX];
+			int		 notify;	/* queue a webhook */
+		} fu;
+		struct {
+			/* in: the delivery; RETRY: when and how many
+			 * failures so far. HL_NOT_FOUND when gone. */
+			uint64_t	 id;
+			int64_t		 next;
+			uint32_t	 attempts;
+		} outbox;
 	} u;
 	/*
 	 * in: who asks, for the audit log; by.who "" for ops that are not
@@ -215,6 +275,7 @@ struct writer_stats {
 	uint64_t	 ind_answers[WRITER_IND_MAX];
 	uint64_t	 purged_idem;	/* idempotency records purged */
 	uint64_t	 purged_enrol;	/* expired enrolment codes purged */
+	uint64_t	 purged_contacts; /* call-back numbers deleted */
 	uint64_t	 map_size;	/* bytes of the database's map */
 	uint64_t	 map_used;	/* bytes of it in use */
 	/* The writer's own, alive while it runs. */
@@ -236,6 +297,9 @@ struct writer_stats {
 #define WRITER_ENROL_KEEP	86400
 #define WRITER_PURGE_SCAN	256
 #define WRITER_PURGE_EVERY	3600
+/* Call-back numbers of items closed this long ago are deleted in the
+ * same passes (writer_contact_keep() changes it). */
+#define WRITER_CONTACT_KEEP	(30 * 86400)
 
 struct store;
 struct writer;
@@ -268,5 +332,9 @@ void	 writer_stats(struct writer *, struct writer_stats *);
  * watchdog. usec 0 stops it. Before or after writer_start().
  */
 void	 writer_watchdog(struct writer *, uint64_t usec, void (*ping)(void));
+/* Seconds after an item's closing that its call-back number is kept;
+ * at any time: a pass over the contacts follows as soon as the writer
+ * is idle. */
+void	 writer_contact_keep(struct writer *, int64_t secs);
 
 #endif

@@ -356,6 +356,15 @@ apply_answer(struct store *st, MDB_txn *txn, struct wop *op,
 		    MDB_NOOVERWRITE)) != 0)
 			goto out;
 	}
+	/* A complaint filed with the answer, or a low rating with a
+	 * comment, reaches the unit's head. */
+	if (op->u.answer.filed)
+		rc = writer_followup_kiosk(st, txn, op);
+	else if (op->u.answer.followup)
+		rc = writer_followup_auto(st, txn, r, op->u.answer.level,
+		    op->u.answer.notify);
+	if (rc != 0)
+		goto out;
 	/* -1: a field too long for a key. */
 	if (counts_response(r, r->has_ticket ? &t : NULL, c) == -1)
 		op->rc = HL_INVALID;
@@ -720,6 +729,13 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (apply_dossier(st, txn, op));
 	case WOP_DSTATS:
 		return (apply_dstats(st, txn, op));
+	case WOP_FOLLOWUP_FILE:
+		return (writer_followup_file(st, txn, op));
+	case WOP_FOLLOWUP_REPLY:
+		return (writer_followup_reply(st, txn, op));
+	case WOP_OUTBOX_DONE:
+	case WOP_OUTBOX_RETRY:
+		return (writer_outbox(st, txn, op));
 	}
 	op->rc = HL_INVALID;
 	return (0);

@@ -35,4 +35,24 @@ int	 writer_audit(struct store *, MDB_txn *, const struct wop *,
 /* The counters a batch gathered, each key written once, in key order. */
 int	 writer_flush_counts(struct store *, MDB_txn *, struct counts_table *);
 
+/*
+ * writer_followup.c: the follow-up items' writes. The ops (WOP_FOLLOWUP_*)
+ * as writer_apply(); writer_followup_auto() opens the item of a response
+ * just stored (r with its key) when the answer asks for one; each
+ * appends an event to the item's history. writer_followup_purge()
+ * deletes, in its own small transaction, the call-back numbers of items
+ * closed more than keep seconds ago (the item says so, and one event
+ * more); *gone counts them. LMDB codes.
+ */
+int	 writer_followup_file(struct store *, MDB_txn *, struct wop *);
+int	 writer_followup_reply(struct store *, MDB_txn *, struct wop *);
+int	 writer_followup_auto(struct store *, MDB_txn *, const struct response *,
+	    uint8_t level, int notify);
+int	 writer_followup_purge(struct store *, int64_t keep, uint64_t *gone);
+/* The item of a complaint filed with an answer op (WOP_ANSWER with
+ * filed), its response just stored; seals the number. */
+int	 writer_followup_kiosk(struct store *, MDB_txn *, struct wop *);
+/* WOP_OUTBOX_DONE and WOP_OUTBOX_RETRY. */
+int	 writer_outbox(struct store *, MDB_txn *, struct wop *);
+
 #endif

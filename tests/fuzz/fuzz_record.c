@@ -30,10 +30,14 @@ enum {
 	REC_DOSSIER,
 	REC_LINK,
 	REC_DSTAT,
+	REC_FOLLOWUP,
+	REC_FOLLOWUP_EVENT,
+	REC_OUTBOX,
 	REC_COUNT
 };
 
-static uint8_t	 enc[AUDIT_ENC_MAX];
+static uint8_t	 enc[AUDIT_ENC_MAX + RESPONSE_ENC_MAX + FOLLOWUP_ENC_MAX +
+    OUTBOX_ENC_MAX];
 static struct response r1, r2;
 static struct audit au1, au2;
 
@@ -287,6 +291,58 @@ fuzz_dstat(const uint8_t *p, size_t n)
 	    memcmp(v, p + DSTAT_KEY_LEN, DSTAT_VAL_LEN) == 0);
 }
 
+static struct followup f1, f2;
+static struct followup_event e1, e2;
+
+static void
+fuzz_followup(const uint8_t *p, size_t n)
+{
+	size_t	 m;
+
+	if (record_followup_decode(p, n, &f1) == -1)
+		return;
+	m = record_followup_encode(&f1, enc, FOLLOWUP_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_followup_decode(enc, m, &f2) == 0);
+	FUZZ_CHECK(memcmp(&f1, &f2, sizeof(f1)) == 0);
+}
+
+/* The key first (FOLLOWUP_EV_KEY_LEN), then the value. */
+static void
+fuzz_followup_event(const uint8_t *p, size_t n)
+{
+	uint8_t	 k[FOLLOWUP_EV_KEY_LEN];
+	size_t	 m;
+
+	if (n < FOLLOWUP_EV_KEY_LEN || record_followup_event_decode(p,
+	    FOLLOWUP_EV_KEY_LEN, p + FOLLOWUP_EV_KEY_LEN,
+	    n - FOLLOWUP_EV_KEY_LEN, &e1) == -1)
+		return;
+	record_followup_event_key(e1.id, e1.seq, k);
+	FUZZ_CHECK(memcmp(k, p, FOLLOWUP_EV_KEY_LEN) == 0);
+	m = record_followup_event_encode(&e1, enc, FOLLOWUP_EV_ENC_MAX);
+	FUZZ_CHECK(m == n - FOLLOWUP_EV_KEY_LEN &&
+	    memcmp(enc, p + FOLLOWUP_EV_KEY_LEN, m) == 0);
+	FUZZ_CHECK(record_followup_event_decode(k, sizeof(k), enc, m,
+	    &e2) == 0);
+	FUZZ_CHECK(memcmp(&e1, &e2, sizeof(e1)) == 0);
+}
+
+static struct outbox_entry o1, o2;
+
+static void
+fuzz_outbox(const uint8_t *p, size_t n)
+{
+	size_t	 m;
+
+	if (record_outbox_decode(p, n, &o1) == -1)
+		return;
+	m = record_outbox_encode(&o1, enc, OUTBOX_ENC_MAX);
+	FUZZ_CHECK(m == n && memcmp(enc, p, n) == 0);
+	FUZZ_CHECK(record_outbox_decode(enc, m, &o2) == 0);
+	FUZZ_CHECK(memcmp(&o1, &o2, sizeof(o1)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -340,6 +396,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_DSTAT:
 		fuzz_dstat(data + 1, size - 1);
+		break;
+	case REC_FOLLOWUP:
+		fuzz_followup(data + 1, size - 1);
+		break;
+	case REC_FOLLOWUP_EVENT:
+		fuzz_followup_event(data + 1, size - 1);
+		break;
+	case REC_OUTBOX:
+		fuzz_outbox(data + 1, size - 1);
 		break;
 	}
 	return (0);

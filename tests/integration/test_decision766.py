@@ -1,8 +1,9 @@
 """Decision 766's ratio in the report (decision_766): a known set of
 dossiers (with and without due dates, late, refused, withdrawn, still
 open), tickets at every stage answered at every level, ticket answers
-without a dossier and kiosk walk-ins (never dossiers), a unit with no
-dossiers; the figures against a recomputation from the data set, in
+without a dossier and kiosk walk-ins (never dossiers), complaints filed
+by citizens after answering (a follow-up, counted once per dossier), a
+unit with no dossiers; the figures against a recomputation from the data set, in
 JSON, HTML, CSV and XLSX. A refused dossier's ticket answered on a
 phone counts under its stage."""
 
@@ -40,7 +41,7 @@ def event(s, case, unit, ev, at, due=None, handling=None):
     assert r[0] in (200, 201), (case, ev, r[0], r[2][:200])
 
 
-def answer(s, unit, level, case=None, stage=None):
+def answer(s, unit, level, case=None, stage=None, complain=False):
     f = {"unit": unit}
     if case is not None:
         f["case"] = case
@@ -50,6 +51,11 @@ def answer(s, unit, level, case=None, stage=None):
     if level is not None:
         assert_status(s.post_form(t["path"], [("overall", str(level))]),
                       200, "answer %r" % (f,))
+    if complain:
+        # The citizen files a complaint after answering (a follow-up).
+        assert_status(s.post_form(t["path"] + "/followup", [
+            ("kind", "complaint"), ("text", "Hồ sơ bị giữ lâu")]), 200,
+            "complaint %r" % (f,))
     return t
 
 
@@ -81,14 +87,14 @@ def world(s):
     ds = []
 
     def d(case, unit, count_unit, outcome, at, due, answers, late,
-          handling=None, supplement=None):
+          handling=None, supplement=None, complain=()):
         event(s, case, unit, "received", old, due, handling)
         if supplement is not None:
             event(s, case, unit, "supplement_requested", supplement)
         if outcome is not None:
             event(s, case, unit, outcome, at)
         for stage, level in answers:
-            answer(s, unit, level, case, stage)
+            answer(s, unit, level, case, stage, stage in complain)
         dis = any(lv is not None and lv <= 2 for _, lv in answers)
         if outcome in ("returned", "refused"):
             month = month_of(at)
@@ -98,20 +104,22 @@ def world(s):
             month = None
         ds.append({"case": case, "unit": count_unit, "month": month,
                    "late": late, "dissatisfied": dis,
+                   "complaint": bool(complain),
                    "outcome": outcome or "open", "answers": answers})
 
     # Unit a.
+    # Satisfied, on time, but its citizen complained: subtracted.
     d("D1", a, a, "returned", settle, now + 9 * DAY, [("returned", 5)],
-      False)
+      False, complain=("returned",))
     d("D2", a, a, "returned", settle + 1, old + 5 * DAY,
       [("returned", 5)], True)
     d("D3", a, a, "returned", settle + 2, None, [("returned", 1)], False)
     # Refused; its ticket at the refusal, answered on a phone at 2.
     d("D4", a, a, "refused", settle + 3, old + 2 * DAY, [("refused", 2)],
       False)
-    # Late and rated 1: subtracted once.
+    # Late, rated 1 and complained about: subtracted once.
     d("D5", a, a, "returned", settle + 4, old + 5 * DAY,
-      [("returned", 1)], True)
+      [("returned", 1)], True, complain=("returned",))
     # Open past its due date (due a minute ago): late; unanswered ticket.
     d("D6", a, a, None, None, now - 60, [("received", None)], True)
     # Open, not due yet: not counted, even rated 1.
@@ -144,9 +152,11 @@ def expected(ds, month, units=None):
     n = len(rows)
     dis = sum(x["dissatisfied"] for x in rows)
     late = sum(x["late"] for x in rows)
-    against = sum(x["dissatisfied"] or x["late"] for x in rows)
+    cpl = sum(x["complaint"] for x in rows)
+    against = sum(x["dissatisfied"] or x["late"] or x["complaint"]
+                  for x in rows)
     return {"dossiers": n, "dissatisfied": dis, "late": late,
-            "complaints": 0, "against": against,
+            "complaints": cpl, "against": against,
             "returned": sum(x["outcome"] == "returned" for x in rows),
             "refused": sum(x["outcome"] == "refused" for x in rows),
             "open_late": sum(x["outcome"] == "open" for x in rows),
@@ -189,11 +199,11 @@ def ratio_against_recount():
         want = expected(ds, month)
         check(d, want, "province")
         assert want == {"dossiers": 10, "dissatisfied": 4, "late": 3,
-                        "complaints": 0, "against": 6, "returned": 8,
-                        "refused": 1, "open_late": 1, "ratio": 0.4}, want
-        assert d["percent"] == 40.0, d
-        assert d["complaints_recorded"] is False, d
-        assert "not recorded yet" in d["definitions"]["complaints"]
+                        "complaints": 2, "against": 7, "returned": 8,
+                        "refused": 1, "open_late": 1, "ratio": 0.3}, want
+        assert d["percent"] == 30.0, d
+        assert d["complaints_recorded"] is True, d
+        assert "follow-up" in d["definitions"]["complaints"]
         # Per unit: a, b; c has none (not listed).
         byu = {u["unit"]: u for u in d["units"]}
         check(byu[a], expected(ds, month, {a}), "unit a")
@@ -227,22 +237,22 @@ def ratio_against_recount():
         # The same figures in the page, the CSV and the XLSX.
         page = assert_html(report(s, viewer, "html", month), 200, "page")
         i = page.index("Tỷ lệ theo QĐ 766: <b>")
-        assert page[i:i + 40].startswith("Tỷ lệ theo QĐ 766: <b>40"), (
+        assert page[i:i + 40].startswith("Tỷ lệ theo QĐ 766: <b>30"), (
             page[i:i + 80])
         assert "10 hồ sơ" in page[i:i + 80], page[i:i + 80]
         csv = report(s, viewer, "csv", month)[2].decode("utf-8-sig")
         assert "Tỷ lệ hài lòng theo Quyết định 766/QĐ-TTg" in csv
         line = [l for l in csv.split("\r\n")
                 if l.startswith(",Tổng (phạm vi báo cáo)")][0]
-        assert line.split(",")[2:10] == ["10", "8", "1", "1", "4", "0",
-                                         "3", "6"], line
+        assert line.split(",")[2:10] == ["10", "8", "1", "1", "4", "2",
+                                         "3", "7"], line
         wb = openpyxl().load_workbook(io.BytesIO(
             report(s, viewer, "xlsx", month)[2]))
         ws = wb["QĐ 766"]
         rows = list(ws.iter_rows(values_only=True))
         total = [r for r in rows if r[1] == "Tổng (phạm vi báo cáo)"][0]
-        assert total[2] == 10 and total[9] == 6, total
-        assert abs(total[10] - 0.4) < 1e-4, total
+        assert total[2] == 10 and total[9] == 7, total
+        assert abs(total[10] - 0.3) < 1e-4, total
 
 
 @test

@@ -297,7 +297,9 @@ def who_sees_the_section():
     # The unit's head, by key and session; another unit's head: 403 for
     # this unit, and its own report has none of these officers.
     assert has_section(fx, "head", q)
-    cookie = sign_in(fx.s, fx.keys["head"], "")
+    st, h, _ = fx.s.post_form("/signin", [("key", fx.keys["head"])])
+    assert st == 303 and h["location"].endswith("/followups"), (st, h)
+    cookie = h["set-cookie"].split(";")[0]
     assert has_section(fx, None, q, cookie)
     assert_status(fx.get("head-other", "/api/v1/reports?" + q), 403,
                   "head-other")

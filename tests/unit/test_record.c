@@ -676,6 +676,95 @@ test_catrow(void **state)
 	assert_int_equal(record_catrow_key('z', "92", k), -1);
 }
 
+/* Follow-up items and their events: round trips, and what is refused. */
+static void
+test_followups(void **state)
+{
+	static struct followup	 f, g;
+	static struct followup_event e, d;
+	static uint8_t		 b[FOLLOWUP_ENC_MAX];
+	uint8_t			 k[FOLLOWUP_EV_KEY_LEN];
+	size_t			 n;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.id = 0x000661c612631a5dULL;
+	f.created = 1765000000;
+	f.updated = 1765000100;
+	f.state = FOLLOWUP_ANSWERED;
+	f.origin = FOLLOWUP_PHONE;
+	f.kind = FOLLOWUP_REQUEST;
+	f.filed = 1;
+	f.level = 1;
+	f.has_ticket = 1;
+	memset(f.ticket, 7, TICKET_ID_LEN);
+	strlcpy(f.unit, "92-VD01", sizeof(f.unit));
+	strlcpy(f.lang, "km", sizeof(f.lang));
+	memset(f.text, 'x', FOLLOWUP_TEXT_MAX);
+	f.text_len = FOLLOWUP_TEXT_MAX;
+	strlcpy(f.answer, "<b>ok</b>\n=1+1", sizeof(f.answer));
+	f.answer_len = strlen(f.answer);
+	assert_true((n = record_followup_encode(&f, b, sizeof(b))) > 0);
+	assert_int_equal(record_followup_decode(b, n, &g), 0);
+	assert_memory_equal(&f, &g, sizeof(f));
+	assert_int_equal(record_followup_decode(b, n - 1, &g), -1);
+	assert_int_equal(g.id, 0);
+	b[0] = 2;
+	assert_int_equal(record_followup_decode(b, n, &g), -1);
+	f.state = FOLLOWUP_STATES;
+	assert_int_equal(record_followup_encode(&f, b, sizeof(b)), 0);
+	f.state = FOLLOWUP_OPEN;
+	f.text[3] = '\0';
+	assert_int_equal(record_followup_encode(&f, b, sizeof(b)), 0);
+	f.text[3] = 'x';
+	f.text_len = FOLLOWUP_TEXT_MAX + 1;
+	assert_int_equal(record_followup_encode(&f, b, sizeof(b)), 0);
+
+	memset(&e, 0, sizeof(e));
+	e.at = 1765000100;
+	e.action = FOLLOWUP_EV_REPLY;
+	e.state = FOLLOWUP_CLOSED;
+	strlcpy(e.who, "0a1b2c3d4e5f head", sizeof(e.who));
+	strlcpy(e.text, "Đã xử lý", sizeof(e.text));
+	e.text_len = strlen(e.text);
+	assert_true((n = record_followup_event_encode(&e, b, sizeof(b))) > 0);
+	record_followup_event_key(42, 3, k);
+	assert_int_equal(record_followup_event_decode(k, sizeof(k), b, n, &d),
+	    0);
+	assert_int_equal(d.id, 42);
+	assert_int_equal(d.seq, 3);
+	assert_string_equal(d.text, "Đã xử lý");
+	assert_int_equal(record_followup_event_decode(k, sizeof(k) - 1, b, n,
+	    &d), -1);
+	e.action = 0;
+	assert_int_equal(record_followup_event_encode(&e, b, sizeof(b)), 0);
+}
+
+static void
+test_outbox(void **state)
+{
+	static struct outbox_entry	 o, p;
+	static uint8_t			 b[OUTBOX_ENC_MAX];
+	size_t				 n;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.id = 1765000000123456ULL;
+	o.created = 1765000000;
+	o.next = 1765000030;
+	o.attempts = 3;
+	o.item = 1764999999000001ULL;
+	strlcpy(o.unit, "92-VD01", sizeof(o.unit));
+	memset(o.body, 'x', OUTBOX_BODY_MAX);
+	o.body_len = OUTBOX_BODY_MAX;
+	assert_true((n = record_outbox_encode(&o, b, sizeof(b))) > 0);
+	assert_int_equal(record_outbox_decode(b, n, &p), 0);
+	assert_memory_equal(&o, &p, sizeof(o));
+	assert_int_equal(record_outbox_decode(b, n + 1, &p), -1);
+	o.body_len = OUTBOX_BODY_MAX + 1;
+	assert_int_equal(record_outbox_encode(&o, b, sizeof(b)), 0);
+}
+
 int
 main(void)
 {
@@ -689,6 +778,8 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_user_and_audit),
 		cmocka_unit_test(test_catrow),
+		cmocka_unit_test(test_followups),
+		cmocka_unit_test(test_outbox),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -2294,7 +2294,7 @@ make_format7(const char *dir)
 
 /* What a hailong of format 8 left: no dossier tables. */
 static void
-make_format8(const char *dir)
+make_format8_dossiers(const char *dir)
 {
 	static const char *const names[] = { "dossiers", "ticket_dossiers",
 	    "dossier_stats" };
@@ -2416,7 +2416,7 @@ test_verify_dossiers(void **state)
  * stage tickets are stored afterwards.
  */
 static void
-test_upgrade_format8(void **state)
+test_upgrade_format8_dossiers(void **state)
 {
 	struct env	*e = *state;
 	struct wop	 op;
@@ -2430,7 +2430,7 @@ test_upgrade_format8(void **state)
 	answer_op(&op, id, 5);
 	assert_int_equal(writer_run(e->w, &op), HL_OK);
 	env_close(e);
-	make_format8(e->dir);
+	make_format8_dossiers(e->dir);
 	assert_int_equal(format_of(e->dir), 8);
 	env_open(e);
 	assert_int_equal(format_of(e->dir), STORE_FORMAT);
@@ -2564,8 +2564,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_desks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format7, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade_format8, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_upgrade_format8_dossiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_dossiers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
