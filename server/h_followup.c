@@ -67,6 +67,8 @@ h_followup_part(struct req *r, const struct ticket *t, int sent,
 		if (f->answer_len > 0)
 			h_followup_set(item, "answer", f->answer,
 			    f->answer_len);
+		else	/* not the page's: none yet */
+			json_object_set_new(item, "answer", json_false());
 		json_object_set_new(item, "open",
 		    json_boolean(f->state == FOLLOWUP_OPEN));
 		json_object_set_new(item, "answered",
@@ -82,8 +84,12 @@ h_followup_part(struct req *r, const struct ticket *t, int sent,
 		h_followup_token(r, t, token);
 		snprintf(action, sizeof(action), "/s/%s/followup?lang=%s",
 		    token, lang_code(r->lang));
-		form = json_object();
-		json_object_set_new(form, "action", json_string(action));
+		/* Every name the form reads, set: a name left out would be
+		 * looked up in the page around it (its "text", "error"). */
+		form = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, "
+		    "s:b, s:b}", "action", action, "text", "", "phone", "",
+		    "consent", 0, "request", 0, "error", 0, "e_text", 0,
+		    "e_long", 0, "e_phone", 0, "e_consent", 0);
 		if (ff != NULL) {
 			if (ff->text != NULL)
 				h_followup_set(form, "text", ff->text,

@@ -90,6 +90,12 @@ def the_whole_loop():
         # A high rating opens nothing; the thanks page offers the form.
         t5, thanks = answered_ticket(s, 5)
         assert 'action="/s/%s/followup' % t5["token"] in thanks, thanks
+        # The form starts empty: nothing of the page around it (its
+        # message) in the box, on the thanks page or opened again.
+        empty = re.compile(r'<textarea id="fu-text"[^>]*></textarea>')
+        assert empty.search(thanks), thanks[thanks.find("fu-text"):][:300]
+        again = s.get(t5["path"])[2].decode("utf-8")
+        assert "fu-text" in again and empty.search(again), again[-2000:]
         assert items(s, head) == []
         # A rating of 1 with a comment opens an item by itself.
         t, thanks = answered_ticket(s, 1, comment="Chờ quá lâu")
