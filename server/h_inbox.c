@@ -265,7 +265,9 @@ inbox_item_json(struct req *r, const struct followup *f,
 static int
 inbox_event(const struct followup_event *ev, void *arg)
 {
-	json_t	*a = arg, *o;
+	json_t		*a = arg, *o;
+	const char	*name;
+	char		 local[32];
 
 	o = json_object();
 	inbox_set_time(o, "at", ev->at);
@@ -275,6 +277,27 @@ inbox_event(const struct followup_event *ev, void *arg)
 	    json_string(followup_state_name(ev->state)));
 	json_object_set_new(o, "who", json_string(ev->who));
 	inbox_set_text(o, "text", ev->text, ev->text_len);
+	/* For the page: the local time, the words, the key's name only
+	 * (who is "<key id> <name>"). */
+	format_time_local(ev->at, local);
+	json_object_set_new(o, "at_local", json_string(local));
+	json_object_set_new(o, "a_opened",
+	    json_boolean(ev->action == FOLLOWUP_EV_OPENED));
+	json_object_set_new(o, "a_filed",
+	    json_boolean(ev->action == FOLLOWUP_EV_FILED));
+	json_object_set_new(o, "a_reply",
+	    json_boolean(ev->action == FOLLOWUP_EV_REPLY));
+	json_object_set_new(o, "a_deleted",
+	    json_boolean(ev->action == FOLLOWUP_EV_CONTACT_DELETED));
+	json_object_set_new(o, "s_open",
+	    json_boolean(ev->state == FOLLOWUP_OPEN));
+	json_object_set_new(o, "s_answered",
+	    json_boolean(ev->state == FOLLOWUP_ANSWERED));
+	json_object_set_new(o, "s_closed",
+	    json_boolean(ev->state == FOLLOWUP_CLOSED));
+	name = strchr(ev->who, ' ');
+	json_object_set_new(o, "who_name", json_string(name != NULL ?
+	    name + 1 : ev->who));
 	json_array_append_new(a, o);
 	return (0);
 }

@@ -111,7 +111,7 @@ L.test("head: inbox worst first, the item, an answer", async () => {
 	    "answer not shown as written");
 	L.assert(!(await page.evaluate(() => window.pwned)), "script ran");
 	L.assert((await page.locator("#history").innerText())
-	    .includes("reply"), "history lacks the reply");
+	    .includes("Trả lời, cập nhật tình trạng"), "history lacks the reply");
 	check(await L.axeSerious(page), "item answered");
 	await L.shot(page, "followup-head-item");
 	await c.close();

@@ -144,6 +144,13 @@ def the_whole_loop():
         pg = assert_html(s.get("/followups/" + fid, bearer(head)), 200,
                          "item page")
         escaped_in(pg, HOSTILE)
+        # Its history in words and local time, not the API's codes.
+        hist = pg[pg.index('id="history"'):]
+        hist = hist[:hist.index("</ol>")]
+        assert "Mở tự động" in hist and "Người dân gửi phản ánh" in hist, \
+            hist
+        assert not re.search(r"\b(opened|filed|reply) \(", hist), hist
+        assert not re.search(r"\d{4}-\d\d-\d\dT", hist), hist
         assert PHONE_CANON in pg
         pg = assert_html(s.get("/followups", bearer(other)), 200, "inbox")
         assert "/followups/" + fid not in pg
