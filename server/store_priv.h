@@ -104,4 +104,62 @@ int	 store_rebuild_sums(struct store *, MDB_txn *);
 /* Builds the comment index from the responses: the upgrade to format 4. */
 int	 store_rebuild_comments(struct store *, MDB_txn *);
 
+/*
+ * A walk over one database in key order, in a read transaction of its
+ * own: store_walk_next() gives each record in k and v.
+ */
+struct store_walk {
+	struct store	*st;
+	MDB_txn		*txn;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	MDB_cursor_op	 op;
+};
+
+static inline void
+store_walk_end(struct store_walk *w)
+{
+	if (w->c != NULL)
+		mdb_cursor_close(w->c);
+	store_txn_abort(w->st, w->txn);
+	w->c = NULL;
+	w->txn = NULL;
+}
+
+/* From the first key, or from the first >= start[0..len). 0 or -1. */
+static inline int
+store_walk_begin(struct store_walk *w, struct store *st, MDB_dbi dbi,
+    const void *start, size_t len)
+{
+	memset(w, 0, sizeof(*w));
+	w->st = st;
+	w->op = start != NULL ? MDB_SET_RANGE : MDB_FIRST;
+	w->k.mv_data = (void *)start;
+	w->k.mv_size = len;
+	if (store_txn_begin(st, MDB_RDONLY, &w->txn) != 0) {
+		w->txn = NULL;
+		return (-1);
+	}
+	if (mdb_cursor_open(w->txn, dbi, &w->c) != 0) {
+		w->c = NULL;
+		store_walk_end(w);
+		return (-1);
+	}
+	return (0);
+}
+
+/* 1 with the next record in w->k, w->v; 0 at the end; -1 on an error. */
+static inline int
+store_walk_next(struct store_walk *w)
+{
+	int	 rc;
+
+	rc = mdb_cursor_get(w->c, &w->k, &w->v, w->op);
+	w->op = MDB_NEXT;
+	if (rc == MDB_NOTFOUND)
+		return (0);
+	return (rc == 0 ? 1 : -1);
+}
+
+
 #endif

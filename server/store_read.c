@@ -31,63 +31,6 @@ read_slot(uint8_t *p, size_t len, const char *s)
 	memcpy(p, s, n);
 }
 
-/*
- * A walk over one database in key order, in a read transaction of its
- * own: walk_next() gives each record in k and v.
- */
-struct walk {
-	struct store	*st;
-	MDB_txn		*txn;
-	MDB_cursor	*c;
-	MDB_val		 k, v;
-	MDB_cursor_op	 op;
-};
-
-static void
-walk_end(struct walk *w)
-{
-	if (w->c != NULL)
-		mdb_cursor_close(w->c);
-	store_txn_abort(w->st, w->txn);
-	w->c = NULL;
-	w->txn = NULL;
-}
-
-/* From the first key, or from the first >= start[0..len). 0 or -1. */
-static int
-walk_begin(struct walk *w, struct store *st, MDB_dbi dbi, const void *start,
-    size_t len)
-{
-	memset(w, 0, sizeof(*w));
-	w->st = st;
-	w->op = start != NULL ? MDB_SET_RANGE : MDB_FIRST;
-	w->k.mv_data = (void *)start;
-	w->k.mv_size = len;
-	if (store_txn_begin(st, MDB_RDONLY, &w->txn) != 0) {
-		w->txn = NULL;
-		return (-1);
-	}
-	if (mdb_cursor_open(w->txn, dbi, &w->c) != 0) {
-		w->c = NULL;
-		walk_end(w);
-		return (-1);
-	}
-	return (0);
-}
-
-/* 1 with the next record in w->k, w->v; 0 at the end; -1 on an error. */
-static int
-walk_next(struct walk *w)
-{
-	int	 rc;
-
-	rc = mdb_cursor_get(w->c, &w->k, &w->v, w->op);
-	w->op = MDB_NEXT;
-	if (rc == MDB_NOTFOUND)
-		return (0);
-	return (rc == 0 ? 1 : -1);
-}
-
 int
 store_ticket_read(struct store *st, MDB_txn *txn, const MDB_val *v,
     struct ticket *t)
@@ -248,14 +191,14 @@ int
 store_each_key(struct store *st,
     int (*fn)(const uint8_t *, const struct apikey *, void *), void *arg)
 {
-	struct walk	 w;
+	struct store_walk	 w;
 	struct apikey	 ak;
 	uint8_t		 hash[32];
 	int		 rc, ret = -1;
 
-	if (walk_begin(&w, st, st->keys, NULL, 0) == -1)
+	if (store_walk_begin(&w, st, st->keys, NULL, 0) == -1)
 		return (-1);
-	while ((rc = walk_next(&w)) == 1) {
+	while ((rc = store_walk_next(&w)) == 1) {
 		if (w.k.mv_size != 32 ||
 		    record_apikey_decode(w.v.mv_data, w.v.mv_size, &ak) == -1)
 			goto out;
@@ -265,7 +208,7 @@ store_each_key(struct store *st,
 	}
 	ret = rc;
 out:
-	walk_end(&w);
+	store_walk_end(&w);
 	return (ret);
 }
 
@@ -273,13 +216,13 @@ int
 store_each_user(struct store *st, int (*fn)(const struct user *, void *),
     void *arg)
 {
-	struct walk	 w;
+	struct store_walk	 w;
 	struct user	 u;
 	int		 rc, ret = -1;
 
-	if (walk_begin(&w, st, st->users, NULL, 0) == -1)
+	if (store_walk_begin(&w, st, st->users, NULL, 0) == -1)
 		return (-1);
-	while ((rc = walk_next(&w)) == 1) {
+	while ((rc = store_walk_next(&w)) == 1) {
 		if (w.k.mv_size != USER_KEY_LEN ||
 		    ((const uint8_t *)w.k.mv_data)[USER_NAME_MAX] != 0 ||
 		    record_user_decode(w.v.mv_data, w.v.mv_size, &u) == -1)
@@ -291,7 +234,7 @@ store_each_user(struct store *st, int (*fn)(const struct user *, void *),
 	ret = rc;
 out:
 	crypto_zero(&u, sizeof(u));
-	walk_end(&w);
+	store_walk_end(&w);
 	return (ret);
 }
 
@@ -299,14 +242,14 @@ int
 store_catrows(struct store *st, struct catrow **rows, size_t *n,
     uint64_t *gen)
 {
-	struct walk	 w;
+	struct store_walk	 w;
 	MDB_val		 k = { 11, "catalog_gen" }, v;
 	size_t		 size = 0;
 	int		 rc, ret = -1;
 
 	*rows = NULL;
 	*n = 0;
-	if (walk_begin(&w, st, st->catalog, NULL, 0) == -1)
+	if (store_walk_begin(&w, st, st->catalog, NULL, 0) == -1)
 		return (-1);
 	if (gen != NULL) {
 		*gen = 0;
@@ -316,7 +259,7 @@ store_catrows(struct store *st, struct catrow **rows, size_t *n,
 		else if (rc != MDB_NOTFOUND)
 			goto out;
 	}
-	while ((rc = walk_next(&w)) == 1) {
+	while ((rc = store_walk_next(&w)) == 1) {
 		if (*n == size) {
 			size = size == 0 ? 16 : size * 2;
 			*rows = xrealloc(*rows, size * sizeof(**rows));
@@ -330,7 +273,7 @@ store_catrows(struct store *st, struct catrow **rows, size_t *n,
 	if (rc == 0)
 		ret = 0;
 out:
-	walk_end(&w);
+	store_walk_end(&w);
 	if (ret == -1) {
 		free(*rows);
 		*rows = NULL;
@@ -389,13 +332,13 @@ int
 store_each_enrol(struct store *st, int (*fn)(const struct enrol *, void *),
     void *arg)
 {
-	struct walk	 w;
+	struct store_walk	 w;
 	struct enrol	 en;
 	int		 rc, ret = -1;
 
-	if (walk_begin(&w, st, st->enrol, NULL, 0) == -1)
+	if (store_walk_begin(&w, st, st->enrol, NULL, 0) == -1)
 		return (-1);
-	while ((rc = walk_next(&w)) == 1) {
+	while ((rc = store_walk_next(&w)) == 1) {
 		if (w.k.mv_size != 32 ||
 		    record_enrol_decode(w.v.mv_data, w.v.mv_size, &en) == -1)
 			goto out;
@@ -405,7 +348,7 @@ store_each_enrol(struct store *st, int (*fn)(const struct enrol *, void *),
 	}
 	ret = rc;
 out:
-	walk_end(&w);
+	store_walk_end(&w);
 	return (ret);
 }
 
@@ -413,21 +356,21 @@ int
 store_each_pending(struct store *st,
     int (*fn)(const struct ticket *, int64_t, void *), void *arg)
 {
-	struct walk	 w;
+	struct store_walk	 w;
 	struct pending	 p;
 	struct ticket	 t;
 	MDB_val		 k, v;
 	int		 rc, ret = -1;
 
-	if (walk_begin(&w, st, st->pending, NULL, 0) == -1)
+	if (store_walk_begin(&w, st, st->pending, NULL, 0) == -1)
 		return (-1);
-	while ((rc = walk_next(&w)) == 1) {
+	while ((rc = store_walk_next(&w)) == 1) {
 		if (record_pending_decode(w.v.mv_data, w.v.mv_size, &p) == -1)
 			goto out;
 		k.mv_data = p.ticket;
 		k.mv_size = TICKET_ID_LEN;
 		if ((rc = mdb_get(w.txn, st->tickets, &k, &v)) == MDB_NOTFOUND)
-			continue;	/* a record of no ticket: passed over */
+			continue;	/* no such ticket: passed over */
 		if (rc != 0 || store_ticket_read(st, w.txn, &v, &t) != 0)
 			goto out;
 		if ((rc = fn(&t, p.offered, arg)) != 0)
@@ -435,7 +378,7 @@ store_each_pending(struct store *st,
 	}
 	ret = rc;
 out:
-	walk_end(&w);
+	store_walk_end(&w);
 	return (ret);
 }
 
@@ -443,16 +386,16 @@ int
 store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
     int (*fn)(const struct response *, void *), void *arg)
 {
-	struct walk	 w;
+	struct store_walk	 w;
 	struct response	*r;
 	uint8_t		 kb[8];
 	int		 rc, ret = -1;
 
 	be64_put(kb, from_us);
-	if (walk_begin(&w, st, st->responses, kb, sizeof(kb)) == -1)
+	if (store_walk_begin(&w, st, st->responses, kb, sizeof(kb)) == -1)
 		return (-1);
 	r = xmalloc(sizeof(*r));	/* some 5 KB: not on the stack */
-	while ((rc = walk_next(&w)) == 1) {
+	while ((rc = store_walk_next(&w)) == 1) {
 		if (w.k.mv_size != 8)
 			goto out;
 		if (be64_get(w.k.mv_data) >= to_us) {
@@ -466,7 +409,7 @@ store_each_response(struct store *st, uint64_t from_us, uint64_t to_us,
 	}
 	ret = rc;
 out:
-	walk_end(&w);
+	store_walk_end(&w);
 	free(r);
 	return (ret);
 }
@@ -481,7 +424,8 @@ store_each_comment(struct store *st, uint32_t month,
 	MDB_val		 k, v, rk, rv;
 	struct response	*r;
 	uint8_t		 kb[COMMENT_KEY_LEN];
-	char		 sector[SECTOR_CODE_MAX + 1], unit[UNIT_CODE_MAX + 1];
+	char		 sector[SECTOR_CODE_MAX + 1];
+	char		 unit[UNIT_CODE_MAX + 1];
 	int		 rc, ret = -1;
 	MDB_cursor_op	 op;
 
@@ -816,257 +760,5 @@ out:
 		mdb_cursor_close(c);
 	if (own)
 		store_txn_abort(st, txn);
-	return (ret);
-}
-
-
-enum hl_rc
-store_dossier_get(struct store *st, const uint8_t key[DOSSIER_KEY_LEN],
-    struct dossier *d)
-{
-	MDB_txn	*txn = NULL;
-	MDB_val	 k = { DOSSIER_KEY_LEN, (void *)key }, v;
-	int	 rc;
-
-	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
-		goto out;
-	if ((rc = mdb_get(txn, st->dossiers, &k, &v)) != 0)
-		goto out;
-	if (record_dossier_decode(v.mv_data, v.mv_size, d) == -1)
-		rc = MDB_CORRUPTED;
-out:
-	store_txn_abort(st, txn);
-	return (store_rc(rc));
-}
-
-/*
- * The overall level of the answer to a ticket id, in txn: 0 when it is
- * not answered, has no overall answer or was flagged suspect. An LMDB
- * code.
- */
-static int
-ticket_overall(struct store *st, MDB_txn *txn, const MDB_val *id,
-    struct response *r, uint8_t *level, uint8_t *complaint)
-{
-	struct ticket	 t;
-	struct followup	*f;
-	uint8_t		 kb[8];
-	MDB_val		 k, v;
-	size_t		 i;
-	int		 rc;
-
-	*level = 0;
-	k = *id;
-	if ((rc = mdb_get(txn, st->tickets, &k, &v)) != 0)
-		return (rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc);
-	if ((rc = store_ticket_read(st, txn, &v, &t)) != 0)
-		return (rc);
-	if (t.state != TICKET_ANSWERED)
-		return (0);
-	be64_put(kb, t.response);
-	k.mv_data = kb;
-	k.mv_size = 8;
-	if ((rc = mdb_get(txn, st->responses, &k, &v)) != 0)
-		return (rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc);
-	if (record_response_decode(v.mv_data, v.mv_size, r) == -1)
-		return (MDB_CORRUPTED);
-	/* A follow-up the citizen filed on this answer: a complaint. */
-	k.mv_data = kb;
-	k.mv_size = 8;
-	if ((rc = mdb_get(txn, st->followups, &k, &v)) == 0) {
-		f = xmalloc(sizeof(*f));
-		if (record_followup_decode(v.mv_data, v.mv_size, f) == -1) {
-			free(f);
-			return (MDB_CORRUPTED);
-		}
-		if (f->filed)
-			*complaint = 1;
-		free(f);
-	} else if (rc != MDB_NOTFOUND)
-		return (rc);
-	if (r->flags & RESPONSE_SUSPECT)
-		return (0);
-	for (i = 0; i < r->nanswers; i++)
-		if (strcmp(r->answers[i].q, SURVEY_OVERALL) == 0) {
-			*level = r->answers[i].level;
-			break;
-		}
-	return (0);
-}
-
-int
-store_each_dossier(struct store *st,
-    int (*fn)(const struct dossier *, const struct dossier_ratings *,
-    void *), void *arg)
-{
-	struct walk		 w;
-	struct dossier		 d;
-	struct dossier_ratings	 rt;
-	struct response		*r;
-	uint8_t			 sh[32], ck[CASE_KEY_LEN];
-	MDB_val			 k, v;
-	int			 rc, ret = 0, s;
-
-	if (walk_begin(&w, st, st->dossiers, NULL, 0) == -1)
-		return (-1);
-	r = xmalloc(sizeof(*r));
-	while ((rc = walk_next(&w)) == 1) {
-		if (w.k.mv_size != DOSSIER_KEY_LEN ||
-		    record_dossier_decode(w.v.mv_data, w.v.mv_size,
-		    &d) == -1) {
-			ret = -1;
-			break;
-		}
-		memset(&rt, 0, sizeof(rt));
-		/* Its tickets, one per stage, found as issuing finds
-		 * them again. */
-		for (s = 0; s < STAGE_COUNT && ret == 0; s++) {
-			record_stage_hash((const uint8_t *)w.k.mv_data +
-			    UNIT_CODE_MAX, s, sh);
-			record_case_key(d.unit, sh, ck);
-			k.mv_data = ck;
-			k.mv_size = sizeof(ck);
-			rc = mdb_get(w.txn, st->by_case, &k, &v);
-			if (rc == MDB_NOTFOUND)
-				continue;
-			if (rc != 0 || v.mv_size != TICKET_ID_LEN ||
-			    ticket_overall(st, w.txn, &v, r,
-			    &rt.level[s], &rt.complaint) != 0) {
-				ret = -1;
-				break;
-			}
-			rt.asked[s] = 1;
-		}
-		if (ret != 0 || (ret = fn(&d, &rt, arg)) != 0)
-			break;
-	}
-	if (rc == -1)
-		ret = -1;
-	free(r);
-	walk_end(&w);
-	return (ret);
-}
-
-enum hl_rc
-store_ticket_dossier(struct store *st, const uint8_t id[TICKET_ID_LEN],
-    int *stage, struct dossier *d)
-{
-	MDB_txn	*txn = NULL;
-	MDB_val	 k = { TICKET_ID_LEN, (void *)id }, v;
-	uint8_t	 dk[CASE_KEY_LEN], s;
-	int	 rc;
-
-	*stage = STAGE_RETURNED;
-	memset(d, 0, sizeof(*d));
-	if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != 0)
-		goto out;
-	if ((rc = mdb_get(txn, st->ticket_dossiers, &k, &v)) != 0)
-		goto out;
-	if (record_ticket_link_decode(v.mv_data, v.mv_size, &s, dk) == -1) {
-		rc = MDB_CORRUPTED;
-		goto out;
-	}
-	*stage = s;
-	k.mv_data = dk;
-	k.mv_size = sizeof(dk);
-	if ((rc = mdb_get(txn, st->dossiers, &k, &v)) != 0)
-		goto out;
-	if (record_dossier_decode(v.mv_data, v.mv_size, d) == -1)
-		rc = MDB_CORRUPTED;
-out:
-	store_txn_abort(st, txn);
-	return (store_rc(rc));
-}
-
-int
-store_each_evaluation(struct store *st, uint64_t from_us, uint64_t to_us,
-    int (*fn)(const struct store_eval *, void *), void *arg)
-{
-	struct walk		 w;
-	struct store_eval	 e;
-	struct response		*r;
-	struct ticket		 t;
-	struct dossier		 d;
-	uint8_t			 kb[8], dk[CASE_KEY_LEN], stage;
-	MDB_val			 k, v;
-	int			 rc, ret = -1;
-
-	be64_put(kb, from_us);
-	if (walk_begin(&w, st, st->responses, kb, sizeof(kb)) == -1)
-		return (-1);
-	r = xmalloc(sizeof(*r));
-	while ((rc = walk_next(&w)) == 1) {
-		if (w.k.mv_size != 8)
-			goto out;
-		if (be64_get(w.k.mv_data) >= to_us) {
-			rc = 0;
-			break;
-		}
-		if (record_response_decode(w.v.mv_data, w.v.mv_size, r) == -1)
-			goto out;
-		if (!r->has_ticket)
-			continue;
-		k.mv_data = r->ticket;
-		k.mv_size = TICKET_ID_LEN;
-		if ((rc = mdb_get(w.txn, st->ticket_dossiers, &k, &v)) ==
-		    MDB_NOTFOUND)
-			continue;
-		if (rc != 0 || record_ticket_link_decode(v.mv_data,
-		    v.mv_size, &stage, dk) == -1)
-			goto out;
-		if (mdb_get(w.txn, st->tickets, &k, &v) != 0 ||
-		    store_ticket_read(st, w.txn, &v, &t) != 0)
-			goto out;
-		memset(&e, 0, sizeof(e));
-		e.r = r;
-		e.t = &t;
-		e.stage = stage;
-		e.dkey = dk;
-		k.mv_data = dk;
-		k.mv_size = sizeof(dk);
-		rc = mdb_get(w.txn, st->dossiers, &k, &v);
-		if (rc == 0) {
-			if (record_dossier_decode(v.mv_data, v.mv_size,
-			    &d) == -1)
-				goto out;
-			e.d = &d;
-		} else if (rc != MDB_NOTFOUND)
-			goto out;
-		if ((rc = fn(&e, arg)) != 0)
-			break;
-	}
-	ret = rc;
-out:
-	walk_end(&w);
-	free(r);
-	return (ret);
-}
-
-int
-store_each_dossier_stat(struct store *st, uint32_t from, uint32_t to,
-    int (*fn)(const struct dossier_stat *, void *), void *arg)
-{
-	struct walk		 w;
-	struct dossier_stat	 ds;
-	uint8_t			 kb[4];
-	int			 rc, ret = 0;
-
-	be32_put(kb, from);
-	if (walk_begin(&w, st, st->dossier_stats, kb, sizeof(kb)) == -1)
-		return (-1);
-	while ((rc = walk_next(&w)) == 1) {
-		if (record_dstat_decode(w.k.mv_data, w.k.mv_size, w.v.mv_data,
-		    w.v.mv_size, &ds) == -1) {
-			ret = -1;
-			break;
-		}
-		if (ds.month > to)
-			break;
-		if ((ret = fn(&ds, arg)) != 0)
-			break;
-	}
-	if (rc == -1)
-		ret = -1;
-	walk_end(&w);
 	return (ret);
 }
