@@ -476,6 +476,35 @@ html_period_link(const struct report_period *p)
  * periods before and after, the month, quarter and year around its last
  * month, and the year to date.
  */
+/*
+ * The scope in words: the unit's name and code, or every unit under the
+ * root's name (a province, a centrally-run city: units.csv says which).
+ */
+static void
+html_scope(const struct report *rep, json_t *o)
+{
+	const struct unit *u, *root;
+	char buf[512];
+
+	root = catalog_root(rep->cat);
+	json_object_set_new(o, "all_units", json_string(root != NULL ?
+	    report_txt_vi(&root->name, root->code) : "Tất cả đơn vị"));
+	if (rep->unit[0] != '\0' &&
+	    (u = catalog_unit(rep->cat, rep->unit, strlen(rep->unit))) != NULL) {
+		snprintf(buf, sizeof(buf), "%s (%s)",
+		    report_txt_vi(&u->name, u->code), u->code);
+		json_object_set_new(o, "scope_name", json_string(buf));
+	} else if (rep->unit[0] != '\0')
+		json_object_set_new(o, "scope_name", json_string(rep->unit));
+	else if (root != NULL) {
+		snprintf(buf, sizeof(buf), "toàn bộ %s",
+		    report_txt_vi(&root->name, root->code));
+		json_object_set_new(o, "scope_name", json_string(buf));
+	} else
+		json_object_set_new(o, "scope_name",
+		    json_string("tất cả đơn vị"));
+}
+
 static void
 html_period(const struct report *rep, json_t *o)
 {
@@ -751,6 +780,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 		    rep->cat->sectors[i].code, "name",
 		    report_txt_vi(&rep->cat->sectors[i].name, ""), "selected",
 		    strcmp(rep->sector, rep->cat->sectors[i].code) == 0));
+	html_scope(rep, o);
 	json_object_set_new(o, "unit_list", json_array());
 	for (i = 0; i < rep->cat->nunits; i++)
 		json_array_append_new(json_object_get(o, "unit_list"),

@@ -268,6 +268,34 @@ L.test("who is signed in; signing out ends the session", async () => {
 	await ctx.close();
 });
 
+L.test("the blue header spans the window; its title lines up with the page",
+    async () => {
+	const ctx = await counterContext();
+	const page = await ctx.newPage();
+	await L.signIn(page, srv, unitKey);
+	for (const width of [VIEW.width, 1920, 1024]) {
+		await page.setViewportSize({ width, height: VIEW.height });
+		await page.goto(srv.url("/counter"));
+		const g = await page.evaluate(() => {
+			const b = document.querySelector(".bar")
+			    .getBoundingClientRect();
+			const h = document.querySelector(".bar h1")
+			    .getBoundingClientRect();
+			const f = document.querySelector("#issue")
+			    .getBoundingClientRect();
+			return { left: b.left, top: b.top, width: b.width,
+			    page: document.documentElement.clientWidth,
+			    title: h.left, form: f.left };
+		});
+		L.assert(g.left === 0 && g.top === 0 && g.width === g.page,
+		    `at ${width} the bar is ${JSON.stringify(g)}`);
+		L.assert(Math.abs(g.title - g.form) <= 1,
+		    `title and form aligned at ${width}: ${JSON.stringify(g)}`);
+	}
+	await L.shot(page, "counter-header-1024");
+	await ctx.close();
+});
+
 L.test("the sign-in page speaks Vietnamese to clerks, a large key field",
     async () => {
 	const ctx = await browser.newContext({ viewport: VIEW });

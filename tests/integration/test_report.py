@@ -5,6 +5,7 @@ sign-out), escaping of comments, months without data."""
 
 import csv
 import datetime
+import html
 import io
 import math
 import os
@@ -926,6 +927,44 @@ def report_indicators_in_html_csv_and_xlsx():
 
 def rep_now(fx):
     return hl.json_of(*fx.get("/api/v1/reports/monthly?month=" + fx.month))
+
+
+@test
+def report_header_names_its_scope_and_keeps_sign_out_apart():
+    fx = fixture()
+    root = [u for u in load_units_rows() if not u["parent"]][0]
+    page = assert_html(fx.get("/reports/monthly?month=" + fx.month), 200)
+    # The scope is the root unit's own name (a city here), never a
+    # fixed word for a province.
+    assert "Phạm vi: toàn bộ %s," % html.escape(root["name_vi"]) in page
+    assert "toàn tỉnh" not in page.lower()
+    unit = [u for u in load_units_rows() if u["parent"]][0]
+    page2 = assert_html(fx.get("/reports/monthly?month=%s&unit=%s" % (
+        fx.month, unit["code"])), 200)
+    assert "Phạm vi: %s (%s)," % (html.escape(unit["name_vi"]),
+                                   unit["code"]) in page2
+    # The resolution's years are said once.
+    rep = rep_now(fx)
+    iset = rep["indicator_set"]
+    line = re.search(r"<p class=\"small\">Theo (.*?)</p>", page).group(1)
+    assert line.count(str(iset["from"])) == 1, line
+    # Sign-out is not among the downloads (a session's page has it).
+    s = fx.srv
+    st, hd, body = s.post_form("/signin", [("key", fx.viewer), (
+        "next", "/reports/monthly")])
+    sid = hd["set-cookie"].split(";")[0]
+    page3 = assert_html(s.get("/reports/monthly?month=" + fx.month,
+                              {"Cookie": sid}), 200, "session")
+    nav = re.search(r'<nav class="nav noprint">(.*?)</nav>', page3,
+                    re.S).group(1)
+    assert "Tải XLSX" in nav and "signout" not in nav, nav
+    assert 'class="signout noprint"' in page3
+
+
+def load_units_rows():
+    with open(schema_path("units.csv"), encoding="utf-8") as f:
+        rows = [ln for ln in f if not ln.startswith("#")]
+    return list(csv.DictReader(rows))
 
 
 @test
