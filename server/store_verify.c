@@ -4,7 +4,8 @@
  * responses by the one rule of counts.c, added up in a counts_table, and
  * compared with the stored agg, sums and desks in both directions; the
  * links between tickets, responses, answered, idem and the comment index
- * are checked on the way.
+ * are checked on the way, and the dossiers' and the follow-ups' tables
+ * on their own.
  * Trap: store_rebuild_sums() and store_rebuild_comments() write (they
  * drop and refill agg, sums, desks and comments): besides the writer, they are
  * the only writes, and only store_open() calls them, in the upgrade's own
@@ -321,6 +322,161 @@ verify_dossiers(struct store *st, MDB_txn *txn, FILE *out)
 		mdb_cursor_close(c);
 		c = NULL;
 	}
+	return (bad);
+}
+
+/*
+ * One follow-up item's history: numbered from 0 without a gap, opened by
+ * a low rating or the citizen's text, and ending in the item's state.
+ */
+static long
+verify_followup_log(MDB_cursor *c, const struct followup *f,
+    struct followup_event *ev, FILE *out)
+{
+	MDB_val		 k, v;
+	uint8_t		 kb[FOLLOWUP_EV_KEY_LEN];
+	uint32_t	 seq = 0;
+	long		 bad = 0;
+	int		 rc;
+
+	record_followup_event_key(f->id, 0, kb);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != FOLLOWUP_EV_KEY_LEN ||
+		    be64_get(k.mv_data) != f->id)
+			break;
+		if (record_followup_event_decode(k.mv_data, k.mv_size,
+		    v.mv_data, v.mv_size, ev) == -1)
+			continue;	/* said by the walk of the log */
+		if (ev->seq != seq || (seq == 0 &&
+		    ev->action != FOLLOWUP_EV_OPENED &&
+		    ev->action != FOLLOWUP_EV_FILED)) {
+			fprintf(out, "follow-up %llu: its history breaks at "
+			    "event %u\n", (unsigned long long)f->id, seq);
+			return (bad + 1);
+		}
+		seq++;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return (-1);
+	if (seq == 0) {
+		fprintf(out, "follow-up %llu: no history\n",
+		    (unsigned long long)f->id);
+		bad++;
+	} else if (ev->state != f->state) {
+		fprintf(out, "follow-up %llu: state %s, its history ends in "
+		    "%s\n", (unsigned long long)f->id,
+		    followup_state_name(f->state),
+		    followup_state_name(ev->state));
+		bad++;
+	}
+	return (bad);
+}
+
+/*
+ * The follow-up tables: every item decodes under its own id, names a
+ * stored ticket when it has one, has a call-back number exactly when it
+ * says so and a whole history; every history event, sealed number and
+ * webhook delivery names a stored item.
+ */
+static long
+verify_followups(struct store *st, MDB_txn *txn, FILE *out)
+{
+	MDB_cursor		*c = NULL, *lc = NULL;
+	MDB_val			 k, v, tk, tv;
+	MDB_dbi			 dbi;
+	struct followup		*f;
+	struct followup_event	*ev;
+	struct outbox_entry	*ob;
+	uint8_t			 kb[8];
+	long			 bad = 0, n;
+	int			 rc, pass, has;
+	const char		*what;
+
+	f = xmalloc(sizeof(*f));
+	ev = xmalloc(sizeof(*ev));
+	ob = xmalloc(sizeof(*ob));
+	if (mdb_cursor_open(txn, st->followup_log, &lc) != 0) {
+		bad = -1;
+		goto out;
+	}
+	for (pass = 0; pass < 4 && bad != -1; pass++) {
+		dbi = pass == 0 ? st->followups : pass == 1 ?
+		    st->followup_log : pass == 2 ? st->contacts : st->outbox;
+		what = pass == 0 ? "followups" : pass == 1 ? "followup_log" :
+		    pass == 2 ? "contacts" : "outbox";
+		if (mdb_cursor_open(txn, dbi, &c) != 0) {
+			bad = -1;
+			break;
+		}
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+		    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (pass == 0 ? (k.mv_size != 8 ||
+			    record_followup_decode(v.mv_data, v.mv_size,
+			    f) == -1 || f->id != be64_get(k.mv_data)) :
+			    pass == 1 ? record_followup_event_decode(k.mv_data,
+			    k.mv_size, v.mv_data, v.mv_size, ev) == -1 :
+			    pass == 2 ? k.mv_size != 8 || v.mv_size == 0 :
+			    (k.mv_size != 8 || record_outbox_decode(v.mv_data,
+			    v.mv_size, ob) == -1)) {
+				fprintf(out, "%s record of %zu bytes: "
+				    "malformed\n", what, v.mv_size);
+				bad++;
+				continue;
+			}
+			if (pass == 0) {
+				if ((n = verify_followup_log(lc, f, ev,
+				    out)) == -1) {
+					bad = -1;
+					break;
+				}
+				bad += n;
+				tk.mv_data = f->ticket;
+				tk.mv_size = TICKET_ID_LEN;
+				if (f->has_ticket && mdb_get(txn, st->tickets,
+				    &tk, &tv) != 0) {
+					fprintf(out, "follow-up %llu: no such "
+					    "ticket\n",
+					    (unsigned long long)f->id);
+					bad++;
+				}
+				tk.mv_data = k.mv_data;
+				tk.mv_size = 8;
+				has = mdb_get(txn, st->contacts, &tk, &tv) == 0;
+				if (has != (f->has_contact != 0)) {
+					fprintf(out, "follow-up %llu: %s\n",
+					    (unsigned long long)f->id, has ?
+					    "a call-back number it does not "
+					    "list" : "its call-back number is "
+					    "missing");
+					bad++;
+				}
+				continue;
+			}
+			be64_put(kb, pass == 1 ? ev->id : pass == 2 ?
+			    be64_get(k.mv_data) : ob->item);
+			tk.mv_data = kb;
+			tk.mv_size = sizeof(kb);
+			if (mdb_get(txn, st->followups, &tk, &tv) != 0) {
+				fprintf(out, "%s record of follow-up %llu: no "
+				    "such item\n", what,
+				    (unsigned long long)be64_get(kb));
+				bad++;
+			}
+		}
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			bad = -1;
+		mdb_cursor_close(c);
+		c = NULL;
+	}
+out:
+	if (lc != NULL)
+		mdb_cursor_close(lc);
+	free(f);
+	free(ev);
+	free(ob);
 	return (bad);
 }
 
@@ -641,11 +797,12 @@ store_verify(struct store *st, FILE *out)
 		goto out;
 	}
 	bad += n + n2;
-	if ((n = verify_dossiers(st, txn, out)) == -1) {
+	if ((n = verify_dossiers(st, txn, out)) == -1 ||
+	    (n2 = verify_followups(st, txn, out)) == -1) {
 		bad = -1;
 		goto out;
 	}
-	bad += n;
+	bad += n + n2;
 	{
 		MDB_stat	 ms;
 

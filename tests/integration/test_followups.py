@@ -18,7 +18,7 @@ import time
 import urllib.parse
 
 from hl import (Server, add_key, assert_html, assert_json_error,
-                assert_status, cli_bytes, cli_ok, full_answer, json_of,
+                assert_status, cli, cli_bytes, cli_ok, full_answer, json_of,
                 new_ticket, run, test)
 
 UNIT = "92-VD01"
@@ -346,6 +346,10 @@ def contacts_sealed_and_deleted():
         assert not it["has_contact"] and "contact" not in it, it
         assert it["history"][-1]["action"] == "contact-deleted", it
         assert "deleted 1 call-back number" in s.read_stderr()
+        # The tables agree with each other after all of it.
+        s.stop()
+        rc, out, err = cli("verify", "--data", s.data)
+        assert rc == 0 and out.startswith("ok:"), (rc, out, err)
 
 
 def enrolled_kiosk(s, unit=UNIT):

@@ -2411,6 +2411,76 @@ test_verify_dossiers(void **state)
 }
 
 /*
+ * verify checks the follow-ups' tables: an item opened by a low rating
+ * with a comment is clean; an event of no item, a gap in an item's
+ * history, a number of no item and an item whose state its history does
+ * not end in are each said.
+ */
+static void
+test_verify_followups(void **state)
+{
+	struct env		*e = *state;
+	struct wop		 op;
+	struct followup_event	 ev;
+	uint8_t			 id[TICKET_ID_LEN], kb[FOLLOWUP_EV_KEY_LEN];
+	uint8_t			 vb[FOLLOWUP_EV_ENC_MAX], ck[8];
+	uint64_t		 item;
+	size_t			 n;
+	char			*out = NULL;
+	size_t			 outlen = 0;
+	FILE			*f;
+
+	issue(e, "92.001", "", id);
+	answer_op(&op, id, 1);
+	strlcpy(op.u.answer.r.comment, "slow", sizeof(op.u.answer.r.comment));
+	op.u.answer.r.comment_len = 4;
+	op.u.answer.followup = 1;
+	op.u.answer.level = 1;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	item = op.u.answer.r.key;
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+	env_close(e);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.at = now_sec();
+	ev.action = FOLLOWUP_EV_REPLY;
+	ev.state = FOLLOWUP_CLOSED;
+	assert_true((n = record_followup_event_encode(&ev, vb,
+	    sizeof(vb))) > 0);
+	record_followup_event_key(item + 7, 0, kb);	/* no such item */
+	raw_put(e->dir, "followup_log", kb, sizeof(kb), vb, n);
+	record_followup_event_key(item, 2, kb);	/* a gap after event 0 */
+	raw_put(e->dir, "followup_log", kb, sizeof(kb), vb, n);
+	be64_put(ck, item + 9);
+	raw_put(e->dir, "contacts", ck, sizeof(ck), "\x01\x02", 2);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 3);
+	fclose(f);
+	assert_non_null(strstr(out, "its history breaks at event 1\n"));
+	assert_non_null(strstr(out, "contacts record of follow-up "));
+	assert_non_null(strstr(out, ": no such item\n"));
+	free(out);
+	out = NULL;
+	outlen = 0;
+	env_close(e);
+
+	/* The gap filled with a closing event: the item still says open. */
+	record_followup_event_key(item, 1, kb);
+	raw_put(e->dir, "followup_log", kb, sizeof(kb), vb, n);
+	env_open(e);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	assert_int_equal(store_verify(e->st, f), 3);
+	fclose(f);
+	assert_non_null(strstr(out, ": state open, its history ends in "
+	    "closed\n"));
+	assert_null(strstr(out, "breaks"));
+	free(out);
+}
+
+/*
  * Format 8 had no dossiers: opening adds the empty tables and nothing
  * else; tickets and answers stay, verify is clean, and events and
  * stage tickets are stored afterwards.
@@ -2567,6 +2637,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_upgrade_format8_dossiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_dossiers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_followups, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_format2, setup,
 		    teardown),
