@@ -98,11 +98,11 @@ serve_run(int argc, char **argv)
 		app_close(&a);
 		fatal("%s", why);
 	}
-	if (webhook_start(&a.wh, &a) == -1) {
+	if (webhook_start(&a.wh, &a, why, sizeof(why)) == -1) {
 		http_stop(h);
 		h_state_free(&a);
 		app_close(&a);
-		fatal("cannot start the webhook sender");
+		fatal("[webhook] %s", why);
 	}
 	a.cfg.port = port;
 	app_base_url(&a, url, sizeof(url));

@@ -10,6 +10,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "httpc.h"
 #include "util.h"
 #include "writer.h"
 
@@ -88,28 +89,21 @@ config_ttl(struct config *c, const char *v, char *why, size_t whylen)
 	return (0);
 }
 
-/* A webhook's URL: http://host[:port]/path, printable, no spaces. */
+/* A webhook's URL: http[s]://host[:port]/path, printable, no spaces. */
 static int
 config_webhook_url(const char *v, char *why, size_t whylen)
 {
-	size_t	 i, n = strlen(v);
+	char	 r[160];
 
-	if (strncmp(v, "https://", 8) == 0) {
-		snprintf(why, whylen, "url: http:// only (send through a "
-		    "local TLS relay for https, see hailong.ini(5))");
+	if (strlen(v) > CONFIG_URL_MAX) {
+		snprintf(why, whylen, "url: at most %d characters",
+		    CONFIG_URL_MAX);
 		return (-1);
 	}
-	if (strncmp(v, "http://", 7) != 0 || n <= 7 || n > CONFIG_URL_MAX) {
-		snprintf(why, whylen, "url: want http://host[:port]/path, "
-		    "at most %d characters", CONFIG_URL_MAX);
+	if (httpc_url_check(v, r, sizeof(r)) == -1) {
+		snprintf(why, whylen, "url: %s", r);
 		return (-1);
 	}
-	for (i = 0; i < n; i++)
-		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f) {
-			snprintf(why, whylen, "url: no spaces or control "
-			    "characters");
-			return (-1);
-		}
 	return (0);
 }
 
@@ -276,6 +270,16 @@ config_set(struct config *c, const char *name, const char *v, char *why,
 		c->nwebhooks++;
 		return (0);
 	}
+	if (strcmp(name, "webhook_ca_file") == 0) {
+		if (v[0] != '/' || strlen(v) >= sizeof(c->webhook_ca_file)) {
+			snprintf(why, whylen, "ca_file: want an absolute path "
+			    "of at most %zu characters",
+			    sizeof(c->webhook_ca_file) - 1);
+			return (-1);
+		}
+		strlcpy(c->webhook_ca_file, v, sizeof(c->webhook_ca_file));
+		return (0);
+	}
 	if (strcmp(name, "webhook_secret") == 0) {
 		size_t	 n = strlen(v);
 
@@ -344,6 +348,7 @@ static const struct {
 	{ "webhook", "secret", "webhook_secret" },
 	{ "webhook", "unit", "webhook_unit" },
 	{ "webhook", "retry", "webhook_retry" },
+	{ "webhook", "ca_file", "webhook_ca_file" },
 };
 
 static int

@@ -63,14 +63,17 @@ struct config {
 	 * item's call-back number is kept. */
 	int		 answer_days;
 	int		 contact_days;
-	/* [webhook]: where follow-ups' events are posted (http:// only),
-	 * the HMAC-SHA256 key of the signature header, the first retry's
-	 * wait (doubled each time up to an hour). No url, no unit: off. */
+	/* [webhook]: where follow-ups' events are posted (http:// or
+	 * https://), the HMAC-SHA256 key of the signature header, the
+	 * first retry's wait (doubled each time up to an hour), the PEM
+	 * file of the authorities https receivers are checked against
+	 * ("" = the system's). No url, no unit: off. */
 	char		 webhook_url[CONFIG_URL_MAX + 1];
 	char		 webhook_secret[CONFIG_WEBHOOK_SECRET_MAX + 1];
 	size_t		 nwebhooks;
 	struct config_webhook webhooks[CONFIG_WEBHOOK_UNITS];
 	int		 webhook_retry;
+	char		 webhook_ca_file[PATH_MAX];
 };
 
 void	 config_defaults(struct config *);
@@ -80,7 +83,7 @@ void	 config_defaults(struct config *);
  * "map_size", "trusted_proxies", "handling_anywhere", "log_level",
  * "log_client_address", "metrics_allow", "answer_days",
  * "contact_days", "webhook_url", "webhook_secret", "webhook_unit",
- * "webhook_retry"); flags use the same names.
+ * "webhook_retry", "webhook_ca_file"); flags use the same names.
  * Returns 0, or -1 with the reason in why.
  */
 int	 config_set(struct config *, const char *name, const char *value,
@@ -89,7 +92,7 @@ int	 config_set(struct config *, const char *name, const char *value,
  * max_batch, tls_cert, tls_key, map_size, trusted_proxies; [tickets] ttl,
  * handling_anywhere; [log] level, client_address; [metrics] allow;
  * [followups] answer_days, contact_days; [webhook] url, secret, unit
- * (repeatable: "CODE URL"), retry.
+ * (repeatable: "CODE URL"), retry, ca_file.
  * -1 with "file:line: reason". */
 int	 config_load(struct config *, const char *path, char *why,
 	    size_t whylen);

@@ -1,34 +1,27 @@
 /*
- * webhook.c: the outbox's sender (webhook.h): a thread, a tiny HTTP/1.1
- * client for http:// URLs (connect, one POST, the status line), the
- * signature, the backoff. Outcomes go through the writer like every
- * write.
+ * webhook.c: the outbox's sender (webhook.h): a thread, the signature,
+ * the backoff; each delivery is one POST of httpc.c (http:// or
+ * https://). Outcomes go through the writer like every write.
  * Trap: the outbox is read in a read transaction and copied out before
  * any delivery: waiting for the writer inside a store walk would hold
  * the store's lock (store_priv.h).
  */
-#include <sys/socket.h>
-#include <sys/types.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "app.h"
 #include "catswap.h"
 #include "crypto.h"
+#include "httpc.h"
 #include "util.h"
 #include "webhook.h"
 
 struct webhook {
 	struct app		*app;
+	struct httpc_tls	*tls;		/* https trust, made at start */
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
@@ -104,142 +97,6 @@ webhook_url(const struct app *a, const char *unit)
 	return (url);
 }
 
-/* Waits for fd to be ready for ev until the deadline (mono ms). */
-static int
-webhook_wait(int fd, short ev, uint64_t deadline)
-{
-	struct pollfd	 p = { fd, ev, 0 };
-	uint64_t	 now = mono_usec() / 1000;
-	int		 rc;
-
-	if (now >= deadline)
-		return (-1);
-	do
-		rc = poll(&p, 1, (int)(deadline - now));
-	while (rc == -1 && errno == EINTR);
-	return (rc == 1 ? 0 : -1);
-}
-
-/*
- * POSTs body to url (http://host[:port]/path); returns the HTTP status,
- * or 0 when there is none (refused, down, too slow, not HTTP). why says
- * what failed, for the log.
- */
-static int
-webhook_post(const char *url, const struct outbox_entry *o,
-    const char *secret, char *why, size_t whylen)
-{
-	struct addrinfo	 hints, *res = NULL, *ai;
-	char		 host[256], port[8] = "80", path[CONFIG_URL_MAX + 1];
-	char		 head[1024], sig[WEBHOOK_SIG_LEN + 1], resp[256];
-	const char	*h = url + 7, *slash, *colon;
-	uint64_t	 deadline = mono_usec() / 1000 + WEBHOOK_TIMEOUT_MS;
-	size_t		 hl, off, got = 0;
-	ssize_t		 n;
-	int		 fd = -1, status = 0, err, hn;
-	socklen_t	 elen = sizeof(err);
-
-	slash = strchr(h, '/');
-	hl = slash != NULL ? (size_t)(slash - h) : strlen(h);
-	strlcpy(path, slash != NULL ? slash : "/", sizeof(path));
-	colon = memchr(h, ':', hl);
-	if (colon != NULL) {
-		if ((size_t)(h + hl - colon - 1) >= sizeof(port)) {
-			snprintf(why, whylen, "bad port");
-			return (0);
-		}
-		memcpy(port, colon + 1, (size_t)(h + hl - colon - 1));
-		port[h + hl - colon - 1] = '\0';
-		hl = (size_t)(colon - h);
-	}
-	if (hl == 0 || hl >= sizeof(host)) {
-		snprintf(why, whylen, "bad host");
-		return (0);
-	}
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if ((err = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(why, whylen, "%.64s: %s", host, gai_strerror(err));
-		return (0);
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol)) == -1)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-		    (errno == EINPROGRESS && webhook_wait(fd, POLLOUT,
-		    deadline) == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR,
-		    &err, &elen) == 0 && err == 0))
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd == -1) {
-		snprintf(why, whylen, "cannot connect to %.64s:%s", host,
-		    port);
-		return (0);
-	}
-	webhook_sign(secret, o->body, o->body_len, sig);
-	hn = snprintf(head, sizeof(head), "POST %s HTTP/1.1\r\n"
-	    "Host: %s\r\nUser-Agent: hailong\r\n"
-	    "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-	    "%s: %s\r\nX-Hailong-Delivery: %016llx\r\n"
-	    "Connection: close\r\n\r\n", path, host, o->body_len,
-	    WEBHOOK_SIG_HEADER, sig, (unsigned long long)o->id);
-	if (hn < 0 || (size_t)hn >= sizeof(head)) {
-		snprintf(why, whylen, "URL too long");
-		goto out;
-	}
-	for (off = 0; off < (size_t)hn + o->body_len; ) {
-		const char *p = off < (size_t)hn ? head + off :
-		    o->body + (off - (size_t)hn);
-		size_t	 left = off < (size_t)hn ? (size_t)hn - off :
-		    o->body_len - (off - (size_t)hn);
-
-		if (webhook_wait(fd, POLLOUT, deadline) == -1) {
-			snprintf(why, whylen, "timed out sending");
-			goto out;
-		}
-		if ((n = send(fd, p, left, MSG_NOSIGNAL)) <= 0) {
-			if (n == -1 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			snprintf(why, whylen, "send: %s", strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	/* The status line is all we need. */
-	while (got < sizeof(resp) - 1 && memchr(resp, '\n', got) == NULL) {
-		if (webhook_wait(fd, POLLIN, deadline) == -1) {
-			snprintf(why, whylen, "no answer within %d ms",
-			    WEBHOOK_TIMEOUT_MS);
-			goto out;
-		}
-		if ((n = recv(fd, resp + got, sizeof(resp) - 1 - got, 0)) <=
-		    0) {
-			if (n == -1 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			snprintf(why, whylen, "connection closed");
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	resp[got] = '\0';
-	if (strncmp(resp, "HTTP/1.", 7) != 0 || got < 12 ||
-	    sscanf(resp + 9, "%3d", &status) != 1) {
-		status = 0;
-		snprintf(why, whylen, "not an HTTP answer");
-		goto out;
-	}
-	snprintf(why, whylen, "status %d", status);
-out:
-	close(fd);
-	return (status);
-}
-
 /* Picks the due deliveries (copied), an item behind its earlier one. */
 static int
 webhook_pick(const struct outbox_entry *o, void *arg)
@@ -267,13 +124,17 @@ webhook_send(struct webhook *wh, const struct outbox_entry *o)
 	struct app	*a = wh->app;
 	struct wop	*op;
 	const char	*url = webhook_url(a, o->unit);
-	char		 why[200];
+	char		 why[200], sig[WEBHOOK_SIG_LEN + 1], head[160];
 	int		 status = 0;
 
-	if (url != NULL)
-		status = webhook_post(url, o, a->cfg.webhook_secret, why,
-		    sizeof(why));
-	else
+	if (url != NULL) {
+		webhook_sign(a->cfg.webhook_secret, o->body, o->body_len, sig);
+		snprintf(head, sizeof(head), "%s: %s\r\nX-Hailong-Delivery: "
+		    "%016llx\r\n", WEBHOOK_SIG_HEADER, sig,
+		    (unsigned long long)o->id);
+		status = httpc_post(url, head, o->body, o->body_len, wh->tls,
+		    WEBHOOK_TIMEOUT_MS, why, sizeof(why));
+	} else
 		snprintf(why, sizeof(why), "no webhook for unit %.32s",
 		    o->unit);
 	op = xcalloc(1, sizeof(*op));
@@ -345,8 +206,22 @@ webhook_main(void *arg)
 	return (NULL);
 }
 
+/* Whether any webhook is an https:// one. */
+static int
+webhook_https(const struct app *a)
+{
+	size_t	 i;
+
+	if (strncmp(a->cfg.webhook_url, "https://", 8) == 0)
+		return (1);
+	for (i = 0; i < a->cfg.nwebhooks; i++)
+		if (strncmp(a->cfg.webhooks[i].url, "https://", 8) == 0)
+			return (1);
+	return (0);
+}
+
 int
-webhook_start(struct webhook **whp, struct app *a)
+webhook_start(struct webhook **whp, struct app *a, char *why, size_t whylen)
 {
 	struct webhook		*wh;
 	pthread_condattr_t	 ca;
@@ -356,6 +231,11 @@ webhook_start(struct webhook **whp, struct app *a)
 		return (0);
 	wh = xcalloc(1, sizeof(*wh));
 	wh->app = a;
+	if (webhook_https(a) && httpc_tls_new(&wh->tls, a->cfg.webhook_ca_file,
+	    why, whylen) == -1) {
+		free(wh);
+		return (-1);
+	}
 	pthread_mutex_init(&wh->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -364,7 +244,9 @@ webhook_start(struct webhook **whp, struct app *a)
 	if (pthread_create(&wh->thread, NULL, webhook_main, wh) != 0) {
 		pthread_cond_destroy(&wh->cv);
 		pthread_mutex_destroy(&wh->mu);
+		httpc_tls_free(wh->tls);
 		free(wh);
+		snprintf(why, whylen, "cannot start the webhook sender");
 		return (-1);
 	}
 	*whp = wh;
@@ -383,5 +265,6 @@ webhook_stop(struct webhook *wh)
 	pthread_join(wh->thread, NULL);
 	pthread_cond_destroy(&wh->cv);
 	pthread_mutex_destroy(&wh->mu);
+	httpc_tls_free(wh->tls);
 	free(wh);
 }

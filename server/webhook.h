@@ -27,10 +27,11 @@ struct webhook;
 
 /*
  * Starts the sender when the app has a webhook (app_webhooks_on()), else
- * sets *whp NULL and does nothing. 0, or -1 when the thread cannot
- * start.
+ * sets *whp NULL and does nothing. 0, or -1 with why when the thread
+ * cannot start or an https webhook's trust cannot be loaded.
  */
-int	 webhook_start(struct webhook **whp, struct app *);
+int	 webhook_start(struct webhook **whp, struct app *, char *why,
+	    size_t whylen);
 /* Ends the delivery in flight (its outcome written), stops, frees. */
 void	 webhook_stop(struct webhook *);
 /*

@@ -4,14 +4,21 @@ outbox in LMDB, signed with HMAC-SHA256, to a local receiver that refuses
 the first three deliveries and then is down while hailong restarts:
 every event reaches the receiver's log exactly once, in each item's
 order, with a valid signature, and never with the call-back number. A
-bad [webhook] setting stops the start with its reason."""
+bad [webhook] setting stops the start with its reason. An https://
+receiver is reached with its certificate checked against [webhook]
+ca_file; a receiver whose certificate that file does not vouch for gets
+nothing, and the log says why."""
 
 import hashlib
 import hmac
 import http.server
 import json
+import os
 import shutil
 import socket
+import ssl
+import subprocess
+import tempfile
 import threading
 import time
 
@@ -27,7 +34,7 @@ class Receiver:
     """An HTTP receiver on a fixed port: refuses the first `refuse`
     posts with 503, then logs and takes each (200)."""
 
-    def __init__(self, port=0, refuse=0):
+    def __init__(self, port=0, refuse=0, tls=None):
         self.log = []		# (delivery header, body dict, sig ok, raw)
         self.refused = 0
         self.refuse = refuse
@@ -59,6 +66,11 @@ class Receiver:
 
         http.server.ThreadingHTTPServer.allow_reuse_address = True
         self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), H)
+        if tls is not None:		# (certificate, key) files
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.srv.socket = ctx.wrap_socket(self.srv.socket,
+                                              server_side=True)
         self.port = self.srv.server_address[1]
         self.thread = threading.Thread(target=self.srv.serve_forever,
                                        daemon=True)
@@ -159,6 +171,82 @@ def every_event_once_through_refusals_and_a_restart():
         assert "webhook: delivery" in s.read_stderr()
 
 
+def authority(d, name):
+    """A certificate authority in d and a certificate it signs for
+    127.0.0.1: (ca.pem, cert.pem, key.pem)."""
+    ca, ck = os.path.join(d, name + "-ca.pem"), os.path.join(d, name +
+                                                             "-ca.key")
+    crt, key = os.path.join(d, name + ".pem"), os.path.join(d, name + ".key")
+    csr, ext = os.path.join(d, name + ".csr"), os.path.join(d, name + ".ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                "extendedKeyUsage=serverAuth\n")
+
+    def ssl_run(*a):
+        subprocess.run(["openssl"] + list(a), check=True,
+                       capture_output=True)
+    ssl_run("req", "-x509", "-newkey", "ec", "-pkeyopt",
+            "ec_paramgen_curve:P-256", "-nodes", "-keyout", ck, "-out", ca,
+            "-days", "2", "-subj", "/CN=" + name + " authority",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign")
+    ssl_run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    ssl_run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ck,
+            "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext)
+    return ca, crt, key
+
+
+@test
+def https_receiver_checked_against_the_ca_file():
+    d = tempfile.mkdtemp(prefix="hl-wh-tls-")
+    try:
+        ca, crt, key = authority(d, "province")
+        other_ca, _, _ = authority(d, "stranger")
+        rcv = Receiver(tls=(crt, key))
+        cfg = ("[webhook]\nurl = https://127.0.0.1:%d/hook\nsecret = %s\n"
+               "retry = 1\nca_file = %s\n" % (rcv.port, SECRET, ca))
+        try:
+            with Server(config=cfg) as s:
+                low(s, "qua https")
+                wait_for(lambda: len(rcv.log) >= 1, 30, "an https delivery")
+                d0, body, ok, _ = rcv.log[0]
+                assert ok and body["event"] == "opened", body
+                assert body["delivery"] == d0
+        finally:
+            rcv.stop()
+        # The same receiver, a CA file that does not vouch for it.
+        rcv = Receiver(tls=(crt, key))
+        cfg = ("[webhook]\nurl = https://127.0.0.1:%d/hook\nsecret = %s\n"
+               "retry = 1\nca_file = %s\n" % (rcv.port, SECRET, other_ca))
+        try:
+            with Server(config=cfg) as s:
+                low(s, "không tin")
+                wait_for(lambda: "certificate of 127.0.0.1 refused" in
+                         s.read_stderr(), 30, "the refusal in the log")
+                assert rcv.log == [], rcv.log
+        finally:
+            rcv.stop()
+        # A CA file that holds no certificate stops the start.
+        junk = os.path.join(d, "junk.pem")
+        with open(junk, "w") as f:
+            f.write("not a certificate\n")
+        for path, word in ((junk, "no PEM certificate"),
+                           (os.path.join(d, "missing.pem"), "missing.pem")):
+            s = Server(config="[webhook]\nurl = https://127.0.0.1:9/h\n"
+                       "secret = %s\nca_file = %s\n" % (SECRET, path))
+            try:
+                rc, _, err = cli("serve", "--listen", "127.0.0.1:0",
+                                 "--data", s.data, "--config",
+                                 s.config_path)
+                assert rc != 0 and "[webhook]" in err and word in err, (
+                    rc, err)
+            finally:
+                shutil.rmtree(s.root, ignore_errors=True)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 @test
 def no_webhook_no_outbox():
     with Server() as s:
@@ -174,9 +262,11 @@ def no_webhook_no_outbox():
 
 @test
 def bad_settings_stop_the_start():
-    for bad, word in (("url = https://x.example/hook", "http://"),
-                      ("url = ftp://x", "http://"),
+    for bad, word in (("url = ftp://x", "http://"),
                       ("url = http://a b/", "spaces"),
+                      ("url = https://x.example:0/h", "port"),
+                      ("url = http://:80/h", "host"),
+                      ("ca_file = relative.pem", "absolute"),
                       ("secret = short", "secret"),
                       ("retry = 0", "retry"),
                       ("unit = 92-VD01", "unit")):

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "crypto.h"
+#include "httpc.h"
 #include "webhook.h"
 
 static void
@@ -36,12 +37,44 @@ test_backoff(void **state)
 	assert_int_equal(webhook_backoff(0, 1), 1);
 }
 
+/* Receivers' URLs: what is taken and what is refused, with why. */
+static void
+test_urls(void **state)
+{
+	static const char *const good[] = { "http://h", "https://h/x?y=1",
+	    "http://10.0.5.30:8080/hooks", "https://[::1]:8443/h",
+	    "https://hooks.example.gov.vn/hailong", "http://h:65535/" };
+	static const struct { const char *url, *why; } bad[] = {
+		{ "ftp://h/", "want http" }, { "https://", "bad host" },
+		{ "http:///x", "bad host" }, { "http://h:0/", "bad port" },
+		{ "http://h:65536/", "bad port" }, { "http://h:/", "bad port" },
+		{ "http://h:8x/", "bad port" }, { "http://[::1/", "IPv6" },
+		{ "http://[::1]x/", "IPv6" }, { "http://a b/", "spaces" },
+		{ "http://h/\x7f", "control" },
+	};
+	char	 why[160];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(httpc_url_check(good[i], why, sizeof(why)),
+		    0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(httpc_url_check(bad[i].url, why,
+		    sizeof(why)), -1);
+		if (strstr(why, bad[i].why) == NULL)
+			fail_msg("%s: %s", bad[i].url, why);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sign),
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_urls),
 	};
 
 	if (crypto_init() == -1)
