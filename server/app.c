@@ -202,6 +202,9 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			    a->ind->n);
 		}
 		writer_contact_keep(a->w, (int64_t)a->cfg.contact_days * 86400);
+		if (parts & APP_SCHEMA)
+			writer_followup_rules(a->w, &a->wd, a->cfg.answer_days,
+			    app_webhooks_on(a));
 	}
 	return (0);
 }

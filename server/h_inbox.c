@@ -289,6 +289,8 @@ inbox_event(const struct followup_event *ev, void *arg)
 	    json_boolean(ev->action == FOLLOWUP_EV_REPLY));
 	json_object_set_new(o, "a_deleted",
 	    json_boolean(ev->action == FOLLOWUP_EV_CONTACT_DELETED));
+	json_object_set_new(o, "a_overdue",
+	    json_boolean(ev->action == FOLLOWUP_EV_OVERDUE));
 	json_object_set_new(o, "s_open",
 	    json_boolean(ev->state == FOLLOWUP_OPEN));
 	json_object_set_new(o, "s_answered",

@@ -164,6 +164,8 @@ followup_action_name(int a)
 		return ("reply");
 	case FOLLOWUP_EV_CONTACT_DELETED:
 		return ("contact-deleted");
+	case FOLLOWUP_EV_OVERDUE:
+		return ("overdue");
 	}
 	return ("?");
 }

@@ -377,7 +377,8 @@ enum followup_action {
 	FOLLOWUP_EV_OPENED = 1,		/* by a low rating */
 	FOLLOWUP_EV_FILED = 2,		/* the citizen's text */
 	FOLLOWUP_EV_REPLY = 3,		/* an answer and/or a state */
-	FOLLOWUP_EV_CONTACT_DELETED = 4	/* retention over */
+	FOLLOWUP_EV_CONTACT_DELETED = 4,	/* retention over */
+	FOLLOWUP_EV_OVERDUE = 5		/* past its deadline, still open */
 };
 #define FOLLOWUP_WHO_MAX	(KEY_ID_HEX + 1 + KEY_NAME_MAX)
 

@@ -1186,7 +1186,7 @@ record_followup_event_encode(const struct followup_event *ev, uint8_t *out,
 	struct enc	 e = { out, outlen, 0, 0 };
 
 	if (ev->action < FOLLOWUP_EV_OPENED ||
-	    ev->action > FOLLOWUP_EV_CONTACT_DELETED ||
+	    ev->action > FOLLOWUP_EV_OVERDUE ||
 	    ev->state >= FOLLOWUP_STATES)
 		return (0);
 	enc_u8(&e, ENC_VERSION);
@@ -1215,7 +1215,7 @@ record_followup_event_decode(const uint8_t *k, size_t klen,
 	dec_str(&d, ev->who, FOLLOWUP_WHO_MAX);
 	dec_text16n(&d, ev->text, &ev->text_len, FOLLOWUP_TEXT_MAX);
 	if (d.bad || d.off != len || ev->action < FOLLOWUP_EV_OPENED ||
-	    ev->action > FOLLOWUP_EV_CONTACT_DELETED ||
+	    ev->action > FOLLOWUP_EV_OVERDUE ||
 	    ev->state >= FOLLOWUP_STATES)
 		goto bad;
 	return (0);

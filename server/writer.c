@@ -58,6 +58,8 @@ struct writer {
 					 * 3 contacts, 4 done */
 	_Atomic int_fast64_t contact_keep;	/* seconds */
 	int		 contacts_due;	/* under mu: a contacts pass now */
+	/* Overdue follow-ups' rules, under mu; wd NULL: not marked. */
+	struct writer_fu_rules fu_rules;
 	uint8_t		 purge_from[32];	/* the next key to look at */
 	int		 purge_has_from;
 	/* Figures (writer_stats). */
@@ -195,15 +197,22 @@ writer_classify(struct writer *w,
 	pthread_mutex_unlock(&w->mu);
 }
 
-/* The call-back numbers of items closed long enough: one small pass. */
+/*
+ * The call-back numbers of items closed long enough, and the open items
+ * newly past their deadline: one small pass.
+ */
 static void
 writer_purge_contacts(struct writer *w)
 {
-	uint64_t	 gone = 0;
+	struct writer_fu_rules rules;
+	uint64_t	 gone = 0, overdue = 0;
 	int		 rc;
 
+	pthread_mutex_lock(&w->mu);
+	rules = w->fu_rules;
+	pthread_mutex_unlock(&w->mu);
 	if ((rc = writer_followup_purge(w->st, atomic_load(&w->contact_keep),
-	    &gone)) != 0)
+	    &rules, &gone, &overdue)) != 0)
 		log_warn("%s: purge of contacts: %s", store_dir(w->st),
 		    mdb_strerror(rc));
 	else if (gone > 0) {
@@ -212,6 +221,9 @@ writer_purge_contacts(struct writer *w)
 		atomic_fetch_add_explicit(&w->purged_contacts, gone,
 		    memory_order_relaxed);
 	}
+	if (rc == 0 && overdue > 0)
+		log_info("%s: %llu follow-ups overdue, marked", store_dir(w->st),
+		    (unsigned long long)overdue);
 }
 
 /*
@@ -644,6 +656,19 @@ writer_watchdog(struct writer *w, uint64_t usec, void (*ping)(void))
 	w->ping = ping;
 	w->pinged = 0;
 	/* The writer's wait shortens to the ping's interval. */
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_followup_rules(struct writer *w, const struct workdays *wd,
+    int answer_days, int notify)
+{
+	pthread_mutex_lock(&w->mu);
+	w->fu_rules.wd = wd;
+	w->fu_rules.answer_days = answer_days;
+	w->fu_rules.notify = notify;
+	w->contacts_due = 1;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }

@@ -336,5 +336,14 @@ void	 writer_watchdog(struct writer *, uint64_t usec, void (*ping)(void));
  * at any time: a pass over the contacts follows as soon as the writer
  * is idle. */
 void	 writer_contact_keep(struct writer *, int64_t secs);
+/*
+ * The rules of overdue follow-ups (the calendar wd, which outlives the
+ * writer, and the working days to answer): from then on the same passes
+ * mark each open item past its deadline with an `overdue` event, once,
+ * and queue its webhook delivery when notify. A pass follows at once.
+ */
+struct workdays;
+void	 writer_followup_rules(struct writer *, const struct workdays *wd,
+	    int answer_days, int notify);
 
 #endif

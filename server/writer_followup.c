@@ -7,11 +7,13 @@
  * Trap: an event's sequence number is the item's last one plus one,
  * read in the same transaction; the writer is the only one appending.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "followup.h"
 #include "record.h"
 #include "store_priv.h"
 #include "util.h"
@@ -466,38 +468,93 @@ out:
 	return (rc);
 }
 
-int
-writer_followup_purge(struct store *st, int64_t keep, uint64_t *gone)
+/*
+ * 1 when item f, open and past its deadline, has no overdue event since
+ * it was opened (or last opened again); -1 on a read error.
+ */
+static int
+fu_overdue_unsaid(MDB_cursor *c, const struct followup *f,
+    struct followup_event *ev)
 {
-	struct followup	*f;
-	MDB_txn		*txn = NULL;
-	MDB_cursor	*c = NULL;
-	MDB_val		 k, v, ck;
-	uint64_t	 ids[64];
-	size_t		 i, n = 0;
-	int64_t		 now = now_sec();
-	int		 rc;
+	MDB_val		 k, v;
+	uint8_t		 kb[FOLLOWUP_EV_KEY_LEN];
+	int		 rc, unsaid = 1, state = FOLLOWUP_OPEN;
 
-	*gone = 0;
+	record_followup_event_key(f->id, 0, kb);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != FOLLOWUP_EV_KEY_LEN ||
+		    be64_get(k.mv_data) != f->id)
+			break;
+		if (record_followup_event_decode(k.mv_data, k.mv_size,
+		    v.mv_data, v.mv_size, ev) == -1)
+			continue;
+		if (ev->action == FOLLOWUP_EV_OVERDUE)
+			unsaid = 0;
+		else if (ev->state == FOLLOWUP_OPEN && state != FOLLOWUP_OPEN)
+			unsaid = 1;		/* opened again */
+		state = ev->state;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return (-1);
+	return (unsaid);
+}
+
+int
+writer_followup_purge(struct store *st, int64_t keep,
+    const struct writer_fu_rules *rules, uint64_t *gone, uint64_t *overdue)
+{
+	struct followup		*f;
+	struct followup_event	*ev;
+	struct followup_view	 view;
+	MDB_txn			*txn = NULL;
+	MDB_cursor		*c = NULL, *lc = NULL;
+	MDB_val			 k, v, ck;
+	uint64_t		 ids[64], late[64];
+	size_t			 i, n = 0, nl = 0;
+	int64_t			 now = now_sec();
+	int			 rc, un;
+
+	*gone = *overdue = 0;
 	f = xmalloc(sizeof(*f));
+	ev = xmalloc(sizeof(*ev));
 	if ((rc = store_txn_begin(st, 0, &txn)) != 0) {
 		txn = NULL;
 		goto out;
 	}
-	if ((rc = mdb_cursor_open(txn, st->followups, &c)) != 0)
+	if ((rc = mdb_cursor_open(txn, st->followups, &c)) != 0 ||
+	    (rc = mdb_cursor_open(txn, st->followup_log, &lc)) != 0)
 		goto out;
-	/* The items to purge first (at most a handful a pass). */
+	/* The items to change first (at most a handful each a pass). */
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 &&
-	    n < sizeof(ids) / sizeof(ids[0]);
+	    (n < sizeof(ids) / sizeof(ids[0]) ||
+	    nl < sizeof(late) / sizeof(late[0]));
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		if (record_followup_decode(v.mv_data, v.mv_size, f) == -1)
 			continue;
 		if (f->has_contact && f->state == FOLLOWUP_CLOSED &&
-		    now - f->closed_at >= keep)
+		    now - f->closed_at >= keep &&
+		    n < sizeof(ids) / sizeof(ids[0]))
 			ids[n++] = f->id;
+		if (rules == NULL || rules->wd == NULL ||
+		    f->state != FOLLOWUP_OPEN ||
+		    nl == sizeof(late) / sizeof(late[0]))
+			continue;
+		followup_view(rules->wd, rules->answer_days, f, now, &view);
+		if (!view.overdue)
+			continue;
+		if ((un = fu_overdue_unsaid(lc, f, ev)) == -1) {
+			rc = EIO;
+			break;
+		}
+		if (un)
+			late[nl++] = f->id;
 	}
 	mdb_cursor_close(c);
-	c = NULL;
+	mdb_cursor_close(lc);
+	c = lc = NULL;
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		goto out;
 	rc = 0;
@@ -518,17 +575,29 @@ writer_followup_purge(struct store *st, int64_t keep, uint64_t *gone)
 		rc = fu_event(st, txn, f, FOLLOWUP_EV_CONTACT_DELETED, "",
 		    "", 0);
 	}
-	if (rc == 0 && n > 0) {
+	for (i = 0; i < nl && rc == 0; i++) {
+		if ((rc = fu_get(st, txn, late[i], f)) != 0)
+			break;
+		if ((rc = fu_event(st, txn, f, FOLLOWUP_EV_OVERDUE, "", "",
+		    0)) == 0 && rules->notify)
+			rc = fu_outbox(st, txn, f, FOLLOWUP_EV_OVERDUE);
+	}
+	if (rc == 0 && n + nl > 0) {
 		rc = store_txn_commit(st, txn);
 		txn = NULL;
-		if (rc == 0)
+		if (rc == 0) {
 			*gone = n;
+			*overdue = nl;
+		}
 	}
 out:
 	if (c != NULL)
 		mdb_cursor_close(c);
+	if (lc != NULL)
+		mdb_cursor_close(lc);
 	if (txn != NULL)
 		store_txn_abort(st, txn);
 	free(f);
+	free(ev);
 	return (rc);
 }

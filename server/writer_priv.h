@@ -42,13 +42,24 @@ int	 writer_flush_counts(struct store *, MDB_txn *, struct counts_table *);
  * appends an event to the item's history. writer_followup_purge()
  * deletes, in its own small transaction, the call-back numbers of items
  * closed more than keep seconds ago (the item says so, and one event
- * more); *gone counts them. LMDB codes.
+ * more); *gone counts them. With rules (NULL: not this), it also marks
+ * the open items past their deadline with an `overdue` event, once
+ * (again only after the item is opened again), and queues its webhook
+ * delivery when rules->notify; *overdue counts them. LMDB codes.
  */
 int	 writer_followup_file(struct store *, MDB_txn *, struct wop *);
 int	 writer_followup_reply(struct store *, MDB_txn *, struct wop *);
 int	 writer_followup_auto(struct store *, MDB_txn *, const struct response *,
 	    uint8_t level, int notify);
-int	 writer_followup_purge(struct store *, int64_t keep, uint64_t *gone);
+struct workdays;
+struct writer_fu_rules {
+	const struct workdays	*wd;
+	int			 answer_days;
+	int			 notify;
+};
+int	 writer_followup_purge(struct store *, int64_t keep,
+	    const struct writer_fu_rules *rules, uint64_t *gone,
+	    uint64_t *overdue);
 /* The item of a complaint filed with an answer op (WOP_ANSWER with
  * filed), its response just stored; seals the number. */
 int	 writer_followup_kiosk(struct store *, MDB_txn *, struct wop *);

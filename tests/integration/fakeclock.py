@@ -57,10 +57,16 @@ def preload():
     return ":".join(libs)
 
 
-def faked_server():
-    s = Server()
+def faked_server(config=None):
+    s = Server(config=config)
     clock = FakeClock(os.path.join(s.root, "faketime"))
     clock.set(time.time())
+    faked_start(s, clock)
+    return s, clock
+
+
+def faked_start(s, clock):
+    """Starts (or starts again) s on clock's time."""
     env = {"LD_PRELOAD": preload(), "FAKETIME_TIMESTAMP_FILE": clock.path,
            "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
            "TZ": "UTC"}
@@ -74,4 +80,3 @@ def faked_server():
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return s, clock

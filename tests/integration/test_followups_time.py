@@ -2,13 +2,17 @@
 answered by the end of its fifth working day (weekends and the days off
 of schema/daysoff.csv skipped) is overdue, and the head of the parent
 unit sees it too, marked so, without the call-back number; an answer
-takes it back; a sibling unit's head never sees it."""
+takes it back; a sibling unit's head never sees it. The writer marks an
+overdue item in its history and posts an `overdue` event to the webhook,
+once, and again only after the item is opened again."""
 
 import json
+import time
 
-from fakeclock import faked_server, local
+from fakeclock import faked_server, faked_start, local
 from hl import (add_key, assert_html, assert_json_error, assert_status,
-                full_answer, json_of, new_ticket, run, test)
+                cli, full_answer, json_of, new_ticket, run, test)
+from receiver import SECRET, Receiver
 
 UNIT = "92-VD01"
 
@@ -181,6 +185,78 @@ def report_figures():
         assert st == 200 and "Phản ánh, kiến nghị".encode() in body
     finally:
         s.stop()
+
+
+def history(s, key, fid):
+    r = s.http("GET", "/api/v1/followups/" + fid, None, bearer(key))
+    assert_status(r, 200, "item")
+    return [h["action"] for h in json_of(*r)["history"]]
+
+
+def wait_until(fn, secs, what):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if fn():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out: " + what)
+
+
+@test
+def overdue_marked_and_posted_once():
+    rcv = Receiver()
+    s, clock = faked_server(config="[webhook]\nurl = http://127.0.0.1:%d/h"
+                            "\nsecret = %s\nretry = 1\n" % (rcv.port, SECRET))
+    try:
+        head = add_key(s.data, "head", unit=UNIT)
+        low_rating(s, clock, local(2026, 12, 4, 10, 0), "chờ quá lâu")
+        fid = listed(s, head)[0]["id"]
+
+        def events():
+            return [b["event"] for _, b, _, _ in rcv.log]
+        wait_until(lambda: events() == ["opened"], 30, "opened posted")
+        # Friday 11, evening: not yet; a pass at start marks nothing.
+        clock.set(local(2026, 12, 11, 23, 0))
+        s.stop()
+        faked_start(s, clock)
+        time.sleep(1.5)
+        assert history(s, head, fid) == ["opened"], history(s, head, fid)
+        # Saturday 12: overdue; the pass at start marks and posts it.
+        clock.set(local(2026, 12, 12, 0, 10))
+        s.stop()
+        faked_start(s, clock)
+        wait_until(lambda: events() == ["opened", "overdue"], 30,
+                   "overdue posted (%r)" % events())
+        body = rcv.log[-1][1]
+        assert body["item"]["id"] == fid and body["item"]["state"] == \
+            "open", body
+        assert history(s, head, fid) == ["opened", "overdue"]
+        page = assert_html(s.get("/followups/" + fid, bearer(head)), 200,
+                           "item page")
+        assert "Quá hạn trả lời" in page
+        # Another pass: said once.
+        s.stop()
+        faked_start(s, clock)
+        time.sleep(2)
+        assert events() == ["opened", "overdue"], events()
+        assert history(s, head, fid).count("overdue") == 1
+        # Answered, then opened again: overdue again, once more.
+        for st in ("answered", "open"):
+            r = s.http("POST", "/api/v1/followups/%s/reply" % fid,
+                       {"text": "xem lại", "state": st}, bearer(head))
+            assert_status(r, 200, st)
+        s.stop()
+        faked_start(s, clock)
+        wait_until(lambda: events().count("overdue") == 2, 30,
+                   "overdue again (%r)" % events())
+        assert history(s, head, fid) == ["opened", "overdue", "reply",
+                                         "reply", "overdue"]
+        s.stop()
+        rc, out, err = cli("verify", "--data", s.data)
+        assert rc == 0 and out.startswith("ok:"), (rc, out, err)
+    finally:
+        s.kill()
+        rcv.stop()
 
 
 if __name__ == "__main__":
