@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import sys
+import time
 
 import hl
 from hl import (Server, assert_html, assert_status, cli_ok,
@@ -87,7 +88,15 @@ def counters_move():
         hp = assert_html(s.get(ht["path"]), 200, "health survey")
         assert_status(s.post_form(ht["path"], full_answer(hp, 5)), 200,
                       "health answer")
-        m1 = scrape(s)
+        # A request is counted when libmicrohttpd completes it, which may
+        # be just after the client has read the reply: wait for the
+        # last answer's count, then read everything from that scrape.
+        for _ in range(50):
+            m1 = scrape(s)
+            if val(m1, "hailong_http_requests_total", status="200",
+                   method="POST", route="/s/*") >= 4:
+                break
+            time.sleep(0.1)
         issue = dict(method="POST", route="/api/v1/tickets")
         by = "hailong_tickets_by_survey_total"
         assert val(m1, by, survey="procedure") - val(
