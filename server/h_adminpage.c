@@ -412,6 +412,49 @@ h_admin_unit_post(struct req *r)
 	ap_unit_write(r, 1);
 }
 
+/* ---- for the admin pages of other files (h_kioskpage.c) */
+
+json_t *
+h_adminpage_ctx(struct req *r, const char *title, const char *part)
+{
+	return (ap_ctx(r, title, part));
+}
+
+void
+h_adminpage_render(struct req *r, unsigned status, json_t *ctx)
+{
+	ap_render(r, status, ctx);
+}
+
+void
+h_adminpage_error(json_t *ctx, const char *why)
+{
+	ap_error(ctx, why);
+}
+
+json_t *
+h_adminpage_units(struct req *r, const char *sel)
+{
+	json_t	*units, *o;
+	size_t	 n;
+
+	units = ap_units(r, &n);
+	o = ap_options(units, sel);
+	json_decref(units);
+	return (o);
+}
+
+json_t *
+h_adminpage_form(struct req *r, char *why, size_t whylen)
+{
+	struct form	 f;
+	json_t		*o;
+
+	if ((o = ap_form_json(r, &f, why, whylen)) != NULL)
+		form_clear(&f);
+	return (o);
+}
+
 /* ---- keys */
 
 struct ap_keys {

@@ -107,6 +107,8 @@ int	 role_parse(const char *);	/* -1 when unknown */
  * hex, into out. */
 void	 apikey_id_hex(const uint8_t hash[32], char out[KEY_ID_HEX + 1]);
 
+#define KIOSK_APP_MAX	32	/* a kiosk app's version, bytes */
+
 struct apikey {
 	uint8_t	 role;			/* enum role */
 	int64_t	 created;
@@ -118,6 +120,7 @@ struct apikey {
 	uint32_t queued;			/* answers waiting */
 	uint32_t refused;			/* refused for good, kept */
 	uint32_t held;				/* of an earlier enrolment */
+	char	 app[KIOSK_APP_MAX + 1];	/* its app's version, or "" */
 };
 
 /*

@@ -15,7 +15,8 @@
 /* Tickets: version 2 (format 8) adds who issued it, the survey and the
  * service. */
 #define TICKET_VERSION	2
-#define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
+#define APIKEY_VERSION	4	/* 1 had no counter, 2 no kiosk report,
+				 * 3 no app version */
 
 /* Sequential encoder; bad is set once anything does not fit. */
 struct enc {
@@ -371,6 +372,7 @@ record_apikey_encode(const struct apikey *k, uint8_t *out,
 	enc_u32(&e, k->queued);
 	enc_u32(&e, k->refused);
 	enc_u32(&e, k->held);
+	enc_str(&e, k->app, KIOSK_APP_MAX);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -396,6 +398,8 @@ record_apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
 		k->refused = dec_u32(&d);
 		k->held = dec_u32(&d);
 	}
+	if (version >= 4)
+		dec_str(&d, k->app, KIOSK_APP_MAX);
 	if (d.bad || d.off != len) {
 		memset(k, 0, sizeof(*k));
 		return (-1);

@@ -24,7 +24,7 @@
 #define RESPONSE_ENC_MAX	(COMMENT_BYTES_MAX + 1024 + \
 	    RESPONSE_ANSWERS_MAX * (QUESTION_ID_MAX + 3))
 #define APIKEY_ENC_MAX	(1 + 1 + 8 + 1 + KEY_NAME_MAX + 1 + UNIT_CODE_MAX + \
-	    1 + COUNTER_MAX + 8 + 3 * 4)
+	    1 + COUNTER_MAX + 8 + 3 * 4 + 1 + KIOSK_APP_MAX)
 
 #define USER_ENC_MAX	(1 + 1 + 1 + 8 + 8 + 4 + 1 + UNIT_CODE_MAX + 4 + 4 + \
 	    1 + USER_SALT_LEN + USER_HASH_LEN)

@@ -200,6 +200,7 @@ struct wop {
 			uint8_t		 hash[32];
 			int64_t		 at;
 			uint32_t	 queued, refused, held;
+			char		 app[KIOSK_APP_MAX + 1];
 		} kstatus;
 		struct {
 			/*

@@ -38,7 +38,10 @@ def session(s, name):
 def state(s, admin):
     a = {"Authorization": "Bearer " + admin}
     audit = json_of(*s.get("/api/v1/admin/audit?limit=1000", a))
-    return (json_of(*s.get("/api/v1/units")),
+    kiosks = json_of(*s.get("/api/v1/admin/kiosks", a))
+    for k in kiosks["kiosks"]:
+        del k["seen"]
+    return (json_of(*s.get("/api/v1/units")), kiosks,
             cli_ok("key", "list", "--data", s.data),
             cli_ok("user", "list", "--data", s.data),
             len(audit["entries"]))
@@ -63,13 +66,21 @@ def who_may_open_and_post_every_admin_page():
         key_id = [l.split("\t")[0] for l in cli_ok(
             "key", "list", "--data", s.data).splitlines()
             if "province desk" in l][0]
+        out = cli_ok("kiosk", "add", "--data", s.data, "--unit", kids[1],
+                     "--counter", "1", "--name", "far kiosk")
+        code = [l for l in out.splitlines() if l.startswith("code: ")][0][6:]
+        assert s.http("POST", "/api/v1/kiosk/enrol",
+                      {"code": code})[0] == 201
+        kiosk_id = json_of(*s.get("/api/v1/admin/kiosks", {
+            "Authorization": "Bearer " + admin}))["kiosks"][0]["id"]
         cookie, csrf = session(s, "boss")
         lcookie, lcsrf = session(s, "local")
         st, h, _ = s.post_form("/signin", [("name", "reader"),
                                            ("password", PW)])
         rcookie = h["set-cookie"].split(";")[0]
         gets = ["/admin", "/admin/units", "/admin/units/" + kids[0],
-                "/admin/keys", "/admin/users", "/admin/audit"]
+                "/admin/keys", "/admin/users", "/admin/audit",
+                "/admin/kiosks"]
         unit_form = [("code", "P1"), ("parent", kids[1]),
                      ("kind", "commune"), ("name_vi", "a"),
                      ("name_en", "b")]
@@ -86,6 +97,9 @@ def who_may_open_and_post_every_admin_page():
                               ("unit", kids[1]), ("password", PW),
                               ("password2", PW)]),
             ("/admin/users/far/disable", []),
+            ("/admin/kiosks", [("name", "k"), ("unit", kids[1]),
+                               ("counter", "2")]),
+            ("/admin/kiosks/%s/revoke" % kiosk_id, []),
         ]
         others = [{"Authorization": "Bearer " + add_key(
             s.data, r, None, kids[0] if r != "viewer" else None)}

@@ -379,9 +379,17 @@ test_kiosk_records(void **state)
 	k.queued = 7;
 	k.refused = 1000000;
 	k.held = 3;
+	/* Version 3 had no app version: the same bytes without its field. */
 	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
 	assert_true(n > 0);
-	assert_int_equal(enc[0], 3);
+	assert_int_equal(enc[n - 1], 0);
+	enc[0] = 3;
+	assert_int_equal(record_apikey_decode(enc, n - 1, &u), 0);
+	assert_memory_equal(&k, &u, sizeof(k));
+	memset(k.app, 'v', KIOSK_APP_MAX);
+	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	assert_true(n > 0);
+	assert_int_equal(enc[0], 4);
 	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
@@ -394,7 +402,7 @@ test_kiosk_records(void **state)
 	assert_string_equal(u.counter, "");
 	assert_int_equal(u.status_at, 0);
 	assert_int_equal(u.refused, 0);
-	v1[0] = 4;
+	v1[0] = 5;
 	assert_int_equal(record_apikey_decode(v1, sizeof(v1), &u), -1);
 
 	memset(&e, 0, sizeof(e));
@@ -490,7 +498,8 @@ test_apikey_and_keys(void **state)
 	memset(k.name, 'n', KEY_NAME_MAX);
 	strlcpy(k.unit, "92.001", sizeof(k.unit));
 	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
-	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX + 6);
+	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX -
+	    KIOSK_APP_MAX + 6);
 	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
