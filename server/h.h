@@ -144,6 +144,11 @@ void	 h_kiosk_enrol_url(struct req *, const char *code, char *out,
  */
 int	 h_kiosk_revoke_prepare(struct req *, unsigned *status, char *why,
 	    size_t whylen);
+/* h_totppage.c: an admin's one-time codes in the console. */
+void	 h_admin_account_page(struct req *);
+void	 h_admin_totp_new(struct req *);
+void	 h_admin_totp_confirm(struct req *);
+void	 h_admin_user_totp_off(struct req *);
 /* h_kioskpage.c: /admin/kiosks. */
 void	 h_admin_kiosks_page(struct req *);
 void	 h_admin_kiosks_post(struct req *);

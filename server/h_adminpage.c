@@ -726,11 +726,12 @@ ap_user_one(const struct user *u, void *arg)
 	if (!h_admin_may(q->r, u->unit))
 		return (0);
 	format_time_local(u->changed, changed);
-	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}",
-	    "name", u->name, "role", role_name((enum role)u->role), "unit",
-	    u->unit[0] != '\0' ? u->unit : "toàn tỉnh", "state",
+	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,"
+	    "s:b}", "name", u->name, "role", role_name((enum role)u->role),
+	    "unit", u->unit[0] != '\0' ? u->unit : "toàn tỉnh", "state",
 	    (u->flags & USER_DISABLED) != 0 ? "đã khóa" : "đang dùng",
-	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0));
+	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0,
+	    "totp", (u->flags & USER_TOTP) != 0));
 	q->n++;
 	return (0);
 }
@@ -782,6 +783,10 @@ h_admin_users_page(struct req *r)
 		snprintf(done, sizeof(done), "Đã lưu người dùng %s.", v);
 	else if (d != NULL && user_name_ok(d, strlen(d)))
 		snprintf(done, sizeof(done), "Đã khóa tài khoản %s.", d);
+	else if ((d = http_arg(r, "totpoff")) != NULL &&
+	    user_name_ok(d, strlen(d)))
+		snprintf(done, sizeof(done), "Đã tắt xác thực hai bước của %s.",
+		    d);
 	ap_users_page(r, 200, NULL, NULL, done[0] != '\0' ? done : NULL);
 }
 

@@ -27,7 +27,7 @@
 	    1 + COUNTER_MAX + 8 + 3 * 4 + 1 + KIOSK_APP_MAX)
 
 #define USER_ENC_MAX	(1 + 1 + 1 + 8 + 8 + 4 + 1 + UNIT_CODE_MAX + 4 + 4 + \
-	    1 + USER_SALT_LEN + USER_HASH_LEN)
+	    1 + USER_SALT_LEN + USER_HASH_LEN + 1 + USER_TOTP_SEALED + 8)
 #define AUDIT_ENC_MAX	(1 + 8 + 1 + 1 + AUDIT_WHO_MAX + 1 + \
 	    AUDIT_ACTION_MAX + 1 + UNIT_CODE_MAX + 2 * (2 + AUDIT_JSON_MAX))
 

@@ -166,6 +166,12 @@ L.test("the admin console: units, a unit, keys, a new key, users, audit",
 	L.assert(await page.locator("#code").count() === 1, "code page");
 	check(await L.axeSerious(page), "kiosk code");
 	await at("/admin/kiosks", "kiosks, a code pending");
+	/* One's account; a one-time code secret's page. */
+	await at("/admin/account", "account");
+	await Promise.all([page.waitForLoadState("load"),
+	    page.click("text=Bật xác thực hai bước")]);
+	L.assert(await page.locator("#totp-secret").count() === 1, "secret");
+	check(await L.axeSerious(page), "one-time code secret");
 	await c.close();
 });
 

@@ -80,7 +80,7 @@ def who_may_open_and_post_every_admin_page():
         rcookie = h["set-cookie"].split(";")[0]
         gets = ["/admin", "/admin/units", "/admin/units/" + kids[0],
                 "/admin/keys", "/admin/users", "/admin/audit",
-                "/admin/kiosks"]
+                "/admin/kiosks", "/admin/account"]
         unit_form = [("code", "P1"), ("parent", kids[1]),
                      ("kind", "commune"), ("name_vi", "a"),
                      ("name_en", "b")]
@@ -100,7 +100,11 @@ def who_may_open_and_post_every_admin_page():
             ("/admin/kiosks", [("name", "k"), ("unit", kids[1]),
                                ("counter", "2")]),
             ("/admin/kiosks/%s/revoke" % kiosk_id, []),
+            ("/admin/users/far/totp-off", []),
         ]
+        # An admin's own account: no subtree to be outside of.
+        own = [("/admin/account/totp", []),
+               ("/admin/account/totp/confirm", [("code", "123456")])]
         others = [{"Authorization": "Bearer " + add_key(
             s.data, r, None, kids[0] if r != "viewer" else None)}
             for r in ("viewer", "counter", "head")]
@@ -126,6 +130,14 @@ def who_may_open_and_post_every_admin_page():
             st, _, body = s.post_form(p, form + [("csrf", lcsrf)],
                                       {"Cookie": lcookie})
             assert st == 403, (p, st)
+        for p, form in own:
+            assert s.post_form(p, form)[0] == 401, p
+            for hd in others + [{"Cookie": rcookie}]:
+                assert s.post_form(p, form + [("csrf", csrf)], hd)[0] == \
+                    403, (p, hd)
+            for extra in ([], [("csrf", "0" * 32)], [("csrf", lcsrf)]):
+                st, _, _ = s.post_form(p, form + extra, {"Cookie": cookie})
+                assert st == 403, (p, extra, st)
         # ... nor a unit outside its subtree to look at.
         assert s.get("/admin/units/" + kids[1], {"Cookie": lcookie})[0] \
             == 403

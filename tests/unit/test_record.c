@@ -597,12 +597,28 @@ test_user_and_audit(void **state)
 	u.lanes = 1;
 	memset(u.salt, 0x5a, sizeof(u.salt));
 	memset(u.hash, 0xa5, sizeof(u.hash));
+	/* Version 1 had no one-time codes: the same bytes without them. */
+	n = record_user_encode(&u, enc, sizeof(enc));
+	assert_int_equal(n, USER_ENC_MAX - USER_TOTP_SEALED);
+	assert_int_equal(enc[0], 2);
+	enc[0] = 1;
+	assert_int_equal(record_user_decode(enc, n - 9, &v), 0);
+	assert_memory_equal(&u, &v, sizeof(u));
+	enc[2] = USER_DISABLED | USER_TOTP;	/* not in version 1 */
+	assert_int_equal(record_user_decode(enc, n - 9, &v), -1);
+	/* With codes on, the sealed secret and the last step. */
+	u.flags = USER_DISABLED | USER_TOTP;
+	memset(u.totp, 0x77, sizeof(u.totp));
+	u.totp_step = 41152263;
 	n = record_user_encode(&u, enc, sizeof(enc));
 	assert_int_equal(n, USER_ENC_MAX);
 	assert_int_equal(record_user_decode(enc, n, &v), 0);
 	assert_memory_equal(&u, &v, sizeof(u));
 	for (i = 0; i < n; i++)
 		assert_int_equal(record_user_decode(enc, i, &v), -1);
+	enc[2] = USER_DISABLED;	/* a secret without its flag */
+	assert_int_equal(record_user_decode(enc, n, &v), -1);
+	enc[2] = USER_DISABLED | USER_TOTP;
 	enc[1] = ROLE_KIOSK;	/* a kiosk never signs in by password */
 	assert_int_equal(record_user_decode(enc, n, &v), -1);
 	enc[1] = ROLE_HEAD;
