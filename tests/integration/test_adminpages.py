@@ -3,7 +3,7 @@ sign-in page, 401; another role: 403; a form without the session's CSRF
 token or with a wrong one: 403; a unit's admin outside its subtree: 403)
 and that a refused post changes nothing; a hostile form (repeated or
 unknown field, a bad code, a password mismatch) is refused with the
-reason on the page and nothing stored."""
+reason on the page, in Vietnamese, and nothing stored."""
 
 import html
 import os
@@ -168,42 +168,47 @@ def hostile_forms_are_refused_with_a_reason():
         cases = [
             ("/admin/units", ok + [("code", "H2")], 400, None),
             ("/admin/units", ok + [("colour", "red")], 422,
-             'unknown field "colour"'),
+             'trường không có trong biểu mẫu "colour"'),
             ("/admin/units", [(k, "bad code!" if k == "code" else v)
-                              for k, v in ok], 422, "code: only"),
+                              for k, v in ok], 422, "Mã: chỉ gồm A-Z"),
             ("/admin/units", [(k, "NOPE" if k == "parent" else v)
-                              for k, v in ok], 422, "parent: no unit NOPE"),
+                              for k, v in ok], 422,
+             "Thuộc đơn vị: không có đơn vị NOPE"),
             ("/admin/units", [(k, "" if k == "name_vi" else v)
-                              for k, v in ok], 422, "name_vi: must not"),
+                              for k, v in ok], 422,
+             "Tên tiếng Việt: không được để trống"),
             ("/admin/units", "csrf=%s&code=%%ZZ" % csrf, 400, None),
             ("/admin/units/" + kids[0], [("parent", kids[0]),
                                           ("kind", "ward"),
                                           ("name_vi", "x"),
                                           ("name_en", "y"),
-                                          ("csrf", csrf)], 422, "cycle"),
+                                          ("csrf", csrf)], 422,
+             "nằm trong một vòng lặp đơn vị cha"),
             ("/admin/units/NOPE", [("parent", root), ("kind", "ward"),
                                    ("name_vi", "x"), ("name_en", "y"),
                                    ("csrf", csrf)], 404, None),
             ("/admin/keys", [("name", ""), ("role", "viewer"),
-                             ("unit", ""), ("csrf", csrf)], 422, "name:"),
+                             ("unit", ""), ("csrf", csrf)], 422,
+             "Tên: 1 đến 64 byte chữ"),
             ("/admin/keys", [("name", "k"), ("role", "kiosk"),
-                             ("unit", ""), ("csrf", csrf)], 422, "role:"),
+                             ("unit", ""), ("csrf", csrf)], 422,
+             "Vai trò: chọn cán bộ một cửa"),
             ("/admin/keys", [("name", "k"), ("role", "head"),
                              ("unit", ""), ("csrf", csrf)], 422,
-             "head of a unit needs one"),
+             "lãnh đạo đơn vị cần có đơn vị"),
             ("/admin/keys/zzzzzzzzzzzz/revoke", [("csrf", csrf)], 404, None),
             ("/admin/users", [("name", "u1"), ("role", "viewer"),
                               ("unit", ""), ("password", PW),
                               ("password2", PW + "x"), ("csrf", csrf)],
-             422, "differ"),
+             422, "Mật khẩu: hai lần nhập khác nhau"),
             ("/admin/users", [("name", "u 1"), ("role", "viewer"),
                               ("unit", ""), ("password", PW),
                               ("password2", PW), ("csrf", csrf)], 422,
-             "name:"),
+             "Tên: 1 đến 64 ký tự"),
             ("/admin/users", [("name", "u1"), ("role", "viewer"),
                               ("unit", ""), ("password", "short"),
                               ("password2", "short"), ("csrf", csrf)], 422,
-             "10 to 256"),
+             "mật khẩu có 10 đến 256 byte"),
             ("/admin/users/nobody/disable", [("csrf", csrf)], 404, None),
         ]
         for path, form, want, why in cases:
@@ -212,6 +217,11 @@ def hostile_forms_are_refused_with_a_reason():
             if why is not None:
                 text = html.unescape(body.decode("utf-8"))
                 assert why in text, (path, why, text[-2000:])
+                # In words: the API's English stays out of the page.
+                alert = re.search(r'role="alert">([^<]*)<', text).group(1)
+                for en in ("unknown", "must", "only", "no unit", "want",
+                           "differ", "bytes", "cycle", " to "):
+                    assert en not in alert, (path, en, alert)
                 assert b"Kh\xc3\xb4ng l\xc6\xb0u \xc4\x91\xc6\xb0\xe1\xbb\xa3c" \
                     in body
             # A password is never sent back.
