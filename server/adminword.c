@@ -235,6 +235,26 @@ adminword_changes(json_t *before, json_t *after)
 	return (list);
 }
 
+/* A text cut short ends on a whole character: drops a last sequence
+ * that its bytes do not complete. */
+static void
+aw_utf8_cut(char *s)
+{
+	size_t		 n = strlen(s), i = n, need;
+	unsigned char	 c;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && n - i < 3)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 void
 adminword_reason(const char *en, char *out, size_t outlen)
 {
@@ -259,8 +279,10 @@ adminword_reason(const char *en, char *out, size_t outlen)
 		memcpy(field, en, (size_t)(colon - en));
 		field[colon - en] = '\0';
 		n = (size_t)snprintf(out, outlen, "%s: ", adminword_field(field));
-		if (n >= outlen)
+		if (n >= outlen) {
+			aw_utf8_cut(out);
 			return;
+		}
 		p = colon + 2;
 	}
 	while (*p != '\0' && n + 1 < outlen) {
@@ -289,4 +311,5 @@ adminword_reason(const char *en, char *out, size_t outlen)
 			n = outlen - 1;
 		out[n] = '\0';
 	}
+	aw_utf8_cut(out);
 }
