@@ -738,6 +738,11 @@ ap_user_one(const struct user *u, void *arg)
 	    (u->flags & USER_DISABLED) != 0 ? "đã khóa" : "đang dùng",
 	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0,
 	    "totp", (u->flags & USER_TOTP) != 0));
+	/* One's own codes are turned off by another admin only. */
+	if ((u->flags & USER_TOTP) != 0 && (strncmp(q->r->who, "user ", 5) !=
+	    0 || strcmp(q->r->who + 5, u->name) != 0))
+		json_object_set_new(json_array_get(q->list, json_array_size(
+		    q->list) - 1), "totpoff", json_true());
 	q->n++;
 	return (0);
 }

@@ -196,6 +196,8 @@ def the_console_turns_codes_on_and_another_admin_off():
         # Not turned on twice; not off from one's own session.
         st, _, _ = s.post_form("/admin/account/totp", [("csrf", csrf2)], hd2)
         assert st == 409, st
+        st, _, page = s.get("/admin/users", hd2)
+        assert "/admin/users/boss/totp-off" not in page.decode()
         st, _, _ = s.post_form("/admin/users/boss/totp-off",
                                [("csrf", csrf2)], hd2)
         assert st == 403, st
