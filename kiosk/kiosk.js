@@ -41,6 +41,9 @@
 (function () {
 	"use strict";
 
+	/* This app's version, reported to the server with the queue (the
+	 * admin console lists it): raise it with every change of kiosk/. */
+	var APP_VERSION = "2026.12.1";
 	var LANGS = ["vi", "en", "km"];
 	var KEY_STORE = "hl.kiosk";		/* localStorage: key and names */
 	var SURVEY_STORE = "hl.kiosk.survey";	/* last survey definition */
@@ -1117,7 +1120,8 @@
 		if (!S.kiosk || Q.reporting)
 			return;
 		var b = JSON.stringify({ queued: S.counts.outbox,
-		    refused: S.counts.refused, held: S.counts.held });
+		    refused: S.counts.refused, held: S.counts.held,
+		    app: APP_VERSION });
 		if (b === Q.lastReport)
 			return;
 		Q.reporting = true;
@@ -1135,7 +1139,7 @@
 				revoked();
 			if (r.status === 204 && JSON.stringify({
 			    queued: S.counts.outbox, refused: S.counts.refused,
-			    held: S.counts.held }) !== b)
+			    held: S.counts.held, app: APP_VERSION }) !== b)
 				report();
 		}).catch(function () {
 			Q.reporting = false;

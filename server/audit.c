@@ -21,9 +21,12 @@ audit_user_json(const struct user *u)
 	char	 changed[32];
 
 	format_time(u->changed, changed);
-	return (json_pack("{s:s,s:s,s:s,s:b,s:s}", "name", u->name, "role",
+	/* Of one-time codes, whether they are on: never the secret. */
+	return (json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "name", u->name, "role",
 	    role_name((enum role)u->role), "unit", u->unit, "disabled",
-	    (u->flags & USER_DISABLED) != 0, "changed", changed));
+	    (u->flags & USER_DISABLED) != 0, "changed", changed, "totp",
+	    (u->flags & USER_TOTP) != 0 ? "on" : (u->flags & USER_TOTP_NEW) !=
+	    0 ? "new" : "off"));
 }
 
 json_t *

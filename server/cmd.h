@@ -40,6 +40,9 @@ void	 cmd_config(const struct cmd *, struct config *, const char *file,
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_key;
 extern const struct cmd cmd_user;
+/* cmd_totp.c: `user totp` and `user totp-off` for NAME (checked) on the
+ * store of cfg; the exit status. */
+int	 cmd_user_totp(const char *verb, const char *name, struct config *);
 extern const struct cmd cmd_schema;
 extern const struct cmd cmd_kiosk;
 extern const struct cmd cmd_ticket;

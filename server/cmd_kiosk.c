@@ -33,8 +33,8 @@ const struct cmd cmd_kiosk = {
 	    "list shows kiosks and pending codes; for each kiosk its last\n"
 	    "report: answers queued, refused by the server for good (kept on\n"
 	    "the kiosk) and held from an earlier enrolment (kept, not sent),\n"
-	    "CHECK when either of the last two is not 0. All are safe while\n"
-	    "the server runs on DIR.\n",
+	    "its app's version, CHECK when refused or held is not 0. All are\n"
+	    "safe while the server runs on DIR.\n",
 	kiosk_run
 };
 
@@ -110,8 +110,9 @@ kiosk_list_key(const uint8_t *hash, const struct apikey *k, void *arg)
 		return (0);
 	}
 	format_time(k->status_at, rep);
-	printf("\tqueued %u\trefused %u\theld %u\treported %s%s\n",
+	printf("\tqueued %u\trefused %u\theld %u\treported %s\tapp %s%s\n",
 	    k->queued, k->refused, k->held, rep,
+	    k->app[0] != '\0' ? k->app : "-",
 	    k->refused > 0 || k->held > 0 ? "\tCHECK" : "");
 	return (0);
 }

@@ -28,6 +28,7 @@ const struct cmd cmd_user = {
 	    "       hailong user passwd --data DIR --name NAME\n"
 	    "       hailong user disable --data DIR --name NAME\n"
 	    "       hailong user list --data DIR\n"
+	    "       hailong user totp|totp-off --data DIR --name NAME\n"
 	    "\n"
 	    "add creates a user who signs in on /signin with NAME and a\n"
 	    "password; passwd sets a new password (and enables a disabled\n"
@@ -40,7 +41,12 @@ const struct cmd cmd_user = {
 	    "(issue tickets). --unit limits the user to one unit's subtree.\n"
 	    "disable refuses the user's sign-ins and ends its sessions.\n"
 	    "list prints one line per user: name, role, unit, state, last\n"
-	    "change. Every change is written to the audit log.\n"
+	    "change. totp gives an admin a one-time code secret (RFC 6238: 6\n"
+	    "digits, 30 s), printed once as an otpauth:// URI and as base32,\n"
+	    "in use once the code an authenticator app shows is typed (the\n"
+	    "terminal or the first line of standard input): sign-in then\n"
+	    "asks for a code after the password. totp-off turns codes off.\n"
+	    "Every change is written to the audit log.\n"
 	    "Safe while the server runs on DIR.\n",
 	user_run
 };
@@ -126,9 +132,10 @@ user_list_one(const struct user *u, void *arg)
 
 	(void)arg;
 	format_time(u->changed, when);
-	printf("%s\t%s\tunit %s\t%s\tchanged %s\n", u->name,
+	printf("%s\t%s\tunit %s\t%s\tchanged %s%s\n", u->name,
 	    role_name((enum role)u->role), u->unit[0] != '\0' ? u->unit : "-",
-	    (u->flags & USER_DISABLED) != 0 ? "disabled" : "enabled", when);
+	    (u->flags & USER_DISABLED) != 0 ? "disabled" : "enabled", when,
+	    (u->flags & USER_TOTP) != 0 ? "\ttotp" : "");
 	return (0);
 }
 
@@ -155,8 +162,10 @@ user_run(int argc, char **argv)
 	}
 	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
 	    strcmp(argv[1], "passwd") != 0 &&
-	    strcmp(argv[1], "disable") != 0 && strcmp(argv[1], "list") != 0))
-		cmd_usage_error(&cmd_user, "want: user add|passwd|disable|list");
+	    strcmp(argv[1], "disable") != 0 && strcmp(argv[1], "list") != 0 &&
+	    strcmp(argv[1], "totp") != 0 && strcmp(argv[1], "totp-off") != 0))
+		cmd_usage_error(&cmd_user, "want: user add|passwd|disable|list|"
+		    "totp|totp-off");
 	verb = argv[1];
 	cmd_flags(&cmd_user, argc - 1, argv + 1, flags);
 	if (strcmp(verb, "add") != 0 && (role != NULL || unit != NULL))
@@ -180,6 +189,10 @@ user_run(int argc, char **argv)
 	if (!user_name_ok(name, strlen(name)))
 		cmd_usage_error(&cmd_user, "--name: 1 to %d of a-z A-Z 0-9 . _ "
 		    "- @", USER_NAME_MAX);
+	if (strncmp(verb, "totp", 4) == 0) {
+		cmd_config(&cmd_user, &cfg, file, data, NULL, NULL);
+		return (cmd_user_totp(verb, name, &cfg));
+	}
 	if (strcmp(verb, "add") == 0) {
 		if (role == NULL)
 			cmd_usage_error(&cmd_user, "add: --role is required");

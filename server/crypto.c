@@ -97,6 +97,17 @@ crypto_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg,
 		abort();
 }
 
+void
+crypto_hmac_sha1(const uint8_t *key, size_t keylen, const void *msg,
+    size_t len, uint8_t out[CRYPTO_SHA1_LEN])
+{
+	const mbedtls_md_info_t	*md;
+
+	md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA1);
+	if (md == NULL || mbedtls_md_hmac(md, key, keylen, msg, len, out) != 0)
+		abort();
+}
+
 struct crypto_hmac {
 	mbedtls_sha256_context	 inner;	/* after key ^ ipad */
 	mbedtls_sha256_context	 outer;	/* after key ^ opad */

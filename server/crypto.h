@@ -19,6 +19,10 @@ void	 crypto_sha256(const void *msg, size_t len,
 	    uint8_t out[CRYPTO_HASH_LEN]);
 void	 crypto_hmac_sha256(const uint8_t *key, size_t keylen,
 	    const void *msg, size_t len, uint8_t out[CRYPTO_HASH_LEN]);
+/* HMAC-SHA1: for RFC 6238's one-time codes only (totp.c). */
+#define CRYPTO_SHA1_LEN	20
+void	 crypto_hmac_sha1(const uint8_t *key, size_t keylen,
+	    const void *msg, size_t len, uint8_t out[CRYPTO_SHA1_LEN]);
 /*
  * A key's HMAC-SHA256 with its padded key blocks hashed once: each tag
  * then costs two compressions less. crypto_hmac_create() copies the key;

@@ -104,6 +104,55 @@ void	 h_admin_users_page(struct req *);
 void	 h_admin_users_post(struct req *);
 void	 h_admin_user_disable(struct req *);
 void	 h_admin_audit_page(struct req *);
+/* For the admin pages of other files: the context of a page of part
+ * (ap_ctx), rendering it (consumes ctx), a refusal's words, the units of
+ * r's subtree as options (sel selected), a form's fields but csrf as a
+ * JSON object (NULL with why when repeated or malformed). */
+struct json_t	*h_adminpage_ctx(struct req *, const char *title,
+		    const char *part);
+void		 h_adminpage_render(struct req *, unsigned status,
+		    struct json_t *ctx);
+void		 h_adminpage_error(struct json_t *ctx, const char *why);
+struct json_t	*h_adminpage_units(struct req *, const char *sel);
+struct json_t	*h_adminpage_form(struct req *, char *why, size_t whylen);
+/* h_kioskadmin.c: kiosks in the admin API. */
+void	 h_admin_kiosks(struct req *);
+void	 h_admin_kiosk_add(struct req *);
+void	 h_admin_kiosk_revoke(struct req *);
+/*
+ * The kiosks and pending codes of r's subtree as JSON arrays (the
+ * caller's), times local for a page or ISO 8601 UTC: 0, or -1 when the
+ * store cannot be read.
+ */
+int	 h_kiosks_collect(struct req *, int local, struct json_t **kiosks,
+	    struct json_t **pending);
+/*
+ * r->op filled to store a new enrolment code for rq (with its actor),
+ * the code itself in r->sf.comment until the reply (zero it there): 0,
+ * or -1 with the status (422, 403 outside r's subtree) and why.
+ */
+struct kiosk_add_req;
+int	 h_kiosk_enrol_prepare(struct req *, const struct kiosk_add_req *rq,
+	    unsigned *status, char *why, size_t whylen);
+/* The kiosk page's address with #enrol=code on the public base URL. */
+void	 h_kiosk_enrol_url(struct req *, const char *code, char *out,
+	    size_t outlen);
+/*
+ * r->op filled to revoke the kiosk whose key id is r->arg (hex): 0, or
+ * -1 with the status (404 no such kiosk, 403 outside r's subtree) and
+ * why.
+ */
+int	 h_kiosk_revoke_prepare(struct req *, unsigned *status, char *why,
+	    size_t whylen);
+/* h_totppage.c: an admin's one-time codes in the console. */
+void	 h_admin_account_page(struct req *);
+void	 h_admin_totp_new(struct req *);
+void	 h_admin_totp_confirm(struct req *);
+void	 h_admin_user_totp_off(struct req *);
+/* h_kioskpage.c: /admin/kiosks. */
+void	 h_admin_kiosks_page(struct req *);
+void	 h_admin_kiosks_post(struct req *);
+void	 h_admin_kiosk_revoke_post(struct req *);
 /* Who r is, for the audit log. */
 void	 h_admin_actor(const struct req *, struct actor *);
 /* 1 when r (its unit) may see or change things of unit. */

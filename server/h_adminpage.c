@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "adminword.h"
 #include "audit.h"
 #include "crypto.h"
 #include "h.h"
@@ -81,9 +82,11 @@ ap_render(struct req *r, unsigned status, json_t *ctx)
 static void
 ap_error(json_t *ctx, const char *why)
 {
-	char	 msg[600];
+	char	 msg[600], vi[520];
 
-	snprintf(msg, sizeof(msg), "Không lưu được: %s", why);
+	/* The checks' reasons are the API's, in English: said in words. */
+	adminword_reason(why, vi, sizeof(vi));
+	snprintf(msg, sizeof(msg), "Không lưu được: %s", vi);
 	json_object_set_new(ctx, "error", json_string(msg));
 }
 
@@ -141,9 +144,10 @@ ap_units(struct req *r, size_t *count)
 	while (sp > 0) {
 		u = &cat->units[stack[--sp]];
 		d = u->depth - top_depth;
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i}", "code",
-		    u->code, "name", u->name.s[LANG_VI], "kind", u->kind,
-		    "depth", d > AP_DEPTH_CLASS_MAX ? AP_DEPTH_CLASS_MAX : d));
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:i}",
+		    "code", u->code, "name", u->name.s[LANG_VI], "kind",
+		    u->kind, "kindword", adminword_kind(u->kind), "depth",
+		    d > AP_DEPTH_CLASS_MAX ? AP_DEPTH_CLASS_MAX : d));
 		(*count)++;
 		/* Children: the run of idx whose parent is u (found by
 		 * halving), pushed last first so that they come out by code. */
@@ -194,8 +198,9 @@ ap_kinds(const struct catalog *cat)
 		if (json_object_get(seen, cat->units[i].kind) == NULL) {
 			json_object_set_new(seen, cat->units[i].kind,
 			    json_true());
-			json_array_append_new(a,
-			    json_string(cat->units[i].kind));
+			json_array_append_new(a, json_pack("{s:s,s:s}",
+			    "code", cat->units[i].kind, "word",
+			    adminword_kind(cat->units[i].kind)));
 		}
 	json_decref(seen);
 	return (a);
@@ -412,6 +417,49 @@ h_admin_unit_post(struct req *r)
 	ap_unit_write(r, 1);
 }
 
+/* ---- for the admin pages of other files (h_kioskpage.c) */
+
+json_t *
+h_adminpage_ctx(struct req *r, const char *title, const char *part)
+{
+	return (ap_ctx(r, title, part));
+}
+
+void
+h_adminpage_render(struct req *r, unsigned status, json_t *ctx)
+{
+	ap_render(r, status, ctx);
+}
+
+void
+h_adminpage_error(json_t *ctx, const char *why)
+{
+	ap_error(ctx, why);
+}
+
+json_t *
+h_adminpage_units(struct req *r, const char *sel)
+{
+	json_t	*units, *o;
+	size_t	 n;
+
+	units = ap_units(r, &n);
+	o = ap_options(units, sel);
+	json_decref(units);
+	return (o);
+}
+
+json_t *
+h_adminpage_form(struct req *r, char *why, size_t whylen)
+{
+	struct form	 f;
+	json_t		*o;
+
+	if ((o = ap_form_json(r, &f, why, whylen)) != NULL)
+		form_clear(&f);
+	return (o);
+}
+
 /* ---- keys */
 
 struct ap_keys {
@@ -447,8 +495,8 @@ ap_key_one(const uint8_t *hash, const struct apikey *k, void *arg)
 	else
 		strlcpy(used, "—", sizeof(used));
 	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
-	    "id", id, "name", k->name, "role", role_name((enum role)k->role),
-	    "unit", k->unit[0] != '\0' ? k->unit : "toàn tỉnh", "created",
+	    "id", id, "name", k->name, "role", adminword_role(role_name(
+	    (enum role)k->role)), "unit", k->unit[0] != '\0' ? k->unit : "toàn tỉnh", "created",
 	    created, "used", used));
 	q->n++;
 	return (0);
@@ -552,8 +600,8 @@ ap_key_added(struct req *r)
 	json_object_set_new(ctx, "secret", json_string(secret));
 	json_object_set_new(ctx, "id", json_string(id));
 	json_object_set_new(ctx, "name", json_string(r->op.u.key.key.name));
-	json_object_set_new(ctx, "role", json_string(role_name(
-	    (enum role)r->op.u.key.key.role)));
+	json_object_set_new(ctx, "role", json_string(adminword_role(
+	    role_name((enum role)r->op.u.key.key.role))));
 	if (r->op.u.key.key.unit[0] != '\0')
 		json_object_set_new(ctx, "kunit",
 		    json_string(r->op.u.key.key.unit));
@@ -683,11 +731,18 @@ ap_user_one(const struct user *u, void *arg)
 	if (!h_admin_may(q->r, u->unit))
 		return (0);
 	format_time_local(u->changed, changed);
-	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}",
-	    "name", u->name, "role", role_name((enum role)u->role), "unit",
-	    u->unit[0] != '\0' ? u->unit : "toàn tỉnh", "state",
+	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,"
+	    "s:b}", "name", u->name, "role", adminword_role(role_name(
+	    (enum role)u->role)),
+	    "unit", u->unit[0] != '\0' ? u->unit : "toàn tỉnh", "state",
 	    (u->flags & USER_DISABLED) != 0 ? "đã khóa" : "đang dùng",
-	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0));
+	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0,
+	    "totp", (u->flags & USER_TOTP) != 0));
+	/* One's own codes are turned off by another admin only. */
+	if ((u->flags & USER_TOTP) != 0 && (strncmp(q->r->who, "user ", 5) !=
+	    0 || strcmp(q->r->who + 5, u->name) != 0))
+		json_object_set_new(json_array_get(q->list, json_array_size(
+		    q->list) - 1), "totpoff", json_true());
 	q->n++;
 	return (0);
 }
@@ -739,6 +794,10 @@ h_admin_users_page(struct req *r)
 		snprintf(done, sizeof(done), "Đã lưu người dùng %s.", v);
 	else if (d != NULL && user_name_ok(d, strlen(d)))
 		snprintf(done, sizeof(done), "Đã khóa tài khoản %s.", d);
+	else if ((d = http_arg(r, "totpoff")) != NULL &&
+	    user_name_ok(d, strlen(d)))
+		snprintf(done, sizeof(done), "Đã tắt xác thực hai bước của %s.",
+		    d);
 	ap_users_page(r, 200, NULL, NULL, done[0] != '\0' ? done : NULL);
 }
 
@@ -856,37 +915,50 @@ h_admin_user_disable(struct req *r)
 void
 h_admin_audit_page(struct req *r)
 {
-	json_t		*ctx, *entries, *e, *list, *q;
+	json_t		*ctx, *entries = NULL, *e, *list, *q;
 	char		 next[24], query[HTTP_QUERY_ARG_MAX * 5], at[32];
-	char		*b, *a;
 	long long	 us;
-	const char	*id;
+	const char	*id, *f = http_arg(r, "from"), *t = http_arg(r, "to");
+	const char	*bad = NULL;
+	int64_t		 from = 0, to = 0;
 	size_t		 i;
 
-	if (h_admin_audit_collect(r, &entries, next, sizeof(next)) == -1)
+	/* The dates are days of the province (as the times shown): said
+	 * in words on the page when wrong. */
+	if (f != NULL && f[0] != '\0' && parse_date(f, &from) == -1)
+		bad = "\"Từ ngày\" không phải một ngày (năm-tháng-ngày)";
+	else if (t != NULL && t[0] != '\0' && parse_date(t, &to) == -1)
+		bad = "\"Đến ngày\" không phải một ngày (năm-tháng-ngày)";
+	else if (from != 0 && to != 0 && from > to)
+		bad = "\"Từ ngày\" sau \"Đến ngày\"";
+	if (bad == NULL && h_admin_audit_collect(r, &entries, next,
+	    sizeof(next)) == -1)
 		return;
+	if (bad != NULL) {
+		entries = json_array();
+		next[0] = '\0';
+	}
 	ctx = ap_ctx(r, "Nhật ký thay đổi", "audit");
+	if (bad != NULL) {
+		json_object_set_new(ctx, "error", json_string(bad));
+		json_object_set_new(ctx, "badfilter", json_true());
+	}
 	list = json_array();
 	json_array_foreach(entries, i, e) {
-		b = json_is_null(json_object_get(e, "before")) ? NULL :
-		    json_dumps(json_object_get(e, "before"), JSON_COMPACT |
-		    JSON_ENCODE_ANY);
-		a = json_is_null(json_object_get(e, "after")) ? NULL :
-		    json_dumps(json_object_get(e, "after"), JSON_COMPACT |
-		    JSON_ENCODE_ANY);
 		id = json_string_value(json_object_get(e, "id"));
 		if (id == NULL || parse_num(id, strlen(id), 1, INT64_MAX,
 		    &us) == -1)
 			us = 0;
 		format_time_local((int64_t)(us / 1000000), at);
-		json_array_append_new(list, json_pack("{s:s,s:O,s:O,s:O,s:O,"
-		    "s:s,s:s}", "at", at, "who",
-		    json_object_get(e, "who"), "role", json_object_get(e,
-		    "role"), "action", json_object_get(e, "action"), "unit",
-		    json_object_get(e, "unit"), "before", b != NULL ? b : "—",
-		    "after", a != NULL ? a : "—"));
-		free(b);
-		free(a);
+		/* Before and after as field changes, in words (the API
+		 * and the CSV keep the JSON). */
+		json_array_append_new(list, json_pack("{s:s,s:O,s:s,s:O,s:O,"
+		    "s:o}", "at", at, "who", json_object_get(e, "who"), "role",
+		    adminword_role(json_string_value(json_object_get(e,
+		    "role"))), "action", json_object_get(e, "action"), "unit",
+		    json_object_get(e, "unit"), "changes", adminword_changes(
+		    json_object_get(e, "before"), json_object_get(e,
+		    "after"))));
 	}
 	json_decref(entries);
 	json_object_set_new(ctx, "list", list);
@@ -904,5 +976,5 @@ h_admin_audit_page(struct req *r)
 	json_object_set_new(ctx, "query", json_string(query));
 	if (next[0] != '\0')
 		json_object_set_new(ctx, "next", json_string(next));
-	ap_render(r, 200, ctx);
+	ap_render(r, bad != NULL ? 400 : 200, ctx);
 }

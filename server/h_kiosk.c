@@ -44,6 +44,7 @@ struct kiosk_guard {
 	size_t		 next[SURVEY_LEVELS];
 	int		 reported;		/* queue report below is known */
 	uint32_t	 queued, refused, held;
+	char		 app[KIOSK_APP_MAX + 1];
 };
 
 
@@ -708,6 +709,7 @@ h_kiosk_status_done(struct req *r)
 		g->queued = r->op.u.kstatus.queued;
 		g->refused = r->op.u.kstatus.refused;
 		g->held = r->op.u.kstatus.held;
+		strlcpy(g->app, r->op.u.kstatus.app, sizeof(g->app));
 		pthread_mutex_unlock(&r->app->guards->mu);
 		break;
 	case HL_NOT_FOUND:
@@ -740,7 +742,8 @@ h_kiosk_status(struct req *r)
 	pthread_mutex_lock(&r->app->guards->mu);
 	g = h_guard_contact(r->app->guards, r->key_hash, now_sec(), 0);
 	same = g->reported && g->queued == (uint32_t)rq.queued &&
-	    g->refused == (uint32_t)rq.refused && g->held == (uint32_t)rq.held;
+	    g->refused == (uint32_t)rq.refused && g->held == (uint32_t)rq.held &&
+	    strcmp(g->app, rq.app) == 0;
 	pthread_mutex_unlock(&r->app->guards->mu);
 	if (same) {		/* nothing new: no write */
 		h_kiosk_nothing(r);
@@ -758,5 +761,6 @@ h_kiosk_status(struct req *r)
 	r->op.u.kstatus.queued = (uint32_t)rq.queued;
 	r->op.u.kstatus.refused = (uint32_t)rq.refused;
 	r->op.u.kstatus.held = (uint32_t)rq.held;
+	strlcpy(r->op.u.kstatus.app, rq.app, sizeof(r->op.u.kstatus.app));
 	http_submit(r, h_kiosk_status_done);
 }

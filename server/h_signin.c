@@ -19,6 +19,7 @@
 #include "h.h"
 #include "password.h"
 #include "session.h"
+#include "totp.h"
 #include "tpl.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ h_next_ok(const char *s, size_t len)
 /* error: H_ERR_* (which form was wrong). */
 #define H_ERR_KEY	1
 #define H_ERR_PASSWORD	2
+#define H_ERR_CODE	3	/* a one-time code missing, wrong or used */
 
 static void
 h_signin_render_wait(struct req *r, unsigned status, const char *next,
@@ -57,6 +59,8 @@ h_signin_render_wait(struct req *r, unsigned status, const char *next,
 	    next != NULL && h_next_ok(next, strlen(next)) ? next : "",
 	    "error", error == H_ERR_KEY, "pwerror", error == H_ERR_PASSWORD,
 	    "forbidden", status == 403);
+	if (ctx != NULL && error == H_ERR_CODE)
+		json_object_set_new(ctx, "codeerror", json_true());
 	if (ctx != NULL && wait > 0)
 		json_object_set_new(ctx, "wait", json_integer(wait));
 	buf_reset(&r->out);
@@ -118,19 +122,105 @@ h_signin_done(struct req *r, const char *id, int role, const char *next)
 	    role == ROLE_VIEWER ? "/reports/monthly" : "/counter");
 }
 
+/* A user's session, then on to next. */
+static void
+h_signin_user(struct req *r, const struct user *u, const char *next)
+{
+	struct session	 ses;
+	char		 id[SESSION_ID_LEN + 1];
+
+	switch (session_create_user(r->app->sessions, u->role, u->unit,
+	    u->name, u->gen, id, &ses)) {
+	case 0:
+		break;
+	case 1:
+		r->retry_after = SESSION_SIGNIN_WINDOW;
+		http_fail(r, 429, "too many sign-ins with this name; wait and "
+		    "try again");
+		return;
+	default:
+		http_fail(r, 503, "too many sessions; try again");
+		return;
+	}
+	h_signin_done(r, id, u->role, next);
+}
+
+/* A one-time code missing, wrong or used: a failure like a password's. */
+static void
+h_signin_code_failed(struct req *r, const char *name, const char *next)
+{
+	backoff_fail(r->app->backoff, name, strlen(name),
+	    (int64_t)(mono_usec() / 1000));
+	if (!http_auth_blocked(r, LIMIT_SIGNIN)) {
+		http_auth_failed(r, LIMIT_SIGNIN);
+		h_signin_render(r, 401, next, H_ERR_CODE);
+	}
+}
+
+/* After the writer took the code's step (once: a replay conflicts). */
+static void
+h_signin_code_taken(struct req *r)
+{
+	struct user	*u = &r->op.u.user.u;
+	const char	*next = r->sf.comment;
+
+	if (r->op.rc != HL_OK || (u->flags & USER_DISABLED) != 0)
+		h_signin_code_failed(r, u->name, next);
+	else {
+		backoff_clear(r->app->backoff, u->name, strlen(u->name));
+		h_signin_user(r, u, next);
+	}
+	crypto_zero(u, sizeof(*u));
+}
+
+/*
+ * The one-time code of a user whose password was right: checked against
+ * its secret, then its step taken through the writer. 0 when submitted,
+ * -1 when it failed here (the reply is set).
+ */
+static int
+h_signin_code(struct req *r, const struct user *u, const char *code,
+    size_t codelen, const char *next)
+{
+	uint8_t	 secret[TOTP_SECRET_LEN];
+	int64_t	 step = -1;
+
+	if (code != NULL && codelen > 0 && totp_open(store_keyring(
+	    r->app->st), u->name, u->totp, sizeof(u->totp), secret) == 0) {
+		step = totp_match(secret, now_sec(), code, codelen,
+		    u->totp_step);
+		crypto_zero(secret, sizeof(secret));
+	}
+	if (step < 0) {
+		h_signin_code_failed(r, u->name, next);
+		return (-1);
+	}
+	memset(&r->op, 0, sizeof(r->op));
+	r->op.kind = WOP_USER;
+	r->op.u.user.mode = WOP_USER_TOTP_USE;
+	strlcpy(r->op.u.user.u.name, u->name, sizeof(r->op.u.user.u.name));
+	r->op.u.user.u.totp_step = (uint64_t)step;
+	/* next waits in the request's scratch for the continuation. */
+	strlcpy(r->sf.comment, next != NULL && h_next_ok(next, strlen(next)) ?
+	    next : "", sizeof(r->sf.comment));
+	http_submit(r, h_signin_code_taken);
+	return (0);
+}
+
 /*
  * A name and a password. An unknown name, a disabled user and a wrong
  * password take the same path and time (password_check() hashes a dummy
  * for an unknown name) and get the same page. A name that failed
- * BACKOFF_FREE times in a row waits longer after each failure.
+ * BACKOFF_FREE times in a row waits longer after each failure. A user
+ * with one-time codes on also needs code: missing, wrong or used, it
+ * counts as a failure.
  */
 static void
 h_signin_password(struct req *r, const char *name, size_t namelen,
-    const char *pw, size_t pwlen, const char *next)
+    const char *pw, size_t pwlen, const char *code, size_t codelen,
+    const char *next)
 {
 	struct user	 u;
-	struct session	 ses;
-	char		 id[SESSION_ID_LEN + 1];
 	int64_t		 wait, now = (int64_t)(mono_usec() / 1000);
 	int		 found = 0, ok;
 
@@ -151,21 +241,12 @@ h_signin_password(struct req *r, const char *name, size_t namelen,
 		backoff_fail(r->app->backoff, name, namelen, now);
 		goto bad;
 	}
-	backoff_clear(r->app->backoff, name, namelen);
-	switch (session_create_user(r->app->sessions, u.role, u.unit,
-	    u.name, u.gen, id, &ses)) {
-	case 0:
-		break;
-	case 1:
-		r->retry_after = SESSION_SIGNIN_WINDOW;
-		http_fail(r, 429, "too many sign-ins with this name; wait and "
-		    "try again");
-		goto out;
-	default:
-		http_fail(r, 503, "too many sessions; try again");
+	if ((u.flags & USER_TOTP) != 0) {
+		(void)h_signin_code(r, &u, code, codelen, next);
 		goto out;
 	}
-	h_signin_done(r, id, u.role, next);
+	backoff_clear(r->app->backoff, name, namelen);
+	h_signin_user(r, &u, next);
 	goto out;
 bad:
 	if (!http_auth_blocked(r, LIMIT_SIGNIN)) {
@@ -184,8 +265,9 @@ h_signin_post(struct req *r)
 	struct session	 ses;
 	uint8_t		 hash[CRYPTO_HASH_LEN];
 	const char	*key = NULL, *next = NULL, *name = NULL, *pw = NULL;
+	const char	*code = NULL;
 	char		 why[128], id[SESSION_ID_LEN + 1];
-	size_t		 i, keylen = 0, namelen = 0, pwlen = 0;
+	size_t		 i, keylen = 0, namelen = 0, pwlen = 0, codelen = 0;
 
 	if (form_parse(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    &f, why, sizeof(why)) != HL_OK) {
@@ -205,20 +287,24 @@ h_signin_post(struct req *r)
 		    pw == NULL) {
 			pw = f.f[i].value;
 			pwlen = f.f[i].len;
+		} else if (strcmp(f.f[i].name, "code") == 0 && code == NULL) {
+			code = f.f[i].value;
+			codelen = f.f[i].len;
 		} else {
 			form_clear(&f);
 			http_fail(r, 400, "unknown or repeated field");
 			return;
 		}
 	}
-	if (name != NULL || pw != NULL) {
+	if (name != NULL || pw != NULL || codelen > 0) {
 		if (key != NULL) {
 			form_clear(&f);
 			http_fail(r, 400, "sign in with a key, or with a name "
 			    "and a password, not both");
 			return;
 		}
-		h_signin_password(r, name, namelen, pw, pwlen, next);
+		h_signin_password(r, name, namelen, pw, pwlen, code, codelen,
+		    next);
 		form_clear(&f);
 		return;
 	}

@@ -918,7 +918,8 @@ json_in_kiosk_status(const char *body, size_t len,
     struct kiosk_status_req *out, char *why, size_t whylen)
 {
 	static const char *const names[] = { "queued", "refused", "held",
-	    NULL };
+	    "app", NULL };
+	size_t		 n;
 	json_t		*root = NULL;
 	enum hl_rc	 rc;
 
@@ -934,6 +935,49 @@ json_in_kiosk_status(const char *body, size_t len,
 	    json_in_count(root, "refused", 1, &out->refused, why, whylen) ==
 	    -1 || json_in_count(root, "held", 0, &out->held, why, whylen) == -1)
 		goto out;
+	if ((rc = json_in_str(root, "app", JK_TEXT, KIOSK_APP_MAX, out->app,
+	    &n, why, whylen)) != HL_OK && rc != HL_NOT_FOUND)
+		goto out;
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		memset(out, 0, sizeof(*out));
+	return (rc);
+}
+
+enum hl_rc
+json_in_kiosk_add(const char *body, size_t len, struct kiosk_add_req *out,
+    char *why, size_t whylen)
+{
+	static const char *const names[] = { "unit", "counter", "name",
+	    NULL };
+	json_t		*root = NULL;
+	size_t		 n;
+	enum hl_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_str(root, "unit", JK_CODE, UNIT_CODE_MAX,
+	    out->unit, &n, why, whylen)) != HL_OK ||
+	    (rc = json_in_str(root, "counter", JK_TEXT, COUNTER_MAX,
+	    out->counter, &n, why, whylen)) != HL_OK ||
+	    (rc = json_in_str(root, "name", JK_TEXT, KEY_NAME_MAX,
+	    out->name, &n, why, whylen)) != HL_OK) {
+		if (rc == HL_NOT_FOUND) {
+			snprintf(why, whylen, "%s: required", out->unit[0] ==
+			    '\0' ? "unit" : out->counter[0] == '\0' ?
+			    "counter" : "name");
+			rc = HL_INVALID;
+		}
+		goto out;
+	}
 	rc = HL_OK;
 out:
 	if (root != NULL)

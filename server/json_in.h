@@ -144,11 +144,28 @@ struct kiosk_status_req {
 	int64_t	 queued;	/* answers waiting to be sent */
 	int64_t	 refused;	/* answers the server refused for good */
 	int64_t	 held;		/* answers of an earlier enrolment, kept */
+	char	 app[KIOSK_APP_MAX + 1];	/* its app's version, or "" */
+};
+
+/* A kiosk to enrol (POST /api/v1/admin/kiosks). */
+struct kiosk_add_req {
+	char	 unit[UNIT_CODE_MAX + 1];
+	char	 counter[COUNTER_MAX + 1];
+	char	 name[KEY_NAME_MAX + 1];
 };
 
 /*
- * {"queued": n, "refused": n, "held": n?}, each a whole number from 0 to
- * KIOSK_COUNT_MAX. Returns as json_in_enrol().
+ * {"unit": s, "counter": s, "name": s}: unit a code, counter and name
+ * text (no control characters), each required. Returns as
+ * json_in_enrol().
+ */
+enum hl_rc json_in_kiosk_add(const char *body, size_t len,
+	    struct kiosk_add_req *out, char *why, size_t whylen);
+
+/*
+ * {"queued": n, "refused": n, "held": n?, "app": s?}, each count a whole
+ * number from 0 to KIOSK_COUNT_MAX, app the kiosk app's version (1 to
+ * KIOSK_APP_MAX bytes of text). Returns as json_in_enrol().
  */
 enum hl_rc json_in_kiosk_status(const char *body, size_t len,
 	    struct kiosk_status_req *out, char *why, size_t whylen);

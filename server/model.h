@@ -107,6 +107,8 @@ int	 role_parse(const char *);	/* -1 when unknown */
  * hex, into out. */
 void	 apikey_id_hex(const uint8_t hash[32], char out[KEY_ID_HEX + 1]);
 
+#define KIOSK_APP_MAX	32	/* a kiosk app's version, bytes */
+
 struct apikey {
 	uint8_t	 role;			/* enum role */
 	int64_t	 created;
@@ -118,6 +120,7 @@ struct apikey {
 	uint32_t queued;			/* answers waiting */
 	uint32_t refused;			/* refused for good, kept */
 	uint32_t held;				/* of an earlier enrolment */
+	char	 app[KIOSK_APP_MAX + 1];	/* its app's version, or "" */
 };
 
 /*
@@ -131,6 +134,11 @@ struct apikey {
 #define USER_SALT_LEN	16
 #define USER_HASH_LEN	32
 #define USER_DISABLED	0x01
+#define USER_TOTP	0x02	/* a one-time code is asked at sign-in */
+#define USER_TOTP_NEW	0x04	/* a secret shown, no code typed yet */
+#define USER_FLAGS	(USER_DISABLED | USER_TOTP | USER_TOTP_NEW)
+/* The sealed one-time code secret (totp.h's TOTP_SEALED_LEN). */
+#define USER_TOTP_SEALED	50
 
 struct user {
 	char	 name[USER_NAME_MAX + 1];	/* the record's key */
@@ -145,6 +153,10 @@ struct user {
 	uint8_t	 lanes;
 	uint8_t	 salt[USER_SALT_LEN];
 	uint8_t	 hash[USER_HASH_LEN];
+	/* With USER_TOTP or USER_TOTP_NEW: the sealed secret, and the last
+	 * step whose code was taken (0 none; never taken twice). */
+	uint8_t	 totp[USER_TOTP_SEALED];
+	uint64_t totp_step;
 };
 
 /* 1 when s[0..len) is a user name: 1 to USER_NAME_MAX bytes of

@@ -16,10 +16,11 @@
  */
 
 static QRcode *
-qr_encode(const char *text)
+qr_encode(const char *text, int exact)
 {
 	/* Case-insensitive: upper case, alphanumeric mode, a smaller code. */
-	return (QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 0));
+	return (QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8,
+	    exact));
 }
 
 static int
@@ -54,14 +55,14 @@ qr_num(char *p, int v)
 	return (n);
 }
 
-int
-qr_svg(const char *text, struct buf *out)
+static int
+qr_svg_of(const char *text, int exact, struct buf *out)
 {
 	QRcode	*qr;
 	size_t	 start = out->len;
 	int	 x, y, run, w, rc = -1;
 
-	if ((qr = qr_encode(text)) == NULL)
+	if ((qr = qr_encode(text, exact)) == NULL)
 		return (-1);
 	w = qr->width + 2 * QR_MARGIN;
 	if (buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\""
@@ -107,6 +108,18 @@ out:
 		qr_rollback(out, start);
 	QRcode_free(qr);
 	return (rc);
+}
+
+int
+qr_svg(const char *text, struct buf *out)
+{
+	return (qr_svg_of(text, 0, out));
+}
+
+int
+qr_svg_exact(const char *text, struct buf *out)
+{
+	return (qr_svg_of(text, 1, out));
 }
 
 static void
@@ -165,7 +178,7 @@ qr_png(const char *text, int scale, struct buf *out)
 
 	if (scale < QR_SCALE_MIN || scale > QR_SCALE_MAX)
 		return (-1);
-	if ((qr = qr_encode(text)) == NULL)
+	if ((qr = qr_encode(text, 0)) == NULL)
 		return (-1);
 	w = (qr->width + 2 * QR_MARGIN) * scale;
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,

@@ -16,6 +16,9 @@
 
 /* Append an SVG document / a PNG image of text to out; 0 or -1. */
 int	 qr_svg(const char *text, struct buf *out);
+/* The same, its case kept (a kiosk's enrolment address, an otpauth://
+ * URI: what is read from it is case-sensitive). */
+int	 qr_svg_exact(const char *text, struct buf *out);
 int	 qr_png(const char *text, int scale, struct buf *out);
 
 #endif

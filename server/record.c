@@ -15,7 +15,9 @@
 /* Tickets: version 2 (format 8) adds who issued it, the survey and the
  * service. */
 #define TICKET_VERSION	2
-#define APIKEY_VERSION	3	/* 1 had no counter, 2 no kiosk report */
+#define USER_VERSION	2	/* 1 had no one-time code secret */
+#define APIKEY_VERSION	4	/* 1 had no counter, 2 no kiosk report,
+				 * 3 no app version */
 
 /* Sequential encoder; bad is set once anything does not fit. */
 struct enc {
@@ -371,6 +373,7 @@ record_apikey_encode(const struct apikey *k, uint8_t *out,
 	enc_u32(&e, k->queued);
 	enc_u32(&e, k->refused);
 	enc_u32(&e, k->held);
+	enc_str(&e, k->app, KIOSK_APP_MAX);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -396,6 +399,8 @@ record_apikey_decode(const uint8_t *in, size_t len, struct apikey *k)
 		k->refused = dec_u32(&d);
 		k->held = dec_u32(&d);
 	}
+	if (version >= 4)
+		dec_str(&d, k->app, KIOSK_APP_MAX);
 	if (d.bad || d.off != len) {
 		memset(k, 0, sizeof(*k));
 		return (-1);
@@ -900,9 +905,9 @@ record_user_encode(const struct user *u, uint8_t *out, size_t outlen)
 	if (u->lanes == 0 || u->t_cost == 0 || u->m_cost == 0 ||
 	    (u->role != ROLE_COUNTER && u->role != ROLE_VIEWER &&
 	    u->role != ROLE_ADMIN && u->role != ROLE_HEAD) ||
-	    (u->flags & ~USER_DISABLED) != 0)
+	    (u->flags & ~USER_FLAGS) != 0)
 		return (0);
-	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, USER_VERSION);
 	enc_u8(&e, u->role);
 	enc_u8(&e, u->flags);
 	enc_u64(&e, (uint64_t)u->created);
@@ -914,6 +919,12 @@ record_user_encode(const struct user *u, uint8_t *out, size_t outlen)
 	enc_u8(&e, u->lanes);
 	enc_bytes(&e, u->salt, USER_SALT_LEN);
 	enc_bytes(&e, u->hash, USER_HASH_LEN);
+	if ((u->flags & (USER_TOTP | USER_TOTP_NEW)) != 0) {
+		enc_u8(&e, USER_TOTP_SEALED);
+		enc_bytes(&e, u->totp, USER_TOTP_SEALED);
+	} else
+		enc_u8(&e, 0);
+	enc_u64(&e, u->totp_step);
 	return (e.bad ? 0 : e.off);
 }
 
@@ -922,9 +933,11 @@ record_user_decode(const uint8_t *in, size_t len, struct user *u)
 {
 	struct dec	 d = { in, len, 0, 0 };
 	const uint8_t	*p;
+	uint8_t		 version, n;
 
 	memset(u, 0, sizeof(*u));
-	if (dec_u8(&d) != ENC_VERSION)
+	version = dec_u8(&d);
+	if (version < 1 || version > USER_VERSION)
 		return (-1);
 	u->role = dec_u8(&d);
 	u->flags = dec_u8(&d);
@@ -939,8 +952,19 @@ record_user_decode(const uint8_t *in, size_t len, struct user *u)
 		memcpy(u->salt, p, USER_SALT_LEN);
 	if ((p = dec_bytes(&d, USER_HASH_LEN)) != NULL)
 		memcpy(u->hash, p, USER_HASH_LEN);
+	if (version >= 2) {
+		/* The secret is there exactly when a flag says so. */
+		n = dec_u8(&d);
+		if (n != ((u->flags & (USER_TOTP | USER_TOTP_NEW)) != 0 ?
+		    USER_TOTP_SEALED : 0))
+			d.bad = 1;
+		else if (n > 0 && (p = dec_bytes(&d, n)) != NULL)
+			memcpy(u->totp, p, n);
+		u->totp_step = dec_u64(&d);
+	}
 	if (d.bad || d.off != len || u->lanes == 0 || u->t_cost == 0 ||
-	    u->m_cost == 0 || (u->flags & ~USER_DISABLED) != 0 ||
+	    u->m_cost == 0 || (u->flags & ~(version >= 2 ? USER_FLAGS :
+	    USER_DISABLED)) != 0 ||
 	    (u->role != ROLE_COUNTER && u->role != ROLE_VIEWER &&
 	    u->role != ROLE_ADMIN && u->role != ROLE_HEAD)) {
 		memset(u, 0, sizeof(*u));

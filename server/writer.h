@@ -42,7 +42,21 @@ enum wop_kind {
 enum wop_user_mode {
 	WOP_USER_ADD,		/* HL_CONFLICT when the name is taken */
 	WOP_USER_PASSWD,	/* new salt, hash and costs; enables */
-	WOP_USER_DISABLE	/* HL_NOT_FOUND when no such user */
+	WOP_USER_DISABLE,	/* HL_NOT_FOUND when no such user */
+	/*
+	 * One-time codes (totp.h); HL_NOT_FOUND when no such user, else
+	 * HL_CONFLICT when the record is not as the mode needs:
+	 * TOTP_NEW: in u.totp, a new sealed secret, not yet in use (not
+	 * when codes are on already). TOTP_ON: in u.totp, the new secret
+	 * the code was checked with, u.totp_step the code's step: codes
+	 * asked from then on. TOTP_OFF: no code asked, the secret gone.
+	 * TOTP_USE: u.totp_step, a step after the last taken (a code is
+	 * taken once); no audit entry (a sign-in, not a change).
+	 */
+	WOP_USER_TOTP_NEW,
+	WOP_USER_TOTP_ON,
+	WOP_USER_TOTP_OFF,
+	WOP_USER_TOTP_USE
 };
 
 struct wop {
@@ -200,6 +214,7 @@ struct wop {
 			uint8_t		 hash[32];
 			int64_t		 at;
 			uint32_t	 queued, refused, held;
+			char		 app[KIOSK_APP_MAX + 1];
 		} kstatus;
 		struct {
 			/*

@@ -18,6 +18,45 @@
 #include "writer.h"
 #include "writer_priv.h"
 
+/* A one-time code mode on cur: the audit action, NULL on a conflict. */
+static const char *
+writer_user_totp(const struct wop *op, struct user *cur)
+{
+	const struct user	*in = &op->u.user.u;
+
+	switch (op->u.user.mode) {
+	case WOP_USER_TOTP_NEW:
+		if ((cur->flags & USER_TOTP) != 0)
+			return (NULL);
+		cur->flags |= USER_TOTP_NEW;
+		memcpy(cur->totp, in->totp, USER_TOTP_SEALED);
+		return ("user.totp.new");
+	case WOP_USER_TOTP_ON:
+		if ((cur->flags & USER_TOTP_NEW) == 0 || !crypto_equal(
+		    cur->totp, in->totp, USER_TOTP_SEALED) ||
+		    in->totp_step <= cur->totp_step)
+			return (NULL);
+		cur->flags = (uint8_t)((cur->flags & ~USER_TOTP_NEW) |
+		    USER_TOTP);
+		cur->totp_step = in->totp_step;
+		return ("user.totp.on");
+	case WOP_USER_TOTP_OFF:
+		if ((cur->flags & (USER_TOTP | USER_TOTP_NEW)) == 0)
+			return (NULL);
+		cur->flags &= (uint8_t)~(USER_TOTP | USER_TOTP_NEW);
+		crypto_zero(cur->totp, sizeof(cur->totp));
+		return ("user.totp.off");
+	case WOP_USER_TOTP_USE:
+		if ((cur->flags & USER_TOTP) == 0 ||
+		    in->totp_step <= cur->totp_step)
+			return (NULL);
+		cur->totp_step = in->totp_step;
+		return ("user.totp.use");
+	default:
+		return (NULL);
+	}
+}
+
 int
 writer_apply_user(struct store *st, MDB_txn *txn, struct wop *op)
 {
@@ -55,7 +94,14 @@ writer_apply_user(struct store *st, MDB_txn *txn, struct wop *op)
 		}
 		strlcpy(cur.name, in->name, sizeof(cur.name));
 		before = audit_user_json(&cur);
-		if (op->u.user.mode == WOP_USER_PASSWD) {
+		if (op->u.user.mode >= WOP_USER_TOTP_NEW) {
+			if ((action = writer_user_totp(op, &cur)) == NULL) {
+				json_decref(before);
+				crypto_zero(&cur, sizeof(cur));
+				op->rc = HL_CONFLICT;
+				return (0);
+			}
+		} else if (op->u.user.mode == WOP_USER_PASSWD) {
 			cur.t_cost = in->t_cost;
 			cur.m_cost = in->m_cost;
 			cur.lanes = in->lanes;
@@ -67,8 +113,12 @@ writer_apply_user(struct store *st, MDB_txn *txn, struct wop *op)
 			cur.flags |= USER_DISABLED;
 			action = "user.disable";
 		}
-		cur.changed = now_sec();
-		cur.gen++;
+		if (op->u.user.mode != WOP_USER_TOTP_USE)
+			cur.changed = now_sec();
+		/* A new password or disabling ends the user's sessions. */
+		if (op->u.user.mode == WOP_USER_PASSWD ||
+		    op->u.user.mode == WOP_USER_DISABLE)
+			cur.gen++;
 		*in = cur;
 	}
 	crypto_zero(&cur, sizeof(cur));

@@ -8,6 +8,7 @@
  * Only writer.c calls these.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -468,9 +469,18 @@ apply_enrol(struct store *st, MDB_txn *txn, struct wop *op)
 	rc = mdb_put(txn, st->keys, &k, &v, MDB_NOOVERWRITE);
 	if (rc == MDB_KEYEXIST) {
 		op->rc = HL_CONFLICT;
-		rc = 0;
+		return (0);
 	}
-	return (rc);
+	if (rc != 0)
+		return (rc);
+	/* The kiosk itself is the actor: the code it spent, the key it
+	 * got (never the secret). */
+	memset(&op->by, 0, sizeof(op->by));
+	op->by.role = ROLE_KIOSK;
+	snprintf(op->by.who, sizeof(op->by.who), "kiosk %s", key->name);
+	strlcpy(op->by.unit, key->unit, sizeof(op->by.unit));
+	return (writer_audit(st, txn, op, "kiosk.enrol", key->unit,
+	    audit_enrol_json(e), audit_key_json(op->u.enrol.key_hash, key)));
 }
 
 /* 1 when a key (its hash h and record) is one that op revokes. */
@@ -590,6 +600,7 @@ apply_kiosk_status(struct store *st, MDB_txn *txn, struct wop *op)
 	ak.queued = op->u.kstatus.queued;
 	ak.refused = op->u.kstatus.refused;
 	ak.held = op->u.kstatus.held;
+	strlcpy(ak.app, op->u.kstatus.app, sizeof(ak.app));
 	if ((n = record_apikey_encode(&ak, enc, sizeof(enc))) == 0) {
 		op->rc = HL_INVALID;
 		return (0);

@@ -157,6 +157,21 @@ L.test("the admin console: units, a unit, keys, a new key, users, audit",
 	    page.click("form.edit button[type=submit]")]);
 	L.assert(await page.locator("#secret").count() === 1, "secret page");
 	check(await L.axeSerious(page), "new key");
+	/* Kiosks: the list, a new kiosk's code and QR, the list with it. */
+	await at("/admin/kiosks", "kiosks");
+	await page.fill("#kname", "a11y kiosk");
+	await page.fill("#kcounter", "1");
+	await Promise.all([page.waitForLoadState("load"),
+	    page.click("form.edit button[type=submit]")]);
+	L.assert(await page.locator("#code").count() === 1, "code page");
+	check(await L.axeSerious(page), "kiosk code");
+	await at("/admin/kiosks", "kiosks, a code pending");
+	/* One's account; a one-time code secret's page. */
+	await at("/admin/account", "account");
+	await Promise.all([page.waitForLoadState("load"),
+	    page.click("text=Bật xác thực hai bước")]);
+	L.assert(await page.locator("#totp-secret").count() === 1, "secret");
+	check(await L.axeSerious(page), "one-time code secret");
 	await c.close();
 });
 

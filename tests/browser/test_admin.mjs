@@ -73,7 +73,7 @@ L.test("a unit added on the page is in use without a restart",
 	await Promise.all([page.waitForLoadState("load"),
 	    page.click("form.edit button[type=submit]")]);
 	const err = await page.innerText("[role=alert]");
-	L.assert(/92-BR01 exists/.test(err), `refused: ${err}`);
+	L.assert(/Mã: đơn vị 92-BR01 đã có/.test(err), `refused: ${err}`);
 	L.assert(await page.inputValue("#name_vi") === "Lặp lại", "kept");
 	await L.shot(page, "admin-units-refused");
 	// Rename it.
@@ -127,7 +127,8 @@ L.test("users added and disabled on the page", async () => {
 	await page.fill("#upw2", "lan password 2");
 	await Promise.all([page.waitForLoadState("load"),
 	    page.click("form.edit button[type=submit]")]);
-	L.assert(/differ/.test(await page.innerText("[role=alert]")),
+	L.assert(/hai lần nhập khác nhau/.test(await page.innerText(
+	    "[role=alert]")),
 	    "passwords differ");
 	L.assert(await page.inputValue("#upw") === "", "no password back");
 	await page.fill("#uname", "lan.nguyen");
@@ -158,8 +159,10 @@ L.test("the audit log: every change with before and after, filter, CSV",
 	for (const a of ["unit.add", "unit.change", "key.add", "key.revoke",
 	    "user.add", "user.disable"])
 		L.assert(text.includes(a), `${a} in the log`);
-	L.assert(/Phường Trình Duyệt/.test(text) && /Xã Trình Duyệt/.test(
-	    text), "before and after of the rename");
+	L.assert(text.includes("Tên tiếng Việt: Xã Trình Duyệt → Phường " +
+	    "Trình Duyệt") && text.includes("Loại: Xã → Phường"),
+	    `the rename as field changes: ${text}`);
+	L.assert(!text.includes('{"'), "no JSON on the page");
 	await L.shot(page, "admin-audit");
 	await page.fill("#f-action", "unit.");
 	await Promise.all([page.waitForURL(/action=unit/),

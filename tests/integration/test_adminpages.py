@@ -3,7 +3,7 @@ sign-in page, 401; another role: 403; a form without the session's CSRF
 token or with a wrong one: 403; a unit's admin outside its subtree: 403)
 and that a refused post changes nothing; a hostile form (repeated or
 unknown field, a bad code, a password mismatch) is refused with the
-reason on the page and nothing stored."""
+reason on the page, in Vietnamese, and nothing stored."""
 
 import html
 import os
@@ -38,7 +38,10 @@ def session(s, name):
 def state(s, admin):
     a = {"Authorization": "Bearer " + admin}
     audit = json_of(*s.get("/api/v1/admin/audit?limit=1000", a))
-    return (json_of(*s.get("/api/v1/units")),
+    kiosks = json_of(*s.get("/api/v1/admin/kiosks", a))
+    for k in kiosks["kiosks"]:
+        del k["seen"]
+    return (json_of(*s.get("/api/v1/units")), kiosks,
             cli_ok("key", "list", "--data", s.data),
             cli_ok("user", "list", "--data", s.data),
             len(audit["entries"]))
@@ -63,13 +66,21 @@ def who_may_open_and_post_every_admin_page():
         key_id = [l.split("\t")[0] for l in cli_ok(
             "key", "list", "--data", s.data).splitlines()
             if "province desk" in l][0]
+        out = cli_ok("kiosk", "add", "--data", s.data, "--unit", kids[1],
+                     "--counter", "1", "--name", "far kiosk")
+        code = [l for l in out.splitlines() if l.startswith("code: ")][0][6:]
+        assert s.http("POST", "/api/v1/kiosk/enrol",
+                      {"code": code})[0] == 201
+        kiosk_id = json_of(*s.get("/api/v1/admin/kiosks", {
+            "Authorization": "Bearer " + admin}))["kiosks"][0]["id"]
         cookie, csrf = session(s, "boss")
         lcookie, lcsrf = session(s, "local")
         st, h, _ = s.post_form("/signin", [("name", "reader"),
                                            ("password", PW)])
         rcookie = h["set-cookie"].split(";")[0]
         gets = ["/admin", "/admin/units", "/admin/units/" + kids[0],
-                "/admin/keys", "/admin/users", "/admin/audit"]
+                "/admin/keys", "/admin/users", "/admin/audit",
+                "/admin/kiosks", "/admin/account"]
         unit_form = [("code", "P1"), ("parent", kids[1]),
                      ("kind", "commune"), ("name_vi", "a"),
                      ("name_en", "b")]
@@ -86,7 +97,14 @@ def who_may_open_and_post_every_admin_page():
                               ("unit", kids[1]), ("password", PW),
                               ("password2", PW)]),
             ("/admin/users/far/disable", []),
+            ("/admin/kiosks", [("name", "k"), ("unit", kids[1]),
+                               ("counter", "2")]),
+            ("/admin/kiosks/%s/revoke" % kiosk_id, []),
+            ("/admin/users/far/totp-off", []),
         ]
+        # An admin's own account: no subtree to be outside of.
+        own = [("/admin/account/totp", []),
+               ("/admin/account/totp/confirm", [("code", "123456")])]
         others = [{"Authorization": "Bearer " + add_key(
             s.data, r, None, kids[0] if r != "viewer" else None)}
             for r in ("viewer", "counter", "head")]
@@ -112,6 +130,14 @@ def who_may_open_and_post_every_admin_page():
             st, _, body = s.post_form(p, form + [("csrf", lcsrf)],
                                       {"Cookie": lcookie})
             assert st == 403, (p, st)
+        for p, form in own:
+            assert s.post_form(p, form)[0] == 401, p
+            for hd in others + [{"Cookie": rcookie}]:
+                assert s.post_form(p, form + [("csrf", csrf)], hd)[0] == \
+                    403, (p, hd)
+            for extra in ([], [("csrf", "0" * 32)], [("csrf", lcsrf)]):
+                st, _, _ = s.post_form(p, form + extra, {"Cookie": cookie})
+                assert st == 403, (p, extra, st)
         # ... nor a unit outside its subtree to look at.
         assert s.get("/admin/units/" + kids[1], {"Cookie": lcookie})[0] \
             == 403
@@ -142,42 +168,47 @@ def hostile_forms_are_refused_with_a_reason():
         cases = [
             ("/admin/units", ok + [("code", "H2")], 400, None),
             ("/admin/units", ok + [("colour", "red")], 422,
-             'unknown field "colour"'),
+             'trường không có trong biểu mẫu "colour"'),
             ("/admin/units", [(k, "bad code!" if k == "code" else v)
-                              for k, v in ok], 422, "code: only"),
+                              for k, v in ok], 422, "Mã: chỉ gồm A-Z"),
             ("/admin/units", [(k, "NOPE" if k == "parent" else v)
-                              for k, v in ok], 422, "parent: no unit NOPE"),
+                              for k, v in ok], 422,
+             "Thuộc đơn vị: không có đơn vị NOPE"),
             ("/admin/units", [(k, "" if k == "name_vi" else v)
-                              for k, v in ok], 422, "name_vi: must not"),
+                              for k, v in ok], 422,
+             "Tên tiếng Việt: không được để trống"),
             ("/admin/units", "csrf=%s&code=%%ZZ" % csrf, 400, None),
             ("/admin/units/" + kids[0], [("parent", kids[0]),
                                           ("kind", "ward"),
                                           ("name_vi", "x"),
                                           ("name_en", "y"),
-                                          ("csrf", csrf)], 422, "cycle"),
+                                          ("csrf", csrf)], 422,
+             "nằm trong một vòng lặp đơn vị cha"),
             ("/admin/units/NOPE", [("parent", root), ("kind", "ward"),
                                    ("name_vi", "x"), ("name_en", "y"),
                                    ("csrf", csrf)], 404, None),
             ("/admin/keys", [("name", ""), ("role", "viewer"),
-                             ("unit", ""), ("csrf", csrf)], 422, "name:"),
+                             ("unit", ""), ("csrf", csrf)], 422,
+             "Tên: 1 đến 64 byte chữ"),
             ("/admin/keys", [("name", "k"), ("role", "kiosk"),
-                             ("unit", ""), ("csrf", csrf)], 422, "role:"),
+                             ("unit", ""), ("csrf", csrf)], 422,
+             "Vai trò: chọn cán bộ một cửa"),
             ("/admin/keys", [("name", "k"), ("role", "head"),
                              ("unit", ""), ("csrf", csrf)], 422,
-             "head of a unit needs one"),
+             "lãnh đạo đơn vị cần có đơn vị"),
             ("/admin/keys/zzzzzzzzzzzz/revoke", [("csrf", csrf)], 404, None),
             ("/admin/users", [("name", "u1"), ("role", "viewer"),
                               ("unit", ""), ("password", PW),
                               ("password2", PW + "x"), ("csrf", csrf)],
-             422, "differ"),
+             422, "Mật khẩu: hai lần nhập khác nhau"),
             ("/admin/users", [("name", "u 1"), ("role", "viewer"),
                               ("unit", ""), ("password", PW),
                               ("password2", PW), ("csrf", csrf)], 422,
-             "name:"),
+             "Tên: 1 đến 64 ký tự"),
             ("/admin/users", [("name", "u1"), ("role", "viewer"),
                               ("unit", ""), ("password", "short"),
                               ("password2", "short"), ("csrf", csrf)], 422,
-             "10 to 256"),
+             "mật khẩu có 10 đến 256 byte"),
             ("/admin/users/nobody/disable", [("csrf", csrf)], 404, None),
         ]
         for path, form, want, why in cases:
@@ -186,6 +217,11 @@ def hostile_forms_are_refused_with_a_reason():
             if why is not None:
                 text = html.unescape(body.decode("utf-8"))
                 assert why in text, (path, why, text[-2000:])
+                # In words: the API's English stays out of the page.
+                alert = re.search(r'role="alert">([^<]*)<', text).group(1)
+                for en in ("unknown", "must", "only", "no unit", "want",
+                           "differ", "bytes", "cycle", " to "):
+                    assert en not in alert, (path, en, alert)
                 assert b"Kh\xc3\xb4ng l\xc6\xb0u \xc4\x91\xc6\xb0\xe1\xbb\xa3c" \
                     in body
             # A password is never sent back.

@@ -249,7 +249,8 @@ def nothing_of_a_password_is_stored_or_logged():
         got = json_of(st, h, body)
         carol = [u for u in got if u["name"] == "carol"][0]
         assert set(carol) == {"name", "role", "unit", "disabled",
-                              "changed"}, carol
+                              "changed", "totp"}, carol
+        assert carol["totp"] == "off", carol
         s.stop()
         log = s.read_stderr() + "".join(s.stdout_lines)
         with open(os.path.join(s.data, "data.mdb"), "rb") as f:

@@ -379,9 +379,17 @@ test_kiosk_records(void **state)
 	k.queued = 7;
 	k.refused = 1000000;
 	k.held = 3;
+	/* Version 3 had no app version: the same bytes without its field. */
 	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
 	assert_true(n > 0);
-	assert_int_equal(enc[0], 3);
+	assert_int_equal(enc[n - 1], 0);
+	enc[0] = 3;
+	assert_int_equal(record_apikey_decode(enc, n - 1, &u), 0);
+	assert_memory_equal(&k, &u, sizeof(k));
+	memset(k.app, 'v', KIOSK_APP_MAX);
+	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
+	assert_true(n > 0);
+	assert_int_equal(enc[0], 4);
 	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
@@ -394,7 +402,7 @@ test_kiosk_records(void **state)
 	assert_string_equal(u.counter, "");
 	assert_int_equal(u.status_at, 0);
 	assert_int_equal(u.refused, 0);
-	v1[0] = 4;
+	v1[0] = 5;
 	assert_int_equal(record_apikey_decode(v1, sizeof(v1), &u), -1);
 
 	memset(&e, 0, sizeof(e));
@@ -490,7 +498,8 @@ test_apikey_and_keys(void **state)
 	memset(k.name, 'n', KEY_NAME_MAX);
 	strlcpy(k.unit, "92.001", sizeof(k.unit));
 	n = record_apikey_encode(&k, enc, APIKEY_ENC_MAX);
-	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX + 6);
+	assert_int_equal(n, APIKEY_ENC_MAX - UNIT_CODE_MAX - COUNTER_MAX -
+	    KIOSK_APP_MAX + 6);
 	assert_int_equal(record_apikey_decode(enc, n, &u), 0);
 	assert_memory_equal(&k, &u, sizeof(k));
 	for (i = 0; i < n; i++)
@@ -588,12 +597,28 @@ test_user_and_audit(void **state)
 	u.lanes = 1;
 	memset(u.salt, 0x5a, sizeof(u.salt));
 	memset(u.hash, 0xa5, sizeof(u.hash));
+	/* Version 1 had no one-time codes: the same bytes without them. */
+	n = record_user_encode(&u, enc, sizeof(enc));
+	assert_int_equal(n, USER_ENC_MAX - USER_TOTP_SEALED);
+	assert_int_equal(enc[0], 2);
+	enc[0] = 1;
+	assert_int_equal(record_user_decode(enc, n - 9, &v), 0);
+	assert_memory_equal(&u, &v, sizeof(u));
+	enc[2] = USER_DISABLED | USER_TOTP;	/* not in version 1 */
+	assert_int_equal(record_user_decode(enc, n - 9, &v), -1);
+	/* With codes on, the sealed secret and the last step. */
+	u.flags = USER_DISABLED | USER_TOTP;
+	memset(u.totp, 0x77, sizeof(u.totp));
+	u.totp_step = 41152263;
 	n = record_user_encode(&u, enc, sizeof(enc));
 	assert_int_equal(n, USER_ENC_MAX);
 	assert_int_equal(record_user_decode(enc, n, &v), 0);
 	assert_memory_equal(&u, &v, sizeof(u));
 	for (i = 0; i < n; i++)
 		assert_int_equal(record_user_decode(enc, i, &v), -1);
+	enc[2] = USER_DISABLED;	/* a secret without its flag */
+	assert_int_equal(record_user_decode(enc, n, &v), -1);
+	enc[2] = USER_DISABLED | USER_TOTP;
 	enc[1] = ROLE_KIOSK;	/* a kiosk never signs in by password */
 	assert_int_equal(record_user_decode(enc, n, &v), -1);
 	enc[1] = ROLE_HEAD;
