@@ -64,7 +64,7 @@ app_find_share(struct app *a, char *why, size_t whylen)
 
 /* Every service belongs to a service survey. */
 static int
-app_services_check(const struct app *a, const struct catalog *cat,
+app_services_check(const struct surveys *set, const struct catalog *cat,
     const char *dir, char *why, size_t whylen)
 {
 	const struct service	*v;
@@ -74,8 +74,8 @@ app_services_check(const struct app *a, const struct catalog *cat,
 
 	for (i = 0; i < cat->nservices; i++) {
 		v = &cat->services[i];
-		s = surveys_find(&a->surveys, v->survey, strlen(v->survey));
-		if (s == NULL || s == a->sv) {
+		s = surveys_find(set, v->survey, strlen(v->survey));
+		if (s == NULL || s == set->s[0]) {
 			snprintf(p, sizeof(p), "%s/services.csv", dir);
 			why_at(why, whylen, p, v->line, "survey %s: not a "
 			    "service survey (a schema/survey-*.ini's id)",
@@ -87,6 +87,19 @@ app_services_check(const struct app *a, const struct catalog *cat,
 }
 
 static uint32_t	 app_classify(const struct response *, void *);
+
+void
+app_writer_ids(struct app *a)
+{
+	const struct schema	*sch = a->sch;
+
+	if (a->w == NULL)
+		return;
+	writer_surveys(a->w, sch->survey_ids, sch->surveys.n);
+	if (sch->ind != NULL && a->cat != NULL)
+		writer_classify(a->w, app_classify, a, sch->ind_ids,
+		    sch->ind->n);
+}
 
 int
 app_catalog_load(const struct app *a, struct catalog **cp, char *why,
@@ -110,17 +123,37 @@ app_catalog_load(const struct app *a, struct catalog **cp, char *why,
 }
 
 int
+app_schema_load(const struct app *a, struct schema **sp, char *why,
+    size_t whylen)
+{
+	struct schema	*sch = NULL;
+	char		 p[PATH_MAX + 32];
+
+	if (schema_load(a->share, (struct catalog *_Atomic *)&a->cat, NULL, 0,
+	    a->sch == NULL || a->sch->pg != NULL, &sch, why, whylen) == -1)
+		return (-1);
+	snprintf(p, sizeof(p), "%s/schema", a->share);
+	if (app_services_check(&sch->surveys, a->cat, p, why, whylen) == -1) {
+		schema_free(sch);
+		return (-1);
+	}
+	*sp = sch;
+	return (0);
+}
+
+int
 app_catalog_check(const struct app *a, const struct catalog *cat,
     char *why, size_t whylen)
 {
 	struct indicators	*ind = NULL;
+	const struct schema	*sch = a->sch;
 	char			 p[PATH_MAX + 32];
 
 	snprintf(p, sizeof(p), "%s/schema", a->share);
-	if (app_services_check(a, cat, p, why, whylen) == -1)
+	if (app_services_check(&sch->surveys, cat, p, why, whylen) == -1)
 		return (-1);
 	snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
-	if (indicators_load(p, &a->surveys, cat, &ind, why, whylen) == -1)
+	if (indicators_load(p, &sch->surveys, cat, &ind, why, whylen) == -1)
 		return (-1);
 	indicators_free(ind);
 	return (0);
@@ -131,8 +164,8 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
     size_t whylen)
 {
 	struct catalog	*cat;
+	struct schema	*sch;
 	char		 p[PATH_MAX + 32], sub[256];
-	size_t		 i;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
@@ -145,31 +178,19 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 		return (-1);
 	if (parts & (APP_SCHEMA | APP_PAGES)) {
 		snprintf(p, sizeof(p), "%s/schema", a->share);
-		if (surveys_load(p, &a->surveys, why, whylen) == -1)
-			return (-1);
-		a->sv = a->surveys.s[0];
 		if (catalog_load(p, &cat, why, whylen) == -1)
 			return (-1);
 		a->cat = cat;
-		if (app_services_check(a, cat, p, why, whylen) == -1)
+		if (schema_load(a->share, &a->cat, NULL, 0,
+		    (parts & APP_PAGES) != 0, &sch, why, whylen) == -1)
 			return (-1);
-		snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
-		if (indicators_load(p, &a->surveys, a->cat, &a->ind, why,
+		a->sch = sch;
+		if (app_services_check(&sch->surveys, cat, p, why,
 		    whylen) == -1)
 			return (-1);
 		snprintf(p, sizeof(p), "%s/schema/daysoff.csv", a->share);
 		if (workdays_load(p, &a->wd, why, whylen) == -1)
 			return (-1);
-	}
-	if (parts & APP_PAGES) {
-		snprintf(p, sizeof(p), "%s/templates", a->share);
-		if (page_init(&a->pg, p, &a->surveys, &a->cat, why,
-		    whylen) == -1)
-			return (-1);
-		for (i = 0; i < a->surveys.n; i++)
-			if ((a->kiosk_def[i] = kiosk_def_json(a->surveys.s[i],
-			    a->pg, why, whylen)) == NULL)
-				return (-1);
 	}
 	if (parts & (APP_STORE | APP_WRITER)) {
 		if (a->cfg.map_size > 0)
@@ -192,15 +213,7 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			snprintf(why, whylen, "cannot start the writer");
 			return (-1);
 		}
-		for (i = 0; i < a->surveys.n; i++)
-			a->survey_ids[i] = a->surveys.s[i]->id;
-		writer_surveys(a->w, a->survey_ids, a->surveys.n);
-		if (a->ind != NULL && a->cat != NULL) {
-			for (i = 0; i < a->ind->n; i++)
-				a->ind_ids[i] = a->ind->ind[i].id;
-			writer_classify(a->w, app_classify, a, a->ind_ids,
-			    a->ind->n);
-		}
+		app_writer_ids(a);
 		writer_contact_keep(a->w, (int64_t)a->cfg.contact_days * 86400);
 	}
 	return (0);
@@ -215,6 +228,7 @@ static uint32_t
 app_classify(const struct response *r, void *arg)
 {
 	const struct app	*a = arg;
+	const struct indicators	*set;
 	const struct indicator	*ind;
 	const struct unit	*u;
 	char			 kind[UNIT_KIND_MAX + 1] = "";
@@ -225,12 +239,11 @@ app_classify(const struct response *r, void *arg)
 	/* The writer's thread holds the catalogue as a request does. */
 	if (a->swap != NULL)
 		epoch = catswap_enter(a->swap);
+	set = a->sch->ind;
 	if ((u = catalog_unit(a->cat, r->unit, strlen(r->unit))) != NULL)
 		strlcpy(kind, u->kind, sizeof(kind));
-	if (a->swap != NULL)
-		catswap_leave(a->swap, epoch);
-	for (i = 0; i < a->ind->n && i < 32; i++) {
-		ind = &a->ind->ind[i];
+	for (i = 0; set != NULL && i < set->n && i < 32; i++) {
+		ind = &set->ind[i];
 		if (!indicators_counts(ind, r->sector, kind))
 			continue;
 		for (j = 0; j < r->nanswers; j++)
@@ -239,26 +252,21 @@ app_classify(const struct response *r, void *arg)
 		if (j < r->nanswers)
 			bits |= UINT32_C(1) << i;
 	}
+	if (a->swap != NULL)
+		catswap_leave(a->swap, epoch);
 	return (bits);
 }
 
 void
 app_close(struct app *a)
 {
-	size_t	 i;
-
 	if (a->w != NULL)
 		writer_stop(a->w);
 	if (a->st != NULL)
 		store_close(a->st);
-	for (i = 0; i < SURVEYS_MAX; i++)
-		free(a->kiosk_def[i]);
-	if (a->pg != NULL)
-		page_free(a->pg);
-	indicators_free(a->ind);
+	schema_free(a->sch);
 	if (a->cat != NULL)
 		catalog_free(a->cat);
-	surveys_clear(&a->surveys);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -267,9 +275,10 @@ app_ticket_survey_of(const struct app *a, const struct ticket *t)
 {
 	const struct survey	*s;
 	const char		*id = ticket_survey(t);
+	const struct schema	*sch = a->sch;
 
-	s = surveys_find(&a->surveys, id, strlen(id));
-	return (s != NULL ? s : a->sv);
+	s = surveys_find(&sch->surveys, id, strlen(id));
+	return (s != NULL ? s : sch->sv);
 }
 
 const struct survey *
@@ -278,7 +287,7 @@ app_unit_survey(const struct app *a, const char *unit)
 	const struct unit	*u;
 
 	u = catalog_unit(a->cat, unit, strlen(unit));
-	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
+	return (surveys_for_kind(&a->sch->surveys, u != NULL ? u->kind : NULL));
 }
 
 int
@@ -371,7 +380,7 @@ app_ticket_survey(const struct app *a, const struct ticket_req *rq,
 	const char		*cu;
 
 	if (rq->survey[0] != '\0') {
-		if ((s = surveys_find(&a->surveys, rq->survey,
+		if ((s = surveys_find(&a->sch->surveys, rq->survey,
 		    strlen(rq->survey))) == NULL)
 			snprintf(why, whylen, "survey: unknown survey (one of "
 			    "GET /api/v1/survey's)");
@@ -379,14 +388,14 @@ app_ticket_survey(const struct app *a, const struct ticket_req *rq,
 	}
 	if (rq->service[0] != '\0' && (sv = catalog_service(a->cat,
 	    rq->service, strlen(rq->service))) != NULL &&
-	    (s = surveys_find(&a->surveys, sv->survey,
+	    (s = surveys_find(&a->sch->surveys, sv->survey,
 	    strlen(sv->survey))) != NULL)
 		return (s);
 	if (rq->procedure[0] != '\0')
-		return (a->sv);
+		return (a->sch->sv);
 	cu = rq->handling_unit[0] != '\0' ? rq->handling_unit : rq->unit;
 	u = catalog_unit(a->cat, cu, strlen(cu));
-	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
+	return (surveys_for_kind(&a->sch->surveys, u != NULL ? u->kind : NULL));
 }
 
 enum hl_rc
@@ -414,7 +423,7 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 	}
 	if ((s = app_ticket_survey(a, rq, why, whylen)) == NULL)
 		return (HL_INVALID);
-	if (s != a->sv) {
+	if (!survey_is_procedure(s->id)) {
 		/* A service survey's: a service, no procedure or sector. */
 		if (rq->procedure[0] != '\0' || rq->sector[0] != '\0') {
 			snprintf(why, whylen, "%s: a ticket of survey %s "
@@ -484,7 +493,7 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 			    "dossier)");
 			return (HL_INVALID);
 		}
-		if (s != a->sv) {
+		if (!survey_is_procedure(s->id)) {
 			snprintf(why, whylen, "stage: only for tickets of "
 			    "survey %s", SURVEY_PROCEDURE);
 			return (HL_INVALID);

@@ -188,6 +188,13 @@ int	 h_meta_render(const struct app *, const struct catalog *,
  * committed row. 0, or -1 with why (the one in use stays).
  */
 int	 h_state_catalog_reload(struct app *, char *why, size_t whylen);
+/*
+ * The same for the surveys and indicators (schema/'s files, the newest
+ * stored version of each survey over its file) and what is compiled
+ * from them (pages, the kiosk's definitions). 0, or -1 with why
+ * ("path:line: reason"; the ones in use stay).
+ */
+int	 h_state_schema_reload(struct app *, char *why, size_t whylen);
 
 /*
  * A page asking for a key, for a browser that reached a page it needs to

@@ -122,7 +122,7 @@ http_fail(struct req *r, unsigned status, const char *why)
 	char	*s;
 
 	buf_reset(&r->out);
-	if (r->is_api || r->app->pg == NULL) {
+	if (r->is_api || r->app->sch->pg == NULL) {
 		o = json_pack("{s:s}", "error", why);
 		s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 		http_reply_json(r, status, s != NULL ? s :
@@ -132,7 +132,7 @@ http_fail(struct req *r, unsigned status, const char *why)
 		r->status = status;
 		return;
 	}
-	if (page_message(r->app->pg, &r->out, r->lang,
+	if (page_message(r->app->sch->pg, &r->out, r->lang,
 	    http_msg_of(status)) == -1) {
 		buf_reset(&r->out);
 		buf_addstr(&r->out, "error\n");

@@ -254,6 +254,7 @@ struct wop {
 /* What the writer did since it started, for GET /metrics. */
 #define WRITER_SURVEYS_MAX	8	/* surveys counted apart; then "other" */
 #define WRITER_IND_MAX		32	/* indicators counted */
+#define WRITER_IND_ID_MAX	39	/* bytes of an indicator's id */
 struct writer_survey_stats {
 	char		 id[SURVEY_ID_MAX + 1];	/* "other" for the rest */
 	uint64_t	 tickets;		/* created */
@@ -271,7 +272,7 @@ struct writer_stats {
 	size_t		 nsurveys;	/* by survey, in order first seen */
 	struct writer_survey_stats surveys[WRITER_SURVEYS_MAX];
 	size_t		 nind;		/* by indicator (writer_classify) */
-	const char	*ind_ids[WRITER_IND_MAX];
+	char		 ind_ids[WRITER_IND_MAX][WRITER_IND_ID_MAX + 1];
 	uint64_t	 ind_answers[WRITER_IND_MAX];
 	uint64_t	 purged_idem;	/* idempotency records purged */
 	uint64_t	 purged_enrol;	/* expired enrolment codes purged */
@@ -310,8 +311,9 @@ int	 writer_start(struct writer **, struct store *, size_t max_batch);
 /*
  * The indicators a stored answer counts toward, for GET /metrics:
  * classify(r, arg) returns bit i for ids[i] (i < n, at most
- * WRITER_IND_MAX; the strings outlive the writer). Called before the
- * first op is submitted.
+ * WRITER_IND_MAX; the ids are copied). Called before the first op is
+ * submitted, and again when the indicators change while serving: an id
+ * kept keeps its count, a new one starts at zero.
  */
 void	 writer_classify(struct writer *,
 	    uint32_t (*classify)(const struct response *, void *), void *arg,
