@@ -93,7 +93,7 @@ app_writer_ids(struct app *a)
 {
 	const struct schema	*sch = a->sch;
 
-	if (a->w == NULL)
+	if (a->w == NULL || sch == NULL)
 		return;
 	writer_surveys(a->w, sch->survey_ids, sch->surveys.n);
 	if (sch->ind != NULL && a->cat != NULL)
@@ -126,11 +126,29 @@ int
 app_schema_load(const struct app *a, struct schema **sp, char *why,
     size_t whylen)
 {
-	struct schema	*sch = NULL;
-	char		 p[PATH_MAX + 32];
+	struct schema		*sch = NULL;
+	struct survey_row	*rows = NULL;
+	struct schema_override	 ov[SURVEYS_MAX];
+	char			 p[PATH_MAX + 32];
+	size_t			 i, n = 0;
+	int			 rc;
 
-	if (schema_load(a->share, (struct catalog *_Atomic *)&a->cat, NULL, 0,
-	    a->sch == NULL || a->sch->pg != NULL, &sch, why, whylen) == -1)
+	if (a->st != NULL && store_survey_rows(a->st, NULL, 1, &rows,
+	    &n) == -1) {
+		snprintf(why, whylen, "%s: cannot read the stored surveys",
+		    a->cfg.data);
+		return (-1);
+	}
+	for (i = 0; i < n && i < SURVEYS_MAX; i++) {
+		strlcpy(ov[i].id, rows[i].id, sizeof(ov[i].id));
+		ov[i].version = rows[i].version;
+		ov[i].text = rows[i].text;
+		ov[i].len = rows[i].len;
+	}
+	rc = schema_load(a->share, (struct catalog *_Atomic *)&a->cat, ov,
+	    i, a->sch == NULL || a->sch->pg != NULL, &sch, why, whylen);
+	store_survey_rows_free(rows, n);
+	if (rc == -1)
 		return (-1);
 	snprintf(p, sizeof(p), "%s/schema", a->share);
 	if (app_services_check(&sch->surveys, a->cat, p, why, whylen) == -1) {
@@ -201,12 +219,17 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			return (-1);
 		}
 	}
-	/* The units and procedures admins changed, over the files'. */
+	/* The units, procedures and surveys admins changed, over the
+	 * files'. */
 	if ((parts & (APP_SCHEMA | APP_PAGES)) && a->st != NULL) {
 		if (app_catalog_load(a, &cat, why, whylen) == -1)
 			return (-1);
 		catalog_free(a->cat);
 		a->cat = cat;
+		if (app_schema_load(a, &sch, why, whylen) == -1)
+			return (-1);
+		schema_free(a->sch);
+		a->sch = sch;
 	}
 	if (parts & APP_WRITER) {
 		if (writer_start(&a->w, a->st, a->cfg.max_batch) == -1) {

@@ -18,18 +18,22 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "survey_edit.h"
 #include "util.h"
 
 static int schema_run(int, char **);
 
 const struct cmd cmd_schema = {
-	"schema", "write the units and procedures in use as schema/ files",
+	"schema", "write the units, procedures and surveys in use as schema/ "
+	    "files",
 	"usage: hailong schema export --data DIR OUTDIR\n"
 	    "\n"
 	    "Writes OUTDIR/units.csv and OUTDIR/procedures.csv as they are in\n"
 	    "use (schema/'s rows with the units and procedures admins added or\n"
-	    "changed), and copies every other file of schema/ (surveys,\n"
-	    "sectors, indicators, synonyms, services) as it is. OUTDIR is\n"
+	    "changed), each survey file with the version admins published\n"
+	    "last (when it is not the file's), and copies every other file\n"
+	    "of schema/ (sectors, indicators, synonyms, services) as it is.\n"
+	    "OUTDIR is\n"
 	    "created when missing; files there of the same names are\n"
 	    "replaced. A server started with these files and an empty store\n"
 	    "serves the same units and procedures. Safe while the server\n"
@@ -173,6 +177,49 @@ schema_copy(const char *from, const char *dir, const char *name)
 	return (schema_close(out, dir, name, tmp));
 }
 
+/*
+ * A survey file whose survey an admin published anew: the version in
+ * use written over the copy (as the store keeps it, the file's rules).
+ */
+static int
+schema_survey(const struct schema *sch, const char *from, const char *dir,
+    const char *name)
+{
+	const struct survey	*in;
+	struct survey		*file;
+	struct buf		 b;
+	char			 src[PATH_MAX], tmp[PATH_MAX], why[512];
+	FILE			*f;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (snprintf(src, sizeof(src), "%s/%s", from, name) >=
+	    (int)sizeof(src))
+		return (-1);
+	if (access(src, F_OK) == -1)
+		return (0);
+	if (survey_load(src, &file, why, sizeof(why)) == -1)
+		return (-1);
+	for (i = 0, in = NULL; i < sch->surveys.n; i++)
+		if (strcmp(sch->surveys.s[i]->id, file->id) == 0)
+			in = sch->surveys.s[i];
+	if (in == NULL || in->version == file->version) {
+		survey_free(file);
+		return (0);
+	}
+	survey_free(file);
+	buf_init(&b, INI_FILE_MAX);
+	if (survey_edit_ini(in, &b, why, sizeof(why)) == -1 ||
+	    b.data == NULL ||
+	    (f = schema_open(dir, name, tmp, sizeof(tmp))) == NULL)
+		goto out;
+	fwrite(b.data, 1, b.len, f);
+	rc = schema_close(f, dir, name, tmp);
+out:
+	buf_clear(&b);
+	return (rc);
+}
+
 static int
 schema_run(int argc, char **argv)
 {
@@ -222,6 +269,13 @@ schema_run(int argc, char **argv)
 		if (schema_copy(from, out, schema_copied[i]) == -1) {
 			fprintf(stderr, "hailong: schema: %s/%s: cannot "
 			    "copy\n", out, schema_copied[i]);
+			goto out;
+		}
+	for (i = 0; schema_copied[i] != NULL; i++)
+		if (strncmp(schema_copied[i], "survey", 6) == 0 &&
+		    schema_survey(a.sch, from, out, schema_copied[i]) == -1) {
+			fprintf(stderr, "hailong: schema: %s/%s: cannot "
+			    "write\n", out, schema_copied[i]);
 			goto out;
 		}
 	printf("schema: %zu units and %zu procedures written to %s\n",

@@ -74,6 +74,25 @@ void	 h_admin_procs(struct req *);
 void	 h_admin_proc_add(struct req *);
 void	 h_admin_proc_change(struct req *);
 /*
+ * h_survey_admin.c: GET /api/v1/admin/surveys, GET|POST
+ * /api/v1/admin/surveys/<id>; and the steps the console's pages share:
+ * the survey of an id in a set, a draft checked and r->op filled to
+ * store it (*sp, the draft as loaded, the caller's; 0, or -1 with the
+ * status and why in Vietnamese), the swap after the writer (0 or -1),
+ * the op's memory freed (after the writer, or when not submitted).
+ */
+void	 h_admin_surveys(struct req *);
+void	 h_admin_survey(struct req *);
+void	 h_admin_survey_publish(struct req *);
+const struct survey *h_survey_admin_find(const struct schema *,
+	    const char *id, size_t len);
+int	 h_survey_admin_prepare(struct req *, const struct survey *cur,
+	    const json_t *draft, struct survey **sp, unsigned *status,
+	    char *why, size_t whylen);
+int	 h_survey_admin_commit(struct req *, unsigned *status, char *why,
+	    size_t whylen);
+void	 h_survey_admin_free(struct req *);
+/*
  * A unit or procedure row checked against the catalogue in use and as a
  * whole new one, r->op filled to store it (with its actor): 0, or -1
  * with the status and why. After the writer: h_catalog_commit() swaps

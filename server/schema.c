@@ -67,6 +67,9 @@ schema_overrides(struct surveys *set, const struct schema_override *ov,
 			    "id", name);
 			return (-1);
 		}
+		/* A file raised past the stored version wins. */
+		if (set->s[j]->version > ov[i].version)
+			continue;
 		if (survey_load_mem(name, ov[i].text, ov[i].len, &sv, why,
 		    whylen) == -1)
 			return (-1);

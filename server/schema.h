@@ -35,13 +35,14 @@ struct schema {
  */
 struct schema_override {
 	char		 id[SURVEY_ID_MAX + 1];
+	unsigned	 version;
 	const char	*text;
 	size_t		 len;
 };
 
 /*
  * Loads share/schema's surveys (each replaced by the override of its id,
- * when there is one), checks the indicators against them and the
+ * when there is one, unless the file's version is higher), checks the indicators against them and the
  * catalogue *catp, then, when with_pages, compiles share/templates and
  * the kiosk's definitions (the pages read *catp at every lookup).
  * Returns 0, or -1 with "path:line: reason" in why. schema_free() frees.

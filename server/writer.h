@@ -36,7 +36,8 @@ enum wop_kind {
 	WOP_FOLLOWUP_FILE,	/* a citizen's complaint or request */
 	WOP_FOLLOWUP_REPLY,	/* a head's answer or new state */
 	WOP_OUTBOX_DONE,	/* a webhook delivery taken: delete it */
-	WOP_OUTBOX_RETRY	/* a webhook delivery failed: try later */
+	WOP_OUTBOX_RETRY,	/* a webhook delivery failed: try later */
+	WOP_SURVEY		/* store a survey's new version */
 };
 
 enum wop_user_mode {
@@ -143,6 +144,18 @@ struct wop {
 			enum wop_user_mode mode;
 			struct user	 u;
 		} user;
+		struct {
+			/*
+			 * in: row (its text the caller's until done) and
+			 * the audit entry's before and after (JSON texts,
+			 * the caller's). HL_CONFLICT when the store holds
+			 * that version of the id or a newer one (another
+			 * admin published first): nothing written.
+			 */
+			struct survey_row row;
+			const char	*before;
+			const char	*after;
+		} survey;
 		struct {
 			/*
 			 * in: the row; replace 0 adds it (HL_CONFLICT when

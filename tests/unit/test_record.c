@@ -765,6 +765,49 @@ test_outbox(void **state)
 	assert_int_equal(record_outbox_encode(&o, b, sizeof(b)), 0);
 }
 
+/* A survey's stored version: round trip, the seed, truncation, keys. */
+static void
+test_survey_row(void **state)
+{
+	struct survey_row	 r, back;
+	uint8_t			*enc, k1[SURVEY_ROW_KEY_LEN], k2[SURVEY_ROW_KEY_LEN];
+	size_t			 n;
+	FILE			*f;
+	uint8_t			 seed[512];
+	char			 text[] = "[survey]\nid = procedure\nversion = 5\n";
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	strlcpy(r.id, "procedure", sizeof(r.id));
+	r.version = 5;
+	r.at = 1796656916;
+	strlcpy(r.who, "adm", sizeof(r.who));
+	r.text = text;
+	r.len = strlen(text);
+	assert_int_equal(record_survey_row_encode(&r, &enc, &n), 0);
+	assert_int_equal(record_survey_row_decode(enc, n, &back), 0);
+	assert_string_equal(back.text, text);
+	assert_int_equal(back.version, 5);
+	assert_string_equal(back.who, "adm");
+	free(back.text);
+	/* The fuzzer's seed is this record. */
+	f = fopen(HL_SRCDIR "/tests/fuzz/corpus/record/"
+	    "survey-row-procedure-v5.bin", "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(seed, 1, sizeof(seed), f), n + 1);
+	fclose(f);
+	assert_memory_equal(seed + 1, enc, n);
+	assert_int_equal(record_survey_row_decode(enc, n - 1, &back), -1);
+	enc[n - 3] = '\0';		/* a NUL inside the text */
+	assert_int_equal(record_survey_row_decode(enc, n, &back), -1);
+	free(enc);
+	/* Keys run by id, then version. */
+	assert_int_equal(record_survey_row_key("procedure", 5, k1), 0);
+	assert_int_equal(record_survey_row_key("procedure", 10, k2), 0);
+	assert_true(memcmp(k1, k2, sizeof(k1)) < 0);
+	assert_int_equal(record_survey_row_key("", 1, k1), -1);
+}
+
 int
 main(void)
 {
@@ -780,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_catrow),
 		cmocka_unit_test(test_followups),
 		cmocka_unit_test(test_outbox),
+		cmocka_unit_test(test_survey_row),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
