@@ -122,15 +122,16 @@ app_catalog_load(const struct app *a, struct catalog **cp, char *why,
 	return (rc);
 }
 
-int
-app_schema_load(const struct app *a, struct schema **sp, char *why,
-    size_t whylen)
+/* app_schema_load() with draft (NULL: none) over the stored ones. */
+static int
+app_schema_with(const struct app *a, const struct schema_override *draft,
+    int pages, struct schema **sp, char *why, size_t whylen)
 {
 	struct schema		*sch = NULL;
 	struct survey_row	*rows = NULL;
-	struct schema_override	 ov[SURVEYS_MAX];
+	struct schema_override	 ov[SURVEYS_MAX + 1];
 	char			 p[PATH_MAX + 32];
-	size_t			 i, n = 0;
+	size_t			 i, j, n = 0;
 	int			 rc;
 
 	if (a->st != NULL && store_survey_rows(a->st, NULL, 1, &rows,
@@ -139,14 +140,19 @@ app_schema_load(const struct app *a, struct schema **sp, char *why,
 		    a->cfg.data);
 		return (-1);
 	}
-	for (i = 0; i < n && i < SURVEYS_MAX; i++) {
-		strlcpy(ov[i].id, rows[i].id, sizeof(ov[i].id));
-		ov[i].version = rows[i].version;
-		ov[i].text = rows[i].text;
-		ov[i].len = rows[i].len;
+	for (i = j = 0; i < n && j < SURVEYS_MAX; i++) {
+		if (draft != NULL && strcmp(rows[i].id, draft->id) == 0)
+			continue;
+		strlcpy(ov[j].id, rows[i].id, sizeof(ov[j].id));
+		ov[j].version = rows[i].version;
+		ov[j].text = rows[i].text;
+		ov[j].len = rows[i].len;
+		j++;
 	}
+	if (draft != NULL)
+		ov[j++] = *draft;
 	rc = schema_load(a->share, (struct catalog *_Atomic *)&a->cat, ov,
-	    i, a->sch == NULL || a->sch->pg != NULL, &sch, why, whylen);
+	    j, pages, &sch, why, whylen);
 	store_survey_rows_free(rows, n);
 	if (rc == -1)
 		return (-1);
@@ -157,6 +163,28 @@ app_schema_load(const struct app *a, struct schema **sp, char *why,
 	}
 	*sp = sch;
 	return (0);
+}
+
+int
+app_schema_load(const struct app *a, struct schema **sp, char *why,
+    size_t whylen)
+{
+	return (app_schema_with(a, NULL, a->sch == NULL || a->sch->pg != NULL,
+	    sp, why, whylen));
+}
+
+int
+app_schema_preview(const struct app *a, const struct survey_row *draft,
+    struct schema **sp, char *why, size_t whylen)
+{
+	struct schema_override	 ov;
+
+	memset(&ov, 0, sizeof(ov));
+	strlcpy(ov.id, draft->id, sizeof(ov.id));
+	ov.version = draft->version;
+	ov.text = draft->text;
+	ov.len = draft->len;
+	return (app_schema_with(a, &ov, 1, sp, why, whylen));
 }
 
 int

@@ -86,6 +86,12 @@ int	 app_catalog_load(const struct app *, struct catalog **, char *why,
  */
 int	 app_schema_load(const struct app *, struct schema **, char *why,
 	    size_t whylen);
+/*
+ * The same with draft (a survey's next version, not stored) over its
+ * stored versions and file, with pages: what the console previews.
+ */
+int	 app_schema_preview(const struct app *, const struct survey_row *draft,
+	    struct schema **, char *why, size_t whylen);
 /* Tells the writer the survey and indicator ids of the set in use. */
 void	 app_writer_ids(struct app *);
 /*

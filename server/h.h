@@ -93,6 +93,17 @@ int	 h_survey_admin_commit(struct req *, unsigned *status, char *why,
 	    size_t whylen);
 void	 h_survey_admin_free(struct req *);
 /*
+ * h_adminpage.c's frame for the console's pages of other files: the
+ * context (title, who, the session's CSRF token, part set true) and
+ * the page rendered from it (taken).
+ */
+json_t	*h_adminpage_ctx(struct req *, const char *title, const char *part);
+void	 h_adminpage_render(struct req *, unsigned status, json_t *ctx);
+/* h_surveypage.c: /admin/surveys, /admin/surveys/<id> (GET, POST). */
+void	 h_admin_surveys_page(struct req *);
+void	 h_admin_survey_page(struct req *);
+void	 h_admin_survey_post(struct req *);
+/*
  * A unit or procedure row checked against the catalogue in use and as a
  * whole new one, r->op filled to store it (with its actor): 0, or -1
  * with the status and why. After the writer: h_catalog_commit() swaps

@@ -906,3 +906,16 @@ h_admin_audit_page(struct req *r)
 		json_object_set_new(ctx, "next", json_string(next));
 	ap_render(r, 200, ctx);
 }
+
+/* For the console's other pages (h_surveypage.c): the same frame. */
+json_t *
+h_adminpage_ctx(struct req *r, const char *title, const char *part)
+{
+	return (ap_ctx(r, title, part));
+}
+
+void
+h_adminpage_render(struct req *r, unsigned status, json_t *ctx)
+{
+	ap_render(r, status, ctx);
+}

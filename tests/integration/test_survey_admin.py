@@ -250,5 +250,135 @@ def hostile_drafts_are_refused_and_nothing_is_stored():
         assert st == 409, body
 
 
+def page_fields(page, sid="procedure"):
+    """The edit form's fields as a browser would post them."""
+    import html as H
+    txt = page.decode()
+    txt = txt[txt.index('<form method="post" action="/admin/surveys/%s"'
+                        % sid):]
+    txt = txt[:txt.index("</form>")]
+    out = []
+    for m in re.finditer(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>',
+                         txt, re.S):
+        out.append((m.group(1), H.unescape(m.group(2))))
+    for m in re.finditer(r'<input (?:type="hidden" )?name="([^"]+)" '
+                         r'value="([^"]*)"', txt):
+        out.append((m.group(1), H.unescape(m.group(2))))
+    for m in re.finditer(r'<input type="checkbox" name="([^"]+)" '
+                         r'value="([^"]*)" checked>', txt):
+        out.append((m.group(1), H.unescape(m.group(2))))
+    return out
+
+
+@test
+def the_console_page_refuses_hostile_posts_and_stores_nothing():
+    with Server() as s:
+        admin = add_key(s.data, "admin", "adm")
+        root = [u for u in json_of(*s.get("/api/v1/units"))
+                if u["parent"] is None][0]["code"]
+        user(s, "boss", "admin")
+        user(s, "local", "admin", root)
+        user(s, "view", "viewer")
+        cookie, csrf = session(s, "boss")
+        lcookie, lcsrf = session(s, "local")
+        st, _, _ = s.post_form("/signin", [("name", "view"),
+                                           ("password", PW)])
+        vst, vh, _ = s.post_form("/signin", [("name", "view"),
+                                             ("password", PW)])
+        vcookie = vh["set-cookie"].split(";")[0]
+        st, _, page = s.get("/admin/surveys/procedure", {"Cookie": cookie})
+        assert st == 200
+        good = page_fields(page)
+        assert ("csrf", csrf) in good
+        before = stored(s, admin)
+
+        def swap(fields, name, value):
+            return [(k, value if k == name else v) for k, v in fields]
+
+        def setf(fields, **kv):
+            kv = {k.replace("__", "."): v for k, v in kv.items()}
+            return [(k, kv.get(k, v)) for k, v in fields]
+
+        no_csrf = [(k, v) for k, v in good if k != "csrf"]
+        cases = [
+            ({"Cookie": cookie}, no_csrf + [("action", "publish")], 403,
+             None),
+            ({"Cookie": cookie}, swap(good, "csrf", "0" * 32) +
+             [("action", "publish")], 403, None),
+            ({"Cookie": lcookie}, swap(good, "csrf", lcsrf) +
+             [("action", "publish")], 403, None),
+            ({"Cookie": vcookie}, good + [("action", "publish")], 403, None),
+            ({}, good + [("action", "publish")], 401, None),
+            ({"Cookie": cookie}, swap(good, "thanks.km", " ") +
+             [("action", "publish")], 422, "thiếu bản tiếng Khmer"),
+            ({"Cookie": cookie}, swap(good, "title.vi", "x" * 1100) +
+             [("action", "publish")], 422, "dài quá"),
+            ({"Cookie": cookie}, setf(good, new__on_time__id="Bad Id",
+                                      new__on_time__vi="a",
+                                      new__on_time__en="a",
+                                      new__on_time__km="a") +
+             [("action", "publish")], 422, "a-z, 0-9"),
+            ({"Cookie": cookie}, good + [("extra", "1"),
+                                         ("action", "publish")], 400, None),
+            ({"Cookie": cookie}, good + [("title.vi", "again"),
+                                         ("action", "publish")], 400, None),
+            ({"Cookie": cookie}, good + [("action", "delete")], 400, None),
+            ({"Cookie": cookie}, swap(good, "version", "1") +
+             [("action", "publish")], 409, "phiên bản hiện hành"),
+        ]
+        for headers, fields, want, reason in cases:
+            st, _, body = s.post_form("/admin/surveys/procedure", fields,
+                                      headers)
+            assert st == want, (want, st, reason, body[-400:])
+            if reason is not None:
+                assert reason in body.decode(), (reason, body[-600:])
+            assert stored(s, admin) == before, (want, reason)
+        # JSON to the page: the wrong content type.
+        st, _, _ = s.http("POST", "/admin/surveys/procedure", "{}",
+                          {"Cookie": cookie, "Content-Type":
+                           "application/json", "X-CSRF-Token": csrf})
+        assert st == 415, st
+        # A preview stores nothing and shows the draft in both frames.
+        st, _, body = s.post_form(
+            "/admin/surveys/procedure",
+            swap(good, "title.km", "ចំណងជើងសាកល្បង") +
+            [("action", "preview"), ("lang", "km")], {"Cookie": cookie})
+        assert st == 200, body[-400:]
+        text = body.decode()
+        assert 'srcdoc="' in text and "ចំណងជើងសាកល្បង" in text
+        assert "/kiosk/?preview=1&amp;lang=km#def=" in text
+        assert stored(s, admin) == before
+        # The kiosk page of a preview may be framed by the console only.
+        st, hd, _ = s.get("/kiosk/?preview=1")
+        assert st == 200 and hd["x-frame-options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in hd["content-security-policy"]
+        st, hd, _ = s.get("/kiosk/")
+        assert hd["x-frame-options"] == "DENY"
+        # Publishing from the page: a new option appended, one retired.
+        fields = setf(good, new__on_time__id="unsure_new",
+                      new__on_time__vi="Chưa rõ",
+                      new__on_time__en="Not sure yet",
+                      new__on_time__km="មិនទាន់ច្បាស់") + [
+                          ("question.visits.retire.more", "1"),
+                          ("action", "publish")]
+        st, hd, body = s.post_form("/admin/surveys/procedure", fields,
+                                   {"Cookie": cookie})
+        assert st == 303, (st, body[-400:])
+        cur = current(s, admin)
+        assert cur["version"] == before[0][0]["version"] + 1
+        q = [x for x in cur["current"]["questions"]
+             if x["id"] == "on_time"][0]
+        assert q["options"][-1]["id"] == "unsure_new"
+        v = [x for x in cur["current"]["questions"] if x["id"] == "visits"]
+        assert v[0]["options"][-1]["retired"] is True
+        # The options retired before stay retired (their boxes ticked).
+        old = json_of(*s.get("/api/v1/admin/surveys/procedure",
+                             {"Authorization": "Bearer " + admin}))
+        rs = [x for x in old["current"]["questions"] if x["id"] == "reasons"]
+        assert any(o["retired"] for o in rs[0]["options"])
+        st, _, page = s.get(hd["location"], {"Cookie": cookie})
+        assert "Đã đăng phiên bản" in page.decode()
+
+
 if __name__ == "__main__":
     run()
