@@ -105,10 +105,11 @@ int
 app_catalog_load(const struct app *a, struct catalog **cp, char *why,
     size_t whylen)
 {
-	struct catrow	*rows = NULL;
-	char		 p[PATH_MAX + 32];
-	size_t		 n = 0;
-	int		 rc;
+	struct catrow		*rows = NULL;
+	struct target_row	*ts = NULL;
+	char			 p[PATH_MAX + 32];
+	size_t			 n = 0, nt = 0;
+	int			 rc;
 
 	*cp = NULL;
 	if (a->st != NULL && store_catrows(a->st, &rows, &n, NULL) == -1) {
@@ -119,6 +120,18 @@ app_catalog_load(const struct app *a, struct catalog **cp, char *why,
 	snprintf(p, sizeof(p), "%s/schema", a->share);
 	rc = catalog_load_rows(p, rows, n, cp, why, whylen);
 	free(rows);
+	/* The targets admins set, over sectors.ini's. */
+	if (rc == 0 && a->st != NULL) {
+		if (store_target_rows(a->st, &ts, &nt) == -1) {
+			snprintf(why, whylen, "%s: cannot read the stored "
+			    "targets", a->cfg.data);
+			catalog_free(*cp);
+			*cp = NULL;
+			return (-1);
+		}
+		catalog_targets_apply(*cp, ts, nt);
+		free(ts);
+	}
 	return (rc);
 }
 
@@ -129,9 +142,10 @@ app_schema_with(const struct app *a, const struct schema_override *draft,
 {
 	struct schema		*sch = NULL;
 	struct survey_row	*rows = NULL;
+	struct target_row	*ts = NULL;
 	struct schema_override	 ov[SURVEYS_MAX + 1];
 	char			 p[PATH_MAX + 32];
-	size_t			 i, j, n = 0;
+	size_t			 i, j, n = 0, nt = 0;
 	int			 rc;
 
 	if (a->st != NULL && store_survey_rows(a->st, NULL, 1, &rows,
@@ -156,6 +170,17 @@ app_schema_with(const struct app *a, const struct schema_override *draft,
 	store_survey_rows_free(rows, n);
 	if (rc == -1)
 		return (-1);
+	/* The targets admins set, over indicators.ini's. */
+	if (a->st != NULL) {
+		if (store_target_rows(a->st, &ts, &nt) == -1) {
+			snprintf(why, whylen, "%s: cannot read the stored "
+			    "targets", a->cfg.data);
+			schema_free(sch);
+			return (-1);
+		}
+		indicators_targets_apply(sch->ind, ts, nt);
+		free(ts);
+	}
 	snprintf(p, sizeof(p), "%s/schema", a->share);
 	if (app_services_check(&sch->surveys, a->cat, p, why, whylen) == -1) {
 		schema_free(sch);

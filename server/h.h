@@ -99,6 +99,14 @@ void	 h_survey_admin_free(struct req *);
  */
 json_t	*h_adminpage_ctx(struct req *, const char *title, const char *part);
 void	 h_adminpage_render(struct req *, unsigned status, json_t *ctx);
+/*
+ * h_targets.c: GET|PUT /api/v1/admin/indicators, GET|POST
+ * /admin/indicators: the indicators' and sectors' targets.
+ */
+void	 h_admin_targets(struct req *);
+void	 h_admin_target_put(struct req *);
+void	 h_admin_targets_page(struct req *);
+void	 h_admin_targets_post(struct req *);
 /* h_surveypage.c: /admin/surveys, /admin/surveys/<id> (GET, POST). */
 void	 h_admin_surveys_page(struct req *);
 void	 h_admin_survey_page(struct req *);

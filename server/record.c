@@ -1358,3 +1358,72 @@ record_survey_row_key(const char *id, uint32_t version,
 	be32_put(out + 1 + SURVEY_ID_MAX + 1, version);
 	return (0);
 }
+
+/* ----------------------------------------------------------- targets */
+
+static int
+target_kind_ok(char k)
+{
+	return (k == TARGET_INDICATOR || k == TARGET_SECTOR ||
+	    k == TARGET_OVERALL);
+}
+
+size_t
+record_target_row_encode(const struct target_row *t, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (!target_kind_ok(t->kind) || t->year < 0 || t->year > 65535 ||
+	    t->tenths < 0 || t->tenths > 1000)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, (uint8_t)CATROW_TARGET);
+	enc_u8(&e, (uint8_t)t->kind);
+	enc_str(&e, t->code, TARGET_CODE_MAX);
+	enc_u16(&e, (uint16_t)t->year);
+	enc_u16(&e, (uint16_t)t->tenths);
+	enc_u64(&e, (uint64_t)t->at);
+	enc_str(&e, t->who, TARGET_WHO_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_target_row_decode(const uint8_t *in, size_t len, struct target_row *t)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(t, 0, sizeof(*t));
+	if (dec_u8(&d) != ENC_VERSION || dec_u8(&d) != CATROW_TARGET)
+		return (-1);
+	t->kind = (char)dec_u8(&d);
+	dec_str(&d, t->code, TARGET_CODE_MAX);
+	t->year = dec_u16(&d);
+	t->tenths = dec_u16(&d);
+	t->at = (int64_t)dec_u64(&d);
+	dec_str(&d, t->who, TARGET_WHO_MAX);
+	if (d.bad || d.off != len || !target_kind_ok(t->kind) ||
+	    t->tenths > 1000 || (t->kind != TARGET_OVERALL &&
+	    t->code[0] == '\0')) {
+		memset(t, 0, sizeof(*t));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+record_target_row_key(char kind, const char *code, int year,
+    uint8_t out[TARGET_ROW_KEY_LEN])
+{
+	size_t	 n = strnlen(code, TARGET_CODE_MAX + 1);
+
+	if (!target_kind_ok(kind) || n > TARGET_CODE_MAX || year < 0 ||
+	    year > 65535 || (kind != TARGET_OVERALL && n == 0))
+		return (-1);
+	out[0] = (uint8_t)CATROW_TARGET;
+	out[1] = (uint8_t)kind;
+	slot_put(out + 2, TARGET_CODE_MAX + 1, code);
+	out[2 + TARGET_CODE_MAX + 1] = (uint8_t)(year >> 8);
+	out[2 + TARGET_CODE_MAX + 2] = (uint8_t)year;
+	return (0);
+}

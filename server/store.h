@@ -136,6 +136,12 @@ int	 store_survey_rows(struct store *, const char *id, int newest,
 	    struct survey_row **rows, size_t *n);
 void	 store_survey_rows_free(struct survey_row *rows, size_t n);
 /*
+ * The targets admins set (store_survey.c), by kind, code and year, into
+ * a new array *rows (free()). 0 or -1.
+ */
+int	 store_target_rows(struct store *, struct target_row **rows,
+	    size_t *n);
+/*
  * Every catalogue row of the store (by type, then code) into a new
  * array *rows (the caller frees; NULL when none), and, when gen is not
  * NULL, the catalogue's generation in the same snapshot (meta

@@ -1,7 +1,7 @@
 /*
  * store_survey.c: reads of the surveys' versions an admin published
  * (`catalog`, type 's', by id then version): every version of an id,
- * or the newest of each id.
+ * or the newest of each id; and of the targets admins set (type 't').
  * Trap: a row is copied out of the snapshot (its text too) before the
  * read transaction ends.
  */
@@ -74,6 +74,45 @@ out:
 	store_walk_end(&w);
 	if (ret == -1) {
 		store_survey_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+	}
+	return (ret);
+}
+
+int
+store_target_rows(struct store *st, struct target_row **rows, size_t *n)
+{
+	struct store_walk	 w;
+	uint8_t			 start = CATROW_TARGET;
+	size_t			 size = 0;
+	int			 rc, ret = -1;
+
+	*rows = NULL;
+	*n = 0;
+	if (store_walk_begin(&w, st, st->catalog, &start, 1) == -1)
+		return (-1);
+	while ((rc = store_walk_next(&w)) == 1) {
+		if (w.k.mv_size != TARGET_ROW_KEY_LEN ||
+		    ((const uint8_t *)w.k.mv_data)[0] != CATROW_TARGET) {
+			rc = 0;
+			break;
+		}
+		if (*n == size) {
+			size = size == 0 ? 8 : size * 2;
+			*rows = xrealloc(*rows, size * sizeof(**rows));
+		}
+		if (record_target_row_decode(w.v.mv_data, w.v.mv_size,
+		    &(*rows)[*n]) == -1)
+			goto out;
+		(*n)++;
+	}
+	if (rc == 0)
+		ret = 0;
+out:
+	store_walk_end(&w);
+	if (ret == -1) {
+		free(*rows);
 		*rows = NULL;
 		*n = 0;
 	}

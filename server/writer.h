@@ -37,7 +37,8 @@ enum wop_kind {
 	WOP_FOLLOWUP_REPLY,	/* a head's answer or new state */
 	WOP_OUTBOX_DONE,	/* a webhook delivery taken: delete it */
 	WOP_OUTBOX_RETRY,	/* a webhook delivery failed: try later */
-	WOP_SURVEY		/* store a survey's new version */
+	WOP_SURVEY,		/* store a survey's new version */
+	WOP_TARGET		/* store a target of a year */
 };
 
 enum wop_user_mode {
@@ -156,6 +157,16 @@ struct wop {
 			const char	*before;
 			const char	*after;
 		} survey;
+		struct {
+			/*
+			 * in: row (it replaces the stored one of its kind,
+			 * code and year), the audit's before and after
+			 * (JSON texts, the caller's).
+			 */
+			struct target_row row;
+			const char	*before;
+			const char	*after;
+		} target;
 		struct {
 			/*
 			 * in: the row; replace 0 adds it (HL_CONFLICT when

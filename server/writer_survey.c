@@ -2,7 +2,9 @@
  * writer_survey.c: what a survey's new version writes in the writer's
  * nested transaction: its row in `catalog` (type 's', key by id then
  * version) and its audit entry, or nothing when the store already
- * holds that version or a newer one. Only writer_apply.c calls it.
+ * holds that version or a newer one; and a target an admin set (type
+ * 't', one row per kind, code and year, rewritten) with its audit
+ * entry. Only writer_apply.c calls them.
  * Trap: a batch may be applied again (the map grown): the audit's JSON
  * is parsed from the op's texts each time, never taken from the op.
  */
@@ -59,4 +61,28 @@ out:
 		mdb_cursor_close(c);
 	free(enc);
 	return (rc);
+}
+
+int
+writer_apply_target(struct store *st, MDB_txn *txn, struct wop *op)
+{
+	struct target_row	*t = &op->u.target.row;
+	uint8_t			 kb[TARGET_ROW_KEY_LEN], enc[TARGET_ROW_ENC_MAX];
+	MDB_val			 k = { sizeof(kb), kb }, v;
+	size_t			 n;
+	int			 rc;
+
+	if (record_target_row_key(t->kind, t->code, t->year, kb) == -1 ||
+	    (n = record_target_row_encode(t, enc, sizeof(enc))) == 0) {
+		op->rc = HL_INVALID;
+		return (0);
+	}
+	v.mv_data = enc;
+	v.mv_size = n;
+	if ((rc = mdb_put(txn, st->catalog, &k, &v, 0)) != 0)
+		return (rc);
+	return (writer_audit(st, txn, op, "target.change", "",
+	    op->u.target.before != NULL ? json_loads(op->u.target.before, 0,
+	    NULL) : NULL, op->u.target.after != NULL ?
+	    json_loads(op->u.target.after, 0, NULL) : NULL));
 }

@@ -193,6 +193,39 @@ L.test("a unit's admin sees the texts read-only", async () => {
 	await c.close();
 });
 
+L.test("a target set on the indicators page is in the report", async () => {
+	const c = await ctx(VIEW);
+	const page = await c.newPage();
+	await L.signInPassword(page, srv, "boss", PW, "/admin/indicators");
+	L.assert(await page.innerText("h1") === "Chỉ tiêu", "targets page");
+	await axe(page, "targets");
+	const row = page.locator("tr", { has: page.locator("td.code",
+	    { hasText: /^tthc$/ }) });
+	await row.locator("input[name=year]").fill("2026");
+	await row.locator("input[name=target]").fill("92,5");
+	await Promise.all([page.waitForURL(/saved=2026/),
+	    row.locator("button").click()]);
+	L.assert((await page.innerText("[role=status]")).includes(
+	    "Đã lưu chỉ tiêu năm 2026"), "saved");
+	L.assert((await row.innerText()).includes("2026: 92,5%"), "shown");
+	await L.shot(page, "admin-indicators");
+	await row.locator("input[name=year]").fill("2026");
+	await row.locator("input[name=target]").fill("100,5");
+	await Promise.all([page.waitForLoadState("load"),
+	    row.locator("button").click()]);
+	L.assert(/từ 0 đến 100/.test(await page.innerText("[role=alert]")),
+	    "refused");
+	await axe(page, "targets, refused");
+	const viewer = L.addKey(srv.data, "viewer");
+	const rep = await srv.http("GET", "/api/v1/reports/monthly?period=" +
+	    "2026", undefined, { Authorization: `Bearer ${viewer}` });
+	L.assert(rep.status === 200, `report ${rep.status} ${rep.text}`);
+	const t = rep.json.indicators.find(x => x.id === "tthc").targets
+	    .find(x => x.year === 2026);
+	L.assert(t && t.target === 92.5, `report: ${JSON.stringify(t)}`);
+	await c.close();
+});
+
 async function main() {
 	srv = new L.Server();
 	try {

@@ -35,6 +35,7 @@ enum {
 	REC_FOLLOWUP_EVENT,
 	REC_OUTBOX,
 	REC_SURVEY_ROW,
+	REC_TARGET_ROW,
 	REC_COUNT
 };
 
@@ -271,6 +272,21 @@ fuzz_survey_row(const uint8_t *p, size_t n)
 }
 
 static void
+fuzz_target_row(const uint8_t *p, size_t n)
+{
+	struct target_row	 a, b;
+	uint8_t			 e[TARGET_ROW_ENC_MAX];
+	size_t			 m;
+
+	if (record_target_row_decode(p, n, &a) == -1)
+		return;
+	m = record_target_row_encode(&a, e, sizeof(e));
+	FUZZ_CHECK(m == n && memcmp(e, p, n) == 0);
+	FUZZ_CHECK(record_target_row_decode(e, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
 fuzz_dossier(const uint8_t *p, size_t n)
 {
 	struct dossier	 a, b;
@@ -429,6 +445,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_SURVEY_ROW:
 		fuzz_survey_row(data + 1, size - 1);
+		break;
+	case REC_TARGET_ROW:
+		fuzz_target_row(data + 1, size - 1);
 		break;
 	}
 	return (0);

@@ -808,6 +808,44 @@ test_survey_row(void **state)
 	assert_int_equal(record_survey_row_key("", 1, k1), -1);
 }
 
+/* A target an admin set: round trip, the seed, a bad kind, keys. */
+static void
+test_target_row(void **state)
+{
+	struct target_row	 t, back;
+	uint8_t			 enc[TARGET_ROW_ENC_MAX], seed[256];
+	uint8_t			 k1[TARGET_ROW_KEY_LEN], k2[TARGET_ROW_KEY_LEN];
+	size_t			 n;
+	FILE			*f;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.kind = TARGET_INDICATOR;
+	strlcpy(t.code, "tthc", sizeof(t.code));
+	t.year = 2025;
+	t.tenths = 925;
+	t.at = 1796656916;
+	strlcpy(t.who, "adm", sizeof(t.who));
+	assert_true((n = record_target_row_encode(&t, enc, sizeof(enc))) > 0);
+	assert_int_equal(record_target_row_decode(enc, n, &back), 0);
+	assert_memory_equal(&t, &back, sizeof(t));
+	f = fopen(HL_SRCDIR "/tests/fuzz/corpus/record/"
+	    "target-row-tthc-2025.bin", "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(seed, 1, sizeof(seed), f), n + 1);
+	fclose(f);
+	assert_memory_equal(seed + 1, enc, n);
+	enc[2] = 'x';
+	assert_int_equal(record_target_row_decode(enc, n, &back), -1);
+	t.tenths = 1001;
+	assert_int_equal(record_target_row_encode(&t, enc, sizeof(enc)), 0);
+	assert_int_equal(record_target_row_key('i', "tthc", 2025, k1), 0);
+	assert_int_equal(record_target_row_key('i', "tthc", 2030, k2), 0);
+	assert_true(memcmp(k1, k2, sizeof(k1)) < 0);
+	assert_int_equal(record_target_row_key('i', "", 2025, k1), -1);
+	assert_int_equal(record_target_row_key('o', "", 2025, k1), 0);
+}
+
 int
 main(void)
 {
@@ -824,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_followups),
 		cmocka_unit_test(test_outbox),
 		cmocka_unit_test(test_survey_row),
+		cmocka_unit_test(test_target_row),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
