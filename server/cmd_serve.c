@@ -150,8 +150,8 @@ serve_run(int argc, char **argv)
 			    "the ones in use stay: %s", why);
 		else
 			log_info("SIGHUP: units, procedures and sectors "
-			    "reloaded: %zu units, %zu procedures", a.cat->nunits,
-			    a.cat->nprocs);
+			    "reloaded: %zu units, %zu procedures",
+			    a.cat->nunits, a.cat->nprocs);
 		if (cfg.tls_cert[0] == '\0') {
 			log_info("SIGHUP: no TLS certificate to reload");
 			notify_ready(status);

@@ -64,8 +64,8 @@ h_survey_show(struct req *r)
 	ask = app_ticket_ask(r->app, app_ticket_survey_of(r->app, &t), &t,
 	    &stage);
 	buf_reset(&r->out);
-	if (page_survey(r->app->sch->pg, &r->out, &t, token, r->lang, NULL, NULL,
-	    0, NULL, ask != 0 ? ON_TIME_Q : NULL, stage) == -1) {
+	if (page_survey(r->app->sch->pg, &r->out, &t, token, r->lang, NULL,
+	    NULL, 0, NULL, ask != 0 ? ON_TIME_Q : NULL, stage) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}

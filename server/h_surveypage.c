@@ -34,18 +34,6 @@ static const char *const sp_lang_vi[LANG_COUNT] = {
 	"Việt", "Anh", "Khmer"
 };
 
-static int
-sp_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* s[0..len) percent-decoded into a new string; NULL when malformed. */
 static char *
 sp_decode(const char *s, size_t len, size_t *outlen)
@@ -58,8 +46,8 @@ sp_decode(const char *s, size_t len, size_t *outlen)
 		if (s[i] == '+')
 			o[n++] = ' ';
 		else if (s[i] == '%') {
-			if (len - i < 3 || (hi = sp_hex(s[i + 1])) == -1 ||
-			    (lo = sp_hex(s[i + 2])) == -1) {
+			if (len - i < 3 || (hi = hex_digit(s[i + 1])) == -1 ||
+			    (lo = hex_digit(s[i + 2])) == -1) {
 				free(o);
 				return (NULL);
 			}

@@ -41,9 +41,9 @@ struct schema_override {
 };
 
 /*
- * Loads share/schema's surveys (each replaced by the override of its id,
- * when there is one, unless the file's version is higher), checks the indicators against them and the
- * catalogue *catp, then, when with_pages, compiles share/templates and
+ * Loads share/schema's surveys (each replaced by the override of its
+ * id, when there is one, unless the file's version is higher), checks
+ * the indicators against them and the catalogue *catp, then, when with_pages, compiles share/templates and
  * the kiosk's definitions (the pages read *catp at every lookup).
  * Returns 0, or -1 with "path:line: reason" in why. schema_free() frees.
  */

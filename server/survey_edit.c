@@ -526,8 +526,10 @@ survey_edit_draft(const struct survey *cur, const json_t *draft,
 	}
 	json_object_foreach((json_t *)draft, key, v)
 		if (strcmp(key, "id") != 0 && strcmp(key, "version") != 0 &&
-		    strcmp(key, "texts") != 0 && strcmp(key, "questions") != 0 &&
-		    strcmp(key, "satisfied") != 0 && strcmp(key, "kinds") != 0) {
+		    strcmp(key, "texts") != 0 &&
+		    strcmp(key, "questions") != 0 &&
+		    strcmp(key, "satisfied") != 0 &&
+		    strcmp(key, "kinds") != 0) {
 			snprintf(why, whylen, "trường không biết: %.32s", key);
 			goto out;
 		}
@@ -597,8 +599,8 @@ survey_edit_draft(const struct survey *cur, const json_t *draft,
 	if (survey_edit_ini(d, &b, why, whylen) == -1)
 		goto out;
 	/* The file's every rule, as survey.c reads it. */
-	if (b.data == NULL || survey_load_mem("bản nháp", b.data, b.len, sp, sub,
-	    sizeof(sub)) == -1) {
+	if (b.data == NULL || survey_load_mem("bản nháp", b.data, b.len, sp,
+	    sub, sizeof(sub)) == -1) {
 		snprintf(why, whylen, "bản nháp không hợp lệ: %s", sub);
 		goto out;
 	}
@@ -672,7 +674,8 @@ void
 survey_edit_diff(const struct survey *a, const struct survey *b,
     json_t **before, json_t **after)
 {
-	json_t		*fa = edit_flat(a), *fb = edit_flat(b), *ta, *tb, *v, *w;
+	json_t		*fa = edit_flat(a), *fb = edit_flat(b);
+	json_t		*ta, *tb, *v, *w;
 	const char	*key;
 
 	ta = json_object();

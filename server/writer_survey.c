@@ -67,7 +67,8 @@ int
 writer_apply_target(struct store *st, MDB_txn *txn, struct wop *op)
 {
 	struct target_row	*t = &op->u.target.row;
-	uint8_t			 kb[TARGET_ROW_KEY_LEN], enc[TARGET_ROW_ENC_MAX];
+	uint8_t			 kb[TARGET_ROW_KEY_LEN];
+	uint8_t			 enc[TARGET_ROW_ENC_MAX];
 	MDB_val			 k = { sizeof(kb), kb }, v;
 	size_t			 n;
 	int			 rc;

@@ -770,11 +770,13 @@ static void
 test_survey_row(void **state)
 {
 	struct survey_row	 r, back;
-	uint8_t			*enc, k1[SURVEY_ROW_KEY_LEN], k2[SURVEY_ROW_KEY_LEN];
+	uint8_t			*enc;
+	uint8_t			 k1[SURVEY_ROW_KEY_LEN], k2[SURVEY_ROW_KEY_LEN];
 	size_t			 n;
 	FILE			*f;
 	uint8_t			 seed[512];
-	char			 text[] = "[survey]\nid = procedure\nversion = 5\n";
+	char			 text[] =
+	    "[survey]\nid = procedure\nversion = 5\n";
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
