@@ -33,12 +33,11 @@ const struct cmd cmd_schema = {
 	    "changed), each survey file with the version admins published\n"
 	    "last (when it is not the file's), sectors.ini and\n"
 	    "indicators.ini with the targets admins set, and copies every\n"
-	    "other file of schema/ (synonyms, services) as it is.\n"
-	    "OUTDIR is\n"
-	    "created when missing; files there of the same names are\n"
+	    "other file of schema/ (synonyms, services) as it is. OUTDIR\n"
+	    "is created when missing; files there of the same names are\n"
 	    "replaced. A server started with these files and an empty store\n"
-	    "serves the same units and procedures. Safe while the server\n"
-	    "runs on DIR.\n",
+	    "serves the same units, procedures, surveys and targets. Safe\n"
+	    "while the server runs on DIR.\n",
 	schema_run
 };
 
