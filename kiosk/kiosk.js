@@ -618,7 +618,8 @@
 	}
 	/* Queues the answer. */
 	function finish() {
-		enqueue(body(S.cur));
+		if (!S.preview)
+			enqueue(body(S.cur));
 		S.cur = null;
 		S.trail = [];
 		return "thanks";
@@ -1262,7 +1263,30 @@
 		poll(S.pollGen, 0);
 	}
 
+	/*
+	 * The admin console's preview of a survey's draft (?preview=1): its
+	 * definition in the fragment; no key, nothing kept, nothing sent.
+	 */
+	function preview() {
+		var d = /^#def=(.+)$/.exec(location.hash);
+
+		try {
+			S.survey = d ? JSON.parse(decodeURIComponent(d[1])) :
+			    null;
+		} catch (e) {
+			S.survey = null;
+		}
+		if (!usable(S.survey))
+			return;
+		S.preview = true;
+		if (LANGS.indexOf(params.get("lang")) !== -1)
+			S.lang = params.get("lang");
+		go("start");
+	}
+
 	function main() {
+		if (params.get("preview") === "1")
+			return preview();
 		var m = /^#enrol=([A-Za-z0-9-]{1,40})$/.exec(location.hash);
 		if (m)
 			history.replaceState(null, "", location.pathname +

@@ -64,7 +64,7 @@ app_find_share(struct app *a, char *why, size_t whylen)
 
 /* Every service belongs to a service survey. */
 static int
-app_services_check(const struct app *a, const struct catalog *cat,
+app_services_check(const struct surveys *set, const struct catalog *cat,
     const char *dir, char *why, size_t whylen)
 {
 	const struct service	*v;
@@ -74,8 +74,8 @@ app_services_check(const struct app *a, const struct catalog *cat,
 
 	for (i = 0; i < cat->nservices; i++) {
 		v = &cat->services[i];
-		s = surveys_find(&a->surveys, v->survey, strlen(v->survey));
-		if (s == NULL || s == a->sv) {
+		s = surveys_find(set, v->survey, strlen(v->survey));
+		if (s == NULL || s == set->s[0]) {
 			snprintf(p, sizeof(p), "%s/services.csv", dir);
 			why_at(why, whylen, p, v->line, "survey %s: not a "
 			    "service survey (a schema/survey-*.ini's id)",
@@ -88,14 +88,28 @@ app_services_check(const struct app *a, const struct catalog *cat,
 
 static uint32_t	 app_classify(const struct response *, void *);
 
+void
+app_writer_ids(struct app *a)
+{
+	const struct schema	*sch = a->sch;
+
+	if (a->w == NULL || sch == NULL)
+		return;
+	writer_surveys(a->w, sch->survey_ids, sch->surveys.n);
+	if (sch->ind != NULL && a->cat != NULL)
+		writer_classify(a->w, app_classify, a, sch->ind_ids,
+		    sch->ind->n);
+}
+
 int
 app_catalog_load(const struct app *a, struct catalog **cp, char *why,
     size_t whylen)
 {
-	struct catrow	*rows = NULL;
-	char		 p[PATH_MAX + 32];
-	size_t		 n = 0;
-	int		 rc;
+	struct catrow		*rows = NULL;
+	struct target_row	*ts = NULL;
+	char			 p[PATH_MAX + 32];
+	size_t			 n = 0, nt = 0;
+	int			 rc;
 
 	*cp = NULL;
 	if (a->st != NULL && store_catrows(a->st, &rows, &n, NULL) == -1) {
@@ -106,7 +120,96 @@ app_catalog_load(const struct app *a, struct catalog **cp, char *why,
 	snprintf(p, sizeof(p), "%s/schema", a->share);
 	rc = catalog_load_rows(p, rows, n, cp, why, whylen);
 	free(rows);
+	/* The targets admins set, over sectors.ini's. */
+	if (rc == 0 && a->st != NULL) {
+		if (store_target_rows(a->st, &ts, &nt) == -1) {
+			snprintf(why, whylen, "%s: cannot read the stored "
+			    "targets", a->cfg.data);
+			catalog_free(*cp);
+			*cp = NULL;
+			return (-1);
+		}
+		catalog_targets_apply(*cp, ts, nt);
+		free(ts);
+	}
 	return (rc);
+}
+
+/* app_schema_load() with draft (NULL: none) over the stored ones. */
+static int
+app_schema_with(const struct app *a, const struct schema_override *draft,
+    int pages, struct schema **sp, char *why, size_t whylen)
+{
+	struct schema		*sch = NULL;
+	struct survey_row	*rows = NULL;
+	struct target_row	*ts = NULL;
+	struct schema_override	 ov[SURVEYS_MAX + 1];
+	char			 p[PATH_MAX + 32];
+	size_t			 i, j, n = 0, nt = 0;
+	int			 rc;
+
+	if (a->st != NULL && store_survey_rows(a->st, NULL, 1, &rows,
+	    &n) == -1) {
+		snprintf(why, whylen, "%s: cannot read the stored surveys",
+		    a->cfg.data);
+		return (-1);
+	}
+	for (i = j = 0; i < n && j < SURVEYS_MAX; i++) {
+		if (draft != NULL && strcmp(rows[i].id, draft->id) == 0)
+			continue;
+		strlcpy(ov[j].id, rows[i].id, sizeof(ov[j].id));
+		ov[j].version = rows[i].version;
+		ov[j].text = rows[i].text;
+		ov[j].len = rows[i].len;
+		j++;
+	}
+	if (draft != NULL)
+		ov[j++] = *draft;
+	rc = schema_load(a->share, (struct catalog *_Atomic *)&a->cat, ov,
+	    j, pages, &sch, why, whylen);
+	store_survey_rows_free(rows, n);
+	if (rc == -1)
+		return (-1);
+	/* The targets admins set, over indicators.ini's. */
+	if (a->st != NULL) {
+		if (store_target_rows(a->st, &ts, &nt) == -1) {
+			snprintf(why, whylen, "%s: cannot read the stored "
+			    "targets", a->cfg.data);
+			schema_free(sch);
+			return (-1);
+		}
+		indicators_targets_apply(sch->ind, ts, nt);
+		free(ts);
+	}
+	snprintf(p, sizeof(p), "%s/schema", a->share);
+	if (app_services_check(&sch->surveys, a->cat, p, why, whylen) == -1) {
+		schema_free(sch);
+		return (-1);
+	}
+	*sp = sch;
+	return (0);
+}
+
+int
+app_schema_load(const struct app *a, struct schema **sp, char *why,
+    size_t whylen)
+{
+	return (app_schema_with(a, NULL, a->sch == NULL || a->sch->pg != NULL,
+	    sp, why, whylen));
+}
+
+int
+app_schema_preview(const struct app *a, const struct survey_row *draft,
+    struct schema **sp, char *why, size_t whylen)
+{
+	struct schema_override	 ov;
+
+	memset(&ov, 0, sizeof(ov));
+	strlcpy(ov.id, draft->id, sizeof(ov.id));
+	ov.version = draft->version;
+	ov.text = draft->text;
+	ov.len = draft->len;
+	return (app_schema_with(a, &ov, 1, sp, why, whylen));
 }
 
 int
@@ -114,13 +217,14 @@ app_catalog_check(const struct app *a, const struct catalog *cat,
     char *why, size_t whylen)
 {
 	struct indicators	*ind = NULL;
+	const struct schema	*sch = a->sch;
 	char			 p[PATH_MAX + 32];
 
 	snprintf(p, sizeof(p), "%s/schema", a->share);
-	if (app_services_check(a, cat, p, why, whylen) == -1)
+	if (app_services_check(&sch->surveys, cat, p, why, whylen) == -1)
 		return (-1);
 	snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
-	if (indicators_load(p, &a->surveys, cat, &ind, why, whylen) == -1)
+	if (indicators_load(p, &sch->surveys, cat, &ind, why, whylen) == -1)
 		return (-1);
 	indicators_free(ind);
 	return (0);
@@ -131,8 +235,8 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
     size_t whylen)
 {
 	struct catalog	*cat;
+	struct schema	*sch;
 	char		 p[PATH_MAX + 32], sub[256];
-	size_t		 i;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
@@ -145,31 +249,19 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 		return (-1);
 	if (parts & (APP_SCHEMA | APP_PAGES)) {
 		snprintf(p, sizeof(p), "%s/schema", a->share);
-		if (surveys_load(p, &a->surveys, why, whylen) == -1)
-			return (-1);
-		a->sv = a->surveys.s[0];
 		if (catalog_load(p, &cat, why, whylen) == -1)
 			return (-1);
 		a->cat = cat;
-		if (app_services_check(a, cat, p, why, whylen) == -1)
+		if (schema_load(a->share, &a->cat, NULL, 0,
+		    (parts & APP_PAGES) != 0, &sch, why, whylen) == -1)
 			return (-1);
-		snprintf(p, sizeof(p), "%s/schema/indicators.ini", a->share);
-		if (indicators_load(p, &a->surveys, a->cat, &a->ind, why,
+		a->sch = sch;
+		if (app_services_check(&sch->surveys, cat, p, why,
 		    whylen) == -1)
 			return (-1);
 		snprintf(p, sizeof(p), "%s/schema/daysoff.csv", a->share);
 		if (workdays_load(p, &a->wd, why, whylen) == -1)
 			return (-1);
-	}
-	if (parts & APP_PAGES) {
-		snprintf(p, sizeof(p), "%s/templates", a->share);
-		if (page_init(&a->pg, p, &a->surveys, &a->cat, why,
-		    whylen) == -1)
-			return (-1);
-		for (i = 0; i < a->surveys.n; i++)
-			if ((a->kiosk_def[i] = kiosk_def_json(a->surveys.s[i],
-			    a->pg, why, whylen)) == NULL)
-				return (-1);
 	}
 	if (parts & (APP_STORE | APP_WRITER)) {
 		if (a->cfg.map_size > 0)
@@ -180,27 +272,24 @@ app_open(struct app *a, const struct config *cfg, int parts, char *why,
 			return (-1);
 		}
 	}
-	/* The units and procedures admins changed, over the files'. */
+	/* The units, procedures and surveys admins changed, over the
+	 * files'. */
 	if ((parts & (APP_SCHEMA | APP_PAGES)) && a->st != NULL) {
 		if (app_catalog_load(a, &cat, why, whylen) == -1)
 			return (-1);
 		catalog_free(a->cat);
 		a->cat = cat;
+		if (app_schema_load(a, &sch, why, whylen) == -1)
+			return (-1);
+		schema_free(a->sch);
+		a->sch = sch;
 	}
 	if (parts & APP_WRITER) {
 		if (writer_start(&a->w, a->st, a->cfg.max_batch) == -1) {
 			snprintf(why, whylen, "cannot start the writer");
 			return (-1);
 		}
-		for (i = 0; i < a->surveys.n; i++)
-			a->survey_ids[i] = a->surveys.s[i]->id;
-		writer_surveys(a->w, a->survey_ids, a->surveys.n);
-		if (a->ind != NULL && a->cat != NULL) {
-			for (i = 0; i < a->ind->n; i++)
-				a->ind_ids[i] = a->ind->ind[i].id;
-			writer_classify(a->w, app_classify, a, a->ind_ids,
-			    a->ind->n);
-		}
+		app_writer_ids(a);
 		writer_contact_keep(a->w, (int64_t)a->cfg.contact_days * 86400);
 		if (parts & APP_SCHEMA)
 			writer_followup_rules(a->w, &a->wd, a->cfg.answer_days,
@@ -218,6 +307,7 @@ static uint32_t
 app_classify(const struct response *r, void *arg)
 {
 	const struct app	*a = arg;
+	const struct indicators	*set;
 	const struct indicator	*ind;
 	const struct unit	*u;
 	char			 kind[UNIT_KIND_MAX + 1] = "";
@@ -228,12 +318,11 @@ app_classify(const struct response *r, void *arg)
 	/* The writer's thread holds the catalogue as a request does. */
 	if (a->swap != NULL)
 		epoch = catswap_enter(a->swap);
+	set = a->sch->ind;
 	if ((u = catalog_unit(a->cat, r->unit, strlen(r->unit))) != NULL)
 		strlcpy(kind, u->kind, sizeof(kind));
-	if (a->swap != NULL)
-		catswap_leave(a->swap, epoch);
-	for (i = 0; i < a->ind->n && i < 32; i++) {
-		ind = &a->ind->ind[i];
+	for (i = 0; set != NULL && i < set->n && i < 32; i++) {
+		ind = &set->ind[i];
 		if (!indicators_counts(ind, r->sector, kind))
 			continue;
 		for (j = 0; j < r->nanswers; j++)
@@ -242,26 +331,21 @@ app_classify(const struct response *r, void *arg)
 		if (j < r->nanswers)
 			bits |= UINT32_C(1) << i;
 	}
+	if (a->swap != NULL)
+		catswap_leave(a->swap, epoch);
 	return (bits);
 }
 
 void
 app_close(struct app *a)
 {
-	size_t	 i;
-
 	if (a->w != NULL)
 		writer_stop(a->w);
 	if (a->st != NULL)
 		store_close(a->st);
-	for (i = 0; i < SURVEYS_MAX; i++)
-		free(a->kiosk_def[i]);
-	if (a->pg != NULL)
-		page_free(a->pg);
-	indicators_free(a->ind);
+	schema_free(a->sch);
 	if (a->cat != NULL)
 		catalog_free(a->cat);
-	surveys_clear(&a->surveys);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -270,9 +354,10 @@ app_ticket_survey_of(const struct app *a, const struct ticket *t)
 {
 	const struct survey	*s;
 	const char		*id = ticket_survey(t);
+	const struct schema	*sch = a->sch;
 
-	s = surveys_find(&a->surveys, id, strlen(id));
-	return (s != NULL ? s : a->sv);
+	s = surveys_find(&sch->surveys, id, strlen(id));
+	return (s != NULL ? s : sch->sv);
 }
 
 const struct survey *
@@ -281,7 +366,7 @@ app_unit_survey(const struct app *a, const char *unit)
 	const struct unit	*u;
 
 	u = catalog_unit(a->cat, unit, strlen(unit));
-	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
+	return (surveys_for_kind(&a->sch->surveys, u != NULL ? u->kind : NULL));
 }
 
 int
@@ -374,7 +459,7 @@ app_ticket_survey(const struct app *a, const struct ticket_req *rq,
 	const char		*cu;
 
 	if (rq->survey[0] != '\0') {
-		if ((s = surveys_find(&a->surveys, rq->survey,
+		if ((s = surveys_find(&a->sch->surveys, rq->survey,
 		    strlen(rq->survey))) == NULL)
 			snprintf(why, whylen, "survey: unknown survey (one of "
 			    "GET /api/v1/survey's)");
@@ -382,14 +467,14 @@ app_ticket_survey(const struct app *a, const struct ticket_req *rq,
 	}
 	if (rq->service[0] != '\0' && (sv = catalog_service(a->cat,
 	    rq->service, strlen(rq->service))) != NULL &&
-	    (s = surveys_find(&a->surveys, sv->survey,
+	    (s = surveys_find(&a->sch->surveys, sv->survey,
 	    strlen(sv->survey))) != NULL)
 		return (s);
 	if (rq->procedure[0] != '\0')
-		return (a->sv);
+		return (a->sch->sv);
 	cu = rq->handling_unit[0] != '\0' ? rq->handling_unit : rq->unit;
 	u = catalog_unit(a->cat, cu, strlen(cu));
-	return (surveys_for_kind(&a->surveys, u != NULL ? u->kind : NULL));
+	return (surveys_for_kind(&a->sch->surveys, u != NULL ? u->kind : NULL));
 }
 
 enum hl_rc
@@ -417,7 +502,7 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 	}
 	if ((s = app_ticket_survey(a, rq, why, whylen)) == NULL)
 		return (HL_INVALID);
-	if (s != a->sv) {
+	if (!survey_is_procedure(s->id)) {
 		/* A service survey's: a service, no procedure or sector. */
 		if (rq->procedure[0] != '\0' || rq->sector[0] != '\0') {
 			snprintf(why, whylen, "%s: a ticket of survey %s "
@@ -487,7 +572,7 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 			    "dossier)");
 			return (HL_INVALID);
 		}
-		if (s != a->sv) {
+		if (!survey_is_procedure(s->id)) {
 			snprintf(why, whylen, "stage: only for tickets of "
 			    "survey %s", SURVEY_PROCEDURE);
 			return (HL_INVALID);

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "json_in.h"
 #include "page.h"
+#include "schema.h"
 #include "store.h"
 #include "survey.h"
 #include "workdays.h"
@@ -28,8 +29,12 @@ struct app {
 	char		 share[PATH_MAX];	/* templates/, schema/ */
 	struct store	*st;
 	struct writer	*w;
-	struct surveys	 surveys;	/* schema/survey*.ini */
-	struct survey	*sv;		/* surveys.s[0], the procedure survey */
+	/*
+	 * The surveys and indicators in use, with their pages and kiosk
+	 * definitions (schema.c): swapped whole like the catalogue (SIGHUP,
+	 * a survey published), the old set freed the same way.
+	 */
+	struct schema *_Atomic sch;
 	/*
 	 * The catalogue in use. While a server runs an admin's change or
 	 * SIGHUP swaps it (h_state.c); the old one is freed once no
@@ -37,13 +42,7 @@ struct app {
 	 * handler may use what it read until its request completes.
 	 */
 	struct catalog *_Atomic cat;
-	struct indicators *ind;	/* schema/indicators.ini */
-	const char	*ind_ids[IND_MAX];	/* their ids, for the writer */
-	const char	*survey_ids[SURVEYS_MAX];	/* the same */
 	struct workdays	 wd;		/* schema/daysoff.csv */
-	struct pages	*pg;
-	/* GET /api/v1/survey (kiosk_def.c), by surveys.s[] index. */
-	char		*kiosk_def[SURVEYS_MAX];
 	/* While a server runs (h_state.c): each with its own lock. */
 	struct sessions	*sessions;
 	struct backoff	*backoff;	/* password failures per name */
@@ -79,6 +78,22 @@ void	 app_close(struct app *);
  */
 int	 app_catalog_load(const struct app *, struct catalog **, char *why,
 	    size_t whylen);
+/*
+ * A new set of surveys and indicators: schema/'s files with the newest
+ * stored version of each survey over its file, checked against the
+ * catalogue in use; with pages when the one in use has them. 0, or -1
+ * with why.
+ */
+int	 app_schema_load(const struct app *, struct schema **, char *why,
+	    size_t whylen);
+/*
+ * The same with draft (a survey's next version, not stored) over its
+ * stored versions and file, with pages: what the console previews.
+ */
+int	 app_schema_preview(const struct app *, const struct survey_row *draft,
+	    struct schema **, char *why, size_t whylen);
+/* Tells the writer the survey and indicator ids of the set in use. */
+void	 app_writer_ids(struct app *);
 /*
  * Checks a new catalogue against what was loaded with the old one (the
  * services' surveys, the indicators' sectors). 0, or -1 with why.

@@ -12,6 +12,7 @@
 #define CATALOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hl.h"
 
@@ -33,6 +34,35 @@ struct target {
 };
 
 #define TARGETS_MAX	4
+
+/*
+ * A target an admin set (the console, the admin API), kept in the store
+ * (`catalog`, type CATROW_TARGET) over the one of the same year in
+ * sectors.ini or indicators.ini: of an indicator, a sector or all
+ * sectors together ([overall], code ""). In tenths of a percent.
+ */
+#define CATROW_TARGET		't'
+#define TARGET_INDICATOR	'i'
+#define TARGET_SECTOR		's'
+#define TARGET_OVERALL		'o'
+#define TARGET_CODE_MAX		39	/* an indicator's id, IND_ID_MAX */
+#define TARGET_WHO_MAX		64
+struct target_row {
+	char	 kind;				/* TARGET_* */
+	char	 code[TARGET_CODE_MAX + 1];
+	int	 year;
+	int	 tenths;			/* 0..1000 */
+	int64_t	 at;
+	char	 who[TARGET_WHO_MAX + 1];
+};
+
+/*
+ * Sets the target of year in ts[0..*n) (years ascending), replacing the
+ * one of that year or inserting it in its place; -1 when a new year
+ * would make more than TARGETS_MAX.
+ */
+int	 catalog_target_set(struct target *ts, size_t *n, int year,
+	    double percent);
 
 struct sector {
 	char		 code[SECTOR_CODE_MAX + 1];
@@ -146,6 +176,9 @@ void	 catalog_proc_row(const struct procedure *, struct catrow *);
 int	 catalog_load(const char *dir, struct catalog **cp,
 	    char *why, size_t whylen);
 void	 catalog_free(struct catalog *);
+/* Each target row of a sector or of all sectors over the catalogue's. */
+void	 catalog_targets_apply(struct catalog *, const struct target_row *,
+	    size_t n);
 const struct sector *catalog_sector(const struct catalog *,
 	    const char *code, size_t len);
 const struct unit *catalog_unit(const struct catalog *,

@@ -232,3 +232,46 @@ out:
 	free(x);
 	return (rc);
 }
+
+int
+catalog_target_set(struct target *ts, size_t *n, int year, double percent)
+{
+	size_t	 i;
+
+	for (i = 0; i < *n && ts[i].year < year; i++)
+		;
+	if (i < *n && ts[i].year == year) {
+		ts[i].percent = percent;
+		return (0);
+	}
+	if (*n == TARGETS_MAX)
+		return (-1);
+	memmove(&ts[i + 1], &ts[i], (*n - i) * sizeof(*ts));
+	ts[i].year = year;
+	ts[i].percent = percent;
+	(*n)++;
+	return (0);
+}
+
+void
+catalog_targets_apply(struct catalog *c, const struct target_row *rows,
+    size_t n)
+{
+	struct sector	*s;
+	size_t		 i, j;
+
+	for (i = 0; i < n; i++) {
+		s = NULL;
+		if (rows[i].kind == TARGET_OVERALL)
+			s = &c->overall;
+		else if (rows[i].kind == TARGET_SECTOR)
+			for (j = 0; j < c->nsectors; j++)
+				if (strcmp(c->sectors[j].code,
+				    rows[i].code) == 0)
+					s = &c->sectors[j];
+		/* A sector no longer in sectors.ini: its target waits. */
+		if (s != NULL)
+			(void)catalog_target_set(s->targets, &s->ntargets,
+			    rows[i].year, rows[i].tenths / 10.0);
+	}
+}

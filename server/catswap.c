@@ -21,6 +21,8 @@ struct catswap_epoch {
 struct catswap_old {
 	struct catalog		*cat;
 	char			*json[3];
+	void			*obj;		/* or this, freed by fn */
+	void			(*fn)(void *);
 	uint64_t		 retired;	/* the epoch it ended */
 	struct catswap_old	*next;
 };
@@ -49,7 +51,10 @@ catswap_new(void)
 static void
 catswap_old_free(struct catswap_old *o)
 {
-	catalog_free(o->cat);
+	if (o->cat != NULL)
+		catalog_free(o->cat);
+	if (o->fn != NULL)
+		o->fn(o->obj);
 	free(o->json[0]);
 	free(o->json[1]);
 	free(o->json[2]);
@@ -137,6 +142,8 @@ catswap_leave(struct catswap *cs, uint64_t epoch)
 	pthread_mutex_unlock(&cs->mu);
 }
 
+static void	 catswap_push(struct catswap *, struct catswap_old *);
+
 void
 catswap_retire(struct catswap *cs, struct catalog *cat, char *json0,
     char *json1, char *json2)
@@ -147,6 +154,22 @@ catswap_retire(struct catswap *cs, struct catalog *cat, char *json0,
 	o->json[0] = json0;
 	o->json[1] = json1;
 	o->json[2] = json2;
+	catswap_push(cs, o);
+}
+
+void
+catswap_retire_obj(struct catswap *cs, void *obj, void (*fn)(void *))
+{
+	struct catswap_old	*o = xcalloc(1, sizeof(*o));
+
+	o->obj = obj;
+	o->fn = fn;
+	catswap_push(cs, o);
+}
+
+static void
+catswap_push(struct catswap *cs, struct catswap_old *o)
+{
 	pthread_mutex_lock(&cs->mu);
 	o->retired = ++cs->epoch;
 	o->next = cs->old;

@@ -34,6 +34,12 @@ void		 catswap_leave(struct catswap *, uint64_t epoch);
  */
 void		 catswap_retire(struct catswap *, struct catalog *cat,
 		    char *json0, char *json1, char *json2);
+/*
+ * The same for anything else swapped with the same rule (the surveys
+ * and indicators in use, schema.c): fn(obj) frees it then.
+ */
+void		 catswap_retire_obj(struct catswap *, void *obj,
+		    void (*fn)(void *));
 /* Serialise the changes of the catalogue (load, check, swap). */
 void		 catswap_change_begin(struct catswap *);
 void		 catswap_change_end(struct catswap *);

@@ -303,7 +303,7 @@ export_evaluations(struct app *a, const char *period, const char *as,
 	o.unit = unit;
 	o.csv = as != NULL && strcmp(as, "csv") == 0;
 	buf_init(&b, SIZE_MAX / 2);
-	n = evaluation_write(a->st, a->cat, a->sv, &o, &b);
+	n = evaluation_write(a->st, a->cat, a->sch->sv, &o, &b);
 	if (n < 0) {
 		fprintf(stderr, "hailong: export: cannot read the "
 		    "evaluations\n");
@@ -368,8 +368,8 @@ export_run(int argc, char **argv)
 	}
 
 	memset(&e, 0, sizeof(e));
-	e.sv = e.procedure = a.sv;
-	if (survey != NULL && (e.sv = surveys_find(&a.surveys, survey,
+	e.sv = e.procedure = a.sch->sv;
+	if (survey != NULL && (e.sv = surveys_find(&a.sch->surveys, survey,
 	    strlen(survey))) == NULL) {
 		app_close(&a);
 		cmd_usage_error(&cmd_export, "--survey: no such survey");

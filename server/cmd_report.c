@@ -131,9 +131,9 @@ report_run(int argc, char **argv)
 		o.month = month_of(now_sec());
 	o.unit = unit;
 	o.sector = sector;
-	o.ind = a.ind;
+	o.ind = a.sch->ind;
 	buf_init(&b, REPORT_OUT_MAX);
-	if (report_build(&rep, a.st, a.cat, a.sv, &o, why, sizeof(why)) !=
+	if (report_build(&rep, a.st, a.cat, a.sch->sv, &o, why, sizeof(why)) !=
 	    HL_OK) {
 		fprintf(stderr, "hailong: report: %s\n", why);
 		goto out;
@@ -378,10 +378,10 @@ devfill_run(int argc, char **argv)
 			strlcpy(r->unit, a.cat->units[ui].code,
 			    sizeof(r->unit));
 			strlcpy(r->procedure, "DEV", sizeof(r->procedure));
-			strlcpy(r->survey, a.sv->id, sizeof(r->survey));
-			r->survey_version = a.sv->version;
+			strlcpy(r->survey, a.sch->sv->id, sizeof(r->survey));
+			r->survey_version = a.sch->sv->version;
 			strlcpy(r->lang, "vi", sizeof(r->lang));
-			fill_answers(a.sv, r, lv, &rs);
+			fill_answers(a.sch->sv, r, lv, &rs);
 			if (fill_rand(&rs) % 50 == 0)
 				r->comment_len = (size_t)snprintf(r->comment,
 				    sizeof(r->comment), "Góp ý thử nghiệm số "

@@ -18,22 +18,26 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "survey_edit.h"
 #include "util.h"
 
 static int schema_run(int, char **);
 
 const struct cmd cmd_schema = {
-	"schema", "write the units and procedures in use as schema/ files",
+	"schema", "write the units, procedures and surveys in use as schema/ "
+	    "files",
 	"usage: hailong schema export --data DIR OUTDIR\n"
 	    "\n"
 	    "Writes OUTDIR/units.csv and OUTDIR/procedures.csv as they are in\n"
 	    "use (schema/'s rows with the units and procedures admins added or\n"
-	    "changed), and copies every other file of schema/ (surveys,\n"
-	    "sectors, indicators, synonyms, services) as it is. OUTDIR is\n"
-	    "created when missing; files there of the same names are\n"
+	    "changed), each survey file with the version admins published\n"
+	    "last (when it is not the file's), sectors.ini and\n"
+	    "indicators.ini with the targets admins set, and copies every\n"
+	    "other file of schema/ (synonyms, services) as it is. OUTDIR\n"
+	    "is created when missing; files there of the same names are\n"
 	    "replaced. A server started with these files and an empty store\n"
-	    "serves the same units and procedures. Safe while the server\n"
-	    "runs on DIR.\n",
+	    "serves the same units, procedures, surveys and targets. Safe\n"
+	    "while the server runs on DIR.\n",
 	schema_run
 };
 
@@ -173,6 +177,180 @@ schema_copy(const char *from, const char *dir, const char *name)
 	return (schema_close(out, dir, name, tmp));
 }
 
+/*
+ * A survey file whose survey an admin published anew: the version in
+ * use written over the copy (as the store keeps it, the file's rules).
+ */
+static int
+schema_survey(const struct schema *sch, const char *from, const char *dir,
+    const char *name)
+{
+	const struct survey	*in;
+	struct survey		*file;
+	struct buf		 b;
+	char			 src[PATH_MAX], tmp[PATH_MAX], why[512];
+	FILE			*f;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (snprintf(src, sizeof(src), "%s/%s", from, name) >=
+	    (int)sizeof(src))
+		return (-1);
+	if (access(src, F_OK) == -1)
+		return (0);
+	if (survey_load(src, &file, why, sizeof(why)) == -1)
+		return (-1);
+	for (i = 0, in = NULL; i < sch->surveys.n; i++)
+		if (strcmp(sch->surveys.s[i]->id, file->id) == 0)
+			in = sch->surveys.s[i];
+	if (in == NULL || in->version == file->version) {
+		survey_free(file);
+		return (0);
+	}
+	survey_free(file);
+	buf_init(&b, INI_FILE_MAX);
+	if (survey_edit_ini(in, &b, why, sizeof(why)) == -1 ||
+	    b.data == NULL ||
+	    (f = schema_open(dir, name, tmp, sizeof(tmp))) == NULL)
+		goto out;
+	fwrite(b.data, 1, b.len, f);
+	rc = schema_close(f, dir, name, tmp);
+out:
+	buf_clear(&b);
+	return (rc);
+}
+
+/* One target line: "target.YEAR = P" with P in tenths as the file's. */
+static void
+schema_target_line(FILE *f, int year, int tenths)
+{
+	if (tenths % 10 == 0)
+		fprintf(f, "target.%d = %d\n", year, tenths / 10);
+	else
+		fprintf(f, "target.%d = %d.%d\n", year, tenths / 10,
+		    tenths % 10);
+}
+
+/* The section's lines, its target lines merged with the stored ones. */
+static void
+schema_target_flush(FILE *out, char **lines, size_t n, char kind,
+    const char *code, const struct target_row *rows, size_t nrows)
+{
+	struct schema_tline {
+		int	 year;
+		char	*line;
+		int	 tenths;
+	}	 t[TARGETS_MAX * 2], x;
+	size_t	 i, j, nt = 0, first = n;
+	long long y;
+	char	*eq;
+
+	for (i = 0; i < n; i++) {
+		if (kind == '\0' || strncmp(lines[i], "target.", 7) != 0 ||
+		    (eq = strchr(lines[i], '=')) == NULL)
+			continue;
+		for (j = 7; lines[i][j] >= '0' && lines[i][j] <= '9'; j++)
+			;
+		if (parse_num(lines[i] + 7, j - 7, 0, 9999, &y) == -1 ||
+		    nt == TARGETS_MAX * 2)
+			continue;
+		if (first == n)
+			first = i;
+		t[nt].year = (int)y;
+		t[nt].line = lines[i];
+		t[nt].tenths = -1;
+		nt++;
+		lines[i] = NULL;
+	}
+	for (i = 0; kind != '\0' && i < nrows; i++) {
+		if (rows[i].kind != kind || strcmp(rows[i].code, code) != 0)
+			continue;
+		for (j = 0; j < nt && t[j].year != rows[i].year; j++)
+			;
+		if (j == nt && nt == TARGETS_MAX * 2)
+			continue;
+		if (j == nt) {
+			t[nt].year = rows[i].year;
+			t[nt].line = NULL;
+			nt++;
+		}
+		t[j].tenths = rows[i].tenths;
+	}
+	/* Years ascending, as the files require. */
+	for (i = 1; i < nt; i++)
+		for (j = i; j > 0 && t[j - 1].year > t[j].year; j--) {
+			x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	for (i = 0; i <= n; i++) {
+		if (i == first || (i == n && first == n && nt > 0))
+			for (j = 0; j < nt; j++) {
+				if (t[j].tenths >= 0)
+					schema_target_line(out, t[j].year,
+					    t[j].tenths);
+				else
+					fputs(t[j].line, out);
+				free(t[j].line);
+			}
+		if (i < n && lines[i] != NULL)
+			fputs(lines[i], out);
+		if (i < n)
+			free(lines[i]);
+	}
+}
+
+/*
+ * indicators.ini or sectors.ini with the targets admins set: each
+ * section's target lines with the stored years' values, new years in
+ * their place.
+ */
+static int
+schema_targets(const char *from, const char *dir, const char *name,
+    const struct target_row *rows, size_t nrows)
+{
+	char	 src[PATH_MAX], tmp[PATH_MAX], line[1024], code[64];
+	char	*lines[512];
+	FILE	*in, *out;
+	size_t	 n = 0;
+	char	 kind = '\0';
+
+	if (snprintf(src, sizeof(src), "%s/%s", from, name) >=
+	    (int)sizeof(src) || (in = fopen(src, "r")) == NULL)
+		return (-1);
+	if ((out = schema_open(dir, name, tmp, sizeof(tmp))) == NULL) {
+		fclose(in);
+		return (-1);
+	}
+	code[0] = '\0';
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (line[0] == '[') {
+			schema_target_flush(out, lines, n, kind, code, rows,
+			    nrows);
+			n = 0;
+			kind = '\0';
+			if (sscanf(line, "[indicator %63[a-z0-9_]]", code) == 1)
+				kind = TARGET_INDICATOR;
+			else if (sscanf(line, "[sector %63[a-z0-9_]]",
+			    code) == 1)
+				kind = TARGET_SECTOR;
+			else if (strncmp(line, "[overall]", 9) == 0) {
+				kind = TARGET_OVERALL;
+				code[0] = '\0';
+			}
+		}
+		if (n == sizeof(lines) / sizeof(*lines)) {
+			schema_target_flush(out, lines, n, '\0', "", rows,
+			    nrows);
+			n = 0;
+		}
+		lines[n++] = xstrdup(line);
+	}
+	schema_target_flush(out, lines, n, kind, code, rows, nrows);
+	fclose(in);
+	return (schema_close(out, dir, name, tmp));
+}
+
 static int
 schema_run(int argc, char **argv)
 {
@@ -180,11 +358,12 @@ schema_run(int argc, char **argv)
 	const struct flag flags[] = {
 		{ "data", &data }, { "config", &file }, { NULL, NULL }
 	};
-	struct config	 cfg;
-	struct app	 a;
-	char		 why[512], from[PATH_MAX + 16];
-	size_t		 i;
-	int		 rc = 1;
+	struct config		 cfg;
+	struct app		 a;
+	struct target_row	*ts = NULL;
+	char			 why[512], from[PATH_MAX + 16];
+	size_t			 i, nts = 0;
+	int			 rc = 1;
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
@@ -224,10 +403,26 @@ schema_run(int argc, char **argv)
 			    "copy\n", out, schema_copied[i]);
 			goto out;
 		}
+	if (store_target_rows(a.st, &ts, &nts) == -1 ||
+	    (nts > 0 && (schema_targets(from, out, "indicators.ini", ts,
+	    nts) == -1 || schema_targets(from, out, "sectors.ini", ts,
+	    nts) == -1))) {
+		fprintf(stderr, "hailong: schema: %s: cannot write the "
+		    "targets\n", out);
+		goto out;
+	}
+	for (i = 0; schema_copied[i] != NULL; i++)
+		if (strncmp(schema_copied[i], "survey", 6) == 0 &&
+		    schema_survey(a.sch, from, out, schema_copied[i]) == -1) {
+			fprintf(stderr, "hailong: schema: %s/%s: cannot "
+			    "write\n", out, schema_copied[i]);
+			goto out;
+		}
 	printf("schema: %zu units and %zu procedures written to %s\n",
 	    a.cat->nunits, a.cat->nprocs, out);
 	rc = 0;
 out:
+	free(ts);
 	app_close(&a);
 	return (rc);
 }

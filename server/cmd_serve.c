@@ -37,9 +37,10 @@ const struct cmd cmd_serve = {
 	    "serve HTTPS instead of HTTP. When ready it prints\n"
 	    "  hailong: listening on http://ADDR:PORT (https:// with TLS)\n"
 	    "SIGTERM or SIGINT: finishes the writes in flight, exits 0.\n"
-	    "SIGHUP: reads schema/'s units and procedures again (with the\n"
-	    "ones admins changed; a broken file keeps the ones in use) and\n"
-	    "the TLS certificate and key; open connections keep theirs.\n"
+	    "SIGHUP: reads schema/'s units, procedures, sectors, surveys\n"
+	    "and indicators again (with the ones admins changed; a broken\n"
+	    "file keeps the ones in use) and the TLS certificate and key;\n"
+	    "open connections and requests keep theirs.\n"
 	    "Under systemd (Type=notify) it says READY=1 once listening and\n"
 	    "pings the watchdog (WatchdogSec=) from the writer's loop.\n",
 	serve_run
@@ -61,10 +62,10 @@ serve_run(int argc, char **argv)
 	struct http	*h = NULL;
 	sigset_t	 set;
 	unsigned	 port;
-	char		 why[512], url[CONFIG_URL_MAX + 1];
+	char		 why[512], why2[512], url[CONFIG_URL_MAX + 1];
 	char		 status[CONFIG_URL_MAX + 64];
 	uint64_t	 wd;
-	int		 sig;
+	int		 sig, cat_ok;
 
 	cmd_flags(&cmd_serve, argc, argv, flags);
 	cmd_config(&cmd_serve, &cfg, file, data, listen, base);
@@ -126,14 +127,31 @@ serve_run(int argc, char **argv)
 		if (sig != SIGHUP)
 			break;
 		notify_reloading();
-		/* schema/'s units and procedures, as an admin's change. */
-		if (h_state_catalog_reload(&a, why, sizeof(why)) == -1)
+		/*
+		 * schema/'s units, procedures and sectors, as an admin's
+		 * change, then its surveys and indicators (checked against
+		 * the new sectors); the catalogue once more when it needed
+		 * the new indicators (a sector they no longer name), and
+		 * so that the units' JSON names their surveys anew.
+		 */
+		cat_ok = h_state_catalog_reload(&a, why, sizeof(why)) == 0;
+		if (h_state_schema_reload(&a, why2, sizeof(why2)) == -1)
+			log_warn("SIGHUP: surveys and indicators not "
+			    "reloaded, the ones in use stay: %s", why2);
+		else {
+			log_info("SIGHUP: surveys and indicators reloaded: "
+			    "%zu surveys, %zu indicators", a.sch->surveys.n,
+			    a.sch->ind->n);
+			cat_ok = h_state_catalog_reload(&a, why,
+			    sizeof(why)) == 0;
+		}
+		if (!cat_ok)
 			log_warn("SIGHUP: units and procedures not reloaded, "
 			    "the ones in use stay: %s", why);
 		else
-			log_info("SIGHUP: units and procedures reloaded: %zu "
-			    "units, %zu procedures", a.cat->nunits,
-			    a.cat->nprocs);
+			log_info("SIGHUP: units, procedures and sectors "
+			    "reloaded: %zu units, %zu procedures",
+			    a.cat->nunits, a.cat->nprocs);
 		if (cfg.tls_cert[0] == '\0') {
 			log_info("SIGHUP: no TLS certificate to reload");
 			notify_ready(status);

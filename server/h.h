@@ -74,6 +74,37 @@ void	 h_admin_procs(struct req *);
 void	 h_admin_proc_add(struct req *);
 void	 h_admin_proc_change(struct req *);
 /*
+ * h_survey_admin.c: GET /api/v1/admin/surveys, GET|POST
+ * /api/v1/admin/surveys/<id>; and the steps the console's pages share:
+ * the survey of an id in a set, a draft checked and r->op filled to
+ * store it (*sp, the draft as loaded, the caller's; 0, or -1 with the
+ * status and why in Vietnamese), the swap after the writer (0 or -1),
+ * the op's memory freed (after the writer, or when not submitted).
+ */
+void	 h_admin_surveys(struct req *);
+void	 h_admin_survey(struct req *);
+void	 h_admin_survey_publish(struct req *);
+const struct survey *h_survey_admin_find(const struct schema *,
+	    const char *id, size_t len);
+int	 h_survey_admin_prepare(struct req *, const struct survey *cur,
+	    const json_t *draft, struct survey **sp, unsigned *status,
+	    char *why, size_t whylen);
+int	 h_survey_admin_commit(struct req *, unsigned *status, char *why,
+	    size_t whylen);
+void	 h_survey_admin_free(struct req *);
+/*
+ * h_targets.c: GET|PUT /api/v1/admin/indicators, GET|POST
+ * /admin/indicators: the indicators' and sectors' targets.
+ */
+void	 h_admin_targets(struct req *);
+void	 h_admin_target_put(struct req *);
+void	 h_admin_targets_page(struct req *);
+void	 h_admin_targets_post(struct req *);
+/* h_surveypage.c: /admin/surveys, /admin/surveys/<id> (GET, POST). */
+void	 h_admin_surveys_page(struct req *);
+void	 h_admin_survey_page(struct req *);
+void	 h_admin_survey_post(struct req *);
+/*
  * A unit or procedure row checked against the catalogue in use and as a
  * whole new one, r->op filled to store it (with its actor): 0, or -1
  * with the status and why. After the writer: h_catalog_commit() swaps
@@ -237,6 +268,13 @@ int	 h_meta_render(const struct app *, const struct catalog *,
  * committed row. 0, or -1 with why (the one in use stays).
  */
 int	 h_state_catalog_reload(struct app *, char *why, size_t whylen);
+/*
+ * The same for the surveys and indicators (schema/'s files, the newest
+ * stored version of each survey over its file) and what is compiled
+ * from them (pages, the kiosk's definitions). 0, or -1 with why
+ * ("path:line: reason"; the ones in use stay).
+ */
+int	 h_state_schema_reload(struct app *, char *why, size_t whylen);
 
 /*
  * A page asking for a key, for a browser that reached a page it needs to

@@ -62,7 +62,7 @@ ap_ctx(struct req *r, const char *title, const char *part)
 static void
 ap_render(struct req *r, unsigned status, json_t *ctx)
 {
-	const struct tpl	*t = page_tpl(r->app->pg, "admin");
+	const struct tpl	*t = page_tpl(r->app->sch->pg, "admin");
 
 	buf_clear(&r->out);
 	buf_init(&r->out, AP_PAGE_MAX);

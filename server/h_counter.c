@@ -37,6 +37,7 @@ h_ticket_escpos(struct req *r)
 {
 	const char		*w = http_arg(r, "width"), *tx = http_arg(r,
 				    "text");
+	const struct pages	*pg = r->app->sch->pg;
 	const struct procedure	*p;
 	const struct unit	*u;
 	struct escpos_slip	 sl;
@@ -86,25 +87,25 @@ h_ticket_escpos(struct req *r)
 	snprintf(site, sizeof(site), "%s/c", b);
 	p = catalog_procedure(r->app->cat, t.procedure, strlen(t.procedure));
 	u = catalog_unit(r->app->cat, t.unit, strlen(t.unit));
-	snprintf(proc, sizeof(proc), "%s: %s", page_text(r->app->pg, LANG_VI,
+	snprintf(proc, sizeof(proc), "%s: %s", page_text(pg, LANG_VI,
 	    "procedure"), p != NULL ? p->name.s[LANG_VI] : t.procedure);
-	snprintf(unit, sizeof(unit), "%s: %s", page_text(r->app->pg, LANG_VI,
+	snprintf(unit, sizeof(unit), "%s: %s", page_text(pg, LANG_VI,
 	    "unit"), u != NULL ? u->name.s[LANG_VI] : t.unit);
 	when = (time_t)t.issued;
 	date[0] = '\0';
 	if (localtime_r(&when, &tm) != NULL)
-		h_counter_date(date, sizeof(date), page_text(r->app->pg,
+		h_counter_date(date, sizeof(date), page_text(pg,
 		    LANG_VI, "slip_issued"), "%d/%m/%Y %H:%M", &tm);
 	when = (time_t)t.expires;
 	exp[0] = '\0';
 	if (localtime_r(&when, &tm) != NULL)
-		h_counter_date(exp, sizeof(exp), page_text(r->app->pg,
+		h_counter_date(exp, sizeof(exp), page_text(pg,
 		    LANG_VI, "slip_expires"), "%d/%m/%Y", &tm);
 	sl.url = url;
 	sl.code = code;
-	sl.title = page_text(r->app->pg, LANG_VI, "slip_title");
-	sl.instruction = page_text(r->app->pg, LANG_VI, "slip_instruction");
-	sl.how = page_text(r->app->pg, LANG_VI, "slip_code");
+	sl.title = page_text(pg, LANG_VI, "slip_title");
+	sl.instruction = page_text(pg, LANG_VI, "slip_instruction");
+	sl.how = page_text(pg, LANG_VI, "slip_code");
 	sl.site = site;
 	sl.procedure = proc;
 	sl.unit = unit;

@@ -29,7 +29,7 @@ h_counter_page(struct req *r)
 	struct session		 ses;
 	json_t			*ctx = NULL;
 
-	if ((t = page_tpl(r->app->pg, "counter")) == NULL) {
+	if ((t = page_tpl(r->app->sch->pg, "counter")) == NULL) {
 		http_fail(r, 500, "cannot load the counter page");
 		return;
 	}

@@ -60,7 +60,7 @@ h_evaluations(struct req *r)
 	o.csv = format != NULL && strcmp(format, "csv") == 0;
 	buf_reset(&r->out);
 	r->out.max = EVALUATION_HTTP_MAX;
-	n = evaluation_write(r->app->st, r->app->cat, r->app->sv, &o,
+	n = evaluation_write(r->app->st, r->app->cat, r->app->sch->sv, &o,
 	    &r->out);
 	if (n == -2) {
 		http_fail(r, 413, "too many evaluations for one answer: ask "

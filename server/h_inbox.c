@@ -145,9 +145,9 @@ inbox_answers(struct req *r, uint64_t id)
 	rs = xmalloc(sizeof(*rs));
 	if (store_response_get(r->app->st, id, rs) != HL_OK)
 		goto out;
-	if ((sv = surveys_find(&r->app->surveys, rs->survey,
+	if ((sv = surveys_find(&r->app->sch->surveys, rs->survey,
 	    strlen(rs->survey))) == NULL && survey_is_procedure(rs->survey))
-		sv = r->app->sv;
+		sv = r->app->sch->sv;
 	for (i = 0; i < rs->nanswers; i++) {
 		o = json_object();
 		json_object_set_new(o, "question", json_string(rs->answers[i].q));
@@ -587,7 +587,7 @@ inbox_render(struct req *r, const char *name, json_t *ctx)
 {
 	const struct tpl	*t;
 
-	if ((t = page_tpl(r->app->pg, name)) == NULL) {
+	if ((t = page_tpl(r->app->sch->pg, name)) == NULL) {
 		json_decref(ctx);
 		http_fail(r, 500, "cannot load the page");
 		return;

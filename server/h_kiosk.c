@@ -80,27 +80,29 @@ static void	 h_kiosk_contact(struct kiosk_guards *, const uint8_t key[32],
 		    int64_t hold);
 
 /*
- * Rendered when the server started (kiosk_def.c), never changed: the
- * survey named by ?survey=, else the one of the key's unit (a kiosk gets
- * its unit's), else the procedure survey.
+ * Rendered with the surveys in use (kiosk_def.c, again at each swap):
+ * the survey named by ?survey=, else the one of the key's unit (a kiosk
+ * gets its unit's), else the procedure survey.
  */
 void
 h_survey_def(struct req *r)
 {
-	const struct surveys	*set = &r->app->surveys;
+	const struct schema	*sch = r->app->sch;
 	const struct survey	*sv;
 	const char		*id = http_arg(r, "survey");
 	size_t			 i;
 
 	if (http_auth_optional(r) == -1)
 		return;
-	if (id != NULL)
-		sv = surveys_find(set, id, strlen(id));
-	else
+	if (id == NULL) {
 		sv = app_unit_survey(r->app, r->unit);
-	for (i = 0; sv != NULL && i < set->n; i++)
-		if (set->s[i] == sv) {
-			http_reply_json(r, 200, r->app->kiosk_def[i]);
+		id = sv->id;
+	}
+	/* By id: the set read here, whatever was swapped meanwhile. */
+	for (i = 0; i < sch->surveys.n; i++)
+		if (surveys_find(&sch->surveys, id, strlen(id)) ==
+		    sch->surveys.s[i]) {
+			http_reply_json(r, 200, sch->kiosk_def[i]);
 			return;
 		}
 	http_fail(r, 404, "no such survey");
@@ -638,7 +640,7 @@ h_responses_post(struct req *r)
 		rs->channel = CHANNEL_WALKIN;
 		strlcpy(rs->sector, WALKIN_SECTOR, sizeof(rs->sector));
 		/* A service survey's walk-ins count under its own mark. */
-		if (sv != r->app->sv)
+		if (!survey_is_procedure(sv->id))
 			survey_sector(sv, rs->sector);
 		strlcpy(rs->unit, r->unit, sizeof(rs->unit));
 	}

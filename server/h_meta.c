@@ -30,7 +30,7 @@ h_meta_render(const struct app *app, const struct catalog *cat,
 		    "s:s}", "code", u->code, "parent", u->parent[0] != '\0' ?
 		    u->parent : NULL, "kind", u->kind, "depth", u->depth,
 		    "name", text_json(&u->name, NULL), "survey",
-		    surveys_for_kind(&app->surveys, u->kind)->id));
+		    surveys_for_kind(&app->sch->surveys, u->kind)->id));
 	}
 	*units = json_dumps(a, JSON_COMPACT);
 	json_decref(a);

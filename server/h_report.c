@@ -62,6 +62,7 @@ h_report_desks_allowed(struct req *r, const char *unit)
 static int
 h_report_build(struct req *r, struct report *rep)
 {
+	const struct schema	*sch = r->app->sch;
 	struct report_opts	 o;
 	struct report_period	 pd;
 	const char		*month, *unit, *sector, *min, *period;
@@ -112,11 +113,11 @@ h_report_build(struct req *r, struct report *rep)
 	}
 	o.unit = unit;
 	o.sector = sector;
-	o.ind = r->app->ind;
+	o.ind = sch->ind;
 	o.desks = h_report_desks_allowed(r, unit);
 	o.wd = &r->app->wd;
 	o.answer_days = r->app->cfg.answer_days;
-	rc = report_build(rep, r->app->st, r->app->cat, r->app->sv, &o, why,
+	rc = report_build(rep, r->app->st, r->app->cat, sch->sv, &o, why,
 	    sizeof(why));
 	if (rc == HL_INVALID) {
 		http_fail(r, 400, why);
@@ -237,7 +238,7 @@ h_report_html(struct req *r)
 	    session_get(r->app->sessions, cookie, strlen(cookie), &ses) == 0)
 		json_object_set_new(extra, "csrf", json_string(ses.csrf));
 	buf_reset(&r->out);
-	if (report_html(&rep, page_tpl(r->app->pg, "report"), extra,
+	if (report_html(&rep, page_tpl(r->app->sch->pg, "report"), extra,
 	    &r->out) == -1) {
 		json_decref(extra);
 		report_free(&rep);

@@ -52,7 +52,7 @@ static void
 h_signin_render_wait(struct req *r, unsigned status, const char *next,
     int error, int64_t wait)
 {
-	const struct tpl *tp = page_tpl(r->app->pg, "signin");
+	const struct tpl *tp = page_tpl(r->app->sch->pg, "signin");
 	json_t		*ctx;
 
 	ctx = json_pack("{s:s,s:b,s:b,s:b}", "next",

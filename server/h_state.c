@@ -93,6 +93,25 @@ out:
 	return (rc);
 }
 
+int
+h_state_schema_reload(struct app *a, char *why, size_t whylen)
+{
+	struct schema	*sch = NULL, *old;
+	int		 rc = -1;
+
+	catswap_change_begin(a->swap);
+	if (app_schema_load(a, &sch, why, whylen) == -1)
+		goto out;
+	old = a->sch;
+	a->sch = sch;
+	app_writer_ids(a);
+	catswap_retire_obj(a->swap, old, schema_free_obj);
+	rc = 0;
+out:
+	catswap_change_end(a->swap);
+	return (rc);
+}
+
 void
 h_state_stop(struct app *a)
 {

@@ -76,6 +76,7 @@ void
 h_kiosk_static(struct req *r)
 {
 	const struct static_file	*sf;
+	const char			*p;
 	char				 path[PATH_MAX + 32];
 	int				 n;
 
@@ -99,5 +100,10 @@ h_kiosk_static(struct req *r)
 	}
 	r->scripts = sf->page;
 	r->no_store = sf->no_store;
+	/* The console's preview of a draft (kiosk.js keeps and sends
+	 * nothing then): in a frame of the console only. */
+	if (sf->page && (p = http_arg(r, "preview")) != NULL &&
+	    strcmp(p, "1") == 0)
+		r->framed = 1;
 	http_reply(r, 200, sf->ctype);
 }

@@ -64,8 +64,8 @@ h_survey_show(struct req *r)
 	ask = app_ticket_ask(r->app, app_ticket_survey_of(r->app, &t), &t,
 	    &stage);
 	buf_reset(&r->out);
-	if (page_survey(r->app->pg, &r->out, &t, token, r->lang, NULL, NULL,
-	    0, NULL, ask != 0 ? ON_TIME_Q : NULL, stage) == -1) {
+	if (page_survey(r->app->sch->pg, &r->out, &t, token, r->lang, NULL,
+	    NULL, 0, NULL, ask != 0 ? ON_TIME_Q : NULL, stage) == -1) {
 		http_fail(r, 500, "cannot render the survey");
 		return;
 	}
@@ -98,7 +98,7 @@ h_survey_stored(struct req *r)
 		return;
 	}
 	pair_ticket_answered(r->app->pair, rs->ticket);
-	overall = h_survey_overall(r->app->sv, rs->answers, rs->nanswers);
+	overall = h_survey_overall(r->app->sch->sv, rs->answers, rs->nanswers);
 	/* A low rating gets the unit's contact: the ticket says which;
 	 * every rating, the form to file a complaint or a request. */
 	memset(&t, 0, sizeof(t));
@@ -110,7 +110,7 @@ h_survey_stored(struct req *r)
 	/* The thanks of the survey answered. */
 	strlcpy(t.survey, rs->survey, sizeof(t.survey));
 	buf_reset(&r->out);
-	rc = page_thanks(r->app->pg, &r->out, r->lang, &t, overall, fu);
+	rc = page_thanks(r->app->sch->pg, &r->out, r->lang, &t, overall, fu);
 	json_decref(fu);
 	if (rc == -1) {
 		http_fail(r, 500, "cannot render the page");
@@ -131,8 +131,8 @@ h_survey_again(struct req *r, const struct ticket *t, const char *key)
 	ask = app_ticket_ask(r->app, app_ticket_survey_of(r->app, t), t,
 	    &stage);
 	buf_reset(&r->out);
-	if (page_survey(r->app->pg, &r->out, t, token, r->lang,
-	    page_text(r->app->pg, r->lang, key), r->sf.answers,
+	if (page_survey(r->app->sch->pg, &r->out, t, token, r->lang,
+	    page_text(r->app->sch->pg, r->lang, key), r->sf.answers,
 	    r->sf.nanswers, r->sf.comment, ask != 0 ? ON_TIME_Q : NULL,
 	    stage) == -1) {
 		http_fail(r, 500, "cannot render the survey");
@@ -252,8 +252,8 @@ h_code_again(struct req *r, const char *code, const char *key,
     unsigned status)
 {
 	buf_reset(&r->out);
-	if (page_home(r->app->pg, &r->out, r->lang,
-	    page_text(r->app->pg, r->lang, key), code) == -1) {
+	if (page_home(r->app->sch->pg, &r->out, r->lang,
+	    page_text(r->app->sch->pg, r->lang, key), code) == -1) {
 		http_fail(r, 500, "cannot render the page");
 		return;
 	}
@@ -303,7 +303,7 @@ h_home(struct req *r)
 	h_survey_lang(r);
 	buf_reset(&r->out);
 	/* ?code= comes from the language switch of a page that kept it. */
-	if (page_home(r->app->pg, &r->out, r->lang, NULL,
+	if (page_home(r->app->sch->pg, &r->out, r->lang, NULL,
 	    http_arg(r, "code")) == -1) {
 		http_fail(r, 500, "cannot render the page");
 		return;

@@ -192,7 +192,7 @@ h_ticket_slip(struct req *r)
 	app_ticket_refs(r->app, &t, token, code, url);
 	buf_init(&svg, PAGE_MAX);
 	buf_reset(&r->out);
-	if (qr_svg(url, &svg) == -1 || page_slip(r->app->pg, &r->out, &t,
+	if (qr_svg(url, &svg) == -1 || page_slip(r->app->sch->pg, &r->out, &t,
 	    url, code, svg.data, width) == -1) {
 		buf_clear(&svg);
 		http_fail(r, 500, "cannot render the slip");

@@ -72,6 +72,16 @@ http_tls_reload(struct http *h, char *why, size_t whylen)
 static const char *const csp =
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/* The console's survey page: its previews are frames of 'self'. */
+static const char *const csp_frames =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+/* The kiosk page of such a preview: framed by 'self', sends nothing. */
+static const char *const csp_scripts_framed =
+    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'none'; frame-ancestors 'self'; base-uri 'none'";
 /* Pages with a script of ours (kiosk, counter): files from 'self' only. */
 static const char *const csp_scripts =
     "default-src 'none'; script-src 'self'; connect-src 'self'; "
@@ -122,7 +132,7 @@ http_fail(struct req *r, unsigned status, const char *why)
 	char	*s;
 
 	buf_reset(&r->out);
-	if (r->is_api || r->app->pg == NULL) {
+	if (r->is_api || r->app->sch->pg == NULL) {
 		o = json_pack("{s:s}", "error", why);
 		s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 		http_reply_json(r, status, s != NULL ? s :
@@ -132,7 +142,7 @@ http_fail(struct req *r, unsigned status, const char *why)
 		r->status = status;
 		return;
 	}
-	if (page_message(r->app->pg, &r->out, r->lang,
+	if (page_message(r->app->sch->pg, &r->out, r->lang,
 	    http_msg_of(status)) == -1) {
 		buf_reset(&r->out);
 		buf_addstr(&r->out, "error\n");
@@ -611,8 +621,10 @@ http_queue(struct req *r, const char *allow)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "Content-Security-Policy",
-	    r->scripts ? csp_scripts : csp);
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	    r->scripts ? (r->framed ? csp_scripts_framed : csp_scripts) :
+	    r->frames ? csp_frames : csp);
+	MHD_add_response_header(resp, "X-Frame-Options", r->framed ?
+	    "SAMEORIGIN" : "DENY");
 	if (r->no_store)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");

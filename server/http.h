@@ -71,6 +71,8 @@ struct req {
 	unsigned		 retry_after;	/* seconds; 0 = no header */
 	int			 no_store;	/* Cache-Control: no-store */
 	int			 scripts;	/* CSP allows script from 'self' */
+	int			 frames;	/* and frames of 'self' */
+	int			 framed;	/* may be framed by 'self' */
 	/* Who asked: set before the handler runs. */
 	int			 role;		/* ROLE_* of the key or session */
 	int			 via_session;	/* authenticated by cookie */

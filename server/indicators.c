@@ -560,3 +560,23 @@ indicators_counts(const struct indicator *d, const char *sector,
 	}
 	return (indicators_kind(d, kind));
 }
+
+void
+indicators_targets_apply(struct indicators *set, const struct target_row *rows,
+    size_t n)
+{
+	struct indicator	*d;
+	size_t			 i, j;
+
+	for (i = 0; set != NULL && i < n; i++) {
+		if (rows[i].kind != TARGET_INDICATOR)
+			continue;
+		for (j = 0; j < set->n; j++) {
+			d = &set->ind[j];
+			if (strcmp(d->id, rows[i].code) == 0)
+				(void)catalog_target_set(d->targets,
+				    &d->ntargets, rows[i].year,
+				    rows[i].tenths / 10.0);
+		}
+	}
+}

@@ -65,6 +65,9 @@ int	 indicators_load(const char *path, const struct surveys *sv,
 	    const struct catalog *cat, struct indicators **ip, char *why,
 	    size_t whylen);
 void	 indicators_free(struct indicators *);
+/* Each row of an indicator (TARGET_INDICATOR) over its targets. */
+void	 indicators_targets_apply(struct indicators *,
+	    const struct target_row *, size_t n);
 /*
  * 1 when ind counts answers of this (aggregates') sector and unit kind: a
  * service survey's indicator those under its marked sector "@id" only,

@@ -6,10 +6,12 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
 #include "record.h"
+#include "util.h"
 
 #define ENC_VERSION	1
 /* Tickets: version 2 (format 8) adds who issued it, the survey and the
@@ -1301,4 +1303,151 @@ record_outbox_decode(const uint8_t *in, size_t len, struct outbox_entry *o)
 bad:
 	memset(o, 0, sizeof(*o));
 	return (-1);
+}
+
+/* ------------------------------------------------- survey versions */
+
+int
+record_survey_row_encode(const struct survey_row *r, uint8_t **out,
+    size_t *len)
+{
+	struct enc	 e;
+	size_t		 max = 1 + 1 + 1 + SURVEY_ID_MAX + 4 + 8 + 1 +
+			    SURVEY_ROW_WHO_MAX + 4 + r->len;
+
+	*out = NULL;
+	*len = 0;
+	if (r->len > INI_FILE_MAX || r->id[0] == '\0' ||
+	    memchr(r->text, '\0', r->len) != NULL)
+		return (-1);
+	e.p = xmalloc(max);
+	e.len = max;
+	e.off = 0;
+	e.bad = 0;
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, (uint8_t)CATROW_SURVEY);
+	enc_str(&e, r->id, SURVEY_ID_MAX);
+	enc_u32(&e, r->version);
+	enc_u64(&e, (uint64_t)r->at);
+	enc_str(&e, r->who, SURVEY_ROW_WHO_MAX);
+	enc_u32(&e, (uint32_t)r->len);
+	enc_bytes(&e, r->text, r->len);
+	if (e.bad) {
+		free(e.p);
+		return (-1);
+	}
+	*out = e.p;
+	*len = e.off;
+	return (0);
+}
+
+int
+record_survey_row_decode(const uint8_t *in, size_t len, struct survey_row *r)
+{
+	struct dec	 d = { in, len, 0, 0 };
+	const uint8_t	*t;
+	uint32_t	 n;
+
+	memset(r, 0, sizeof(*r));
+	if (dec_u8(&d) != ENC_VERSION || dec_u8(&d) != CATROW_SURVEY)
+		return (-1);
+	dec_str(&d, r->id, SURVEY_ID_MAX);
+	r->version = dec_u32(&d);
+	r->at = (int64_t)dec_u64(&d);
+	dec_str(&d, r->who, SURVEY_ROW_WHO_MAX);
+	n = dec_u32(&d);
+	if (d.bad || n > INI_FILE_MAX || (t = dec_bytes(&d, n)) == NULL ||
+	    d.off != len || r->id[0] == '\0' || r->version == 0 ||
+	    memchr(t, '\0', n) != NULL) {
+		memset(r, 0, sizeof(*r));
+		return (-1);
+	}
+	r->text = xmalloc((size_t)n + 1);
+	memcpy(r->text, t, n);
+	r->text[n] = '\0';
+	r->len = n;
+	return (0);
+}
+
+int
+record_survey_row_key(const char *id, uint32_t version,
+    uint8_t out[SURVEY_ROW_KEY_LEN])
+{
+	size_t	 n = strnlen(id, SURVEY_ID_MAX + 1);
+
+	if (n == 0 || n > SURVEY_ID_MAX)
+		return (-1);
+	out[0] = (uint8_t)CATROW_SURVEY;
+	slot_put(out + 1, SURVEY_ID_MAX + 1, id);
+	be32_put(out + 1 + SURVEY_ID_MAX + 1, version);
+	return (0);
+}
+
+/* ----------------------------------------------------------- targets */
+
+static int
+target_kind_ok(char k)
+{
+	return (k == TARGET_INDICATOR || k == TARGET_SECTOR ||
+	    k == TARGET_OVERALL);
+}
+
+size_t
+record_target_row_encode(const struct target_row *t, uint8_t *out,
+    size_t outlen)
+{
+	struct enc	 e = { out, outlen, 0, 0 };
+
+	if (!target_kind_ok(t->kind) || t->year < 0 || t->year > 65535 ||
+	    t->tenths < 0 || t->tenths > 1000)
+		return (0);
+	enc_u8(&e, ENC_VERSION);
+	enc_u8(&e, (uint8_t)CATROW_TARGET);
+	enc_u8(&e, (uint8_t)t->kind);
+	enc_str(&e, t->code, TARGET_CODE_MAX);
+	enc_u16(&e, (uint16_t)t->year);
+	enc_u16(&e, (uint16_t)t->tenths);
+	enc_u64(&e, (uint64_t)t->at);
+	enc_str(&e, t->who, TARGET_WHO_MAX);
+	return (e.bad ? 0 : e.off);
+}
+
+int
+record_target_row_decode(const uint8_t *in, size_t len, struct target_row *t)
+{
+	struct dec	 d = { in, len, 0, 0 };
+
+	memset(t, 0, sizeof(*t));
+	if (dec_u8(&d) != ENC_VERSION || dec_u8(&d) != CATROW_TARGET)
+		return (-1);
+	t->kind = (char)dec_u8(&d);
+	dec_str(&d, t->code, TARGET_CODE_MAX);
+	t->year = dec_u16(&d);
+	t->tenths = dec_u16(&d);
+	t->at = (int64_t)dec_u64(&d);
+	dec_str(&d, t->who, TARGET_WHO_MAX);
+	if (d.bad || d.off != len || !target_kind_ok(t->kind) ||
+	    t->tenths > 1000 || (t->kind != TARGET_OVERALL &&
+	    t->code[0] == '\0')) {
+		memset(t, 0, sizeof(*t));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+record_target_row_key(char kind, const char *code, int year,
+    uint8_t out[TARGET_ROW_KEY_LEN])
+{
+	size_t	 n = strnlen(code, TARGET_CODE_MAX + 1);
+
+	if (!target_kind_ok(kind) || n > TARGET_CODE_MAX || year < 0 ||
+	    year > 65535 || (kind != TARGET_OVERALL && n == 0))
+		return (-1);
+	out[0] = (uint8_t)CATROW_TARGET;
+	out[1] = (uint8_t)kind;
+	slot_put(out + 2, TARGET_CODE_MAX + 1, code);
+	out[2 + TARGET_CODE_MAX + 1] = (uint8_t)(year >> 8);
+	out[2 + TARGET_CODE_MAX + 2] = (uint8_t)year;
+	return (0);
 }

@@ -38,6 +38,12 @@
 /* Fixed-width keys. */
 /* catalog: the type, then the code NUL-padded. */
 #define CATROW_KEY_LEN	(1 + UNIT_CODE_MAX + 1)
+/* catalog, a survey's version: 's', the id NUL-padded (16), u32. */
+#define SURVEY_ROW_KEY_LEN	(1 + SURVEY_ID_MAX + 1 + 4)
+/* catalog, a target: 't', the kind, the code NUL-padded (40), u16. */
+#define TARGET_ROW_KEY_LEN	(1 + 1 + TARGET_CODE_MAX + 1 + 2)
+#define TARGET_ROW_ENC_MAX	(1 + 1 + 1 + 1 + TARGET_CODE_MAX + 2 + 2 + \
+	    8 + 1 + TARGET_WHO_MAX)
 /* users: the name, NUL-padded. */
 #define USER_KEY_LEN	(USER_NAME_MAX + 1)
 /* audit: the entry's key, µs since the epoch. */
@@ -276,5 +282,29 @@ size_t	 record_outbox_encode(const struct outbox_entry *, uint8_t *out,
 	    size_t outlen);
 int	 record_outbox_decode(const uint8_t *in, size_t len,
 	    struct outbox_entry *);
+
+/*
+ * A survey's stored version (catalog, type 's'): encode into a new
+ * buffer (*out, the caller's; 0 or -1), decode (r->text the caller's,
+ * free(); 0 or -1), its key (0, or -1 for a bad id).
+ */
+int	 record_survey_row_encode(const struct survey_row *, uint8_t **out,
+	    size_t *len);
+int	 record_survey_row_decode(const uint8_t *in, size_t len,
+	    struct survey_row *);
+int	 record_survey_row_key(const char *id, uint32_t version,
+	    uint8_t out[SURVEY_ROW_KEY_LEN]);
+
+/*
+ * A target an admin set (catalog, type 't'): the bytes (0 when it does
+ * not fit or is out of range), the record back (0 or -1), its key (0, or
+ * -1 for a bad kind or code).
+ */
+size_t	 record_target_row_encode(const struct target_row *, uint8_t *out,
+	    size_t outlen);
+int	 record_target_row_decode(const uint8_t *in, size_t len,
+	    struct target_row *);
+int	 record_target_row_key(char kind, const char *code, int year,
+	    uint8_t out[TARGET_ROW_KEY_LEN]);
 
 #endif

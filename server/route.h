@@ -16,6 +16,9 @@ enum ctype_need {
 };
 
 #define API_BODY_MAX	JSON_BODY_MAX
+/* A survey's draft (JSON or the console's form): every text in three
+ * languages, percent-encoded. */
+#define SURVEY_BODY_MAX	(512u * 1024)
 
 struct route {
 	const char	*method;

@@ -282,7 +282,10 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * audit and catalog (store_add_users_audit_catalog()),
 		 * dossiers, ticket_dossiers and dossier_stats
 		 * (store_add_dossiers()), followups, followup_log,
-		 * contacts and outbox (store_add_followups()). */
+		 * contacts and outbox (store_add_followups()). Format 10
+		 * keeps the surveys' published versions in catalog (type
+		 * s rows, which a hailong of format 9 would refuse to
+		 * read): nothing to create or rebuild. */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;

@@ -29,7 +29,7 @@
  * changed by admins, the dossiers of the one-stop software and tickets'
  * links to them, the follow-up items, their history and call-back
  * numbers, and the webhooks' outbox. */
-#define STORE_FORMAT		9
+#define STORE_FORMAT		10
 #define STORE_MAPSIZE_INITIAL	(64u * 1024 * 1024)
 #define STORE_MAPSIZE_MIN	(256u * 1024)
 #define STORE_TZ_DEFAULT	"Asia/Ho_Chi_Minh"
@@ -126,6 +126,21 @@ int	 store_each_user(struct store *,
  */
 int	 store_each_audit(struct store *, uint64_t before_key,
 	    int (*fn)(const struct audit *, void *), void *arg);
+/*
+ * The versions of surveys admins published (store_survey.c): of id
+ * (NULL: every id), all of them in version order, or with newest only
+ * the newest of each id, into a new array *rows (each text with it;
+ * store_survey_rows_free()). 0 or -1.
+ */
+int	 store_survey_rows(struct store *, const char *id, int newest,
+	    struct survey_row **rows, size_t *n);
+void	 store_survey_rows_free(struct survey_row *rows, size_t n);
+/*
+ * The targets admins set (store_survey.c), by kind, code and year, into
+ * a new array *rows (free()). 0 or -1.
+ */
+int	 store_target_rows(struct store *, struct target_row **rows,
+	    size_t *n);
 /*
  * Every catalogue row of the store (by type, then code) into a new
  * array *rows (the caller frees; NULL when none), and, when gen is not

@@ -260,6 +260,11 @@ store_catrows(struct store *st, struct catrow **rows, size_t *n,
 			goto out;
 	}
 	while ((rc = store_walk_next(&w)) == 1) {
+		/* The surveys' versions and the targets (store_survey.c). */
+		if (w.k.mv_size > 0 &&
+		    ((const uint8_t *)w.k.mv_data)[0] != CATROW_UNIT &&
+		    ((const uint8_t *)w.k.mv_data)[0] != CATROW_PROC)
+			continue;
 		if (*n == size) {
 			size = size == 0 ? 16 : size * 2;
 			*rows = xrealloc(*rows, size * sizeof(**rows));

@@ -12,6 +12,7 @@
 #define SURVEY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dossier.h"
 #include "hl.h"
@@ -86,6 +87,22 @@ struct survey {
 	/* A service survey's: the units of these kinds ask it. */
 	size_t			 nkinds;
 	char			 kinds[SURVEY_KINDS_MAX][SURVEY_KIND_MAX + 1];
+};
+
+/*
+ * A version of a survey an admin published, kept in the store
+ * (`catalog`, type CATROW_SURVEY): its INI text, read with the file's
+ * rules; the newest of an id is used over the file of that id.
+ */
+#define CATROW_SURVEY		's'
+#define SURVEY_ROW_WHO_MAX	64
+struct survey_row {
+	char		 id[SURVEY_ID_MAX + 1];
+	uint32_t	 version;
+	int64_t		 at;		/* published, seconds */
+	char		 who[SURVEY_ROW_WHO_MAX + 1];
+	char		*text;		/* NUL-terminated; the owner's */
+	size_t		 len;
 };
 
 /* Every survey loaded; s[0] is the procedure survey. */

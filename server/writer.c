@@ -70,7 +70,7 @@ struct writer {
 	size_t		 nsurveys;
 	uint32_t	(*classify)(const struct response *, void *);
 	void		*classify_arg;
-	const char	*ind_ids[WRITER_IND_MAX];
+	char		 ind_ids[WRITER_IND_MAX][WRITER_IND_ID_MAX + 1];
 	uint64_t	 ind_answers[WRITER_IND_MAX];
 	size_t		 nind;
 	atomic_uint_fast64_t purged_idem, purged_enrol, purged_contacts;
@@ -186,14 +186,24 @@ writer_classify(struct writer *w,
     uint32_t (*classify)(const struct response *, void *), void *arg,
     const char *const *ids, size_t n)
 {
-	size_t	 i;
+	char		 old[WRITER_IND_MAX][WRITER_IND_ID_MAX + 1];
+	uint64_t	 count[WRITER_IND_MAX];
+	size_t		 i, j, nold;
 
 	pthread_mutex_lock(&w->mu);
+	nold = w->nind;
+	memcpy(old, w->ind_ids, sizeof(old));
+	memcpy(count, w->ind_answers, sizeof(count));
 	w->classify = classify;
 	w->classify_arg = arg;
 	w->nind = n < WRITER_IND_MAX ? n : WRITER_IND_MAX;
-	for (i = 0; i < w->nind; i++)
-		w->ind_ids[i] = ids[i];
+	for (i = 0; i < w->nind; i++) {
+		strlcpy(w->ind_ids[i], ids[i], sizeof(w->ind_ids[i]));
+		w->ind_answers[i] = 0;
+		for (j = 0; j < nold; j++)
+			if (strcmp(old[j], w->ind_ids[i]) == 0)
+				w->ind_answers[i] = count[j];
+	}
 	pthread_mutex_unlock(&w->mu);
 }
 

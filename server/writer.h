@@ -36,7 +36,9 @@ enum wop_kind {
 	WOP_FOLLOWUP_FILE,	/* a citizen's complaint or request */
 	WOP_FOLLOWUP_REPLY,	/* a head's answer or new state */
 	WOP_OUTBOX_DONE,	/* a webhook delivery taken: delete it */
-	WOP_OUTBOX_RETRY	/* a webhook delivery failed: try later */
+	WOP_OUTBOX_RETRY,	/* a webhook delivery failed: try later */
+	WOP_SURVEY,		/* store a survey's new version */
+	WOP_TARGET		/* store a target of a year */
 };
 
 enum wop_user_mode {
@@ -159,6 +161,28 @@ struct wop {
 		} user;
 		struct {
 			/*
+			 * in: row (its text the caller's until done) and
+			 * the audit entry's before and after (JSON texts,
+			 * the caller's). HL_CONFLICT when the store holds
+			 * that version of the id or a newer one (another
+			 * admin published first): nothing written.
+			 */
+			struct survey_row row;
+			const char	*before;
+			const char	*after;
+		} survey;
+		struct {
+			/*
+			 * in: row (it replaces the stored one of its kind,
+			 * code and year), the audit's before and after
+			 * (JSON texts, the caller's).
+			 */
+			struct target_row row;
+			const char	*before;
+			const char	*after;
+		} target;
+		struct {
+			/*
 			 * in: the row; replace 0 adds it (HL_CONFLICT when
 			 * the store has that code; the caller checked the
 			 * files'), 1 changes it (the store's row or, with
@@ -269,6 +293,7 @@ struct wop {
 /* What the writer did since it started, for GET /metrics. */
 #define WRITER_SURVEYS_MAX	8	/* surveys counted apart; then "other" */
 #define WRITER_IND_MAX		32	/* indicators counted */
+#define WRITER_IND_ID_MAX	39	/* bytes of an indicator's id */
 struct writer_survey_stats {
 	char		 id[SURVEY_ID_MAX + 1];	/* "other" for the rest */
 	uint64_t	 tickets;		/* created */
@@ -286,7 +311,7 @@ struct writer_stats {
 	size_t		 nsurveys;	/* by survey, in order first seen */
 	struct writer_survey_stats surveys[WRITER_SURVEYS_MAX];
 	size_t		 nind;		/* by indicator (writer_classify) */
-	const char	*ind_ids[WRITER_IND_MAX];
+	char		 ind_ids[WRITER_IND_MAX][WRITER_IND_ID_MAX + 1];
 	uint64_t	 ind_answers[WRITER_IND_MAX];
 	uint64_t	 purged_idem;	/* idempotency records purged */
 	uint64_t	 purged_enrol;	/* expired enrolment codes purged */
@@ -325,8 +350,9 @@ int	 writer_start(struct writer **, struct store *, size_t max_batch);
 /*
  * The indicators a stored answer counts toward, for GET /metrics:
  * classify(r, arg) returns bit i for ids[i] (i < n, at most
- * WRITER_IND_MAX; the strings outlive the writer). Called before the
- * first op is submitted.
+ * WRITER_IND_MAX; the ids are copied). Called before the first op is
+ * submitted, and again when the indicators change while serving: an id
+ * kept keeps its count, a new one starts at zero.
  */
 void	 writer_classify(struct writer *,
 	    uint32_t (*classify)(const struct response *, void *), void *arg,

@@ -736,6 +736,10 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (writer_apply_user(st, txn, op));
 	case WOP_CATROW:
 		return (writer_apply_catrow(st, txn, op));
+	case WOP_SURVEY:
+		return (writer_apply_survey(st, txn, op));
+	case WOP_TARGET:
+		return (writer_apply_target(st, txn, op));
 	case WOP_DOSSIER:
 		return (apply_dossier(st, txn, op));
 	case WOP_DSTATS:

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "record.h"
@@ -33,6 +34,8 @@ enum {
 	REC_FOLLOWUP,
 	REC_FOLLOWUP_EVENT,
 	REC_OUTBOX,
+	REC_SURVEY_ROW,
+	REC_TARGET_ROW,
 	REC_COUNT
 };
 
@@ -252,6 +255,40 @@ fuzz_catrow(const uint8_t *p, size_t n)
 }
 
 static void
+fuzz_survey_row(const uint8_t *p, size_t n)
+{
+	struct survey_row	 a, b;
+	uint8_t			*e;
+	size_t			 m;
+
+	if (record_survey_row_decode(p, n, &a) == -1)
+		return;
+	FUZZ_CHECK(record_survey_row_encode(&a, &e, &m) == 0);
+	FUZZ_CHECK(m == n && memcmp(e, p, n) == 0);
+	FUZZ_CHECK(record_survey_row_decode(e, m, &b) == 0);
+	FUZZ_CHECK(b.len == a.len && memcmp(b.text, a.text, a.len) == 0 &&
+	    b.version == a.version && strcmp(b.id, a.id) == 0);
+	free(e);
+	free(a.text);
+	free(b.text);
+}
+
+static void
+fuzz_target_row(const uint8_t *p, size_t n)
+{
+	struct target_row	 a, b;
+	uint8_t			 e[TARGET_ROW_ENC_MAX];
+	size_t			 m;
+
+	if (record_target_row_decode(p, n, &a) == -1)
+		return;
+	m = record_target_row_encode(&a, e, sizeof(e));
+	FUZZ_CHECK(m == n && memcmp(e, p, n) == 0);
+	FUZZ_CHECK(record_target_row_decode(e, m, &b) == 0);
+	FUZZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+static void
 fuzz_dossier(const uint8_t *p, size_t n)
 {
 	struct dossier	 a, b;
@@ -407,6 +444,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case REC_OUTBOX:
 		fuzz_outbox(data + 1, size - 1);
+		break;
+	case REC_SURVEY_ROW:
+		fuzz_survey_row(data + 1, size - 1);
+		break;
+	case REC_TARGET_ROW:
+		fuzz_target_row(data + 1, size - 1);
 		break;
 	}
 	return (0);

@@ -47,6 +47,39 @@ test_epochs(void **state)
 	catswap_free(cs);
 }
 
+static int	 freed;
+
+static void
+obj_free(void *p)
+{
+	free(p);
+	freed++;
+}
+
+/* Anything swapped by the same rule (the surveys in use) alike. */
+static void
+test_objects(void **state)
+{
+	struct catswap	*cs = catswap_new();
+	uint64_t	 a;
+
+	(void)state;
+	freed = 0;
+	a = catswap_enter(cs);
+	catswap_retire_obj(cs, malloc(8), obj_free);
+	catswap_retire(cs, cat_new(), NULL, NULL, NULL);
+	assert_int_equal(catswap_waiting(cs), 2);
+	assert_int_equal(freed, 0);
+	catswap_leave(cs, a);
+	assert_int_equal(catswap_waiting(cs), 0);
+	assert_int_equal(freed, 1);
+	/* Freed with the swap when a server stops. */
+	a = catswap_enter(cs);
+	catswap_retire_obj(cs, malloc(8), obj_free);
+	catswap_free(cs);
+	assert_int_equal(freed, 2);
+}
+
 static void
 test_many_epochs(void **state)
 {
@@ -76,6 +109,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_many_epochs),
+		cmocka_unit_test(test_objects),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

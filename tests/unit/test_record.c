@@ -790,6 +790,89 @@ test_outbox(void **state)
 	assert_int_equal(record_outbox_encode(&o, b, sizeof(b)), 0);
 }
 
+/* A survey's stored version: round trip, the seed, truncation, keys. */
+static void
+test_survey_row(void **state)
+{
+	struct survey_row	 r, back;
+	uint8_t			*enc;
+	uint8_t			 k1[SURVEY_ROW_KEY_LEN], k2[SURVEY_ROW_KEY_LEN];
+	size_t			 n;
+	FILE			*f;
+	uint8_t			 seed[512];
+	char			 text[] =
+	    "[survey]\nid = procedure\nversion = 5\n";
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	strlcpy(r.id, "procedure", sizeof(r.id));
+	r.version = 5;
+	r.at = 1796656916;
+	strlcpy(r.who, "adm", sizeof(r.who));
+	r.text = text;
+	r.len = strlen(text);
+	assert_int_equal(record_survey_row_encode(&r, &enc, &n), 0);
+	assert_int_equal(record_survey_row_decode(enc, n, &back), 0);
+	assert_string_equal(back.text, text);
+	assert_int_equal(back.version, 5);
+	assert_string_equal(back.who, "adm");
+	free(back.text);
+	/* The fuzzer's seed is this record. */
+	f = fopen(HL_SRCDIR "/tests/fuzz/corpus/record/"
+	    "survey-row-procedure-v5.bin", "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(seed, 1, sizeof(seed), f), n + 1);
+	fclose(f);
+	assert_memory_equal(seed + 1, enc, n);
+	assert_int_equal(record_survey_row_decode(enc, n - 1, &back), -1);
+	enc[n - 3] = '\0';		/* a NUL inside the text */
+	assert_int_equal(record_survey_row_decode(enc, n, &back), -1);
+	free(enc);
+	/* Keys run by id, then version. */
+	assert_int_equal(record_survey_row_key("procedure", 5, k1), 0);
+	assert_int_equal(record_survey_row_key("procedure", 10, k2), 0);
+	assert_true(memcmp(k1, k2, sizeof(k1)) < 0);
+	assert_int_equal(record_survey_row_key("", 1, k1), -1);
+}
+
+/* A target an admin set: round trip, the seed, a bad kind, keys. */
+static void
+test_target_row(void **state)
+{
+	struct target_row	 t, back;
+	uint8_t			 enc[TARGET_ROW_ENC_MAX], seed[256];
+	uint8_t			 k1[TARGET_ROW_KEY_LEN], k2[TARGET_ROW_KEY_LEN];
+	size_t			 n;
+	FILE			*f;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.kind = TARGET_INDICATOR;
+	strlcpy(t.code, "tthc", sizeof(t.code));
+	t.year = 2025;
+	t.tenths = 925;
+	t.at = 1796656916;
+	strlcpy(t.who, "adm", sizeof(t.who));
+	assert_true((n = record_target_row_encode(&t, enc, sizeof(enc))) > 0);
+	assert_int_equal(record_target_row_decode(enc, n, &back), 0);
+	assert_memory_equal(&t, &back, sizeof(t));
+	f = fopen(HL_SRCDIR "/tests/fuzz/corpus/record/"
+	    "target-row-tthc-2025.bin", "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(seed, 1, sizeof(seed), f), n + 1);
+	fclose(f);
+	assert_memory_equal(seed + 1, enc, n);
+	enc[2] = 'x';
+	assert_int_equal(record_target_row_decode(enc, n, &back), -1);
+	t.tenths = 1001;
+	assert_int_equal(record_target_row_encode(&t, enc, sizeof(enc)), 0);
+	assert_int_equal(record_target_row_key('i', "tthc", 2025, k1), 0);
+	assert_int_equal(record_target_row_key('i', "tthc", 2030, k2), 0);
+	assert_true(memcmp(k1, k2, sizeof(k1)) < 0);
+	assert_int_equal(record_target_row_key('i', "", 2025, k1), -1);
+	assert_int_equal(record_target_row_key('o', "", 2025, k1), 0);
+}
+
 int
 main(void)
 {
@@ -805,6 +888,8 @@ main(void)
 		cmocka_unit_test(test_catrow),
 		cmocka_unit_test(test_followups),
 		cmocka_unit_test(test_outbox),
+		cmocka_unit_test(test_survey_row),
+		cmocka_unit_test(test_target_row),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
