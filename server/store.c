@@ -282,7 +282,9 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * audit and catalog (store_add_users_audit_catalog()),
 		 * dossiers, ticket_dossiers and dossier_stats
 		 * (store_add_dossiers()), followups, followup_log,
-		 * contacts and outbox (store_add_followups()). */
+		 * contacts and outbox (store_add_followups()). Format
+		 * 10 adds stage_agg, filled from the responses
+		 * (store_add_stage_counts()). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -417,10 +419,12 @@ again:
 	 * desks, where older tickets count under no officer); before 6
 	 * the comment index rebuilt too (added by 4, sector of walk-ins
 	 * changed by 6); then the new format is marked (meta_load). */
-	if (was != 0 && was < 8)
+	/* The dossiers' tables first: a recount reads tickets' stages. */
+	rc = store_add_dossiers(st, txn);
+	if (rc == 0 && was != 0 && was < 8)
 		rc = store_rebuild_sums(st, txn);
 	if (rc == 0)
-		rc = store_add_dossiers(st, txn);
+		rc = store_add_stage_counts(st, txn, was);
 	if (rc == 0 && was != 0 && was < 6)
 		rc = store_rebuild_comments(st, txn);
 	if (rc == 0 && was != 0 && was < STORE_FORMAT)
