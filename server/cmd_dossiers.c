@@ -308,8 +308,9 @@ dstat_import(struct app *a, const char *path)
 		char			 xwhy[XLSXREAD_WHY_MAX];
 
 		d.xlsx = 1;
+		/* -1 from a row (the header, too many rows): said. */
 		if (xlsxread(path, dstat_xlsx_row, &xs, xwhy,
-		    sizeof(xwhy)) == -1) {
+		    sizeof(xwhy)) == -1 && xwhy[0] != '\0') {
 			fprintf(stderr, "%s\n", xwhy);
 			goto out;
 		}

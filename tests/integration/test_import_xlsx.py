@@ -214,6 +214,7 @@ def bad_rows_named_by_excel_row():
         rc, _, err = imp(s, head)
         assert rc == 1 and "head.xlsx: row 1: want the header row" in err, (
             err)
+        assert "nothing imported" in err and "\n\n" not in err, err
         empty = book(os.path.join(s.root, "empty.xlsx"), [])
         rc, _, err = imp(s, empty)
         assert rc == 1 and "no rows" in err, err
