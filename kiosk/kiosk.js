@@ -327,10 +327,15 @@
 			nodes.push(el("div", { "class": "proc",
 			    "data-token": tk.token },
 			    el("span", { text: t(tk.service ?
-				"kiosk_service" : "kiosk_procedure") }),
+				"kiosk_service" : tk.stage_intro ? "procedure" :
+				"kiosk_procedure") }),
 			    el("b", { text: tx(tk.procedure &&
 				tk.procedure.name) ||
 				(tk.procedure && tk.procedure.code) || "" })));
+		/* A ticket at a stage of its dossier: the survey's words. */
+		if (tk && tk.stage_intro)
+			nodes.push(el("p", { "class": "stage",
+			    "data-stage": tk.stage, text: tx(tk.stage_intro) }));
 		/* The prompt in the other languages, each in its script. */
 		var prompts = el("p", { "class": "intro" });
 		LANGS.forEach(function (l) {
@@ -507,8 +512,13 @@
 		var r = S.survey.reasons;
 		return !!(r && r.options && r.options.length > 0);
 	}
+	/* Less those the ticket's dossier answers (its "skip"). */
 	function questions() {
-		return S.survey.questions || [];
+		var skip = S.cur && S.cur.ticket && S.cur.ticket.skip || [];
+
+		return (S.survey.questions || []).filter(function (q) {
+			return skip.indexOf(q.id) < 0;
+		});
 	}
 
 	/* A face on the first screen starts an answer. */

@@ -8,18 +8,22 @@
  * one operation, which refuses them all when a row differs from one
  * imported before; a row whose month, agency and procedure events of
  * the one-stop software already cover is refused too, so that no
- * dossier is counted twice.
+ * dossier is counted twice. An XLSX file (its first worksheet,
+ * xlsxread.c) has the same columns and checks, its errors as FILE: row
+ * N: reason (the row a clerk sees in Excel).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "cmd.h"
 #include "csvfile.h"
 #include "report.h"
 #include "util.h"
+#include "xlsxread.h"
 
 #define DSTAT_FILE_MAX		(64u * 1024 * 1024)
 #define DSTAT_ROWS_MAX		200000
@@ -32,7 +36,8 @@ const struct cmd cmd_dossiers = {
 	"usage: hailong dossiers import --data DIR FILE\n"
 	    "\n"
 	    "Imports FILE, a CSV file (UTF-8, optional byte order mark, '#'\n"
-	    "lines ignored) with the header row\n"
+	    "lines ignored) or an XLSX file (its first worksheet; a name\n"
+	    "ending in .xlsx, or a zip archive) with the header row\n"
 	    "  month,agency,procedure,received,settled_on_time,settled_late,"
 	    "refused,withdrawn\n"
 	    "and one row per month (YYYY-MM), agency (a unit code) and\n"
@@ -43,8 +48,9 @@ const struct cmd cmd_dossiers = {
 	    "(FILE:LINE: reason) and the file is imported whole or not at\n"
 	    "all; importing the same rows again changes nothing; a row that\n"
 	    "differs from one imported before, or whose month, agency and\n"
-	    "procedure dossier events already cover, is refused. XLSX files:\n"
-	    "save them as CSV first. Safe while the server runs on DIR.\n",
+	    "procedure dossier events already cover, is refused. In XLSX the\n"
+	    "month is text (2026-11) or a date; a formula counts by the\n"
+	    "value Excel saved with it. Safe while the server runs on DIR.\n",
 	dossiers_run
 };
 
@@ -61,6 +67,7 @@ struct dstat_read {
 	int			*lines;
 	size_t			 n, cap;
 	long			 errors;
+	int			 xlsx;	/* errors as "row N" */
 };
 
 static void
@@ -74,7 +81,7 @@ dstat_error(struct dstat_read *d, int line, const char *fmt, ...)
 
 	if (d->errors++ >= DSTAT_ERRORS_SHOWN)
 		return;
-	fprintf(stderr, "%s:%d: ", d->path, line);
+	fprintf(stderr, d->xlsx ? "%s: row %d: " : "%s:%d: ", d->path, line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -168,6 +175,83 @@ dstat_row(struct csvfile *x, void *arg)
 	return (0);
 }
 
+/*
+ * A row of an XLSX sheet: the header first, then each row through the
+ * CSV's checks; a month may be a date (its YYYY-MM) and a count a
+ * number.
+ */
+struct dstat_xlsx {
+	struct dstat_read	*d;
+	int			 header_done;
+};
+
+static int
+dstat_xlsx_row(const struct xlsx_row *r, void *arg)
+{
+	struct dstat_xlsx	*xs = arg;
+	struct dstat_read	*d = xs->d;
+	const size_t		 nh = sizeof(dstat_header) /
+				    sizeof(dstat_header[0]);
+	struct csvfile		 x;
+	char			 month[8];
+	size_t			 i;
+
+	if (r->ncols > nh) {
+		dstat_error(d, r->row, "%zu columns, want %zu (%s, ...)",
+		    r->ncols, nh, dstat_header[0]);
+		return (xs->header_done ? 0 : -1);
+	}
+	if (!xs->header_done) {
+		for (i = 0; i < nh; i++)
+			if (i >= r->ncols || r->cells[i].kind != XK_TEXT ||
+			    strcmp(r->cells[i].s, dstat_header[i]) != 0) {
+				dstat_error(d, r->row, "want the header row "
+				    "month, agency, procedure, received, "
+				    "settled_on_time, settled_late, refused, "
+				    "withdrawn; column %c is not %s",
+				    (char)('A' + i), dstat_header[i]);
+				return (-1);
+			}
+		xs->header_done = 1;
+		return (0);
+	}
+	memset(&x, 0, sizeof(x));
+	x.recline = r->row;
+	x.nf = nh;
+	for (i = 0; i < nh; i++) {
+		x.f[i] = i < r->ncols ? (char *)r->cells[i].s : "";
+		x.flen[i] = i < r->ncols ? r->cells[i].len : 0;
+	}
+	if (r->ncols > 0 && r->cells[0].kind == XK_DATE) {
+		memcpy(month, r->cells[0].s, 7);
+		month[7] = '\0';
+		x.f[0] = month;
+		x.flen[0] = 7;
+	} else if (r->ncols > 0 && r->cells[0].kind == XK_NUMBER) {
+		dstat_error(d, r->row, "month: want YYYY-MM as text or a "
+		    "date, not the number %s", r->cells[0].s);
+		return (0);
+	}
+	return (dstat_row(&x, d));
+}
+
+/* Whether path is an XLSX file: its name, or a zip archive's bytes. */
+static int
+dstat_is_xlsx(const char *path)
+{
+	unsigned char	 b[4];
+	size_t		 n = strlen(path), got = 0;
+	FILE		*f;
+
+	if (n >= 5 && strcasecmp(path + n - 5, ".xlsx") == 0)
+		return (1);
+	if ((f = fopen(path, "rb")) != NULL) {
+		got = fread(b, 1, sizeof(b), f);
+		fclose(f);
+	}
+	return (got == 4 && memcmp(b, "PK\003\004", 4) == 0);
+}
+
 /* Rows whose month, agency and procedure dossier events cover. */
 struct dstat_cover {
 	struct dstat_read	*d;
@@ -219,7 +303,23 @@ dstat_import(struct app *a, const char *path)
 	x.whylen = sizeof(why);
 	x.row = dstat_row;
 	x.arg = &d;
-	if (csvfile_read(&x, DSTAT_FILE_MAX) == -1) {
+	if (dstat_is_xlsx(path)) {
+		struct dstat_xlsx	 xs = { &d, 0 };
+		char			 xwhy[XLSXREAD_WHY_MAX];
+
+		d.xlsx = 1;
+		/* -1 from a row (the header, too many rows): said. */
+		if (xlsxread(path, dstat_xlsx_row, &xs, xwhy,
+		    sizeof(xwhy)) == -1 && xwhy[0] != '\0') {
+			fprintf(stderr, "%s\n", xwhy);
+			goto out;
+		}
+		if (!xs.header_done && d.errors == 0) {
+			fprintf(stderr, "%s: no rows: want the header row "
+			    "month, agency, procedure, ...\n", path);
+			goto out;
+		}
+	} else if (csvfile_read(&x, DSTAT_FILE_MAX) == -1) {
 		fprintf(stderr, "%s\n", why);
 		goto out;
 	}

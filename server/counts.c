@@ -37,6 +37,71 @@ counts_agg1(struct counts *c, uint32_t month, const char *sector,
 	return (0);
 }
 
+void
+counts_stsum_value(const uint64_t *c, uint8_t out[STAGE_SUM_VAL_LEN])
+{
+	size_t	 i;
+
+	out[0] = STAGE_SUM_VERSION;
+	for (i = 0; i < STAGE_SUM_NCOUNTERS; i++)
+		be64_put(out + 1 + 8 * i, c[i]);
+}
+
+int
+counts_stsum_counters(const uint8_t *in, size_t len, uint64_t *c)
+{
+	size_t	 i;
+
+	if (len != STAGE_SUM_VAL_LEN || in[0] != STAGE_SUM_VERSION)
+		return (-1);
+	for (i = 0; i < STAGE_SUM_NCOUNTERS; i++)
+		c[i] = be64_get(in + 1 + 8 * i);
+	return (0);
+}
+
+/* One stage_agg key of a response's aspect answer, its stage last. */
+static int
+counts_stage1(struct counts *c, const struct response *r, const char *sector,
+    const char *unit, const char *q, uint8_t level, uint8_t stage)
+{
+	struct agg_key	 ak;
+
+	memset(&ak, 0, sizeof(ak));
+	ak.month = r->month;
+	if (strlcpy(ak.sector, sector, sizeof(ak.sector)) >=
+	    sizeof(ak.sector) ||
+	    strlcpy(ak.unit, unit, sizeof(ak.unit)) >= sizeof(ak.unit) ||
+	    strlcpy(ak.question, q, sizeof(ak.question)) >=
+	    sizeof(ak.question) || c->nstage == COUNTS_STAGE_MAX)
+		return (-1);
+	ak.level = level;
+	if (record_agg_key(&ak, c->stage[c->nstage].k) == -1)
+		return (-1);
+	c->stage[c->nstage].k[AGG_KEY_LEN] = stage;
+	c->stage[c->nstage++].n = 1;
+	return (0);
+}
+
+/* The stage_sums row of a response, when it has an overall answer. */
+static int
+counts_stsum1(struct counts *c, const struct response *r, const char *sector,
+    uint8_t stage, const uint64_t *ds)
+{
+	size_t	 i;
+
+	for (i = 0; i < STAGE_SUM_NCOUNTERS && ds[i] == 0; i++)
+		;
+	if (i == STAGE_SUM_NCOUNTERS)
+		return (0);
+	if (c->nstsum == COUNTS_STSUM_MAX ||
+	    record_sum_key(r->month, r->unit, sector, c->stsum[0].k) == -1)
+		return (-1);
+	c->stsum[0].k[SUM_KEY_LEN] = stage;
+	memcpy(c->stsum[0].c, ds, sizeof(c->stsum[0].c));
+	c->nstsum = 1;
+	return (0);
+}
+
 /* Adds the row (month, unit, sector) and, for a unit, (month, "",
  * sector). */
 static int
@@ -59,7 +124,7 @@ counts_sum(struct counts *c, uint32_t month, const char *unit,
 void
 counts_reset(struct counts *c)
 {
-	c->nagg = c->nsum = c->ndesk = 0;
+	c->nagg = c->nsum = c->ndesk = c->nstage = c->nstsum = 0;
 }
 
 /* Adds d to the desks rows of ticket t: its counter's and its
@@ -100,15 +165,31 @@ counts_response(const struct response *r, const struct ticket *t,
 	uint32_t	 month;
 	size_t		 i;
 	int		 overall = 0;
+	uint64_t	 ds[STAGE_SUM_NCOUNTERS];
+	uint8_t		 stage;
 
 	counts_reset(c);
 	if (r->channel >= CHANNEL_COUNT ||
 	    r->nanswers > RESPONSE_ANSWERS_MAX)
 		goto bad;
+	if (t != NULL)
+		stage = t->stage < STAGE_COUNT ? t->stage : STAGE_RETURNED;
+	else
+		stage = r->channel == CHANNEL_WALKIN ? STAGE_AGG_WALKIN :
+		    STAGE_RETURNED;
 	memset(d, 0, sizeof(d));
+	memset(ds, 0, sizeof(ds));
 	for (i = 0; i < r->nanswers; i++) {
 		if (counts_agg1(c, r->month, sec, r->unit, r->answers[i].q,
 		    r->answers[i].level) == -1)
+			goto bad;
+		/* An aspect question by stage, and in the rollup. */
+		if (r->answers[i].q[0] != '_' &&
+		    strcmp(r->answers[i].q, SURVEY_OVERALL) != 0 &&
+		    (counts_stage1(c, r, sec, r->unit, r->answers[i].q,
+		    r->answers[i].level, stage) == -1 ||
+		    (r->unit[0] != '\0' && counts_stage1(c, r, sec, "",
+		    r->answers[i].q, r->answers[i].level, stage) == -1)))
 			goto bad;
 		/* A response of unit "" is its own rollup: counted once. */
 		if (r->unit[0] != '\0' && counts_agg1(c, r->month, sec, "",
@@ -119,11 +200,13 @@ counts_response(const struct response *r, const struct ticket *t,
 		    r->answers[i].level > SURVEY_LEVELS)
 			continue;
 		d[r->answers[i].level - 1]++;
+		ds[r->answers[i].level - 1]++;
 		overall = r->answers[i].level;
 		/* Suspect ones apart too: figures can leave them out. */
 		if ((r->flags & RESPONSE_SUSPECT) == 0)
 			continue;
 		d[SUM_SUSPECT_LEVEL + r->answers[i].level - 1]++;
+		ds[SURVEY_LEVELS + r->answers[i].level - 1]++;
 		if (counts_agg1(c, r->month, sec, r->unit,
 		    AGG_SUSPECT_OVERALL, r->answers[i].level) == -1)
 			goto bad;
@@ -142,7 +225,8 @@ counts_response(const struct response *r, const struct ticket *t,
 			goto bad;
 		d[SUM_SUSPECT]++;
 	}
-	if (counts_sum(c, r->month, r->unit, sec, d) == -1)
+	if (counts_sum(c, r->month, r->unit, sec, d) == -1 ||
+	    counts_stsum1(c, r, sec, stage, ds) == -1)
 		goto bad;
 	if (t == NULL)
 		return (0);
@@ -249,6 +333,57 @@ counts_merge_sum(struct counts_table *tb)
 	tb->nsum = j + 1;
 }
 
+static int
+counts_stage_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct counts_stage *)a)->k,
+	    ((const struct counts_stage *)b)->k, STAGE_AGG_KEY_LEN));
+}
+
+static void
+counts_merge_stage(struct counts_table *tb)
+{
+	size_t	 i, j;
+
+	if (tb->nstage == 0)
+		return;
+	qsort(tb->stage, tb->nstage, sizeof(*tb->stage), counts_stage_cmp);
+	for (i = 1, j = 0; i < tb->nstage; i++) {
+		if (memcmp(tb->stage[i].k, tb->stage[j].k,
+		    STAGE_AGG_KEY_LEN) == 0)
+			tb->stage[j].n += tb->stage[i].n;
+		else
+			tb->stage[++j] = tb->stage[i];
+	}
+	tb->nstage = j + 1;
+}
+
+static int
+counts_stsum_cmp(const void *a, const void *b)
+{
+	return (memcmp(((const struct counts_stsum *)a)->k,
+	    ((const struct counts_stsum *)b)->k, STAGE_SUM_KEY_LEN));
+}
+
+static void
+counts_merge_stsum(struct counts_table *tb)
+{
+	size_t	 i, j, k;
+
+	if (tb->nstsum == 0)
+		return;
+	qsort(tb->stsum, tb->nstsum, sizeof(*tb->stsum), counts_stsum_cmp);
+	for (i = 1, j = 0; i < tb->nstsum; i++) {
+		if (memcmp(tb->stsum[i].k, tb->stsum[j].k,
+		    STAGE_SUM_KEY_LEN) == 0)
+			for (k = 0; k < STAGE_SUM_NCOUNTERS; k++)
+				tb->stsum[j].c[k] += tb->stsum[i].c[k];
+		else
+			tb->stsum[++j] = tb->stsum[i];
+	}
+	tb->nstsum = j + 1;
+}
+
 static void
 counts_merge_desk(struct counts_table *tb)
 {
@@ -308,6 +443,32 @@ counts_table_add(struct counts_table *tb, const struct counts *c)
 		}
 		tb->desk[tb->ndesk++] = c->desk[i];
 	}
+	for (i = 0; i < c->nstage; i++) {
+		if (tb->nstage == tb->capstage) {
+			counts_merge_stage(tb);
+			if (tb->capstage == 0 ||
+			    tb->nstage > tb->capstage / 2) {
+				tb->capstage = tb->capstage == 0 ?
+				    COUNTS_TABLE_INITIAL : tb->capstage * 2;
+				tb->stage = xrealloc(tb->stage,
+				    tb->capstage * sizeof(*tb->stage));
+			}
+		}
+		tb->stage[tb->nstage++] = c->stage[i];
+	}
+	for (i = 0; i < c->nstsum; i++) {
+		if (tb->nstsum == tb->capstsum) {
+			counts_merge_stsum(tb);
+			if (tb->capstsum == 0 ||
+			    tb->nstsum > tb->capstsum / 2) {
+				tb->capstsum = tb->capstsum == 0 ?
+				    COUNTS_TABLE_INITIAL : tb->capstsum * 2;
+				tb->stsum = xrealloc(tb->stsum,
+				    tb->capstsum * sizeof(*tb->stsum));
+			}
+		}
+		tb->stsum[tb->nstsum++] = c->stsum[i];
+	}
 }
 
 void
@@ -316,12 +477,14 @@ counts_table_merge(struct counts_table *tb)
 	counts_merge_agg(tb);
 	counts_merge_sum(tb);
 	counts_merge_desk(tb);
+	counts_merge_stage(tb);
+	counts_merge_stsum(tb);
 }
 
 void
 counts_table_reset(struct counts_table *tb)
 {
-	tb->nagg = tb->nsum = tb->ndesk = 0;
+	tb->nagg = tb->nsum = tb->ndesk = tb->nstage = tb->nstsum = 0;
 }
 
 void
@@ -330,5 +493,7 @@ counts_table_clear(struct counts_table *tb)
 	free(tb->agg);
 	free(tb->sum);
 	free(tb->desk);
+	free(tb->stage);
+	free(tb->stsum);
 	memset(tb, 0, sizeof(*tb));
 }

@@ -21,6 +21,13 @@
  * and its officer's ("" for either when not known). Its answer adds, to
  * the same two rows whenever it comes, answered and either its overall
  * level or, when flagged, suspect.
+ *
+ * By the stage its ticket asked at (t->stage: returned for a ticket
+ * without a case or whose record is gone; STAGE_AGG_WALKIN for a
+ * walk-in), a response also adds its overall level (and, when flagged,
+ * its suspect level) to the stage_sums row (month, unit, sector, stage),
+ * with no unit "" row, and one to stage_agg for each answer to an aspect
+ * question under (sector, unit, stage) and its unit "" rollup.
  */
 #ifndef COUNTS_H
 #define COUNTS_H
@@ -34,6 +41,8 @@
 #define COUNTS_AGG_MAX	(4 * RESPONSE_ANSWERS_MAX + 2)
 #define COUNTS_SUM_MAX	4
 #define COUNTS_DESK_MAX	2
+#define COUNTS_STAGE_MAX	(2 * RESPONSE_ANSWERS_MAX)
+#define COUNTS_STSUM_MAX	1
 
 /* One sums row's increments, by its key. */
 struct counts_sum {
@@ -53,7 +62,20 @@ struct counts_desk {
 	uint64_t c[DESK_NCOUNTERS];
 };
 
-/* What one record adds: agg keys (each by n), sums and desks rows. */
+/* One stage_agg key's increment. */
+struct counts_stage {
+	uint8_t	 k[STAGE_AGG_KEY_LEN];
+	uint64_t n;
+};
+
+/* One stage_sums row's increments, by its key. */
+struct counts_stsum {
+	uint8_t	 k[STAGE_SUM_KEY_LEN];
+	uint64_t c[STAGE_SUM_NCOUNTERS];
+};
+
+/* What one record adds: agg keys (each by n), sums and desks rows,
+ * stage_agg keys, stage_sums rows. */
 struct counts {
 	size_t			 nagg;
 	struct counts_agg	 agg[COUNTS_AGG_MAX];
@@ -61,7 +83,15 @@ struct counts {
 	struct counts_sum	 sum[COUNTS_SUM_MAX];
 	size_t			 ndesk;
 	struct counts_desk	 desk[COUNTS_DESK_MAX];
+	size_t			 nstage;
+	struct counts_stage	 stage[COUNTS_STAGE_MAX];
+	size_t			 nstsum;
+	struct counts_stsum	 stsum[COUNTS_STSUM_MAX];
 };
+
+/* A stage_sums value of counters c, and back (-1 when malformed). */
+void	 counts_stsum_value(const uint64_t *c, uint8_t out[STAGE_SUM_VAL_LEN]);
+int	 counts_stsum_counters(const uint8_t *in, size_t len, uint64_t *c);
 
 /* Empties c. */
 void	 counts_reset(struct counts *c);
@@ -94,6 +124,12 @@ struct counts_table {
 	struct counts_desk	*desk;
 	size_t			 ndesk;
 	size_t			 capdesk;
+	struct counts_stage	*stage;
+	size_t			 nstage;
+	size_t			 capstage;
+	struct counts_stsum	*stsum;
+	size_t			 nstsum;
+	size_t			 capstsum;
 };
 
 void	 counts_table_add(struct counts_table *, const struct counts *);

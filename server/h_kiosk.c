@@ -214,6 +214,33 @@ h_kiosk_nothing(struct req *r)
 	http_reply(r, 204, "application/json");
 }
 
+/*
+ * A ticket at a stage of its dossier: its stage, the survey's words for
+ * it, and "skip" naming the on-time question when the kiosk must not ask
+ * it (before the result, or when the dossier's dates answer it: the
+ * server stores what they say, as for a phone).
+ */
+static json_t *
+h_kiosk_stage(struct req *r, const struct ticket *t, json_t *o)
+{
+	const struct survey	*sv = app_ticket_survey_of(r->app, t);
+	int			 stage = STAGE_RETURNED;
+
+	if (sv == NULL)
+		return (o);
+	if (app_ticket_ask(r->app, sv, t, &stage) != 0)
+		json_object_set_new(o, "skip", json_pack("[s]", ON_TIME_Q));
+	if (stage < 0 || stage >= STAGE_COUNT)
+		stage = STAGE_RETURNED;
+	json_object_set_new(o, "stage", json_string(dossier_stage_name(
+	    stage)));
+	if (stage != STAGE_RETURNED && sv->intro_stage[stage].s[LANG_VI] !=
+	    NULL)
+		json_object_set_new(o, "stage_intro", text_json(
+		    &sv->intro_stage[stage], NULL));
+	return (o);
+}
+
 /* The ticket of a pairing as the kiosk gets it. */
 static void
 h_kiosk_ticket(struct req *r, const struct ticket *t)
@@ -235,21 +262,22 @@ h_kiosk_ticket(struct req *r, const struct ticket *t)
 	if (t->service[0] != '\0') {
 		v = catalog_service(r->app->cat, t->service,
 		    strlen(t->service));
-		h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s, "
-		    "s:s, s:s}", "token", token, "procedure", "code",
-		    t->service, "name", v != NULL ? text_json(&v->name, NULL) :
-		    text_json(NULL, t->service), "unit", h_kiosk_unit(r,
-		    t->unit), "expires_at", exp, "survey", ticket_survey(t),
-		    "service", t->service));
+		h_kiosk_json(r, 200, h_kiosk_stage(r, t, json_pack(
+		    "{s:s, s:{s:s, s:o}, s:o, s:s, s:s, s:s}", "token", token,
+		    "procedure", "code", t->service, "name", v != NULL ?
+		    text_json(&v->name, NULL) : text_json(NULL, t->service),
+		    "unit", h_kiosk_unit(r, t->unit), "expires_at", exp,
+		    "survey", ticket_survey(t), "service", t->service)));
 		return;
 	}
 	p = catalog_procedure(r->app->cat, t->procedure,
 	    strlen(t->procedure));
-	h_kiosk_json(r, 200, json_pack("{s:s, s:{s:s, s:o}, s:o, s:s, s:s}",
+	h_kiosk_json(r, 200, h_kiosk_stage(r, t, json_pack(
+	    "{s:s, s:{s:s, s:o}, s:o, s:s, s:s}",
 	    "token", token, "procedure", "code", t->procedure, "name",
 	    p != NULL ? text_json(&p->name, NULL) :
 	    text_json(NULL, t->procedure), "unit", h_kiosk_unit(r, t->unit),
-	    "expires_at", exp, "survey", ticket_survey(t)));
+	    "expires_at", exp, "survey", ticket_survey(t))));
 }
 
 static void

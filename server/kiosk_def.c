@@ -24,7 +24,7 @@
 static const char *const kiosk_def_keys[] = {
 	"lang_name", "language", "optional", "submit", "msg_thanks_title",
 	"kiosk_how", "kiosk_walkin", "kiosk_procedure", "kiosk_service",
-	"kiosk_why",
+	"kiosk_why", "procedure",
 	"kiosk_why_sub", "kiosk_next", "kiosk_skip", "kiosk_send_now",
 	"kiosk_back", "kiosk_cancel", "kiosk_change", "kiosk_confirm",
 	"kiosk_your_rating", "kiosk_answered", "kiosk_question_of",

@@ -52,6 +52,12 @@ struct ticket {
 	 */
 	char	 survey[SURVEY_ID_MAX + 1];
 	char	 service[SERVICE_CODE_MAX + 1];
+	/*
+	 * The stage it asks at (enum dossier_stage, 0 = returned): not in
+	 * its record but in its link to a dossier (ticket_dossiers), read
+	 * with it by store_ticket_read(); 0 for a ticket without a case.
+	 */
+	uint8_t	 stage;
 };
 
 /* The survey of a ticket: its own, SURVEY_PROCEDURE when empty. */

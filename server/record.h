@@ -53,6 +53,14 @@ _Static_assert(CASE_KEY_LEN == DOSSIER_KEY_LEN, "a dossier's key is a case's");
 #define AGG_KEY_LEN	(4 + (SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1) + \
 	    (QUESTION_ID_MAX + 1) + 1)
 /*
+ * stage_agg: an agg key | stage (1 byte: enum dossier_stage, or
+ * STAGE_AGG_WALKIN for a walk-in) -> u64 count: the aspect questions'
+ * answers, with the unit "" rollups.
+ */
+#define STAGE_AGG_KEY_LEN	(AGG_KEY_LEN + 1)
+#define STAGE_AGG_WALKIN	STAGE_COUNT
+#define STAGE_AGG_STAGES	(STAGE_COUNT + 1)
+/*
  * sums: month | unit (33) | sector (16) -> version, SUM_NCOUNTERS u64:
  * the overall answers by level, tickets issued, responses per channel,
  * responses flagged suspect, answers to the tickets issued in the row's
@@ -68,6 +76,15 @@ _Static_assert(CASE_KEY_LEN == DOSSIER_KEY_LEN, "a dossier's key is a case's");
 #define SUM_SUSPECT_LEVEL (SUM_ANSWERED + 1)
 #define SUM_NCOUNTERS	(SUM_SUSPECT_LEVEL + SURVEY_LEVELS)
 #define SUM_VAL_LEN	(1 + 8 * SUM_NCOUNTERS)
+/*
+ * stage_sums: a sums key | stage -> version, STAGE_SUM_NCOUNTERS u64:
+ * the overall answers by level, then those of suspect responses by
+ * level (a part of the first); no unit "" rows.
+ */
+#define STAGE_SUM_KEY_LEN	(SUM_KEY_LEN + 1)
+#define STAGE_SUM_NCOUNTERS	(2 * SURVEY_LEVELS)
+#define STAGE_SUM_VERSION	1
+#define STAGE_SUM_VAL_LEN	(1 + 8 * STAGE_SUM_NCOUNTERS)
 /* comments: month | response key -> sector slot, unit slot. */
 #define COMMENT_KEY_LEN	(4 + 8)
 #define COMMENT_VAL_LEN	((SECTOR_CODE_MAX + 1) + (UNIT_CODE_MAX + 1))

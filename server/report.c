@@ -619,6 +619,10 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "cannot read the comments");
 		goto out;
 	}
+	if (report_stage_build(rep, st) == -1) {
+		report_why(why, whylen, "cannot read the aggregates");
+		goto out;
+	}
 	if (report_766_build(rep, st, o->now) == -1) {
 		report_why(why, whylen, "cannot read the dossiers");
 		goto out;
@@ -663,6 +667,7 @@ report_free(struct report *rep)
 	report_ind_free(rep);
 	report_desks_free(rep);
 	report_766_free(rep);
+	report_stage_free(rep);
 	report_fu_free(rep);
 	memset(rep, 0, sizeof(*rep));
 }

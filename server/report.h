@@ -45,6 +45,7 @@
 
 struct store;
 struct indicators;
+struct report_stages;
 
 #define REPORT_MONTHS		12	/* a month's trend, with the month */
 #define REPORT_RANGE_MAX	36	/* months of a range */
@@ -260,6 +261,8 @@ struct report {
 	size_t			 nofficers;
 	struct report_desk	*officers;
 	/* Decision 766: the scope's, and each units[] row's subtree. */
+	/* The survey's figures by stage (report_stage.c), owned. */
+	struct report_stages	*stages;
 	struct report_766	 d766;
 	struct report_766	*d766_units;
 	/* Follow-ups (report_opts.wd): the scope's, each unit's own (by

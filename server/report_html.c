@@ -682,6 +682,7 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 		html_row(r, NULL, NULL);
 	html_desks(o);
 	html_766(o);
+	report_stage_html(o);
 	html_followups(o);
 	/* The headline: the overall figure and the target in force. */
 	r = json_object_get(o, "overall");

@@ -661,6 +661,7 @@ report_json(const struct report *rep)
 	json_object_set_new(o, "comments", report_json_comments(rep));
 	report_desks_json(rep, o);
 	report_766_json(rep, o);
+	report_stage_json(rep, o);
 	report_fu_json(rep, o);
 	return (o);
 }

@@ -55,6 +55,15 @@ void	 report_766_json(const struct report *, struct json_t *o);
 /* The ratio of f as a fraction, NaN without dossiers. */
 double	 report_766_ratio(const struct report_766 *f);
 
+/* report_stage.c: the survey's figures by stage (stage_agg). */
+/* Reads the period's counters by stage of rep's scope and units; 0/-1. */
+int	 report_stage_build(struct report *, struct store *);
+void	 report_stage_free(struct report *);
+/* Sets `by_stage` in o's overall and units, and its definition. */
+void	 report_stage_json(const struct report *, struct json_t *o);
+/* The page's fields: stage_heads, stage_q_rows, f_percent. */
+void	 report_stage_html(struct json_t *o);
+
 /* report.c: month in the period; the walk-ins' row name. */
 int	 report_period_has(const struct report_period *, uint32_t month);
 extern const struct text report_walkin_name;

@@ -54,7 +54,7 @@ struct rtab {
 	json_t		*rows;		/* owned */
 };
 
-#define RTABS_MAX	16
+#define RTABS_MAX	20
 
 /* A boolean in words, as the report speaks. */
 static const char *
@@ -379,6 +379,77 @@ table_766(json_t *o, struct rtab *t)
 	return (2);
 }
 
+/*
+ * The survey's figures by stage into t[0] (the scope, then each unit)
+ * and its questions by stage into t[1]. Returns 2.
+ */
+static size_t
+table_stages(json_t *o, struct rtab *t)
+{
+	json_t	*a, *u, *x, *q, *opt;
+	size_t	 i, j, k, l;
+
+	t[0].sheet = "Theo giai đoạn";
+	t[0].title = "Mức độ hài lòng theo giai đoạn khảo sát: khi tiếp "
+	    "nhận, khi yêu cầu bổ sung, khi từ chối, khi trả kết quả (và "
+	    "phiếu không ghi giai đoạn), khách vãng lai riêng";
+	col_add(&t[0], "unit", "Mã đơn vị", CK_STR);
+	col_add(&t[0], "unit_name", "Đơn vị", CK_STR);
+	col_add(&t[0], "stage", "Mã giai đoạn", CK_STR);
+	col_add(&t[0], "name", "Giai đoạn", CK_STR);
+	col_add(&t[0], "responses", "Số trả lời", CK_INT);
+	col_add(&t[0], "satisfied", "Số hài lòng", CK_INT);
+	col_add(&t[0], "percent", "Tỷ lệ hài lòng (%)", CK_PCT);
+	col_add(&t[0], "ci_low", "Cận dưới 95% (%)", CK_PCT);
+	col_add(&t[0], "ci_high", "Cận trên 95% (%)", CK_PCT);
+	col_add(&t[0], "suspect", "Bị nghi ngờ (không tính)", CK_INT);
+	t[0].rows = json_array();
+	a = json_pack("[O]", json_object_get(o, "overall"));
+	json_array_extend(a, json_object_get(o, "units"));
+	json_array_foreach(a, i, u)
+		json_array_foreach(json_object_get(u, "by_stage"), j, x) {
+			x = json_deep_copy(x);
+			json_object_del(x, "questions");
+			json_object_set_new(x, "unit", i == 0 ?
+			    json_string("") : json_copy(json_object_get(u,
+			    "unit")));
+			json_object_set_new(x, "unit_name", i == 0 ?
+			    json_string("Tổng (phạm vi báo cáo)") :
+			    json_copy(json_object_get(u, "name")));
+			json_array_append_new(t[0].rows, x);
+		}
+	json_decref(a);
+
+	t[1].sheet = "Câu hỏi theo giai đoạn";
+	t[1].title = "Phân bố câu trả lời theo câu hỏi và giai đoạn";
+	col_add(&t[1], "stage", "Mã giai đoạn", CK_STR);
+	col_add(&t[1], "stage_name", "Giai đoạn", CK_STR);
+	col_add(&t[1], "question", "Câu hỏi", CK_STR);
+	col_add(&t[1], "text", "Nội dung", CK_STR);
+	col_add(&t[1], "option", "Mã lựa chọn", CK_STR);
+	col_add(&t[1], "label", "Lựa chọn", CK_STR);
+	col_add(&t[1], "count", "Số trả lời", CK_INT);
+	col_add(&t[1], "percent", "Tỷ lệ (%)", CK_PCT);
+	t[1].rows = json_array();
+	json_array_foreach(json_object_get(json_object_get(o, "overall"),
+	    "by_stage"), i, u)
+		json_array_foreach(json_object_get(u, "questions"), k, q)
+			json_array_foreach(json_object_get(q, "options"), l,
+			    opt) {
+				x = json_deep_copy(opt);
+				json_object_set(x, "stage",
+				    json_object_get(u, "stage"));
+				json_object_set(x, "stage_name",
+				    json_object_get(u, "name"));
+				json_object_set(x, "question",
+				    json_object_get(q, "question"));
+				json_object_set(x, "text",
+				    json_object_get(q, "text"));
+				json_array_append_new(t[1].rows, x);
+			}
+	return (2);
+}
+
 /* The follow-ups' table into t, when o has it: the total, then units. */
 static size_t
 table_followups(json_t *o, struct rtab *t)
@@ -451,6 +522,7 @@ report_tables(json_t *o, struct rtab *t)
 	n++;
 	n += table_desks(o, &t[n]);
 	n += table_766(o, &t[n]);
+	n += table_stages(o, &t[n]);
 	n += table_followups(o, &t[n]);
 
 	t[n].sheet = "Câu hỏi";

@@ -283,9 +283,11 @@ meta_load(struct store *st, MDB_txn *txn, int create, const char *tz,
 		 * dossiers, ticket_dossiers and dossier_stats
 		 * (store_add_dossiers()), followups, followup_log,
 		 * contacts and outbox (store_add_followups()). Format 10
-		 * keeps the surveys' published versions in catalog (type
-		 * s rows, which a hailong of format 9 would refuse to
-		 * read): nothing to create or rebuild. */
+		 * adds stage_sums and stage_agg, filled from the responses
+		 * (store_add_stage_counts()), and keeps the surveys'
+		 * published versions and targets in catalog (type s and t
+		 * rows, which a hailong of format 9 would refuse to
+		 * read). */
 		be32_put(b, STORE_FORMAT);
 		v.mv_data = b;
 		v.mv_size = 4;
@@ -420,10 +422,12 @@ again:
 	 * desks, where older tickets count under no officer); before 6
 	 * the comment index rebuilt too (added by 4, sector of walk-ins
 	 * changed by 6); then the new format is marked (meta_load). */
-	if (was != 0 && was < 8)
+	/* The dossiers' tables first: a recount reads tickets' stages. */
+	rc = store_add_dossiers(st, txn);
+	if (rc == 0 && was != 0 && was < 8)
 		rc = store_rebuild_sums(st, txn);
 	if (rc == 0)
-		rc = store_add_dossiers(st, txn);
+		rc = store_add_stage_counts(st, txn, was);
 	if (rc == 0 && was != 0 && was < 6)
 		rc = store_rebuild_comments(st, txn);
 	if (rc == 0 && was != 0 && was < STORE_FORMAT)

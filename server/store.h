@@ -184,6 +184,32 @@ int	 store_each_desk(struct store *, struct store_snap *, uint32_t from,
  * the answers), of one sector, or of every sector (sector NULL: two
  * seeks per sector present), in key order.
  */
+/* A stage_sums row (schema/STORAGE.md): the overall answers of a stage
+ * by level, then those of suspect responses. */
+struct store_stage_sum {
+	uint32_t	 month;
+	char		 unit[UNIT_CODE_MAX + 1];
+	char		 sector[SECTOR_CODE_MAX + 1];
+	int		 stage;	/* enum dossier_stage, or STAGE_AGG_WALKIN */
+	uint64_t	 c[2 * SURVEY_LEVELS];
+};
+/*
+ * The stage_sums rows of one month (every unit and sector), in key
+ * order; fn stops the walk by returning non-zero (returned). 0, or -1
+ * when the store cannot be read.
+ */
+int	 store_each_stage_sum(struct store *, struct store_snap *,
+	    uint32_t month, int (*fn)(const struct store_stage_sum *, void *),
+	    void *arg);
+/*
+ * The aspect questions' answers by stage (stage_agg) of one month and
+ * unit ("" = the rollups), every sector (a seek or two per sector
+ * present): fn gets the agg key, the stage and the count.
+ */
+int	 store_each_stage_q(struct store *, struct store_snap *,
+	    uint32_t month, const char *unit,
+	    int (*fn)(const struct agg_key *, int stage, uint64_t, void *),
+	    void *arg);
 int	 store_each_agg_prefix(struct store *, struct store_snap *,
 	    uint32_t month, const char *sector, const char *unit,
 	    int (*fn)(const struct agg_key *, uint64_t, void *), void *arg);

@@ -15,6 +15,7 @@
 #define STORE_PRIV_H
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,8 @@ struct store {
 	MDB_dbi			 followup_log;	/* id | seq -> event */
 	MDB_dbi			 contacts;	/* id -> sealed number */
 	MDB_dbi			 outbox;	/* delivery id -> entry */
+	MDB_dbi			 stage_agg;	/* STAGE_AGG_KEY_LEN -> u64 */
+	MDB_dbi			 stage_sums;	/* STAGE_SUM_KEY_LEN -> counters */
 	pthread_rwlock_t	 lock;
 	int			 lock_init;
 	struct keyring		 kr;
@@ -103,6 +106,21 @@ int	 store_ticket_read(struct store *, MDB_txn *, const MDB_val *v,
 int	 store_rebuild_sums(struct store *, MDB_txn *);
 /* Builds the comment index from the responses: the upgrade to format 4. */
 int	 store_rebuild_comments(struct store *, MDB_txn *);
+
+/* store_stage.c: the counters by stage (format 10). */
+/*
+ * Creates stage_agg and stage_sums when missing and, for a directory of an older
+ * format (was 1 to 9), fills it from the responses and their tickets
+ * (counts.h) in txn. Returns an LMDB code.
+ */
+int	 store_add_stage_counts(struct store *, MDB_txn *, uint32_t was);
+struct counts_table;
+/* Compares stage_agg and stage_sums with tb (merged), both ways: one line per
+ * difference to out; the number of them, or -1 on a read error. */
+long	 store_stage_verify(struct store *, MDB_txn *,
+	    const struct counts_table *tb, FILE *out);
+/* The transaction of a snapshot (store_read.c). */
+MDB_txn	*store_snap_txn(struct store_snap *);
 
 /*
  * A walk over one database in key order, in a read transaction of its

@@ -31,6 +31,26 @@ read_slot(uint8_t *p, size_t len, const char *s)
 	memcpy(p, s, n);
 }
 
+/* The stage of t from its link to a dossier; none: returned. */
+static int
+ticket_stage_read(struct store *st, MDB_txn *txn, struct ticket *t)
+{
+	uint8_t	 dk[CASE_KEY_LEN], stage;
+	MDB_val	 k = { TICKET_ID_LEN, t->id }, v;
+	int	 rc;
+
+	t->stage = STAGE_RETURNED;
+	if ((rc = mdb_get(txn, st->ticket_dossiers, &k, &v)) == MDB_NOTFOUND)
+		return (0);
+	if (rc != 0)
+		return (rc);
+	/* A damaged link leaves the ticket readable (verify names it). */
+	if (record_ticket_link_decode(v.mv_data, v.mv_size, &stage,
+	    dk) == 0)
+		t->stage = stage;
+	return (0);
+}
+
 int
 store_ticket_read(struct store *st, MDB_txn *txn, const MDB_val *v,
     struct ticket *t)
@@ -41,6 +61,8 @@ store_ticket_read(struct store *st, MDB_txn *txn, const MDB_val *v,
 
 	if (record_ticket_decode(v->mv_data, v->mv_size, t) == -1)
 		return (MDB_CORRUPTED);
+	if ((rc = ticket_stage_read(st, txn, t)) != 0)
+		return (rc);
 	if (t->state != TICKET_OPEN)
 		return (0);
 	record_answered_key(t, kb);
@@ -499,6 +521,12 @@ store_snap_begin(struct store *st, struct store_snap **sp)
 	}
 	*sp = s;
 	return (0);
+}
+
+MDB_txn *
+store_snap_txn(struct store_snap *s)
+{
+	return (s->txn);
 }
 
 void

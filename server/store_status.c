@@ -123,6 +123,8 @@ store_status(struct store *st, struct store_status *out)
 		{ "agg", st->agg, HOW_KEY_MONTH },
 		{ "sums", st->sums, HOW_KEY_MONTH },
 		{ "desks", st->desks, HOW_KEY_MONTH },
+		{ "stage_agg", st->stage_agg, HOW_KEY_MONTH },
+		{ "stage_sums", st->stage_sums, HOW_KEY_MONTH },
 		{ "keys", st->keys, HOW_APIKEY },
 		{ "enrol", st->enrol, HOW_ENROL },
 		{ "idem", st->idem, HOW_IDEM },

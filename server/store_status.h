@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_STATUS_TABLES	23
+#define STORE_STATUS_TABLES	25
 
 enum store_oldest {
 	STORE_OLDEST_NONE = 0,	/* the table has no time (meta, by_case) */

@@ -824,6 +824,11 @@ store_verify(struct store *st, FILE *out)
 		goto out;
 	}
 	bad += n + n2;
+	if ((n = store_stage_verify(st, txn, tb, out)) == -1) {
+		bad = -1;
+		goto out;
+	}
+	bad += n;
 
 	if (mdb_cursor_open(txn, st->agg, &c) != 0) {
 		bad = -1;

@@ -96,6 +96,43 @@ writer_flush_counts(struct store *st, MDB_txn *txn, struct counts_table *tb)
 		if ((rc = mdb_put(txn, st->sums, &k, &v, 0)) != 0)
 			return (rc);
 	}
+	for (i = 0; i < tb->nstage; i++) {
+		k.mv_data = tb->stage[i].k;
+		k.mv_size = STAGE_AGG_KEY_LEN;
+		n = 0;
+		rc = mdb_get(txn, st->stage_agg, &k, &v);
+		if (rc == 0 && v.mv_size == 8)
+			n = be64_get(v.mv_data);
+		else if (rc != 0 && rc != MDB_NOTFOUND)
+			return (rc);
+		be64_put(vb, n + tb->stage[i].n);
+		v.mv_data = vb;
+		v.mv_size = 8;
+		if ((rc = mdb_put(txn, st->stage_agg, &k, &v, 0)) != 0)
+			return (rc);
+	}
+	for (i = 0; i < tb->nstsum; i++) {
+		uint64_t	 sc[STAGE_SUM_NCOUNTERS];
+		uint8_t		 sb[STAGE_SUM_VAL_LEN];
+
+		k.mv_data = tb->stsum[i].k;
+		k.mv_size = STAGE_SUM_KEY_LEN;
+		memset(sc, 0, sizeof(sc));
+		rc = mdb_get(txn, st->stage_sums, &k, &v);
+		if (rc == 0) {
+			if (counts_stsum_counters(v.mv_data, v.mv_size,
+			    sc) == -1)
+				return (MDB_CORRUPTED);
+		} else if (rc != MDB_NOTFOUND)
+			return (rc);
+		for (j = 0; j < STAGE_SUM_NCOUNTERS; j++)
+			sc[j] += tb->stsum[i].c[j];
+		counts_stsum_value(sc, sb);
+		v.mv_data = sb;
+		v.mv_size = sizeof(sb);
+		if ((rc = mdb_put(txn, st->stage_sums, &k, &v, 0)) != 0)
+			return (rc);
+	}
 	return (writer_flush_desks(st, txn, tb));
 }
 

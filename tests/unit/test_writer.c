@@ -2599,6 +2599,189 @@ test_upgrade_format7(void **state)
 	fclose(f);
 }
 
+/* Raw LMDB on a closed directory: the first record of table deleted. */
+static void
+tamper_stage(const char *dir, const char *table)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, table, 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_FIRST), 0);
+	assert_int_equal(mdb_cursor_del(c, 0), 0);
+	mdb_cursor_close(c);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+/* The counters by stage of a month, added up: [stage][level] of the
+ * overall question, suspect apart in [stage][0]. */
+struct stage_sum {
+	uint64_t	 n[STAGE_AGG_STAGES][SURVEY_LEVELS + 1];
+	uint64_t	 aspect[STAGE_AGG_STAGES];
+	uint64_t	 keys;
+};
+
+static int
+stage_sum_fn(const struct store_stage_sum *r, void *arg)
+{
+	struct stage_sum	*ss = arg;
+	size_t			 i;
+
+	assert_true(r->stage >= 0 && r->stage < STAGE_AGG_STAGES);
+	ss->keys++;
+	for (i = 0; i < SURVEY_LEVELS; i++) {
+		ss->n[r->stage][i + 1] += r->c[i];
+		ss->n[r->stage][0] += r->c[SURVEY_LEVELS + i];
+	}
+	return (0);
+}
+
+static int
+stage_q_fn(const struct agg_key *k, int stage, uint64_t n, void *arg)
+{
+	struct stage_sum	*ss = arg;
+
+	assert_true(stage >= 0 && stage < STAGE_AGG_STAGES);
+	assert_string_equal(k->unit, "");
+	assert_string_equal(k->question, "attitude");
+	ss->aspect[stage] += n;
+	return (0);
+}
+
+static void
+stage_sums(struct env *e, struct stage_sum *ss)
+{
+	struct store_snap	*snap;
+
+	memset(ss, 0, sizeof(*ss));
+	assert_int_equal(store_snap_begin(e->st, &snap), 0);
+	assert_int_equal(store_each_stage_sum(e->st, snap,
+	    month_of(now_sec()), stage_sum_fn, ss), 0);
+	assert_int_equal(store_each_stage_q(e->st, snap, month_of(now_sec()),
+	    "", stage_q_fn, ss), 0);
+	store_snap_end(snap);
+}
+
+/* A ticket of a case at a stage, answered at overall. */
+static void
+stage_answer(struct env *e, uint8_t casebyte, int stage, uint8_t overall)
+{
+	struct wop	 op;
+	uint8_t		 id[TICKET_ID_LEN];
+
+	ticket_op(&op, "92.001", "", now_sec(), now_sec() + 86400);
+	op.u.ticket.has_case = 1;
+	op.u.ticket.case_hash[0] = casebyte;
+	op.u.ticket.stage = stage;
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	assert_int_equal(op.u.ticket.created, 1);
+	memcpy(id, op.u.ticket.t.id, TICKET_ID_LEN);
+	answer_op(&op, id, overall);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+}
+
+/* Raw LMDB on a closed directory: no counters by stage, format 9. */
+static void
+make_format9(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k, v;
+	uint8_t		 fmt[4] = { 0, 0, 0, 9 };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, STORE_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "stage_agg", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "stage_sums", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	k.mv_data = "format";
+	k.mv_size = 6;
+	v.mv_data = fmt;
+	v.mv_size = 4;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/*
+ * Answers at every stage (a ticket without a case is returned), a
+ * walk-in apart; a format-9 directory (no stage_agg) opened gets them
+ * back from its records, and verify finds a damaged one.
+ */
+static void
+test_stage_counts_upgrade(void **state)
+{
+	struct env		*e = *state;
+	struct stage_sum	 before, after;
+	struct wop		 op;
+	uint8_t			 id[TICKET_ID_LEN];
+	FILE			*f;
+
+	stage_answer(e, 1, STAGE_RECEIVED, 5);
+	stage_answer(e, 1, STAGE_REFUSED, 1);
+	stage_answer(e, 2, STAGE_REFUSED, 2);
+	stage_answer(e, 2, STAGE_SUPPLEMENT, 4);
+	stage_answer(e, 3, STAGE_RETURNED, 3);
+	issue(e, "92.001", "", id);		/* no case: returned */
+	answer_op(&op, id, 4);
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+	answer_op(&op, NULL, 2);		/* a walk-in */
+	op.u.answer.r.month = month_of(now_sec());
+	assert_int_equal(writer_run(e->w, &op), HL_OK);
+
+	stage_sums(e, &before);
+	assert_int_equal(before.n[STAGE_RECEIVED][5], 1);
+	assert_int_equal(before.n[STAGE_REFUSED][1], 1);
+	assert_int_equal(before.n[STAGE_REFUSED][2], 1);
+	assert_int_equal(before.n[STAGE_SUPPLEMENT][4], 1);
+	assert_int_equal(before.n[STAGE_RETURNED][3], 1);
+	assert_int_equal(before.n[STAGE_RETURNED][4], 1);
+	assert_int_equal(before.n[STAGE_AGG_WALKIN][2], 1);
+	assert_int_equal(before.aspect[STAGE_REFUSED], 2);
+	assert_int_equal(before.aspect[STAGE_AGG_WALKIN], 1);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	env_close(e);
+	make_format9(e->dir);
+	assert_int_equal(format_of(e->dir), 9);
+	env_open(e);
+	assert_int_equal(format_of(e->dir), STORE_FORMAT);
+	stage_sums(e, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 0);
+	fclose(f);
+
+	/* A counter by stage lost: verify says so. */
+	env_close(e);
+	tamper_stage(e->dir, "stage_agg");
+	env_open(e);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 1);
+	fclose(f);
+	env_close(e);
+	tamper_stage(e->dir, "stage_sums");	/* a row of two levels */
+	env_open(e);
+	f = devnull();
+	assert_int_equal(store_verify(e->st, f), 1 + 2);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -2649,6 +2832,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tiny_map_grows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_keys_after_clock_jump,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stage_counts_upgrade,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iterations, setup,
 		    teardown),
