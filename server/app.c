@@ -14,6 +14,7 @@
 #include "catswap.h"
 #include "crypto.h"
 #include "kiosk_def.h"
+#include "retire.h"
 #include "util.h"
 
 static int
@@ -412,6 +413,11 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		snprintf(why, whylen, "handling_unit: not in the unit list");
 		return (HL_INVALID);
 	}
+	/* A retired unit takes no new ticket: its successor does. */
+	if (retire_refused(a->cat, rq->unit, now_sec(), why, whylen) ||
+	    (rq->handling_unit[0] != '\0' && retire_refused(a->cat,
+	    rq->handling_unit, now_sec(), why, whylen)))
+		return (HL_GONE);
 	if ((s = app_ticket_survey(a, rq, why, whylen)) == NULL)
 		return (HL_INVALID);
 	if (s != a->sv) {

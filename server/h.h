@@ -104,6 +104,17 @@ void	 h_admin_users_page(struct req *);
 void	 h_admin_users_post(struct req *);
 void	 h_admin_user_disable(struct req *);
 void	 h_admin_audit_page(struct req *);
+/* The unit page of the path's unit again, with a refusal. */
+void	 h_admin_unit_page_error(struct req *, unsigned status,
+	    const char *why);
+/* h_unitretire.c: retiring a unit (API and console). */
+void	 h_admin_unit_retire(struct req *);
+void	 h_admin_unit_retire_post(struct req *);
+/*
+ * The unit page's retirement part for u: {"retired": {...}} when it is,
+ * {"retire": {"successors", "today"}} when r may retire it, else {}.
+ */
+struct json_t *h_unitretire_ctx(struct req *, const struct unit *u);
 /* Who r is, for the audit log. */
 void	 h_admin_actor(const struct req *, struct actor *);
 /* 1 when r (its unit) may see or change things of unit. */

@@ -55,6 +55,9 @@ void	 report_766_json(const struct report *, struct json_t *o);
 /* The ratio of f as a fraction, NaN without dossiers. */
 double	 report_766_ratio(const struct report_766 *f);
 
+/* report_tree.c: each catalogue unit's index in tree (owned array). */
+int	*report_tree_map(const struct catalog *, int tree, int64_t now);
+
 /* report.c: month in the period; the walk-ins' row name. */
 int	 report_period_has(const struct report_period *, uint32_t month);
 extern const struct text report_walkin_name;

@@ -86,6 +86,8 @@ def who_may_open_and_post_every_admin_page():
                               ("unit", kids[1]), ("password", PW),
                               ("password2", PW)]),
             ("/admin/users/far/disable", []),
+            ("/admin/units/%s/retire" % kids[1], [("date", "2025-07-01"),
+                                                 ("successor", kids[2])]),
         ]
         others = [{"Authorization": "Bearer " + add_key(
             s.data, r, None, kids[0] if r != "viewer" else None)}
