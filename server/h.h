@@ -104,6 +104,17 @@ void	 h_admin_users_page(struct req *);
 void	 h_admin_users_post(struct req *);
 void	 h_admin_user_disable(struct req *);
 void	 h_admin_audit_page(struct req *);
+/*
+ * An admin page's context (title, the part's flag, who, scope, CSRF
+ * token), and the page rendered from it (ctx consumed).
+ */
+struct json_t *h_adminpage_ctx(struct req *, const char *title,
+	    const char *part);
+void	 h_adminpage_render(struct req *, unsigned status, struct json_t *);
+/* h_unitimport.c: the unit list imported from CSV. */
+void	 h_admin_units_import_page(struct req *);
+void	 h_admin_units_import_post(struct req *);
+void	 h_admin_units_import(struct req *);
 /* The unit page of the path's unit again, with a refusal. */
 void	 h_admin_unit_page_error(struct req *, unsigned status,
 	    const char *why);

@@ -275,11 +275,15 @@ h_admin_units_page(struct req *r)
 {
 	const char	*a = http_arg(r, "added"), *c = http_arg(r, "changed");
 	const char	*x = http_arg(r, "retired");
+	const char	*im = http_arg(r, "imported");
 	char		 done[96];
 
 	done[0] = '\0';
 	if (a != NULL && strlen(a) <= UNIT_CODE_MAX)
 		snprintf(done, sizeof(done), "Đã thêm đơn vị %s.", a);
+	else if (im != NULL && strlen(im) <= 6)
+		snprintf(done, sizeof(done), "Đã nhập danh sách: %s đơn vị "
+		    "thay đổi.", im);
 	else if (x != NULL && strlen(x) <= UNIT_CODE_MAX)
 		snprintf(done, sizeof(done), "Đã ghi giải thể đơn vị %s.", x);
 	else if (c != NULL && strlen(c) <= UNIT_CODE_MAX)
@@ -345,6 +349,18 @@ void
 h_admin_unit_page(struct req *r)
 {
 	ap_unit_page(r, 200, NULL, NULL);
+}
+
+json_t *
+h_adminpage_ctx(struct req *r, const char *title, const char *part)
+{
+	return (ap_ctx(r, title, part));
+}
+
+void
+h_adminpage_render(struct req *r, unsigned status, json_t *ctx)
+{
+	ap_render(r, status, ctx);
 }
 
 void

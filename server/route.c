@@ -8,6 +8,7 @@
 #include "h.h"
 #include "route.h"
 #include "store.h"
+#include "unitimport.h"
 #include "util.h"
 
 /* Who reads reports: a unit-limited key or session sees its subtree. */
@@ -90,6 +91,8 @@ static const struct route routes[] = {
 	    h_admin_units, NULL },
 	{ "POST", "/api/v1/admin/units", ROLE_ADMIN, API_BODY_MAX, CT_JSON,
 	    h_admin_unit_add, NULL },
+	{ "POST", "/api/v1/admin/units/import", ROLE_ADMIN, UIMPORT_BODY_MAX,
+	    CT_NONE, h_admin_units_import, NULL },
 	{ "POST", "/api/v1/admin/units/*/retire", ROLE_ADMIN, API_BODY_MAX,
 	    CT_JSON, h_admin_unit_retire, NULL },
 	{ "PUT", "/api/v1/admin/units/*", ROLE_ADMIN, API_BODY_MAX, CT_JSON,
@@ -106,6 +109,10 @@ static const struct route routes[] = {
 	    h_signin_page },
 	{ "POST", "/admin/units", ROLE_ADMIN, FORM_BODY_MAX, CT_FORM,
 	    h_admin_units_post, h_signin_page },
+	{ "GET", "/admin/units/import", ROLE_ADMIN, 0, CT_NONE,
+	    h_admin_units_import_page, h_signin_page },
+	{ "POST", "/admin/units/import", ROLE_ADMIN, UIMPORT_BODY_MAX,
+	    CT_MULTIPART, h_admin_units_import_post, h_signin_page },
 	{ "GET", "/admin/units/*", ROLE_ADMIN, 0, CT_NONE, h_admin_unit_page,
 	    h_signin_page },
 	{ "POST", "/admin/units/*/retire", ROLE_ADMIN, FORM_BODY_MAX, CT_FORM,

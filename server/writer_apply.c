@@ -725,6 +725,8 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (writer_apply_user(st, txn, op));
 	case WOP_CATROW:
 		return (writer_apply_catrow(st, txn, op));
+	case WOP_CATIMPORT:
+		return (writer_apply_catimport(st, txn, op));
 	case WOP_DOSSIER:
 		return (apply_dossier(st, txn, op));
 	case WOP_DSTATS:
