@@ -256,6 +256,10 @@
 				throw new Error(String(r.status));
 			return r.json();
 		}).then(function (list) {
+			/* Withdrawn by today: no ticket for it. */
+			list = list.filter(function (p) {
+				return !(p.withdrawn && p.withdrawn <= today());
+			});
 			procs = list.map(function (p) {
 				var name = (p.name && (p.name.vi || p.name.en)) ||
 				    p.code;

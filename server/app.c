@@ -461,6 +461,13 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		}
 		pr = catalog_procedure(a->cat, rq->procedure,
 		    strlen(rq->procedure));
+		/* A withdrawn procedure: its old answers stay, no new one. */
+		if (pr != NULL && catalog_proc_withdrawn(pr, now_sec())) {
+			snprintf(why, whylen, "procedure %s (%s) was withdrawn "
+			    "on %s: no new tickets for it", pr->code,
+			    pr->name.s[LANG_VI], pr->withdrawn);
+			return (HL_GONE);
+		}
 		if (rq->sector[0] != '\0') {
 			if (catalog_sector(a->cat, rq->sector,
 			    strlen(rq->sector)) == NULL) {

@@ -70,9 +70,12 @@ audit_catrow_json(const struct catrow *c)
 		}
 		return (j);
 	}
-	return (json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "sector",
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "sector",
 	    c->sector, "name_vi", c->name[LANG_VI], "name_en",
-	    c->name[LANG_EN], "name_km", c->name[LANG_KM]));
+	    c->name[LANG_EN], "name_km", c->name[LANG_KM]);
+	if (j != NULL && c->retired[0] != '\0')
+		json_object_set_new(j, "withdrawn", json_string(c->retired));
+	return (j);
 }
 
 void

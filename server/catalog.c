@@ -70,7 +70,8 @@ static const char *const unit_header[] = {
 	"hotline", "retired", "successor"	/* optional */
 };
 static const char *const proc_header[] = {
-	"code", "sector", "name_vi", "name_en", "name_km"
+	"code", "sector", "name_vi", "name_en", "name_km",
+	"withdrawn"		/* optional */
 };
 static const char *const syn_header[] = { "abbr", "words" };
 static const char *const svc_header[] = {
@@ -155,6 +156,20 @@ text_clear(struct text *t)
 		free(t->s[l]);
 		t->s[l] = NULL;
 	}
+}
+
+/* 1 when s[0..n) is a day, YYYY-MM-DD. */
+static int
+date_valid(const char *s, size_t n)
+{
+	char	 d[UNIT_DATE_LEN + 1];
+	int64_t	 t;
+
+	if (n != UNIT_DATE_LEN)
+		return (0);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return (parse_date(d, &t) == 0);
 }
 
 /* A row's retired and successor: both empty, or a day and a code. */
@@ -289,10 +304,18 @@ proc_row(struct csvfile *x, void *arg)
 		ld->psize = ld->psize == 0 ? 64 : ld->psize * 2;
 		ld->p = xrealloc(ld->p, ld->psize * sizeof(*ld->p));
 	}
+	if (x->ncols > 5 && x->flen[5] > 0 && !date_valid(x->f[5],
+	    x->flen[5])) {
+		why_at(x->why, x->whylen, x->path, x->recline, "withdrawn "
+		    "must be empty or a day, YYYY-MM-DD");
+		return (-1);
+	}
 	r = &ld->p[ld->np];
 	memset(r, 0, sizeof(*r));
 	if (names_set(x, &r->p.name, 2) == -1)
 		return (-1);
+	if (x->ncols > 5)
+		strlcpy(r->p.withdrawn, x->f[5], sizeof(r->p.withdrawn));
 	ld->np++;
 	r->line = x->recline;
 	strlcpy(r->p.code, x->f[0], sizeof(r->p.code));
@@ -559,7 +582,8 @@ rows_add(struct load *ld, char type, int (*row)(struct csvfile *, void *),
 			x.f[nf++] = cr.hotline;
 			x.f[nf++] = cr.retired;
 			x.f[nf++] = cr.successor;
-		}
+		} else
+			x.f[nf++] = cr.retired;		/* withdrawn */
 		x.nf = x.ncols = nf;
 		for (nf = 0; nf < x.nf; nf++)
 			x.flen[nf] = strlen(x.f[nf]);
@@ -792,7 +816,8 @@ procs_load(struct load *ld, const char *path, char *why, size_t whylen)
 	memset(&x, 0, sizeof(x));
 	x.path = path;
 	x.header = proc_header;
-	x.nheader = sizeof(proc_header) / sizeof(proc_header[0]);
+	x.nheader = sizeof(proc_header) / sizeof(proc_header[0]) - 1;
+	x.nopt = 1;
 	x.why = why;
 	x.whylen = whylen;
 	x.row = proc_row;
@@ -1072,4 +1097,16 @@ catalog_proc_row(const struct procedure *p, struct catrow *c)
 	strlcpy(c->sector, p->sector, sizeof(c->sector));
 	for (l = 0; l < LANG_COUNT; l++)
 		strlcpy(c->name[l], p->name.s[l], sizeof(c->name[l]));
+	strlcpy(c->retired, p->withdrawn, sizeof(c->retired));
+}
+
+int
+catalog_proc_withdrawn(const struct procedure *p, int64_t now)
+{
+	int64_t	 t;
+
+	if (p == NULL || p->withdrawn[0] == '\0' ||
+	    parse_date(p->withdrawn, &t) == -1)
+		return (0);
+	return (now >= t);
 }

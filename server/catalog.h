@@ -77,6 +77,9 @@ struct procedure {
 	struct text	 name;
 	size_t		 naliases;
 	const char	**aliases;
+	/* Withdrawn (bãi bỏ) from local midnight of this day: no new
+	 * tickets; "" in force. */
+	char		 withdrawn[UNIT_DATE_LEN + 1];
 };
 
 /*
@@ -139,7 +142,9 @@ struct catrow {
 	char	 sector[SECTOR_CODE_MAX + 1];	/* a procedure's */
 	char	 name[LANG_COUNT][CATALOG_NAME_MAX + 1];	/* km "" = vi */
 	char	 hotline[UNIT_HOTLINE_MAX + 1];	/* a unit's, "" none */
-	char	 retired[UNIT_DATE_LEN + 1];	/* a unit's, "" active */
+	char	 retired[UNIT_DATE_LEN + 1];	/* a unit's retirement, a
+						   procedure's withdrawal;
+						   "" none */
 	char	 successor[UNIT_CODE_MAX + 1];	/* a retired unit's */
 };
 _Static_assert(PROC_CODE_MAX == UNIT_CODE_MAX, "one code slot");
@@ -183,6 +188,8 @@ int	 catalog_unit_retired(const struct unit *u, int64_t now);
  * end of its chain of successors retired by now (never NULL for a unit
  * of the catalogue: the chains are checked at load).
  */
+/* 1 when p is withdrawn at time now. */
+int	 catalog_proc_withdrawn(const struct procedure *p, int64_t now);
 const struct unit *catalog_unit_current(const struct catalog *,
 	    const struct unit *u, int64_t now);
 

@@ -111,6 +111,13 @@ void	 h_admin_audit_page(struct req *);
 struct json_t *h_adminpage_ctx(struct req *, const char *title,
 	    const char *part);
 void	 h_adminpage_render(struct req *, unsigned status, struct json_t *);
+/* h_procpage.c: the procedures page and withdrawals. */
+void	 h_admin_procs_page(struct req *);
+void	 h_admin_procs_post(struct req *);
+void	 h_admin_proc_page(struct req *);
+void	 h_admin_proc_post(struct req *);
+void	 h_admin_proc_withdraw_post(struct req *);
+void	 h_admin_proc_withdraw(struct req *);
 /* h_unitimport.c: the unit list imported from CSV. */
 void	 h_admin_units_import_page(struct req *);
 void	 h_admin_units_import_post(struct req *);

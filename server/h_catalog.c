@@ -143,6 +143,12 @@ h_catalog_prepare(struct req *r, const struct catrow *in, int replace,
 		strlcpy(row->retired, u->retired, sizeof(row->retired));
 		strlcpy(row->successor, u->successor, sizeof(row->successor));
 	}
+	/* And of a withdrawn procedure, its withdrawal. */
+	if (replace && row->type == CATROW_PROC && row->retired[0] == '\0' &&
+	    (p = catalog_procedure(cat, row->code, strlen(row->code))) !=
+	    NULL)
+		strlcpy(row->retired, p->withdrawn, sizeof(row->retired));
+	u = NULL;
 
 	if (row->type == CATROW_PROC) {
 		if (r->unit[0] != '\0') {

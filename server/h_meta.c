@@ -52,6 +52,10 @@ h_meta_render(const struct app *app, const struct catalog *cat,
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}",
 		    "code", p->code, "sector", p->sector,
 		    "name", text_json(&p->name, NULL), "aliases", al));
+		if (p->withdrawn[0] != '\0')
+			json_object_set_new(json_array_get(a,
+			    json_array_size(a) - 1), "withdrawn",
+			    json_string(p->withdrawn));
 	}
 	*procs = json_dumps(a, JSON_COMPACT);
 	json_decref(a);

@@ -1067,11 +1067,11 @@ record_catrow_decode(const uint8_t *in, size_t len, struct catrow *c)
 	for (l = 0; l < LANG_COUNT; l++)
 		dec_text16(&d, c->name[l], CATALOG_NAME_MAX);
 	dec_str(&d, c->hotline, UNIT_HOTLINE_MAX);
-	/* The tail, when there, is a retirement: both fields set. */
+	/* The tail, when there, is a retirement or a withdrawal. */
 	if (!d.bad && d.off < len) {
 		dec_str(&d, c->retired, UNIT_DATE_LEN);
 		dec_str(&d, c->successor, UNIT_CODE_MAX);
-		if (c->retired[0] == '\0' || c->successor[0] == '\0')
+		if (c->retired[0] == '\0' && c->successor[0] == '\0')
 			d.bad = 1;
 	}
 	if (d.bad || d.off != len || c->code[0] == '\0' ||

@@ -47,6 +47,7 @@ static char	 dir[64];
 	"P,,province,Tỉnh,Province,,,,\n" \
 	"C1,P,commune,Xã 1,Commune 1,,,,\n"
 #define PHEAD	"code,sector,name_vi,name_en,name_km\n"
+#define PHEAD_W	"code,sector,name_vi,name_en,name_km,withdrawn\n"
 #define PROCS \
 	PHEAD \
 	"1.000002,land,Thủ tục B,Procedure B,\n" \
@@ -451,6 +452,10 @@ static void
 test_bad_procs(void **state)
 {
 	(void)state;
+	/* the optional withdrawn column: empty or a day */
+	bad_procs(PHEAD_W "1.1,land,A,A,,2025-02-30\n", "1.1",
+	    "withdrawn must");
+	bad_procs(PHEAD_W "1.1,land,A,A,,soon\n", "1.1", "withdrawn must");
 	bad_procs(PROCS "1.000003,health,Y tế,Health,\n", "1.000003",
 	    "unknown sector health");
 	bad_procs(PROCS "1.000003,,Y tế,Health,\n", "1.000003",
