@@ -122,6 +122,9 @@ void	 h_admin_proc_withdraw(struct req *);
 void	 h_admin_units_import_page(struct req *);
 void	 h_admin_units_import_post(struct req *);
 void	 h_admin_units_import(struct req *);
+void	 h_admin_procs_import_page(struct req *);
+void	 h_admin_procs_import_post(struct req *);
+void	 h_admin_procs_import(struct req *);
 /* The unit page of the path's unit again, with a refusal. */
 void	 h_admin_unit_page_error(struct req *, unsigned status,
 	    const char *why);

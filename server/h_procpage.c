@@ -141,6 +141,7 @@ h_admin_procs_page(struct req *r)
 {
 	const char	*a = http_arg(r, "added"), *c = http_arg(r, "changed");
 	const char	*x = http_arg(r, "withdrawn");
+	const char	*im = http_arg(r, "imported");
 	char		 done[96];
 
 	if (!pp_allowed(r))
@@ -150,6 +151,9 @@ h_admin_procs_page(struct req *r)
 		snprintf(done, sizeof(done), "Đã thêm thủ tục %s.", a);
 	else if (c != NULL && strlen(c) <= PROC_CODE_MAX)
 		snprintf(done, sizeof(done), "Đã lưu thủ tục %s.", c);
+	else if (im != NULL && strlen(im) <= 6)
+		snprintf(done, sizeof(done), "Đã nhập danh sách: %s thủ tục "
+		    "thay đổi.", im);
 	else if (x != NULL && strlen(x) <= PROC_CODE_MAX)
 		snprintf(done, sizeof(done), "Đã bãi bỏ thủ tục %s.", x);
 	pp_list_page(r, 200, NULL, NULL, done[0] != '\0' ? done : NULL);

@@ -25,10 +25,10 @@
 #include "unitimport.h"
 #include "util.h"
 
-/* The plan of text for r: 0, or the status of the failure. */
+/* The plan of text for r (procs: the procedures'), as uimport_plan(). */
 static enum hl_rc
-h_ui_plan(struct req *r, const char *text, size_t len, struct uimport *u,
-    uint64_t *gen)
+h_ui_plan(struct req *r, int procs, const char *text, size_t len,
+    struct uimport *u, uint64_t *gen)
 {
 	struct catrow	*rows = NULL;
 	char		 dir[PATH_MAX + 16];
@@ -40,7 +40,8 @@ h_ui_plan(struct req *r, const char *text, size_t len, struct uimport *u,
 		return (HL_ERROR);
 	}
 	snprintf(dir, sizeof(dir), "%s/schema", r->app->share);
-	rc = uimport_plan(text, len, r->app->cat, r->unit, dir, rows, n, u);
+	rc = procs ? pimport_plan(text, len, r->app->cat, dir, rows, n, u) :
+	    uimport_plan(text, len, r->app->cat, r->unit, dir, rows, n, u);
 	free(rows);
 	return (rc);
 }
@@ -57,8 +58,19 @@ h_ui_errors(const struct uimport *u)
 	return (a);
 }
 
+/* A sector's name in words (the page), or its code (the API). */
+static const char *
+h_ui_sector(const struct catalog *cat, const char *code, int words)
+{
+	const struct sector	*s;
+
+	if (!words || (s = catalog_sector(cat, code, strlen(code))) == NULL)
+		return (code);
+	return (s->name.s[LANG_VI]);
+}
+
 static json_t *
-h_ui_changes(const struct uimport *u, int words)
+h_ui_changes(const struct uimport *u, int words, const struct catalog *cat)
 {
 	const struct uimport_row *w;
 	json_t			*a = json_array(), *o;
@@ -68,6 +80,24 @@ h_ui_changes(const struct uimport *u, int words)
 	for (i = 0; i < u->nchanged; i++) {
 		w = &u->rows[i];
 		uimport_what_vi(w->what, what, sizeof(what));
+		if (w->row.type == CATROW_PROC) {
+			o = json_pack("{s:i,s:s,s:s,s:s,s:s}", "line",
+			    w->line, "code", w->row.code, "what", what,
+			    "name", w->row.name[LANG_VI], "sector",
+			    h_ui_sector(cat, w->row.sector, words));
+			if (w->what & UI_NAME)
+				json_object_set_new(o, "old_name",
+				    json_string(w->before.name[LANG_VI]));
+			if (w->what & UI_SECTOR)
+				json_object_set_new(o, "old_sector",
+				    json_string(h_ui_sector(cat,
+				    w->before.sector, words)));
+			if (w->what & UI_WITHDRAW)
+				json_object_set_new(o, "withdrawn",
+				    json_string(w->row.retired));
+			json_array_append_new(a, o);
+			continue;
+		}
 		o = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s}", "line", w->line,
 		    "code", w->row.code, "what", what, "name",
 		    w->row.name[LANG_VI], "parent", w->row.parent, "kind",
@@ -179,8 +209,8 @@ h_ui_api_errors(struct req *r, unsigned status, const struct uimport *u)
 	free(s);
 }
 
-void
-h_admin_units_import(struct req *r)
+static void
+h_ui_api(struct req *r, int procs)
 {
 	struct uimport	 u;
 	const char	*dry = http_arg(r, "dry_run"), *ct;
@@ -199,7 +229,12 @@ h_admin_units_import(struct req *r)
 		http_fail(r, 400, "dry_run: want 0 or 1");
 		return;
 	}
-	rc = h_ui_plan(r, r->body.data != NULL ? r->body.data : "",
+	if (procs && r->unit[0] != '\0') {
+		http_fail(r, 403, "procedures are the whole province's: an "
+		    "admin of one unit may not change them");
+		return;
+	}
+	rc = h_ui_plan(r, procs, r->body.data != NULL ? r->body.data : "",
 	    r->body.len, &u, &gen);
 	if (rc == HL_ERROR) {
 		http_fail(r, 500, "cannot read the stored units");
@@ -213,8 +248,12 @@ h_admin_units_import(struct req *r)
 	}
 	if ((dry != NULL && strcmp(dry, "1") == 0) || u.nchanged == 0) {
 		o = json_pack("{s:b,s:o,s:I}", "dry_run", dry != NULL &&
-		    strcmp(dry, "1") == 0, "changes", h_ui_changes(&u, 0),
+		    strcmp(dry, "1") == 0, "changes", h_ui_changes(&u, 0,
+		    r->app->cat),
 		    "unchanged", (json_int_t)(u.nrows - u.nchanged));
+		if (procs)
+			json_object_set_new(o, "unused_columns",
+			    json_string(u.unused));
 		if (dry == NULL || strcmp(dry, "1") != 0)
 			json_object_set_new(o, "applied", json_integer(0));
 		s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -233,14 +272,34 @@ h_admin_units_import(struct req *r)
 	uimport_clear(&u);
 }
 
+void
+h_admin_units_import(struct req *r)
+{
+	h_ui_api(r, 0);
+}
+
+void
+h_admin_procs_import(struct req *r)
+{
+	h_ui_api(r, 1);
+}
+
 /* ---- the console's page */
 
 static void
-h_ui_page(struct req *r, unsigned status, const struct uimport *u,
+h_ui_page(struct req *r, int procs, unsigned status, const struct uimport *u,
     const char *text, size_t len, uint64_t gen, const char *error)
 {
-	json_t	*ctx = h_adminpage_ctx(r, "Nhập danh sách đơn vị", "import");
+	json_t	*ctx = h_adminpage_ctx(r, procs ? "Nhập danh sách thủ tục" :
+	    "Nhập danh sách đơn vị", "import");
 	char	 g[24];
+
+	json_object_set_new(ctx, "import_procs", json_boolean(procs));
+	json_object_set_new(ctx, "import_units", json_boolean(!procs));
+	json_object_set_new(ctx, "import_action", json_string(procs ?
+	    "/admin/procedures/import" : "/admin/units/import"));
+	if (u != NULL && u->unused[0] != '\0')
+		json_object_set_new(ctx, "unused", json_string(u->unused));
 
 	if (u != NULL) {
 		json_object_set_new(ctx, "errors", h_ui_errors(u));
@@ -253,7 +312,7 @@ h_ui_page(struct req *r, unsigned status, const struct uimport *u,
 			    json_integer((json_int_t)u->more));
 		if (u->nerr == 0) {
 			json_object_set_new(ctx, "changes",
-			    h_ui_changes(u, 1));
+			    h_ui_changes(u, 1, r->app->cat));
 			json_object_set_new(ctx, "nchanged",
 			    json_integer((json_int_t)u->nchanged));
 			json_object_set_new(ctx, "unchanged", json_integer(
@@ -279,7 +338,17 @@ h_ui_page(struct req *r, unsigned status, const struct uimport *u,
 void
 h_admin_units_import_page(struct req *r)
 {
-	h_ui_page(r, 200, NULL, NULL, 0, 0, NULL);
+	h_ui_page(r, 0, 200, NULL, NULL, 0, 0, NULL);
+}
+
+void
+h_admin_procs_import_page(struct req *r)
+{
+	if (r->unit[0] != '\0') {
+		http_fail(r, 403, "procedures are the whole province's");
+		return;
+	}
+	h_ui_page(r, 1, 200, NULL, NULL, 0, 0, NULL);
 }
 
 static void
@@ -288,17 +357,20 @@ h_ui_page_done(struct req *r)
 	char		 why[256], loc[64];
 	unsigned	 status;
 	size_t		 n = r->op.u.catimport.n;
+	int		 procs = n > 0 &&
+			    r->op.u.catimport.rows[0].row.type == CATROW_PROC;
 
 	if ((status = h_ui_commit(r, why, sizeof(why))) != 0) {
-		h_ui_page(r, status, NULL, NULL, 0, 0, why);
+		h_ui_page(r, procs, status, NULL, NULL, 0, 0, why);
 		return;
 	}
-	snprintf(loc, sizeof(loc), "/admin/units?imported=%zu", n);
+	snprintf(loc, sizeof(loc), "/admin/%s?imported=%zu", procs ?
+	    "procedures" : "units", n);
 	http_redirect(r, 303, loc);
 }
 
-void
-h_admin_units_import_post(struct req *r)
+static void
+h_ui_post(struct req *r, int procs)
 {
 	struct mpart		 parts[MULTIPART_PARTS_MAX];
 	const struct mpart	*f, *c, *a, *g;
@@ -336,17 +408,18 @@ h_admin_units_import_post(struct req *r)
 		text = c->data;
 		len = c->len;
 	} else {
-		h_ui_page(r, 422, NULL, NULL, 0, 0, "Chưa có gì để nhập: "
-		    "chọn tệp CSV hoặc dán nội dung vào ô.");
+		h_ui_page(r, procs, 422, NULL, NULL, 0, 0, "Chưa có gì để "
+		    "nhập: chọn tệp CSV hoặc dán nội dung vào ô.");
 		return;
 	}
-	rc = h_ui_plan(r, text, len, &u, &gen);
+	rc = h_ui_plan(r, procs, text, len, &u, &gen);
 	if (rc == HL_ERROR) {
 		http_fail(r, 500, "cannot read the stored units");
 		return;
 	}
 	if (rc == HL_TOO_BIG || u.nerr > 0) {
-		h_ui_page(r, rc == HL_TOO_BIG ? 413 : u.forbidden ? 403 : 422,
+		h_ui_page(r, procs, rc == HL_TOO_BIG ? 413 :
+		    u.forbidden ? 403 : 422,
 		    &u, rc == HL_TOO_BIG ? NULL : text, len, gen,
 		    "Không nhập được: chưa có thay đổi nào được lưu. Sửa các "
 		    "dòng dưới đây rồi thử lại.");
@@ -354,7 +427,7 @@ h_admin_units_import_post(struct req *r)
 		return;
 	}
 	if (a == NULL || u.nchanged == 0) {
-		h_ui_page(r, 200, &u, text, len, gen, NULL);
+		h_ui_page(r, procs, 200, &u, text, len, gen, NULL);
 		uimport_clear(&u);
 		return;
 	}
@@ -368,7 +441,7 @@ h_admin_units_import_post(struct req *r)
 	gs[g->len] = '\0';
 	if (parse_num(gs, g->len, 0, LLONG_MAX, &want) == -1 ||
 	    (uint64_t)want != gen) {
-		h_ui_page(r, 409, &u, text, len, gen, "Danh sách đơn vị đã "
+		h_ui_page(r, procs, 409, &u, text, len, gen, "Danh sách đã "
 		    "thay đổi từ lúc xem trước: xem lại các thay đổi dưới đây "
 		    "rồi áp dụng.");
 		uimport_clear(&u);
@@ -376,4 +449,20 @@ h_admin_units_import_post(struct req *r)
 	}
 	h_ui_submit(r, &u, gen, h_ui_page_done);
 	uimport_clear(&u);
+}
+
+void
+h_admin_units_import_post(struct req *r)
+{
+	h_ui_post(r, 0);
+}
+
+void
+h_admin_procs_import_post(struct req *r)
+{
+	if (r->unit[0] != '\0') {
+		http_fail(r, 403, "procedures are the whole province's");
+		return;
+	}
+	h_ui_post(r, 1);
 }

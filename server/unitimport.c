@@ -7,6 +7,9 @@
  * is the unit as it should be: a new code is added, a known one renamed,
  * moved, given another kind or hotline, or retired with its successor;
  * units the file does not name are left as they are.
+ * The procedures' list (pimport_plan()) is read the same way: the
+ * national database's export (Mã thủ tục, Tên thủ tục, Lĩnh vực, Cấp
+ * thực hiện, ...), its other columns named as not used.
  * Traps: spreadsheets drop the leading zeros of commune codes (00004
  * becomes 4): an all-digit code shorter than 5 is refused. A cell that a
  * spreadsheet would run (= + - @) is refused, never stored, but for the
@@ -159,8 +162,8 @@ ui_records(const char *text, size_t len, struct ui_read *rd,
 			nl = end - 1;
 		n = nl - s + 1;
 		if (!utf8_valid(s, n)) {
-			ui_err(u, line, "không phải văn bản UTF-8 (hãy lưu tệp "
-			    "dạng \"CSV UTF-8\")");
+			ui_err(u, line, "không phải văn bản UTF-8 hoặc có ký "
+			    "tự điều khiển (hãy lưu tệp dạng \"CSV UTF-8\")");
 			goto out;
 		}
 		if (p.pstate == CSV_ROW_NOT_BEGUN)
@@ -650,6 +653,321 @@ out:
 	return (rc);
 }
 
+/* ---- procedures */
+
+enum pi_col {
+	P_CODE, P_NAME_VI, P_NAME_EN, P_NAME_KM, P_SECTOR, P_FIELD,
+	P_LEVEL, P_WITHDRAWN, P_COUNT
+};
+
+static const struct {
+	enum pi_col	 col;
+	const char	*name;
+} pi_names[] = {
+	{ P_CODE, "code" }, { P_CODE, "ma thu tuc" }, { P_CODE, "ma tthc" },
+	{ P_CODE, "ma" },
+	{ P_NAME_VI, "name vi" }, { P_NAME_VI, "ten thu tuc" },
+	{ P_NAME_VI, "ten" }, { P_NAME_VI, "ten tthc" },
+	{ P_NAME_EN, "name en" }, { P_NAME_EN, "ten tieng anh" },
+	{ P_NAME_KM, "name km" }, { P_NAME_KM, "ten tieng khmer" },
+	{ P_SECTOR, "sector" },
+	{ P_FIELD, "linh vuc" }, { P_FIELD, "ten linh vuc" },
+	{ P_LEVEL, "cap thuc hien" },
+	{ P_WITHDRAWN, "withdrawn" }, { P_WITHDRAWN, "ngay bai bo" },
+};
+
+/* A field (Lĩnh vực) to the sector whose name it holds, else "other". */
+static const struct sector *
+pi_sector_of(const struct catalog *cat, const char *s, size_t n)
+{
+	const struct sector	*other = NULL;
+	char			*f, *w;
+	size_t			 i;
+
+	f = fold_text(s, n);
+	for (i = 0; i < cat->nsectors; i++) {
+		if (strcmp(cat->sectors[i].code, "other") == 0) {
+			other = &cat->sectors[i];
+			continue;
+		}
+		w = fold_text(cat->sectors[i].name.s[LANG_VI],
+		    strlen(cat->sectors[i].name.s[LANG_VI]));
+		if (w[0] != '\0' && fold_has(f, w)) {
+			free(w);
+			free(f);
+			return (&cat->sectors[i]);
+		}
+		free(w);
+	}
+	free(f);
+	return (other);
+}
+
+static const char *
+pi_f(const struct ui_rec *r, const int col[P_COUNT], enum pi_col c,
+    size_t *len)
+{
+	if (col[c] < 0 || (size_t)col[c] >= r->nf) {
+		*len = 0;
+		return ("");
+	}
+	*len = r->flen[col[c]];
+	return (r->f[col[c]]);
+}
+
+/* The header's columns; the ones not used named in u->unused. */
+static int
+pi_header(const struct ui_rec *h, int col[P_COUNT], struct uimport *u)
+{
+	char	*f;
+	size_t	 i, k;
+	int	 bad = 0;
+
+	for (i = 0; i < P_COUNT; i++)
+		col[i] = -1;
+	for (i = 0; i < h->nf; i++) {
+		f = fold_text(h->f[i], h->flen[i]);
+		for (k = 0; k < sizeof(pi_names) / sizeof(pi_names[0]); k++)
+			if (strcmp(f, pi_names[k].name) == 0)
+				break;
+		free(f);
+		if (k == sizeof(pi_names) / sizeof(pi_names[0]) ||
+		    pi_names[k].col == P_LEVEL) {
+			if (u->unused[0] != '\0')
+				strlcat(u->unused, ", ", sizeof(u->unused));
+			if (h->flen[i] > 0 && !cell_is_formula(h->f[i]) &&
+			    ui_text_ok(h->f[i], h->flen[i]) && h->flen[i] < 60)
+				strlcat(u->unused, h->f[i], sizeof(u->unused));
+			else
+				strlcat(u->unused, "?", sizeof(u->unused));
+			continue;
+		}
+		if (col[pi_names[k].col] != -1) {
+			ui_err(u, h->line, "cột %zu: cột lặp lại (cột %d)",
+			    i + 1, col[pi_names[k].col] + 1);
+			bad = 1;
+		} else
+			col[pi_names[k].col] = (int)i;
+	}
+	if (col[P_CODE] == -1) {
+		ui_err(u, h->line, "thiếu cột mã thủ tục (code hoặc Mã thủ "
+		    "tục)");
+		bad = 1;
+	}
+	if (col[P_NAME_VI] == -1) {
+		ui_err(u, h->line, "thiếu cột tên (name_vi hoặc Tên thủ tục)");
+		bad = 1;
+	}
+	return (bad ? -1 : 0);
+}
+
+static int
+pi_row(const struct ui_rec *r, const int col[P_COUNT],
+    const struct catalog *cat, struct uimport_row *out, struct uimport *u)
+{
+	static const enum pi_col texts[] = { P_CODE, P_NAME_VI, P_NAME_EN,
+	    P_NAME_KM, P_SECTOR, P_FIELD, P_WITHDRAWN };
+	static const size_t maxes[] = { PROC_CODE_MAX, CATALOG_NAME_MAX,
+	    CATALOG_NAME_MAX, CATALOG_NAME_MAX, SECTOR_CODE_MAX, 512,
+	    UNIT_DATE_LEN };
+	const struct procedure	*old;
+	const struct sector	*sec = NULL;
+	struct catrow		*w = &out->row;
+	const char		*s;
+	size_t			 n, i;
+	int64_t			 t;
+	int			 l;
+	char			 d[UNIT_DATE_LEN + 1];
+
+	memset(out, 0, sizeof(*out));
+	out->line = r->line;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		s = pi_f(r, col, texts[i], &n);
+		if (n > maxes[i]) {
+			ui_err(u, r->line, "cột %d: dài quá %zu byte",
+			    col[texts[i]] + 1, maxes[i]);
+			return (-1);
+		}
+		if (!ui_text_ok(s, n)) {
+			ui_err(u, r->line, "cột %d: có ký tự điều khiển",
+			    col[texts[i]] + 1);
+			return (-1);
+		}
+		if (n > 0 && cell_is_formula(s)) {
+			ui_err(u, r->line, "cột %d: ô bắt đầu bằng = + - @ "
+			    "(công thức bảng tính) không được nhận",
+			    col[texts[i]] + 1);
+			return (-1);
+		}
+	}
+	s = pi_f(r, col, P_CODE, &n);
+	if (!ui_code_ok(s, n)) {
+		ui_err(u, r->line, "mã thủ tục phải có 1 đến %d ký tự A-Z "
+		    "a-z 0-9 . _ -", PROC_CODE_MAX);
+		return (-1);
+	}
+	w->type = CATROW_PROC;
+	memcpy(w->code, s, n);
+	old = catalog_procedure(cat, w->code, n);
+	if (old != NULL)
+		catalog_proc_row(old, &out->before);
+	else
+		out->what |= UI_ADD;
+	s = pi_f(r, col, P_NAME_VI, &n);
+	if (n == 0) {
+		ui_err(u, r->line, "thiếu tên thủ tục");
+		return (-1);
+	}
+	memcpy(w->name[LANG_VI], s, n);
+	for (l = LANG_EN; l < LANG_COUNT; l++) {
+		s = pi_f(r, col, l == LANG_EN ? P_NAME_EN : P_NAME_KM, &n);
+		if (n > 0)
+			memcpy(w->name[l], s, n);
+		else if (old != NULL)
+			strlcpy(w->name[l], old->name.s[l],
+			    sizeof(w->name[l]));
+		else if (l == LANG_EN)
+			strlcpy(w->name[l], w->name[LANG_VI],
+			    sizeof(w->name[l]));
+	}
+	/* The sector: its code, else the field's name, else the one in use. */
+	s = pi_f(r, col, P_SECTOR, &n);
+	if (n > 0 && (sec = catalog_sector(cat, s, n)) == NULL) {
+		ui_err(u, r->line, "lĩnh vực \"%.*s\" không có trong "
+		    "sectors.ini", (int)(n > 20 ? 20 : n), s);
+		return (-1);
+	}
+	if (sec == NULL && (s = pi_f(r, col, P_FIELD, &n), n > 0) &&
+	    (sec = pi_sector_of(cat, s, n)) == NULL) {
+		ui_err(u, r->line, "không xếp được lĩnh vực \"%.*s\" vào "
+		    "nhóm nào (thêm cột sector)", (int)(n > 40 ? 40 : n), s);
+		return (-1);
+	}
+	if (sec != NULL)
+		strlcpy(w->sector, sec->code, sizeof(w->sector));
+	else if (old != NULL)
+		strlcpy(w->sector, old->sector, sizeof(w->sector));
+	else {
+		ui_err(u, r->line, "thủ tục mới cần lĩnh vực (cột Lĩnh vực "
+		    "hoặc sector)");
+		return (-1);
+	}
+	if (old != NULL)
+		strlcpy(w->retired, old->withdrawn, sizeof(w->retired));
+	s = pi_f(r, col, P_WITHDRAWN, &n);
+	if (n > 0) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+		if (n != UNIT_DATE_LEN || parse_date(d, &t) == -1) {
+			ui_err(u, r->line, "ngày bãi bỏ phải là năm-tháng-"
+			    "ngày, ví dụ 2026-01-01");
+			return (-1);
+		}
+		if (old != NULL && old->withdrawn[0] != '\0' &&
+		    strcmp(old->withdrawn, d) != 0) {
+			ui_err(u, r->line, "thủ tục %s đã bãi bỏ từ %s; không "
+			    "đổi được", old->code, old->withdrawn);
+			return (-1);
+		}
+		strlcpy(w->retired, d, sizeof(w->retired));
+	}
+	if (old != NULL) {
+		if (strcmp(w->name[LANG_VI], out->before.name[LANG_VI]) ||
+		    strcmp(w->name[LANG_EN], out->before.name[LANG_EN]) ||
+		    strcmp(w->name[LANG_KM], out->before.name[LANG_KM]))
+			out->what |= UI_NAME;
+		if (strcmp(w->sector, old->sector) != 0)
+			out->what |= UI_SECTOR;
+		if (old->withdrawn[0] == '\0' && w->retired[0] != '\0')
+			out->what |= UI_WITHDRAW;
+	} else if (w->retired[0] != '\0')
+		out->what |= UI_WITHDRAW;
+	return (0);
+}
+
+enum hl_rc
+pimport_plan(const char *text, size_t len, const struct catalog *cat,
+    const char *dir, const struct catrow *stored, size_t nstored,
+    struct uimport *u)
+{
+	struct ui_read	 rd;
+	struct catalog	*c = NULL;
+	struct catrow	*rows;
+	int		 col[P_COUNT];
+	char		 why[512];
+	size_t		 i, j, n;
+	enum hl_rc	 rc = HL_OK;
+
+	memset(u, 0, sizeof(*u));
+	memset(&rd, 0, sizeof(rd));
+	if (len > UIMPORT_BYTES_MAX) {
+		ui_err(u, 0, "tệp lớn quá %u MiB", UIMPORT_BYTES_MAX >> 20);
+		return (HL_TOO_BIG);
+	}
+	if (ui_records(text, len, &rd, u) == -1)
+		goto out;
+	if (rd.n > UIMPORT_ROWS_MAX + 1) {
+		ui_err(u, 0, "quá %d dòng", UIMPORT_ROWS_MAX);
+		rc = HL_TOO_BIG;
+		goto out;
+	}
+	if (rd.n == 0) {
+		ui_err(u, 0, "tệp trống: cần dòng tiêu đề và các dòng thủ tục");
+		goto out;
+	}
+	if (pi_header(&rd.recs[0], col, u) == -1)
+		goto out;
+	if (rd.n == 1) {
+		ui_err(u, 0, "không có dòng thủ tục nào sau dòng tiêu đề");
+		goto out;
+	}
+	u->rows = xcalloc(rd.n, sizeof(*u->rows));
+	for (i = 1; i < rd.n; i++) {
+		if (rd.recs[i].nf != rd.recs[0].nf) {
+			ui_err(u, rd.recs[i].line, "%zu ô, cần %zu như dòng "
+			    "tiêu đề", rd.recs[i].nf, rd.recs[0].nf);
+			continue;
+		}
+		if (pi_row(&rd.recs[i], col, cat, &u->rows[u->nrows], u) == 0)
+			u->nrows++;
+	}
+	qsort(u->rows, u->nrows, sizeof(*u->rows), ui_row_code_cmp);
+	for (i = 1; i < u->nrows; i++)
+		if (strcmp(u->rows[i - 1].row.code, u->rows[i].row.code) == 0)
+			ui_err(u, u->rows[i].line, "mã %s lặp lại (đã có ở "
+			    "dòng %d)", u->rows[i].row.code,
+			    u->rows[i - 1].line);
+	qsort(u->rows, u->nrows, sizeof(*u->rows), ui_row_line_cmp);
+	for (i = 0; i < u->nrows && u->rows[i].what != 0; i++)
+		;
+	u->nchanged = i;
+	if (u->nerr > 0 || u->nchanged == 0)
+		goto out;
+	/* The result as a whole catalogue. */
+	rows = xcalloc(nstored + u->nchanged + 1, sizeof(*rows));
+	for (n = 0; n < nstored; n++)
+		rows[n] = stored[n];
+	for (i = 0; i < u->nchanged; i++) {
+		for (j = 0; j < nstored; j++)
+			if (stored[j].type == CATROW_PROC &&
+			    strcmp(stored[j].code, u->rows[i].row.code) == 0)
+				break;
+		if (j < nstored)
+			rows[j] = u->rows[i].row;
+		else
+			rows[n++] = u->rows[i].row;
+	}
+	if (catalog_load_rows(dir, rows, n, &c, why, sizeof(why)) == -1)
+		ui_err(u, 0, "%s", why);
+	catalog_free(c);
+	free(rows);
+out:
+	for (j = 0; j < rd.n; j++)
+		ui_rec_free(&rd.recs[j]);
+	free(rd.recs);
+	return (rc);
+}
+
 void
 uimport_clear(struct uimport *u)
 {
@@ -667,7 +985,8 @@ uimport_what_vi(unsigned what, char *out, size_t outlen)
 		{ UI_ADD, "thêm mới" }, { UI_NAME, "đổi tên" },
 		{ UI_MOVE, "chuyển cấp trên" }, { UI_KIND, "đổi loại" },
 		{ UI_HOTLINE, "đổi đường dây nóng" },
-		{ UI_RETIRE, "giải thể" },
+		{ UI_RETIRE, "giải thể" }, { UI_SECTOR, "đổi lĩnh vực" },
+		{ UI_WITHDRAW, "bãi bỏ" },
 	};
 	size_t	 i;
 

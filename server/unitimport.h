@@ -28,6 +28,8 @@
 #define UI_KIND		0x08
 #define UI_HOTLINE	0x10
 #define UI_RETIRE	0x20
+#define UI_SECTOR	0x40	/* a procedure's */
+#define UI_WITHDRAW	0x80	/* a procedure's */
 
 struct uimport_row {
 	int		 line;
@@ -49,6 +51,7 @@ struct uimport {
 	struct uimport_err	 err[UIMPORT_ERRORS_MAX];
 	size_t			 more;		/* errors not named */
 	int			 forbidden;	/* a row outside top's */
+	char			 unused[UIMPORT_WHY_MAX];	/* columns */
 };
 
 /*
@@ -62,6 +65,15 @@ struct uimport {
  */
 enum hl_rc uimport_plan(const char *text, size_t len,
 	    const struct catalog *cat, const char *top, const char *schema_dir,
+	    const struct catrow *stored, size_t nstored, struct uimport *u);
+/*
+ * The same for the procedures (the national database's export: columns
+ * by header name, "Lĩnh vực" mapped to a sector by its name, columns not
+ * used listed in u->unused): rows of CATROW_PROC, UI_ADD, UI_NAME,
+ * UI_SECTOR, UI_WITHDRAW. Procedures are the whole province's.
+ */
+enum hl_rc pimport_plan(const char *text, size_t len,
+	    const struct catalog *cat, const char *schema_dir,
 	    const struct catrow *stored, size_t nstored, struct uimport *u);
 void	 uimport_clear(struct uimport *);
 /* The changes of a row in Vietnamese words ("thêm mới", "đổi tên"...). */

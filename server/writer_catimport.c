@@ -1,7 +1,8 @@
 /*
- * writer_catimport.c: an import of the unit list (unitimport.c's plan)
- * written in one nested transaction: every changed unit's row in
- * `catalog`, each with its audit entry (unit.import, before and after),
+ * writer_catimport.c: an import of the unit or procedure list
+ * (unitimport.c's plan) written in one nested transaction: every changed
+ * row in `catalog`, each with its audit entry (unit.import or
+ * procedure.import, before and after),
  * and the catalogue's generation once. Refused whole (HL_CONFLICT,
  * stale) when another change came after the plan was checked.
  */
@@ -43,7 +44,7 @@ writer_apply_catimport(struct store *st, MDB_txn *txn, struct wop *op)
 	}
 	for (i = 0; i < op->u.catimport.n; i++) {
 		ur = &op->u.catimport.rows[i];
-		if (record_catrow_key(CATROW_UNIT, ur->row.code, kb) == -1 ||
+		if (record_catrow_key(ur->row.type, ur->row.code, kb) == -1 ||
 		    (n = record_catrow_encode(&ur->row, enc,
 		    sizeof(enc))) == 0) {
 			op->rc = HL_INVALID;
@@ -66,8 +67,10 @@ writer_apply_catimport(struct store *st, MDB_txn *txn, struct wop *op)
 			json_decref(bj);
 			return (rc);
 		}
-		if ((rc = writer_audit(st, txn, op, "unit.import",
-		    ur->row.code, bj, audit_catrow_json(&ur->row))) != 0)
+		if ((rc = writer_audit(st, txn, op, ur->row.type ==
+		    CATROW_UNIT ? "unit.import" : "procedure.import",
+		    ur->row.type == CATROW_UNIT ? ur->row.code : "", bj,
+		    audit_catrow_json(&ur->row))) != 0)
 			return (rc);
 	}
 	be64_put(gb, gen + 1);

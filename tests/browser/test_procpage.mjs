@@ -73,6 +73,34 @@ L.test("search without diacritics, add, withdraw", async () => {
 	await ctx.close();
 });
 
+L.test("the national database's export previewed and applied",
+    async () => {
+	const ctx = await browser.newContext({ viewport: VIEW,
+	    bypassCSP: true });
+	const page = await ctx.newPage();
+	await L.signInPassword(page, srv, "boss", PW, "/admin/procedures");
+	await page.click("text=Nhập danh sách thủ tục từ tệp CSV");
+	await page.waitForURL(/\/admin\/procedures\/import$/);
+	await page.fill("#csv", "STT,Mã thủ tục,Tên thủ tục,Lĩnh vực," +
+	    "Cấp thực hiện\n1,1.013101,Giao đất thử,Đất đai,Cấp xã\n" +
+	    "2,1.013102,Đăng ký khai sinh thử,Hộ tịch,Cấp xã\n");
+	await Promise.all([page.waitForLoadState("load"),
+	    page.click("#preview")]);
+	const rows = await page.locator("#changes tbody tr").allInnerTexts();
+	L.assert(rows.length === 2 && /Đất đai/.test(rows[0]) &&
+	    /Lĩnh vực khác/.test(rows[1]), `preview: ${rows.join(" | ")}`);
+	L.assert(/Các cột không dùng: STT, Cấp thực hiện/.test(
+	    await page.innerText("main")), "unused columns named");
+	await check(page, "procedures' preview");
+	await L.shot(page, "procs-import-preview");
+	await Promise.all([page.waitForURL(/imported=2/),
+	    page.click("#apply")]);
+	const ps = (await srv.http("GET", "/api/v1/procedures")).json;
+	L.assert(ps.some(p => p.code === "1.013101" && p.sector === "land"),
+	    "applied");
+	await ctx.close();
+});
+
 async function main() {
 	srv = new L.Server();
 	try {
