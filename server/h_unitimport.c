@@ -205,6 +205,7 @@ h_ui_api_errors(struct req *r, unsigned status, const struct uimport *u)
 		http_fail(r, 500, "internal error");
 		return;
 	}
+	r->out.max = UIMPORT_REPLY_MAX;
 	http_reply_json(r, status, s);
 	free(s);
 }
@@ -264,6 +265,8 @@ h_ui_api(struct req *r, int procs)
 			return;
 		}
 		r->no_store = 1;
+		/* A province's preview passes the usual reply cap. */
+		r->out.max = UIMPORT_REPLY_MAX;
 		http_reply_json(r, 200, s);
 		free(s);
 		return;

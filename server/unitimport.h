@@ -17,6 +17,7 @@
 #define UIMPORT_BYTES_MAX	(4u * 1024 * 1024)	/* a file */
 /* A request's body: the file, or the file and a form around it. */
 #define UIMPORT_BODY_MAX	(UIMPORT_BYTES_MAX + 64u * 1024)
+#define UIMPORT_REPLY_MAX	(16u * 1024 * 1024)	/* a preview */
 #define UIMPORT_ROWS_MAX	20000	/* rows of a file */
 #define UIMPORT_ERRORS_MAX	100	/* named; more are counted */
 #define UIMPORT_WHY_MAX		240

@@ -91,6 +91,12 @@ def a_good_file_previewed_then_applied():
         assert e["after"]["name_vi"] == "Xã Mẫu Một Đổi Tên", e
         assert [x for x in ents if x["unit"] == "31001"][0]["before"] \
             is None
+        # A province-sized file: 3,000 communes previewed whole.
+        big = "Mã,Tên,Cấp,Mã cấp trên\n" + "".join(
+            "%05d,Xã thử %d,Xã,92\n" % (40000 + i, i) for i in range(3000))
+        st, hd, body = imp(s, admin, big, dry=True)
+        assert st == 200, (st, body[:200])
+        assert len(json_of(st, hd, body)["changes"]) == 3000
         # The same file again changes nothing.
         st, hd, body = imp(s, admin, GOOD)
         assert st == 200 and json_of(st, hd, body)["applied"] == 0, body
