@@ -56,6 +56,15 @@
 			localStorage.setItem(k, v);
 		} catch (e) { /* private mode: nothing remembered */ }
 	}
+	/* Today on this computer, YYYY-MM-DD (local), as units' days. */
+	function today() {
+		var d = new Date();
+
+		return d.getFullYear() + "-" +
+		    String(d.getMonth() + 1).padStart(2, "0") + "-" +
+		    String(d.getDate()).padStart(2, "0");
+	}
+
 	function recall(k) {
 		try {
 			return localStorage.getItem(k);
@@ -247,6 +256,10 @@
 				throw new Error(String(r.status));
 			return r.json();
 		}).then(function (list) {
+			/* Withdrawn by today: no ticket for it. */
+			list = list.filter(function (p) {
+				return !(p.withdrawn && p.withdrawn <= today());
+			});
 			procs = list.map(function (p) {
 				var name = (p.name && (p.name.vi || p.name.en)) ||
 				    p.code;
@@ -277,6 +290,9 @@
 					surveyOf[u.code] = u.survey;
 			});
 			list.forEach(function (u) {
+				/* A unit retired by today takes no ticket. */
+				if (u.retired && u.retired <= today())
+					return;
 				for (var x = u, g = 0; x && g < 1000; g++) {
 					if (!top || x.code === top) {
 						offered.push(u);

@@ -14,6 +14,7 @@
 #include "catswap.h"
 #include "crypto.h"
 #include "kiosk_def.h"
+#include "retire.h"
 #include "util.h"
 
 static int
@@ -500,6 +501,11 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		snprintf(why, whylen, "handling_unit: not in the unit list");
 		return (HL_INVALID);
 	}
+	/* A retired unit takes no new ticket: its successor does. */
+	if (retire_refused(a->cat, rq->unit, now_sec(), why, whylen) ||
+	    (rq->handling_unit[0] != '\0' && retire_refused(a->cat,
+	    rq->handling_unit, now_sec(), why, whylen)))
+		return (HL_GONE);
 	if ((s = app_ticket_survey(a, rq, why, whylen)) == NULL)
 		return (HL_INVALID);
 	if (!survey_is_procedure(s->id)) {
@@ -543,6 +549,13 @@ app_ticket_prepare(struct app *a, const struct ticket_req *rq,
 		}
 		pr = catalog_procedure(a->cat, rq->procedure,
 		    strlen(rq->procedure));
+		/* A withdrawn procedure: its old answers stay, no new one. */
+		if (pr != NULL && catalog_proc_withdrawn(pr, now_sec())) {
+			snprintf(why, whylen, "procedure %s (%s) was withdrawn "
+			    "on %s: no new tickets for it", pr->code,
+			    pr->name.s[LANG_VI], pr->withdrawn);
+			return (HL_GONE);
+		}
 		if (rq->sector[0] != '\0') {
 			if (catalog_sector(a->cat, rq->sector,
 			    strlen(rq->sector)) == NULL) {

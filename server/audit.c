@@ -58,14 +58,27 @@ audit_enrol_json(const struct enrol *e)
 json_t *
 audit_catrow_json(const struct catrow *c)
 {
-	if (c->type == CATROW_UNIT)
-		return (json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code",
+	json_t	*j;
+
+	if (c->type == CATROW_UNIT) {
+		j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code",
 		    c->code, "parent", c->parent, "kind", c->kind, "name_vi",
 		    c->name[LANG_VI], "name_en", c->name[LANG_EN], "name_km",
-		    c->name[LANG_KM], "hotline", c->hotline));
-	return (json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "sector",
+		    c->name[LANG_KM], "hotline", c->hotline);
+		if (j != NULL && c->retired[0] != '\0') {
+			json_object_set_new(j, "retired",
+			    json_string(c->retired));
+			json_object_set_new(j, "successor",
+			    json_string(c->successor));
+		}
+		return (j);
+	}
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "sector",
 	    c->sector, "name_vi", c->name[LANG_VI], "name_en",
-	    c->name[LANG_EN], "name_km", c->name[LANG_KM]));
+	    c->name[LANG_EN], "name_km", c->name[LANG_KM]);
+	if (j != NULL && c->retired[0] != '\0')
+		json_object_set_new(j, "withdrawn", json_string(c->retired));
+	return (j);
 }
 
 void

@@ -4,8 +4,12 @@
  * checks them whole (the unit tree: one root, every parent present, no
  * cycle, depth computed) and answers lookups by code with binary
  * searches.
- * units.csv: code,parent,kind,name_vi,name_en,name_km[,hotline];
- * hotline, an optional column, a telephone number or empty.
+ * units.csv: code,parent,kind,name_vi,name_en,name_km[,hotline[,retired,
+ * successor]]; hotline, an optional column, a telephone number or empty;
+ * retired (YYYY-MM-DD) and successor, optional columns, both empty or
+ * both set: a retired unit's successor is another unit, not below it, its
+ * chain of successors ends at a unit never retired, and no unit below a
+ * retired one is still active.
  * procedures.csv: code,sector,name_vi,name_en,name_km; sector from
  * sectors.ini. synonyms.csv (may be absent): abbr,words; abbr 1 to
  * SYNONYM_ABBR_MAX bytes of letters and digits, words a few words that
@@ -63,10 +67,11 @@ struct load {
 
 static const char *const unit_header[] = {
 	"code", "parent", "kind", "name_vi", "name_en", "name_km",
-	"hotline"		/* optional */
+	"hotline", "retired", "successor"	/* optional */
 };
 static const char *const proc_header[] = {
-	"code", "sector", "name_vi", "name_en", "name_km"
+	"code", "sector", "name_vi", "name_en", "name_km",
+	"withdrawn"		/* optional */
 };
 static const char *const syn_header[] = { "abbr", "words" };
 static const char *const svc_header[] = {
@@ -153,6 +158,55 @@ text_clear(struct text *t)
 	}
 }
 
+/* 1 when s[0..n) is a day, YYYY-MM-DD. */
+static int
+date_valid(const char *s, size_t n)
+{
+	char	 d[UNIT_DATE_LEN + 1];
+	int64_t	 t;
+
+	if (n != UNIT_DATE_LEN)
+		return (0);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return (parse_date(d, &t) == 0);
+}
+
+/* A row's retired and successor: both empty, or a day and a code. */
+static int
+unit_retire_valid(struct csvfile *x)
+{
+	char	 d[UNIT_DATE_LEN + 1];
+	int64_t	 t;
+
+	if (x->flen[7] == 0 && x->flen[8] == 0)
+		return (0);
+	if (x->flen[7] != UNIT_DATE_LEN) {
+		why_at(x->why, x->whylen, x->path, x->recline, "retired must "
+		    "be a day, YYYY-MM-DD");
+		return (-1);
+	}
+	memcpy(d, x->f[7], UNIT_DATE_LEN);
+	d[UNIT_DATE_LEN] = '\0';
+	if (parse_date(d, &t) == -1) {
+		why_at(x->why, x->whylen, x->path, x->recline, "retired must "
+		    "be a day, YYYY-MM-DD");
+		return (-1);
+	}
+	if (!code_valid(x->f[8], x->flen[8], UNIT_CODE_MAX)) {
+		why_at(x->why, x->whylen, x->path, x->recline, "a retired "
+		    "unit needs its successor's code");
+		return (-1);
+	}
+	if (x->flen[8] == x->flen[0] &&
+	    memcmp(x->f[8], x->f[0], x->flen[0]) == 0) {
+		why_at(x->why, x->whylen, x->path, x->recline, "a unit "
+		    "cannot be its own successor");
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 unit_row(struct csvfile *x, void *arg)
 {
@@ -195,12 +249,23 @@ unit_row(struct csvfile *x, void *arg)
 		    UNIT_HOTLINE_MAX);
 		return (-1);
 	}
+	if (x->ncols == 8) {
+		why_at(x->why, x->whylen, x->path, x->recline, "retired "
+		    "and successor come together");
+		return (-1);
+	}
+	if (x->ncols > 8 && unit_retire_valid(x) == -1)
+		return (-1);
 	r = &ld->u[ld->nu];
 	memset(r, 0, sizeof(*r));
 	if (names_set(x, &r->u.name, 3) == -1)
 		return (-1);
 	if (x->ncols > 6)
 		strlcpy(r->u.hotline, x->f[6], sizeof(r->u.hotline));
+	if (x->ncols > 8) {
+		strlcpy(r->u.retired, x->f[7], sizeof(r->u.retired));
+		strlcpy(r->u.successor, x->f[8], sizeof(r->u.successor));
+	}
 	ld->nu++;
 	r->line = x->recline;
 	strlcpy(r->u.code, x->f[0], sizeof(r->u.code));
@@ -239,10 +304,18 @@ proc_row(struct csvfile *x, void *arg)
 		ld->psize = ld->psize == 0 ? 64 : ld->psize * 2;
 		ld->p = xrealloc(ld->p, ld->psize * sizeof(*ld->p));
 	}
+	if (x->ncols > 5 && x->flen[5] > 0 && !date_valid(x->f[5],
+	    x->flen[5])) {
+		why_at(x->why, x->whylen, x->path, x->recline, "withdrawn "
+		    "must be empty or a day, YYYY-MM-DD");
+		return (-1);
+	}
 	r = &ld->p[ld->np];
 	memset(r, 0, sizeof(*r));
 	if (names_set(x, &r->p.name, 2) == -1)
 		return (-1);
+	if (x->ncols > 5)
+		strlcpy(r->p.withdrawn, x->f[5], sizeof(r->p.withdrawn));
 	ld->np++;
 	r->line = x->recline;
 	strlcpy(r->p.code, x->f[0], sizeof(r->p.code));
@@ -505,8 +578,12 @@ rows_add(struct load *ld, char type, int (*row)(struct csvfile *, void *),
 			x.f[nf++] = cr.sector;
 		for (l = 0; l < LANG_COUNT; l++)
 			x.f[nf++] = cr.name[l];
-		if (type == CATROW_UNIT)
+		if (type == CATROW_UNIT) {
 			x.f[nf++] = cr.hotline;
+			x.f[nf++] = cr.retired;
+			x.f[nf++] = cr.successor;
+		} else
+			x.f[nf++] = cr.retired;		/* withdrawn */
 		x.nf = x.ncols = nf;
 		for (nf = 0; nf < x.nf; nf++)
 			x.flen[nf] = strlen(x.f[nf]);
@@ -612,6 +689,58 @@ out:
 	return (rc);
 }
 
+/*
+ * Retired units: a known successor, not below the unit, a chain of
+ * successors that ends at an active unit (no cycle), and no active unit
+ * below a retired one.
+ */
+static int
+units_retired(struct load *ld, const char *path, char *why, size_t whylen)
+{
+	struct urow	*r, *s, *p;
+	size_t		 i, steps;
+
+	for (i = 0; i < ld->nu; i++) {
+		r = &ld->u[i];
+		if (r->u.retired[0] == '\0') {
+			/* An active unit: every unit above it active. */
+			for (p = urow_find(ld, r->u.parent); p != NULL;
+			    p = urow_find(ld, p->u.parent))
+				if (p->u.retired[0] != '\0') {
+					why_at(why, whylen, path, r->line,
+					    "unit %s is active below %s, "
+					    "retired since %s: move or retire "
+					    "it first", r->u.code, p->u.code,
+					    p->u.retired);
+					return (-1);
+				}
+			continue;
+		}
+		if ((s = urow_find(ld, r->u.successor)) == NULL) {
+			why_at(why, whylen, path, r->line, "unknown "
+			    "successor %s", r->u.successor);
+			return (-1);
+		}
+		for (p = s; p != NULL; p = urow_find(ld, p->u.parent))
+			if (p == r) {
+				why_at(why, whylen, path, r->line, "successor "
+				    "%s is below the retired unit %s",
+				    s->u.code, r->u.code);
+				return (-1);
+			}
+		for (steps = 0; s->u.retired[0] != '\0'; steps++) {
+			if (steps > ld->nu || s == r) {
+				why_at(why, whylen, path, r->line, "unit %s "
+				    "is in a cycle of successors", r->u.code);
+				return (-1);
+			}
+			if ((s = urow_find(ld, s->u.successor)) == NULL)
+				break;	/* named at its own line */
+		}
+	}
+	return (0);
+}
+
 static void
 load_clear(struct load *ld)
 {
@@ -641,8 +770,8 @@ units_load(struct load *ld, const char *path, char *why, size_t whylen)
 	memset(&x, 0, sizeof(x));
 	x.path = path;
 	x.header = unit_header;
-	x.nheader = sizeof(unit_header) / sizeof(unit_header[0]) - 1;
-	x.nopt = 1;
+	x.nheader = sizeof(unit_header) / sizeof(unit_header[0]) - 3;
+	x.nopt = 3;
 	x.why = why;
 	x.whylen = whylen;
 	x.row = unit_row;
@@ -672,7 +801,9 @@ units_load(struct load *ld, const char *path, char *why, size_t whylen)
 			return (-1);
 		}
 	}
-	return (units_tree(ld, path, why, whylen));
+	if (units_tree(ld, path, why, whylen) == -1)
+		return (-1);
+	return (units_retired(ld, path, why, whylen));
 }
 
 static int
@@ -685,7 +816,8 @@ procs_load(struct load *ld, const char *path, char *why, size_t whylen)
 	memset(&x, 0, sizeof(x));
 	x.path = path;
 	x.header = proc_header;
-	x.nheader = sizeof(proc_header) / sizeof(proc_header[0]);
+	x.nheader = sizeof(proc_header) / sizeof(proc_header[0]) - 1;
+	x.nopt = 1;
 	x.why = why;
 	x.whylen = whylen;
 	x.row = proc_row;
@@ -922,6 +1054,36 @@ catalog_unit_row(const struct unit *u, struct catrow *c)
 	for (l = 0; l < LANG_COUNT; l++)
 		strlcpy(c->name[l], u->name.s[l], sizeof(c->name[l]));
 	strlcpy(c->hotline, u->hotline, sizeof(c->hotline));
+	strlcpy(c->retired, u->retired, sizeof(c->retired));
+	strlcpy(c->successor, u->successor, sizeof(c->successor));
+}
+
+int
+catalog_unit_retired(const struct unit *u, int64_t now)
+{
+	int64_t	 t;
+
+	if (u == NULL || u->retired[0] == '\0' ||
+	    parse_date(u->retired, &t) == -1)
+		return (0);
+	return (now >= t);
+}
+
+const struct unit *
+catalog_unit_current(const struct catalog *c, const struct unit *u,
+    int64_t now)
+{
+	const struct unit	*s;
+	size_t			 steps;
+
+	for (steps = 0; u != NULL && steps <= c->nunits &&
+	    catalog_unit_retired(u, now); steps++) {
+		s = catalog_unit(c, u->successor, strlen(u->successor));
+		if (s == NULL)
+			break;
+		u = s;
+	}
+	return (u);
 }
 
 void
@@ -935,4 +1097,16 @@ catalog_proc_row(const struct procedure *p, struct catrow *c)
 	strlcpy(c->sector, p->sector, sizeof(c->sector));
 	for (l = 0; l < LANG_COUNT; l++)
 		strlcpy(c->name[l], p->name.s[l], sizeof(c->name[l]));
+	strlcpy(c->retired, p->withdrawn, sizeof(c->retired));
+}
+
+int
+catalog_proc_withdrawn(const struct procedure *p, int64_t now)
+{
+	int64_t	 t;
+
+	if (p == NULL || p->withdrawn[0] == '\0' ||
+	    parse_date(p->withdrawn, &t) == -1)
+		return (0);
+	return (now >= t);
 }

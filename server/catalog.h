@@ -27,6 +27,7 @@
 #define CATALOG_SYNONYMS_MAX	1000
 #define CATALOG_SERVICES_MAX	1000
 #define SYNONYM_ABBR_MAX	32		/* bytes */
+#define UNIT_DATE_LEN		10		/* YYYY-MM-DD */
 
 struct target {
 	int	 year;
@@ -84,6 +85,13 @@ struct unit {
 	int		 depth;				/* root = 0 */
 	struct text	 name;
 	char		 hotline[UNIT_HOTLINE_MAX + 1];	/* "" when none */
+	/*
+	 * Retired: from local midnight of retired (YYYY-MM-DD) on, the
+	 * unit takes no new tickets, kiosks or counters; successor (never
+	 * "" then) takes its place in the current tree. "" when active.
+	 */
+	char		 retired[UNIT_DATE_LEN + 1];
+	char		 successor[UNIT_CODE_MAX + 1];
 };
 
 /*
@@ -98,6 +106,9 @@ struct procedure {
 	struct text	 name;
 	size_t		 naliases;
 	const char	**aliases;
+	/* Withdrawn (bãi bỏ) from local midnight of this day: no new
+	 * tickets; "" in force. */
+	char		 withdrawn[UNIT_DATE_LEN + 1];
 };
 
 /*
@@ -160,6 +171,10 @@ struct catrow {
 	char	 sector[SECTOR_CODE_MAX + 1];	/* a procedure's */
 	char	 name[LANG_COUNT][CATALOG_NAME_MAX + 1];	/* km "" = vi */
 	char	 hotline[UNIT_HOTLINE_MAX + 1];	/* a unit's, "" none */
+	char	 retired[UNIT_DATE_LEN + 1];	/* a unit's retirement, a
+						   procedure's withdrawal;
+						   "" none */
+	char	 successor[UNIT_CODE_MAX + 1];	/* a retired unit's */
 };
 _Static_assert(PROC_CODE_MAX == UNIT_CODE_MAX, "one code slot");
 
@@ -195,5 +210,19 @@ const struct service *catalog_service(const struct catalog *,
  */
 int	 catalog_in_subtree(const struct catalog *, const char *u,
 	    const char *top);
+/*
+ * 1 when u is retired at time now (its date's local midnight has come),
+ * 0 when active or retiring later.
+ */
+int	 catalog_unit_retired(const struct unit *u, int64_t now);
+/*
+ * The unit that stands for u at time now: u itself when active, else the
+ * end of its chain of successors retired by now (never NULL for a unit
+ * of the catalogue: the chains are checked at load).
+ */
+/* 1 when p is withdrawn at time now. */
+int	 catalog_proc_withdrawn(const struct procedure *p, int64_t now);
+const struct unit *catalog_unit_current(const struct catalog *,
+	    const struct unit *u, int64_t now);
 
 #endif

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "cmd.h"
 #include "enrol.h"
+#include "retire.h"
 #include "util.h"
 
 #define KIOSK_CODE_TRIES	8	/* fresh codes tried on a collision */
@@ -186,6 +187,11 @@ kiosk_run(int argc, char **argv)
 			app_close(&a);
 			cmd_usage_error(&cmd_kiosk, "--unit: not in the unit "
 			    "list");
+		}
+		if (retire_refused(a.cat, unit, now_sec(), why,
+		    sizeof(why))) {
+			app_close(&a);
+			fatal("--unit: %s", why);
 		}
 		rc = kiosk_add(&a, unit, counter, name);
 	} else if (strcmp(verb, "revoke") == 0) {

@@ -32,7 +32,8 @@ const struct cmd cmd_report = {
 	"usage: hailong report --data DIR [--month YYYY-MM | --period P] "
 	    "--format html|json|csv|xlsx\n"
 	    "         [--unit CODE] [--sector CODE] [--min N] "
-	    "[--comments yes|no] [-o FILE]\n"
+	    "[--tree recorded|current]\n"
+	    "         [--comments yes|no] [-o FILE]\n"
 	    "\n"
 	    "Writes the report of one month (the province's time zone) as\n"
 	    "GET /reports/monthly shows it, or of a period P as GET /reports\n"
@@ -44,7 +45,9 @@ const struct cmd cmd_report = {
 	    "after the period's end.\n"
 	    "--unit limits it to a unit's subtree, --sector to one sector,\n"
 	    "--min sets the answers below which a unit is not ranked\n"
-	    "(default 30). Without -o it goes to standard output (XLSX\n"
+	    "(default 30), --tree the unit tree: as recorded (default) or\n"
+	    "the current one (retired units under their successors).\n"
+	    "Without -o it goes to standard output (XLSX\n"
 	    "too). Safe while the server runs on DIR.\n",
 	report_run
 };
@@ -70,13 +73,13 @@ report_run(int argc, char **argv)
 	const char	*data = NULL, *month = NULL, *format = NULL;
 	const char	*outpath = NULL, *file = NULL, *unit = NULL;
 	const char	*sector = NULL, *min = NULL, *comments = NULL;
-	const char	*period = NULL;
+	const char	*period = NULL, *tree = NULL;
 	const struct flag flags[] = {
 		{ "data", &data }, { "month", &month }, { "format", &format },
 		{ "o", &outpath }, { "config", &file }, { "unit", &unit },
 		{ "sector", &sector }, { "min", &min },
 		{ "comments", &comments }, { "period", &period },
-		{ NULL, NULL }
+		{ "tree", &tree }, { NULL, NULL }
 	};
 	struct config		 cfg;
 	struct app		 a;
@@ -97,6 +100,9 @@ report_run(int argc, char **argv)
 		cmd_usage_error(&cmd_report, "--format: want html, json, csv "
 		    "or xlsx");
 	memset(&o, 0, sizeof(o));
+	if (report_tree_parse(tree, &o.tree) == -1)
+		cmd_usage_error(&cmd_report, "--tree: want recorded or "
+		    "current");
 	if (min != NULL) {
 		if (parse_num(min, strlen(min), 1, REPORT_MIN_MAX, &v) == -1)
 			cmd_usage_error(&cmd_report, "--min: want a number");

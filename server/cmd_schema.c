@@ -108,7 +108,8 @@ schema_units(const struct catalog *cat, const char *dir)
 	if ((f = schema_open(dir, "units.csv", tmp, sizeof(tmp))) == NULL)
 		return (-1);
 	fputs("# written by hailong schema export: the units in use\n"
-	    "code,parent,kind,name_vi,name_en,name_km,hotline\n", f);
+	    "code,parent,kind,name_vi,name_en,name_km,hotline,retired,"
+	    "successor\n", f);
 	for (i = 0; i < cat->nunits; i++) {
 		catalog_unit_row(&cat->units[i], &c);
 		schema_field(f, c.code, 0);
@@ -117,7 +118,9 @@ schema_units(const struct catalog *cat, const char *dir)
 		schema_field(f, c.name[LANG_VI], 0);
 		schema_field(f, c.name[LANG_EN], 0);
 		schema_field(f, c.name[LANG_KM], 0);
-		schema_field(f, c.hotline, 1);
+		schema_field(f, c.hotline, 0);
+		schema_field(f, c.retired, 0);
+		schema_field(f, c.successor, 1);
 	}
 	return (schema_close(f, dir, "units.csv", tmp));
 }
@@ -134,14 +137,15 @@ schema_procs(const struct catalog *cat, const char *dir)
 	    NULL)
 		return (-1);
 	fputs("# written by hailong schema export: the procedures in use\n"
-	    "code,sector,name_vi,name_en,name_km\n", f);
+	    "code,sector,name_vi,name_en,name_km,withdrawn\n", f);
 	for (i = 0; i < cat->nprocs; i++) {
 		catalog_proc_row(&cat->procs[i], &c);
 		schema_field(f, c.code, 0);
 		schema_field(f, c.sector, 0);
 		schema_field(f, c.name[LANG_VI], 0);
 		schema_field(f, c.name[LANG_EN], 0);
-		schema_field(f, c.name[LANG_KM], 1);
+		schema_field(f, c.name[LANG_KM], 0);
+		schema_field(f, c.retired, 1);
 	}
 	return (schema_close(f, dir, "procedures.csv", tmp));
 }

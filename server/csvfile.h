@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#define CSVFILE_FIELDS_MAX	8
+#define CSVFILE_FIELDS_MAX	12
 #define CSVFILE_WHY_MAX		256
 
 /* Set path, header, nheader, nopt, why, whylen, row and arg; zero the rest. */

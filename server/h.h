@@ -184,6 +184,31 @@ void	 h_admin_user_totp_off(struct req *);
 void	 h_admin_kiosks_page(struct req *);
 void	 h_admin_kiosks_post(struct req *);
 void	 h_admin_kiosk_revoke_post(struct req *);
+/* h_procpage.c: the procedures page and withdrawals. */
+void	 h_admin_procs_page(struct req *);
+void	 h_admin_procs_post(struct req *);
+void	 h_admin_proc_page(struct req *);
+void	 h_admin_proc_post(struct req *);
+void	 h_admin_proc_withdraw_post(struct req *);
+void	 h_admin_proc_withdraw(struct req *);
+/* h_unitimport.c: the unit list imported from CSV. */
+void	 h_admin_units_import_page(struct req *);
+void	 h_admin_units_import_post(struct req *);
+void	 h_admin_units_import(struct req *);
+void	 h_admin_procs_import_page(struct req *);
+void	 h_admin_procs_import_post(struct req *);
+void	 h_admin_procs_import(struct req *);
+/* The unit page of the path's unit again, with a refusal. */
+void	 h_admin_unit_page_error(struct req *, unsigned status,
+	    const char *why);
+/* h_unitretire.c: retiring a unit (API and console). */
+void	 h_admin_unit_retire(struct req *);
+void	 h_admin_unit_retire_post(struct req *);
+/*
+ * The unit page's retirement part for u: {"retired": {...}} when it is,
+ * {"retire": {"successors", "today"}} when r may retire it, else {}.
+ */
+struct json_t *h_unitretire_ctx(struct req *, const struct unit *u);
 /* Who r is, for the audit log. */
 void	 h_admin_actor(const struct req *, struct actor *);
 /* 1 when r (its unit) may see or change things of unit. */

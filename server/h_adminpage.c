@@ -25,6 +25,7 @@
 #include "h.h"
 #include "keyseen.h"
 #include "password.h"
+#include "retire.h"
 #include "session.h"
 #include "token.h"
 #include "tpl.h"
@@ -148,6 +149,11 @@ ap_units(struct req *r, size_t *count)
 		    "code", u->code, "name", u->name.s[LANG_VI], "kind",
 		    u->kind, "kindword", adminword_kind(u->kind), "depth",
 		    d > AP_DEPTH_CLASS_MAX ? AP_DEPTH_CLASS_MAX : d));
+		if (u->retired[0] != '\0')
+			json_object_set_new(json_array_get(a,
+			    json_array_size(a) - 1), "retired", json_pack(
+			    "{s:s,s:s}", "date", u->retired, "successor",
+			    u->successor));
 		(*count)++;
 		/* Children: the run of idx whose parent is u (found by
 		 * halving), pushed last first so that they come out by code. */
@@ -272,11 +278,18 @@ void
 h_admin_units_page(struct req *r)
 {
 	const char	*a = http_arg(r, "added"), *c = http_arg(r, "changed");
+	const char	*x = http_arg(r, "retired");
+	const char	*im = http_arg(r, "imported");
 	char		 done[96];
 
 	done[0] = '\0';
 	if (a != NULL && strlen(a) <= UNIT_CODE_MAX)
 		snprintf(done, sizeof(done), "Đã thêm đơn vị %s.", a);
+	else if (im != NULL && strlen(im) <= 6)
+		snprintf(done, sizeof(done), "Đã nhập danh sách: %s đơn vị "
+		    "thay đổi.", im);
+	else if (x != NULL && strlen(x) <= UNIT_CODE_MAX)
+		snprintf(done, sizeof(done), "Đã ghi giải thể đơn vị %s.", x);
 	else if (c != NULL && strlen(c) <= UNIT_CODE_MAX)
 		snprintf(done, sizeof(done), "Đã lưu đơn vị %s.", c);
 	ap_units_page(r, 200, NULL, NULL, done[0] != '\0' ? done : NULL);
@@ -329,6 +342,8 @@ ap_unit_page(struct req *r, unsigned status, json_t *form, const char *error)
 	    ap_str(form, "parent")));
 	json_decref(units);
 	json_object_set_new(ctx, "form", form);
+	json_object_update(ctx, units = h_unitretire_ctx(r, u));
+	json_decref(units);
 	if (error != NULL)
 		ap_error(ctx, error);
 	ap_render(r, status, ctx);
@@ -338,6 +353,12 @@ void
 h_admin_unit_page(struct req *r)
 {
 	ap_unit_page(r, 200, NULL, NULL);
+}
+
+void
+h_admin_unit_page_error(struct req *r, unsigned status, const char *why)
+{
+	ap_unit_page(r, status, NULL, why);
 }
 
 /* After the writer: the catalogue swapped in, or the form again. */
@@ -417,7 +438,7 @@ h_admin_unit_post(struct req *r)
 	ap_unit_write(r, 1);
 }
 
-/* ---- for the admin pages of other files (h_kioskpage.c) */
+/* ---- for the admin pages of other files */
 
 json_t *
 h_adminpage_ctx(struct req *r, const char *title, const char *part)

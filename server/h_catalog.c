@@ -126,13 +126,29 @@ h_catalog_done(struct req *r)
  * why for the client.
  */
 int
-h_catalog_prepare(struct req *r, const struct catrow *row, int replace,
+h_catalog_prepare(struct req *r, const struct catrow *in, int replace,
     unsigned *status, char *why, size_t whylen)
 {
 	const struct catalog	*cat = r->app->cat;
 	const struct unit	*u = NULL, *root;
 	const struct procedure	*p;
+	struct catrow		 keep, *row = &keep;
 	uint64_t		 gen = 0;
+
+	keep = *in;
+	/* A change of a retired unit keeps its retirement. */
+	if (replace && row->type == CATROW_UNIT && row->retired[0] == '\0' &&
+	    (u = catalog_unit(cat, row->code, strlen(row->code))) != NULL &&
+	    u->retired[0] != '\0') {
+		strlcpy(row->retired, u->retired, sizeof(row->retired));
+		strlcpy(row->successor, u->successor, sizeof(row->successor));
+	}
+	/* And of a withdrawn procedure, its withdrawal. */
+	if (replace && row->type == CATROW_PROC && row->retired[0] == '\0' &&
+	    (p = catalog_procedure(cat, row->code, strlen(row->code))) !=
+	    NULL)
+		strlcpy(row->retired, p->withdrawn, sizeof(row->retired));
+	u = NULL;
 
 	if (row->type == CATROW_PROC) {
 		if (r->unit[0] != '\0') {

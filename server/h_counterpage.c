@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "h.h"
+#include "retire.h"
 #include "session.h"
 #include "tpl.h"
 #include "util.h"
@@ -28,6 +29,7 @@ h_counter_page(struct req *r)
 	const char		*id;
 	struct session		 ses;
 	json_t			*ctx = NULL;
+	char			 why[400];
 
 	if ((t = page_tpl(r->app->sch->pg, "counter")) == NULL) {
 		http_fail(r, 500, "cannot load the counter page");
@@ -39,6 +41,10 @@ h_counter_page(struct req *r)
 	if (u != NULL)
 		json_object_set_new(ctx, "unit_name",
 		    json_string(u->name.s[LANG_VI]));
+	/* A key of a retired unit: said at once, naming the successor. */
+	if (u != NULL && retire_refused(r->app->cat, r->unit, now_sec(), why,
+	    sizeof(why)))
+		json_object_set_new(ctx, "retired", json_string(why));
 	if (r->via_session && (id = MHD_lookup_connection_value(r->conn,
 	    MHD_COOKIE_KIND, SESSION_COOKIE)) != NULL &&
 	    session_get(r->app->sessions, id, strlen(id), &ses) == 0) {

@@ -23,6 +23,7 @@
 #include "h.h"
 #include "pair.h"
 #include "record.h"
+#include "retire.h"
 #include "util.h"
 
 /* What the server remembers of a kiosk key (h.h): contact, walk-ins. */
@@ -320,6 +321,7 @@ h_kiosk_next(struct req *r)
 	struct ticket	 t;
 	long long	 wait = PAIR_WAIT_DEFAULT;
 	int		 has_seen = 0;
+	char		 why[400];
 
 	if (w != NULL && parse_num(w, strlen(w), PAIR_WAIT_MIN, PAIR_WAIT_MAX,
 	    &wait) == -1) {
@@ -329,6 +331,11 @@ h_kiosk_next(struct req *r)
 	if (r->unit[0] == '\0' || r->counter[0] == '\0') {
 		http_fail(r, 422, "this key has no unit and counter; enrol "
 		    "the kiosk with hailong kiosk add");
+		return;
+	}
+	if (retire_refused(r->app->cat, r->unit, now_sec(), why,
+	    sizeof(why))) {
+		http_fail(r, 410, why);
 		return;
 	}
 	h_kiosk_contact(r->app->guards, r->key_hash, wait);
@@ -575,7 +582,7 @@ h_responses_post(struct req *r)
 	struct ticket		 t;
 	struct idem		 im;
 	uint8_t			 ih[32];
-	char			 why[200];
+	char			 why[400];
 	int64_t			 now = now_sec(), closes, issued = 0;
 	int			 suspect = 0, fits, ignored = 0, ask, stage;
 	enum hl_rc		 rc;
@@ -663,6 +670,11 @@ h_responses_post(struct req *r)
 		if (r->unit[0] == '\0') {
 			h_kiosk_refuse(r, 422, "this key has no unit; enrol "
 			    "the kiosk with hailong kiosk add");
+			goto out;
+		}
+		if (retire_refused(r->app->cat, r->unit, now, why,
+		    sizeof(why))) {
+			h_kiosk_refuse(r, 410, why);
 			goto out;
 		}
 		rs->channel = CHANNEL_WALKIN;

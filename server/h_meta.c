@@ -19,7 +19,7 @@ int
 h_meta_render(const struct app *app, const struct catalog *cat,
     char **units, char **procs, char **services)
 {
-	json_t			*a, *al;
+	json_t			*a, *al, *o;
 	size_t			 i, j;
 
 	a = json_array();
@@ -31,6 +31,14 @@ h_meta_render(const struct app *app, const struct catalog *cat,
 		    u->parent : NULL, "kind", u->kind, "depth", u->depth,
 		    "name", text_json(&u->name, NULL), "survey",
 		    surveys_for_kind(&app->sch->surveys, u->kind)->id));
+		/* Retired from that day on (local): never offered then. */
+		if (u->retired[0] != '\0') {
+			o = json_array_get(a, json_array_size(a) - 1);
+			json_object_set_new(o, "retired",
+			    json_string(u->retired));
+			json_object_set_new(o, "successor",
+			    json_string(u->successor));
+		}
 	}
 	*units = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
@@ -44,6 +52,10 @@ h_meta_render(const struct app *app, const struct catalog *cat,
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}",
 		    "code", p->code, "sector", p->sector,
 		    "name", text_json(&p->name, NULL), "aliases", al));
+		if (p->withdrawn[0] != '\0')
+			json_object_set_new(json_array_get(a,
+			    json_array_size(a) - 1), "withdrawn",
+			    json_string(p->withdrawn));
 	}
 	*procs = json_dumps(a, JSON_COMPACT);
 	json_decref(a);

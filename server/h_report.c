@@ -66,7 +66,7 @@ h_report_build(struct req *r, struct report *rep)
 	struct report_opts	 o;
 	struct report_period	 pd;
 	const char		*month, *unit, *sector, *min, *period;
-	char			 why[128];
+	char			 why[256];
 	long long		 v;
 	enum hl_rc		 rc;
 
@@ -100,6 +100,10 @@ h_report_build(struct req *r, struct report *rep)
 			return (-1);
 		}
 		o.min_responses = (uint64_t)v;
+	}
+	if (report_tree_parse(http_arg(r, "tree"), &o.tree) == -1) {
+		http_fail(r, 400, "tree: want current or recorded");
+		return (-1);
 	}
 	if (unit != NULL && unit[0] == '\0')
 		unit = NULL;
@@ -203,7 +207,7 @@ h_report_html(struct req *r)
 	const char	*cookie, *sort;
 	json_t		*extra;
 	char		 qs[HTTP_QUERY_ARG_MAX];
-	char		 q[HTTP_QUERY_ARG_MAX * 5];
+	char		 q[HTTP_QUERY_ARG_MAX * 6];
 	int		 monthly;
 
 	if (h_report_build(r, &rep) == -1)
@@ -214,6 +218,7 @@ h_report_html(struct req *r)
 	http_query_add(r, q, sizeof(q), "unit");
 	http_query_add(r, q, sizeof(q), "sector");
 	http_query_add(r, q, sizeof(q), "min");
+	http_query_add(r, q, sizeof(q), "tree");
 	qs[0] = '\0';
 	http_query_add(r, qs, sizeof(qs), "sort");
 	extra = json_pack("{s:s,s:s}", "query", q, "sort_query", qs);

@@ -81,7 +81,7 @@ h_ticket_issue(struct req *r)
 	enum hl_rc		 rc;
 	const uint8_t		*key = NULL;
 	const char		*name = NULL, *cookie;
-	char			 why[200];
+	char			 why[400];
 
 	if ((rc = json_in_ticket(r->body.data != NULL ? r->body.data : "",
 	    r->body.len, &rq, why, sizeof(why))) != HL_OK) {
@@ -115,9 +115,9 @@ h_ticket_issue(struct req *r)
 		key = ses.key;
 		name = ses.name;
 	}
-	if (app_ticket_prepare(r->app, &rq, key, name, &r->op, why,
-	    sizeof(why)) != HL_OK) {
-		http_fail(r, 422, why);
+	if ((rc = app_ticket_prepare(r->app, &rq, key, name, &r->op, why,
+	    sizeof(why))) != HL_OK) {
+		http_fail(r, rc == HL_GONE ? 410 : 422, why);
 		return;
 	}
 	r->op.u.ticket.offer = 1;	/* kept for the kiosk, see pair.c */

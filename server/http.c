@@ -35,6 +35,7 @@
 #include "app.h"
 #include "http.h"
 #include "metrics.h"
+#include "multipart.h"
 #include "netaddr.h"
 #include "route.h"
 #include "catswap.h"
@@ -444,6 +445,25 @@ http_form_csrf(struct req *r, char tok[SESSION_CSRF_LEN + 1])
 	return (NULL);
 }
 
+/* A form with a file: its part csrf, as http_form_csrf(). */
+static const char *
+http_multipart_csrf(struct req *r, char tok[SESSION_CSRF_LEN + 1])
+{
+	struct mpart		 parts[MULTIPART_PARTS_MAX];
+	const struct mpart	*m;
+	size_t			 n;
+
+	if (r->body.data == NULL || multipart_parse(http_header(r,
+	    MHD_HTTP_HEADER_CONTENT_TYPE), r->body.data, r->body.len, parts,
+	    &n, NULL, 0) == -1 ||
+	    (m = multipart_get(parts, n, "csrf")) == NULL ||
+	    m->len != SESSION_CSRF_LEN)
+		return (NULL);
+	memcpy(tok, m->data, SESSION_CSRF_LEN);
+	tok[SESSION_CSRF_LEN] = '\0';
+	return (tok);
+}
+
 /*
  * The role of the request's Bearer key or, without one, of its session
  * cookie; 0 when none or a bad key, -1 for a write without its CSRF
@@ -501,6 +521,8 @@ http_role(struct req *r, int *present)
 
 			if (t == NULL && r->rt->ct == CT_FORM)
 				t = http_form_csrf(r, tok);
+			if (t == NULL && r->rt->ct == CT_MULTIPART)
+				t = http_multipart_csrf(r, tok);
 			if (t == NULL || strlen(t) != SESSION_CSRF_LEN ||
 			    !crypto_equal(t, ses.csrf, SESSION_CSRF_LEN))
 				return (-1);
@@ -584,6 +606,11 @@ http_dispatch(struct req *r, const char *allow)
 	}
 	if (rt->ct == CT_JSON && !http_ctype_is(r, "application/json")) {
 		http_fail(r, 415, "Content-Type must be application/json");
+		return;
+	}
+	if (rt->ct == CT_MULTIPART &&
+	    !http_ctype_is(r, "multipart/form-data")) {
+		http_fail(r, 415, "Content-Type must be multipart/form-data");
 		return;
 	}
 	if (rt->ct == CT_FORM &&

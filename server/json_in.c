@@ -1089,6 +1089,55 @@ out:
 }
 
 enum hl_rc
+json_in_retire(const char *body, size_t len, char *date, char *successor,
+    char *why, size_t whylen)
+{
+	static const char *const names[] = { "date", "successor", NULL };
+	json_t		*root = NULL, *v;
+	const char	*key, *sv;
+	char		*dst;
+	size_t		 i, n, max;
+	enum hl_rc	 rc;
+
+	date[0] = successor[0] = '\0';
+	if ((rc = json_in_root(body, len, &root, why, whylen)) != HL_OK)
+		goto out;
+	if ((rc = json_in_known(root, names, "", why, whylen)) != HL_OK)
+		goto out;
+	rc = HL_INVALID;
+	for (i = 0; names[i] != NULL; i++) {
+		key = names[i];
+		dst = i == 0 ? date : successor;
+		max = i == 0 ? UNIT_DATE_LEN : UNIT_CODE_MAX;
+		if ((v = json_object_get(root, key)) == NULL) {
+			snprintf(why, whylen, "%s: required", key);
+			goto out;
+		}
+		if (!json_is_string(v)) {
+			snprintf(why, whylen, "%s: must be a string", key);
+			goto out;
+		}
+		sv = json_string_value(v);
+		n = json_string_length(v);
+		if (n == 0 || n > max || !json_code_ok(sv, n)) {
+			snprintf(why, whylen, i == 0 ? "date: want a day as "
+			    "YYYY-MM-DD, e.g. 2025-07-01" : "successor: a unit "
+			    "code (A-Z, a-z, 0-9, '.', '_', '-')");
+			goto out;
+		}
+		memcpy(dst, sv, n);
+		dst[n] = '\0';
+	}
+	rc = HL_OK;
+out:
+	if (root != NULL)
+		json_decref(root);
+	if (rc != HL_OK)
+		date[0] = successor[0] = '\0';
+	return (rc);
+}
+
+enum hl_rc
 json_in_followup_reply(const char *body, size_t len,
     struct followup_reply_req *out, char *why, size_t whylen)
 {

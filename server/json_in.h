@@ -183,6 +183,13 @@ enum hl_rc json_in_kiosk_status(const char *body, size_t len,
  */
 enum hl_rc json_in_catrow(const char *body, size_t len, char type,
 	    struct catrow *out, char *why, size_t whylen);
+/*
+ * A retirement: {"date": "YYYY-MM-DD", "successor": CODE}, both strings,
+ * no other field; date into date[11], the code into successor[]
+ * (UNIT_CODE_MAX + 1). The caller checks them against the catalogue.
+ */
+enum hl_rc json_in_retire(const char *body, size_t len, char *date,
+	    char *successor, char *why, size_t whylen);
 /* A head's reply to a follow-up item (POST /api/v1/followups/<id>/reply). */
 struct followup_reply_req {
 	int	 state;			/* enum followup_state */

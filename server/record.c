@@ -1068,6 +1068,11 @@ record_catrow_encode(const struct catrow *c, uint8_t *out, size_t outlen)
 	for (l = 0; l < LANG_COUNT; l++)
 		enc_text16(&e, c->name[l], CATALOG_NAME_MAX);
 	enc_str(&e, c->hotline, UNIT_HOTLINE_MAX);
+	/* A retired unit's tail; rows written before it have none. */
+	if (c->retired[0] != '\0' || c->successor[0] != '\0') {
+		enc_str(&e, c->retired, UNIT_DATE_LEN);
+		enc_str(&e, c->successor, UNIT_CODE_MAX);
+	}
 	return (e.bad ? 0 : e.off);
 }
 
@@ -1088,6 +1093,13 @@ record_catrow_decode(const uint8_t *in, size_t len, struct catrow *c)
 	for (l = 0; l < LANG_COUNT; l++)
 		dec_text16(&d, c->name[l], CATALOG_NAME_MAX);
 	dec_str(&d, c->hotline, UNIT_HOTLINE_MAX);
+	/* The tail, when there, is a retirement or a withdrawal. */
+	if (!d.bad && d.off < len) {
+		dec_str(&d, c->retired, UNIT_DATE_LEN);
+		dec_str(&d, c->successor, UNIT_CODE_MAX);
+		if (c->retired[0] == '\0' && c->successor[0] == '\0')
+			d.bad = 1;
+	}
 	if (d.bad || d.off != len || c->code[0] == '\0' ||
 	    (c->type != CATROW_UNIT && c->type != CATROW_PROC)) {
 		memset(c, 0, sizeof(*c));

@@ -33,7 +33,7 @@
 
 #define CATROW_ENC_MAX	(1 + 1 + 1 + UNIT_CODE_MAX + 1 + UNIT_CODE_MAX + 1 + \
 	    UNIT_KIND_MAX + 1 + SECTOR_CODE_MAX + 3 * (2 + CATALOG_NAME_MAX) + \
-	    1 + UNIT_HOTLINE_MAX)
+	    1 + UNIT_HOTLINE_MAX + 1 + UNIT_DATE_LEN + 1 + UNIT_CODE_MAX)
 
 /* Fixed-width keys. */
 /* catalog: the type, then the code NUL-padded. */

@@ -302,6 +302,8 @@ build_sum(const struct store_sum *s, void *arg)
 			return (0);
 	} else {
 		ui = build_unit(b, s->unit);
+		if (ui >= 0)
+			ui = rep->tree_map[ui];
 		if (ui < 0 || b->row_of[ui] < 0)
 			return (0);
 		for (; ui >= 0; ui = b->parent[ui])
@@ -382,7 +384,7 @@ build_figures(struct build *b, struct store *st)
 				goto out;
 	} else {
 		for (i = 0; i < cat->nunits; i++) {
-			if (b->row_of[i] < 0)
+			if (b->row_of[i] < 0 && b->row_of[rep->tree_map[i]] < 0)
 				continue;
 			if (store_each_sum(st, snap, first, rep->period.to,
 			    cat->units[i].code, build_sum, b) != 0)
@@ -420,7 +422,8 @@ cpick_pick(const char *sector, const char *unit, void *arg)
 		return (0);
 	if (w->scoped) {
 		u = catalog_unit(rep->cat, unit, strnlen(unit, UNIT_CODE_MAX));
-		if (u == NULL || w->row_of[u - rep->cat->units] < 0)
+		if (u == NULL ||
+		    w->row_of[rep->tree_map[u - rep->cat->units]] < 0)
 			return (0);
 	}
 	if (rep->ncomments == REPORT_COMMENTS_MAX) {
@@ -517,6 +520,16 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 		report_why(why, whylen, "unit: no such unit");
 		return (HL_INVALID);
 	}
+	if (scope != NULL && o->tree == REPORT_TREE_CURRENT &&
+	    catalog_unit_retired(scope, o->now != 0 ? o->now : now_sec())) {
+		if (why != NULL)
+			snprintf(why, whylen, "unit: %s was retired on %s; in "
+			    "the current tree its figures are under %s (ask "
+			    "for that unit, or tree=recorded)", scope->code,
+			    scope->retired, catalog_unit_current(cat, scope,
+			    o->now != 0 ? o->now : now_sec())->code);
+		return (HL_INVALID);
+	}
 	if (o->sector != NULL && o->sector[0] != '\0' &&
 	    (sec = catalog_sector(cat, o->sector, strnlen(o->sector,
 	    SECTOR_CODE_MAX + 1))) == NULL) {
@@ -525,6 +538,9 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	}
 	rep->cat = cat;
 	rep->sv = sv;
+	rep->tree = o->tree;
+	rep->tree_map = report_tree_map(cat, o->tree, o->now != 0 ? o->now :
+	    now_sec());
 	rep->period = pd;
 	rep->month = pd.to;
 	len = report_period_months(&pd);
@@ -587,6 +603,8 @@ report_build(struct report *rep, struct store *st, const struct catalog *cat,
 	}
 	for (i = 0; i < n; i++) {
 		b.row_of[i] = -1;
+		if (rep->tree_map[i] != (int)i)
+			continue;	/* retired: under its successor */
 		if (scope != NULL) {
 			for (ui = (int)i; ui >= 0; ui = b.parent[ui])
 				if (&cat->units[ui] == scope)
@@ -664,6 +682,7 @@ report_free(struct report *rep)
 	free(rep->walkin.m);
 	free(rep->sectors);
 	free(rep->units);
+	free(rep->tree_map);
 	report_ind_free(rep);
 	report_desks_free(rep);
 	report_766_free(rep);

@@ -168,7 +168,21 @@ struct report_opts {
 	 * working days to answer. */
 	const struct workdays *wd;
 	int		 answer_days;
+	/* REPORT_TREE_*: units as recorded, or in the current tree. */
+	int		 tree;
 };
+
+/*
+ * The tree a report counts units in (report_tree.c): as recorded (a
+ * retired unit keeps its own figures, marked retired), or the current
+ * tree (a unit retired by the report's time counts under the end of its
+ * chain of successors and has no row).
+ */
+#define REPORT_TREE_RECORDED	0
+#define REPORT_TREE_CURRENT	1
+/* "recorded" (or NULL, "") or "current" into *tree; -1 otherwise. */
+int	 report_tree_parse(const char *s, int *tree);
+const char *report_tree_name(int tree);
 
 /*
  * One indicator's answers in one scope: all of them, at its levels, and
@@ -238,6 +252,9 @@ struct report {
 	struct report_row	 walkin;
 	size_t			 nunits;
 	struct report_row	*units;		/* the scope's subtree */
+	int			 tree;		/* REPORT_TREE_* */
+	/* Catalogue unit -> the catalogue unit it counts under. */
+	int			*tree_map;
 	/* Answers per question (sv order) and level, in the period. */
 	uint64_t		 q[SURVEY_QUESTIONS_MAX][SURVEY_OPTIONS_MAX];
 	size_t			 ncomments;

@@ -782,6 +782,8 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 		    report_txt_vi(&rep->cat->sectors[i].name, ""), "selected",
 		    strcmp(rep->sector, rep->cat->sectors[i].code) == 0));
 	html_scope(rep, o);
+	json_object_set_new(o, "tree_current",
+	    json_boolean(rep->tree == REPORT_TREE_CURRENT));
 	json_object_set_new(o, "unit_list", json_array());
 	for (i = 0; i < rep->cat->nunits; i++)
 		json_array_append_new(json_object_get(o, "unit_list"),

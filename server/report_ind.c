@@ -103,7 +103,7 @@ ind_agg(const struct agg_key *k, uint64_t n, void *arg)
 				    out);
 			continue;
 		}
-		for (ui = w->ui; ui >= 0; ui = w->parent[ui])
+		for (ui = rep->tree_map[w->ui]; ui >= 0; ui = w->parent[ui])
 			if (w->row_of[ui] >= 0)
 				ind_fig_add(&rep->ind_units[(size_t)w->row_of[ui] *
 				    set->n + i], d, k->level, n, out);
@@ -149,7 +149,7 @@ report_ind_month(struct report *rep, struct store *st, uint32_t month)
 			goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (w.row_of[i] < 0)
+		if (w.row_of[i] < 0 && w.row_of[rep->tree_map[i]] < 0)
 			continue;
 		w.ui = (int)i;
 		if (store_each_agg_prefix(st, snap, month, sec,

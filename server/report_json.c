@@ -342,6 +342,8 @@ report_json_head(const struct report *rep, json_t *o)
 	    json_string(rep->sector) : json_null());
 	json_object_set_new(o, "min_responses",
 	    json_integer((json_int_t)rep->min_responses));
+	json_object_set_new(o, "tree",
+	    json_string(report_tree_name(rep->tree)));
 	json_object_set_new(o, "build_ms", jnum(rep->build_ms, 1000));
 	json_object_set_new(o, "definitions", json_pack(
 	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
@@ -435,6 +437,12 @@ report_json_units(const struct report *rep)
 		    json_string(u->unit->parent) : json_null());
 		json_object_set_new(r, "kind", json_string(u->unit->kind));
 		json_object_set_new(r, "depth", json_integer(u->unit->depth));
+		if (u->unit->retired[0] != '\0') {
+			json_object_set_new(r, "retired",
+			    json_string(u->unit->retired));
+			json_object_set_new(r, "successor",
+			    json_string(u->unit->successor));
+		}
 		json_object_set_new(r, "total", json_boolean(total));
 		json_object_set_new(r, "rank", !total && n > 0 &&
 		    n >= rep->min_responses ? json_integer(++rank) :

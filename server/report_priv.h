@@ -63,6 +63,8 @@ void	 report_stage_free(struct report *);
 void	 report_stage_json(const struct report *, struct json_t *o);
 /* The page's fields: stage_heads, stage_q_rows, f_percent. */
 void	 report_stage_html(struct json_t *o);
+/* report_tree.c: each catalogue unit's index in tree (owned array). */
+int	*report_tree_map(const struct catalog *, int tree, int64_t now);
 
 /* report.c: month in the period; the walk-ins' row name. */
 int	 report_period_has(const struct report_period *, uint32_t month);

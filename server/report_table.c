@@ -517,6 +517,8 @@ report_tables(json_t *o, struct rtab *t)
 	col_add(&t[n], "name", "Đơn vị", CK_STR);
 	col_add(&t[n], "parent", "Đơn vị cấp trên", CK_STR);
 	col_add(&t[n], "depth", "Cấp", CK_INT);
+	col_add(&t[n], "retired", "Giải thể từ ngày", CK_STR);
+	col_add(&t[n], "successor", "Đơn vị kế thừa", CK_STR);
 	figure_cols(&t[n], years, ny, prev_vi(o));
 	t[n].rows = json_deep_copy(json_object_get(o, "units"));
 	n++;
@@ -718,9 +720,11 @@ report_csv(const struct report *rep, struct buf *out)
 		rc |= buf_printf(out, "Báo cáo mức độ hài lòng,%s,Từ tháng,%s,"
 		    "Đến tháng,%s,", label, from, m);
 	}
-	rc |= buf_printf(out, "Đơn vị,%s,Lĩnh vực,%s\r\n\r\n",
-	    rep->unit[0] ? rep->unit : "tất cả",
-	    rep->sector[0] ? rep->sector : "tất cả");
+	rc |= buf_printf(out, "Đơn vị,%s,Lĩnh vực,%s,Cây đơn vị,%s"
+	    "\r\n\r\n", rep->unit[0] ? rep->unit : "tất cả",
+	    rep->sector[0] ? rep->sector : "tất cả",
+	    rep->tree == REPORT_TREE_CURRENT ? "hiện hành" :
+	    "như khi ghi nhận");
 	for (i = 0; i < n; i++) {
 		rc |= csv_cell(out, t[i].title, 1);
 		rc |= buf_addstr(out, "\r\n");

@@ -12,7 +12,8 @@
 enum ctype_need {
 	CT_NONE = 0,
 	CT_JSON,
-	CT_FORM
+	CT_FORM,
+	CT_MULTIPART	/* multipart/form-data: a form with a file */
 };
 
 #define API_BODY_MAX	JSON_BODY_MAX

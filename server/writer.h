@@ -31,6 +31,7 @@ enum wop_kind {
 	WOP_KIOSK_STATUS,	/* record a kiosk's report of its queue */
 	WOP_USER,		/* add a user, set a password, disable */
 	WOP_CATROW,		/* add or change a unit or a procedure */
+	WOP_CATIMPORT,		/* the units of an import, all or none */
 	WOP_DOSSIER,	/* apply an event of the one-stop software */
 	WOP_DSTATS,	/* store imported monthly statistics, all or none */
 	WOP_FOLLOWUP_FILE,	/* a citizen's complaint or request */
@@ -60,6 +61,8 @@ enum wop_user_mode {
 	WOP_USER_TOTP_OFF,
 	WOP_USER_TOTP_USE
 };
+
+struct uimport_row;
 
 struct wop {
 	enum wop_kind	 kind;
@@ -203,6 +206,18 @@ struct wop {
 			int		 has_before;
 			struct catrow	 before;
 		} catrow;
+		struct {
+			/*
+			 * in: rows[0..n) (caller's, alive until done: each
+			 * row after, and before unless UI_ADD), gen as for
+			 * catrow (stale set on HL_CONFLICT); each row
+			 * written with its audit entry (unit.import).
+			 */
+			const struct uimport_row *rows;
+			size_t		 n;
+			uint64_t	 gen;
+			int		 stale;
+		} catimport;
 		struct {
 			/*
 			 * in: ev, and key, the dossier's (the receiving

@@ -197,7 +197,12 @@ writer_apply_catrow(struct store *st, MDB_txn *txn, struct wop *op)
 	v.mv_size = sizeof(gb);
 	if ((rc = mdb_put(txn, st->meta, &gk, &v, 0)) != 0)
 		return (rc);
-	action = unit ? (op->u.catrow.replace ? "unit.change" : "unit.add") :
+	action = unit && row->retired[0] != '\0' &&
+	    (!op->u.catrow.has_before ||
+	    op->u.catrow.before.retired[0] == '\0') ? "unit.retire" :
+	    !unit && row->retired[0] != '\0' && op->u.catrow.has_before &&
+	    op->u.catrow.before.retired[0] == '\0' ? "procedure.withdraw" :
+	    unit ? (op->u.catrow.replace ? "unit.change" : "unit.add") :
 	    (op->u.catrow.replace ? "procedure.change" : "procedure.add");
 	return (writer_audit(st, txn, op, action, unit ? row->code : "",
 	    op->u.catrow.has_before ?

@@ -777,6 +777,8 @@ writer_apply(struct store *st, MDB_txn *txn, struct wop *op,
 		return (writer_apply_survey(st, txn, op));
 	case WOP_TARGET:
 		return (writer_apply_target(st, txn, op));
+	case WOP_CATIMPORT:
+		return (writer_apply_catimport(st, txn, op));
 	case WOP_DOSSIER:
 		return (apply_dossier(st, txn, op));
 	case WOP_DSTATS:

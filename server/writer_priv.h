@@ -27,6 +27,8 @@ int	 writer_apply_catrow(struct store *, MDB_txn *, struct wop *);
  * entries. */
 int	 writer_apply_survey(struct store *, MDB_txn *, struct wop *);
 int	 writer_apply_target(struct store *, MDB_txn *, struct wop *);
+/* writer_catimport.c: an import's units, all or none (WOP_CATIMPORT). */
+int	 writer_apply_catimport(struct store *, MDB_txn *, struct wop *);
 /*
  * The audit entry of op's change in txn, when op->by names someone:
  * action, the unit of the thing changed, before and after as JSON

@@ -101,6 +101,8 @@ def who_may_open_and_post_every_admin_page():
                                ("counter", "2")]),
             ("/admin/kiosks/%s/revoke" % kiosk_id, []),
             ("/admin/users/far/totp-off", []),
+            ("/admin/units/%s/retire" % kids[1], [("date", "2025-07-01"),
+                                                 ("successor", kids[2])]),
         ]
         # An admin's own account: no subtree to be outside of.
         own = [("/admin/account/totp", []),

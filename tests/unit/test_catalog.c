@@ -42,7 +42,12 @@ static char	 dir[64];
 	"C2,P,ward,Phường 2,Ward 2,\n"
 #define UHOT	"code,parent,kind,name_vi,name_en,name_km,hotline\n" \
 	"P,,province,Tỉnh,Province,,+84 292 (3) 830-000\n"
+#define URET	"code,parent,kind,name_vi,name_en,name_km,hotline,retired," \
+	"successor\n" \
+	"P,,province,Tỉnh,Province,,,,\n" \
+	"C1,P,commune,Xã 1,Commune 1,,,,\n"
 #define PHEAD	"code,sector,name_vi,name_en,name_km\n"
+#define PHEAD_W	"code,sector,name_vi,name_en,name_km,withdrawn\n"
 #define PROCS \
 	PHEAD \
 	"1.000002,land,Thủ tục B,Procedure B,\n" \
@@ -399,7 +404,29 @@ test_bad_units(void **state)
 	    "6 fields, expected 7");
 	bad_units("code,parent,kind,name_vi,name_en,name_km,phone\n", "code",
 	    "header row must be code,parent,kind,name_vi,name_en,name_km"
-	    "[,hotline]");
+	    "[,hotline[,retired[,successor]]]");
+	/* retired units: a day and a successor, which is another unit, not
+	 * below it, with a chain of successors that ends; nothing active
+	 * below a retired unit */
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01\n", "C3",
+	    "8 fields, expected 9");
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01,\n", "C3",
+	    "needs its successor");
+	bad_units(URET "C3,P,ward,X,X,,,,C1\n", "C3", "retired must");
+	bad_units(URET "C3,P,ward,X,X,,,2025-02-30,C1\n", "C3",
+	    "retired must");
+	bad_units(URET "C3,P,ward,X,X,,,01/07/2025,C1\n", "C3",
+	    "retired must");
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01,C3\n", "C3",
+	    "own successor");
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01,C9\n", "C3",
+	    "unknown successor C9");
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01,C4\n"
+	    "C4,C3,ward,Y,Y,,,2025-07-01,C1\n", "C3", "is below");
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01,C4\n"
+	    "C4,P,ward,Y,Y,,,2025-07-01,C3\n", "C3", "cycle of successors");
+	bad_units(URET "C3,P,ward,X,X,,,2025-07-01,C1\n"
+	    "C4,C3,ward,Y,Y,,,,\n", "C4", "active below C3");
 	bad_units(UNITS "C3,P/1,ward,Xã 3,Commune 3,\n", "C3", "parent must");
 	bad_units(UNITS "C3,P,,Xã 3,Commune 3,\n", "C3", "kind must");
 	bad_units(UNITS "C3,P,administrative_ward,Xã 3,Commune 3,\n", "C3",
@@ -425,6 +452,10 @@ static void
 test_bad_procs(void **state)
 {
 	(void)state;
+	/* the optional withdrawn column: empty or a day */
+	bad_procs(PHEAD_W "1.1,land,A,A,,2025-02-30\n", "1.1",
+	    "withdrawn must");
+	bad_procs(PHEAD_W "1.1,land,A,A,,soon\n", "1.1", "withdrawn must");
 	bad_procs(PROCS "1.000003,health,Y tế,Health,\n", "1.000003",
 	    "unknown sector health");
 	bad_procs(PROCS "1.000003,,Y tế,Health,\n", "1.000003",
@@ -461,6 +492,32 @@ test_hotline(void **state)
 	put_all(SECTORS, UNITS, PROCS);
 	assert_int_equal(catalog_load(dir, &c, why, sizeof(why)), 0);
 	assert_string_equal(catalog_root(c)->hotline, "");
+	catalog_free(c);
+}
+
+/* A -> B -> C, B retiring later: the current unit at each time. */
+static void
+test_retired_chain(void **state)
+{
+	struct catalog		*c = NULL;
+	const struct unit	*a, *b;
+	char			 why[512];
+	int64_t			 t1, t2;
+
+	(void)state;
+	put_all(SECTORS, URET "A,P,commune,A,A,,,2025-07-01,B\n"
+	    "B,P,commune,B,B,,,2026-01-01,C1\n", PROCS);
+	assert_int_equal(catalog_load(dir, &c, why, sizeof(why)), 0);
+	assert_int_equal(parse_date("2025-07-01", &t1), 0);
+	assert_int_equal(parse_date("2026-01-01", &t2), 0);
+	assert_non_null(a = catalog_unit(c, "A", 1));
+	assert_non_null(b = catalog_unit(c, "B", 1));
+	assert_int_equal(catalog_unit_retired(a, t1 - 1), 0);
+	assert_int_equal(catalog_unit_retired(a, t1), 1);
+	assert_ptr_equal(catalog_unit_current(c, a, t1 - 1), a);
+	assert_ptr_equal(catalog_unit_current(c, a, t1), b);
+	assert_string_equal(catalog_unit_current(c, a, t2)->code, "C1");
+	assert_string_equal(catalog_unit_current(c, b, t2)->code, "C1");
 	catalog_free(c);
 }
 
@@ -606,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_bad_units),
 		cmocka_unit_test(test_bad_procs),
 		cmocka_unit_test(test_hotline),
+		cmocka_unit_test(test_retired_chain),
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_synonyms),

@@ -685,6 +685,14 @@ test_catrow(void **state)
 	for (l = 0; l < LANG_COUNT; l++)
 		memset(c.name[l], 'a' + l, CATALOG_NAME_MAX);
 	memset(c.hotline, '1', UNIT_HOTLINE_MAX);
+	/* A row of before retirements: no tail, read back as active. */
+	n = record_catrow_encode(&c, enc, sizeof(enc));
+	assert_int_equal(n, CATROW_ENC_MAX - 2 - UNIT_DATE_LEN -
+	    UNIT_CODE_MAX);
+	assert_int_equal(record_catrow_decode(enc, n, &d), 0);
+	assert_memory_equal(&c, &d, sizeof(c));
+	memcpy(c.retired, "2025-07-01", UNIT_DATE_LEN);
+	memset(c.successor, 's', UNIT_CODE_MAX);
 	n = record_catrow_encode(&c, enc, sizeof(enc));
 	assert_int_equal(n, CATROW_ENC_MAX);
 	assert_int_equal(record_catrow_decode(enc, n, &d), 0);
