@@ -517,7 +517,7 @@ ap_key_one(const uint8_t *hash, const struct apikey *k, void *arg)
 		strlcpy(used, "—", sizeof(used));
 	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "id", id, "name", k->name, "role", adminword_role(role_name(
-	    (enum role)k->role)), "unit", k->unit[0] != '\0' ? k->unit : "toàn tỉnh", "created",
+	    (enum role)k->role)), "unit", k->unit[0] != '\0' ? k->unit : "mọi đơn vị", "created",
 	    created, "used", used));
 	q->n++;
 	return (0);
@@ -755,7 +755,7 @@ ap_user_one(const struct user *u, void *arg)
 	json_array_append_new(q->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,"
 	    "s:b}", "name", u->name, "role", adminword_role(role_name(
 	    (enum role)u->role)),
-	    "unit", u->unit[0] != '\0' ? u->unit : "toàn tỉnh", "state",
+	    "unit", u->unit[0] != '\0' ? u->unit : "mọi đơn vị", "state",
 	    (u->flags & USER_DISABLED) != 0 ? "đã khóa" : "đang dùng",
 	    "changed", changed, "enabled", (u->flags & USER_DISABLED) == 0,
 	    "totp", (u->flags & USER_TOTP) != 0));
