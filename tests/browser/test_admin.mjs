@@ -36,6 +36,14 @@ L.test("signing in with a name and a password", async () => {
 	    page.press("input[name=password]", "Enter")]);
 	L.assert(await page.innerText("h1") === "Đơn vị", "units page");
 	L.assert(/user boss/.test(await page.innerText("header")), "who");
+	// Every section, who and sign-out on one line of the header at
+	// an office PC's width.
+	const tops = await page.$$eval("header nav a, header .who, " +
+	    "header button", els => els.map(e =>
+	    e.getBoundingClientRect().top));
+	L.assert(tops.length >= 10 &&
+	    Math.max(...tops) - Math.min(...tops) < 20,
+	    `header on one line: ${tops}`);
 	await ctx.close();
 });
 
