@@ -41,6 +41,31 @@ static const struct aw roles[] = {
 	{ "operator", "Vận hành (dòng lệnh)" },
 };
 
+static const struct aw actions[] = {
+	{ "user.add", "Thêm người dùng" },
+	{ "user.passwd", "Đặt mật khẩu mới" },
+	{ "user.disable", "Khóa người dùng" },
+	{ "user.totp.new", "Tạo khóa mã một lần" },
+	{ "user.totp.on", "Bật mã một lần" },
+	{ "user.totp.off", "Tắt mã một lần" },
+	{ "user.totp.use", "Dùng mã một lần" },
+	{ "key.add", "Tạo khóa truy cập" },
+	{ "key.revoke", "Thu hồi khóa truy cập" },
+	{ "kiosk.add", "Tạo mã ghi danh ki-ốt" },
+	{ "kiosk.enrol", "Ki-ốt ghi danh" },
+	{ "kiosk.revoke", "Thu hồi ki-ốt" },
+	{ "unit.add", "Thêm đơn vị" },
+	{ "unit.change", "Sửa đơn vị" },
+	{ "unit.retire", "Giải thể đơn vị" },
+	{ "unit.import", "Nhập danh sách đơn vị" },
+	{ "procedure.add", "Thêm thủ tục" },
+	{ "procedure.change", "Sửa thủ tục" },
+	{ "procedure.withdraw", "Ngừng áp dụng thủ tục" },
+	{ "procedure.import", "Nhập danh sách thủ tục" },
+	{ "survey.publish", "Xuất bản khảo sát" },
+	{ "target.change", "Đặt chỉ tiêu" },
+};
+
 static const struct aw fields[] = {
 	{ "code", "Mã" },
 	{ "parent", "Thuộc đơn vị" },
@@ -134,6 +159,25 @@ const char *
 adminword_kind(const char *kind)
 {
 	return (aw_find(kinds, sizeof(kinds) / sizeof(kinds[0]), kind));
+}
+
+const char *
+adminword_action(const char *action)
+{
+	return (aw_find(actions, sizeof(actions) / sizeof(actions[0]),
+	    action));
+}
+
+json_t *
+adminword_actions(void)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "code",
+		    actions[i].code, "word", actions[i].word));
+	return (a);
 }
 
 const char *

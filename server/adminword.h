@@ -14,6 +14,10 @@
 
 /* The word of a unit kind ("ward" -> "Phường"), or kind itself. */
 const char	*adminword_kind(const char *kind);
+/* The word of an audit action ("unit.add" -> "Thêm đơn vị"), or it. */
+const char	*adminword_action(const char *action);
+/* Every audit action with its word: a new array of {"code", "word"}. */
+json_t		*adminword_actions(void);
 /* The word of a role name ("head" -> "Lãnh đạo đơn vị"), or role. */
 const char	*adminword_role(const char *role);
 /* The word of a field of a record ("name_vi" -> "Tên tiếng Việt"). */

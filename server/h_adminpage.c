@@ -973,16 +973,18 @@ h_admin_audit_page(struct req *r)
 		format_time_local((int64_t)(us / 1000000), at);
 		/* Before and after as field changes, in words (the API
 		 * and the CSV keep the JSON). */
-		json_array_append_new(list, json_pack("{s:s,s:O,s:s,s:O,s:O,"
-		    "s:o}", "at", at, "who", json_object_get(e, "who"), "role",
-		    adminword_role(json_string_value(json_object_get(e,
-		    "role"))), "action", json_object_get(e, "action"), "unit",
-		    json_object_get(e, "unit"), "changes", adminword_changes(
-		    json_object_get(e, "before"), json_object_get(e,
-		    "after"))));
+		json_array_append_new(list, json_pack("{s:s,s:O,s:s,s:O,s:s,"
+		    "s:O,s:o}", "at", at, "who", json_object_get(e, "who"),
+		    "role", adminword_role(json_string_value(json_object_get(e,
+		    "role"))), "action", json_object_get(e, "action"),
+		    "action_word", adminword_action(json_string_value(
+		    json_object_get(e, "action"))), "unit", json_object_get(e,
+		    "unit"), "changes", adminword_changes(json_object_get(e,
+		    "before"), json_object_get(e, "after"))));
 	}
 	json_decref(entries);
 	json_object_set_new(ctx, "list", list);
+	json_object_set_new(ctx, "actions", adminword_actions());
 	q = json_pack("{s:s,s:s,s:s,s:s}", "action", http_arg(r, "action") ?
 	    http_arg(r, "action") : "", "who", http_arg(r, "who") ?
 	    http_arg(r, "who") : "", "from", http_arg(r, "from") ?

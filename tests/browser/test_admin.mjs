@@ -171,11 +171,14 @@ L.test("the audit log: every change with before and after, filter, CSV",
 	    "Trình Duyệt") && text.includes("Loại: Xã → Phường"),
 	    `the rename as field changes: ${text}`);
 	L.assert(!text.includes('{"'), "no JSON on the page");
+	L.assert(text.includes("Thêm đơn vị") && text.includes("Thu hồi khóa " +
+	    "truy cập") && text.includes("Khóa người dùng"),
+	    `actions in words: ${text}`);
 	await L.shot(page, "admin-audit");
 	await page.fill("#f-action", "unit.");
 	await Promise.all([page.waitForURL(/action=unit/),
 	    page.click("form.filter button")]);
-	const actions = await page.locator("tbody td.code:nth-child(4)")
+	const actions = await page.locator("tbody td:nth-child(4) .code")
 	    .allInnerTexts();
 	L.assert(actions.length === 2 && actions.every(a =>
 	    a.startsWith("unit.")), `filtered: ${actions}`);

@@ -83,25 +83,28 @@ def the_date_filters_are_days_of_the_province():
     try:
         admin = add_key(s.data, "admin", "adm")
         a = {"Authorization": "Bearer " + admin}
+        # Days well after the real clock (audit ids never go back in
+        # time); the session made then (it lasts 8 hours).
+        clock.set(local(2030, 6, 14, 23, 30, 0))
         hd = session(s, "boss")
-        for code, when in (("92-LATE", local(2026, 12, 7, 23, 30, 30)),
-                           ("92-EARLY", local(2026, 12, 8, 0, 30, 30))):
+        for code, when in (("92-LATE", local(2030, 6, 14, 23, 30, 30)),
+                           ("92-EARLY", local(2030, 6, 15, 0, 30, 30))):
             clock.set(when)
             r = s.http("POST", "/api/v1/admin/units", {
                 "code": code, "parent": "92", "kind": "commune",
                 "name_vi": code, "name_en": code}, a)
             assert r[0] == 201, r
-        for day, want, other in (("2026-12-07", "92-LATE", "92-EARLY"),
-                                 ("2026-12-08", "92-EARLY", "92-LATE")):
+        for day, want, other in (("2030-06-14", "92-LATE", "92-EARLY"),
+                                 ("2030-06-15", "92-EARLY", "92-LATE")):
             q = "/admin/audit?action=unit.add&from=%s&to=%s" % (day, day)
             page = text(s.get(q, hd))
             assert want in page and other not in page, (day, page[-2000:])
             got = json_of(*s.get("/api/v1/admin/audit?action=unit.add"
                                  "&from=%s&to=%s" % (day, day), a))
             assert [e["after"]["code"] for e in got["entries"]] == [want]
-        page = text(s.get("/admin/audit?action=unit.add&from=2026-12-07"
-                          "&to=2026-12-08", hd))
-        assert "07/12/2026 23:30" in page and "08/12/2026 00:30" in page, \
+        page = text(s.get("/admin/audit?action=unit.add&from=2030-06-14"
+                          "&to=2030-06-15", hd))
+        assert "14/06/2030 23:30" in page and "15/06/2030 00:30" in page, \
             page[page.find("Tải CSV"):][:1500]
         # Wrong dates: said in words, nothing listed.
         for q, why in (("from=2026-13-01", "\"Từ ngày\" không phải"),
