@@ -95,6 +95,26 @@ static const struct aw fields[] = {
 /* English phrases of the checks' reasons, longest first where one holds
  * another. */
 static const struct aw phrases[] = {
+	{ "procedures are the whole province's: an admin of one unit may "
+	    "not change them", "thủ tục dùng chung cho mọi đơn vị: quản trị "
+	    "của một đơn vị không được sửa" },
+	{ "procedures are the whole province's",
+	    "thủ tục dùng chung cho mọi đơn vị" },
+	{ "another admin turns your one-time codes off",
+	    "một quản trị viên khác tắt mã một lần của bạn" },
+	{ "missing or wrong X-CSRF-Token", "biểu mẫu đã cũ hoặc phiên đã "
+	    "hết hạn: hãy tải lại trang rồi làm lại" },
+	{ "this key is outside your units",
+	    "khóa này ngoài các đơn vị bạn quản trị" },
+	{ "this user is outside your units",
+	    "người dùng này ngoài các đơn vị bạn quản trị" },
+	{ "this unit is outside yours",
+	    "đơn vị này ngoài các đơn vị bạn quản trị" },
+	{ "no such procedure", "không có thủ tục này" },
+	{ "no such survey", "không có khảo sát này" },
+	{ "no such version", "không có phiên bản này" },
+	{ "unknown or repeated field",
+	    "trường không có trong biểu mẫu hoặc bị lặp" },
 	{ "only A-Z, a-z, 0-9, '.', '_', '-'",
 	    "chỉ gồm A-Z, a-z, 0-9, '.', '_', '-'" },
 	{ "1 to 64 of a-z A-Z 0-9 . _ - @",

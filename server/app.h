@@ -24,6 +24,8 @@
 
 struct webhook;
 
+struct req;
+
 struct app {
 	struct config	 cfg;
 	char		 share[PATH_MAX];	/* templates/, schema/ */
@@ -54,6 +56,13 @@ struct app {
 	char *_Atomic	 services_json;	/* GET /api/v1/services */
 	struct catswap	*swap;		/* the catalogues replaced */
 	struct keyseen	*keyseen;	/* keys' last use */
+	/*
+	 * The refusal page of the admin console's pages (h_adminpage.c), set
+	 * while serving: http_fail() renders a refused /admin page with it
+	 * instead of the citizens' message page.
+	 */
+	void		(*admin_fail)(struct req *, unsigned status,
+			    const char *why);
 	struct webhook	*wh;		/* the outbox's sender, or NULL */
 };
 

@@ -144,6 +144,10 @@ struct json_t	*h_adminpage_ctx(struct req *, const char *title,
 void		 h_adminpage_render(struct req *, unsigned status,
 		    struct json_t *ctx);
 void		 h_adminpage_error(struct json_t *ctx, const char *why);
+/* A refused /admin page (http_fail() for the console): the console's
+ * frame, a title for status and why in Vietnamese, a way back. */
+void		 h_adminpage_fail(struct req *, unsigned status,
+		    const char *why);
 struct json_t	*h_adminpage_units(struct req *, const char *sel);
 struct json_t	*h_adminpage_form(struct req *, char *why, size_t whylen);
 /* h_kioskadmin.c: kiosks in the admin API. */

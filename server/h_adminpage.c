@@ -453,6 +453,74 @@ h_adminpage_render(struct req *r, unsigned status, json_t *ctx)
 }
 
 void
+h_adminpage_fail(struct req *r, unsigned status, const char *why)
+{
+	static const struct {
+		const char	*path, *word;
+	} back[] = {
+		{ "/admin/units", "Danh sách đơn vị" },
+		{ "/admin/procedures", "Danh sách thủ tục" },
+		{ "/admin/keys", "Danh sách khóa" },
+		{ "/admin/kiosks", "Danh sách ki-ốt" },
+		{ "/admin/users", "Danh sách người dùng" },
+		{ "/admin/surveys", "Danh sách khảo sát" },
+		{ "/admin/indicators", "Chỉ tiêu" },
+		{ "/admin/audit", "Nhật ký thay đổi" },
+	};
+	json_t		*ctx;
+	char		 vi[520];
+	const char	*title;
+	size_t		 i, n;
+
+	switch (status) {
+	case 400:
+		title = "Yêu cầu không hợp lệ";
+		break;
+	case 403:
+		title = "Không được phép";
+		break;
+	case 404:
+		title = "Không tìm thấy";
+		break;
+	case 409:
+		title = "Đã có thay đổi khác trước";
+		break;
+	case 410:
+		title = "Không còn hiệu lực";
+		break;
+	case 413:
+		title = "Dữ liệu quá lớn";
+		break;
+	case 422:
+		title = "Dữ liệu không hợp lệ";
+		break;
+	case 429:
+		title = "Quá nhiều lần thử";
+		break;
+	default:
+		title = status >= 500 ? "Lỗi của máy chủ" : "Không thực hiện "
+		    "được";
+	}
+	adminword_reason(why, vi, sizeof(vi));
+	ctx = ap_ctx(r, title, "failed");
+	json_object_set_new(ctx, "error", json_string(vi));
+	/* Back to the section's list: /admin/<section> of the path. */
+	for (i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
+		n = strlen(back[i].path);
+		if (r->url != NULL && strncmp(r->url, back[i].path, n) == 0 &&
+		    (r->url[n] == '/' || r->url[n] == '\0') &&
+		    strcmp(r->url, back[i].path) != 0) {
+			json_object_set_new(ctx, "back",
+			    json_string(back[i].path));
+			json_object_set_new(ctx, "back_word",
+			    json_string(back[i].word));
+			break;
+		}
+	}
+	ap_render(r, status, ctx);
+}
+
+void
 h_adminpage_error(json_t *ctx, const char *why)
 {
 	ap_error(ctx, why);

@@ -35,6 +35,7 @@ h_state_init(struct app *a)
 	a->guards = h_kiosk_guards_new();
 	a->swap = catswap_new();
 	a->keyseen = keyseen_new();
+	a->admin_fail = h_adminpage_fail;
 	if (h_meta_render(a, a->cat, &u, &p, &s) == -1) {
 		free(u);
 		free(p);

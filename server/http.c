@@ -143,6 +143,14 @@ http_fail(struct req *r, unsigned status, const char *why)
 		r->status = status;
 		return;
 	}
+	/* The console's pages refuse in the console's frame and words. */
+	if (r->app->admin_fail != NULL && !r->admin_failing &&
+	    r->url != NULL && (strcmp(r->url, "/admin") == 0 ||
+	    strncmp(r->url, "/admin/", 7) == 0)) {
+		r->admin_failing = 1;
+		r->app->admin_fail(r, status, why);
+		return;
+	}
 	if (page_message(r->app->sch->pg, &r->out, r->lang,
 	    http_msg_of(status)) == -1) {
 		buf_reset(&r->out);

@@ -49,6 +49,7 @@ struct req {
 	const char		*arg;		/* the path's '*' segment */
 	size_t			 arglen;
 	int			 is_api;	/* JSON errors, not pages */
+	int			 admin_failing;	/* in app->admin_fail */
 	int			 too_big;
 	size_t			 drained;	/* bytes past the cap */
 	int			 bad_framing;	/* Content-Lengths differ */

@@ -157,6 +157,43 @@ def who_may_open_and_post_every_admin_page():
 
 
 @test
+def refusals_are_the_consoles_pages_in_words():
+    """A refused console page is the console's (its header, a title, the
+    reason in Vietnamese, a way back), never a citizen's page."""
+    with Server() as s:
+        user(s, "boss", "admin")
+        root, kids = kids_of(s)
+        user(s, "local", "admin", kids[0])
+        cookie, csrf = session(s, "boss")
+        lcookie, lcsrf = session(s, "local")
+        for path, form, hd, status, words in (
+                ("/admin/units/NOPE", None, cookie, 404,
+                 ["Không tìm thấy", "không có đơn vị này",
+                  'href="/admin/units"']),
+                ("/admin/users/nobody/disable", [("csrf", csrf)], cookie, 404,
+                 ["Không tìm thấy", "không có người dùng này"]),
+                ("/admin/units", [("code", "X")], cookie, 403,
+                 ["Không được phép", "hãy tải lại trang"]),
+                ("/admin/units/" + kids[1], None, lcookie, 403,
+                 ["Không được phép", "ngoài các đơn vị bạn quản trị"]),
+                ("/admin/procedures/9.000101/withdraw",
+                 [("csrf", lcsrf), ("date", "2030-01-01")], lcookie, 403,
+                 ["Không được phép", "thủ tục dùng chung cho mọi đơn vị"])):
+            if form is None:
+                st, h, body = s.get(path, {"Cookie": hd})
+            else:
+                st, h, body = s.post_form(path, form, {"Cookie": hd})
+            page = body.decode()
+            assert st == status, (path, st)
+            assert 'aria-label="Mục quản trị"' in page, (path, page[:300])
+            for w in words:
+                assert w in page, (path, w, page[-1500:])
+            for en in ("no such", "outside", "X-CSRF", "province's",
+                       "Không tìm thấy phiếu"):
+                assert en not in page, (path, en)
+
+
+@test
 def hostile_forms_are_refused_with_a_reason():
     with Server() as s:
         admin = add_key(s.data, "admin", "adm")
