@@ -113,12 +113,16 @@ d766_one(const struct dossier *d, const struct dossier_ratings *rt,
 	const struct procedure	*p;
 	const struct unit	*u;
 	const char		*cu = dossier_count_unit(d);
+	const struct unit	*tu;
 	uint32_t		 m;
 	int			 s, dis = 0, cpl, late;
 
 	if ((m = d766_month(d, w->now)) == 0 ||
 	    !report_period_has(&rep->period, m))
 		return (0);
+	/* In the current tree, a retired unit's under its successor. */
+	if ((tu = report_tree_unit(rep, cu)) != NULL)
+		cu = tu->code;
 	if (rep->unit[0] != '\0' && !catalog_in_subtree(cat, cu, rep->unit))
 		return (0);
 	if (rep->sector[0] != '\0' && ((p = catalog_procedure(cat,
@@ -173,11 +177,14 @@ d766_stat(const struct dossier_stat *ds, void *arg)
 	const struct catalog	*cat = rep->cat;
 	const struct procedure	*p;
 	const struct unit	*u;
+	const char		*agency = ds->agency;
 	struct d766_key		 k;
 
 	if (!report_period_has(&rep->period, ds->month))
 		return (0);
-	if (rep->unit[0] != '\0' && !catalog_in_subtree(cat, ds->agency,
+	if ((u = report_tree_unit(rep, agency)) != NULL)
+		agency = u->code;
+	if (rep->unit[0] != '\0' && !catalog_in_subtree(cat, agency,
 	    rep->unit))
 		return (0);
 	if (rep->sector[0] != '\0' && ((p = catalog_procedure(cat,
@@ -194,7 +201,7 @@ d766_stat(const struct dossier_stat *ds, void *arg)
 		return (0);
 	}
 	d766_add_stat(&rep->d766, ds);
-	for (u = catalog_unit(cat, ds->agency, strlen(ds->agency)); u != NULL;
+	for (u = catalog_unit(cat, agency, strlen(agency)); u != NULL;
 	    u = u->parent[0] != '\0' ? catalog_unit(cat, u->parent,
 	    strlen(u->parent)) : NULL)
 		if (w->row_of[u - cat->units] >= 0)

@@ -6,7 +6,8 @@
  * with a complaint (store_complaint_dossiers()), which Decision 766's
  * ratio leaves out. Figures only: no text, no number.
  * Trap: an item counts under its own unit only (a parent's row is not
- * the sum of its children's); the total is the scope's.
+ * the sum of its children's); the total is the scope's. In the current
+ * tree a retired unit's items count under its successor.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,18 +75,23 @@ fu_count(struct fu_walk *w, size_t row, struct report_fu *x,
 static int
 fu_pick(const struct followup *f, void *arg)
 {
-	struct fu_walk	*w = arg;
-	struct report	*rep = w->rep;
-	int64_t		 deadline;
-	size_t		 i;
+	struct fu_walk		*w = arg;
+	struct report		*rep = w->rep;
+	const struct unit	*tu;
+	const char		*code = f->unit;
+	int64_t			 deadline;
+	size_t			 i;
 
+	/* In the current tree, a retired unit's under its successor. */
+	if ((tu = report_tree_unit(rep, f->unit)) != NULL)
+		code = tu->code;
 	if (rep->unit[0] != '\0' &&
-	    !catalog_in_subtree(rep->cat, f->unit, rep->unit))
+	    !catalog_in_subtree(rep->cat, code, rep->unit))
 		return (0);
 	deadline = workdays_deadline(w->wd, f->created, w->days);
 	fu_count(w, rep->nunits, &rep->fu_total, f, deadline);
 	for (i = 0; i < rep->nunits; i++)
-		if (strcmp(rep->units[i].code, f->unit) == 0) {
+		if (strcmp(rep->units[i].code, code) == 0) {
 			fu_count(w, i, &rep->fu_units[i], f, deadline);
 			break;
 		}

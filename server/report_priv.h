@@ -65,6 +65,12 @@ void	 report_stage_json(const struct report *, struct json_t *o);
 void	 report_stage_html(struct json_t *o);
 /* report_tree.c: each catalogue unit's index in tree (owned array). */
 int	*report_tree_map(const struct catalog *, int tree, int64_t now);
+/*
+ * The unit a record of code counts under in rep's tree (code's own unit
+ * as recorded; the end of its successors' chain in the current tree);
+ * NULL when code is no unit of the catalogue.
+ */
+const struct unit *report_tree_unit(const struct report *, const char *code);
 
 /* report.c: month in the period; the walk-ins' row name. */
 int	 report_period_has(const struct report_period *, uint32_t month);

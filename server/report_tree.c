@@ -35,6 +35,17 @@ report_tree_name(int tree)
 	return (tree == REPORT_TREE_CURRENT ? "current" : "recorded");
 }
 
+const struct unit *
+report_tree_unit(const struct report *rep, const char *code)
+{
+	const struct unit	*u;
+
+	u = catalog_unit(rep->cat, code, strnlen(code, UNIT_CODE_MAX + 1));
+	if (u == NULL || rep->tree_map == NULL)
+		return (u);
+	return (&rep->cat->units[rep->tree_map[u - rep->cat->units]]);
+}
+
 int *
 report_tree_map(const struct catalog *cat, int tree, int64_t now)
 {

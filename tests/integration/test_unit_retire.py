@@ -8,6 +8,7 @@ end of its chain of successors, counted once)."""
 
 import json
 import re
+import time
 
 from hl import (Server, add_key, cli, cli_ok, form_body, issue, json_of,
                 run, test, valid_procedure)
@@ -186,6 +187,65 @@ def a_chain_of_successors_counts_once_under_either_tree():
         st, hd, body = s.get("/reports/monthly?tree=current",
                              {"Authorization": "Bearer " + viewer})
         assert st == 200 and b'value="current" selected' in body, st
+
+
+@test
+def followups_and_decision_766_follow_the_tree():
+    """In the current tree a retired unit's follow-ups and dossiers count
+    under its successor, as its answers do; as recorded, under itself."""
+    with Server() as s:
+        admin = add_key(s.data, "admin", "adm")
+        viewer = add_key(s.data, "viewer", "view")
+        proc = valid_procedure(s)["code"]
+        now = int(time.time())
+
+        def iso(t):
+            return time.strftime("%Y-%m-%dT%H:%M:%S+07:00",
+                                 time.gmtime(t + 7 * 3600))
+        # A dossier of A, received and returned today (before its due).
+        for ev, extra in (("received", {"due": iso(now + 86400)}),
+                          ("returned", {})):
+            body = {"case": "HS-T1", "unit": A, "procedure": proc,
+                    "event": ev, "at": iso(now - 60)}
+            body.update(extra)
+            r = s.http("POST", "/api/v1/dossiers", json.dumps(body),
+                       {"Content-Type": "application/json",
+                        "Authorization": "Bearer " + s.key})
+            assert r[0] in (200, 201), r
+        # Its ticket answered at 1 with a complaint: a follow-up of A.
+        r = issue(s, s.key, unit=A, procedure=proc, case="HS-T1")
+        assert r[0] == 201, r
+        tok = json_of(*r)["token"]
+        submit(s, tok, 1)
+        r = s.post_form("/s/%s/followup" % tok, [
+            ("kind", "complaint"), ("text", "Hồ sơ bị giữ lâu")])
+        assert r[0] == 200, r[:2]
+        st, hd, body = retire(s, admin, A, PAST, C)
+        assert st == 200, body
+
+        def rows(rep, part):
+            return {u["unit"]: u for u in rep[part]["units"]}
+        st, rec = report(s, viewer, "recorded")
+        st2, cur = report(s, viewer, "current")
+        assert st == st2 == 200
+        assert rows(rec, "followups")[A]["received"] == 1
+        assert C not in rows(rec, "followups")
+        assert A not in rows(cur, "followups")
+        assert rows(cur, "followups")[C]["received"] == 1
+        d_rec, d_cur = (rows(x, "decision_766") for x in (rec, cur))
+        assert d_rec[A]["dossiers"] == 1 and C not in d_rec, d_rec
+        assert A not in d_cur and d_cur[C]["dossiers"] == 1, d_cur
+        assert d_cur[C]["dissatisfied"] == 1, d_cur[C]
+        for part in ("followups", "decision_766"):
+            tot = "total" if part == "followups" else None
+            a = rec[part][tot] if tot else rec[part]
+            b = cur[part][tot] if tot else cur[part]
+            k = "received" if tot else "dossiers"
+            assert a[k] == b[k] == 1, (part, a, b)
+        # A report of C alone in the current tree holds them too.
+        st, cc = report(s, viewer, "current", C)
+        assert cc["followups"]["total"]["received"] == 1, cc["followups"]
+        assert cc["decision_766"]["dossiers"] == 1, cc["decision_766"]
 
 
 @test
