@@ -183,13 +183,18 @@ ap_options(json_t *units, const char *sel)
 {
 	json_t	*a = json_array(), *u;
 	size_t	 i;
+	int	 on;
 
-	json_array_foreach(units, i, u)
+	json_array_foreach(units, i, u) {
+		on = sel != NULL && strcmp(json_string_value(json_object_get(u,
+		    "code")), sel) == 0;
+		/* A retired unit takes no new children: not offered. */
+		if (json_object_get(u, "retired") != NULL && !on)
+			continue;
 		json_array_append_new(a, json_pack("{s:O,s:O,s:b}", "code",
 		    json_object_get(u, "code"), "name",
-		    json_object_get(u, "name"), "selected", sel != NULL &&
-		    strcmp(json_string_value(json_object_get(u, "code")),
-		    sel) == 0));
+		    json_object_get(u, "name"), "selected", on));
+	}
 	return (a);
 }
 

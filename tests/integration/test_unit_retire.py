@@ -242,6 +242,12 @@ def followups_and_decision_766_follow_the_tree():
             b = cur[part][tot] if tot else cur[part]
             k = "received" if tot else "dossiers"
             assert a[k] == b[k] == 1, (part, a, b)
+        # The console offers no retired unit as a new unit's parent.
+        st, _, page = s.get("/admin/units", {"Authorization": "Bearer " +
+                                             admin})
+        offered = re.findall(r'<option value="([^"]+)"[^>]*>\1 — ',
+                             page.decode())
+        assert st == 200 and C in offered and A not in offered, offered
         # A report of C alone in the current tree holds them too.
         st, cc = report(s, viewer, "current", C)
         assert cc["followups"]["total"]["received"] == 1, cc["followups"]
