@@ -282,6 +282,27 @@ export function test(name, fn) {
 
 // Runs the tests in order; prints "ok NAME"/"FAIL NAME", runs cleanup,
 // prints the closing "N passed, N failed" and exits 1 when any failed.
+/*
+ * A test file's whole run: setup (a server, keys, a browser), every
+ * registered test, then cleanup. A failed set-up counts as one failure
+ * and is cleaned up as far as it got (cleanup must bear that).
+ */
+export async function main(setup, cleanup) {
+	try {
+		await setup();
+	} catch (e) {
+		console.log(`setup: ${e && e.stack || e}`);
+		console.log("0 passed, 1 failed");
+		try {
+			await cleanup();
+		} catch (e2) {
+			/* What set-up left is all there is to stop. */
+		}
+		process.exit(1);
+	}
+	await run(cleanup);
+}
+
 export async function run(cleanup) {
 	let passed = 0, failed = 0;
 

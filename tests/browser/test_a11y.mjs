@@ -175,24 +175,14 @@ L.test("the admin console: units, a unit, keys, a new key, users, audit",
 	await c.close();
 });
 
-async function main() {
+L.main(async () => {
 	srv = new L.Server();
-	try {
-		counterKey = L.addKey(srv.data, "counter", UNIT);
-		viewerKey = L.addKey(srv.data, "viewer");
-		await srv.start();
-		L.userAdd(srv.data, "a11y-admin", "admin", "a11y password 1");
-		browser = await L.launch();
-	} catch (e) {
-		console.log(`setup: ${e && e.stack || e}`);
-		console.log("0 passed, 1 failed");
-		await srv.stop();
-		process.exit(1);
-	}
-	await L.run(async () => {
-		await browser.close();
-		await srv.stop();
-	});
-}
-
-main();
+	counterKey = L.addKey(srv.data, "counter", UNIT);
+	viewerKey = L.addKey(srv.data, "viewer");
+	await srv.start();
+	L.userAdd(srv.data, "a11y-admin", "admin", "a11y password 1");
+	browser = await L.launch();
+}, async () => {
+	await browser?.close();
+	await srv.stop();
+});

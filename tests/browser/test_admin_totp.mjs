@@ -81,22 +81,12 @@ L.test("turn one-time codes on, then sign in with one", async () => {
 	await ctx.close();
 });
 
-async function main() {
+L.main(async () => {
 	srv = new L.Server();
-	try {
-		await srv.start();
-		L.userAdd(srv.data, "boss", "admin", PW);
-		browser = await L.launch();
-	} catch (e) {
-		console.log(`setup: ${e && e.stack || e}`);
-		console.log("0 passed, 1 failed");
-		await srv.stop();
-		process.exit(1);
-	}
-	await L.run(async () => {
-		await browser.close();
-		await srv.stop();
-	});
-}
-
-main();
+	await srv.start();
+	L.userAdd(srv.data, "boss", "admin", PW);
+	browser = await L.launch();
+}, async () => {
+	await browser?.close();
+	await srv.stop();
+});

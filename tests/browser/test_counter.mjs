@@ -377,26 +377,16 @@ L.test("the slip as PDF at 58 and 80 mm: page sized to the slip",
 	await ctx.close();
 });
 
-async function main() {
+L.main(async () => {
 	srv = new L.Server();
-	try {
-		unitKey = L.cliOk("key", "add", "--data", srv.data, "--role",
-		    "counter", "--name", "Quầy 7 Ninh Kiều", "--unit", UNIT)
-		    .trim().split("\n").pop().trim();
-		rootKey = L.addKey(srv.data, "counter", ROOT);
-		anyKey = L.addKey(srv.data, "counter");
-		await srv.start();
-		browser = await L.launch();
-	} catch (e) {
-		console.log(`setup: ${e && e.stack || e}`);
-		console.log("0 passed, 1 failed");
-		await srv.stop();
-		process.exit(1);
-	}
-	await L.run(async () => {
-		await browser.close();
-		await srv.stop();
-	});
-}
-
-main();
+	unitKey = L.cliOk("key", "add", "--data", srv.data, "--role",
+	    "counter", "--name", "Quầy 7 Ninh Kiều", "--unit", UNIT)
+	    .trim().split("\n").pop().trim();
+	rootKey = L.addKey(srv.data, "counter", ROOT);
+	anyKey = L.addKey(srv.data, "counter");
+	await srv.start();
+	browser = await L.launch();
+}, async () => {
+	await browser?.close();
+	await srv.stop();
+});

@@ -208,22 +208,12 @@ L.test("an unknown survey link: message, code box, way back", async () => {
 	await c.close();
 });
 
-async function main() {
+L.main(async () => {
 	srv = new L.Server();
-	try {
-		counterKey = L.addKey(srv.data, "counter", UNIT);
-		await srv.start();
-		browser = await L.launch();
-	} catch (e) {
-		console.log(`setup: ${e && e.stack || e}`);
-		console.log("0 passed, 1 failed");
-		await srv.stop();
-		process.exit(1);
-	}
-	await L.run(async () => {
-		await browser.close();
-		await srv.stop();
-	});
-}
-
-main();
+	counterKey = L.addKey(srv.data, "counter", UNIT);
+	await srv.start();
+	browser = await L.launch();
+}, async () => {
+	await browser?.close();
+	await srv.stop();
+});

@@ -226,28 +226,18 @@ L.test("a target set on the indicators page is in the report", async () => {
 	await c.close();
 });
 
-async function main() {
+L.main(async () => {
 	srv = new L.Server();
-	try {
-		await srv.start();
-		const units = (await srv.http("GET", "/api/v1/units")).json;
-		const root = units.find(u => u.parent === null);
-		unit = units.find(u => u.parent === root.code).code;
-		counterKey = L.addKey(srv.data, "counter", unit);
-		adminKey = L.addKey(srv.data, "admin");
-		L.userAdd(srv.data, "boss", "admin", PW);
-		L.userAdd(srv.data, "local", "admin", PW, root.code);
-		browser = await L.launch();
-	} catch (e) {
-		console.log(`setup: ${e && e.stack || e}`);
-		console.log("0 passed, 1 failed");
-		await srv.stop();
-		process.exit(1);
-	}
-	await L.run(async () => {
-		await browser.close();
-		await srv.stop();
-	});
-}
-
-main();
+	await srv.start();
+	const units = (await srv.http("GET", "/api/v1/units")).json;
+	const root = units.find(u => u.parent === null);
+	unit = units.find(u => u.parent === root.code).code;
+	counterKey = L.addKey(srv.data, "counter", unit);
+	adminKey = L.addKey(srv.data, "admin");
+	L.userAdd(srv.data, "boss", "admin", PW);
+	L.userAdd(srv.data, "local", "admin", PW, root.code);
+	browser = await L.launch();
+}, async () => {
+	await browser?.close();
+	await srv.stop();
+});
