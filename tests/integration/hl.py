@@ -83,6 +83,26 @@ def cli_ok(*args, **kw):
     return out
 
 
+def user_add(s, name, role, unit=None, password="user password 1"):
+    """`hailong user add`, the password on standard input."""
+    args = ["user", "add", "--data", s.data, "--name", name, "--role", role]
+    rc, _, err = cli(*(args + (["--unit", unit] if unit else [])),
+                     stdin=(password + "\n").encode())
+    assert rc == 0, err
+
+
+def user_session(s, name, page, password="user password 1"):
+    """Signs name in with its password, opens page: (the session's
+    cookie, the page's CSRF token or None, the page's bytes)."""
+    st, h, _ = s.post_form("/signin", [("name", name),
+                                       ("password", password)])
+    assert st == 303, st
+    cookie = h["set-cookie"].split(";")[0]
+    st, _, body = s.get(page, {"Cookie": cookie})
+    m = re.search(rb'name="csrf" value="([0-9a-f]{32})"', body)
+    return cookie, (m.group(1).decode() if m else None), body
+
+
 def add_key(data, role, name=None, unit=None):
     """`hailong key add`; returns the secret (the last line of stdout)."""
     args = ["key", "add", "--data", data, "--role", role,

@@ -13,7 +13,8 @@ import tempfile
 import time
 
 import hl
-from hl import Server, add_key, cli, cli_ok, json_of, run, test
+from hl import (add_key, cli_ok, json_of, run, Server, test, user_add,
+                user_session)
 
 PW = "target password 1"
 
@@ -47,19 +48,11 @@ def sector_target(rep, code, year):
 
 
 def user(s, name, role, unit=None):
-    args = ["user", "add", "--data", s.data, "--name", name, "--role", role]
-    rc, _, err = cli(*(args + (["--unit", unit] if unit else [])),
-                     stdin=(PW + "\n").encode())
-    assert rc == 0, err
+    user_add(s, name, role, unit, PW)
 
 
 def session(s, name):
-    st, h, _ = s.post_form("/signin", [("name", name), ("password", PW)])
-    assert st == 303, st
-    cookie = h["set-cookie"].split(";")[0]
-    st, _, page = s.get("/admin/indicators", {"Cookie": cookie})
-    m = re.search(rb'name="csrf" value="([0-9a-f]{32})"', page)
-    return cookie, (m.group(1).decode() if m else None), page
+    return user_session(s, name, '/admin/indicators', PW)
 
 
 @test

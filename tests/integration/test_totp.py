@@ -18,8 +18,8 @@ import subprocess
 import time
 
 from fakeclock import faked_server
-from hl import (HAILONG, Server, add_key, cli, cli_ok, json_of, run, test,
-                _env)
+from hl import (_env, add_key, cli, cli_ok, HAILONG, json_of, run, Server,
+                test, user_add)
 
 PW = "totp password 1"
 
@@ -36,10 +36,7 @@ def code_at(secret, t):
 
 
 def user(s, name, role="admin", unit=None):
-    args = ["user", "add", "--data", s.data, "--name", name, "--role", role]
-    rc, _, err = cli(*(args + (["--unit", unit] if unit else [])),
-                     stdin=(PW + "\n").encode())
-    assert rc == 0, err
+    user_add(s, name, role, unit, PW)
 
 
 def totp_on(data, name, wrong=False):
