@@ -7,7 +7,6 @@ refused with their status and reason, nothing stored."""
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
