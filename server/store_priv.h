@@ -180,4 +180,27 @@ store_walk_next(struct store_walk *w)
 }
 
 
+/*
+ * One table of counter rows checked against its recomputation, both
+ * sorted by key (verify's walk of sums, desks and stage_sums): decode
+ * gives a stored value's counters (-1 when malformed); report says each
+ * counter of a key that differs (a row missing on one side is zeros) and
+ * returns how many. store_verify_rows() returns the disagreements, -1
+ * when LMDB fails.
+ */
+#define VERIFY_ROW_COUNTERS_MAX	16
+struct verify_rows {
+	const char	*name;
+	MDB_dbi		 dbi;
+	size_t		 klen;
+	size_t		 ncounters;	/* <= VERIFY_ROW_COUNTERS_MAX */
+	const void	*rows;		/* nrows of stride bytes: the key at */
+	size_t		 nrows;		/* koff, the counters (u64) at coff */
+	size_t		 stride, koff, coff;
+	int		(*decode)(const uint8_t *, size_t, uint64_t *);
+	long		(*report)(FILE *, const uint8_t *key,
+			    const uint64_t *stored, const uint64_t *recomp);
+};
+long	 store_verify_rows(MDB_txn *, const struct verify_rows *, FILE *);
+
 #endif

@@ -10,6 +10,7 @@
  * Trap: the upgrade's fill writes, like the other rebuilds, only in the
  * open's own transaction; everything else here only reads.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,55 +222,13 @@ static long
 stage_sums_verify(struct store *st, MDB_txn *txn,
     const struct counts_table *tb, FILE *out)
 {
-	MDB_cursor	*c = NULL;
-	MDB_val		 k, v;
-	uint64_t	 stored[STAGE_SUM_NCOUNTERS];
-	uint64_t	 zero[STAGE_SUM_NCOUNTERS];
-	long		 bad = 0;
-	size_t		 i = 0;
-	int		 rc, cmp;
+	struct verify_rows	 t = { "stage_sums", st->stage_sums,
+	    STAGE_SUM_KEY_LEN, STAGE_SUM_NCOUNTERS, tb->stsum, tb->nstsum,
+	    sizeof(tb->stsum[0]), offsetof(struct counts_stsum, k),
+	    offsetof(struct counts_stsum, c), counts_stsum_counters,
+	    stsum_report };
 
-	memset(zero, 0, sizeof(zero));
-	if (mdb_cursor_open(txn, st->stage_sums, &c) != 0)
-		return (-1);
-	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
-	while (rc == 0 || i < tb->nstsum) {
-		if (rc != 0 && rc != MDB_NOTFOUND) {
-			bad = -1;
-			break;
-		}
-		if (rc == 0 && (k.mv_size != STAGE_SUM_KEY_LEN ||
-		    counts_stsum_counters(v.mv_data, v.mv_size,
-		    stored) == -1)) {
-			fprintf(out, "stage_sums record of %zu+%zu bytes: "
-			    "malformed\n", k.mv_size, v.mv_size);
-			bad++;
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-			continue;
-		}
-		if (rc != 0)
-			cmp = 1;
-		else if (i == tb->nstsum)
-			cmp = -1;
-		else
-			cmp = memcmp(k.mv_data, tb->stsum[i].k,
-			    STAGE_SUM_KEY_LEN);
-		if (cmp < 0) {
-			bad += stsum_report(out, k.mv_data, stored, zero);
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-		} else if (cmp > 0) {
-			bad += stsum_report(out, tb->stsum[i].k, zero,
-			    tb->stsum[i].c);
-			i++;
-		} else {
-			bad += stsum_report(out, tb->stsum[i].k, stored,
-			    tb->stsum[i].c);
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-			i++;
-		}
-	}
-	mdb_cursor_close(c);
-	return (bad);
+	return (store_verify_rows(txn, &t, out));
 }
 
 long

@@ -11,6 +11,7 @@
  * the only writes, and only store_open() calls them, in the upgrade's own
  * transaction. The check itself only reads, in one read snapshot.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,59 +562,84 @@ sum_report(FILE *out, const uint8_t *kb, const uint64_t *stored,
 }
 
 /* Compares sums with the recomputed rows, both ways; -1 on a read error. */
-static long
-verify_sums(struct store *st, MDB_txn *txn, const struct counts_table *tb,
-    FILE *out)
+/* A sums value's counters: 0, or -1 when malformed. */
+static int
+sum_counters(const uint8_t *v, size_t len, uint64_t *c)
+{
+	size_t	 j;
+
+	if (len != SUM_VAL_LEN || v[0] != SUM_VERSION)
+		return (-1);
+	for (j = 0; j < SUM_NCOUNTERS; j++)
+		c[j] = be64_get(v + 1 + 8 * j);
+	return (0);
+}
+
+long
+store_verify_rows(MDB_txn *txn, const struct verify_rows *t, FILE *out)
 {
 	MDB_cursor	*c = NULL;
 	MDB_val		 k, v;
-	uint64_t	 stored[SUM_NCOUNTERS], zero[SUM_NCOUNTERS];
+	uint64_t	 stored[VERIFY_ROW_COUNTERS_MAX];
+	uint64_t	 zero[VERIFY_ROW_COUNTERS_MAX];
+	const uint8_t	*row;
 	long		 bad = 0;
-	size_t		 i = 0, j;
+	size_t		 i = 0;
 	int		 rc, cmp;
 
 	memset(zero, 0, sizeof(zero));
-	if (mdb_cursor_open(txn, st->sums, &c) != 0)
+	if (mdb_cursor_open(txn, t->dbi, &c) != 0)
 		return (-1);
 	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
-	while (rc == 0 || i < tb->nsum) {
+	while (rc == 0 || i < t->nrows) {
 		if (rc != 0 && rc != MDB_NOTFOUND) {
 			bad = -1;
 			break;
 		}
-		if (rc == 0 && (k.mv_size != SUM_KEY_LEN ||
-		    v.mv_size != SUM_VAL_LEN ||
-		    ((uint8_t *)v.mv_data)[0] != SUM_VERSION)) {
-			fprintf(out, "sums record of %zu+%zu bytes: "
-			    "malformed\n", k.mv_size, v.mv_size);
+		if (rc == 0 && (k.mv_size != t->klen ||
+		    t->decode(v.mv_data, v.mv_size, stored) == -1)) {
+			fprintf(out, "%s record of %zu+%zu bytes: "
+			    "malformed\n", t->name, k.mv_size, v.mv_size);
 			bad++;
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 			continue;
 		}
+		row = i < t->nrows ? (const uint8_t *)t->rows + i * t->stride :
+		    NULL;
 		if (rc != 0)
 			cmp = 1;
-		else if (i == tb->nsum)
+		else if (row == NULL)
 			cmp = -1;
 		else
-			cmp = memcmp(k.mv_data, tb->sum[i].k, SUM_KEY_LEN);
-		if (cmp <= 0)
-			for (j = 0; j < SUM_NCOUNTERS; j++)
-				stored[j] = be64_get((uint8_t *)v.mv_data +
-				    1 + 8 * j);
+			cmp = memcmp(k.mv_data, row + t->koff, t->klen);
 		if (cmp < 0) {
-			bad += sum_report(out, k.mv_data, stored, zero);
+			bad += t->report(out, k.mv_data, stored, zero);
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		} else if (cmp > 0) {
-			bad += sum_report(out, tb->sum[i].k, zero, tb->sum[i].c);
+			bad += t->report(out, row + t->koff, zero,
+			    (const uint64_t *)(const void *)(row + t->coff));
 			i++;
 		} else {
-			bad += sum_report(out, tb->sum[i].k, stored, tb->sum[i].c);
+			bad += t->report(out, row + t->koff, stored,
+			    (const uint64_t *)(const void *)(row + t->coff));
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 			i++;
 		}
 	}
 	mdb_cursor_close(c);
 	return (bad);
+}
+
+static long
+verify_sums(struct store *st, MDB_txn *txn, const struct counts_table *tb,
+    FILE *out)
+{
+	struct verify_rows	 t = { "sums", st->sums, SUM_KEY_LEN,
+	    SUM_NCOUNTERS, tb->sum, tb->nsum, sizeof(tb->sum[0]),
+	    offsetof(struct counts_sum, k), offsetof(struct counts_sum, c),
+	    sum_counters, sum_report };
+
+	return (store_verify_rows(txn, &t, out));
 }
 
 static const char *const desk_names[DESK_NCOUNTERS] = {
@@ -659,53 +685,12 @@ static long
 verify_desks(struct store *st, MDB_txn *txn, const struct counts_table *tb,
     FILE *out)
 {
-	MDB_cursor	*c = NULL;
-	MDB_val		 k, v;
-	uint64_t	 stored[DESK_NCOUNTERS], zero[DESK_NCOUNTERS];
-	long		 bad = 0;
-	size_t		 i = 0;
-	int		 rc, cmp;
+	struct verify_rows	 t = { "desks", st->desks, DESK_KEY_LEN,
+	    DESK_NCOUNTERS, tb->desk, tb->ndesk, sizeof(tb->desk[0]),
+	    offsetof(struct counts_desk, k), offsetof(struct counts_desk, c),
+	    record_desk_counters, desk_report };
 
-	memset(zero, 0, sizeof(zero));
-	if (mdb_cursor_open(txn, st->desks, &c) != 0)
-		return (-1);
-	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
-	while (rc == 0 || i < tb->ndesk) {
-		if (rc != 0 && rc != MDB_NOTFOUND) {
-			bad = -1;
-			break;
-		}
-		if (rc == 0 && (k.mv_size != DESK_KEY_LEN ||
-		    record_desk_counters(v.mv_data, v.mv_size,
-		    stored) == -1)) {
-			fprintf(out, "desks record of %zu+%zu bytes: "
-			    "malformed\n", k.mv_size, v.mv_size);
-			bad++;
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-			continue;
-		}
-		if (rc != 0)
-			cmp = 1;
-		else if (i == tb->ndesk)
-			cmp = -1;
-		else
-			cmp = memcmp(k.mv_data, tb->desk[i].k, DESK_KEY_LEN);
-		if (cmp < 0) {
-			bad += desk_report(out, k.mv_data, stored, zero);
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-		} else if (cmp > 0) {
-			bad += desk_report(out, tb->desk[i].k, zero,
-			    tb->desk[i].c);
-			i++;
-		} else {
-			bad += desk_report(out, tb->desk[i].k, stored,
-			    tb->desk[i].c);
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-			i++;
-		}
-	}
-	mdb_cursor_close(c);
-	return (bad);
+	return (store_verify_rows(txn, &t, out));
 }
 
 int
