@@ -42,13 +42,15 @@ static json_t *
 kiosk_def_options(const struct survey_question *q)
 {
 	json_t	*a = json_array();
-	size_t	 i;
+	size_t	 i, k;
 
-	for (i = 0; i < q->noptions; i++)
-		if (!q->options[i].retired)	/* kept for old answers only */
+	for (i = 0; i < q->noptions; i++) {
+		k = q->highest_first ? q->noptions - 1 - i : i;
+		if (!q->options[k].retired)	/* kept for old answers only */
 			json_array_append_new(a, json_pack("{s:s, s:o}", "id",
-			    q->options[i].id, "label",
-			    text_json(&q->options[i].label, NULL)));
+			    q->options[k].id, "label",
+			    text_json(&q->options[k].label, NULL)));
+	}
 	return (a);
 }
 

@@ -439,7 +439,7 @@ page_question(const struct survey_question *q, enum lang lang,
     const struct answer *prev, size_t nprev)
 {
 	json_t	*o, *opts;
-	size_t	 k, asked;
+	size_t	 i, k, asked;
 
 	o = json_object();
 	json_object_set_new(o, "name", json_string(q->id));
@@ -453,7 +453,8 @@ page_question(const struct survey_question *q, enum lang lang,
 	json_object_set_new(o, "cols", json_integer(q->kind != QK_MULTI &&
 	    asked % 3 == 0 ? 3 : 2));
 	opts = json_array();
-	for (k = 0; k < q->noptions; k++)
+	for (i = 0; i < q->noptions; i++) {
+		k = q->highest_first ? q->noptions - 1 - i : i;
 		if (!q->options[k].retired ||
 		    page_checked(prev, nprev, q->id, (int)k + 1))
 			json_array_append_new(opts, json_pack("{s:s,s:s,s:b}",
@@ -461,6 +462,7 @@ page_question(const struct survey_question *q, enum lang lang,
 			    "label", page_txt(&q->options[k].label, lang),
 			    "checked", page_checked(prev, nprev, q->id,
 			    (int)k + 1)));
+	}
 	json_object_set_new(o, "options", opts);
 	return (o);
 }

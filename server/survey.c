@@ -279,6 +279,19 @@ question_key(struct survey_ctx *c, struct survey_question *q,
 		c->kindset[qi] = 1;
 		return (1);
 	}
+	if (strcmp(name, "order") == 0) {
+		if (q->kind != QK_CHOICE)
+			return (ctx_fail(c, "order: only a choice question "
+			    "(after its kind)"));
+		if (strcmp(value, "highest-first") == 0)
+			q->highest_first = 1;
+		else if (strcmp(value, "as-written") == 0)
+			q->highest_first = 0;
+		else
+			return (ctx_fail(c, "order must be as-written or "
+			    "highest-first"));
+		return (1);
+	}
 	if (strcmp(name, "required") == 0) {
 		if (c->reqset[qi])
 			return (ctx_fail(c, "required given twice"));

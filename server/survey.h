@@ -58,6 +58,10 @@ struct survey_question {
 	char			 id[QUESTION_ID_MAX + 1];
 	enum question_kind	 kind;
 	int			 required;
+	/* order = highest-first: shown from the last option to the first
+	 * (a scale written from worst to best shown best first, as the
+	 * overall question is); stored answers keep the positions. */
+	int			 highest_first;
 	struct text		 text;
 	size_t			 noptions;
 	struct survey_option	 options[SURVEY_OPTIONS_MAX];

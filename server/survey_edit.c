@@ -209,6 +209,8 @@ survey_edit_ini(const struct survey *s, struct buf *b, char *why,
 		if (q->kind != QK_SCALE)
 			buf_printf(b, "required = %s\n", q->required ? "yes" :
 			    "no");
+		if (q->highest_first)
+			buf_addstr(b, "order = highest-first\n");
 		snprintf(name, sizeof(name), "question %s", q->id);
 		if (edit_put_text(b, "text", &q->text, why, whylen) == -1)
 			return (-1);
@@ -466,6 +468,7 @@ edit_question(const struct survey *cur, struct survey *d, size_t i,
 	if (cq != NULL) {
 		q->kind = cq->kind;
 		q->required = cq->required;
+		q->highest_first = cq->highest_first;
 		if (kind != NULL && strcmp(kind, edit_kind(cq->kind)) != 0) {
 			snprintf(why, whylen, "câu hỏi %s: không được đổi loại "
 			    "câu hỏi", q->id);

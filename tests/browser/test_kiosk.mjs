@@ -441,8 +441,9 @@ L.test("the question on how the office served: a screen of its own, stored",
 	    `questions shown: ${seen.join(" ")}`);
 	const opts = await page.locator("[data-option]").evaluateAll(bs =>
 	    bs.map(b => b.dataset.option));
-	L.assert(opts.join(" ") === "very_dissatisfied dissatisfied neutral " +
-	    "satisfied very_satisfied", `options ${opts}`);
+	// Best first, as the faces of the overall question.
+	L.assert(opts.join(" ") === "very_satisfied satisfied neutral " +
+	    "dissatisfied very_dissatisfied", `options ${opts}`);
 	await page.tap("[data-option='satisfied']");
 	if ((await screen(page)) === "question")
 		await page.tap("[data-action=send-now]");

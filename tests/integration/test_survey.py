@@ -397,15 +397,17 @@ def one_polite_register_and_one_word_per_idea():
                     "១ ដល់ ៥" not in text, where
 
 
-AGENCY = ["very_dissatisfied", "dissatisfied", "neutral", "satisfied",
-          "very_satisfied"]
+# Shown best first, as the overall faces (order = highest-first).
+AGENCY = ["very_satisfied", "satisfied", "neutral", "dissatisfied",
+          "very_dissatisfied"]
 
 
 @test
 def agency_service_on_the_phone_page_and_the_kiosk():
     """The question on how the office served (the resolution's item 15):
     five options on the phone page in every language and in the kiosk's
-    definition, optional like the other aspects, stored by option."""
+    definition, best first like the overall faces, optional like the
+    other aspects, stored by option."""
     with Server() as s:
         t = new_ticket(s)
         for lang, word in (("vi", "phục vụ"), ("en", "served you"),
