@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "adminword.h"
+#include "fold.h"
 
 struct aw {
 	const char	*code;
@@ -179,6 +180,42 @@ const char *
 adminword_kind(const char *kind)
 {
 	return (aw_find(kinds, sizeof(kinds) / sizeof(kinds[0]), kind));
+}
+
+json_t *
+adminword_kinds(void)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "code",
+		    kinds[i].code, "word", kinds[i].word));
+	return (a);
+}
+
+const char *
+adminword_kind_code(const char *typed)
+{
+	char	*t, *w;
+	size_t	 i;
+	int	 same;
+
+	if (typed == NULL || (t = fold_text(typed, strlen(typed))) == NULL)
+		return (typed);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if ((w = fold_text(kinds[i].word, strlen(kinds[i].word))) ==
+		    NULL)
+			continue;
+		same = strcmp(t, w) == 0;
+		free(w);
+		if (same) {
+			free(t);
+			return (kinds[i].code);
+		}
+	}
+	free(t);
+	return (typed);
 }
 
 const char *

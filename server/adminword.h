@@ -14,6 +14,11 @@
 
 /* The word of a unit kind ("ward" -> "Phường"), or kind itself. */
 const char	*adminword_kind(const char *kind);
+/* Every unit kind with its word: a new array of {"code", "word"}. */
+json_t		*adminword_kinds(void);
+/* A kind typed as its word ("Bệnh viện", "xa") as its code
+ * ("hospital", "commune"); anything else as typed. */
+const char	*adminword_kind_code(const char *typed);
 /* The word of an audit action ("unit.add" -> "Thêm đơn vị"), or it. */
 const char	*adminword_action(const char *action);
 /* Every audit action with its word: a new array of {"code", "word"}. */

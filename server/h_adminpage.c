@@ -198,13 +198,17 @@ ap_options(json_t *units, const char *sel)
 	return (a);
 }
 
-/* The units' kinds, each once. */
+/* The units' kinds: every kind with a word, then those of the
+ * catalogue without one, each once. */
 static json_t *
 ap_kinds(const struct catalog *cat)
 {
-	json_t	*a = json_array(), *seen = json_object();
+	json_t	*a = adminword_kinds(), *seen = json_object(), *k;
 	size_t	 i;
 
+	json_array_foreach(a, i, k)
+		json_object_set(seen, json_string_value(json_object_get(k,
+		    "code")), json_true());
 	for (i = 0; i < cat->nunits; i++)
 		if (json_object_get(seen, cat->units[i].kind) == NULL) {
 			json_object_set_new(seen, cat->units[i].kind,
@@ -346,6 +350,7 @@ ap_unit_page(struct req *r, unsigned status, json_t *form, const char *error)
 	json_object_set_new(ctx, "parents", ap_options(units,
 	    ap_str(form, "parent")));
 	json_decref(units);
+	json_object_set_new(ctx, "kinds", ap_kinds(r->app->cat));
 	json_object_set_new(ctx, "form", form);
 	json_object_update(ctx, units = h_unitretire_ctx(r, u));
 	json_decref(units);
@@ -404,6 +409,11 @@ ap_unit_write(struct req *r, int replace)
 		return;
 	}
 	form_clear(&f);
+	/* A kind typed as its word is its code ("Xã" is a commune). */
+	if (json_is_string(json_object_get(form, "kind")))
+		json_object_set_new(form, "kind", json_string(
+		    adminword_kind_code(json_string_value(json_object_get(form,
+		    "kind")))));
 	if (replace) {
 		if (r->arglen == 0 || r->arglen > UNIT_CODE_MAX) {
 			json_decref(form);

@@ -187,6 +187,29 @@ def refusals_are_the_consoles_pages_in_words():
 
 
 @test
+def a_kind_typed_as_its_word_is_its_code():
+    """A clerk types the kind as it reads ("Bệnh viện", "xã"): the unit is
+    stored with the kind's code, so a hospital asks the patients' survey."""
+    with Server() as s:
+        user(s, "boss", "admin")
+        root, kids = kids_of(s)
+        cookie, csrf = session(s, "boss")
+        for code, typed, kind in (("92-BV1", "Bệnh viện", "hospital"),
+                                  ("92-XA1", "xa", "commune"),
+                                  ("92-PH1", "  Phường ", "ward")):
+            st, h, body = s.post_form("/admin/units", [
+                ("csrf", csrf), ("code", code), ("parent", root),
+                ("kind", typed), ("name_vi", code), ("name_en", code)],
+                {"Cookie": cookie})
+            assert st == 303, (code, st, body[-800:])
+            us = {u["code"]: u for u in json_of(*s.get("/api/v1/units"))}
+            assert us[code]["kind"] == kind, us[code]
+        assert us["92-BV1"]["survey"] == "health", us["92-BV1"]
+        page = s.get("/admin/units", {"Cookie": cookie})[2].decode()
+        assert '<option value="hospital">Bệnh viện</option>' in page
+
+
+@test
 def hostile_forms_are_refused_with_a_reason():
     with Server() as s:
         admin = add_key(s.data, "admin", "adm")
