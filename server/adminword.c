@@ -96,6 +96,10 @@ static const struct aw fields[] = {
 /* English phrases of the checks' reasons, longest first where one holds
  * another. */
 static const struct aw phrases[] = {
+	{ "was retired on", "đã giải thể từ" },
+	{ "its successor is", "đơn vị kế thừa là" },
+	{ "issue tickets and pair kiosks and counters for",
+	    "hãy cấp phiếu, ghép ki-ốt và quầy cho" },
 	{ "procedures are the whole province's: an admin of one unit may "
 	    "not change them", "thủ tục dùng chung cho mọi đơn vị: quản trị "
 	    "của một đơn vị không được sửa" },

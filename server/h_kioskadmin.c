@@ -20,6 +20,7 @@
 #include "h.h"
 #include "json_in.h"
 #include "keyseen.h"
+#include "retire.h"
 #include "util.h"
 
 struct hk_list {
@@ -148,6 +149,11 @@ h_kiosk_enrol_prepare(struct req *r, const struct kiosk_add_req *rq,
 		snprintf(why, whylen, "unit: outside the units you may "
 		    "change");
 		*status = 403;
+		return (-1);
+	}
+	/* A retired unit's kiosk would be refused at its first word. */
+	if (retire_refused(r->app->cat, rq->unit, now_sec(), why, whylen)) {
+		*status = 410;
 		return (-1);
 	}
 	if (!utf8_valid(rq->counter, strlen(rq->counter))) {

@@ -176,6 +176,22 @@ def hostile_enrolments_are_refused_and_store_nothing():
                           "enrol " + u)
         lk = kiosks(s, local)
         assert [p["unit"] for p in lk["pending"]] == [kids[0]], lk
+        # A retired unit gets no kiosk: 410 naming its successor, and the
+        # console's page says so in words.
+        r = s.http("POST", "/api/v1/admin/units/%s/retire" % kids[2],
+                   {"date": "2025-07-01", "successor": kids[3]}, a)
+        assert r[0] == 200, r
+        before = stored(s, admin)
+        r = s.http("POST", "/api/v1/admin/kiosks", dict(ok, unit=kids[2]), a)
+        assert r[0] == 410 and kids[3] in json_of(*r)["error"], r
+        user(s, "boss", "admin")
+        cookie, csrf = session(s, "boss")
+        st, _, page = s.post_form("/admin/kiosks", [
+            ("csrf", csrf), ("name", "k"), ("unit", kids[2]),
+            ("counter", "1")], {"Cookie": cookie})
+        assert st == 410 and "đã giải thể từ 2025-07-01".encode() in page, \
+            (st, page[-1200:])
+        assert stored(s, admin) == before
 
 
 @test
