@@ -248,9 +248,11 @@
 		var s = document.getElementById("status");
 		var c = S.counts;
 		var trouble = c.refused > 0 || c.held > 0;
-		s.className = "status " + (!S.online ? "offline" : trouble ?
+		s.className = "status " + (!S.online || S.gone ? "offline" :
+		    trouble ?
 		    "trouble" : c.outbox > 0 ? "queued" : "online");
-		var w = [S.online ? t("kiosk_online") : t("kiosk_offline")];
+		var w = [S.gone ? t("kiosk_unit_retired") : S.online ?
+		    t("kiosk_online") : t("kiosk_offline")];
 		if (c.outbox > 0)
 			w.push(t("kiosk_queued", { n: c.outbox }));
 		if (c.refused > 0)
@@ -967,6 +969,20 @@
 			if (r.status === 401) {
 				revoked();
 				return;
+			}
+			/* The unit was retired: said, not taken for the
+			 * network; asked again now and then. */
+			if (r.status === 410) {
+				S.online = true;
+				S.gone = true;
+				status();
+				setTimeout(function () { poll(gen, 0); },
+				    BACKOFF_MAX);
+				return;
+			}
+			if (S.gone) {
+				S.gone = false;
+				status();
 			}
 			if (r.status === 204) {
 				netUp();

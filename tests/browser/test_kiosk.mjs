@@ -422,6 +422,26 @@ L.test("revoked, enrolled again elsewhere: the old queue is held",
 	await ctx.close();
 });
 
+L.test("its unit retired: the kiosk says so, not a lost network",
+    async () => {
+	const unit = units.filter(u => u.includes("-") && u !== UNIT &&
+	    u !== UNIT2)[0];
+	const succ = units.filter(u => u.includes("-") && u !== UNIT &&
+	    u !== UNIT2 && u !== unit)[0];
+	const { ctx, page } = await kiosk("4", "?poll=1", { unit });
+	const admin = L.addKey(srv.data, "admin");
+	const r = await srv.http("POST", `/api/v1/admin/units/${unit}/retire`,
+	    { date: "2025-07-01", successor: succ },
+	    { Authorization: `Bearer ${admin}` });
+	L.assert(r.status === 200, `retire: ${r.status} ${r.text}`);
+	await L.until(async () => /giải thể/.test(await page.locator(
+	    "#status").innerText()), 15000, "the retired unit said");
+	L.assert(!/Mất kết nối/.test(await page.locator("#status")
+	    .innerText()), "not taken for the network");
+	await shots(page, "unit-retired");
+	await ctx.close();
+});
+
 L.test("the question on how the office served: a screen of its own, stored",
     async () => {
 	const { ctx, page } = await kiosk("7");
