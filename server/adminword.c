@@ -76,6 +76,9 @@ static const struct aw fields[] = {
 	{ "name_km", "Tên tiếng Khmer" },
 	{ "hotline", "Đường dây nóng" },
 	{ "sector", "Lĩnh vực" },
+	{ "period", "Kỳ" },
+	{ "month", "Tháng" },
+	{ "tree", "Cây đơn vị" },
 	{ "name", "Tên" },
 	{ "role", "Vai trò" },
 	{ "unit", "Đơn vị" },
@@ -96,6 +99,14 @@ static const struct aw fields[] = {
 /* English phrases of the checks' reasons, longest first where one holds
  * another. */
 static const struct aw phrases[] = {
+	{ "want YYYY-MM, YYYY-Qn, YYYY or YYYY-MM..YYYY-MM", "cần dạng "
+	    "2026-11 (tháng), 2026-Q4 (quý), 2026 (năm) hoặc 2026-01..2026-06" },
+	{ "want YYYY-MM", "cần dạng năm-tháng, ví dụ 2026-11" },
+	{ "in the current tree its figures are under", "trong cây hiện hành "
+	    "số liệu của đơn vị này tính vào" },
+	{ "(ask for that unit, or tree=recorded)", "(xem đơn vị đó, hoặc "
+	    "chọn cây như khi ghi nhận)" },
+	{ "no such sector", "không có lĩnh vực này" },
 	{ "was retired on", "đã giải thể từ" },
 	{ "its successor is", "đơn vị kế thừa là" },
 	{ "issue tickets and pair kiosks and counters for",

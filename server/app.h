@@ -57,9 +57,9 @@ struct app {
 	struct catswap	*swap;		/* the catalogues replaced */
 	struct keyseen	*keyseen;	/* keys' last use */
 	/*
-	 * The refusal page of the admin console's pages (h_adminpage.c), set
-	 * while serving: http_fail() renders a refused /admin page with it
-	 * instead of the citizens' message page.
+	 * The refusal page of the staff's pages (h_adminpage.c), set while
+	 * serving: http_fail() renders a refused /admin or /reports page
+	 * with it instead of the citizens' message page.
 	 */
 	void		(*admin_fail)(struct req *, unsigned status,
 			    const char *why);

@@ -481,6 +481,7 @@ h_adminpage_fail(struct req *r, unsigned status, const char *why)
 		{ "/admin/surveys", "Danh sách khảo sát" },
 		{ "/admin/indicators", "Chỉ tiêu" },
 		{ "/admin/audit", "Nhật ký thay đổi" },
+		{ "/reports", "Về báo cáo" },
 	};
 	json_t		*ctx;
 	char		 vi[520];
@@ -519,6 +520,9 @@ h_adminpage_fail(struct req *r, unsigned status, const char *why)
 	adminword_reason(why, vi, sizeof(vi));
 	ctx = ap_ctx(r, title, "failed");
 	json_object_set_new(ctx, "error", json_string(vi));
+	/* The reports' readers are not the console's: no sections. */
+	if (r->url != NULL && strncmp(r->url, "/reports", 8) == 0)
+		json_object_set_new(ctx, "nonav", json_true());
 	/* Back to the section's list: /admin/<section> of the path. */
 	for (i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
 		n = strlen(back[i].path);

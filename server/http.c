@@ -146,7 +146,8 @@ http_fail(struct req *r, unsigned status, const char *why)
 	/* The console's pages refuse in the console's frame and words. */
 	if (r->app->admin_fail != NULL && !r->admin_failing &&
 	    r->url != NULL && (strcmp(r->url, "/admin") == 0 ||
-	    strncmp(r->url, "/admin/", 7) == 0)) {
+	    strncmp(r->url, "/admin/", 7) == 0 ||
+	    strncmp(r->url, "/reports", 8) == 0)) {
 		r->admin_failing = 1;
 		r->app->admin_fail(r, status, why);
 		return;

@@ -960,6 +960,17 @@ def report_header_names_its_scope_and_keeps_sign_out_apart():
     assert "Tải XLSX" in nav and "signout" not in nav, nav
     assert 'class="signout noprint"' in page3
 
+    # A refused report page says why in words, in the staff's frame: not
+    # the citizens' page, no console sections for a viewer.
+    for q, words in (("/reports?period=12/2026", "Kỳ: cần dạng 2026-11"),
+                     ("/reports/monthly?month=2026-13", "Tháng: cần dạng"),
+                     ("/reports/monthly?sector=nope", "không có lĩnh vực")):
+        st, _, body = s.get(q, {"Cookie": sid})
+        page = body.decode()
+        assert st == 400 and words in page, (q, st, page[-800:])
+        assert "mở lại phiếu" not in page, q
+        assert 'aria-label="Mục quản trị"' not in page, q
+        assert "Đăng xuất" in page and 'href="/reports/monthly"' in page
 
 def load_units_rows():
     with open(schema_path("units.csv"), encoding="utf-8") as f:
