@@ -49,6 +49,22 @@ set_fmt(json_t *o, const char *key, json_t *v, int decimals, int sign,
 	}
 }
 
+/* A target as set: 90 %, 92,5 %, 92,25 % (never rounded to whole). */
+static void
+set_target(json_t *o, const char *key, json_t *v, const char *none)
+{
+	double	 t = json_number_value(v);
+	int	 d = 0;
+
+	if (json_is_number(v)) {
+		if (fabs(t * 10 - round(t * 10)) > 1e-6)
+			d = 2;
+		else if (fabs(t - round(t)) > 1e-6)
+			d = 1;
+	}
+	set_fmt(o, key, v, d, 0, " %", none);
+}
+
 /* Bar colours by verdict; the page's classes v-<verdict> match them. */
 static const struct {
 	const char	*verdict, *fill;
@@ -105,8 +121,7 @@ html_row(json_t *r, int *fn, json_t *fns)
 	json_object_set_new(r, "verdict_vi", json_string(report_verdict_vi(
 	    vd)));
 	json_array_foreach(json_object_get(r, "targets"), i, t) {
-		set_fmt(t, "f_target", json_object_get(t, "target"), 0, 0, " %",
-		    "");
+		set_target(t, "f_target", json_object_get(t, "target"), "");
 		set_fmt(t, "f_p", json_object_get(t, "p_reach"), 2, 0, "",
 		    "—");
 		/* A probability only beside a real verdict. */
@@ -598,7 +613,7 @@ html_ind(json_t *f, int collected)
 	fmt_num(json_object_get(f, "ci_high"), 0, 0, hi, sizeof(hi));
 	snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
 	json_object_set_new(f, "f_ci", json_string(lo[0] ? s : "—"));
-	set_fmt(f, "f_target", json_object_get(f, "target"), 0, 0, " %", "—");
+	set_target(f, "f_target", json_object_get(f, "target"), "—");
 	set_fmt(f, "f_p", json_object_get(f, "p_target"), 2, 0, "", "—");
 	if (!collected)
 		json_object_set_new(f, "verdict_vi",

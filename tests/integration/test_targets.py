@@ -73,6 +73,11 @@ def a_target_changed_is_in_the_report_at_once_and_after_a_restart():
                 "target": 92.5})
             assert st == 200, body
             assert ind_target(report(s, viewer), "tthc", 2025) == 92.5
+            # The page says the target as set, not rounded to 92.
+            page = s.get("/reports/monthly", {"Authorization": "Bearer " +
+                                              viewer})[2].decode()
+            assert "≥ 92,5 % (2025)" in page, page[page.find(
+                'data-indicator="tthc"'):][:600]
             # A new year in its place; a sector's and all sectors'.
             st, _, body = put(s, bearer(admin), {
                 "kind": "indicator", "code": "tthc", "year": 2027,
