@@ -244,7 +244,10 @@ inbox_item_json(struct req *r, const struct followup *f,
 	format_time_local(f->created, local);
 	json_object_set_new(o, "created_local", json_string(local));
 	if (v->deadline != 0) {
-		format_time_local(v->deadline, local);
+		/* The deadline is the end of a day: that day's date (its
+		 * midnight would read as the next day). */
+		format_time_local(v->deadline - 1, local);
+		local[10] = '\0';
 		json_object_set_new(o, "deadline_local", json_string(local));
 	}
 	json_object_set_new(o, "age_days", json_integer(age > 0 ?

@@ -53,6 +53,10 @@ def escalation_over_a_weekend():
         # Mon 7 .. Fri 11: due by the end of Friday 11.
         assert it["deadline"] == "2026-12-12T00:00:00+07:00", it
         assert not it["overdue"]
+        # The page names the last day, not the next day's midnight.
+        page = assert_html(s.get("/followups", bearer(head)), 200, "inbox")
+        assert "hết ngày 11/12/2026" in page and "12/12/2026 00:00" not in \
+            page, page[-1500:]
         clock.set(local(2026, 12, 11, 23, 50))
         assert not listed(s, head)[0]["overdue"]
         assert listed(s, parent) == [] and listed(s, head, "overdue") == []
