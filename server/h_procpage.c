@@ -364,6 +364,7 @@ h_admin_proc_withdraw_post(struct req *r)
 {
 	struct form	 f;
 	const char	*date = NULL;
+	int		 confirm = 0;
 	char		 why[512];
 	unsigned	 status = 400;
 	size_t		 i;
@@ -378,6 +379,11 @@ h_admin_proc_withdraw_post(struct req *r)
 	for (i = 0; i < f.n; i++) {
 		if (strcmp(f.f[i].name, "csrf") == 0)
 			continue;
+		if (strcmp(f.f[i].name, "confirm") == 0 && !confirm &&
+		    strcmp(f.f[i].value, "yes") == 0) {
+			confirm = 1;
+			continue;
+		}
 		if (strcmp(f.f[i].name, "date") != 0 || date != NULL) {
 			form_clear(&f);
 			http_fail(r, 400, "unknown or repeated field");
@@ -388,6 +394,12 @@ h_admin_proc_withdraw_post(struct req *r)
 	if (pp_withdraw_prepare(r, date != NULL ? date : "", &status, why,
 	    sizeof(why)) == 0) {
 		form_clear(&f);
+		/* It cannot be undone: the clerk ticks that it knows. */
+		if (!confirm) {
+			pp_proc_page(r, 422, NULL, "chưa đánh dấu ô xác nhận: "
+			    "bãi bỏ không hoàn tác được");
+			return;
+		}
 		http_submit(r, pp_done);
 		return;
 	}

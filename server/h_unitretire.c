@@ -109,6 +109,7 @@ h_admin_unit_retire_post(struct req *r)
 {
 	struct form	 f;
 	const char	*date = NULL, *succ = NULL;
+	int		 confirm = 0;
 	char		 why[512];
 	unsigned	 status = 400;
 	size_t		 i;
@@ -126,6 +127,9 @@ h_admin_unit_retire_post(struct req *r)
 		else if (strcmp(f.f[i].name, "successor") == 0 &&
 		    succ == NULL)
 			succ = f.f[i].value;
+		else if (strcmp(f.f[i].name, "confirm") == 0 && !confirm &&
+		    strcmp(f.f[i].value, "yes") == 0)
+			confirm = 1;
 		else {
 			form_clear(&f);
 			http_fail(r, 400, "unknown or repeated field");
@@ -135,6 +139,12 @@ h_admin_unit_retire_post(struct req *r)
 	if (h_retire_prepare(r, date != NULL ? date : "", succ != NULL ?
 	    succ : "", &status, why, sizeof(why)) == 0) {
 		form_clear(&f);
+		/* It cannot be undone: the clerk ticks that it knows. */
+		if (!confirm) {
+			h_admin_unit_page_error(r, 422, "chưa đánh dấu ô xác "
+			    "nhận: giải thể không hoàn tác được");
+			return;
+		}
 		http_submit(r, h_retire_page_done);
 		return;
 	}

@@ -44,6 +44,7 @@ L.test("search without diacritics, add, withdraw", async () => {
 	await page.waitForURL(/\/admin\/procedures\/9\.999101$/);
 	await check(page, "a procedure");
 	await page.fill("#date", "2025-07-01");
+	await page.check("#withdraw-confirm");
 	await L.shot(page, "procs-withdraw-form");
 	await Promise.all([page.waitForURL(/withdrawn=9\.999101/),
 	    page.click("#withdraw")]);

@@ -46,6 +46,7 @@ L.test("a unit retired in the console, the report under both trees",
 	// A day that is no day: refused, with the reason, nothing stored.
 	await page.fill("#date", "2025-02-30");
 	await page.selectOption("#successor", C);
+	await page.check("#retire-confirm");
 	await Promise.all([page.waitForLoadState("load"),
 	    page.click("#h-retire + form button[type=submit]")]);
 	const err = await page.innerText("[role=alert]");
@@ -54,6 +55,7 @@ L.test("a unit retired in the console, the report under both trees",
 	    .find(u => u.code === A).retired, "nothing stored");
 	await page.fill("#date", DAY);
 	await page.selectOption("#successor", C);
+	await page.check("#retire-confirm");
 	await L.shot(page, "unit-retire-form");
 	await Promise.all([page.waitForURL(/retired=92-VD06/),
 	    page.click("#h-retire + form button[type=submit]")]);

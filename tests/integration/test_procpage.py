@@ -140,8 +140,13 @@ def the_page_searches_without_diacritics_adds_changes_withdraws():
             ("name_en", "y")], c)
         assert st == 422 and "unknown sector".encode() in page, st
         # Withdraw it.
+        # Not without the box ticked that it cannot be undone.
+        st, _, page = s.post_form("/admin/procedures/9.999001/withdraw",
+                                  [("csrf", csrf), ("date", PAST)], c)
+        assert st == 422 and "ô xác nhận".encode() in page, st
         st, hd, _ = s.post_form("/admin/procedures/9.999001/withdraw",
-                                [("csrf", csrf), ("date", PAST)], c)
+                                [("csrf", csrf), ("date", PAST),
+                                 ("confirm", "yes")], c)
         assert st == 303 and "withdrawn=" in hd["location"], st
         st, _, page = s.get("/admin/procedures?q=thu+dat+dai", c)
         assert "Đã bãi bỏ từ 2025-07-01".encode() in page

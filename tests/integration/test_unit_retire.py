@@ -368,6 +368,14 @@ def hostile_retirements_are_refused_and_change_nothing():
                                "application/x-www-form-urlencoded"})
         assert st == 422 and "Không lưu được".encode() in body, st
         assert b"own successor" in body
+        # A right form without the box ticked (it cannot be undone).
+        st, hd, body = s.http("POST", "/admin/units/%s/retire" % A,
+                              form_body([("date", PAST),
+                                         ("successor", "92-VD07")]),
+                              {"Authorization": "Bearer " + admin,
+                               "Content-Type":
+                               "application/x-www-form-urlencoded"})
+        assert st == 422 and "ô xác nhận".encode() in body, st
         assert admin_units(s, admin) == snap
         assert len(audit(s, admin)) == n_audit
         # A rename of a retired unit keeps its retirement.
