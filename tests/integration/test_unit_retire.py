@@ -220,6 +220,15 @@ def followups_and_decision_766_follow_the_tree():
         r = s.post_form("/s/%s/followup" % tok, [
             ("kind", "complaint"), ("text", "Hồ sơ bị giữ lâu")])
         assert r[0] == 200, r[:2]
+        # A right form without the box ticked (it cannot be undone).
+        st, hd, body = s.http("POST", "/admin/units/%s/retire" % A,
+                              form_body([("date", PAST),
+                                         ("successor", C)]),
+                              {"Authorization": "Bearer " + admin,
+                               "Content-Type":
+                               "application/x-www-form-urlencoded"})
+        assert st == 422 and "ô xác nhận".encode() in body, (
+            st, body[body.find(b"alert\" role"):][:300])
         st, hd, body = retire(s, admin, A, PAST, C)
         assert st == 200, body
 
@@ -368,14 +377,6 @@ def hostile_retirements_are_refused_and_change_nothing():
                                "application/x-www-form-urlencoded"})
         assert st == 422 and "Không lưu được".encode() in body, st
         assert b"own successor" in body
-        # A right form without the box ticked (it cannot be undone).
-        st, hd, body = s.http("POST", "/admin/units/%s/retire" % A,
-                              form_body([("date", PAST),
-                                         ("successor", "92-VD07")]),
-                              {"Authorization": "Bearer " + admin,
-                               "Content-Type":
-                               "application/x-www-form-urlencoded"})
-        assert st == 422 and "ô xác nhận".encode() in body, st
         assert admin_units(s, admin) == snap
         assert len(audit(s, admin)) == n_audit
         # A rename of a retired unit keeps its retirement.
