@@ -128,7 +128,8 @@ h_followup_reply_page(struct req *r, const struct ticket *t, unsigned status,
 
 	fu = h_followup_part(r, t, sent, ff);
 	buf_reset(&r->out);
-	if (page_answered(r->app->sch->pg, &r->out, r->lang, t, fu) == -1) {
+	if ((sent ? page_filed : page_answered)(r->app->sch->pg, &r->out,
+	    r->lang, t, fu) == -1) {
 		json_decref(fu);
 		http_fail(r, 500, "cannot render the page");
 		return;

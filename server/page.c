@@ -861,6 +861,16 @@ page_answered(const struct pages *p, struct buf *out, enum lang lang,
 	    p->svs->s[page_survey_index(p, t)], fu));
 }
 
+int
+page_filed(const struct pages *p, struct buf *out, enum lang lang,
+    const struct ticket *t, json_t *fu)
+{
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	return (page_message_render(p, out, lang, MSG_THANKS, NULL,
+	    p->svs->s[page_survey_index(p, t)], fu));
+}
+
 /* What may be shown back of a typed code: A-Z a-z 0-9 '-' ' ', capped. */
 static void
 page_code_clean(const char *code, char *clean, size_t len)

@@ -104,6 +104,10 @@ int	 page_thanks(const struct pages *, struct buf *out, enum lang,
  */
 int	 page_answered(const struct pages *, struct buf *out, enum lang,
 	    const struct ticket *t, json_t *followup);
+/* The same page just after a complaint or request was filed: thanked,
+ * not told the ticket was used. */
+int	 page_filed(const struct pages *, struct buf *out, enum lang,
+	    const struct ticket *t, json_t *followup);
 
 /*
  * The receipt slip for roll paper width_mm (PAGE_SLIP_58 or PAGE_SLIP_80)

@@ -113,6 +113,9 @@ def the_whole_loop():
         page = assert_html(r, 200, "filed")
         escaped_in(page, HOSTILE)
         assert PHONE_CANON not in page and PHONE not in page
+        # Thanked, not told the ticket was used up.
+        assert "Cảm ơn Ông/Bà" in page and "Đơn vị đã nhận phản ánh" in page
+        assert "Phiếu đã được trả lời" not in page
         # Filing twice is refused; the page shows what was filed.
         r = file_form(s, t, [("text", "again")])
         page = assert_html(r, 409, "filed twice")
