@@ -50,7 +50,7 @@ h_next_ok(const char *s, size_t len)
 
 static void
 h_signin_render_wait(struct req *r, unsigned status, const char *next,
-    int error, int64_t wait)
+    int error, int64_t wait, const char *name)
 {
 	const struct tpl *tp = page_tpl(r->app->sch->pg, "signin");
 	json_t		*ctx;
@@ -63,6 +63,9 @@ h_signin_render_wait(struct req *r, unsigned status, const char *next,
 		json_object_set_new(ctx, "codeerror", json_true());
 	if (ctx != NULL && wait > 0)
 		json_object_set_new(ctx, "wait", json_integer(wait));
+	/* The name typed stays in its field (a valid name only). */
+	if (ctx != NULL && name != NULL && user_name_ok(name, strlen(name)))
+		json_object_set_new(ctx, "name", json_string(name));
 	buf_reset(&r->out);
 	if (tp == NULL || tpl_render(tp, ctx, &r->out) == -1) {
 		json_decref(ctx);
@@ -80,7 +83,7 @@ static void
 h_signin_render(struct req *r, unsigned status, const char *next,
     int error)
 {
-	h_signin_render_wait(r, status, next, error, 0);
+	h_signin_render_wait(r, status, next, error, 0, NULL);
 }
 
 void
@@ -153,7 +156,7 @@ h_signin_code_failed(struct req *r, const char *name, const char *next)
 	    (int64_t)(mono_usec() / 1000));
 	if (!http_auth_blocked(r, LIMIT_SIGNIN)) {
 		http_auth_failed(r, LIMIT_SIGNIN);
-		h_signin_render(r, 401, next, H_ERR_CODE);
+		h_signin_render_wait(r, 401, next, H_ERR_CODE, 0, name);
 	}
 }
 
@@ -229,7 +232,7 @@ h_signin_password(struct req *r, const char *name, size_t namelen,
 	if ((wait = backoff_wait(r->app->backoff, name, namelen, now)) > 0) {
 		wait = (wait + 999) / 1000;	/* whole seconds, up */
 		r->retry_after = (unsigned)wait;
-		h_signin_render_wait(r, 429, next, 0, wait);
+		h_signin_render_wait(r, 429, next, 0, wait, name);
 		return;
 	}
 	if (user_name_ok(name, namelen) &&
@@ -251,7 +254,7 @@ h_signin_password(struct req *r, const char *name, size_t namelen,
 bad:
 	if (!http_auth_blocked(r, LIMIT_SIGNIN)) {
 		http_auth_failed(r, LIMIT_SIGNIN);
-		h_signin_render(r, 401, next, H_ERR_PASSWORD);
+		h_signin_render_wait(r, 401, next, H_ERR_PASSWORD, 0, name);
 	}
 out:
 	crypto_zero(&u, sizeof(u));

@@ -107,6 +107,10 @@ def the_command_and_signing_in_with_a_code():
         assert st == 401, st
         text = html.unescape(body.decode())
         assert "xác thực hai bước" in text and 'aria-invalid="true"' in text
+        # The name typed stays; the password never comes back.
+        assert 'name="name" autocomplete="username"' in text and \
+            'value="boss"' in text, text[text.find('id="name"'):][:300]
+        assert PW not in text
         # The code typed to turn them on is taken already.
         assert signin(s, "boss", code=code_at(secret, time.time()))[0] == 401
         # The next step's (a clock a little ahead): signed in; the same
