@@ -155,6 +155,30 @@ h_report_json(struct req *r)
 	http_reply(r, 200, "application/json");
 }
 
+/*
+ * The download's name: the period, the unit and the sector when the
+ * report has them ("bao-cao-2026-Q4-92-VD01.xlsx"), a clerk's folder
+ * then holds every month apart. Only A-Z a-z 0-9 . _ - go in.
+ */
+static void
+h_report_filename(struct req *r, const struct report *rep, const char *ext)
+{
+	char	 per[REPORT_PERIOD_STR], name[sizeof(r->filename)];
+	size_t	 i;
+
+	report_period_str(&rep->period, per);
+	snprintf(name, sizeof(name), "bao-cao-%s%s%s%s%s.%s", per,
+	    rep->unit[0] != '\0' ? "-" : "", rep->unit,
+	    rep->sector[0] != '\0' ? "-" : "", rep->sector, ext);
+	for (i = 0; name[i] != '\0'; i++)
+		if (!((name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '.' ||
+		    name[i] == '-'))
+			name[i] = '_';
+	strlcpy(r->filename, name, sizeof(r->filename));
+}
+
 void
 h_report_csv(struct req *r)
 {
@@ -168,6 +192,7 @@ h_report_csv(struct req *r)
 		http_fail(r, 500, "cannot render the report");
 		return;
 	}
+	h_report_filename(r, &rep, "csv");
 	report_free(&rep);
 	http_reply(r, 200, "text/csv; charset=utf-8");
 }
@@ -195,6 +220,7 @@ h_report_xlsx(struct req *r)
 		http_fail(r, 500, "cannot render the report");
 		return;
 	}
+	h_report_filename(r, &rep, "xlsx");
 	report_free(&rep);
 	http_reply(r, 200, h_xlsx_type);
 }

@@ -673,6 +673,13 @@ http_queue(struct req *r, const char *allow)
 	if (r->location[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
 		    r->location);
+	if (r->filename[0] != '\0' && r->status == 200) {
+		char	 cd[128];
+
+		snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"",
+		    r->filename);
+		MHD_add_response_header(resp, "Content-Disposition", cd);
+	}
 	if (r->status == 405 && allow != NULL && allow[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
 	if (r->retry_after > 0) {

@@ -69,6 +69,9 @@ struct req {
 	struct buf		 out;
 	char			 location[HTTP_LOCATION_MAX + 1];
 	char			 cookie[256];	/* Set-Cookie, "" = none */
+	/* A download's name (Content-Disposition), "" = none: only
+	 * A-Z a-z 0-9 . _ - (set by the handler). */
+	char			 filename[96];
 	unsigned		 retry_after;	/* seconds; 0 = no header */
 	int			 no_store;	/* Cache-Control: no-store */
 	int			 scripts;	/* CSP allows script from 'self' */

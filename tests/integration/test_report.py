@@ -971,6 +971,16 @@ def report_header_names_its_scope_and_keeps_sign_out_apart():
         assert "mở lại phiếu" not in page, q
         assert 'aria-label="Mục quản trị"' not in page, q
         assert "Đăng xuất" in page and 'href="/reports/monthly"' in page
+    # Downloads are named by their period (and unit), not "monthly.csv".
+    st, hd, _ = s.get("/reports/monthly.csv?month=%s&unit=%s" % (
+        fx.month, unit["code"]), {"Cookie": sid})
+    assert st == 200 and hd["content-disposition"] == (
+        'attachment; filename="bao-cao-%s-%s.csv"' % (fx.month,
+                                                       unit["code"])), hd
+    st, hd, _ = s.get("/reports.xlsx?period=%s" % fx.month[:4],
+                      {"Cookie": sid})
+    assert st == 200 and hd["content-disposition"] == (
+        'attachment; filename="bao-cao-%s.xlsx"' % fx.month[:4]), hd
 
 def load_units_rows():
     with open(schema_path("units.csv"), encoding="utf-8") as f:
