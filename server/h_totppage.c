@@ -74,14 +74,41 @@ h_admin_account_page(struct req *r)
 	    "sau mật khẩu." : NULL);
 }
 
-/* The new secret's page: its QR code, its text, the code's form. */
+/*
+ * The new secret's page: its QR code, its text, the code's form; with
+ * error, shown again after a wrong code (the same secret: nothing to
+ * scan again).
+ */
+static void
+tp_new_page(struct req *r, const char *name, const uint8_t *secret,
+    unsigned status, const char *error)
+{
+	char		 uri[TOTP_URI_MAX + 1], b32[TOTP_B32_LEN + 1];
+	struct buf	 svg;
+	json_t		*ctx;
+
+	ctx = h_adminpage_ctx(r, "Bật xác thực hai bước", "totpnew");
+	buf_init(&svg, TP_QR_MAX);
+	if (totp_uri(name, secret, uri) == 0 &&
+	    qr_svg_exact(uri, &svg) == 0 && svg.data != NULL)
+		json_object_set_new(ctx, "qr", json_string(svg.data));
+	totp_base32(secret, b32);
+	json_object_set_new(ctx, "b32", json_string(b32));
+	json_object_set_new(ctx, "uname", json_string(name));
+	if (error != NULL)
+		h_adminpage_error(ctx, error);
+	crypto_zero(uri, sizeof(uri));
+	crypto_zero(b32, sizeof(b32));
+	if (svg.data != NULL)
+		crypto_zero(svg.data, svg.len);
+	buf_clear(&svg);
+	h_adminpage_render(r, status, ctx);
+}
+
 static void
 tp_new_done(struct req *r)
 {
 	uint8_t		*secret = (uint8_t *)r->sf.comment;
-	char		 uri[TOTP_URI_MAX + 1], b32[TOTP_B32_LEN + 1];
-	struct buf	 svg;
-	json_t		*ctx;
 
 	if (r->op.rc != HL_OK) {
 		crypto_zero(secret, TOTP_SECRET_LEN);
@@ -91,21 +118,8 @@ tp_new_done(struct req *r)
 		    "không lưu được khóa bí mật", NULL);
 		return;
 	}
-	ctx = h_adminpage_ctx(r, "Bật xác thực hai bước", "totpnew");
-	buf_init(&svg, TP_QR_MAX);
-	if (totp_uri(r->op.u.user.u.name, secret, uri) == 0 &&
-	    qr_svg_exact(uri, &svg) == 0 && svg.data != NULL)
-		json_object_set_new(ctx, "qr", json_string(svg.data));
-	totp_base32(secret, b32);
-	json_object_set_new(ctx, "b32", json_string(b32));
-	json_object_set_new(ctx, "uname", json_string(r->op.u.user.u.name));
+	tp_new_page(r, r->op.u.user.u.name, secret, 200, NULL);
 	crypto_zero(secret, TOTP_SECRET_LEN);
-	crypto_zero(uri, sizeof(uri));
-	crypto_zero(b32, sizeof(b32));
-	if (svg.data != NULL)
-		crypto_zero(svg.data, svg.len);
-	buf_clear(&svg);
-	h_adminpage_render(r, 200, ctx);
 }
 
 void
@@ -183,11 +197,22 @@ h_admin_totp_confirm(struct req *r)
 	}
 	code = json_string_value(json_object_get(form, "code"));
 	fresh = (u.flags & USER_TOTP_NEW) != 0;
-	if (fresh && code != NULL &&
-	    totp_open(store_keyring(r->app->st), name, u.totp,
+	if (fresh && totp_open(store_keyring(r->app->st), name, u.totp,
 	    sizeof(u.totp), secret) == 0) {
-		step = totp_match(secret, now_sec(), code, strlen(code),
-		    u.totp_step);
+		if (code != NULL)
+			step = totp_match(secret, now_sec(), code,
+			    strlen(code), u.totp_step);
+		/* A wrong code: the same secret's page again, to retype
+		 * (the app already holds it). */
+		if (step < 0) {
+			json_decref(form);
+			crypto_zero(&u, sizeof(u));
+			tp_new_page(r, name, secret, 422, "mã không đúng: nhập "
+			    "6 số đang hiện trong ứng dụng (mã đổi sau mỗi 30 "
+			    "giây)");
+			crypto_zero(secret, sizeof(secret));
+			return;
+		}
 		crypto_zero(secret, sizeof(secret));
 	}
 	json_decref(form);

@@ -183,8 +183,10 @@ def the_console_turns_codes_on_and_another_admin_off():
         # Not in use until a right code: a wrong one is refused, in words.
         st, _, page = s.post_form("/admin/account/totp/confirm",
                                   [("code", "12345x"), ("csrf", csrf)], hd)
-        assert st == 422 and "mã không đúng" in html.unescape(
-            page.decode()), st
+        page = html.unescape(page.decode())
+        assert st == 422 and "mã không đúng" in page, st
+        # ... showing the same secret again: nothing to scan anew.
+        assert ('id="totp-secret">%s<' % b32) in page and "<svg" in page
         assert signin(s, "boss")[0] == 303
         st, h, _ = s.post_form("/admin/account/totp/confirm", [
             ("code", code_at(secret, time.time())), ("csrf", csrf)], hd)
