@@ -175,8 +175,15 @@ L.test("a draft without a Khmer text is refused on the page", async () => {
 	await page.emulateMedia({ media: "print" });
 	L.assert(await page.locator("button[value=publish]").isHidden(),
 	    "buttons printed");
-	L.assert(await page.locator("textarea[name='title.vi']").isVisible(),
-	    "texts not printed");
+	// Every text whole on paper, however long (a box would cut it).
+	const intro = await page.locator("textarea[name='intro.vi']")
+	    .inputValue();
+	const printed = page.locator("textarea[name='intro.vi'] + " +
+	    "div.printonly");
+	L.assert(await printed.isVisible() && (await printed.innerText())
+	    .trim() === intro.trim(), "the intro printed whole");
+	L.assert(await page.locator("textarea[name='title.vi']").isHidden(),
+	    "the boxes are not printed");
 	await page.pdf({ path: `${L.ARTEFACTS}/admin-survey-print.pdf` });
 	await c.close();
 });
