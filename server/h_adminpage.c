@@ -36,16 +36,38 @@
 #define AP_PAGE_MAX		(8u * 1024 * 1024)
 
 /* The context every admin page starts from. */
+/*
+ * Who is signed in, in words: a user by its name, a key by its name and
+ * id ("user lan" -> "lan"; "key 3c9fe7a6eba4 Quầy 7" -> "Quầy 7 (khóa
+ * 3c9fe7a6eba4)"); anything else as it is.
+ */
+static const char *
+ap_who(const char *who, char *out, size_t outlen)
+{
+	const char	*sp;
+
+	if (strncmp(who, "user ", 5) == 0)
+		return (who + 5);
+	if (strncmp(who, "key ", 4) == 0 && (sp = strchr(who + 4, ' ')) !=
+	    NULL) {
+		snprintf(out, outlen, "%s (khóa %.*s)", sp + 1,
+		    (int)(sp - who - 4), who + 4);
+		return (out);
+	}
+	return (who);
+}
+
 static json_t *
 ap_ctx(struct req *r, const char *title, const char *part)
 {
+	char			 who[AUDIT_WHO_MAX + 32];
 	const struct unit	*u;
 	struct session		 ses;
 	const char		*id;
 	json_t			*ctx;
 
-	ctx = json_pack("{s:s,s:s,s:b}", "title", title, "who", r->who,
-	    part, 1);
+	ctx = json_pack("{s:s,s:s,s:b}", "title", title, "who",
+	    ap_who(r->who, who, sizeof(who)), part, 1);
 	if (r->unit[0] != '\0' && (u = catalog_unit(r->app->cat, r->unit,
 	    strlen(r->unit))) != NULL)
 		json_object_set_new(ctx, "scope", json_string(

@@ -517,7 +517,7 @@ sp_done(struct req *r, json_t *ctx)
 {
 	const struct survey	*s;
 	const char		*p = http_arg(r, "published"), *dot;
-	char			 msg[160];
+	char			 msg[480];
 	long long		 v;
 
 	if (p == NULL || (dot = strrchr(p, '.')) == NULL ||
@@ -525,8 +525,9 @@ sp_done(struct req *r, json_t *ctx)
 	    (size_t)(dot - p))) == NULL ||
 	    parse_num(dot + 1, strlen(dot + 1), 1, 1000000, &v) == -1)
 		return;
-	snprintf(msg, sizeof(msg), "Đã đăng phiên bản %lld của khảo sát %s; "
-	    "điện thoại và máy đánh giá dùng phiên bản %u.", v, s->id,
+	snprintf(msg, sizeof(msg), "Đã đăng phiên bản %lld của khảo sát "
+	    "\"%.300s\"; điện thoại và ki-ốt dùng phiên bản %u.", v,
+	    s->title.s[LANG_VI] != NULL ? s->title.s[LANG_VI] : s->id,
 	    s->version);
 	json_object_set_new(ctx, "done", json_string(msg));
 }
@@ -581,9 +582,12 @@ sp_edit(struct req *r, unsigned status, const struct survey *cur,
     enum lang lang)
 {
 	json_t	*ctx, *sv;
-	char	 title[96];
+	char	 title[600];
 
-	snprintf(title, sizeof(title), "Khảo sát %s", cur->id);
+	/* Its title as citizens read it, the id in brackets. */
+	snprintf(title, sizeof(title), "%s (%s)", cur->title.s[LANG_VI] !=
+	    NULL && cur->title.s[LANG_VI][0] != '\0' ? cur->title.s[LANG_VI] :
+	    "Khảo sát", cur->id);
 	ctx = h_adminpage_ctx(r, title, "surveys_part");
 	sv = json_pack("{s:s,s:i,s:i,s:b,s:b,s:o,s:o,s:o,s:s}", "id",
 	    cur->id, "version", (int)cur->version, "next",

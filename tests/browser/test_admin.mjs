@@ -35,7 +35,9 @@ L.test("signing in with a name and a password", async () => {
 	await Promise.all([page.waitForURL(/\/admin\/units$/),
 	    page.press("input[name=password]", "Enter")]);
 	L.assert(await page.innerText("h1") === "Đơn vị", "units page");
-	L.assert(/user boss/.test(await page.innerText("header")), "who");
+	const header = await page.innerText("header");
+	L.assert(/\bboss\b/.test(header) && !/user boss/.test(header),
+	    `who, by name: ${header}`);
 	// Every section, who and sign-out on one line of the header at
 	// an office PC's width.
 	const tops = await page.$$eval("header nav a, header .who, " +
