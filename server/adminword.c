@@ -94,6 +94,14 @@ static const struct aw fields[] = {
 	{ "password2", "Nhập lại mật khẩu" },
 	{ "body", "Nội dung gửi" },
 	{ "form", "Biểu mẫu" },
+	{ "retired", "Giải thể từ ngày" },
+	{ "successor", "Đơn vị kế thừa" },
+	{ "withdrawn", "Bãi bỏ từ ngày" },
+	{ "version", "Phiên bản" },
+	{ "texts", "Các lời" },
+	{ "target", "Chỉ tiêu (%)" },
+	{ "year", "Năm" },
+	{ "app", "Phiên bản ứng dụng" },
 };
 
 /* English phrases of the checks' reasons, longest first where one holds
@@ -314,13 +322,28 @@ aw_change(json_t *list, const char *field, json_t *old, json_t *new)
 	    adminword_field(field), "old", a, "new", b));
 }
 
-/* The changes of one object (either may be NULL). */
+/* The changes of one object (either may be NULL); first, what the
+ * change was to (its code, its year) when both sides say the same. */
 static void
 aw_object(json_t *list, json_t *before, json_t *after)
 {
+	static const char *const ident[] = { "code", "year" };
 	const char	*k;
 	json_t		*v;
+	char		 a[600], b[600];
+	size_t		 i;
 
+	for (i = 0; i < sizeof(ident) / sizeof(ident[0]) &&
+	    json_is_object(before) && json_is_object(after); i++) {
+		aw_text(ident[i], json_object_get(before, ident[i]), a,
+		    sizeof(a));
+		aw_text(ident[i], json_object_get(after, ident[i]), b,
+		    sizeof(b));
+		if (a[0] != '\0' && strcmp(a, b) == 0)
+			json_array_append_new(list, json_pack("{s:s,s:s,s:s,"
+			    "s:b}", "field", adminword_field(ident[i]), "old",
+			    a, "new", b, "same", 1));
+	}
 	if (json_is_object(after))
 		json_object_foreach(after, k, v)
 			aw_change(list, k, json_object_get(before, k), v);

@@ -45,14 +45,33 @@ test_changes(void **state)
 	a = json_pack("{s:s,s:s,s:s,s:s}", "code", "92-X", "kind", "ward",
 	    "name_vi", "Phường A", "changed", "2026-12-07T23:30:05+07:00");
 	c = adminword_changes(b, a);
+	/* First what was changed (its code, the same on both sides). */
+	assert_int_equal(json_array_size(c), 4);
+	assert_string_equal(field(c, 0, "field"), "Mã");
+	assert_string_equal(field(c, 0, "new"), "92-X");
+	assert_true(json_is_true(json_object_get(json_array_get(c, 0),
+	    "same")));
+	assert_string_equal(field(c, 1, "field"), "Loại");
+	assert_string_equal(field(c, 1, "old"), "Xã");
+	assert_string_equal(field(c, 1, "new"), "Phường");
+	assert_string_equal(field(c, 2, "old"), "Xã A");
+	assert_string_equal(field(c, 3, "field"), "Đổi lúc");
+	assert_string_equal(field(c, 3, "old"), "");
+	assert_string_equal(field(c, 3, "new"), "07/12/2026 23:30");
+	json_decref(c);
+	/* A target: which one and which year, then the change. */
+	json_decref(b);
+	json_decref(a);
+	b = json_pack("{s:s,s:s,s:i,s:f}", "kind", "indicator", "code", "tthc",
+	    "year", 2026, "target", 90.0);
+	a = json_pack("{s:s,s:s,s:i,s:f}", "kind", "indicator", "code", "tthc",
+	    "year", 2026, "target", 92.5);
+	c = adminword_changes(b, a);
 	assert_int_equal(json_array_size(c), 3);
-	assert_string_equal(field(c, 0, "field"), "Loại");
-	assert_string_equal(field(c, 0, "old"), "Xã");
-	assert_string_equal(field(c, 0, "new"), "Phường");
-	assert_string_equal(field(c, 1, "old"), "Xã A");
-	assert_string_equal(field(c, 2, "field"), "Đổi lúc");
-	assert_string_equal(field(c, 2, "old"), "");
-	assert_string_equal(field(c, 2, "new"), "07/12/2026 23:30");
+	assert_string_equal(field(c, 0, "new"), "tthc");
+	assert_string_equal(field(c, 1, "field"), "Năm");
+	assert_string_equal(field(c, 1, "new"), "2026");
+	assert_string_equal(field(c, 2, "field"), "Chỉ tiêu (%)");
 	json_decref(c);
 	/* A revocation: before a list, after nothing. */
 	json_decref(a);
