@@ -948,6 +948,10 @@ def report_header_names_its_scope_and_keeps_sign_out_apart():
     iset = rep["indicator_set"]
     line = re.search(r"<p class=\"small\">Theo (.*?)</p>", page).group(1)
     assert line.count(str(iset["from"])) == 1, line
+    # The headline's verdict is against the all-sectors target: said,
+    # since the indicators' table judges each against its own.
+    assert 'id="headline-target-note"' in page and \
+        "chỉ tiêu riêng của nó" in page
     # Sign-out is not among the downloads (a session's page has it).
     s = fx.srv
     st, hd, body = s.post_form("/signin", [("key", fx.viewer), (
