@@ -491,6 +491,17 @@ html_period_link(const struct report_period *p)
  * periods before and after, the month, quarter and year around its last
  * month, and the year to date.
  */
+/* A month as people write it: "10/2026". */
+static void
+html_month_label(json_t *o, const char *key, uint32_t month)
+{
+	char	 s[16];
+
+	snprintf(s, sizeof(s), "%02u/%04u", (unsigned)(month % 100),
+	    (unsigned)(month / 100));
+	json_object_set_new(o, key, json_string(s));
+}
+
 /*
  * The scope in words: the unit's name and code, or every unit under the
  * root's name (a province, a centrally-run city: units.csv says which).
@@ -783,10 +794,13 @@ report_html(const struct report *rep, const struct tpl *tp, json_t *extra,
 	json_object_set_new(r, "has", json_boolean(tot > 0));
 	report_month_str(report_month_add(rep->month, -1), m);
 	json_object_set_new(o, "prev_link", json_string(m));
+	html_month_label(o, "prev_label", report_month_add(rep->month, -1));
 	/* No link to a month that has not begun. */
 	if (report_month_add(rep->month, 1) <= month_of(now_sec())) {
 		report_month_str(report_month_add(rep->month, 1), m);
 		json_object_set_new(o, "next_link", json_string(m));
+		html_month_label(o, "next_label",
+		    report_month_add(rep->month, 1));
 	}
 	html_period(rep, o);
 	json_object_set_new(o, "sector_list", json_array());

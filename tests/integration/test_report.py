@@ -952,6 +952,10 @@ def report_header_names_its_scope_and_keeps_sign_out_apart():
     # since the indicators' table judges each against its own.
     assert 'id="headline-target-note"' in page and \
         "chỉ tiêu riêng của nó" in page
+    # The previous month's link reads as people write a month.
+    y, mo = int(fx.month[:4]), int(fx.month[5:])
+    py, pm = (y, mo - 1) if mo > 1 else (y - 1, 12)
+    assert "← Tháng %02d/%d</a>" % (pm, py) in page, page[:3000]
     # Sign-out is not among the downloads (a session's page has it).
     s = fx.srv
     st, hd, body = s.post_form("/signin", [("key", fx.viewer), (
