@@ -147,6 +147,7 @@ ap_units(struct req *r, size_t *count)
 	size_t			*idx, *stack, n = cat->nunits, sp = 0, i, lo;
 	size_t			 hi, mid;
 	int			 d, top_depth;
+	char			 day[16];
 
 	*count = 0;
 	top = r->unit[0] != '\0' ? catalog_unit(cat, r->unit,
@@ -174,7 +175,8 @@ ap_units(struct req *r, size_t *count)
 		if (u->retired[0] != '\0')
 			json_object_set_new(json_array_get(a,
 			    json_array_size(a) - 1), "retired", json_pack(
-			    "{s:s,s:s}", "date", u->retired, "successor",
+			    "{s:s,s:s,s:s}", "date", u->retired, "date_vi",
+			    adminword_date(u->retired, day), "successor",
 			    u->successor));
 		(*count)++;
 		/* Children: the run of idx whose parent is u (found by

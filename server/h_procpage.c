@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "adminword.h"
 #include "audit.h"
 #include "fold.h"
 #include "form.h"
@@ -93,7 +94,7 @@ pp_list_page(struct req *r, unsigned status, json_t *form,
 	const struct procedure	*p;
 	const char		*q = http_arg(r, "q");
 	json_t			*ctx, *a;
-	char			*w;
+	char			*w, day[16];
 	size_t			 i, found = 0, shown = 0;
 	int64_t			 now = now_sec();
 
@@ -113,8 +114,8 @@ pp_list_page(struct req *r, unsigned status, json_t *form,
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s?,s:b}",
 		    "code", p->code, "name", p->name.s[LANG_VI], "sector",
 		    pp_sector_vi(cat, p->sector), "withdrawn",
-		    p->withdrawn[0] != '\0' ? p->withdrawn : NULL, "gone",
-		    catalog_proc_withdrawn(p, now)));
+		    p->withdrawn[0] != '\0' ? adminword_date(p->withdrawn,
+		    day) : NULL, "gone", catalog_proc_withdrawn(p, now)));
 	}
 	free(w);
 	json_object_set_new(ctx, "list", a);

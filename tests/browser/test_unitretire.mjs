@@ -62,7 +62,8 @@ L.test("a unit retired in the console, the report under both trees",
 	const ok = await page.innerText("[role=status]");
 	L.assert(/Đã ghi giải thể đơn vị 92-VD06/.test(ok), `done: ${ok}`);
 	const row = await page.locator("tr", { hasText: A }).innerText();
-	L.assert(row.includes(`giải thể từ ${DAY}`) && row.includes(C),
+	const dayVi = DAY.split("-").reverse().join("/");
+	L.assert(row.includes(`giải thể từ ${dayVi}`) && row.includes(C),
 	    `marked in the tree: ${row}`);
 	await L.shot(page, "unit-retired-tree");
 	await page.goto(srv.url(`/admin/units/${A}`));
