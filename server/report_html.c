@@ -486,11 +486,6 @@ html_period_link(const struct report_period *p)
 	return (json_pack("{s:s,s:s}", "code", code, "label", label));
 }
 
-/*
- * The period's words and links: its title, the provisional banner, the
- * periods before and after, the month, quarter and year around its last
- * month, and the year to date.
- */
 /* A month as people write it: "10/2026". */
 static void
 html_month_label(json_t *o, const char *key, uint32_t month)
@@ -531,6 +526,11 @@ html_scope(const struct report *rep, json_t *o)
 		    json_string("tất cả đơn vị"));
 }
 
+/*
+ * The period's words and links: its title, the provisional banner, the
+ * periods before and after, the month, quarter and year around its last
+ * month, and the year to date.
+ */
 static void
 html_period(const struct report *rep, json_t *o)
 {
