@@ -205,16 +205,6 @@ adminword_kind(const char *kind)
 	return (aw_find(kinds, sizeof(kinds) / sizeof(kinds[0]), kind));
 }
 
-const char *
-adminword_date(const char *iso, char out[16])
-{
-	if (iso == NULL || strlen(iso) != 10 || iso[4] != '-' ||
-	    iso[7] != '-')
-		return (iso != NULL ? iso : "");
-	snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	return (out);
-}
-
 json_t *
 adminword_kinds(void)
 {

@@ -14,9 +14,6 @@
 
 /* The word of a unit kind ("ward" -> "Phường"), or kind itself. */
 const char	*adminword_kind(const char *kind);
-/* A day "YYYY-MM-DD" as people write it, "DD/MM/YYYY" (anything else
- * as it is), into out. */
-const char	*adminword_date(const char *iso, char out[16]);
 /* Every unit kind with its word: a new array of {"code", "word"}. */
 json_t		*adminword_kinds(void);
 /* A kind typed as its word ("Bệnh viện", "xa") as its code

@@ -176,7 +176,7 @@ ap_units(struct req *r, size_t *count)
 			json_object_set_new(json_array_get(a,
 			    json_array_size(a) - 1), "retired", json_pack(
 			    "{s:s,s:s,s:s}", "date", u->retired, "date_vi",
-			    adminword_date(u->retired, day), "successor",
+			    format_day(u->retired, day), "successor",
 			    u->successor));
 		(*count)++;
 		/* Children: the run of idx whose parent is u (found by

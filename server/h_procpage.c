@@ -18,7 +18,6 @@
 
 #include <jansson.h>
 
-#include "adminword.h"
 #include "audit.h"
 #include "fold.h"
 #include "form.h"
@@ -114,7 +113,7 @@ pp_list_page(struct req *r, unsigned status, json_t *form,
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s?,s:b}",
 		    "code", p->code, "name", p->name.s[LANG_VI], "sector",
 		    pp_sector_vi(cat, p->sector), "withdrawn",
-		    p->withdrawn[0] != '\0' ? adminword_date(p->withdrawn,
+		    p->withdrawn[0] != '\0' ? format_day(p->withdrawn,
 		    day) : NULL, "gone", catalog_proc_withdrawn(p, now)));
 	}
 	free(w);

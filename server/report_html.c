@@ -99,7 +99,7 @@ html_row(json_t *r, int *fn, json_t *fns)
 {
 	json_t		*t;
 	size_t		 i;
-	char		 lo[32], hi[32], s[80];
+	char		 lo[32], hi[32], s[80], day[16];
 	const char	*vd = json_string_value(json_object_get(r, "verdict"));
 
 	set_fmt(r, "f_percent", json_object_get(r, "percent"), 1, 0, " %",
@@ -109,6 +109,11 @@ html_row(json_t *r, int *fn, json_t *fns)
 	snprintf(s, sizeof(s), "%s–%s %%", lo, hi);
 	json_object_set_new(r, "f_ci", json_string(lo[0] ? s : "—"));
 	set_fmt(r, "f_delta", json_object_get(r, "delta"), 1, 1, "", "—");
+	/* A retired unit's day as people write it (the JSON keeps ISO). */
+	if (json_is_string(json_object_get(r, "retired")))
+		json_object_set_new(r, "retired_vi", json_string(
+		    format_day(json_string_value(json_object_get(r,
+		    "retired")), day)));
 	set_fmt(r, "f_rr", json_object_get(r, "response_rate"), 1, 0, " %",
 	    "—");
 	/* Suspect answers: out of the figures, shown beside them. */

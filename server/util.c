@@ -609,3 +609,13 @@ text_json(const struct text *text, const char *s)
 		    s : text->s[l] != NULL ? text->s[l] : ""));
 	return (o);
 }
+
+const char *
+format_day(const char *iso, char out[16])
+{
+	if (iso == NULL || strlen(iso) != 10 || iso[4] != '-' ||
+	    iso[7] != '-')
+		return (iso != NULL ? iso : "");
+	snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	return (out);
+}

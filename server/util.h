@@ -113,6 +113,9 @@ int	 parse_date(const char *s, int64_t *t);
 void	 format_time(int64_t t, char out[32]);
 /* "dd/mm/yyyy hh:mm" in the process's (the province's) zone. */
 void	 format_time_local(int64_t t, char out[32]);
+/* A day "YYYY-MM-DD" as people write it, "DD/MM/YYYY" (anything else
+ * as it is), into out. */
+const char *format_day(const char *iso, char out[16]);
 /*
  * 1 when a spreadsheet could take the text s for a formula: it starts
  * with = + - @, TAB or CR, or with the full-width ＝ ＋ － ＠ (U+FF1D,

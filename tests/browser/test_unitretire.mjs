@@ -80,7 +80,7 @@ L.test("a unit retired in the console, the report under both trees",
 	L.assert(await responses(page, C) === 2, "C as recorded");
 	const mark = await page.locator(`#units tr[data-code='${A}']`)
 	    .innerText();
-	L.assert(mark.includes(`đã giải thể từ ${DAY}`), `mark: ${mark}`);
+	L.assert(mark.includes(`đã giải thể từ ${dayVi}`), `mark: ${mark}`);
 	await page.locator(`#units tr[data-code='${A}']`)
 	    .scrollIntoViewIfNeeded();
 	await L.shot(page, "report-tree-recorded");

@@ -446,6 +446,19 @@ test_file_slurp(void **state)
 	fclose(f);
 }
 
+/* Days as people write them; anything else as it came. */
+static void
+test_format_day(void **state)
+{
+	char	 out[16];
+
+	(void)state;
+	assert_string_equal(format_day("2025-07-01", out), "01/07/2025");
+	assert_string_equal(format_day("2025-7-1", out), "2025-7-1");
+	assert_string_equal(format_day("", out), "");
+	assert_string_equal(format_day(NULL, out), "");
+}
+
 int
 main(void)
 {
@@ -466,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_buf_grow),
 		cmocka_unit_test(test_buf_html),
 		cmocka_unit_test(test_file_slurp),
+		cmocka_unit_test(test_format_day),
 	};
 
 	return (cmocka_run_group_tests(tests, tz_setup, NULL));
