@@ -6,6 +6,7 @@ source tree). Each test file registers functions with @test and ends with
 run(), which prints "ok NAME" / "FAIL NAME" and exits 1 when any failed.
 """
 
+import atexit
 import html
 import html.parser
 import http.client as httpclient
@@ -275,6 +276,17 @@ def assert_html(resp, status, what=""):
 _started = []		# servers of the running test, for the failure report
 
 
+# Every server a test made: killed when the test file's process ends,
+# so none outlives the suite when a test leaves it running.
+_servers = []
+
+
+@atexit.register
+def _kill_servers():
+    for srv in _servers:
+        srv.kill()
+
+
 class Server:
     """A hailong server on 127.0.0.1:0 over a temporary data dir.
 
@@ -285,6 +297,7 @@ class Server:
 
     def __init__(self, config=None, base_url=None, create_dir=True,
                  make_key=True, extra_args=()):
+        _servers.append(self)
         self.root = tempfile.mkdtemp(prefix="hailong-it-")
         self.data = os.path.join(self.root, "data")
         if create_dir:
