@@ -150,6 +150,7 @@ void		 h_adminpage_fail(struct req *, unsigned status,
 		    const char *why);
 struct json_t	*h_adminpage_units(struct req *, const char *sel);
 struct json_t	*h_adminpage_form(struct req *, char *why, size_t whylen);
+const char	*h_adminpage_str(struct json_t *, const char *key);
 /* h_kioskadmin.c: kiosks in the admin API. */
 void	 h_admin_kiosks(struct req *);
 void	 h_admin_kiosk_add(struct req *);
